@@ -1,0 +1,1 @@
+"""kyso-bot: digital-signing statistics, reminders and warnings over Telegram."""

@@ -1,0 +1,251 @@
+"""Command line: run the bot, import statistics, link officials, offline console."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.config import Settings
+from bot.i18n import _, fmt_date, fmt_number, fmt_rate, set_language, set_timezone
+
+logger = logging.getLogger(__name__)
+
+EXIT_USAGE = 2
+
+
+class RedactTokenFilter(logging.Filter):
+    """Replace the bot token wherever it would appear in a log line."""
+
+    def __init__(self, token: str | None) -> None:
+        """Remember the secret to hide."""
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message without the token."""
+        if self.token:
+            message = record.getMessage()
+            if self.token in message:
+                record.msg = message.replace(self.token, "<token>")
+                record.args = None
+        return True
+
+
+def setup_logging(settings: Settings | None, level: int = logging.INFO) -> None:
+    """Plain logs on stderr; HTTP client chatter (which includes URLs) kept quiet."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    token = (
+        settings.telegram_bot_token.get_secret_value()
+        if settings and settings.telegram_bot_token
+        else None
+    )
+    handler.addFilter(RedactTokenFilter(token))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def _date(text: str) -> dt.date:
+    """Parse YYYY-MM-DD or DD/MM/YYYY."""
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(_("not a date: {value}").format(value=text))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """All subcommands."""
+    parser = argparse.ArgumentParser(prog="python -m bot", description="kyso-bot")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help=_("run the bot (long polling)"))
+    console = sub.add_parser("console", help=_("offline chat in the terminal"))
+    console.add_argument(
+        "--demo", action="store_true", help=_("use a temporary database with the June 2026 table")
+    )
+    imp = sub.add_parser("import", help=_("import a statistics table (TSV, CSV, XLSX)"))
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--period-start", type=_date)
+    imp.add_argument("--period-end", type=_date)
+    imp.add_argument("--indicator", default="ky-so")
+    link = sub.add_parser("link", help=_("link a Telegram user to a unit with a role"))
+    link.add_argument("telegram_id", type=int)
+    link.add_argument("unit", nargs="?", default="")
+    link.add_argument("--role", choices=["head", "staff", "viewer", "secretariat"], default="head")
+    return parser
+
+
+def load_settings() -> Settings:
+    """Settings from the environment, or exit 2 with one clear line."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first.get("loc", ())) or "?"
+        print(
+            _("Configuration error in {field}: {reason}").format(field=field, reason=first["msg"]),
+            file=sys.stderr,
+        )
+        raise SystemExit(EXIT_USAGE) from None
+
+
+def cmd_run(settings: Settings) -> int:
+    """Start long polling."""
+    if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
+        print(
+            _(
+                "TELEGRAM_BOT_TOKEN is not set: put the token from @BotFather in the environment "
+                "or in .env (or try the offline demo: python -m bot console --demo)."
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    from telegram import Update
+
+    from bot.app import build_application
+
+    setup_logging(settings)
+    app = build_application(settings)
+    logger.info("Starting long polling")
+    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    """Import one file and print a summary, or every problem found."""
+    from sqlmodel import Session
+
+    from bot.db import create_db_engine, init_db
+    from bot.importer import ImportRejected, import_statistics
+
+    path: Path = args.file
+    if not path.is_file():
+        print(_("File not found: {path}").format(path=path), file=sys.stderr)
+        return EXIT_USAGE
+    engine = create_db_engine(settings.database_url)
+    init_db(engine)
+    try:
+        with Session(engine) as session:
+            result = import_statistics(
+                session=session,
+                data=path.read_bytes(),
+                filename=path.name,
+                indicator_code=args.indicator,
+                period_start=args.period_start,
+                period_end=args.period_end,
+                tz=settings.tz,
+            )
+    except ImportRejected as exc:
+        print(
+            _("Import refused, nothing was written. Problems found: {n}").format(
+                n=fmt_number(len(exc.issues))
+            ),
+            file=sys.stderr,
+        )
+        for issue in exc.issues:
+            print("  " + describe_issue(issue), file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(
+        _(
+            "Imported {rows} units for {start} – {end}: overall {rate} ({signed}/{total}); "
+            "{below} below the warning threshold, {critical} critical; {new} new units."
+        ).format(
+            rows=fmt_number(result.rows),
+            start=fmt_date(result.period_start),
+            end=fmt_date(result.period_end),
+            rate=fmt_rate(result.signed, result.total),
+            signed=fmt_number(result.signed),
+            total=fmt_number(result.total),
+            below=fmt_number(result.below_warning),
+            critical=fmt_number(result.below_critical),
+            new=fmt_number(len(result.new_units)),
+        )
+    )
+    return 0
+
+
+def describe_issue(issue: object) -> str:
+    """'Row 12, column “Tổng”, value “abc”: reason'."""
+    row = getattr(issue, "row", None)
+    column = getattr(issue, "column", None)
+    value = getattr(issue, "value", None)
+    parts = []
+    if row is not None:
+        parts.append(_("row {row}").format(row=row))
+    if column:
+        parts.append(_("column “{column}”").format(column=column))
+    if value not in (None, ""):
+        parts.append(_("value “{value}”").format(value=value))
+    where = ", ".join(parts)
+    reason = issue.message()  # type: ignore[attr-defined]
+    return f"{where}: {reason}" if where else reason
+
+
+def cmd_link(settings: Settings, args: argparse.Namespace) -> int:
+    """Link a Telegram user to a unit (until invitations exist)."""
+    from bot.db import create_db_engine, init_db, session_scope
+    from bot.models import Role
+    from bot.people import link_official
+    from bot.units import find_units
+
+    role = Role(args.role)
+    engine = create_db_engine(settings.database_url)
+    init_db(engine)
+    try:
+        with session_scope(engine) as session:
+            unit_id = None
+            unit_label = ""
+            if role is not Role.SECRETARIAT:
+                matches = find_units(session=session, query=args.unit) if args.unit else []
+                if len(matches) != 1:
+                    print(
+                        _("Name exactly one unit; matches: {names}").format(
+                            names=", ".join(m.name for m in matches) or "—"
+                        ),
+                        file=sys.stderr,
+                    )
+                    return EXIT_USAGE
+                unit_id, unit_label = matches[0].id, matches[0].name
+            link_official(session=session, telegram_id=args.telegram_id, unit_id=unit_id, role=role)
+    finally:
+        engine.dispose()
+    print(
+        _("Linked {id} as {role} {unit}").format(
+            id=args.telegram_id, role=role.value, unit=unit_label
+        )
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `python -m bot`."""
+    settings = load_settings()
+    set_language(settings.default_language)
+    set_timezone(settings.tz)
+    args = build_parser().parse_args(argv)
+    if args.command == "run":
+        return cmd_run(settings)
+    if args.command == "console":
+        from bot.console import run_console
+
+        setup_logging(settings, logging.WARNING)
+        return asyncio.run(run_console(settings, demo=args.demo))
+    setup_logging(settings, logging.WARNING)
+    if args.command == "import":
+        return cmd_import(settings, args)
+    if args.command == "link":
+        return cmd_link(settings, args)
+    return EXIT_USAGE

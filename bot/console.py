@@ -1,0 +1,248 @@
+"""Offline chat in the terminal over the real Application and handlers (no network)."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import sys
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, TextIO
+
+from pydantic import SecretStr
+from sqlmodel import Session
+from telegram import Update
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.db import session_scope
+from bot.i18n import _, use_language
+from bot.importer import import_statistics
+from bot.models import Role
+from bot.offline import ApiCall, OfflineRequest, callback_update, message_update
+from bot.people import link_official
+from bot.units import find_units
+
+logger = logging.getLogger(__name__)
+
+DEMO_FILE = "hung-yen-dang-uy-xa-phuong-2026-06-08_2026-06-22.tsv"
+DEMO_TITLE = (
+    "THỐNG KÊ TỶ LỆ VĂN BẢN ĐIỆN TỬ ĐƯỢC KÝ SỐ CỦA ĐẢNG ỦY CÁC XÃ, PHƯỜNG "
+    "(từ ngày 08/6/2026 đến 15 giờ ngày 22/6/2026)\n"
+)
+DEMO_ADMIN_ID = 1
+DEMO_OFFICIAL_BASE = 900_000
+_TAG = re.compile(r"<(/?)(b|i|u|s|code|pre|a)[^>]*>")
+
+
+def demo_table() -> bytes:
+    """The published June 2026 table, with its title line as in the original letter."""
+    data = resources.files("bot").joinpath("data", DEMO_FILE).read_bytes()
+    return DEMO_TITLE.encode("utf-8") + data
+
+
+def load_demo_data(settings: Settings, engine: Any) -> None:
+    """Import the packaged table into a fresh database."""
+    with Session(engine) as session:
+        import_statistics(session=session, data=demo_table(), filename=DEMO_FILE, tz=settings.tz)
+
+
+def render_html(text: str, *, bold: bool) -> str:
+    """Telegram HTML to terminal text."""
+
+    def tag(match: re.Match[str]) -> str:
+        if not bold or match.group(2) != "b":
+            return ""
+        return "\033[0m" if match.group(1) else "\033[1m"
+
+    return html.unescape(_TAG.sub(tag, text))
+
+
+@dataclass
+class ConsoleSession:
+    """State of the person typing: who they are and the last buttons they saw."""
+
+    user_id: int = DEMO_ADMIN_ID
+    language_code: str = "vi"
+    buttons: list[tuple[str, str, int]] = field(default_factory=list)  # label, data, message id
+
+
+class Console:
+    """Reads lines, turns them into updates, prints what the bot sent back."""
+
+    def __init__(self, app: Any, request: OfflineRequest, out: TextIO) -> None:
+        """Wrap an initialised application."""
+        self.app = app
+        self.request = request
+        self.out = out
+        self.state = ConsoleSession()
+        self.bold = out.isatty()
+
+    def say(self, text: str) -> None:
+        """Print a console (not bot) line."""
+        print(text, file=self.out)
+
+    def intro(self) -> None:
+        """How to use the console."""
+        self.say(
+            _(
+                "kyso-bot offline console. Type as a Telegram user would; the bot answers here.\n"
+                "  /as <id>          act as Telegram user <id> (default 1, the secretariat)\n"
+                "  /as <unit name>   act as the head of that unit (linked for the demo)\n"
+                "  /lang vi|en       your Telegram app language\n"
+                "  /bam <n>          press button <n> of the last keyboard (also /press)\n"
+                "  /thoat            quit (also /quit or Ctrl-D)"
+            )
+        )
+
+    async def handle_line(self, line: str) -> bool:
+        """Process one typed line; False when the user quits."""
+        line = line.strip()
+        if not line:
+            return True
+        word, _sep, rest = line.partition(" ")
+        word = word.lower()
+        rest = rest.strip()
+        if word in ("/thoat", "/quit", "/exit"):
+            return False
+        if word == "/as":
+            self._switch_user(rest)
+            return True
+        if word == "/lang":
+            if rest in ("vi", "en"):
+                self.state.language_code = rest
+                self.say(_("Telegram app language: {lang}").format(lang=rest))
+            else:
+                self.say(_("Usage: /lang vi or /lang en"))
+            return True
+        if word in ("/bam", "/press"):
+            await self._press(rest)
+            return True
+        await self._send(
+            message_update(self.state.user_id, line, language_code=self.state.language_code)
+        )
+        return True
+
+    def _switch_user(self, arg: str) -> None:
+        """/as <id> or /as <unit name>."""
+        if not arg:
+            self.say(_("You are Telegram user {id}.").format(id=self.state.user_id))
+            return
+        if arg.isdigit():
+            self.state.user_id = int(arg)
+            self.say(_("You are now Telegram user {id}.").format(id=arg))
+            return
+        engine = self.app.bot_data["runtime"].engine
+        with session_scope(engine) as session:
+            matches = find_units(session=session, query=arg)
+            if len(matches) != 1:
+                if not matches:
+                    self.say(_("No unit matches “{query}”.").format(query=arg))
+                else:
+                    self.say(_("Several units match; be more precise:"))
+                    for m in matches:
+                        self.say(f"  - {m.name}")
+                return
+            unit = matches[0]
+            user_id = DEMO_OFFICIAL_BASE + unit.id
+            link_official(session=session, telegram_id=user_id, unit_id=unit.id, role=Role.HEAD)
+        self.state.user_id = user_id
+        self.say(_("You are now user {id}, head of {unit}.").format(id=user_id, unit=unit.name))
+
+    async def _press(self, arg: str) -> None:
+        """Press a numbered inline button."""
+        if not arg.isdigit() or not 1 <= int(arg) <= len(self.state.buttons):
+            self.say(_("There is no button {n}.").format(n=arg or "?"))
+            return
+        _label, data, message_id = self.state.buttons[int(arg) - 1]
+        await self._send(
+            callback_update(
+                self.state.user_id,
+                data,
+                message_id=message_id,
+                language_code=self.state.language_code,
+            )
+        )
+
+    async def _send(self, payload: dict[str, Any]) -> None:
+        """Feed one update through the application and print the bot's calls."""
+        start = len(self.request.calls)
+        await self.app.process_update(Update.de_json(payload, self.app.bot))
+        for call in self.request.calls[start:]:
+            self._print_call(call)
+
+    def _print_call(self, call: ApiCall) -> None:
+        """Show a Bot API call as chat output."""
+        if call.method not in ("sendMessage", "editMessageText"):
+            return
+        prefix = "🤖 " if call.method == "sendMessage" else "🤖 ✎ "
+        self.say(prefix + render_html(str(call.params.get("text", "")), bold=self.bold))
+        markup = call.params.get("reply_markup")
+        message_id = call.result.get("message_id", 0) if isinstance(call.result, dict) else 0
+        if isinstance(markup, dict) and markup.get("inline_keyboard"):
+            self.state.buttons = []
+            for row in markup["inline_keyboard"]:
+                for button in row:
+                    if "callback_data" in button:
+                        self.state.buttons.append(
+                            (button["text"], button["callback_data"], message_id)
+                        )
+            for n, (label, _data, _mid) in enumerate(self.state.buttons, start=1):
+                self.say(f"   [{n}] {label}")
+            self.say(_("   (press with /bam <n>)"))
+        self.say("")
+
+
+async def run_console(
+    settings: Settings,
+    *,
+    demo: bool,
+    lines: Iterable[str] | None = None,
+    out: TextIO = sys.stdout,
+) -> int:
+    """Run the console until EOF or /thoat; returns an exit code."""
+    tmp: tempfile.TemporaryDirectory[str] | None = None
+    overrides: dict[str, Any] = {"telegram_bot_token": SecretStr("123456:offline-console")}
+    if demo:
+        tmp = tempfile.TemporaryDirectory(prefix="kyso-demo-")
+        overrides["database_url"] = f"sqlite:///{Path(tmp.name) / 'demo.db'}"
+        overrides["admin_telegram_ids"] = frozenset({DEMO_ADMIN_ID, *settings.admin_telegram_ids})
+    settings = settings.model_copy(update=overrides)
+    request = OfflineRequest()
+    app = build_application(settings, request=request)
+    try:
+        if demo:
+            load_demo_data(settings, app.bot_data["runtime"].engine)
+        async with app:
+            console = Console(app, request, out)
+            with use_language(settings.default_language):
+                console.intro()
+            if lines is None:
+                lines = _stdin_lines(console)
+            for line in lines:
+                if not await console.handle_line(line):
+                    break
+    finally:
+        app.bot_data["runtime"].engine.dispose()
+        if tmp is not None:
+            tmp.cleanup()
+    return 0
+
+
+def _stdin_lines(console: Console) -> Iterable[str]:
+    """Prompted lines from the terminal, or plain lines from a pipe."""
+    interactive = sys.stdin.isatty()
+    while True:
+        try:
+            line = input(f"[{console.state.user_id}]> ") if interactive else sys.stdin.readline()
+        except EOFError:
+            return
+        if not interactive and line == "":
+            return
+        if not interactive:
+            print(f"[{console.state.user_id}]> {line.rstrip()}", file=console.out)
+        yield line

@@ -1,0 +1,81 @@
+"""Engine creation, schema set-up and built-in reference data."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, event, update
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, SQLModel, create_engine, select
+
+from bot.models import AppState, Indicator
+
+logger = logging.getLogger(__name__)
+
+REVISION_KEY = "data_revision"
+
+# Built-in indicators: (code, Vietnamese name, what is counted).
+BUILTIN_INDICATORS: tuple[tuple[str, str, str], ...] = (
+    ("ky-so", "Tỷ lệ văn bản điện tử được ký số", "document"),
+    ("phat-hanh-dien-tu", "Tỷ lệ văn bản phát hành dưới dạng điện tử", "document"),
+    ("so-tay-dang-vien", "Tỷ lệ đảng viên sử dụng ứng dụng Sổ tay đảng viên điện tử", "member"),
+)
+SIGNING_INDICATOR = "ky-so"
+
+
+def create_db_engine(url: str) -> Engine:
+    """Create an engine; SQLite files get their folder, WAL and foreign keys."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
+            """Per-connection SQLite settings."""
+            cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=5000")
+            if parsed.database and parsed.database != ":memory:":
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def init_db(engine: Engine) -> None:
+    """Create missing tables and the built-in indicators (idempotent)."""
+    SQLModel.metadata.create_all(engine)
+    with Session(engine) as session:
+        existing = set(session.exec(select(Indicator.code)).all())
+        for code, name, item_kind in BUILTIN_INDICATORS:
+            if code not in existing:
+                session.add(Indicator(code=code, name=name, item_kind=item_kind, builtin=True))
+        if session.get(AppState, REVISION_KEY) is None:
+            session.add(AppState(key=REVISION_KEY, value=0))
+        session.commit()
+
+
+def bump_revision(session: Session) -> None:
+    """Mark cached standings and identities stale; call inside the writing transaction."""
+    session.exec(  # type: ignore[call-overload]
+        update(AppState).where(AppState.key == REVISION_KEY).values(value=AppState.value + 1)
+    )
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session that commits on success and rolls back on error."""
+    with Session(engine) as session:
+        try:
+            yield session
+            session.commit()
+        except Exception:
+            session.rollback()
+            raise

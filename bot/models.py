@@ -1,0 +1,182 @@
+"""Database tables (SQLModel); datetimes are stored as aware UTC."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Column, DateTime, Index, UniqueConstraint, text
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> dt.datetime:
+    """Current time, aware, in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timestamp column that only accepts aware datetimes and always returns UTC-aware ones."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: object) -> dt.datetime | None:
+        """Convert to UTC before writing; naive values are a programming error."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: object
+    ) -> dt.datetime | None:
+        """Attach UTC to values SQLite hands back naive."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+def _ts(nullable: bool = False, default: bool = True) -> object:
+    """A UTC timestamp field."""
+    return Field(
+        default_factory=utcnow if default else None,
+        sa_column_kwargs={},
+        sa_type=UTCDateTime,
+        nullable=nullable,
+    )
+
+
+class Role(StrEnum):
+    """What an official may do."""
+
+    SECRETARIAT = "secretariat"
+    HEAD = "head"
+    STAFF = "staff"
+    VIEWER = "viewer"
+
+
+class Unit(SQLModel, table=True):
+    """A measured body: commune/ward party committee, department, public service unit, area."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True, max_length=120)
+    name: str = Field(max_length=255)
+    name_key: str = Field(index=True, max_length=255)
+    short_key: str = Field(index=True, max_length=255)
+    kind: str = Field(default="khac", max_length=32, index=True)
+    parent_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    active: bool = Field(default=True)
+    created_at: dt.datetime = _ts()  # type: ignore[assignment]
+
+
+class Indicator(SQLModel, table=True):
+    """A tracked rate (numerator / denominator) with its thresholds, in percent."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True, max_length=64)
+    name: str = Field(max_length=255)
+    item_kind: str = Field(default="document", max_length=32)
+    warning_threshold: float = Field(default=80.0)
+    critical_threshold: float = Field(default=50.0)
+    target: float = Field(default=100.0)
+    builtin: bool = Field(default=False)
+    created_at: dt.datetime = _ts()  # type: ignore[assignment]
+
+
+class ReportingPeriod(SQLModel, table=True):
+    """A reporting window; the as-of time is when the figures were taken."""
+
+    __table_args__ = (UniqueConstraint("start_date", "end_date", name="uq_period_dates"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    start_date: dt.date
+    end_date: dt.date = Field(index=True)
+    as_of: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+    created_at: dt.datetime = _ts()  # type: ignore[assignment]
+
+
+class ImportBatch(SQLModel, table=True):
+    """One accepted import of a statistics table."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    indicator_id: int = Field(foreign_key="indicator.id")
+    period_id: int = Field(foreign_key="reportingperiod.id")
+    source: str = Field(max_length=255)
+    sha256: str = Field(max_length=64)
+    row_count: int
+    new_units: int
+    actor_telegram_id: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: dt.datetime = _ts()  # type: ignore[assignment]
+
+
+class Measurement(SQLModel, table=True):
+    """Numerator and denominator of one indicator for one unit in one period."""
+
+    __table_args__ = (
+        UniqueConstraint("unit_id", "indicator_id", "period_id", name="uq_measurement"),
+        Index("ix_measurement_indicator_period", "indicator_id", "period_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    indicator_id: int = Field(foreign_key="indicator.id")
+    period_id: int = Field(foreign_key="reportingperiod.id")
+    numerator: int
+    denominator: int
+    published_rate: float | None = None
+    import_id: int | None = Field(default=None, foreign_key="importbatch.id")
+    updated_at: dt.datetime = _ts()  # type: ignore[assignment]
+
+
+class AppUser(SQLModel, table=True):
+    """A Telegram user the bot has seen, with their language preference."""
+
+    telegram_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    display_name: str = Field(default="", max_length=255)
+    language: str | None = Field(default=None, max_length=8)
+    created_at: dt.datetime = _ts()  # type: ignore[assignment]
+    updated_at: dt.datetime = _ts()  # type: ignore[assignment]
+
+
+class Official(SQLModel, table=True):
+    """A person's role in a unit (or the secretariat); history kept by deactivating rows."""
+
+    __table_args__ = (
+        Index(
+            "uq_official_active_person",
+            "telegram_id",
+            unique=True,
+            sqlite_where=text("active"),
+            postgresql_where=text("active"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_id: int = Field(sa_type=BigInteger, index=True)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    role: str = Field(max_length=16)
+    active: bool = Field(default=True)
+    created_at: dt.datetime = _ts()  # type: ignore[assignment]
+    ended_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+
+
+class Chat(SQLModel, table=True):
+    """A private chat or group the bot talks to."""
+
+    id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    type: str = Field(max_length=16)
+    title: str = Field(default="", max_length=255)
+    active: bool = Field(default=True)
+    created_at: dt.datetime = _ts()  # type: ignore[assignment]
+    updated_at: dt.datetime = _ts()  # type: ignore[assignment]
+
+
+class AppState(SQLModel, table=True):
+    """Small key/value counters, e.g. the data revision caches compare against."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: int = 0

@@ -1,0 +1,19 @@
+"""Long-lived objects one Application shares between handlers and jobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from bot.config import Settings
+from bot.stats import StandingsCache
+
+
+@dataclass
+class Runtime:
+    """Settings, database engine and caches, built by the application factory."""
+
+    settings: Settings
+    engine: Engine
+    standings: StandingsCache = field(default_factory=StandingsCache)

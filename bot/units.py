@@ -1,0 +1,50 @@
+"""Finding units by name the way people type them (any case, with or without diacritics)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from sqlmodel import Session, col, or_, select
+
+from bot.models import Unit
+from bot.text import fold, short_key
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """A unit's id and display name."""
+
+    id: int
+    name: str
+
+
+def find_units(*, session: Session, query: str, limit: int = 8) -> list[UnitRef]:
+    """Units matching a typed name: exact first, then whole-word contains, then fuzzy."""
+    key = fold(query)
+    if not key:
+        return []
+    short = short_key(key)
+    active = Unit.active == True  # noqa: E712
+    exact = session.exec(
+        select(Unit).where(active, or_(Unit.name_key == key, Unit.short_key == short))
+    ).all()
+    if exact:
+        return [UnitRef(u.id, u.name) for u in exact[:limit]]  # type: ignore[arg-type]
+    padded = f"% {short} %"
+    contains = session.exec(
+        select(Unit)
+        .where(active, (" " + col(Unit.name_key) + " ").like(padded))
+        .order_by(Unit.name)
+        .limit(limit + 1)
+    ).all()
+    if contains:
+        return [UnitRef(u.id, u.name) for u in contains[:limit]]  # type: ignore[arg-type]
+    rows = session.exec(select(Unit.id, Unit.name, Unit.short_key).where(active)).all()
+    choices = {uid: skey for uid, _, skey in rows}
+    names = {uid: name for uid, name, _ in rows}
+    best = process.extract(short, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=80)
+    return [UnitRef(uid, names[uid]) for _, _, uid in best]

@@ -1,0 +1,28 @@
+"""The one error handler: log with traceback, apologise to the user."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot import messages
+from handlers.common import BotContext
+
+logger = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log the failure and tell the user politely, in their language."""
+    logger.error("Unhandled error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(update.effective_chat.id, messages.error_apology())
+        except Exception:
+            logger.warning("Could not send the apology", exc_info=True)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Install the error handler."""
+    app.add_error_handler(on_error)  # type: ignore[arg-type]

@@ -1,0 +1,107 @@
+"""/start, /trogiup (/help) and a hint for messages the bot does not understand."""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+
+from telegram import BotCommand, Update
+from telegram.ext import Application, CommandHandler, MessageHandler, filters
+
+from bot.i18n import _, lazy_gettext, use_language
+from bot.models import Role
+from handlers.common import BotContext
+
+logger = logging.getLogger(__name__)
+
+ROLE_LABELS = {
+    Role.SECRETARIAT: lazy_gettext("secretariat"),
+    Role.HEAD: lazy_gettext("head of unit"),
+    Role.STAFF: lazy_gettext("office staff"),
+    Role.VIEWER: lazy_gettext("viewer"),
+}
+
+# (vi command, en command, description)
+COMMANDS = (
+    ("tyle", "rate", lazy_gettext("Signing rate of your unit")),
+    ("trogiup", "help", lazy_gettext("What the bot can do for you")),
+    ("start", "start", lazy_gettext("Start or restart the bot")),
+)
+
+
+def bot_commands(language: str) -> list[BotCommand]:
+    """The command menu in one language."""
+    with use_language(language):
+        return [BotCommand(vi if language == "vi" else en, str(desc)) for vi, en, desc in COMMANDS]
+
+
+def help_text(context: BotContext) -> str:
+    """Help tailored to who is asking."""
+    viewer = context.require_viewer()
+    lines = [_("<b>Commands</b>")]
+    lines.append(_("/tyle (/rate) — your unit's signing rate, rank and what is still owed"))
+    if viewer.is_secretariat:
+        lines.append(_("/tyle &lt;unit name&gt; — any unit's rate, e.g. /tyle Nam Tiền Hải"))
+    lines.append(_("/trogiup (/help) — this help"))
+    lines.append("")
+    lines.append(_("You can also just ask: “tỷ lệ ký số của tôi”, “what is my signing rate”."))
+    return "\n".join(lines)
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """Greet the user and say what the bot does for them."""
+    viewer = context.require_viewer()
+    user = update.effective_user
+    assert update.effective_message is not None and user is not None
+    name = escape(user.full_name)
+    if viewer.role is not None and (viewer.unit_name or viewer.is_secretariat):
+        who = _("Hello {name}! You are registered as {role}").format(
+            name=name, role=ROLE_LABELS[viewer.role]
+        )
+        if viewer.unit_name:
+            who += _(" of <b>{unit}</b>").format(unit=escape(viewer.unit_name))
+        text = who + ".\n\n" + help_text(context)
+    elif viewer.is_secretariat:
+        text = _("Hello {name}! You are an administrator of the secretariat.").format(name=name)
+        text += "\n\n" + help_text(context)
+    else:
+        text = _(
+            "Hello {name}! I follow the digital signing of electronic documents for your unit: "
+            "your signing rate, deadlines and reminders.\n\n"
+            "You are not linked to a unit yet. Open the invitation link the secretariat sent "
+            "you, or send them your Telegram ID <code>{telegram_id}</code>."
+        ).format(name=name, telegram_id=user.id)
+    await update.effective_message.reply_text(text)
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    """/trogiup and /help."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(help_text(context))
+
+
+async def fallback(update: Update, context: BotContext) -> None:
+    """Text in a private chat that no feature understood."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        _("I did not understand that. Type /tyle for your signing rate or /trogiup for help.")
+    )
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    """A command the bot does not have."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        _("Unknown command. Type /trogiup to see what I can do.")
+    )
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Greeting, help and the private-chat fallbacks (registered after every feature)."""
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CommandHandler(["trogiup", "help"], help_command))
+    # Catch-alls: last in group 0, so they only see what no feature handler took.
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, unknown_command))
+    app.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, fallback)
+    )

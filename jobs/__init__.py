@@ -1,0 +1,1 @@
+"""Scheduled jobs; each module exposes a job callback, scheduled from the database at start-up."""

@@ -1,0 +1,155 @@
+"""Fixtures: a real Application on an offline Bot API, a temporary database, the shared table."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from fractions import Fraction
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import Session
+from telegram import Update
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.console import demo_table
+from bot.db import session_scope
+from bot.importer import import_statistics
+from bot.models import Role
+from bot.offline import OfflineRequest, callback_update, message_update
+from bot.people import link_official
+from bot.units import find_units
+
+ADMIN_ID = 1
+SHARED_NAME = "hung-yen-dang-uy-xa-phuong-2026-06-08_2026-06-22.tsv"
+
+
+@dataclass(frozen=True)
+class PublishedRow:
+    """One row of the shared table, read independently of the importer."""
+
+    name: str
+    total: int
+    signed: int
+
+    @property
+    def rate(self) -> Fraction:
+        """Exact rate."""
+        return Fraction(self.signed, self.total)
+
+
+@pytest.fixture(scope="session")
+def shared_tsv() -> bytes:
+    """The published table, as shipped in the package."""
+    return resources.files("bot").joinpath("data", SHARED_NAME).read_bytes()
+
+
+@pytest.fixture(scope="session")
+def published(shared_tsv: bytes) -> list[PublishedRow]:
+    """The published rows parsed with csv, as an oracle for the bot's answers."""
+    lines = shared_tsv.decode("utf-8").splitlines()
+    rows = list(csv.reader(lines, delimiter="\t"))[1:]
+    return [PublishedRow(r[1], int(r[2]), int(r[3])) for r in rows]
+
+
+def make_settings(tmp_path: Path, **extra: Any) -> Settings:
+    """Settings for a test database, ignoring any .env file."""
+    values: dict[str, Any] = {
+        "TELEGRAM_BOT_TOKEN": "123456:TEST-TOKEN",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}",
+        "ADMIN_TELEGRAM_IDS": str(ADMIN_ID),
+    }
+    values.update(extra)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Test settings."""
+    return make_settings(tmp_path)
+
+
+class Harness:
+    """Drives the real Application with process_update and reads what the bot sent."""
+
+    def __init__(self, app: Any, request: OfflineRequest) -> None:
+        """Wrap an initialised application."""
+        self.app = app
+        self.request = request
+
+    @property
+    def engine(self) -> Any:
+        """The application's database engine."""
+        return self.app.bot_data["runtime"].engine
+
+    async def send(self, user_id: int, text: str, **kwargs: Any) -> list[str]:
+        """Send a text message as a user; return the texts the bot sent or edited."""
+        start = len(self.request.calls)
+        await self.app.process_update(
+            Update.de_json(message_update(user_id, text, **kwargs), self.app.bot)
+        )
+        return [
+            str(c.params["text"])
+            for c in self.request.calls[start:]
+            if c.method in ("sendMessage", "editMessageText")
+        ]
+
+    def last_keyboard(self) -> list[tuple[str, str]]:
+        """(label, callback data) of the last inline keyboard sent."""
+        for call in reversed(self.request.calls):
+            markup = call.params.get("reply_markup")
+            if isinstance(markup, dict) and markup.get("inline_keyboard"):
+                return [
+                    (b["text"], b["callback_data"])
+                    for row in markup["inline_keyboard"]
+                    for b in row
+                ]
+        return []
+
+    async def press(self, user_id: int, data: str, **kwargs: Any) -> list[str]:
+        """Press an inline button; return texts sent or edited."""
+        start = len(self.request.calls)
+        await self.app.process_update(
+            Update.de_json(callback_update(user_id, data, message_id=1, **kwargs), self.app.bot)
+        )
+        return [
+            str(c.params["text"])
+            for c in self.request.calls[start:]
+            if c.method in ("sendMessage", "editMessageText")
+        ]
+
+    def import_table(self, data: bytes, filename: str = "table.tsv", **kwargs: Any) -> Any:
+        """Import a table into the app's database."""
+        settings = self.app.bot_data["runtime"].settings
+        with Session(self.engine) as session:
+            return import_statistics(
+                session=session, data=data, filename=filename, tz=settings.tz, **kwargs
+            )
+
+    def link(self, user_id: int, unit_query: str, role: Role = Role.HEAD) -> str:
+        """Link a user to the single unit matching a name; return its name."""
+        with session_scope(self.engine) as session:
+            (unit,) = find_units(session=session, query=unit_query)
+            link_official(session=session, telegram_id=user_id, unit_id=unit.id, role=role)
+        return unit.name
+
+
+@pytest.fixture
+async def bot(settings: Settings) -> AsyncIterator[Harness]:
+    """An initialised application with an empty database."""
+    request = OfflineRequest()
+    app = build_application(settings, request=request)
+    async with app:
+        yield Harness(app, request)
+    app.bot_data["runtime"].engine.dispose()
+
+
+@pytest.fixture
+async def loaded(bot: Harness) -> Harness:
+    """The application with the published June 2026 table imported (title line included)."""
+    bot.import_table(demo_table(), SHARED_NAME)
+    return bot

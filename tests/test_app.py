@@ -1,0 +1,159 @@
+"""Start-up, configuration, greeting, help, errors and the command menu."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.app import MissingTokenError, build_application
+from bot.cli import RedactTokenFilter
+from tests.conftest import ADMIN_ID, Harness, make_settings
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m bot …` in a clean environment."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
+    base["PYTHONPATH"] = str(REPO)
+    base.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        env=base,
+        cwd=cwd or REPO,
+        timeout=120,
+    )
+
+
+def test_missing_token_prints_one_line_and_exits_2(tmp_path: Path) -> None:
+    """No token: one clear line on stderr, exit code 2, no traceback."""
+    result = run_cli("run", cwd=tmp_path, env={"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert "TELEGRAM_BOT_TOKEN" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_time_zone_is_a_clear_configuration_error(tmp_path: Path) -> None:
+    """An unknown BOT_TIMEZONE is reported in one line with exit code 2."""
+    result = run_cli("run", cwd=tmp_path, env={"BOT_TIMEZONE": "Mars/Olympus"})
+    assert result.returncode == 2
+    assert "BOT_TIMEZONE" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_build_application_refuses_without_token(tmp_path: Path) -> None:
+    """The factory itself refuses to build without a token."""
+    with pytest.raises(MissingTokenError):
+        build_application(make_settings(tmp_path, TELEGRAM_BOT_TOKEN=""))
+
+
+def test_token_is_redacted_from_logs(caplog: pytest.LogCaptureFixture) -> None:
+    """A log line that would contain the token shows <token> instead."""
+    token = "123456:SECRET-abc"
+    record = logging.LogRecord(
+        "httpx", logging.INFO, __file__, 1, "POST https://x/bot%s/getMe", (token,), None
+    )
+    RedactTokenFilter(token).filter(record)
+    assert token not in record.getMessage() and "<token>" in record.getMessage()
+
+
+def test_settings_parse_admin_ids_and_base_url(tmp_path: Path) -> None:
+    """ADMIN_TELEGRAM_IDS is comma separated; a self-hosted API URL sets both base URLs."""
+    s = make_settings(
+        tmp_path, ADMIN_TELEGRAM_IDS="11, 22,33", TELEGRAM_API_BASE_URL="http://127.0.0.1:8081/"
+    )
+    assert s.admin_telegram_ids == frozenset({11, 22, 33})
+    assert s.api_base_url == "http://127.0.0.1:8081/bot"
+    assert s.api_base_file_url == "http://127.0.0.1:8081/file/bot"
+    app = build_application(s)
+    assert app.bot.base_url.startswith("http://127.0.0.1:8081/bot")
+    app.bot_data["runtime"].engine.dispose()
+
+
+def test_default_database_is_a_sqlite_file_under_var(tmp_path: Path) -> None:
+    """Without DATABASE_URL the bot keeps its data in ./var/kyso.db."""
+    result = run_cli(
+        "import",
+        str(REPO / "bot" / "data" / "hung-yen-dang-uy-xa-phuong-2026-06-08_2026-06-22.tsv"),
+        "--period-start",
+        "2026-06-08",
+        "--period-end",
+        "2026-06-22",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "var" / "kyso.db").is_file()
+    assert "104" in result.stdout and "82,29%" in result.stdout
+
+
+async def test_command_menu_is_published_per_language(bot: Harness) -> None:
+    """Start-up (post_init, as run_polling calls it) registers vi and en command lists."""
+    await bot.app.post_init(bot.app)
+    calls = bot.request.sent("setMyCommands")
+    by_lang = {c.params.get("language_code"): c.params["commands"] for c in calls}
+    vi = {c["command"]: c["description"] for c in by_lang["vi"]}
+    en = {c["command"]: c["description"] for c in by_lang["en"]}
+    assert "tyle" in vi and "trogiup" in vi and "ký số" in vi["tyle"]
+    assert "rate" in en and "help" in en and "rate" in en["rate"].lower()
+    assert None in by_lang  # default list for other languages
+
+
+async def test_start_greets_unlinked_user_with_their_id(bot: Harness) -> None:
+    """/start tells a newcomer what the bot does and how to get linked."""
+    (text,) = await bot.send(777, "/start")
+    assert "Xin chào" in text and "777" in text and "ký số" in text
+
+
+async def test_start_and_help_for_linked_official(loaded: Harness) -> None:
+    """A linked head is greeted with their unit and role; help lists the rate command."""
+    loaded.link(5002, "Quang Lịch")
+    (text,) = await loaded.send(5002, "/start")
+    assert "Quang Lịch" in text and "bí thư" in text.lower()
+    (help_text,) = await loaded.send(5002, "/help", language_code="en")
+    assert "/tyle" in help_text and "Commands" in help_text
+
+
+async def test_help_for_secretariat_mentions_unit_lookup(bot: Harness) -> None:
+    """The secretariat's help includes looking up any unit."""
+    (text,) = await bot.send(ADMIN_ID, "/trogiup")
+    assert "/tyle &lt;tên đơn vị&gt;" in text
+
+
+async def test_unknown_text_and_command_get_a_hint(bot: Harness) -> None:
+    """Messages the bot does not understand get a pointer to /trogiup."""
+    (text,) = await bot.send(777, "xin chào")
+    assert "/trogiup" in text
+    (cmd,) = await bot.send(777, "/khongco")
+    assert "/trogiup" in cmd
+
+
+async def test_group_chatter_is_ignored(bot: Harness) -> None:
+    """Ordinary talk in a group gets no reply."""
+    texts = await bot.send(777, "họp lúc 8h nhé", chat_id=-100123, chat_type="supergroup")
+    assert texts == []
+
+
+async def test_handler_failure_apologises_and_logs_traceback(
+    loaded: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An unexpected error is logged with its traceback and the user gets a polite message."""
+    import handlers.rate
+
+    def boom(**_: object) -> None:
+        raise RuntimeError("database exploded")
+
+    monkeypatch.setattr(handlers.rate, "rate_answer", boom)
+    with caplog.at_level(logging.ERROR):
+        texts = await loaded.send(ADMIN_ID, "/tyle")
+    assert texts == ["Xin lỗi, hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút."]
+    assert any(r.exc_info and "database exploded" in str(r.exc_info[1]) for r in caplog.records)
