@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import re
@@ -171,7 +172,8 @@ class Console:
     async def _send(self, payload: dict[str, Any]) -> None:
         """Feed one update through the application and print the bot's calls."""
         start = len(self.request.calls)
-        await self.app.process_update(Update.de_json(payload, self.app.bot))
+        # A task of its own, so the user's language does not leak into console lines.
+        await asyncio.create_task(self.app.process_update(Update.de_json(payload, self.app.bot)))
         for call in self.request.calls[start:]:
             self._print_call(call)
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, event, update
+from sqlalchemy import Engine, TextClause, event, update
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, create_engine, select
 
@@ -79,3 +79,41 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except Exception:
             session.rollback()
             raise
+
+
+class HotReader:
+    """Read-only statements run on a pooled raw DBAPI cursor, for per-update lookups.
+
+    An ORM Session costs ~100 µs to begin and ~250 µs per query; a pre-compiled statement on a
+    raw pooled connection costs ~25 µs. Statements are compiled once for the engine's dialect,
+    so the same SQL text works on SQLite and PostgreSQL.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        """Bind to an engine."""
+        self.engine = engine
+        self._compiled: dict[object, tuple[str, tuple[str, ...] | None]] = {}
+
+    def _compile(self, stmt: TextClause) -> tuple[str, tuple[str, ...] | None]:
+        """SQL string in the driver's paramstyle and the positional order of parameters."""
+        found = self._compiled.get(stmt)
+        if found is None:
+            compiled = stmt.compile(dialect=self.engine.dialect)
+            order = tuple(compiled.positiontup) if compiled.positiontup else None
+            found = (str(compiled), order)
+            self._compiled[stmt] = found
+        return found
+
+    def one(self, stmt: TextClause, params: dict[str, object]) -> tuple[object, ...] | None:
+        """First row of a query, or None."""
+        sql, order = self._compile(stmt)
+        args: object = tuple(params[name] for name in order) if order else params
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute(sql, args)
+            row = cursor.fetchone()
+            cursor.close()
+        finally:
+            raw.close()
+        return tuple(row) if row is not None else None

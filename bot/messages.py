@@ -73,8 +73,8 @@ def rate_report(report: RateReport) -> str:
             icon
             + " "
             + _(
-                "<b>Critical: below {critical}.</b> {need_warning} more had to be signed to "
-                "reach {warning}, {need_target} to reach {target}."
+                "<b>Critical: below {critical}.</b> Another {need_warning} needed signing to "
+                "reach {warning}; {need_target} to reach {target}."
             ).format(
                 critical=crit,
                 warning=warn,
@@ -88,8 +88,8 @@ def rate_report(report: RateReport) -> str:
             icon
             + " "
             + _(
-                "<b>Below the {warning} warning threshold.</b> {need_warning} more had to be "
-                "signed to reach {warning}, {need_target} to reach {target}."
+                "<b>Below the {warning} warning threshold.</b> Another {need_warning} needed "
+                "signing to reach {warning}; {need_target} to reach {target}."
             ).format(
                 warning=warn,
                 target=target,
@@ -103,7 +103,7 @@ def rate_report(report: RateReport) -> str:
             + " "
             + _(
                 "At or above the {warning} threshold, not yet at the {target} target: "
-                "{need_target} more had to be signed."
+                "{need_target} still needed signing."
             ).format(
                 warning=warn, target=target, need_target=items(ind.item_kind, report.need_target)
             )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from bot.db import REVISION_KEY, bump_revision
+from bot.db import REVISION_KEY, HotReader, bump_revision
 from bot.models import AppUser, Official, Role, Unit, utcnow
 
 logger = logging.getLogger(__name__)
@@ -36,9 +36,10 @@ class Viewer:
     revision: int
 
 
-def load_viewer(*, session: Session, telegram_id: int, admin_ids: frozenset[int]) -> Viewer:
-    """One indexed query: stored language, active role and unit, and the data revision."""
-    row = session.execute(_VIEWER_SQL, {"tid": telegram_id, "rev": REVISION_KEY}).one()
+def load_viewer(*, reader: HotReader, telegram_id: int, admin_ids: frozenset[int]) -> Viewer:
+    """One indexed query per update: stored language, active role and unit, data revision."""
+    row = reader.one(_VIEWER_SQL, {"tid": telegram_id, "rev": REVISION_KEY})
+    assert row is not None  # the anchor row is always there
     language, unit_id, role, unit_name, revision = row
     role_value = Role(role) if role else None
     return Viewer(

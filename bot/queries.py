@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from bot import messages
 from bot.db import SIGNING_INDICATOR
-from bot.i18n import _, fmt_number, fmt_percent_value, fmt_rate, ngettext
+from bot.i18n import _, current_language, fmt_number, fmt_percent_value, fmt_rate, ngettext
 from bot.people import Viewer
 from bot.stats import StandingsCache, Status, build_report
 from bot.units import UnitRef, find_units
@@ -83,10 +83,15 @@ def unit_rate_answer(
     )
     if snapshot is None or snapshot.latest is None:
         return Answer(messages.no_data())
-    report = build_report(snapshot, unit_id)
-    if report is None:
-        return Answer(messages.no_figures_for_unit(unit_name))
-    return Answer(messages.rate_report(report))
+    key = (unit_id, current_language())
+    text = snapshot.rendered.get(key)
+    if text is None:
+        report = build_report(snapshot, unit_id)
+        if report is None:
+            return Answer(messages.no_figures_for_unit(unit_name))
+        # Same figures, same language, same revision: same text (cached with the snapshot).
+        text = snapshot.rendered.setdefault(key, messages.rate_report(report))
+    return Answer(text)
 
 
 def overview(

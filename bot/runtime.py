@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from bot.config import Settings
+from bot.db import HotReader
 from bot.stats import StandingsCache
 
 
@@ -17,3 +18,8 @@ class Runtime:
     settings: Settings
     engine: Engine
     standings: StandingsCache = field(default_factory=StandingsCache)
+    reader: HotReader = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Hot-path reader on the same engine."""
+        self.reader = HotReader(self.engine)

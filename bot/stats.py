@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 import math
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
@@ -246,6 +246,7 @@ class Snapshot:
     revision: int
     latest: PeriodTable | None
     previous: PeriodTable | None
+    rendered: dict[tuple[int, str], str] = field(default_factory=dict, compare=False)
 
 
 class StandingsCache:

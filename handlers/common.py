@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackContext, ExtBot, TypeHandler
 
@@ -43,10 +42,9 @@ async def resolve_viewer(update: object, context: BotContext) -> None:
     if user is None:
         set_language(rt.settings.default_language)
         return
-    with Session(rt.engine) as session:
-        viewer = load_viewer(
-            session=session, telegram_id=user.id, admin_ids=rt.settings.admin_telegram_ids
-        )
+    viewer = load_viewer(
+        reader=rt.reader, telegram_id=user.id, admin_ids=rt.settings.admin_telegram_ids
+    )
     context.viewer = viewer
     set_language(
         viewer.language or normalize_language(user.language_code) or rt.settings.default_language
