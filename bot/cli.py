@@ -209,16 +209,16 @@ def cmd_link(settings: Settings, args: argparse.Namespace) -> int:
             unit_id = None
             unit_label = ""
             if role is not Role.SECRETARIAT:
-                matches = find_units(session=session, query=args.unit) if args.unit else []
-                if len(matches) != 1:
+                matches = find_units(session=session, query=args.unit) if args.unit else None
+                if not matches or matches.unique is None:
                     print(
                         _("Name exactly one unit; matches: {names}").format(
-                            names=", ".join(m.name for m in matches) or "—"
+                            names=", ".join(m.name for m in matches or []) or "—"
                         ),
                         file=sys.stderr,
                     )
                     return EXIT_USAGE
-                unit_id, unit_label = matches[0].id, matches[0].name
+                unit_id, unit_label = matches.unique.id, matches.unique.name
             link_official(session=session, telegram_id=args.telegram_id, unit_id=unit_id, role=role)
     finally:
         engine.dispose()

@@ -140,7 +140,7 @@ class Console:
         engine = self.app.bot_data["runtime"].engine
         with session_scope(engine) as session:
             matches = find_units(session=session, query=arg)
-            if len(matches) != 1:
+            if matches.unique is None:
                 if not matches:
                     self.say(_("No unit matches “{query}”.").format(query=arg))
                 else:
@@ -148,7 +148,7 @@ class Console:
                     for m in matches:
                         self.say(f"  - {m.name}")
                 return
-            unit = matches[0]
+            unit = matches.unique
             user_id = DEMO_OFFICIAL_BASE + unit.id
             link_official(session=session, telegram_id=user_id, unit_id=unit.id, role=Role.HEAD)
         self.state.user_id = user_id

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.i18n import _, fmt_date, fmt_datetime, fmt_number, fmt_percent_value, fmt_points, ngettext
+from bot.i18n import (
+    _,
+    fmt_date,
+    fmt_datetime,
+    fmt_number,
+    fmt_percent_value,
+    fmt_points,
+    fmt_rate,
+    ngettext,
+)
 from bot.stats import PeriodInfo, RateReport, Status
 
 STATUS_ICON = {
@@ -114,9 +123,7 @@ def rate_report(report: RateReport) -> str:
         )
     change = report.change_points
     if change is not None and report.previous_period is not None:
-        prev_rate = fmt_percent_value(
-            (report.previous_numerator or 0) * 100 / (report.previous_denominator or 1)
-        )
+        prev_rate = fmt_rate(report.previous_numerator or 0, report.previous_denominator or 0)
         lines.append(
             _("Since the previous period ({period}, {rate}): {change} percentage points.").format(
                 period=_("{start} – {end}").format(
@@ -183,6 +190,11 @@ def choose_unit(count: int) -> str:
     return ngettext("{n} unit matches. Choose one:", "{n} units match. Choose one:", count).format(
         n=fmt_number(count)
     )
+
+
+def did_you_mean() -> str:
+    """Only spelling-close units were found."""
+    return _("No unit has exactly that name. Did you mean:")
 
 
 def only_own_unit() -> str:

@@ -39,14 +39,15 @@ def rate_answer(
         matches = find_units(session=session, query=query)
         if not matches:
             return Answer(messages.no_unit_found(query))
-        if len(matches) > 1:
-            return Answer(messages.choose_unit(len(matches)), matches)
+        if matches.unique is None:
+            text = messages.did_you_mean() if matches.fuzzy else messages.choose_unit(len(matches))
+            return Answer(text, list(matches))
         return unit_rate_answer(
             session=session,
             standings=standings,
             viewer=viewer,
-            unit_id=matches[0].id,
-            unit_name=matches[0].name,
+            unit_id=matches.unique.id,
+            unit_name=matches.unique.name,
             indicator_code=indicator_code,
         )
     if viewer.unit_id is None:

@@ -22,18 +22,29 @@ class UnitRef:
     name: str
 
 
-def find_units(*, session: Session, query: str, limit: int = 8) -> list[UnitRef]:
-    """Units matching a typed name: exact first, then whole-word contains, then fuzzy."""
+class UnitMatches(list[UnitRef]):
+    """Units found for a query; `fuzzy` means only approximate (spelling) matches were found."""
+
+    fuzzy: bool = False
+
+    @property
+    def unique(self) -> UnitRef | None:
+        """The one unit meant, if the query names exactly one (never a fuzzy guess)."""
+        return self[0] if len(self) == 1 and not self.fuzzy else None
+
+
+def find_units(*, session: Session, query: str, limit: int = 8) -> UnitMatches:
+    """Units matching a typed name: exact first, then whole-word contains, then spelling."""
     key = fold(query)
     if not key:
-        return []
+        return UnitMatches()
     short = short_key(key)
     active = Unit.active == True  # noqa: E712
     exact = session.exec(
         select(Unit).where(active, or_(Unit.name_key == key, Unit.short_key == short))
     ).all()
     if exact:
-        return [UnitRef(u.id, u.name) for u in exact[:limit]]  # type: ignore[arg-type]
+        return UnitMatches(UnitRef(u.id, u.name) for u in exact[:limit])  # type: ignore[arg-type]
     padded = f"% {short} %"
     contains = session.exec(
         select(Unit)
@@ -42,9 +53,11 @@ def find_units(*, session: Session, query: str, limit: int = 8) -> list[UnitRef]
         .limit(limit + 1)
     ).all()
     if contains:
-        return [UnitRef(u.id, u.name) for u in contains[:limit]]  # type: ignore[arg-type]
+        return UnitMatches(UnitRef(u.id, u.name) for u in contains[:limit])  # type: ignore[arg-type]
     rows = session.exec(select(Unit.id, Unit.name, Unit.short_key).where(active)).all()
     choices = {uid: skey for uid, _, skey in rows}
     names = {uid: name for uid, name, _ in rows}
-    best = process.extract(short, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=80)
-    return [UnitRef(uid, names[uid]) for _, _, uid in best]
+    best = process.extract(short, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=75)
+    found = UnitMatches(UnitRef(uid, names[uid]) for _, _, uid in best)
+    found.fuzzy = True
+    return found

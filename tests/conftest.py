@@ -133,7 +133,8 @@ class Harness:
     def link(self, user_id: int, unit_query: str, role: Role = Role.HEAD) -> str:
         """Link a user to the single unit matching a name; return its name."""
         with session_scope(self.engine) as session:
-            (unit,) = find_units(session=session, query=unit_query)
+            unit = find_units(session=session, query=unit_query).unique
+            assert unit is not None, unit_query
             link_official(session=session, telegram_id=user_id, unit_id=unit.id, role=role)
         return unit.name
 

@@ -143,6 +143,14 @@ async def test_exact_name_wins_over_partial_matches(loaded: Harness) -> None:
     assert loaded.last_keyboard() == []
 
 
+async def test_misspelled_name_is_offered_not_assumed(loaded: Harness) -> None:
+    """A typo ('Nam Tiềnn Hảii') offers the close names as buttons instead of guessing."""
+    (text,) = await loaded.send(ADMIN_ID, "/tyle Nam Tiềnn Hảii")
+    assert "Có phải" in text
+    assert "Đảng ủy xã Nam Tiền Hải" in [label for label, _ in loaded.last_keyboard()]
+    assert "82,5%" not in text
+
+
 async def test_unknown_unit_name(loaded: Harness) -> None:
     """A name that matches nothing gets a clear hint."""
     (text,) = await loaded.send(ADMIN_ID, "/tyle Hà Nội Mới")

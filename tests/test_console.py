@@ -1,0 +1,48 @@
+"""The offline console demo a newcomer runs first."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from bot.console import run_console
+from tests.conftest import make_settings
+
+
+async def run(tmp_path: Path, *lines: str) -> str:
+    """Run the demo console on scripted input; return everything it printed."""
+    out = io.StringIO()
+    code = await run_console(make_settings(tmp_path), demo=True, lines=list(lines), out=out)
+    assert code == 0
+    return out.getvalue()
+
+
+async def test_demo_answers_for_the_published_table(tmp_path: Path) -> None:
+    """The secretariat overview and a unit lookup give the published figures."""
+    out = await run(tmp_path, "/tyle", "/tyle nam tien hai")
+    assert "82,29%" in out and "38 đơn vị dưới ngưỡng cảnh báo 80%" in out
+    assert "Đảng ủy xã Nam Tiền Hải" in out and "82,5%" in out and "Xếp hạng: 62/104" in out
+    assert "<b>" not in out  # HTML is rendered for the terminal
+
+
+async def test_demo_keyboard_can_be_pressed(tmp_path: Path) -> None:
+    """Several matches print numbered buttons; /bam presses one and shows that unit."""
+    out = await run(tmp_path, "/tyle tiền", "/bam 3")
+    assert "[3] Đảng ủy xã Nam Tiền Hải" in out
+    assert out.count("Xếp hạng: 62/104") == 1
+
+
+async def test_demo_act_as_a_unit_official_in_english(tmp_path: Path) -> None:
+    """/as <unit> links a test official; /lang en switches the answers, not the console."""
+    out = await run(tmp_path, "/as Quang Lịch", "/lang en", "what is my signing rate", "/as")
+    assert "Đảng ủy xã Quang Lịch" in out
+    assert "80% (24/30 documents)" in out
+    assert "Bạn đang là người dùng Telegram 900" in out  # console text stays in Vietnamese
+
+
+async def test_demo_handles_mistakes(tmp_path: Path) -> None:
+    """Unknown units and buttons are explained; /thoat stops reading."""
+    out = await run(tmp_path, "/as Sao Hỏa", "/bam 9", "/thoat", "/tyle")
+    assert "Không tìm thấy đơn vị nào khớp với “Sao Hỏa”" in out
+    assert "Không có nút số 9" in out
+    assert "82,29%" not in out  # nothing after /thoat ran
