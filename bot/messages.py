@@ -77,35 +77,21 @@ def rate_report(report: RateReport) -> str:
             )
         )
     icon = STATUS_ICON[report.status]
-    if report.status is Status.CRITICAL:
-        lines.append(
-            icon
-            + " "
-            + _(
-                "<b>Critical: below {critical}.</b> Another {need_warning} needed signing to "
-                "reach {warning}; {need_target} to reach {target}."
-            ).format(
-                critical=crit,
-                warning=warn,
-                target=target,
-                need_warning=items(ind.item_kind, report.need_warning),
-                need_target=items(ind.item_kind, report.need_target),
-            )
+    if report.status in (Status.CRITICAL, Status.BELOW_WARNING):
+        if report.status is Status.CRITICAL:
+            headline = _("<b>Critical: below {critical}.</b>").format(critical=crit)
+        else:
+            headline = _("<b>Below the {warning} warning threshold.</b>").format(warning=warn)
+        shortfall = _(
+            "Another {need_warning} needed signing to reach {warning}; {need_target} to reach "
+            "{target}."
+        ).format(
+            warning=warn,
+            target=target,
+            need_warning=items(ind.item_kind, report.need_warning),
+            need_target=items(ind.item_kind, report.need_target),
         )
-    elif report.status is Status.BELOW_WARNING:
-        lines.append(
-            icon
-            + " "
-            + _(
-                "<b>Below the {warning} warning threshold.</b> Another {need_warning} needed "
-                "signing to reach {warning}; {need_target} to reach {target}."
-            ).format(
-                warning=warn,
-                target=target,
-                need_warning=items(ind.item_kind, report.need_warning),
-                need_target=items(ind.item_kind, report.need_target),
-            )
-        )
+        lines.append(f"{icon} {headline} {shortfall}")
     elif report.status is Status.BELOW_TARGET:
         lines.append(
             icon
