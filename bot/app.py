@@ -27,9 +27,10 @@ class MissingTokenError(RuntimeError):
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     """Publish the command menu in every supported language."""
     rt: Runtime = app.bot_data[RUNTIME_KEY]
+    specs = handlers.all_commands()
     for language in SUPPORTED_LANGUAGES:
-        await app.bot.set_my_commands(bot_commands(language), language_code=language)
-    await app.bot.set_my_commands(bot_commands(rt.settings.default_language))
+        await app.bot.set_my_commands(bot_commands(specs, language), language_code=language)
+    await app.bot.set_my_commands(bot_commands(specs, rt.settings.default_language))
 
 
 def build_application(

@@ -19,6 +19,10 @@ logger = logging.getLogger(__name__)
 
 EXIT_USAGE = 2
 
+# Feature modules that add subcommands: each has add_cli(subparsers), and its parsers set
+# `run=callable(settings, args) -> exit code` with set_defaults.
+CLI_FEATURES: tuple[str, ...] = ()
+
 
 class RedactTokenFilter(logging.Filter):
     """Replace the bot token wherever it would appear in a log line."""
@@ -248,4 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_import(settings, args)
     if args.command == "link":
         return cmd_link(settings, args)
+    run = getattr(args, "run", None)
+    if run is not None:
+        return int(run(settings, args))
     return EXIT_USAGE

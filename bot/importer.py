@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, select
 
+from bot import audit
 from bot.db import SIGNING_INDICATOR, bump_revision
 from bot.i18n import _, fmt_date, fmt_number, fmt_percent_value, rate_percent
 from bot.models import ImportBatch, Indicator, Measurement, ReportingPeriod, Unit, utcnow
@@ -1309,6 +1310,18 @@ def apply_import(
     for i in range(0, len(inserts), _CHUNK):
         session.exec(insert(Measurement), params=inserts[i : i + _CHUNK])  # type: ignore[call-overload]
     bump_revision(session)
+    audit.record(
+        session=session,
+        actor=actor_telegram_id,
+        action="import",
+        subject=f"period:{period.id}",
+        indicator=indicator.code,
+        period=f"{plan.period_start.isoformat()}..{plan.period_end.isoformat()}",
+        source=plan.source[:255],
+        rows=len(plan.table.rows),
+        new_units=len(to_create),
+        replaced=bool(existing),
+    )
     session.flush()
     logger.info(
         "import %s: indicator=%s period=%s..%s rows=%d new_units=%d replaced=%s stale=%d",

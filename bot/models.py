@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, UniqueConstraint, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -137,6 +138,7 @@ class AppUser(SQLModel, table=True):
 
     telegram_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     display_name: str = Field(default="", max_length=255)
+    username: str = Field(default="", max_length=64)
     language: str | None = Field(default=None, max_length=8)
     created_at: dt.datetime = _ts()  # type: ignore[assignment]
     updated_at: dt.datetime = _ts()  # type: ignore[assignment]
@@ -165,14 +167,77 @@ class Official(SQLModel, table=True):
 
 
 class Chat(SQLModel, table=True):
-    """A private chat or group the bot talks to."""
+    """A private chat or group the bot talks to; inactive once the bot left or was removed."""
 
     id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     type: str = Field(max_length=16)
     title: str = Field(default="", max_length=255)
     active: bool = Field(default=True)
+    migrated_to: int | None = Field(default=None, sa_type=BigInteger)
+    left_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
     created_at: dt.datetime = _ts()  # type: ignore[assignment]
     updated_at: dt.datetime = _ts()  # type: ignore[assignment]
+
+
+class GroupSubscription(SQLModel, table=True):
+    """A group chat receiving an area's summaries (area None: every unit)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_type=BigInteger, index=True)
+    area_unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    active: bool = Field(default=True)
+    created_by: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: dt.datetime = _ts()  # type: ignore[assignment]
+    ended_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+
+
+class Invite(SQLModel, table=True):
+    """A single-use invitation to a unit and role; only the code's SHA-256 is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(unique=True, index=True, max_length=64)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    role: str = Field(max_length=16)
+    created_by: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: dt.datetime = _ts()  # type: ignore[assignment]
+    expires_at: dt.datetime = _ts(default=False)  # type: ignore[assignment]
+    used_by: int | None = Field(default=None, sa_type=BigInteger)
+    used_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+    revoked_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+
+
+class RedeemAttempt(SQLModel, table=True):
+    """One attempt to redeem an invite code, for throttling guessers."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_id: int = Field(sa_type=BigInteger, index=True)
+    ok: bool
+    at: dt.datetime = _ts()  # type: ignore[assignment]
+
+
+class UnitNameHistory(SQLModel, table=True):
+    """A unit's earlier name, kept on rename so old files and searches still match."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    old_name: str = Field(max_length=255)
+    old_name_key: str = Field(index=True, max_length=255)
+    new_name: str = Field(max_length=255)
+    changed_by: int | None = Field(default=None, sa_type=BigInteger)
+    changed_at: dt.datetime = _ts()  # type: ignore[assignment]
+
+
+class AuditLog(SQLModel, table=True):
+    """Who did what, when: every administrative action."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(  # type: ignore[call-overload]
+        default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True
+    )
+    actor_telegram_id: int | None = Field(default=None, sa_type=BigInteger, index=True)
+    action: str = Field(max_length=64, index=True)
+    subject: str = Field(default="", max_length=255)
+    details: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
 
 
 class AppState(SQLModel, table=True):

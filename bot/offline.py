@@ -47,6 +47,7 @@ class OfflineRequest(BaseRequest):
 
     calls: list[ApiCall] = field(default_factory=list)
     record: bool = True
+    files: dict[str, bytes] = field(default_factory=dict)  # file_id → content for getFile
 
     def __post_init__(self) -> None:
         """Start message ids at 1."""
@@ -74,6 +75,11 @@ class OfflineRequest(BaseRequest):
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
         """Record the call and return a plausible successful answer."""
+        if method == "GET" and "/file/" in url:
+            file_id = url.rsplit("/", 1)[-1]
+            if file_id in self.files:
+                return 200, self.files[file_id]
+            return 404, b""
         api_method = url.rsplit("/", 1)[-1]
         params = request_data.parameters if request_data else {}
         result = self._result(api_method, params)
@@ -87,6 +93,15 @@ class OfflineRequest(BaseRequest):
             return BOT_USER
         if api_method == "getUpdates":
             return []
+        if api_method == "getFile":
+            file_id = str(params.get("file_id"))
+            content = self.files.get(file_id, b"")
+            return {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_size": len(content),
+                "file_path": f"documents/{file_id}",
+            }
         if api_method in _MESSAGE_METHODS:
             chat_id = int(params.get("chat_id", 0) or 0)
             message: dict[str, Any] = {
@@ -163,6 +178,36 @@ def message_update(
         command = text.split()[0]
         message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
     return {"update_id": next(_update_ids), "message": message}
+
+
+def document_update(
+    user_id: int,
+    *,
+    file_id: str,
+    file_name: str,
+    file_size: int,
+    mime_type: str = "application/octet-stream",
+    caption: str | None = None,
+    chat_id: int | None = None,
+    language_code: str | None = "vi",
+    first_name: str = "Demo",
+) -> dict[str, Any]:
+    """Update JSON for a document sent to the bot (serve its bytes via OfflineRequest.files)."""
+    payload = message_update(
+        user_id, "", chat_id=chat_id, language_code=language_code, first_name=first_name
+    )
+    message = payload["message"]
+    del message["text"]
+    message["document"] = {
+        "file_id": file_id,
+        "file_unique_id": file_id,
+        "file_name": file_name,
+        "mime_type": mime_type,
+        "file_size": file_size,
+    }
+    if caption:
+        message["caption"] = caption
+    return payload
 
 
 def callback_update(

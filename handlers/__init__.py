@@ -1,15 +1,30 @@
-"""Telegram handlers; each feature module exposes register(app)."""
+"""Telegram handlers; each feature module exposes COMMANDS and register(app)."""
 
 from __future__ import annotations
+
+from types import ModuleType
 
 from telegram.ext import Application
 
 from handlers import common, errors, rate, start
+from handlers.common import CommandSpec, command_specs
+
+# Feature modules in registration order; `start` holds the catch-alls and comes last.
+FEATURES: tuple[ModuleType, ...] = (rate, start)
+
+
+def all_commands() -> list[CommandSpec]:
+    """Every feature's commands, in help order."""
+    return [spec for module in FEATURES for spec in getattr(module, "COMMANDS", ())]
 
 
 def register_all(app: Application) -> None:  # type: ignore[type-arg]
-    """Register every feature's handlers in order (catch-all text handlers last)."""
+    """Install the middleware, every feature's handlers and the error handler."""
+    registry = command_specs(app)
+    for spec in all_commands():
+        for name in spec.names:
+            registry[name] = spec
     common.register(app)
-    rate.register(app)
-    start.register(app)
+    for module in FEATURES:
+        module.register(app)
     errors.register(app)

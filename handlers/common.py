@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from enum import StrEnum
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackContext, ExtBot, TypeHandler
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, Update
+from telegram.ext import (
+    Application,
+    CallbackContext,
+    ExtBot,
+    TypeHandler,
+)
 
-from bot.i18n import normalize_language, set_language, set_timezone
+from bot.i18n import LazyString, _, normalize_language, set_language, set_timezone
+from bot.models import Role
 from bot.people import Viewer, load_viewer
 from bot.queries import Answer
 from bot.runtime import Runtime
@@ -34,8 +42,87 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):  # type: ignore[typ
         return self.viewer
 
 
+class Audience(StrEnum):
+    """Who a person is, for permissions: a stranger or their role."""
+
+    STRANGER = "stranger"
+    VIEWER = Role.VIEWER.value
+    STAFF = Role.STAFF.value
+    HEAD = Role.HEAD.value
+    SECRETARIAT = Role.SECRETARIAT.value
+
+
+ANYONE = frozenset(Audience)
+MEMBERS = frozenset({Audience.VIEWER, Audience.STAFF, Audience.HEAD, Audience.SECRETARIAT})
+UNIT_WORKERS = frozenset({Audience.STAFF, Audience.HEAD, Audience.SECRETARIAT})
+SECRETARIAT = frozenset({Audience.SECRETARIAT})
+
+
+def audience_of(viewer: Viewer | None) -> Audience:
+    """The permission class of a viewer."""
+    if viewer is None:
+        return Audience.STRANGER
+    if viewer.is_secretariat:
+        return Audience.SECRETARIAT
+    if viewer.role is None or viewer.unit_id is None:
+        return Audience.STRANGER
+    return Audience(viewer.role.value)
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """A chat command: its names (Vietnamese first), menu text and who may use it."""
+
+    names: tuple[str, ...]
+    description: LazyString
+    allowed: frozenset[Audience]
+    menu_vi: str | None = None
+    menu_en: str | None = None
+
+    def menu_name(self, language: str) -> str | None:
+        """Command shown in the menu for a language (None: not in the menu)."""
+        return self.menu_vi if language == "vi" else self.menu_en
+
+
+# Filled by handlers.register_all from every feature module's COMMANDS.
+COMMAND_REGISTRY_KEY = "commands"
+
+
+def command_specs(app: Application) -> dict[str, CommandSpec]:  # type: ignore[type-arg]
+    """Every registered command name → its spec."""
+    return app.bot_data.setdefault(COMMAND_REGISTRY_KEY, {})  # type: ignore[no-any-return]
+
+
+def refusal_text() -> str:
+    """The one message for a command someone may not use."""
+    return _("This command is for the secretariat only.")
+
+
+def member_refusal_text() -> str:
+    """For strangers trying a members' command."""
+    return _(
+        "This command is for officials linked to a unit. Open the invitation link the "
+        "secretariat sent you first."
+    )
+
+
+def _command_name(update: Update, bot_username: str | None) -> str | None:
+    """'/moi@kyso_bot x' → 'moi' (None if the message is not a command for this bot)."""
+    message = update.effective_message
+    if message is None or not message.text or not message.entities:
+        return None
+    first = message.entities[0]
+    if first.type != MessageEntity.BOT_COMMAND or first.offset != 0:
+        return None
+    command = message.text[1 : first.length]
+    name, _sep, target = command.partition("@")
+    if target and bot_username and target.lower() != bot_username.lower():
+        return None
+    return name.lower()
+
+
 async def resolve_viewer(update: object, context: BotContext) -> None:
-    """Look the sender up once per update and switch to their language and time zone."""
+    """Look the sender up once per update, switch language and zone, enforce command rights."""
     rt = context.runtime
     set_timezone(rt.settings.tz)
     user = update.effective_user if isinstance(update, Update) else None

@@ -8,14 +8,25 @@ from sqlmodel import Session
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot.i18n import lazy_gettext
 from bot.intents import is_rate_question
 from bot.people import unit_name
 from bot.queries import rate_answer, unit_rate_answer
-from handlers.common import BotContext, answer_markup
+from handlers.common import ANYONE, BotContext, CommandSpec, answer_markup
 
 logger = logging.getLogger(__name__)
 
 CALLBACK_PREFIX = "rate"
+
+COMMANDS = (
+    CommandSpec(
+        names=("tyle", "rate"),
+        description=lazy_gettext("your unit's signing rate, rank and what is still owed"),
+        allowed=ANYONE,  # strangers get told how to get linked
+        menu_vi="tyle",
+        menu_en="rate",
+    ),
+)
 
 
 class _RateQuestion(filters.MessageFilter):

@@ -10,7 +10,7 @@ from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot.i18n import _, lazy_gettext, use_language
 from bot.models import Role
-from handlers.common import BotContext
+from handlers.common import ANYONE, Audience, BotContext, CommandSpec, audience_of
 
 logger = logging.getLogger(__name__)
 
@@ -21,28 +21,47 @@ ROLE_LABELS = {
     Role.VIEWER: lazy_gettext("viewer"),
 }
 
-# (vi command, en command, description)
 COMMANDS = (
-    ("tyle", "rate", lazy_gettext("Signing rate of your unit")),
-    ("trogiup", "help", lazy_gettext("What the bot can do for you")),
-    ("start", "start", lazy_gettext("Start or restart the bot")),
+    CommandSpec(
+        names=("trogiup", "help"),
+        description=lazy_gettext("help for your role"),
+        allowed=ANYONE,
+        menu_vi="trogiup",
+        menu_en="help",
+    ),
+    CommandSpec(
+        names=("start",),
+        description=lazy_gettext("start, or open an invitation link"),
+        allowed=ANYONE,
+        menu_vi="start",
+        menu_en="start",
+    ),
 )
 
 
-def bot_commands(language: str) -> list[BotCommand]:
+def bot_commands(specs: list[CommandSpec], language: str) -> list[BotCommand]:
     """The command menu in one language."""
     with use_language(language):
-        return [BotCommand(vi if language == "vi" else en, str(desc)) for vi, en, desc in COMMANDS]
+        return [
+            BotCommand(name, str(spec.description))
+            for spec in specs
+            if (name := spec.menu_name(language))
+        ]
 
 
 def help_text(context: BotContext) -> str:
-    """Help tailored to who is asking."""
-    viewer = context.require_viewer()
+    """Help listing exactly the commands this person may use."""
+    from handlers import all_commands
+
+    audience = audience_of(context.viewer)
     lines = [_("<b>Commands</b>")]
-    lines.append(_("/tyle (/rate) — your unit's signing rate, rank and what is still owed"))
-    if viewer.is_secretariat:
+    for spec in all_commands():
+        if audience not in spec.allowed:
+            continue
+        names = " ".join(f"/{n}" for n in spec.names)
+        lines.append(f"{names} — {spec.description}")
+    if audience is Audience.SECRETARIAT:
         lines.append(_("/tyle &lt;unit name&gt; — any unit's rate, e.g. /tyle Nam Tiền Hải"))
-    lines.append(_("/trogiup (/help) — this help"))
     lines.append("")
     lines.append(_("You can also just ask: “tỷ lệ ký số của tôi”, “what is my signing rate”."))
     return "\n".join(lines)

@@ -20,7 +20,7 @@ from bot.console import demo_table
 from bot.db import session_scope
 from bot.importer import import_statistics
 from bot.models import Role
-from bot.offline import OfflineRequest, callback_update, message_update
+from bot.offline import OfflineRequest, callback_update, document_update, message_update
 from bot.people import link_official
 from bot.units import find_units
 
@@ -116,6 +116,23 @@ class Harness:
         await self.app.process_update(
             Update.de_json(callback_update(user_id, data, message_id=1, **kwargs), self.app.bot)
         )
+        return [
+            str(c.params["text"])
+            for c in self.request.calls[start:]
+            if c.method in ("sendMessage", "editMessageText")
+        ]
+
+    async def send_document(
+        self, user_id: int, data: bytes, file_name: str, **kwargs: Any
+    ) -> list[str]:
+        """Send a file as a user (served by the offline Bot API); return texts sent or edited."""
+        file_id = f"file{len(self.request.files) + 1}"
+        self.request.files[file_id] = data
+        start = len(self.request.calls)
+        payload = document_update(
+            user_id, file_id=file_id, file_name=file_name, file_size=len(data), **kwargs
+        )
+        await self.app.process_update(Update.de_json(payload, self.app.bot))
         return [
             str(c.params["text"])
             for c in self.request.calls[start:]
