@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from sqlalchemy import Engine
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 import handlers
@@ -16,6 +17,7 @@ from bot.db import create_db_engine, init_db
 from bot.runtime import Runtime
 from handlers.common import RUNTIME_KEY, BotContext
 from handlers.start import bot_commands
+from jobs.sender import Limits, OutboxSender
 
 logger = logging.getLogger(__name__)
 
@@ -24,13 +26,28 @@ class MissingTokenError(RuntimeError):
     """TELEGRAM_BOT_TOKEN is not set."""
 
 
+SENDER_KEY = "outbox_sender"
+SENDER_TASK_KEY = "outbox_sender_task"
+
+
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
-    """Publish the command menu in every supported language."""
+    """Publish the command menus, recover the outbox and start the sender."""
     rt: Runtime = app.bot_data[RUNTIME_KEY]
     specs = handlers.all_commands()
     for language in SUPPORTED_LANGUAGES:
         await app.bot.set_my_commands(bot_commands(specs, language), language_code=language)
     await app.bot.set_my_commands(bot_commands(specs, rt.settings.default_language))
+    sender: OutboxSender = app.bot_data[SENDER_KEY]
+    sender.recover()
+    app.bot_data[SENDER_TASK_KEY] = asyncio.create_task(sender.run(), name="outbox-sender")
+
+
+async def _post_stop(app: Application) -> None:  # type: ignore[type-arg]
+    """Let in-flight sends finish, then stop the sender."""
+    task: asyncio.Task[None] | None = app.bot_data.pop(SENDER_TASK_KEY, None)
+    if task is not None:
+        app.bot_data[SENDER_KEY].stop()
+        await task
 
 
 def build_application(
@@ -54,6 +71,7 @@ def build_application(
         )
         .context_types(ContextTypes(context=BotContext))
         .post_init(_post_init)
+        .post_stop(_post_stop)
     )
     if settings.api_base_url:
         builder = builder.base_url(settings.api_base_url).base_file_url(
@@ -61,12 +79,21 @@ def build_application(
         )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
-    else:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+    # No AIORateLimiter: pushes are paced by the outbox sender, and replies to a user's own
+    # question must never wait behind a broadcast.
     app = builder.build()
     if engine is None:
         engine = create_db_engine(settings.database_url)
     init_db(engine)
-    app.bot_data[RUNTIME_KEY] = Runtime(settings=settings, engine=engine)
+    sender = OutboxSender(
+        engine=engine,
+        bot=app.bot,
+        limits=Limits(
+            overall_per_second=settings.outbox_rate_per_second,
+            concurrency=settings.outbox_concurrency,
+        ),
+    )
+    app.bot_data[SENDER_KEY] = sender
+    app.bot_data[RUNTIME_KEY] = Runtime(settings=settings, engine=engine, wake_sender=sender.wake)
     handlers.register_all(app)
     return app

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
         default=frozenset(), alias="ADMIN_TELEGRAM_IDS"
     )
     default_language: str = Field(default="vi", alias="DEFAULT_LANGUAGE")
+    outbox_rate_per_second: float = Field(default=25.0, gt=0, alias="OUTBOX_RATE_PER_SECOND")
+    outbox_concurrency: int = Field(default=8, ge=1, le=64, alias="OUTBOX_CONCURRENCY")
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod

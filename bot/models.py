@@ -140,6 +140,9 @@ class AppUser(SQLModel, table=True):
     display_name: str = Field(default="", max_length=255)
     username: str = Field(default="", max_length=64)
     language: str | None = Field(default=None, max_length=8)
+    reachable: bool = Field(default=True)
+    unreachable_reason: str | None = Field(default=None, max_length=64)
+    unreachable_since: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
     created_at: dt.datetime = _ts()  # type: ignore[assignment]
     updated_at: dt.datetime = _ts()  # type: ignore[assignment]
 
@@ -245,3 +248,64 @@ class AppState(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=64)
     value: int = 0
+
+
+class OutboxStatus(StrEnum):
+    """Life of an outgoing push."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNREACHABLE = "unreachable"
+    CANCELLED = "cancelled"
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One outgoing push (one part of a long text); the unique key makes enqueueing idempotent."""
+
+    __table_args__ = (Index("ix_outbox_due", "status", "priority", "not_before", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dedupe_key: str = Field(unique=True, max_length=255)
+    kind: str = Field(max_length=32, index=True)
+    chat_id: int = Field(sa_type=BigInteger, index=True)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    broadcast_id: int | None = Field(default=None, foreign_key="broadcast.id", index=True)
+    priority: int = Field(default=5)
+    method: str = Field(default="sendMessage", max_length=32)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    status: str = Field(default=OutboxStatus.PENDING.value, max_length=16)
+    attempts: int = Field(default=0)
+    not_before: dt.datetime = _ts()  # type: ignore[assignment]
+    claimed_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+    claimed_by: str | None = Field(default=None, max_length=64)
+    sent_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+    telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: dt.datetime = _ts()  # type: ignore[assignment]
+
+
+class Broadcast(SQLModel, table=True):
+    """A secretariat announcement to a chosen audience."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str
+    audience: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    recipients: int = 0
+    created_by: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: dt.datetime = _ts()  # type: ignore[assignment]
+    progress_chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    progress_message_id: int | None = Field(default=None, sa_type=BigInteger)
+
+
+class Acknowledgement(SQLModel, table=True):
+    """Someone pressed "Đã nhận" on a push."""
+
+    __table_args__ = (UniqueConstraint("subject", "telegram_id", name="uq_ack_subject_person"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    subject: str = Field(max_length=64, index=True)  # e.g. "broadcast:12"
+    telegram_id: int = Field(sa_type=BigInteger)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    at: dt.datetime = _ts()  # type: ignore[assignment]

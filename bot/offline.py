@@ -48,6 +48,8 @@ class OfflineRequest(BaseRequest):
     calls: list[ApiCall] = field(default_factory=list)
     record: bool = True
     files: dict[str, bytes] = field(default_factory=dict)  # file_id → content for getFile
+    # chat_id → queued error answers (HTTP status, Bot API error JSON) for the next sends there
+    faults: dict[int, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """Start message ids at 1."""
@@ -82,6 +84,12 @@ class OfflineRequest(BaseRequest):
             return 404, b""
         api_method = url.rsplit("/", 1)[-1]
         params = request_data.parameters if request_data else {}
+        queued = self.faults.get(int(params.get("chat_id", 0) or 0))
+        if queued and api_method in _MESSAGE_METHODS:
+            status, error = queued.pop(0)
+            if self.record:
+                self.calls.append(ApiCall(api_method, dict(params), error))
+            return status, json.dumps({"ok": False, **error}).encode()
         result = self._result(api_method, params)
         if self.record:
             self.calls.append(ApiCall(api_method, dict(params), result))
@@ -122,6 +130,13 @@ class OfflineRequest(BaseRequest):
         return True
 
     # --- helpers for tests and the console ------------------------------------------------
+
+    def fail(self, chat_id: int, status: int, description: str, **parameters: Any) -> None:
+        """Make the next send to a chat fail the way Telegram would answer."""
+        error: dict[str, Any] = {"error_code": status, "description": description}
+        if parameters:
+            error["parameters"] = parameters
+        self.faults.setdefault(chat_id, []).append((status, error))
 
     def sent(self, method: str = "sendMessage") -> list[ApiCall]:
         """Calls of one method."""

@@ -14,7 +14,7 @@ from bot.models import AppUser, Official, Role, Unit, utcnow
 logger = logging.getLogger(__name__)
 
 _VIEWER_SQL = text(
-    "SELECT u.language, o.unit_id, o.role, un.name, "
+    "SELECT u.language, u.reachable, o.unit_id, o.role, un.name, "
     "(SELECT value FROM appstate WHERE key = :rev) AS revision "
     "FROM (SELECT 1 AS one) AS anchor "
     "LEFT JOIN appuser AS u ON u.telegram_id = :tid "
@@ -34,13 +34,14 @@ class Viewer:
     role: Role | None
     is_secretariat: bool
     revision: int
+    reachable: bool = True
 
 
 def load_viewer(*, reader: HotReader, telegram_id: int, admin_ids: frozenset[int]) -> Viewer:
     """One indexed query per update: stored language, active role and unit, data revision."""
     row = reader.one(_VIEWER_SQL, {"tid": telegram_id, "rev": REVISION_KEY})
     assert row is not None  # the anchor row is always there
-    language, unit_id, role, unit_name, revision = row
+    language, reachable, unit_id, role, unit_name, revision = row
     role_value = Role(role) if role else None
     return Viewer(
         telegram_id=telegram_id,
@@ -50,6 +51,7 @@ def load_viewer(*, reader: HotReader, telegram_id: int, admin_ids: frozenset[int
         role=role_value,
         is_secretariat=role_value is Role.SECRETARIAT or telegram_id in admin_ids,
         revision=int(revision or 0),
+        reachable=reachable is None or bool(reachable),
     )
 
 

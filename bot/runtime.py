@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -19,6 +20,7 @@ class Runtime:
     engine: Engine
     standings: StandingsCache = field(default_factory=StandingsCache)
     reader: HotReader = field(init=False)
+    wake_sender: Callable[[], None] = field(default=lambda: None)
 
     def __post_init__(self) -> None:
         """Hot-path reader on the same engine."""

@@ -14,8 +14,10 @@ from telegram.ext import (
     TypeHandler,
 )
 
+from bot.db import session_scope
 from bot.i18n import LazyString, _, normalize_language, set_language, set_timezone
 from bot.models import Role
+from bot.outbox import mark_reachable
 from bot.people import Viewer, load_viewer
 from bot.queries import Answer
 from bot.runtime import Runtime
@@ -133,6 +135,9 @@ async def resolve_viewer(update: object, context: BotContext) -> None:
         reader=rt.reader, telegram_id=user.id, admin_ids=rt.settings.admin_telegram_ids
     )
     context.viewer = viewer
+    if not viewer.reachable:  # they were marked unreachable, but here they are
+        with session_scope(rt.engine) as session:
+            mark_reachable(session=session, telegram_id=user.id)
     set_language(
         viewer.language or normalize_language(user.language_code) or rt.settings.default_language
     )

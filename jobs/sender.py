@@ -1,0 +1,289 @@
+"""The outbox sender: drains due pushes at Telegram's limits and records every outcome."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import os
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+
+from bot import outbox
+from bot.models import utcnow
+
+logger = logging.getLogger(__name__)
+
+_UNREACHABLE_BAD_REQUESTS = (
+    "chat not found",
+    "user not found",
+    "peer_id_invalid",
+    "user is deactivated",
+)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Telegram's flood limits, with headroom (see the Bot FAQ)."""
+
+    overall_per_second: float = 25.0
+    private_interval: float = 1.0
+    group_per_minute: int = 20
+    concurrency: int = 8
+    max_attempts: int = 10
+    batch: int = 100
+
+
+class RateGate:
+    """Decides when the next message may go: overall pace, per-chat spacing, flood pauses."""
+
+    def __init__(
+        self,
+        limits: Limits,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        """Start with no history."""
+        self.limits = limits
+        self.clock = clock
+        self.sleep = sleep
+        self._next_global = 0.0
+        self._paused_until = 0.0
+        self._next_private: dict[int, float] = {}
+        self._group_times: dict[int, deque[float]] = {}
+        self._chat_locks: dict[int, asyncio.Lock] = {}
+
+    def pause(self, seconds: float) -> None:
+        """Telegram asked us to wait (RetryAfter): hold every send that long."""
+        self._paused_until = max(self._paused_until, self.clock() + seconds)
+
+    def chat_lock(self, chat_id: int) -> asyncio.Lock:
+        """Serialises sends to one chat so parts arrive in order and spaced."""
+        lock = self._chat_locks.get(chat_id)
+        if lock is None:
+            lock = self._chat_locks[chat_id] = asyncio.Lock()
+        return lock
+
+    def _chat_wait(self, chat_id: int, now: float) -> float:
+        """Seconds until this chat may receive again."""
+        if chat_id > 0:
+            return max(0.0, self._next_private.get(chat_id, 0.0) - now)
+        times = self._group_times.get(chat_id)
+        if times is None or len(times) < self.limits.group_per_minute:
+            return 0.0
+        return max(0.0, times[0] + 60.0 - now)
+
+    async def acquire(self, chat_id: int) -> None:
+        """Wait until a message to `chat_id` is allowed, then book the slot."""
+        while True:
+            now = self.clock()
+            wait = max(
+                self._paused_until - now, self._next_global - now, self._chat_wait(chat_id, now)
+            )
+            if wait <= 0:
+                break
+            await self.sleep(wait)
+        now = self.clock()
+        self._next_global = max(self._next_global, now) + 1.0 / self.limits.overall_per_second
+        if chat_id > 0:
+            self._next_private[chat_id] = now + self.limits.private_interval
+        else:
+            times = self._group_times.setdefault(chat_id, deque())
+            times.append(now)
+            while len(times) > self.limits.group_per_minute:
+                times.popleft()
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """Retry delay after a transient failure: 5 s, 10 s, 20 s … capped at 15 minutes."""
+    return dt.timedelta(seconds=min(5 * 2 ** max(0, attempts), 900))
+
+
+@dataclass
+class SenderStats:
+    """Counts since start, for logs and health."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    unreachable: int = 0
+    flood_waits: int = 0
+    migrated: int = 0
+
+
+@dataclass
+class OutboxSender:
+    """Claims due rows and sends them with bounded concurrency under the rate gate."""
+
+    engine: Engine
+    bot: Bot
+    limits: Limits = field(default_factory=Limits)
+    worker: str = field(default_factory=lambda: f"pid{os.getpid()}")
+    gate: RateGate | None = None
+    on_migrate: Callable[[Session, int, int], None] | None = None
+    stats: SenderStats = field(default_factory=SenderStats)
+
+    def __post_init__(self) -> None:
+        """Prepare the gate and the wake-up event."""
+        self.gate = self.gate or RateGate(self.limits)
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._migrated: dict[int, int] = {}  # old group id → supergroup id, seen this run
+
+    def wake(self) -> None:
+        """Something was enqueued in this process: look now instead of at the next poll."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Finish what is in flight and stop."""
+        self._stopping.set()
+        self._wake.set()
+
+    def recover(self) -> int:
+        """At start-up: rows a killed sender left in flight go back to pending."""
+        with Session(self.engine) as session:
+            return outbox.recover_stale(session=session)
+
+    async def run(self, poll_seconds: float = 1.0) -> None:
+        """Drain until stopped, sleeping until woken or the next poll when idle."""
+        logger.info("Outbox sender %s started", self.worker)
+        while not self._stopping.is_set():
+            try:
+                sent = await self.drain_once()
+            except Exception:
+                logger.exception("Outbox sender pass failed")
+                sent = 0
+            if sent == 0 and not self._stopping.is_set():
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
+                except TimeoutError:
+                    pass
+        logger.info("Outbox sender %s stopped", self.worker)
+
+    async def drain_once(self) -> int:
+        """Claim one batch of due rows and send it; returns how many were handled."""
+        with Session(self.engine) as session:
+            batch = outbox.claim_due(session=session, limit=self.limits.batch, worker=self.worker)
+        if not batch:
+            return 0
+        semaphore = asyncio.Semaphore(self.limits.concurrency)
+
+        async def one(row: outbox.Claimed) -> None:
+            async with semaphore:
+                await self._send(row)
+
+        await asyncio.gather(*(one(row) for row in batch))
+        return len(batch)
+
+    async def drain_all(self) -> int:
+        """Drain until nothing is due (tests, the console, shutdown)."""
+        total = 0
+        while n := await self.drain_once():
+            total += n
+        return total
+
+    async def _send(self, row: outbox.Claimed) -> None:
+        """Send one row and record the outcome; never raises."""
+        assert self.gate is not None
+        chat_id = self._migrated.get(row.chat_id, row.chat_id)
+        async with self.gate.chat_lock(chat_id):
+            await self.gate.acquire(chat_id)
+            try:
+                message_id = await self._deliver(row, chat_id)
+            except RetryAfter as exc:
+                seconds = exc.retry_after
+                wait = seconds.total_seconds() if isinstance(seconds, dt.timedelta) else seconds
+                self.gate.pause(float(wait))
+                self.stats.flood_waits += 1
+                self._record_retry(row, dt.timedelta(seconds=float(wait)), str(exc), count=False)
+            except ChatMigrated as exc:
+                self.stats.migrated += 1
+                self._migrated[row.chat_id] = exc.new_chat_id
+                with Session(self.engine) as session:
+                    if self.on_migrate is not None:
+                        self.on_migrate(session, row.chat_id, exc.new_chat_id)
+                    outbox.redirect_chat(
+                        session=session, old_chat_id=row.chat_id, new_chat_id=exc.new_chat_id
+                    )
+                    outbox.mark_retry(
+                        session=session,
+                        outbox_id=row.id,
+                        not_before=utcnow(),
+                        error=str(exc),
+                        count_attempt=False,
+                    )
+                    session.commit()
+            except Forbidden as exc:
+                self._record_unreachable(row, str(exc))
+            except BadRequest as exc:
+                if any(s in exc.message.lower() for s in _UNREACHABLE_BAD_REQUESTS):
+                    self._record_unreachable(row, str(exc))
+                else:
+                    self._record_failed(row, f"BadRequest: {exc.message}")
+            except NetworkError as exc:  # includes TimedOut and 5xx answers
+                if row.attempts + 1 >= self.limits.max_attempts:
+                    self._record_failed(row, f"NetworkError: {exc}")
+                else:
+                    self._record_retry(row, backoff(row.attempts), f"NetworkError: {exc}")
+            except Exception as exc:
+                logger.exception("Unexpected error sending outbox row %s", row.id)
+                self._record_failed(row, f"{type(exc).__name__}: {exc}")
+            else:
+                with Session(self.engine) as session:
+                    outbox.mark_sent(
+                        session=session, outbox_id=row.id, message_id=message_id, chat_id=chat_id
+                    )
+                    session.commit()
+                self.stats.sent += 1
+
+    async def _deliver(self, row: outbox.Claimed, chat_id: int) -> int | None:
+        """The Bot API call for a row."""
+        payload = row.payload
+        markup = payload.get("reply_markup")
+        reply_markup = InlineKeyboardMarkup.de_json(markup, self.bot) if markup else None
+        if row.method == "sendMessage":
+            message = await self.bot.send_message(
+                chat_id, payload["text"], reply_markup=reply_markup
+            )
+            return message.message_id
+        raise ValueError(f"unsupported outbox method {row.method}")
+
+    def _record_retry(
+        self, row: outbox.Claimed, delay: dt.timedelta, error: str, count: bool = True
+    ) -> None:
+        """Back to pending after a delay."""
+        self.stats.retried += 1
+        with Session(self.engine) as session:
+            outbox.mark_retry(
+                session=session,
+                outbox_id=row.id,
+                not_before=utcnow() + delay,
+                error=error,
+                count_attempt=count,
+            )
+            session.commit()
+
+    def _record_failed(self, row: outbox.Claimed, error: str) -> None:
+        """Give up."""
+        self.stats.failed += 1
+        logger.warning("Outbox row %s to %s failed: %s", row.id, row.chat_id, error)
+        with Session(self.engine) as session:
+            outbox.mark_failed(session=session, outbox_id=row.id, error=error)
+            session.commit()
+
+    def _record_unreachable(self, row: outbox.Claimed, reason: str) -> None:
+        """Blocked, kicked or never started."""
+        self.stats.unreachable += 1
+        with Session(self.engine) as session:
+            outbox.mark_unreachable(
+                session=session, outbox_id=row.id, chat_id=row.chat_id, reason=reason
+            )
+            session.commit()
