@@ -15,9 +15,10 @@ BOT_USER = {"id": 7000000001, "is_bot": True, "first_name": "Ký số", "usernam
 class FakeBotApi:
     """Serves queued updates to getUpdates and records every method call."""
 
-    def __init__(self, token: str) -> None:
-        """Bind to a free loopback port."""
+    def __init__(self, token: str, send_delay: float = 0.0) -> None:
+        """Bind to a free loopback port; `send_delay` makes each sendMessage take that long."""
         self.token = token
+        self.send_delay = send_delay
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.updates: list[dict[str, Any]] = []
         self.lock = threading.Lock()
@@ -52,7 +53,13 @@ class FakeBotApi:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class QuietServer(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request: object, client_address: object) -> None:
+                """A client killed mid-request (the crash tests do that) is not an error."""
+
+        self.server = QuietServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
@@ -62,6 +69,8 @@ class FakeBotApi:
 
     def answer(self, method: str, params: dict[str, Any]) -> Any:
         """Result for one call."""
+        if method == "sendMessage" and self.send_delay:
+            time.sleep(self.send_delay)
         with self.lock:
             self.calls.append((method, params))
             if method == "getMe":
@@ -81,6 +90,11 @@ class FakeBotApi:
         if not pending:
             time.sleep(0.2)  # a short long-poll
         return pending
+
+    def sent_chats(self) -> list[int]:
+        """Chat ids of sendMessage calls so far."""
+        with self.lock:
+            return [int(p["chat_id"]) for m, p in self.calls if m == "sendMessage"]
 
     def sent_texts(self) -> list[str]:
         """Texts of sendMessage calls so far."""
