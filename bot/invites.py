@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from bot import audit
 from bot.config import Settings
 from bot.db import bump_revision
 from bot.i18n import LazyString, _, fmt_datetime, fmt_number, lazy_gettext, ngettext
 from bot.models import AppUser, Invite, Official, RedeemAttempt, Role, Unit, utcnow
-from bot.people import ensure_user, link_official
+from bot.people import link_official
 from bot.text import fold
 
 logger = logging.getLogger(__name__)
@@ -638,28 +638,6 @@ def leave(*, session: Session, telegram_id: int, admin_ids: frozenset[int]) -> L
     )
     bump_revision(session)
     return LeaveResult(LeaveStatus.LEFT, unit_name=unit.name if unit else None, role=Role(row.role))
-
-
-def remember_user(*, session: Session, telegram_id: int, display_name: str) -> None:
-    """Keep the person's display name current (for secretariat lists)."""
-    ensure_user(session=session, telegram_id=telegram_id, display_name=display_name)
-
-
-def pending_count(*, session: Session, unit_id: int) -> int:
-    """Unused, unexpired, unrevoked invitations of a unit."""
-    now = utcnow()
-    return int(
-        session.exec(
-            select(func.count())
-            .select_from(Invite)
-            .where(
-                Invite.unit_id == unit_id,
-                col(Invite.used_by).is_(None),
-                col(Invite.revoked_at).is_(None),
-                col(Invite.expires_at) > now,
-            )
-        ).one()
-    )
 
 
 # --- export (chat document and CLI) -------------------------------------------------------

@@ -153,13 +153,16 @@ async def resolve_viewer(update: object, context: BotContext) -> None:
     set_language(
         viewer.language or normalize_language(user.language_code) or rt.settings.default_language
     )
-    name = _command_name(update, context.bot.username)  # type: ignore[arg-type]
+    assert isinstance(update, Update)
+    message = update.message or update.edited_message
+    if message is None:  # commands come in messages (a button's message is the bot's own)
+        return
+    name = _command_name(update, context.bot.username)
     spec = command_specs(context.application).get(name) if name else None
     audience = audience_of(viewer)
     if spec is not None and audience not in spec.allowed:
         logger.info("Refused /%s to %s (%s)", name, user.id, audience.value)
-        assert isinstance(update, Update) and update.effective_message is not None
-        await update.effective_message.reply_text(refusal_for(spec, audience))
+        await message.reply_text(refusal_for(spec, audience))
         raise ApplicationHandlerStop
 
 

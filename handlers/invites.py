@@ -58,6 +58,7 @@ PENDING_KEY = "invite_pending"  # user_data: {"role": role value or None, "at": 
 PENDING_SECONDS = 15 * 60
 PENDING_GROUP = -1  # before every feature, after the middleware
 ANY_ROLE = "*"
+MAX_LISTED = 25  # /quantri stays well under Telegram's 4,096 characters
 
 COMMANDS = (
     CommandSpec(
@@ -240,6 +241,20 @@ async def invite_command(update: Update, context: BotContext) -> None:
         )
         return
     await _offer_units(message, context, unit_query, role)
+
+
+class _WaitingForUnit(filters.MessageFilter):
+    """Messages from someone who was just asked which unit to invite (one dict lookup)."""
+
+    def __init__(self, app: Application) -> None:  # type: ignore[type-arg]
+        """Read the application's per-user data without creating entries."""
+        super().__init__(name="WaitingForUnit")
+        self._user_data = app.user_data
+
+    def filter(self, message: Message) -> bool:
+        """True while a /moi question is open for the sender."""
+        user = message.from_user
+        return user is not None and PENDING_KEY in self._user_data.get(user.id, {})
 
 
 async def pending_unit_text(update: Update, context: BotContext) -> None:
@@ -446,7 +461,7 @@ async def redeem_payload(update: Update, context: BotContext, payload: str) -> N
 def _person(telegram_id: int, name: str) -> str:
     """'Nguyễn Văn A (<code>123</code>)' or just the id."""
     code = f"<code>{telegram_id}</code>"
-    return f"{escape(name)} ({code})" if name else code
+    return f"{escape(name[:60])} ({code})" if name else code
 
 
 async def admins_command(update: Update, context: BotContext) -> None:
@@ -459,7 +474,7 @@ async def admins_command(update: Update, context: BotContext) -> None:
             "👥 <b>Secretariat</b>: {n} member", "👥 <b>Secretariat</b>: {n} members", len(members)
         ).format(n=fmt_number(len(members)))
     ]
-    for m in members[:100]:
+    for m in members[:MAX_LISTED]:
         who = _person(m.telegram_id, m.display_name)
         if m.bootstrap:
             lines.append("• " + who + " — " + _("by configuration, cannot be removed in chat"))
@@ -467,8 +482,8 @@ async def admins_command(update: Update, context: BotContext) -> None:
             lines.append("• " + who + " — " + _("since {date}").format(date=fmt_datetime(m.since)))
         else:
             lines.append("• " + who)
-    if len(members) > 100:
-        lines.append(_("… and {n} more").format(n=fmt_number(len(members) - 100)))
+    if len(members) > MAX_LISTED:
+        lines.append(_("… and {n} more").format(n=fmt_number(len(members) - MAX_LISTED)))
     lines.append("")
     lines.append(
         _(
@@ -637,10 +652,12 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(
         CallbackQueryHandler(admin_remove_choice, pattern=rf"^{ADMIN_CALLBACK}:(keep|rm:\d+)$")
     )
+    waiting = _WaitingForUnit(app)
     app.add_handler(
         MessageHandler(
-            filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, pending_unit_text
+            waiting & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
+            pending_unit_text,
         ),
         group=PENDING_GROUP,
     )
-    app.add_handler(MessageHandler(filters.COMMAND, forget_pending), group=PENDING_GROUP)
+    app.add_handler(MessageHandler(waiting & filters.COMMAND, forget_pending), group=PENDING_GROUP)

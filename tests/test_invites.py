@@ -482,3 +482,65 @@ async def test_audit_trail_of_the_whole_flow(loaded: Harness) -> None:
         "official.leave",
     ]
     assert Role.SECRETARIAT.value not in {r for _u, r in active_roles(loaded, 8001)}
+
+
+async def test_invite_ttl_days_setting(tmp_path: Path) -> None:
+    """INVITE_TTL_DAYS=2: chat invitations expire two days after creation."""
+    from bot.app import build_application
+    from bot.offline import OfflineRequest
+
+    request = OfflineRequest()
+    app = build_application(make_settings(tmp_path, INVITE_TTL_DAYS="2"), request=request)
+    async with app:
+        h = Harness(app, request)
+        h.import_table(demo_table(), SHARED_NAME)
+        await invite(h, "/moi Quang Lịch head")
+    with Session(h.engine) as session:
+        row = session.exec(select(Invite)).one()
+    assert row.expires_at - row.created_at == dt.timedelta(days=2)
+    h.engine.dispose()
+
+
+def test_invite_settings_are_validated(tmp_path: Path) -> None:
+    """BOT_USERNAME loses its '@'; bad usernames and TTLs are configuration errors."""
+    from pydantic import ValidationError
+
+    assert make_settings(tmp_path, BOT_USERNAME="@kyso_bot").bot_username == "kyso_bot"
+    assert make_settings(tmp_path).invite_ttl_days == 7
+    with pytest.raises(ValidationError):
+        make_settings(tmp_path, BOT_USERNAME="kyso bot!")
+    with pytest.raises(ValidationError):
+        make_settings(tmp_path, INVITE_TTL_DAYS="0")
+
+
+def test_cli_subcommand_prints_links_with_the_configured_username(tmp_path: Path) -> None:
+    """`python -m bot invites --unit-kind phuong` prints CSV links using BOT_USERNAME."""
+    from tests.test_app import run_cli as run_python_m_bot
+
+    db = tmp_path / "cli.db"
+    env = {"DATABASE_URL": f"sqlite:///{db}", "BOT_USERNAME": "kyso_bot"}
+    table = tmp_path / "table.tsv"
+    table.write_bytes(demo_table())
+    assert run_python_m_bot("import", str(table), env=env, cwd=tmp_path).returncode == 0
+    result = run_python_m_bot("invites", "--unit-kind", "phuong", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0][0] == "STT" and len(rows) > 2
+    assert all(
+        r[2] == "phường" and r[4].startswith("https://t.me/kyso_bot?start=") for r in rows[1:]
+    )
+
+
+async def test_an_edited_command_is_checked_too(loaded: Harness) -> None:
+    """Editing a message into '/moi …' does not get past the permission gate."""
+    from telegram import Update
+
+    from bot.offline import message_update
+
+    payload = message_update(4242, "/moi Quang Lịch head")
+    payload["edited_message"] = payload.pop("message")
+    payload["edited_message"]["edit_date"] = payload["edited_message"]["date"]
+    await loaded.app.process_update(Update.de_json(payload, loaded.app.bot))
+    assert loaded.request.texts() == ["Lệnh này chỉ dành cho Văn phòng (quản trị)."]
+    with Session(loaded.engine) as session:
+        assert session.exec(select(Invite)).all() == []

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from bot.app import build_application
-from bot.console import run_console
+from bot.console import demo_table, run_console
 from bot.db import session_scope
 from bot.models import AppUser, AuditLog, Official, Role
 from bot.offline import OfflineRequest
@@ -224,8 +224,15 @@ async def test_the_last_secretariat_member_cannot_remove_or_unlink_themselves(
     assert "duy nhất" in text
     (text,) = await h.send(MEMBER, "/roi")
     assert "duy nhất" in text
+    h.import_table(demo_table())
+    (created,) = await h.send(MEMBER, "/moi Quang Lịch head")
+    code = re.search(r"start=([A-Za-z0-9_-]+)", created)
+    assert code is not None
+    (text,) = await h.send(MEMBER, f"/start {code.group(1)}")  # joining a unit would empty it
+    assert "duy nhất" in text
     assert roles_of(h, MEMBER) == ["secretariat"]
     assert audits(h, "role.revoke") == [] and audits(h, "official.leave") == []
+    assert audits(h, "invite.use") == []
     # With a second member, removing oneself is allowed.
     await h.send(MEMBER, "/quantri_them 8002")
     (question,) = await h.send(MEMBER, "/quantri_bo 8001")
@@ -249,6 +256,8 @@ async def test_console_supports_the_whole_invitation_flow(tmp_path: Path) -> Non
         yield "/as 5555"
         yield f"/start {found.group(1)}"
         yield "tỷ lệ ký số của tôi"
+        yield "/as 1"
+        yield "/moi_hangloat xa"
 
     code = await run_console(make_settings(tmp_path), demo=True, lines=feed(), out=out)
     assert code == 0
@@ -258,3 +267,4 @@ async def test_console_supports_the_whole_invitation_flow(tmp_path: Path) -> Non
     assert "Chào mừng" in welcome and "Đảng ủy xã Quang Lịch" in welcome
     after = welcome.split("Chào mừng", 1)[1]
     assert "Xếp hạng" in after and "80% (24/30 văn bản)" in after
+    assert "📎 loi-moi-xa-head.xlsx" in after and "đường link mời (xã" in after
