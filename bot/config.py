@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     default_language: str = Field(default="vi", alias="DEFAULT_LANGUAGE")
     outbox_rate_per_second: float = Field(default=25.0, gt=0, alias="OUTBOX_RATE_PER_SECOND")
     outbox_concurrency: int = Field(default=8, ge=1, le=64, alias="OUTBOX_CONCURRENCY")
+    invite_ttl_days: int = Field(default=7, ge=1, le=90, alias="INVITE_TTL_DAYS")
+    bot_username: str | None = Field(default=None, alias="BOT_USERNAME")
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod
@@ -36,6 +38,19 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             parts = [p.strip() for p in value.replace(";", ",").split(",")]
             return frozenset(int(p) for p in parts if p)
+        return value
+
+    @field_validator("bot_username")
+    @classmethod
+    def _check_username(cls, value: str | None) -> str | None:
+        """'@kyso_bot' or 'kyso_bot'; only letters, digits and underscores."""
+        if value is None:
+            return None
+        value = value.strip().removeprefix("@")
+        if not value:
+            return None
+        if not all(ch.isascii() and (ch.isalnum() or ch == "_") for ch in value):
+            raise ValueError("BOT_USERNAME may contain only letters, digits and underscores")
         return value
 
     @field_validator("bot_timezone")

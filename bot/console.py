@@ -179,6 +179,13 @@ class Console:
 
     def _print_call(self, call: ApiCall) -> None:
         """Show a Bot API call as chat output."""
+        if call.method == "sendDocument" and call.uploads:
+            name, data = next(iter(call.uploads.values()))
+            self.say(f"🤖 📎 {name} ({len(data):,} B)")
+            if call.params.get("caption"):
+                self.say(render_html(str(call.params["caption"]), bold=self.bold))
+            self.say("")
+            return
         if call.method not in ("sendMessage", "editMessageText"):
             return
         prefix = "🤖 " if call.method == "sendMessage" else "🤖 ✎ "

@@ -39,6 +39,7 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     result: Any = None
+    uploads: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # field → (name, bytes)
 
 
 @dataclass
@@ -50,6 +51,8 @@ class OfflineRequest(BaseRequest):
     files: dict[str, bytes] = field(default_factory=dict)  # file_id → content for getFile
     # chat_id → queued error answers (HTTP status, Bot API error JSON) for the next sends there
     faults: dict[int, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
+    # Chats that refuse messages, like a user who never started the bot (403 Forbidden).
+    blocked_chats: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         """Start message ids at 1."""
@@ -90,9 +93,24 @@ class OfflineRequest(BaseRequest):
             if self.record:
                 self.calls.append(ApiCall(api_method, dict(params), error))
             return status, json.dumps({"ok": False, **error}).encode()
+        if api_method in _MESSAGE_METHODS and params.get("chat_id") in self.blocked_chats:
+            if self.record:
+                self.calls.append(ApiCall(api_method, dict(params), None))
+            error = {
+                "ok": False,
+                "error_code": 403,
+                "description": "Forbidden: bot can't initiate conversation with a user",
+            }
+            return 403, json.dumps(error).encode()
         result = self._result(api_method, params)
         if self.record:
-            self.calls.append(ApiCall(api_method, dict(params), result))
+            uploads = {
+                name: (str(part[0]), bytes(part[1]))
+                for name, part in (
+                    (request_data.multipart_data or {}) if request_data else {}
+                ).items()
+            }
+            self.calls.append(ApiCall(api_method, dict(params), result, uploads))
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
     def _result(self, api_method: str, params: dict[str, Any]) -> Any:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, Update
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     CallbackContext,
     ExtBot,
     TypeHandler,
@@ -108,6 +111,20 @@ def member_refusal_text() -> str:
     )
 
 
+def role_refusal_text() -> str:
+    """For officials trying a command their role does not include."""
+    return _("Your role does not include this command. Type /trogiup to see yours.")
+
+
+def refusal_for(spec: CommandSpec, audience: Audience) -> str:
+    """The refusal that tells this person why they may not use a command."""
+    if spec.allowed <= SECRETARIAT:
+        return refusal_text()
+    if audience is Audience.STRANGER:
+        return member_refusal_text()
+    return role_refusal_text()
+
+
 def _command_name(update: Update, bot_username: str | None) -> str | None:
     """'/moi@kyso_bot x' → 'moi' (None if the message is not a command for this bot)."""
     message = update.effective_message
@@ -141,6 +158,39 @@ async def resolve_viewer(update: object, context: BotContext) -> None:
     set_language(
         viewer.language or normalize_language(user.language_code) or rt.settings.default_language
     )
+    assert isinstance(update, Update)
+    message = update.message or update.edited_message
+    if message is None:  # commands come in messages (a button's message is the bot's own)
+        return
+    name = _command_name(update, context.bot.username)
+    spec = command_specs(context.application).get(name) if name else None
+    audience = audience_of(viewer)
+    if spec is not None and audience not in spec.allowed:
+        logger.info("Refused /%s to %s (%s)", name, user.id, audience.value)
+        await message.reply_text(refusal_for(spec, audience))
+        raise ApplicationHandlerStop
+
+
+Handler = Callable[[Update, "BotContext"], Awaitable[None]]
+
+
+def secretariat_only(func: Handler) -> Handler:
+    """Refuse a callback or non-command update unless the sender is in the secretariat."""
+
+    @functools.wraps(func)
+    async def wrapper(update: Update, context: BotContext) -> None:
+        """Run the handler for the secretariat, refuse everyone else."""
+        viewer = context.viewer
+        if viewer is not None and viewer.is_secretariat:
+            await func(update, context)
+            return
+        logger.info("Refused a secretariat action to %s", viewer and viewer.telegram_id)
+        if update.callback_query is not None:
+            await update.callback_query.answer(refusal_text(), show_alert=True)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(refusal_text())
+
+    return wrapper
 
 
 def answer_markup(answer: Answer, prefix: str) -> InlineKeyboardMarkup | None:

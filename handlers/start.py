@@ -68,7 +68,12 @@ def help_text(context: BotContext) -> str:
 
 
 async def start(update: Update, context: BotContext) -> None:
-    """Greet the user and say what the bot does for them."""
+    """Redeem an invitation code (/start CODE, deep links), else greet the user."""
+    if context.args:
+        from handlers.invites import redeem_payload
+
+        await redeem_payload(update, context, " ".join(context.args))
+        return
     viewer = context.require_viewer()
     user = update.effective_user
     assert update.effective_message is not None and user is not None

@@ -57,7 +57,8 @@ def test_run_answers_over_long_polling_and_never_logs_the_token(tmp_path: Path) 
         if m == "setMyCommands"
     }
     assert {"vi", "en", None} <= set(menus)
-    assert [c["command"] for c in menus["vi"]][:2] == ["tyle", "trogiup"]
+    vi_menu = [c["command"] for c in menus["vi"]]
+    assert vi_menu[0] == "tyle" and "trogiup" in vi_menu
     assert proc.returncode == 0, err
     assert TOKEN not in err and TOKEN not in out
     assert "Starting long polling" in err
