@@ -26,6 +26,7 @@ class Settings(BaseSettings):
         default=frozenset(), alias="ADMIN_TELEGRAM_IDS"
     )
     default_language: str = Field(default="vi", alias="DEFAULT_LANGUAGE")
+    max_upload_mb: float = Field(default=5.0, gt=0, alias="MAX_UPLOAD_MB")
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod
@@ -59,6 +60,11 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         """The display time zone."""
         return ZoneInfo(self.bot_timezone)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """Largest statistics file accepted in chat, in bytes."""
+        return int(self.max_upload_mb * 1024 * 1024)
 
     @property
     def api_base_url(self) -> str | None:

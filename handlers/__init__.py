@@ -6,11 +6,11 @@ from types import ModuleType
 
 from telegram.ext import Application
 
-from handlers import common, errors, rate, start
+from handlers import audit_log, common, errors, import_chat, rate, start
 from handlers.common import CommandSpec, command_specs
 
 # Feature modules in registration order; `start` holds the catch-alls and comes last.
-FEATURES: tuple[ModuleType, ...] = (rate, start)
+FEATURES: tuple[ModuleType, ...] = (rate, import_chat, audit_log, start)
 
 
 def all_commands() -> list[CommandSpec]:
