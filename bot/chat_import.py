@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -184,6 +185,17 @@ def looks_like_table(text: str) -> bool:
     return True
 
 
+def pasted_options(text: str) -> ImportOptions:
+    """Period on a pasted table's first line, as in a caption ("08/06/2026 - 22/06/2026")."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if "\t" in first or ";" in first:
+        return ImportOptions()
+    try:
+        return parse_caption(first)
+    except CaptionError:
+        return ImportOptions()  # e.g. a title "từ ngày 08/6 đến 22/6/2026": the importer reads it
+
+
 def count_rows(data: bytes, filename: str) -> int | None:
     """Non-blank rows in a file, for the progress message (None if it cannot be read)."""
     try:
@@ -199,7 +211,7 @@ def count_rows(data: bytes, filename: str) -> int | None:
 class StagedImport:
     """A valid file stored as a PendingImport and what its preview shows."""
 
-    pending_id: int
+    token: str  # identifies the PendingImport in the Confirm/Cancel buttons
     plan: ImportPlan
     indicator_name: str
     item_kind: str
@@ -275,6 +287,7 @@ def stage_upload(
         delete(PendingImport).where(col(PendingImport.telegram_id) == telegram_id)
     )
     pending = PendingImport(
+        token=secrets.token_urlsafe(12),
         telegram_id=telegram_id,
         filename=filename[:255],
         data=data,
@@ -285,9 +298,8 @@ def stage_upload(
     )
     session.add(pending)
     session.flush()
-    assert pending.id is not None
     return StagedImport(
-        pending_id=pending.id,
+        token=pending.token,
         plan=plan,
         indicator_name=messages.indicator_name(indicator.code, indicator.name),
         item_kind=indicator.item_kind,
@@ -322,11 +334,11 @@ class PendingOutcome:
     thresholds: tuple[float, float, float] = (80.0, 50.0, 100.0)  # warning, critical, target
 
 
-def _claim(session: Session, pending_id: int, telegram_id: int) -> Any:
+def _claim(session: Session, token: str, telegram_id: int) -> Any:
     """Delete the user's pending import and return its columns (None if not theirs or gone)."""
     return session.exec(  # type: ignore[call-overload]
         delete(PendingImport)
-        .where(col(PendingImport.id) == pending_id, col(PendingImport.telegram_id) == telegram_id)
+        .where(col(PendingImport.token) == token, col(PendingImport.telegram_id) == telegram_id)
         .returning(
             PendingImport.filename,
             PendingImport.data,
@@ -337,10 +349,10 @@ def _claim(session: Session, pending_id: int, telegram_id: int) -> Any:
 
 
 def pending_status(
-    *, session: Session, pending_id: int, telegram_id: int, now: dt.datetime | None = None
+    *, session: Session, token: str, telegram_id: int, now: dt.datetime | None = None
 ) -> PendingOutcome | None:
     """None if the user's preview is open; else why not (an expired one is deleted)."""
-    pending = session.get(PendingImport, pending_id)
+    pending = session.exec(select(PendingImport).where(PendingImport.token == token)).first()
     if pending is None:
         return PendingOutcome(PendingStatus.MISSING)
     if pending.telegram_id != telegram_id:
@@ -351,10 +363,10 @@ def pending_status(
     return None
 
 
-def _not_claimed(session: Session, pending_id: int) -> PendingOutcome:
+def _not_claimed(session: Session, token: str) -> PendingOutcome:
     """Why a claim failed: someone else's preview, or none at all."""
     owner = session.exec(
-        select(PendingImport.telegram_id).where(PendingImport.id == pending_id)
+        select(PendingImport.telegram_id).where(PendingImport.token == token)
     ).first()
     return PendingOutcome(PendingStatus.FOREIGN if owner is not None else PendingStatus.MISSING)
 
@@ -362,16 +374,16 @@ def _not_claimed(session: Session, pending_id: int) -> PendingOutcome:
 def confirm_pending(
     *,
     session: Session,
-    pending_id: int,
+    token: str,
     telegram_id: int,
     display_name: str,
     tz: ZoneInfo,
     now: dt.datetime | None = None,
 ) -> PendingOutcome:
     """Re-validate the stored file and import it in the caller's transaction (once only)."""
-    claimed = _claim(session, pending_id, telegram_id)
+    claimed = _claim(session, token, telegram_id)
     if claimed is None:
-        return _not_claimed(session, pending_id)
+        return _not_claimed(session, token)
     filename, data, options, expires_at = claimed
     if _aware(expires_at) <= (now or utcnow()):
         return PendingOutcome(PendingStatus.EXPIRED, filename=filename)
@@ -397,11 +409,11 @@ def _item_kind(session: Session, indicator_code: str) -> str:
     return kind or "document"
 
 
-def cancel_pending(*, session: Session, pending_id: int, telegram_id: int) -> PendingOutcome:
+def cancel_pending(*, session: Session, token: str, telegram_id: int) -> PendingOutcome:
     """Forget a pending import; nothing else is touched."""
-    claimed = _claim(session, pending_id, telegram_id)
+    claimed = _claim(session, token, telegram_id)
     if claimed is None:
-        return _not_claimed(session, pending_id)
+        return _not_claimed(session, token)
     return PendingOutcome(PendingStatus.CANCELLED, filename=claimed[0])
 
 
@@ -433,7 +445,7 @@ def _unit_names(names: Sequence[str]) -> str:
     shown = ", ".join(escape(n) for n in names[:NEW_UNITS_SHOWN])
     rest = len(names) - NEW_UNITS_SHOWN
     if rest > 0:
-        shown += " " + ngettext("and {n} more", "and {n} more", rest).format(n=fmt_number(rest))
+        shown += " " + _("and {n} more").format(n=fmt_number(rest))
     return shown
 
 
@@ -461,7 +473,7 @@ def _figures_lines(
 ) -> list[str]:
     """Units, overall rate and the threshold counts."""
     return [
-        ngettext("Units: {n}", "Units: {n}", rows).format(n=fmt_number(rows)),
+        _("Units: {n}").format(n=fmt_number(rows)),
         _("Overall: <b>{rate}</b> ({signed}/{total})").format(
             rate=fmt_rate(signed, total),
             signed=fmt_number(signed),
@@ -671,7 +683,8 @@ def import_help(max_bytes: int) -> str:
         "2. The table needs a header row with the unit name, the total number of outgoing "
         "documents and the number signed. The title line above it gives the period, e.g. "
         "“từ ngày 08/6/2026 đến 15 giờ ngày 22/6/2026”; otherwise write the period in the "
-        "file's caption: <code>08/06/2026 - 22/06/2026</code>.\n"
+        "file's caption: <code>08/06/2026 - 22/06/2026</code> (for a pasted table, on its "
+        "first line).\n"
         "3. I check every row and show a preview. Nothing is written until you press "
         "<b>Confirm import</b>; a table with mistakes is refused with the list of rows to "
         "correct.\n"

@@ -260,6 +260,7 @@ class PendingImport(SQLModel, table=True):
     """A statistics file previewed in chat and waiting for its uploader's confirmation."""
 
     id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(unique=True, index=True, max_length=32)  # in the buttons' callback data
     telegram_id: int = Field(sa_type=BigInteger, index=True)
     filename: str = Field(max_length=255)
     data: bytes = Field(sa_type=LargeBinary)

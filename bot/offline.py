@@ -39,6 +39,7 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     result: Any = None
+    uploads: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # field → (name, bytes)
 
 
 @dataclass
@@ -84,7 +85,7 @@ class OfflineRequest(BaseRequest):
         params = request_data.parameters if request_data else {}
         result = self._result(api_method, params)
         if self.record:
-            self.calls.append(ApiCall(api_method, dict(params), result))
+            self.calls.append(ApiCall(api_method, dict(params), result, _uploads(request_data)))
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
     def _result(self, api_method: str, params: dict[str, Any]) -> Any:
@@ -138,6 +139,17 @@ class OfflineRequest(BaseRequest):
     def clear(self) -> None:
         """Forget recorded calls."""
         self.calls.clear()
+
+
+def _uploads(request_data: RequestData | None) -> dict[str, tuple[str, bytes]]:
+    """Files sent with a call (sendDocument …), as (file name, content)."""
+    if request_data is None or not request_data.contains_files:
+        return {}
+    found: dict[str, tuple[str, bytes]] = {}
+    for key, value in (request_data.multipart_data or {}).items():
+        if isinstance(value, tuple) and len(value) >= 2 and isinstance(value[1], bytes):
+            found[key] = (str(value[0]), value[1])
+    return found
 
 
 _update_ids = itertools.count(1)

@@ -34,6 +34,7 @@ from bot.chat_import import (
     looks_like_table,
     outcome_notice,
     parse_caption,
+    pasted_options,
     pending_status,
     preview_text,
     refusal_text,
@@ -50,7 +51,7 @@ from handlers.common import refusal_text as command_refusal_text
 
 logger = logging.getLogger(__name__)
 
-CALLBACK_PREFIX = "imp"  # imp:ok:<pending id> / imp:no:<pending id>
+CALLBACK_PREFIX = "imp"  # imp:ok:<token> / imp:no:<token> (token: 16 URL-safe characters)
 # Pasted tables are caught before the feature handlers of group 0: a table's header
 # ("… ký số …; Tỷ lệ") would otherwise read as a rate question.
 PASTED_TABLE_GROUP = -1
@@ -65,17 +66,15 @@ COMMANDS = (
 )
 
 
-def confirm_keyboard(pending_id: int) -> InlineKeyboardMarkup:
+def confirm_keyboard(token: str) -> InlineKeyboardMarkup:
     """Confirm / Cancel buttons of a preview."""
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    _("✅ Confirm import"), callback_data=f"{CALLBACK_PREFIX}:ok:{pending_id}"
+                    _("✅ Confirm import"), callback_data=f"{CALLBACK_PREFIX}:ok:{token}"
                 ),
-                InlineKeyboardButton(
-                    _("✖️ Cancel"), callback_data=f"{CALLBACK_PREFIX}:no:{pending_id}"
-                ),
+                InlineKeyboardButton(_("✖️ Cancel"), callback_data=f"{CALLBACK_PREFIX}:no:{token}"),
             ]
         ]
     )
@@ -159,7 +158,7 @@ async def on_pasted_table(update: Update, context: BotContext) -> None:
         status,
         message.text.encode("utf-8"),
         PASTED_FILENAME,
-        ImportOptions(),
+        pasted_options(message.text),
         maybe_split=len(message.text) >= PASTE_SPLIT_WARNING_CHARS,
     )
     raise ApplicationHandlerStop  # handled: no rate answer, no fallback
@@ -202,10 +201,10 @@ async def _preview(
     if isinstance(outcome, Refused):
         await _show_refusal(status, outcome.issues, filename, stale=False)
         return
-    logger.info("Import preview %s for %s: %r", outcome.pending_id, user.id, filename)
+    logger.info("Import preview for %s: %r", user.id, filename)
     await status.edit_text(
         preview_text(outcome, filename=filename, maybe_split=maybe_split),
-        reply_markup=confirm_keyboard(outcome.pending_id),
+        reply_markup=confirm_keyboard(outcome.token),
     )
 
 
@@ -230,13 +229,12 @@ async def on_pending_button(update: Update, context: BotContext) -> None:
     if not context.require_viewer().is_secretariat:
         await query.answer(command_refusal_text(), show_alert=True)
         return
-    _prefix, action, raw_id = query.data.split(":")
-    pending_id = int(raw_id)
+    _prefix, action, token = query.data.split(":")
     rt = context.runtime
 
     def check() -> PendingOutcome | None:
         with session_scope(rt.engine) as session:
-            return pending_status(session=session, pending_id=pending_id, telegram_id=user.id)
+            return pending_status(session=session, token=token, telegram_id=user.id)
 
     closed = await asyncio.to_thread(check)
     if closed is not None:
@@ -246,7 +244,7 @@ async def on_pending_button(update: Update, context: BotContext) -> None:
 
         def cancel() -> PendingOutcome:
             with session_scope(rt.engine) as session:
-                return cancel_pending(session=session, pending_id=pending_id, telegram_id=user.id)
+                return cancel_pending(session=session, token=token, telegram_id=user.id)
 
         outcome = await asyncio.to_thread(cancel)
         await _notice(query, outcome)
@@ -259,7 +257,7 @@ async def on_pending_button(update: Update, context: BotContext) -> None:
         with session_scope(rt.engine) as session:
             return confirm_pending(
                 session=session,
-                pending_id=pending_id,
+                token=token,
                 telegram_id=user.id,
                 display_name=user.full_name,
                 tz=rt.settings.tz,
@@ -309,5 +307,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         group=PASTED_TABLE_GROUP,
     )
     app.add_handler(
-        CallbackQueryHandler(on_pending_button, pattern=rf"^{CALLBACK_PREFIX}:(ok|no):\d+$")
+        CallbackQueryHandler(
+            on_pending_button, pattern=rf"^{CALLBACK_PREFIX}:(ok|no):[\w-]{{1,40}}$"
+        )
     )
