@@ -15,7 +15,7 @@ from pathlib import PurePath
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from bot import messages
@@ -420,11 +420,6 @@ def cancel_pending(*, session: Session, token: str, telegram_id: int) -> Pending
 def _aware(value: dt.datetime) -> dt.datetime:
     """A datetime returned by RETURNING may come back naive from SQLite: it is UTC."""
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-
-
-def pending_count(*, session: Session) -> int:
-    """How many imports wait for confirmation (for tests and diagnostics)."""
-    return int(session.exec(select(func.count()).select_from(PendingImport)).one())
 
 
 # --- texts --------------------------------------------------------------------------------
