@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from html import escape
 from pathlib import PurePath
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -17,6 +18,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import messages
 from bot.chat_import import (
     PASTE_SPLIT_WARNING_CHARS,
     PASTED_FILENAME,
@@ -134,7 +136,7 @@ async def on_document(update: Update, context: BotContext) -> None:
         logger.warning("Could not download %r", filename, exc_info=True)
         await status.edit_text(
             _("I could not download “{name}” from Telegram. Please send it again.").format(
-                name=PurePath(filename).name
+                name=escape(PurePath(filename).name)
             )
         )
         return
@@ -152,15 +154,20 @@ async def on_pasted_table(update: Update, context: BotContext) -> None:
         await message.reply_text(not_secretariat_text())
         raise ApplicationHandlerStop
     status = await message.reply_text(_("⏳ Reading the table…"))
-    await _preview(
-        update,
-        context,
-        status,
-        message.text.encode("utf-8"),
-        PASTED_FILENAME,
-        pasted_options(message.text),
-        maybe_split=len(message.text) >= PASTE_SPLIT_WARNING_CHARS,
-    )
+    try:
+        await _preview(
+            update,
+            context,
+            status,
+            message.text.encode("utf-8"),
+            PASTED_FILENAME,
+            pasted_options(message.text),
+            maybe_split=len(message.text) >= PASTE_SPLIT_WARNING_CHARS,
+        )
+    except Exception:
+        # The error handler would not stop the later groups: apologise here instead.
+        logger.exception("Pasted table failed")
+        await status.edit_text(messages.error_apology())
     raise ApplicationHandlerStop  # handled: no rate answer, no fallback
 
 

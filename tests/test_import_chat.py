@@ -423,3 +423,34 @@ async def test_import_help(bot: Harness) -> None:
     help_admin = (await bot.send(ADMIN_ID, "/trogiup"))[0]
     help_other = (await bot.send(STRANGER, "/trogiup"))[0]
     assert "/nhap /import" in help_admin and "/nhap" not in help_other
+
+
+async def test_a_failure_on_a_pasted_table_apologises_once(
+    loaded: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If checking a pasted table breaks, the user gets the apology, not also a rate answer."""
+    import handlers.import_chat
+
+    def broken(**_kwargs: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(handlers.import_chat, "stage_upload", broken)
+    text = "STT;Đơn vị;Tổng;Số văn bản ký số;Tỷ lệ\n1;Đảng ủy xã Quang Lịch;30;24;80%"
+    texts = await loaded.send(ADMIN_ID, text)
+    assert "82,29%" not in " ".join(texts)  # no overview answer to "… ký số; Tỷ lệ"
+    assert texts[-1] == "Xin lỗi, hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút."
+    assert count(loaded, PendingImport) == 0
+
+
+async def test_a_failed_download_is_explained(bot: Harness) -> None:
+    """Telegram not serving the file gives a message to send it again."""
+    from telegram import Update
+
+    from bot.offline import document_update
+
+    payload = document_update(ADMIN_ID, file_id="gone", file_name="bang.xlsx", file_size=100)
+    await bot.app.process_update(Update.de_json(payload, bot.app.bot))
+    assert bot.request.texts()[-1] == (
+        "Tôi không tải được tệp “bang.xlsx” từ Telegram. Đồng chí vui lòng gửi lại."
+    )
+    assert count(bot, PendingImport) == 0
