@@ -454,3 +454,22 @@ async def test_a_failed_download_is_explained(bot: Harness) -> None:
         "Tôi không tải được tệp “bang.xlsx” từ Telegram. Đồng chí vui lòng gửi lại."
     )
     assert count(bot, PendingImport) == 0
+
+
+async def test_xlsx_upload(bot: Harness, published: list[Any]) -> None:
+    """An Excel workbook with the title in A1 previews the same figures."""
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append([DEMO_TITLE.strip()])
+    sheet.append(["STT", "Đơn vị", "Tổng số lượng văn bản đi", "Số lượng văn bản ký số điện tử"])
+    for number, row in enumerate(published, start=1):
+        sheet.append([number, row.name, row.total, row.signed])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    texts = await bot.send_document(ADMIN_ID, buffer.getvalue(), "thong-ke.xlsx")
+    assert "Số đơn vị: 104" in texts[-1] and "<b>82,29%</b>" in texts[-1]
+    assert "(số liệu đến 15:00 22/06/2026)" in texts[-1]
