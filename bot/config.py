@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     outbox_concurrency: int = Field(default=8, ge=1, le=64, alias="OUTBOX_CONCURRENCY")
     invite_ttl_days: int = Field(default=7, ge=1, le=90, alias="INVITE_TTL_DAYS")
     bot_username: str | None = Field(default=None, alias="BOT_USERNAME")
+    max_upload_mb: float = Field(default=5.0, gt=0, alias="MAX_UPLOAD_MB")
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod
@@ -76,6 +77,11 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         """The display time zone."""
         return ZoneInfo(self.bot_timezone)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """Largest statistics file accepted in chat, in bytes."""
+        return int(self.max_upload_mb * 1024 * 1024)
 
     @property
     def api_base_url(self) -> str | None:

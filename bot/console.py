@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import mimetypes
 import re
 import sys
 import tempfile
@@ -24,7 +25,13 @@ from bot.db import session_scope
 from bot.i18n import _, use_language
 from bot.importer import import_statistics
 from bot.models import Role
-from bot.offline import ApiCall, OfflineRequest, callback_update, message_update
+from bot.offline import (
+    ApiCall,
+    OfflineRequest,
+    callback_update,
+    document_update,
+    message_update,
+)
 from bot.people import link_official
 from bot.units import find_units
 
@@ -96,6 +103,7 @@ class Console:
                 "  /as <unit name>   act as the head of that unit (linked for the demo)\n"
                 "  /lang vi|en       your Telegram app language\n"
                 "  /bam <n>          press button <n> of the last keyboard (also /press)\n"
+                "  /gui <path>       send a file, e.g. a statistics table (also /upload)\n"
                 "  /thoat            quit (also /quit or Ctrl-D)"
             )
         )
@@ -122,6 +130,9 @@ class Console:
             return True
         if word in ("/bam", "/press"):
             await self._press(rest)
+            return True
+        if word in ("/gui", "/upload"):
+            await self._upload(rest)
             return True
         await self._send(
             message_update(self.state.user_id, line, language_code=self.state.language_code)
@@ -165,6 +176,30 @@ class Console:
                 self.state.user_id,
                 data,
                 message_id=message_id,
+                language_code=self.state.language_code,
+            )
+        )
+
+    async def _upload(self, arg: str) -> None:
+        """Send a file from disk as a document from the current user."""
+        if not arg:
+            self.say(_("Usage: /gui <path to a file>"))
+            return
+        path = Path(arg.strip("\"'")).expanduser()
+        if not path.is_file():
+            self.say(_("File not found: {path}").format(path=path))
+            return
+        data = path.read_bytes()
+        file_id = f"console-{len(self.request.files) + 1}"
+        self.request.files[file_id] = data
+        mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        await self._send(
+            document_update(
+                self.state.user_id,
+                file_id=file_id,
+                file_name=path.name,
+                file_size=len(data),
+                mime_type=mime_type,
                 language_code=self.state.language_code,
             )
         )

@@ -6,7 +6,16 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    LargeBinary,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -309,3 +318,17 @@ class Acknowledgement(SQLModel, table=True):
     telegram_id: int = Field(sa_type=BigInteger)
     unit_id: int | None = Field(default=None, foreign_key="unit.id")
     at: dt.datetime = _ts()  # type: ignore[assignment]
+
+
+class PendingImport(SQLModel, table=True):
+    """A statistics file previewed in chat and waiting for its uploader's confirmation."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(unique=True, index=True, max_length=32)  # in the buttons' callback data
+    telegram_id: int = Field(sa_type=BigInteger, index=True)
+    filename: str = Field(max_length=255)
+    data: bytes = Field(sa_type=LargeBinary)
+    sha256: str = Field(max_length=64)
+    options: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    created_at: dt.datetime = _ts()  # type: ignore[assignment]
+    expires_at: dt.datetime = _ts(default=False)  # type: ignore[assignment]

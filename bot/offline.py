@@ -104,13 +104,7 @@ class OfflineRequest(BaseRequest):
             return 403, json.dumps(error).encode()
         result = self._result(api_method, params)
         if self.record:
-            uploads = {
-                name: (str(part[0]), bytes(part[1]))
-                for name, part in (
-                    (request_data.multipart_data or {}) if request_data else {}
-                ).items()
-            }
-            self.calls.append(ApiCall(api_method, dict(params), result, uploads))
+            self.calls.append(ApiCall(api_method, dict(params), result, _uploads(request_data)))
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
     def _result(self, api_method: str, params: dict[str, Any]) -> Any:
@@ -171,6 +165,17 @@ class OfflineRequest(BaseRequest):
     def clear(self) -> None:
         """Forget recorded calls."""
         self.calls.clear()
+
+
+def _uploads(request_data: RequestData | None) -> dict[str, tuple[str, bytes]]:
+    """Files sent with a call (sendDocument …), as (file name, content)."""
+    if request_data is None or not request_data.contains_files:
+        return {}
+    found: dict[str, tuple[str, bytes]] = {}
+    for key, value in (request_data.multipart_data or {}).items():
+        if isinstance(value, tuple) and len(value) >= 2 and isinstance(value[1], bytes):
+            found[key] = (str(value[0]), value[1])
+    return found
 
 
 _update_ids = itertools.count(1)

@@ -46,3 +46,36 @@ async def test_demo_handles_mistakes(tmp_path: Path) -> None:
     assert "Không tìm thấy đơn vị nào khớp với “Sao Hỏa”" in out
     assert "Không có nút số 9" in out
     assert "82,29%" not in out  # nothing after /thoat ran
+
+
+async def test_demo_upload_a_table_and_confirm(tmp_path: Path) -> None:
+    """/gui sends a file as the admin; /bam 1 confirms the preview; /tyle shows the new period."""
+    from bot.console import demo_table
+
+    table = demo_table().decode("utf-8").replace("08/6/2026", "22/6/2026", 1)
+    table = table.replace("15 giờ ngày 22/6/2026", "15 giờ ngày 06/7/2026", 1)
+    path = tmp_path / "bang-thang-7.tsv"
+    path.write_text(table, encoding="utf-8")
+    out = await run(tmp_path, f"/gui {path}", "/bam 1", "/tyle")
+    assert "/gui <đường dẫn>" in out  # the intro mentions it
+    assert "Đang đọc tệp…" in out and "Xem trước “bang-thang-7.tsv”" in out
+    assert "[1] ✅ Xác nhận nhập" in out and "[2] ✖️ Hủy" in out
+    assert "Đã nhập “bang-thang-7.tsv”" in out
+    assert "Kỳ báo cáo: 22/06/2026 – 06/07/2026" in out.split("Đã nhập")[-1]
+
+
+async def test_demo_upload_missing_file(tmp_path: Path) -> None:
+    """A wrong path is explained; the bot is not involved."""
+    out = await run(tmp_path, f"/upload {tmp_path / 'khong-co.xlsx'}", "/gui")
+    assert "Không tìm thấy tệp: " in out and "khong-co.xlsx" in out
+    assert "Cách dùng: /gui <đường dẫn tới tệp>" in out
+
+
+async def test_demo_refused_table_attaches_the_problem_list(tmp_path: Path) -> None:
+    """Hundreds of bad rows: the console shows the truncated message and the attached file."""
+    rows = "\n".join(f"Xã {i};10;{11 + i}" for i in range(300))
+    path = tmp_path / "loi.csv"
+    path.write_text("từ ngày 08/6/2026 đến ngày 22/6/2026\nĐơn vị;Tổng;Ký số\n" + rows)
+    out = await run(tmp_path, f"/gui {path}")
+    assert "Tìm thấy 300 lỗi" in out and "lỗi khác" in out
+    assert "📎 loi-problems.txt" in out

@@ -1,0 +1,75 @@
+"""/nhatky (/audit): the audit log for the secretariat, newest first, with Older/Newer buttons."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlmodel import Session
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.audit_log import AuditPage, audit_page
+from bot.i18n import _, lazy_gettext
+from handlers.common import SECRETARIAT, BotContext, CommandSpec, refusal_text
+
+logger = logging.getLogger(__name__)
+
+CALLBACK_PREFIX = "audit"  # audit:<offset>
+
+COMMANDS = (
+    CommandSpec(
+        names=("nhatky", "audit"),
+        description=lazy_gettext("audit log: who imported, invited or changed what"),
+        allowed=SECRETARIAT,
+        # Not in the menu: Telegram shows one menu to every user of the bot.
+    ),
+)
+
+
+def page_keyboard(page: AuditPage) -> InlineKeyboardMarkup | None:
+    """⬅️ Older / Newer ➡️ buttons, callback data 'audit:<offset>'."""
+    buttons = []
+    if page.older is not None:
+        buttons.append(
+            InlineKeyboardButton(_("⬅️ Older"), callback_data=f"{CALLBACK_PREFIX}:{page.older}")
+        )
+    if page.newer is not None:
+        buttons.append(
+            InlineKeyboardButton(_("Newer ➡️"), callback_data=f"{CALLBACK_PREFIX}:{page.newer}")
+        )
+    return InlineKeyboardMarkup([buttons]) if buttons else None
+
+
+def _page(context: BotContext, offset: int) -> AuditPage:
+    """Read one page."""
+    with Session(context.runtime.engine) as session:
+        return audit_page(session=session, offset=offset)
+
+
+async def audit_command(update: Update, context: BotContext) -> None:
+    """/nhatky: the newest entries."""
+    message = update.effective_message
+    assert message is not None
+    if not context.require_viewer().is_secretariat:
+        await message.reply_text(refusal_text())
+        return
+    page = _page(context, 0)
+    await message.reply_text(page.text, reply_markup=page_keyboard(page))
+
+
+async def audit_page_button(update: Update, context: BotContext) -> None:
+    """Older / Newer: show that page in place."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    if not context.require_viewer().is_secretariat:
+        await query.answer(refusal_text(), show_alert=True)
+        return
+    page = _page(context, int(query.data.split(":", 1)[1]))
+    await query.answer()
+    await query.edit_message_text(page.text, reply_markup=page_keyboard(page))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """The command in vi and en, and the paging buttons."""
+    app.add_handler(CommandHandler(["nhatky", "audit"], audit_command))
+    app.add_handler(CallbackQueryHandler(audit_page_button, pattern=rf"^{CALLBACK_PREFIX}:\d+$"))
