@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -21,7 +22,7 @@ EXIT_USAGE = 2
 
 # Feature modules that add subcommands: each has add_cli(subparsers), and its parsers set
 # `run=callable(settings, args) -> exit code` with set_defaults.
-CLI_FEATURES: tuple[str, ...] = ()
+CLI_FEATURES: tuple[str, ...] = ("bot.units_cli",)
 
 
 class RedactTokenFilter(logging.Filter):
@@ -87,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     link.add_argument("telegram_id", type=int)
     link.add_argument("unit", nargs="?", default="")
     link.add_argument("--role", choices=["head", "staff", "viewer", "secretariat"], default="head")
+    for module_name in CLI_FEATURES:
+        importlib.import_module(module_name).add_cli(sub)
     return parser
 
 

@@ -6,11 +6,11 @@ from types import ModuleType
 
 from telegram.ext import Application
 
-from handlers import common, errors, rate, start
+from handlers import common, errors, groups, rate, start, units
 from handlers.common import CommandSpec, command_specs
 
 # Feature modules in registration order; `start` holds the catch-alls and comes last.
-FEATURES: tuple[ModuleType, ...] = (rate, start)
+FEATURES: tuple[ModuleType, ...] = (rate, units, groups, start)
 
 
 def all_commands() -> list[CommandSpec]:

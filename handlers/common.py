@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, Update
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     CallbackContext,
     ExtBot,
     TypeHandler,
@@ -136,6 +140,41 @@ async def resolve_viewer(update: object, context: BotContext) -> None:
     set_language(
         viewer.language or normalize_language(user.language_code) or rt.settings.default_language
     )
+    assert isinstance(update, Update)
+    name = _command_name(update, context.bot.username)
+    spec = command_specs(context.application).get(name) if name else None
+    audience = audience_of(viewer)
+    if spec is not None and audience not in spec.allowed:
+        text = (
+            member_refusal_text()
+            if audience is Audience.STRANGER and spec.allowed != SECRETARIAT
+            else refusal_text()
+        )
+        assert update.effective_message is not None
+        await update.effective_message.reply_text(text)
+        raise ApplicationHandlerStop
+
+
+Callback = Callable[[Update, "BotContext"], Awaitable[Any]]
+
+
+def secretariat_only(func: Callback) -> Callback:
+    """Run a callback only for the secretariat; others get the refusal (an alert on buttons)."""
+
+    @functools.wraps(func)
+    async def guarded(update: Update, context: BotContext) -> Any:
+        """Check the viewer, then call the wrapped handler."""
+        viewer = context.viewer
+        if viewer is not None and viewer.is_secretariat:
+            return await func(update, context)
+        logger.info("refused %s to %s", func.__name__, viewer.telegram_id if viewer else None)
+        if update.callback_query is not None:
+            await update.callback_query.answer(refusal_text(), show_alert=True)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(refusal_text())
+        return None
+
+    return guarded
 
 
 def answer_markup(answer: Answer, prefix: str) -> InlineKeyboardMarkup | None:
