@@ -185,6 +185,11 @@ async def group_command(update: Update, context: BotContext) -> None:
             )
         )
         return
+    with session_scope(context.runtime.engine) as session:
+        # Groups the bot joined before it kept track of them are recorded here.
+        groups.record_chat(
+            session=session, chat_id=chat.id, chat_type=chat.type, title=chat.title or ""
+        )
     await _group_screen(update, context, 0, edit=False)
 
 

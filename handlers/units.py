@@ -46,7 +46,7 @@ COMMANDS = (
     ),
     CommandSpec(
         names=("donvi_them", "addunit"),
-        description=lazy_gettext("add a unit: /donvi_them <name>"),
+        description=lazy_gettext("add a unit (type its name after the command)"),
         allowed=SECRETARIAT,
     ),
     CommandSpec(
@@ -230,11 +230,12 @@ def _back(unit_id: int) -> InlineKeyboardButton:
 
 
 def _person(row: OfficialRow) -> str:
-    """'Nguyễn Văn A (@nva)' or 'ID 123' when the name is unknown."""
-    name = escape(row.display_name) if row.display_name else _("ID {id}").format(id=row.telegram_id)
+    """'Nguyễn Văn A (@nva) · ID 123', or just the ID when nothing else is known."""
+    known = escape(row.display_name)
     if row.username:
-        name += f" (@{escape(row.username)})"
-    return name
+        known = f"{known} (@{escape(row.username)})" if known else f"@{escape(row.username)}"
+    ident = _("ID <code>{id}</code>").format(id=row.telegram_id)
+    return f"{known} · {ident}" if known else ident
 
 
 def _role(role: str) -> str:
@@ -253,12 +254,11 @@ def officials_view(card: UnitCard, rows: list[OfficialRow]) -> tuple[str, Inline
         lines.append(_("Nobody is linked to this unit yet."))
     for number, row in enumerate(rows, start=1):
         lines.append(
-            _("{number}. {person} — {role}, since {since} · ID <code>{id}</code>").format(
+            _("{number}. {person} — {role}, since {since}").format(
                 number=number,
                 person=_person(row),
                 role=_role(row.role),
                 since=fmt_date(row.since.date()),
-                id=row.telegram_id,
             )
         )
         label = row.display_name or str(row.telegram_id)
