@@ -306,7 +306,7 @@ def resolve_exact(*, session: Session, name: str) -> list[Unit]:
     found = list(session.exec(select(Unit).where(Unit.name_key == key).order_by(col(Unit.id))))
     if found:
         return found
-    ids = former_name_units(session=session, key=key)
+    ids = former_name_units(session=session, key=key, short=False)
     if not ids:
         return []
     return list(session.exec(select(Unit).where(col(Unit.id).in_(ids)).order_by(col(Unit.id))))
@@ -378,7 +378,7 @@ def _check_name_free(session: Session, name: str, unit_id: int | None) -> None:
             raise UnitAdminError(
                 "name_taken" if other.active else "name_taken_inactive", unit=other.name
             )
-    for other_id in former_name_units(session=session, key=key):
+    for other_id in former_name_units(session=session, key=key, short=False):
         if other_id != unit_id:
             other = get_unit(session=session, unit_id=other_id)
             if fold(other.name) != key:

@@ -34,16 +34,18 @@ class UnitMatches(list[UnitRef]):
         return self[0] if len(self) == 1 and not self.fuzzy else None
 
 
-def former_name_units(*, session: Session, key: str) -> list[int]:
-    """Ids of units that once had a name folding to `key` (whole or without its prefix)."""
-    short = short_key(key)
+def former_name_units(*, session: Session, key: str, short: bool = True) -> list[int]:
+    """Ids of units that once had a name folding to `key` (or, with `short`, the same name
+    without its "Đảng ủy xã" prefix)."""
+    wanted = short_key(key)
     found: list[int] = []
     for unit_id, old_key in session.exec(
         select(UnitNameHistory.unit_id, UnitNameHistory.old_name_key).order_by(
             col(UnitNameHistory.id)
         )
     ).all():
-        if (old_key == key or short_key(old_key) == short) and unit_id not in found:
+        matches = old_key == key or (short and short_key(old_key) == wanted)
+        if matches and unit_id not in found:
             found.append(unit_id)
     return found
 

@@ -116,7 +116,7 @@ def group_view(
         lines.append(_("This group does not receive summaries yet."))
     else:
         lines.append(
-            _("This group receives summaries for {what} (since {since}).").format(
+            _("This group receives summaries for {what}, since {since}.").format(
                 what=_what(current.area_name), since=fmt_datetime(current.since)
             )
         )

@@ -249,6 +249,10 @@ async def test_rename_keeps_history_and_old_name_still_resolves(
         ).all()
     assert len(set(periods)) == 2
 
+    # The old name cannot be given to another unit (files using it mean the renamed one).
+    (taken,) = await loaded.send(ADMIN_ID, f"/donvi_them {NAM}")
+    assert taken == f"“{NAM}” là tên cũ của “Đảng ủy xã Tiền Hải Nam”."
+
 
 async def test_rename_refuses_a_taken_name_and_asks_again(loaded: Harness) -> None:
     """A new name that another unit has is refused; the bot asks again; /huy cancels."""
@@ -486,3 +490,21 @@ async def test_pending_answer_expires(loaded: Harness) -> None:
     (text,) = await loaded.send(ADMIN_ID, "Đảng ủy xã Tên Khác")
     assert "chưa hiểu" in text
     assert unit(loaded, uid).name == NAM
+
+
+async def test_unit_administration_stays_out_of_group_chats(loaded: Harness) -> None:
+    """In a group even the secretariat is sent to a private chat: cards list contact data."""
+    loaded.link(HEAD, "Quang Lịch")
+    uid = unit_id(loaded, "Đảng ủy xã Quang Lịch")
+    (text,) = await loaded.send(ADMIN_ID, "/donvi", chat_id=-100777, chat_type="supergroup")
+    assert "trò chuyện riêng" in text
+    before = db_state(loaded)
+    start = len(loaded.request.calls)
+    assert await loaded.press(ADMIN_ID, f"ua:o:{uid}", chat_id=-100777) == []
+    (answer,) = [c for c in loaded.request.calls[start:] if c.method == "answerCallbackQuery"]
+    assert "trò chuyện riêng" in answer.params["text"]
+    assert await loaded.send(ADMIN_ID, "/donvi_them X", chat_id=-100777, chat_type="group") == [
+        "Đồng chí vui lòng dùng lệnh này trong cuộc trò chuyện riêng với tôi, vì nội dung có "
+        "thông tin liên hệ của cán bộ."
+    ]
+    assert db_state(loaded) == before
