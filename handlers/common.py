@@ -155,7 +155,7 @@ async def resolve_viewer(update: object, context: BotContext) -> None:
         raise ApplicationHandlerStop
 
 
-Callback = Callable[[Update, "BotContext"], Awaitable[Any]]
+Callback = Callable[[Update, BotContext], Awaitable[Any]]
 
 
 def secretariat_only(func: Callback) -> Callback:

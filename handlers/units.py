@@ -451,15 +451,19 @@ async def add_command(update: Update, context: BotContext) -> None:
     await _add(update, context, name)
 
 
-async def _add(update: Update, context: BotContext, name: str) -> None:
-    """Create a unit and show its card."""
+async def _add(update: Update, context: BotContext, name: str, *, typed: bool = False) -> None:
+    """Create a unit and show its card (a typed name that is refused is asked for again)."""
     try:
         with session_scope(context.runtime.engine) as session:
             unit = unit_admin.add_unit(session=session, name=name, actor=_actor(context))
             unit_id, kind = unit.id, unit.kind
     except UnitAdminError as exc:
         assert update.effective_message is not None
-        await update.effective_message.reply_text(exc.message())
+        text = exc.message()
+        if typed:
+            _set_pending(context, "add", None)
+            text += "\n" + _("Type another name, or /huy to cancel.")
+        await update.effective_message.reply_text(text)
         return
     assert unit_id is not None
     note = _(
@@ -494,7 +498,7 @@ async def pending_text(update: Update, context: BotContext) -> None:
     text = message.text
     action, unit_id = pending["action"], pending["unit_id"]
     if action == "add":
-        await _add(update, context, text)
+        await _add(update, context, text, typed=True)
     elif action == "rename":
         await _rename(update, context, unit_id, text)
     elif action == "area":

@@ -270,3 +270,20 @@ async def test_migrate_chat_is_idempotent(loaded: Harness) -> None:
     assert old is not None and old.migrated_to == NEW_SUPERGROUP
     moves = [e for e in audits(loaded) if e.details.get("migrated_from") == OLD_GROUP]
     assert len(moves) == 1
+
+
+async def test_many_areas_are_paged(loaded: Harness, published: Any) -> None:
+    """With more areas than fit, /nhom pages them with Previous/Next buttons."""
+    names = sorted(r.name for r in published)[:11]
+    for name in names:
+        make_area(loaded, name)
+    await in_group(loaded, ADMIN_ID, "/nhom")
+    first = [label for label, data in loaded.last_keyboard() if data.startswith("gs:a:")]
+    assert len(first) == 8
+    (page2,) = await loaded.press(ADMIN_ID, "gs:p:1", chat_id=GROUP)
+    assert "Chọn nội dung nhóm sẽ nhận" in page2
+    second = [label for label, data in loaded.last_keyboard() if data.startswith("gs:a:")]
+    assert len(second) == 3 and not set(first) & set(second)
+    assert set(first) | set(second) == set(names)
+    assert [label for label, _ in loaded.last_keyboard() if "Trước" in label]
+    assert active(loaded, GROUP) == []

@@ -196,6 +196,8 @@ async def test_add_unit_by_typing_the_name(bot: Harness) -> None:
     """/donvi_them alone asks for the name; the next message creates the unit."""
     (ask,) = await bot.send(ADMIN_ID, "/donvi_them")
     assert "Gõ tên đơn vị mới" in ask and "/huy" in ask
+    (empty,) = await bot.send(ADMIN_ID, "?!")
+    assert empty == "Tên đang để trống.\nGõ tên khác, hoặc /huy để hủy."
     (done,) = await bot.send(ADMIN_ID, "Sở Nội vụ")
     assert "Đã thêm đơn vị" in done and "Loại: sở, ngành" in done
     assert unit(bot, unit_id(bot, "Sở Nội vụ")).kind == "so"
