@@ -22,7 +22,7 @@ EXIT_USAGE = 2
 
 # Feature modules that add subcommands: each has add_cli(subparsers), and its parsers set
 # `run=callable(settings, args) -> exit code` with set_defaults.
-CLI_FEATURES: tuple[str, ...] = ("bot.invites", "bot.audit_log")
+CLI_FEATURES: tuple[str, ...] = ("bot.invites", "bot.audit_log", "bot.units_cli")
 
 
 class RedactTokenFilter(logging.Filter):
@@ -88,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     link.add_argument("telegram_id", type=int)
     link.add_argument("unit", nargs="?", default="")
     link.add_argument("--role", choices=["head", "staff", "viewer", "secretariat"], default="head")
-CLI_FEATURES: tuple[str, ...] = ("bot.invites", "bot.audit_log")
+    for module_name in CLI_FEATURES:
+        importlib.import_module(module_name).add_cli(sub)
     return parser
 
 

@@ -25,7 +25,15 @@ from sqlmodel import Session, select
 from bot import audit
 from bot.db import SIGNING_INDICATOR, bump_revision
 from bot.i18n import _, fmt_date, fmt_number, fmt_percent_value, rate_percent
-from bot.models import ImportBatch, Indicator, Measurement, ReportingPeriod, Unit, utcnow
+from bot.models import (
+    ImportBatch,
+    Indicator,
+    Measurement,
+    ReportingPeriod,
+    Unit,
+    UnitNameHistory,
+    utcnow,
+)
 from bot.text import fold, guess_unit_kind, short_key, slugify
 
 logger = logging.getLogger(__name__)
@@ -1042,12 +1050,25 @@ def _resolve_period(
 
 
 def _load_units(session: Session) -> dict[str, list[tuple[int, bool]]]:
-    """Existing units by name_key: (id, active), lowest id first."""
+    """Existing units by name_key: (id, active), lowest id first; former names of renamed
+    units map to them unless a unit has that name now."""
     by_key: dict[str, list[tuple[int, bool]]] = {}
+    active_of: dict[int, bool] = {}
     for unit_id, name_key, active in session.exec(
         select(Unit.id, Unit.name_key, Unit.active).order_by(Unit.id)  # type: ignore[arg-type]
     ).all():
         by_key.setdefault(name_key, []).append((unit_id, active))
+        active_of[unit_id] = active
+    former: dict[str, list[tuple[int, bool]]] = {}
+    for unit_id, old_key in session.exec(
+        select(UnitNameHistory.unit_id, UnitNameHistory.old_name_key).order_by(
+            UnitNameHistory.id  # type: ignore[arg-type]
+        )
+    ).all():
+        entries = former.setdefault(old_key, [])
+        if old_key not in by_key and (unit_id, active_of[unit_id]) not in entries:
+            entries.append((unit_id, active_of[unit_id]))
+    by_key.update({key: entries for key, entries in former.items() if entries})
     return by_key
 
 

@@ -216,11 +216,16 @@ def recent_periods(*, session: Session, indicator_id: int, limit: int = 2) -> li
 def load_period_table(
     *, session: Session, indicator: IndicatorInfo, period: PeriodInfo
 ) -> PeriodTable:
-    """All standings of one indicator in one period, from the database."""
+    """All standings of one indicator in one period, from the database (active units only:
+    a deactivated unit keeps its figures but leaves the rankings)."""
     stmt = (
         select(Unit.id, Unit.name, Measurement.numerator, Measurement.denominator)
         .join(Unit, Unit.id == Measurement.unit_id)  # type: ignore[arg-type]
-        .where(Measurement.indicator_id == indicator.id, Measurement.period_id == period.id)
+        .where(
+            Measurement.indicator_id == indicator.id,
+            Measurement.period_id == period.id,
+            Unit.active == True,  # noqa: E712
+        )
     )
     rows = [(int(u), str(n), int(a), int(b)) for u, n, a, b in session.exec(stmt)]
     by_unit, ranked = _rank(rows)

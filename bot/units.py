@@ -6,9 +6,10 @@ import logging
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+from sqlalchemy import true
 from sqlmodel import Session, col, or_, select
 
-from bot.models import Unit
+from bot.models import Unit, UnitNameHistory
 from bot.text import fold, short_key
 
 logger = logging.getLogger(__name__)
@@ -33,16 +34,40 @@ class UnitMatches(list[UnitRef]):
         return self[0] if len(self) == 1 and not self.fuzzy else None
 
 
-def find_units(*, session: Session, query: str, limit: int = 8) -> UnitMatches:
-    """Units matching a typed name: exact first, then whole-word contains, then spelling."""
+def former_name_units(*, session: Session, key: str, short: bool = True) -> list[int]:
+    """Ids of units that once had a name folding to `key` (or, with `short`, the same name
+    without its "Đảng ủy xã" prefix)."""
+    wanted = short_key(key)
+    found: list[int] = []
+    for unit_id, old_key in session.exec(
+        select(UnitNameHistory.unit_id, UnitNameHistory.old_name_key).order_by(
+            col(UnitNameHistory.id)
+        )
+    ).all():
+        matches = old_key == key or (short and short_key(old_key) == wanted)
+        if matches and unit_id not in found:
+            found.append(unit_id)
+    return found
+
+
+def find_units(
+    *, session: Session, query: str, limit: int = 8, include_inactive: bool = False
+) -> UnitMatches:
+    """Units matching a typed name: exact (or a former name), whole-word contains, spelling."""
     key = fold(query)
     if not key:
         return UnitMatches()
     short = short_key(key)
-    active = Unit.active == True  # noqa: E712
+    active = true() if include_inactive else Unit.active == True  # noqa: E712
     exact = session.exec(
         select(Unit).where(active, or_(Unit.name_key == key, Unit.short_key == short))
     ).all()
+    if not exact:
+        renamed = former_name_units(session=session, key=key)
+        if renamed:
+            exact = session.exec(
+                select(Unit).where(active, col(Unit.id).in_(renamed)).order_by(col(Unit.id))
+            ).all()
     if exact:
         return UnitMatches(UnitRef(u.id, u.name) for u in exact[:limit])  # type: ignore[arg-type]
     padded = f"% {short} %"

@@ -6,11 +6,31 @@ from types import ModuleType
 
 from telegram.ext import Application
 
-from handlers import audit_log, common, errors, import_chat, invites, me, rate, start
+from handlers import (
+    audit_log,
+    common,
+    errors,
+    groups,
+    import_chat,
+    invites,
+    me,
+    rate,
+    start,
+    units,
+)
 from handlers.common import CommandSpec, command_specs
 
 # Feature modules in registration order; `start` holds the catch-alls and comes last.
-FEATURES: tuple[ModuleType, ...] = (rate, invites, me, import_chat, audit_log, start)
+FEATURES: tuple[ModuleType, ...] = (
+    rate,
+    invites,
+    me,
+    import_chat,
+    audit_log,
+    units,
+    groups,
+    start,
+)
 
 
 def all_commands() -> list[CommandSpec]:
