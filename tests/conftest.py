@@ -23,6 +23,7 @@ from bot.models import Role
 from bot.offline import OfflineRequest, callback_update, document_update, message_update
 from bot.people import link_official
 from bot.units import find_units
+from jobs.sender import Limits, OutboxSender, RateGate
 
 ADMIN_ID = 1
 SHARED_NAME = "hung-yen-dang-uy-xa-phuong-2026-06-08_2026-06-22.tsv"
@@ -136,6 +137,20 @@ class Harness:
             str(c.params["text"])
             for c in self.request.calls[start:]
             if c.method in ("sendMessage", "editMessageText")
+        ]
+
+    async def drain(self) -> list[str]:
+        """Send everything due in the outbox at full speed; return the texts delivered."""
+        sender: OutboxSender = self.app.bot_data["outbox_sender"]
+        sender.gate = RateGate(
+            Limits(overall_per_second=1000, private_interval=0, group_per_minute=100_000)
+        )
+        start = len(self.request.calls)
+        await sender.drain_all()
+        return [
+            str(c.params["text"])
+            for c in self.request.calls[start:]
+            if c.method == "sendMessage" and isinstance(c.result, dict)
         ]
 
     def import_table(self, data: bytes, filename: str = "table.tsv", **kwargs: Any) -> Any:
