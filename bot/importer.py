@@ -24,6 +24,7 @@ from sqlmodel import Session, select
 
 from bot import audit
 from bot.db import SIGNING_INDICATOR, bump_revision
+from bot.hooks import run_after_import
 from bot.i18n import _, fmt_date, fmt_number, fmt_percent_value, rate_percent
 from bot.models import (
     ImportBatch,
@@ -1355,7 +1356,7 @@ def apply_import(
         bool(existing),
         len(stale),
     )
-    return ImportResult(
+    result = ImportResult(
         batch_id=batch.id,
         period_id=period.id,
         period_start=plan.period_start,
@@ -1373,6 +1374,8 @@ def apply_import(
         ),
         replaced_existing=bool(existing),
     )
+    run_after_import(session=session, result=result)
+    return result
 
 
 def import_statistics(
