@@ -1,4 +1,4 @@
-"""Domain events other features react to inside the same transaction (e.g. warnings after an import)."""
+"""Domain events other features react to in the same transaction (e.g. warnings after import)."""
 
 from __future__ import annotations
 
