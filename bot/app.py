@@ -6,6 +6,7 @@ import asyncio
 import logging
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
@@ -14,6 +15,7 @@ from telegram.request import BaseRequest
 import handlers
 from bot.config import SUPPORTED_LANGUAGES, Settings
 from bot.db import create_db_engine, init_db
+from bot.groups import migrate_chat
 from bot.runtime import Runtime
 from handlers.common import RUNTIME_KEY, BotContext
 from handlers.start import bot_commands
@@ -48,6 +50,11 @@ async def _post_stop(app: Application) -> None:  # type: ignore[type-arg]
     if task is not None:
         app.bot_data[SENDER_KEY].stop()
         await task
+
+
+def _move_group(session: Session, old_chat_id: int, new_chat_id: int) -> None:
+    """A group became a supergroup while we were sending to it: move its subscription."""
+    migrate_chat(session=session, old_chat_id=old_chat_id, new_chat_id=new_chat_id)
 
 
 def build_application(
@@ -92,6 +99,7 @@ def build_application(
             overall_per_second=settings.outbox_rate_per_second,
             concurrency=settings.outbox_concurrency,
         ),
+        on_migrate=_move_group,
     )
     app.bot_data[SENDER_KEY] = sender
     app.bot_data[RUNTIME_KEY] = Runtime(settings=settings, engine=engine, wake_sender=sender.wake)

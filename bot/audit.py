@@ -30,6 +30,8 @@ ACTION_LABELS: dict[str, LazyString] = {
     "unit.activate": lazy_gettext("unit reactivated"),
     "group.subscribe": lazy_gettext("group subscribed"),
     "group.unsubscribe": lazy_gettext("group unsubscribed"),
+    "broadcast.create": lazy_gettext("announcement sent"),
+    "broadcast.remind": lazy_gettext("announcement reminder sent"),
 }
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, TextIO
 
 from pydantic import SecretStr
@@ -34,6 +35,8 @@ from bot.offline import (
 )
 from bot.people import link_official
 from bot.units import find_units
+from jobs.broadcast_progress import update_progress
+from jobs.sender import Limits, OutboxSender, RateGate
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +79,13 @@ class ConsoleSession:
 
     user_id: int = DEMO_ADMIN_ID
     language_code: str = "vi"
-    buttons: list[tuple[str, str, int]] = field(default_factory=list)  # label, data, message id
+    # chat id → the last keyboard that chat received: (label, data, message id)
+    keyboards: dict[int, list[tuple[str, str, int]]] = field(default_factory=dict)
+
+    @property
+    def buttons(self) -> list[tuple[str, str, int]]:
+        """The last keyboard the current user received."""
+        return self.keyboards.get(self.user_id, [])
 
 
 class Console:
@@ -205,12 +214,22 @@ class Console:
         )
 
     async def _send(self, payload: dict[str, Any]) -> None:
-        """Feed one update through the application and print the bot's calls."""
+        """Feed one update through the application, deliver queued pushes, print the calls."""
         start = len(self.request.calls)
         # A task of its own, so the user's language does not leak into console lines.
         await asyncio.create_task(self.app.process_update(Update.de_json(payload, self.app.bot)))
+        await asyncio.create_task(self._deliver_pushes())
         for call in self.request.calls[start:]:
             self._print_call(call)
+
+    async def _deliver_pushes(self) -> None:
+        """Send what the outbox holds at once and update progress messages (no waiting)."""
+        sender: OutboxSender = self.app.bot_data["outbox_sender"]
+        sender.gate = RateGate(
+            Limits(overall_per_second=10_000, private_interval=0, group_per_minute=1_000_000)
+        )
+        await sender.drain_all()
+        await update_progress(SimpleNamespace(application=self.app, bot=self.app.bot))  # type: ignore[arg-type]
 
     def _print_call(self, call: ApiCall) -> None:
         """Show a Bot API call as chat output."""
@@ -221,23 +240,35 @@ class Console:
                 self.say(render_html(str(call.params["caption"]), bold=self.bold))
             self.say("")
             return
+        if call.method == "answerCallbackQuery" and call.params.get("text"):
+            self.say("🤖 💬 " + str(call.params["text"]) + "\n")
+            return
         if call.method not in ("sendMessage", "editMessageText"):
             return
+        chat_id = int(call.params.get("chat_id", 0) or 0)
+        if not isinstance(call.result, dict):  # refused by the (offline) Bot API
+            self.say(_("🤖 ✖ not delivered to {chat}").format(chat=chat_id) + "\n")
+            return
         prefix = "🤖 " if call.method == "sendMessage" else "🤖 ✎ "
+        if chat_id and chat_id != self.state.user_id:
+            prefix += _("→ to {chat}: ").format(chat=chat_id)
         self.say(prefix + render_html(str(call.params.get("text", "")), bold=self.bold))
         markup = call.params.get("reply_markup")
-        message_id = call.result.get("message_id", 0) if isinstance(call.result, dict) else 0
+        message_id = call.result.get("message_id", 0)
         if isinstance(markup, dict) and markup.get("inline_keyboard"):
-            self.state.buttons = []
-            for row in markup["inline_keyboard"]:
-                for button in row:
-                    if "callback_data" in button:
-                        self.state.buttons.append(
-                            (button["text"], button["callback_data"], message_id)
-                        )
-            for n, (label, _data, _mid) in enumerate(self.state.buttons, start=1):
+            keyboard = [
+                (button["text"], button["callback_data"], message_id)
+                for row in markup["inline_keyboard"]
+                for button in row
+                if "callback_data" in button
+            ]
+            self.state.keyboards[chat_id or self.state.user_id] = keyboard
+            for n, (label, _data, _mid) in enumerate(keyboard, start=1):
                 self.say(f"   [{n}] {label}")
-            self.say(_("   (press with /bam <n>)"))
+            if chat_id and chat_id != self.state.user_id:
+                self.say(_("   (as {chat}: /as {chat}, then /bam <n>)").format(chat=chat_id))
+            else:
+                self.say(_("   (press with /bam <n>)"))
         self.say("")
 
 

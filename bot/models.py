@@ -306,6 +306,7 @@ class Broadcast(SQLModel, table=True):
     created_at: dt.datetime = _ts()  # type: ignore[assignment]
     progress_chat_id: int | None = Field(default=None, sa_type=BigInteger)
     progress_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    finished_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
 
 
 class Acknowledgement(SQLModel, table=True):

@@ -197,6 +197,7 @@ def message_update(
     chat_type: str = "private",
     language_code: str | None = "vi",
     first_name: str = "Demo",
+    entities: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Update JSON for a text message (commands get their bot_command entity)."""
     chat_id = user_id if chat_id is None else chat_id
@@ -215,6 +216,8 @@ def message_update(
     if text.startswith("/"):
         command = text.split()[0]
         message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+    if entities:
+        message["entities"] = [*message.get("entities", []), *entities]
     return {"update_id": next(_update_ids), "message": message}
 
 

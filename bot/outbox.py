@@ -334,11 +334,12 @@ def backlog(*, session: Session) -> Backlog:
 
 
 def status_counts(*, session: Session, broadcast_id: int) -> dict[str, int]:
-    """Rows of a broadcast by status (first parts only, i.e. one per recipient)."""
+    """Rows of a broadcast by status (first parts only, i.e. one per recipient; no reminders)."""
     rows = session.exec(
         select(OutboxMessage.status, func.count())
         .where(
             OutboxMessage.broadcast_id == broadcast_id,
+            OutboxMessage.kind == "broadcast",
             ~col(OutboxMessage.dedupe_key).contains("#"),
         )
         .group_by(OutboxMessage.status)

@@ -322,7 +322,7 @@ def _ancestors(session: Session, unit_id: int | None) -> list[int]:
     return chain[1:]
 
 
-def _descendants(session: Session, unit_id: int) -> set[int]:
+def descendants(*, session: Session, unit_id: int) -> set[int]:
     """Every unit below a unit, at any depth."""
     children: dict[int, list[int]] = {}
     for child, parent in session.exec(
@@ -353,7 +353,7 @@ def list_areas(*, session: Session, for_unit_id: int | None = None) -> list[Unit
     )
     excluded: set[int] = set()
     if for_unit_id is not None:
-        excluded = _descendants(session, for_unit_id) | {for_unit_id}
+        excluded = descendants(session=session, unit_id=for_unit_id) | {for_unit_id}
     return [UnitRef(int(i), n) for i, n in session.exec(stmt).all() if i not in excluded]  # type: ignore[arg-type]
 
 

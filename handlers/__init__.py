@@ -8,6 +8,7 @@ from telegram.ext import Application
 
 from handlers import (
     audit_log,
+    broadcasts,
     common,
     errors,
     groups,
@@ -29,6 +30,7 @@ FEATURES: tuple[ModuleType, ...] = (
     audit_log,
     units,
     groups,
+    broadcasts,
     start,
 )
 

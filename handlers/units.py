@@ -473,10 +473,11 @@ async def _add(update: Update, context: BotContext, name: str, *, typed: bool = 
 
 
 async def cancel_command(update: Update, context: BotContext) -> None:
-    """/huy and /cancel: forget a pending question."""
+    """/huy and /cancel: forget whatever question is pending (any feature's "*_pending" key)."""
     assert update.effective_message is not None
-    pending = context.user_data.pop(PENDING_KEY, None) if context.user_data is not None else None
-    if pending is None:
+    data = context.user_data if context.user_data is not None else {}
+    pending = [data.pop(key) for key in [k for k in data if str(k).endswith("_pending")]]
+    if not pending:
         await update.effective_message.reply_text(_("Nothing to cancel."))
         return
     await update.effective_message.reply_text(_("Cancelled."))

@@ -79,3 +79,30 @@ async def test_demo_refused_table_attaches_the_problem_list(tmp_path: Path) -> N
     out = await run(tmp_path, f"/gui {path}")
     assert "Tìm thấy 300 lỗi" in out and "lỗi khác" in out
     assert "📎 loi-problems.txt" in out
+
+
+async def test_demo_broadcast_to_units_below_80(tmp_path: Path) -> None:
+    """Preview, progress, the pushes, an acknowledgement and the delivery report in the console."""
+    out = await run(
+        tmp_path,
+        "/as Vũ Quý",
+        "/as Trà Lý",
+        "/as Quang Lịch",  # exactly 80 %: not below the threshold, gets nothing
+        "/as 1",
+        "/thongbao",
+        "<b>Khẩn:</b> hoàn thành ký số trước 30/6.",
+        "/bam 2",
+        "/bam 2",
+        "/bam 1",
+        "/as Vũ Quý",
+        "/bam 1",
+        "/as 1",
+        "/thongbao_tt 1",
+    )
+    assert "Sẽ gửi tới 2 người ở 38 đơn vị." in out
+    assert "Thông báo #1 đang được gửi…\nĐã gửi 0/2 · 0 lỗi" in out
+    assert out.count("→ gửi 9000") == 2 and "→ gửi 900066" not in out
+    assert "Đã gửi xong thông báo #1.\nĐã gửi 2/2 · 0 lỗi" in out
+    assert "Cảm ơn đồng chí: đã ghi nhận xác nhận." in out
+    assert "Đã bấm “✅ Đã nhận”: 1 người; đơn vị: 1/2" in out
+    assert "Chưa xác nhận (1 đơn vị): Đảng ủy Phường Trà Lý" in out

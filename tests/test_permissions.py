@@ -36,6 +36,10 @@ ALLOWED: dict[str, set[str]] = {
     "donvi_them": {"secretariat"},
     "nhom": {"secretariat"},
     "nhom_ds": {"secretariat"},
+    "thongbao": {"secretariat"},
+    "thongbao_ds": {"secretariat"},
+    "thongbao_tt": {"secretariat"},
+    "khonglienlac": {"secretariat"},
 }
 
 REFUSALS = (
