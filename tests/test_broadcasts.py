@@ -45,7 +45,7 @@ def sends_to(h: Harness, start: int = 0) -> list[tuple[int, str, Any]]:
     return [
         (int(c.params["chat_id"]), str(c.params["text"]), c.params.get("reply_markup"))
         for c in h.request.calls[start:]
-        if c.method == "sendMessage" and isinstance(c.result, dict)
+        if c.method == "sendMessage" and isinstance(c.result, dict) and "message_id" in c.result
     ]
 
 
@@ -304,3 +304,23 @@ async def test_everyone_reachable_message(loaded: Harness) -> None:
     texts = await loaded.send(ADMIN_ID, "/khonglienlac")
     assert texts[0].startswith("🏢 <b>104 đơn vị chưa có ai dùng bot</b>")
     assert all(len(t) <= 4096 for t in texts)
+
+
+async def test_group_upgraded_during_a_broadcast_keeps_its_subscription(loaded: Harness) -> None:
+    """ChatMigrated while sending: delivered at the new id, and the subscription follows it."""
+    from bot.models import GroupSubscription
+
+    old, new = -4500, -1004500
+    await loaded.send(ADMIN_ID, "/nhom", chat_id=old, chat_type="group")
+    await loaded.press(ADMIN_ID, loaded.last_keyboard()[0][1], chat_id=old)
+    loaded.request.fail(old, 400, "Bad Request: group chat was upgraded", migrate_to_chat_id=new)
+    await compose(loaded, "Tổng kết tuần.", "Các nhóm đã đăng ký nhận tin")
+    await loaded.press(ADMIN_ID, loaded.last_keyboard()[0][1])
+    start = len(loaded.request.calls)
+    await loaded.drain()
+    assert [chat for chat, _t, _m in sends_to(loaded, start)] == [new]
+    with Session(loaded.engine) as session:
+        active = session.exec(
+            select(GroupSubscription.chat_id).where(GroupSubscription.active == True)  # noqa: E712
+        ).all()
+    assert active == [new]
