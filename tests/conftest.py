@@ -150,7 +150,7 @@ class Harness:
         return [
             str(c.params["text"])
             for c in self.request.calls[start:]
-            if c.method == "sendMessage" and isinstance(c.result, dict)
+            if c.method == "sendMessage" and isinstance(c.result, dict) and "message_id" in c.result
         ]
 
     def import_table(self, data: bytes, filename: str = "table.tsv", **kwargs: Any) -> Any:
