@@ -16,6 +16,7 @@ from handlers import (
     me,
     rate,
     start,
+    summaries,
     units,
 )
 from handlers.common import CommandSpec, command_specs
@@ -29,6 +30,7 @@ FEATURES: tuple[ModuleType, ...] = (
     audit_log,
     units,
     groups,
+    summaries,
     start,
 )
 
