@@ -367,7 +367,7 @@ def _write_plain(ws: Any, sheet: ReportSheet) -> None:
     ws.append(list(sheet.header))
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
-    ws.freeze_panes = ws.cell(row=ws.max_row + 1, column=1).coordinate
+    ws.freeze_panes = f"A{ws.max_row + 1}"
     for row in sheet.rows:
         ws.append(list(row))
     if not sheet.rows:

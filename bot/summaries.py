@@ -459,7 +459,7 @@ def summary_charts(summary: Summary, per_image: int = charts.MAX_UNITS_PER_IMAGE
         total=fmt_number(summary.denominator),
     )
     legend = charts.Legend(
-        at_target=_("{target}").format(target=target),
+        at_target=_("{target} reached").format(target=target),
         below_target=_("{warning} to below {target}").format(warning=warn, target=target),
         below_warning=_("{critical} to below {warning}").format(critical=crit, warning=warn),
         critical=_("below {critical}").format(critical=crit),
