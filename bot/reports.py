@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import html
 import importlib
 import io
 import logging
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +43,7 @@ from bot.summaries import display_order, vi_sort_key
 logger = logging.getLogger(__name__)
 
 EXIT_USAGE = 2
+_TAG = re.compile(r"<[^>]+>")
 
 # Extra sheets from other features: "module:function" names, each called as
 # fn(session=Session, period=PeriodInfo, tz=ZoneInfo) and returning an iterable of ReportSheet
@@ -229,7 +232,7 @@ def _subject_label(session: Session, subject: str) -> str:
     kind, _sep, ident = subject.partition(":")
     if kind == "broadcast" and ident.isdigit():
         row = session.get(Broadcast, int(ident))
-        text = " ".join(row.text.split()) if row is not None else ""
+        text = " ".join(html.unescape(_TAG.sub("", row.text)).split()) if row is not None else ""
         label = _("Announcement #{id}").format(id=ident)
         return f"{label}: {text[:80]}{'…' if len(text) > 80 else ''}" if text else label
     return subject

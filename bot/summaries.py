@@ -187,6 +187,14 @@ class Summary:
         """The `n` highest rates."""
         return self.rated[:n]
 
+    def tied_after_best(self, n: int = TOP) -> int:
+        """Units left out of the best `n` although their rate equals the n-th one's."""
+        rated = self.rated
+        if len(rated) <= n:
+            return 0
+        last = Fraction(rated[n - 1].numerator, rated[n - 1].denominator)
+        return sum(1 for u in rated[n:] if Fraction(u.numerator, u.denominator) == last)
+
     def worst(self, n: int = TOP) -> list[UnitFigure]:
         """The `n` lowest rates, lowest first (more documents first among equal rates)."""
         rated = self.rated
@@ -409,7 +417,17 @@ def summary_text(summary: Summary) -> str:
     else:
         lines.append("")
         lines.append(_("🏆 <b>Highest {n}:</b>").format(n=fmt_number(TOP)))
-        lines.extend(_unit_line(u) for u in summary.best())
+        best = summary.best()
+        lines.extend(_unit_line(u) for u in best)
+        tied = summary.tied_after_best()
+        if tied:
+            lines.append(
+                ngettext(
+                    "… and {n} more unit at {rate}", "… and {n} more units at {rate}", tied
+                ).format(
+                    n=fmt_number(tied), rate=fmt_rate(best[-1].numerator, best[-1].denominator)
+                )
+            )
         lines.append("")
         lines.append(_("⚠️ <b>Lowest {n}:</b>").format(n=fmt_number(TOP)))
         lines.extend(_unit_line(u) for u in summary.worst())
@@ -692,7 +710,6 @@ def enqueue_group_summaries(
     indicator (re-running the job, or a restart, queues nothing new). Caller commits."""
     week = week_label(now, tz)
     subs = groups.subscribed_groups(session=session)
-    outbox.prune_attachments(session=session, older_than=now - dt.timedelta(days=14))
     codes = indicators_with_data(session=session)
     cache: dict[tuple[int | None, str], Rendered | None] = {}
     pushes: list[outbox.Push] = []
@@ -717,6 +734,8 @@ def enqueue_group_summaries(
                 key = summary_key(sub.chat_id, code, rendered.summary.period.id, week)
                 pushes.extend(summary_pushes(chat_id=sub.chat_id, key=key, rendered=rendered))
                 summaries += 1
+    # Writes come last: rendering above only reads, so it never holds the database's write lock.
+    outbox.prune_attachments(session=session, older_than=now - dt.timedelta(days=14))
     rows = outbox.enqueue_many(session=session, pushes=pushes)
     logger.info(
         "Scheduled summaries for week %s: %d summaries to %d groups (%d rows)",
