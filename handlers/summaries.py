@@ -72,17 +72,21 @@ async def _post_summary(
         return False
     rendered = await asyncio.to_thread(summaries.render, summary)
     parts = outbox.split_text(rendered.text)
+    message = update.effective_message
+    # In a forum group, answer in the topic the command came from.
+    thread = message.message_thread_id if message and message.is_topic_message else None
     if edit and query is not None:
         await query.edit_message_text(parts[0])
         parts = parts[1:]
     for part in parts:
-        await context.bot.send_message(chat.id, part)
+        await context.bot.send_message(chat.id, part, message_thread_id=thread)
     pages = len(rendered.images)
     for page, image in enumerate(rendered.images, start=1):
         await context.bot.send_photo(
             chat.id,
             InputFile(image, filename=f"tong-hop-{page}.png"),
             caption=summaries.chart_caption(summary, page, pages),
+            message_thread_id=thread,
         )
     return True
 
