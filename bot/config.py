@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -9,6 +10,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("vi", "en")
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class Settings(BaseSettings):
@@ -31,6 +33,8 @@ class Settings(BaseSettings):
     invite_ttl_days: int = Field(default=7, ge=1, le=90, alias="INVITE_TTL_DAYS")
     bot_username: str | None = Field(default=None, alias="BOT_USERNAME")
     max_upload_mb: float = Field(default=5.0, gt=0, alias="MAX_UPLOAD_MB")
+    summary_weekday: str = Field(default="mon", alias="SUMMARY_WEEKDAY")
+    summary_time: str = Field(default="08:00", alias="SUMMARY_TIME")
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod
@@ -53,6 +57,35 @@ class Settings(BaseSettings):
         if not all(ch.isascii() and (ch.isalnum() or ch == "_") for ch in value):
             raise ValueError("BOT_USERNAME may contain only letters, digits and underscores")
         return value
+
+    @field_validator("summary_weekday")
+    @classmethod
+    def _check_weekday(cls, value: str) -> str:
+        """mon … sun, or off to send no scheduled summaries."""
+        value = value.strip().lower()[:3]
+        if value not in (*WEEKDAYS, "off"):
+            raise ValueError(
+                "SUMMARY_WEEKDAY must be one of mon, tue, wed, thu, fri, sat, sun, off"
+            )
+        return value
+
+    @field_validator("summary_time")
+    @classmethod
+    def _check_time(cls, value: str) -> str:
+        """HH:MM in the bot's time zone."""
+        try:
+            parsed = dt.datetime.strptime(value.strip(), "%H:%M").time()
+        except ValueError as exc:
+            raise ValueError("SUMMARY_TIME must be HH:MM, e.g. 08:00") from exc
+        return parsed.strftime("%H:%M")
+
+    @property
+    def summary_schedule(self) -> tuple[int, dt.time] | None:
+        """(ISO weekday 1–7, local time) of the weekly group summaries; None when off."""
+        if self.summary_weekday == "off":
+            return None
+        hour, minute = (int(p) for p in self.summary_time.split(":"))
+        return WEEKDAYS.index(self.summary_weekday) + 1, dt.time(hour, minute)
 
     @field_validator("bot_timezone")
     @classmethod

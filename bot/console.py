@@ -233,7 +233,7 @@ class Console:
 
     def _print_call(self, call: ApiCall) -> None:
         """Show a Bot API call as chat output."""
-        if call.method == "sendDocument" and call.uploads:
+        if call.method in ("sendDocument", "sendPhoto") and call.uploads:
             name, data = next(iter(call.uploads.values()))
             self.say(f"🤖 📎 {name} ({len(data):,} B)")
             if call.params.get("caption"):

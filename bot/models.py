@@ -295,6 +295,15 @@ class OutboxMessage(SQLModel, table=True):
     created_at: dt.datetime = _ts()  # type: ignore[assignment]
 
 
+class OutboxAttachment(SQLModel, table=True):
+    """A file an outbox row sends (e.g. a chart for sendPhoto), stored once per content."""
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    filename: str = Field(default="image.png", max_length=255)
+    data: bytes = Field(sa_type=LargeBinary)
+    created_at: dt.datetime = _ts()  # type: ignore[assignment]
+
+
 class Broadcast(SQLModel, table=True):
     """A secretariat announcement to a chosen audience."""
 

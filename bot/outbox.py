@@ -9,6 +9,7 @@ being marked sent repeats at most the messages that were in flight at that momen
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import uuid
 from collections.abc import Iterable, Sequence
@@ -18,11 +19,12 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from bot.models import AppUser, Chat, OutboxMessage, OutboxStatus, utcnow
+from bot.models import AppUser, Chat, OutboxAttachment, OutboxMessage, OutboxStatus, utcnow
 
 logger = logging.getLogger(__name__)
 
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
 
 # Lower sends sooner.
 PRIORITY_URGENT = 0
@@ -71,19 +73,78 @@ class Push:
     reply_markup: dict[str, Any] | None = None
     unit_id: int | None = None
     broadcast_id: int | None = None
+    # A PNG sent with sendPhoto, `text` being its caption (at most MAX_CAPTION characters).
+    photo: bytes | None = None
 
 
-def _insert(session: Session) -> Any:
-    """INSERT … ON CONFLICT DO NOTHING for the session's dialect."""
+def _insert(session: Session, table: Any = OutboxMessage) -> Any:
+    """INSERT … ON CONFLICT for the session's dialect."""
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return insert(OutboxMessage)
+    return insert(table)
+
+
+def _photo_row(push: Push, now: dt.datetime) -> dict[str, Any]:
+    """The one sendPhoto row of a push with a photo; the image is referenced by its SHA-256."""
+    assert push.photo is not None
+    if len(push.text) > MAX_CAPTION:
+        raise ValueError(f"photo caption longer than {MAX_CAPTION} characters")
+    payload: dict[str, Any] = {
+        "caption": push.text,
+        "photo": hashlib.sha256(push.photo).hexdigest(),
+    }
+    if push.reply_markup is not None:
+        payload["reply_markup"] = push.reply_markup
+    return {
+        "dedupe_key": push.key,
+        "kind": push.kind,
+        "chat_id": push.chat_id,
+        "unit_id": push.unit_id,
+        "broadcast_id": push.broadcast_id,
+        "priority": push.priority,
+        "method": "sendPhoto",
+        "payload": payload,
+        "status": OutboxStatus.PENDING.value,
+        "attempts": 0,
+        "not_before": push.not_before or now,
+        "created_at": now,
+    }
+
+
+def _store_attachments(session: Session, photos: list[bytes], now: dt.datetime) -> None:
+    """Store each image once (a re-used image gets a fresh time, so pruning keeps it)."""
+    unique = {hashlib.sha256(data).hexdigest(): data for data in photos}
+    for sha, data in unique.items():
+        stmt = _insert(session, OutboxAttachment).values(
+            sha256=sha, filename="chart.png", data=data, created_at=now
+        )
+        session.execute(
+            stmt.on_conflict_do_update(index_elements=["sha256"], set_={"created_at": now})
+        )
+
+
+def attachment_data(*, session: Session, sha256: str) -> bytes | None:
+    """The bytes of a stored attachment."""
+    row = session.get(OutboxAttachment, sha256)
+    return bytes(row.data) if row is not None else None
+
+
+def prune_attachments(*, session: Session, older_than: dt.datetime) -> int:
+    """Delete attachments last queued before `older_than` (their rows are long done)."""
+    from sqlalchemy import delete
+
+    result = session.execute(
+        delete(OutboxAttachment).where(col(OutboxAttachment.created_at) < older_than)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _rows(push: Push, now: dt.datetime) -> list[dict[str, Any]]:
     """Outbox rows for a push: one per part of its text, the markup on the last part."""
+    if push.photo is not None:
+        return [_photo_row(push, now)]
     parts = split_text(push.text)
     rows = []
     for index, part in enumerate(parts):
@@ -127,6 +188,9 @@ def enqueue_many(*, session: Session, pushes: Iterable[Push]) -> int:
     rows = [row for p in pushes if p.key not in existing for row in _rows(p, now)]
     if not rows:
         return 0
+    photos = [p.photo for p in pushes if p.photo is not None and p.key not in existing]
+    if photos:
+        _store_attachments(session, photos, now)
     stmt = _insert(session).on_conflict_do_nothing(index_elements=["dedupe_key"])
     for start in range(0, len(rows), 500):
         session.execute(stmt, rows[start : start + 500])

@@ -17,6 +17,7 @@ from handlers import (
     me,
     rate,
     start,
+    summaries,
     units,
 )
 from handlers.common import CommandSpec, command_specs
@@ -31,6 +32,7 @@ FEATURES: tuple[ModuleType, ...] = (
     units,
     groups,
     broadcasts,
+    summaries,
     start,
 )
 

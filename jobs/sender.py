@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlmodel import Session
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 from bot import outbox
@@ -252,6 +252,18 @@ class OutboxSender:
         if row.method == "sendMessage":
             message = await self.bot.send_message(
                 chat_id, payload["text"], reply_markup=reply_markup
+            )
+            return message.message_id
+        if row.method == "sendPhoto":
+            with Session(self.engine) as session:
+                data = outbox.attachment_data(session=session, sha256=payload["photo"])
+            if data is None:
+                raise ValueError(f"outbox attachment {payload['photo']} is missing")
+            message = await self.bot.send_photo(
+                chat_id,
+                InputFile(data, filename="chart.png"),
+                caption=payload.get("caption") or None,
+                reply_markup=reply_markup,
             )
             return message.message_id
         raise ValueError(f"unsupported outbox method {row.method}")

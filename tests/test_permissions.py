@@ -40,6 +40,9 @@ ALLOWED: dict[str, set[str]] = {
     "thongbao_ds": {"secretariat"},
     "thongbao_tt": {"secretariat"},
     "khonglienlac": {"secretariat"},
+    "tonghop": {"viewer", "staff", "head", "secretariat"},
+    "lichsu": {"viewer", "staff", "head", "secretariat"},
+    "baocao": {"secretariat"},
 }
 
 REFUSALS = (
