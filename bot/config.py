@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.timespec import parse_duration, parse_schedule
+
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("vi", "en")
 
 
@@ -31,6 +33,8 @@ class Settings(BaseSettings):
     invite_ttl_days: int = Field(default=7, ge=1, le=90, alias="INVITE_TTL_DAYS")
     bot_username: str | None = Field(default=None, alias="BOT_USERNAME")
     max_upload_mb: float = Field(default=5.0, gt=0, alias="MAX_UPLOAD_MB")
+    warning_schedule: str = Field(default="mon 08:00", alias="WARNING_SCHEDULE")
+    warning_repeat_interval: str = Field(default="7d", alias="WARNING_REPEAT_INTERVAL")
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod
@@ -53,6 +57,20 @@ class Settings(BaseSettings):
         if not all(ch.isascii() and (ch.isalnum() or ch == "_") for ch in value):
             raise ValueError("BOT_USERNAME may contain only letters, digits and underscores")
         return value
+
+    @field_validator("warning_schedule")
+    @classmethod
+    def _check_schedule(cls, value: str) -> str:
+        """'mon 08:00', 'mon,thu 07:30', 'daily 08:00' or 'off' (stored in canonical form)."""
+        schedule = parse_schedule(value)
+        return schedule.canonical() if schedule is not None else "off"
+
+    @field_validator("warning_repeat_interval")
+    @classmethod
+    def _check_repeat(cls, value: str) -> str:
+        """'7d', '36h', '90m': at least one hour."""
+        parse_duration(value)
+        return value.strip().lower()
 
     @field_validator("bot_timezone")
     @classmethod

@@ -16,15 +16,15 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from pydantic import SecretStr
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 from telegram import Update
 
 from bot.app import build_application
 from bot.config import Settings
 from bot.db import session_scope
-from bot.i18n import _, use_language
+from bot.i18n import _, ngettext, use_language
 from bot.importer import import_statistics
-from bot.models import Role
+from bot.models import Official, Role, Unit
 from bot.offline import (
     ApiCall,
     OfflineRequest,
@@ -34,6 +34,7 @@ from bot.offline import (
 )
 from bot.people import link_official
 from bot.units import find_units
+from jobs.sender import Limits, RateGate
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +90,11 @@ class Console:
         self.out = out
         self.state = ConsoleSession()
         self.bold = out.isatty()
+        sender = app.bot_data.get("outbox_sender")
+        if sender is not None:  # pushes are delivered at once after each line, unthrottled
+            sender.gate = RateGate(
+                Limits(overall_per_second=10_000, private_interval=0, group_per_minute=100_000)
+            )
 
     def say(self, text: str) -> None:
         """Print a console (not bot) line."""
@@ -105,6 +111,12 @@ class Console:
                 "  /bam <n>          press button <n> of the last keyboard (also /press)\n"
                 "  /gui <path>       send a file, e.g. a statistics table (also /upload)\n"
                 "  /thoat            quit (also /quit or Ctrl-D)"
+            )
+        )
+        self.say(
+            _(
+                "  /canbo_demo       link a demo head to every unit without officials, so "
+                "warnings reach them (also /demo_officials)"
             )
         )
 
@@ -133,6 +145,9 @@ class Console:
             return True
         if word in ("/gui", "/upload"):
             await self._upload(rest)
+            return True
+        if word in ("/canbo_demo", "/demo_officials"):
+            self._demo_officials()
             return True
         await self._send(
             message_update(self.state.user_id, line, language_code=self.state.language_code)
@@ -164,6 +179,72 @@ class Console:
             link_official(session=session, telegram_id=user_id, unit_id=unit.id, role=Role.HEAD)
         self.state.user_id = user_id
         self.say(_("You are now user {id}, head of {unit}.").format(id=user_id, unit=unit.name))
+
+    def _demo_officials(self) -> None:
+        """Link a demo head (id 900000 + unit id) to every active unit without officials."""
+        engine = self.app.bot_data["runtime"].engine
+        with session_scope(engine) as session:
+            staffed = set(
+                session.exec(
+                    select(Official.unit_id).where(
+                        Official.active == True,  # noqa: E712
+                        col(Official.unit_id).is_not(None),
+                    )
+                ).all()
+            )
+            units = session.exec(
+                select(Unit).where(Unit.active == True).order_by(col(Unit.id))  # noqa: E712
+            ).all()
+            linked = 0
+            for unit in units:
+                if unit.id is None or unit.id in staffed:
+                    continue
+                link_official(
+                    session=session,
+                    telegram_id=DEMO_OFFICIAL_BASE + unit.id,
+                    unit_id=unit.id,
+                    role=Role.HEAD,
+                )
+                linked += 1
+        self.say(
+            ngettext(
+                "Linked a demo head to {n} unit (Telegram id {base} + unit id). Warnings now "
+                "reach it; /as <unit name> acts as its head.",
+                "Linked a demo head to {n} units (Telegram id {base} + unit id). Warnings now "
+                "reach them; /as <unit name> acts as one of them.",
+                linked,
+            ).format(n=linked, base=DEMO_OFFICIAL_BASE)
+        )
+
+    async def _deliver_pushes(self) -> None:
+        """Send what the update queued in the outbox (warnings…) and show it."""
+        sender = self.app.bot_data.get("outbox_sender")
+        if sender is None:
+            return
+        start = len(self.request.calls)
+        await sender.drain_all()
+        pushes = [
+            c
+            for c in self.request.calls[start:]
+            if c.method == "sendMessage" and isinstance(c.result, dict)
+        ]
+        if not pushes:
+            return
+        self.say(
+            ngettext(
+                "📬 {n} message delivered from the outbox:",
+                "📬 {n} messages delivered from the outbox:",
+                len(pushes),
+            ).format(n=len(pushes))
+        )
+        for index, call in enumerate(pushes):
+            chat_id = call.params.get("chat_id")
+            text = render_html(str(call.params.get("text", "")), bold=self.bold)
+            if index == 0 or chat_id == self.state.user_id:
+                self.say(f"📨 → {chat_id}:\n{text}\n")
+            else:
+                self.say(f"📨 → {chat_id}: {text.splitlines()[0] if text else ''}")
+        self.say("")
 
     async def _press(self, arg: str) -> None:
         """Press a numbered inline button."""
@@ -211,6 +292,7 @@ class Console:
         await asyncio.create_task(self.app.process_update(Update.de_json(payload, self.app.bot)))
         for call in self.request.calls[start:]:
             self._print_call(call)
+        await self._deliver_pushes()
 
     def _print_call(self, call: ApiCall) -> None:
         """Show a Bot API call as chat output."""

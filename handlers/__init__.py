@@ -17,6 +17,7 @@ from handlers import (
     rate,
     start,
     units,
+    warnings,
 )
 from handlers.common import CommandSpec, command_specs
 
@@ -29,6 +30,7 @@ FEATURES: tuple[ModuleType, ...] = (
     audit_log,
     units,
     groups,
+    warnings,
     start,
 )
 
