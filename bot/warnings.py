@@ -506,6 +506,7 @@ def warning_text(
     repeat: int = 0,
     since: dt.datetime | None = None,
     head_included: bool = True,
+    reader_role: str = Role.HEAD.value,
 ) -> str:
     """The warning an official receives (firmer when critical), in the current language."""
     ind = fig.indicator
@@ -538,7 +539,9 @@ def warning_text(
                 "digitally, and send the secretariat an explanation report."
             )
         )
-        if head_included:
+        if reader_role == Role.HEAD.value:
+            pass  # the paragraph above speaks to them
+        elif head_included:
             lines.append(_("The head of the unit receives this warning too."))
         else:
             lines.append(
@@ -551,6 +554,25 @@ def warning_text(
     lines.append("")
     lines.append(todo)
     return "\n".join(lines)
+
+
+def _warning_for(
+    fig: UnitFigures,
+    level: Level,
+    repeat: int,
+    since: dt.datetime | None,
+    head_included: bool,
+    reader_role: str,
+) -> str:
+    """warning_text with positional arguments, for functools.partial."""
+    return warning_text(
+        fig,
+        level,
+        repeat=repeat,
+        since=since,
+        head_included=head_included,
+        reader_role=reader_role,
+    )
 
 
 def resolved_text(fig: UnitFigures) -> str:
@@ -646,20 +668,21 @@ def _pushes(
     keys: dict[int, str],
     kind: str,
     unit_id: int,
-    make: Callable[[], str],
+    make: Callable[[str], str],
 ) -> list[outbox.Push]:
-    """One push per recipient, the text rendered once per language."""
-    rendered: dict[str, str] = {}
+    """One push per recipient, the text (make(role)) rendered once per language and role."""
+    rendered: dict[tuple[str, str], str] = {}
     found = []
     for r in recipients:
-        if r.language not in rendered:
+        variant = (r.language, r.role)
+        if variant not in rendered:
             with use_language(r.language):
-                rendered[r.language] = make()
+                rendered[variant] = make(r.role)
         found.append(
             outbox.Push(
                 key=keys[r.telegram_id],
                 chat_id=r.telegram_id,
-                text=rendered[r.language],
+                text=rendered[variant],
                 kind=kind,
                 priority=outbox.PRIORITY_WARNING,
                 unit_id=unit_id,
@@ -781,7 +804,7 @@ def _plan(
                     keys,
                     KIND_RESOLVED,
                     unit_id,
-                    functools.partial(resolved_text, fig),
+                    lambda _role, f=fig: resolved_text(f),
                 )
                 plans.append(_Planned(unit_id, "resolved", None, pushes))
             state.level = None
@@ -833,12 +856,12 @@ def _plan(
         }
         head_included = any(r.role == Role.HEAD.value for r in unit_recipients)
         make = functools.partial(
-            warning_text,
+            _warning_for,
             fig,
             level,
-            repeat=state.repeats if outcome == "repeated" else 0,
-            since=state.firing_since,
-            head_included=head_included,
+            state.repeats if outcome == "repeated" else 0,
+            state.firing_since,
+            head_included,
         )
         pushes = _pushes(unit_recipients, keys, KIND_WARNING, unit_id, make)
         plans.append(_Planned(unit_id, outcome, level, pushes))
