@@ -30,6 +30,10 @@ ACTION_LABELS: dict[str, LazyString] = {
     "unit.activate": lazy_gettext("unit reactivated"),
     "group.subscribe": lazy_gettext("group subscribed"),
     "group.unsubscribe": lazy_gettext("group unsubscribed"),
+    "warnings.config": lazy_gettext("warning settings changed"),
+    "warnings.silence": lazy_gettext("unit's warnings silenced"),
+    "warnings.unsilence": lazy_gettext("unit's warnings turned back on"),
+    "warnings.run": lazy_gettext("warnings sent on request"),
 }
 
 

@@ -140,6 +140,8 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
 
     from bot.db import create_db_engine, init_db
     from bot.importer import ImportRejected, import_statistics
+    from bot.warnings_cli import plain
+    from bot.warnings_text import import_summary
 
     path: Path = args.file
     if not path.is_file():
@@ -157,6 +159,9 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
                 period_start=args.period_start,
                 period_end=args.period_end,
                 tz=settings.tz,
+            )
+            warnings_line = import_summary(
+                session=session, import_id=result.batch_id, indicator_code=result.indicator_code
             )
     except ImportRejected as exc:
         print(
@@ -186,6 +191,8 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
             new=fmt_number(len(result.new_units)),
         )
     )
+    if warnings_line:
+        print(plain(warnings_line))
     return 0
 
 

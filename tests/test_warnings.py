@@ -657,8 +657,13 @@ def test_cli_status_config_and_run(cli_db: str, capsys: pytest.CaptureFixture[st
     assert code == 1
 
     assert cli.main(["link", "6001", "Vũ Tiên", "--role", "staff"]) == 0
+    capsys.readouterr()
+    assert cli.main(["import", str(TABLE)]) == 0
+    out = capsys.readouterr().out
+    assert "📨 Cảnh báo: 1 đơn vị được cảnh báo (1 nghiêm trọng); 51 đơn vị dưới ngưỡng" in out
+    assert cli.main(["link", "6002", "Nguyễn Văn Linh", "--role", "head"]) == 0
     code, out, _err = run_warnings(capsys, "run")
-    assert code == 0 and "ky-so: 📨 Cảnh báo: 1 đơn vị được cảnh báo (1 nghiêm trọng)" in out
+    assert code == 0 and "ky-so: 📨 Cảnh báo: 1 đơn vị được cảnh báo (0 nghiêm trọng)" in out
     code, out, _err = run_warnings(capsys, "run")
     assert "không có gì mới cần gửi" in out
 
@@ -669,7 +674,7 @@ def test_cli_status_config_and_run(cli_db: str, capsys: pytest.CaptureFixture[st
             actions = set(session.exec(select(AuditLog.action)).all())
     finally:
         engine.dispose()
-    assert queued == [6001]
+    assert sorted(queued) == [6001, 6002]
     assert {"warnings.config", "warnings.run"} <= actions
 
 
