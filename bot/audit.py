@@ -32,6 +32,10 @@ ACTION_LABELS: dict[str, LazyString] = {
     "group.unsubscribe": lazy_gettext("group unsubscribed"),
     "broadcast.create": lazy_gettext("announcement sent"),
     "broadcast.remind": lazy_gettext("announcement reminder sent"),
+    "warnings.config": lazy_gettext("warning settings changed"),
+    "warnings.silence": lazy_gettext("unit's warnings silenced"),
+    "warnings.unsilence": lazy_gettext("unit's warnings turned back on"),
+    "warnings.run": lazy_gettext("warnings sent on request"),
 }
 
 

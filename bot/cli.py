@@ -22,7 +22,13 @@ EXIT_USAGE = 2
 
 # Feature modules that add subcommands: each has add_cli(subparsers), and its parsers set
 # `run=callable(settings, args) -> exit code` with set_defaults.
-CLI_FEATURES: tuple[str, ...] = ("bot.invites", "bot.audit_log", "bot.units_cli", "bot.reports")
+CLI_FEATURES: tuple[str, ...] = (
+    "bot.invites",
+    "bot.audit_log",
+    "bot.units_cli",
+    "bot.reports",
+    "bot.warnings_cli",
+)
 
 
 class RedactTokenFilter(logging.Filter):
@@ -135,6 +141,8 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
 
     from bot.db import create_db_engine, init_db
     from bot.importer import ImportRejected, import_statistics
+    from bot.warnings_cli import plain
+    from bot.warnings_text import import_summary
 
     path: Path = args.file
     if not path.is_file():
@@ -152,6 +160,9 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
                 period_start=args.period_start,
                 period_end=args.period_end,
                 tz=settings.tz,
+            )
+            warnings_line = import_summary(
+                session=session, import_id=result.batch_id, indicator_code=result.indicator_code
             )
     except ImportRejected as exc:
         print(
@@ -181,6 +192,8 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
             new=fmt_number(len(result.new_units)),
         )
     )
+    if warnings_line:
+        print(plain(warnings_line))
     return 0
 
 

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.timespec import parse_duration, parse_schedule
+
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("vi", "en")
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -35,6 +37,8 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(default=5.0, gt=0, alias="MAX_UPLOAD_MB")
     summary_weekday: str = Field(default="mon", alias="SUMMARY_WEEKDAY")
     summary_time: str = Field(default="08:00", alias="SUMMARY_TIME")
+    warning_schedule: str = Field(default="mon 08:00", alias="WARNING_SCHEDULE")
+    warning_repeat_interval: str = Field(default="7d", alias="WARNING_REPEAT_INTERVAL")
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod
@@ -86,6 +90,20 @@ class Settings(BaseSettings):
             return None
         hour, minute = (int(p) for p in self.summary_time.split(":"))
         return WEEKDAYS.index(self.summary_weekday) + 1, dt.time(hour, minute)
+
+    @field_validator("warning_schedule")
+    @classmethod
+    def _check_schedule(cls, value: str) -> str:
+        """'mon 08:00', 'mon,thu 07:30', 'daily 08:00' or 'off' (stored in canonical form)."""
+        schedule = parse_schedule(value)
+        return schedule.canonical() if schedule is not None else "off"
+
+    @field_validator("warning_repeat_interval")
+    @classmethod
+    def _check_repeat(cls, value: str) -> str:
+        """'7d', '36h', '90m': at least one hour."""
+        parse_duration(value)
+        return value.strip().lower()
 
     @field_validator("bot_timezone")
     @classmethod

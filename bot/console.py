@@ -17,15 +17,15 @@ from types import SimpleNamespace
 from typing import Any, TextIO
 
 from pydantic import SecretStr
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 from telegram import Update
 
 from bot.app import build_application
 from bot.config import Settings
 from bot.db import session_scope
-from bot.i18n import _, use_language
+from bot.i18n import _, ngettext, use_language
 from bot.importer import import_statistics
-from bot.models import Role
+from bot.models import Official, Role, Unit
 from bot.offline import (
     ApiCall,
     OfflineRequest,
@@ -47,6 +47,7 @@ DEMO_TITLE = (
 )
 DEMO_ADMIN_ID = 1
 DEMO_OFFICIAL_BASE = 900_000
+MAX_FULL_PUSHES = 3  # more pushes after one line: the first in full, then a line each
 _TAG = re.compile(r"<(/?)(b|i|u|s|code|pre|a)[^>]*>")
 
 
@@ -116,6 +117,12 @@ class Console:
                 "  /thoat            quit (also /quit or Ctrl-D)"
             )
         )
+        self.say(
+            _(
+                "  /canbo_demo       link a demo head to every unit without officials, so "
+                "warnings reach them (also /demo_officials)"
+            )
+        )
 
     async def handle_line(self, line: str) -> bool:
         """Process one typed line; False when the user quits."""
@@ -142,6 +149,9 @@ class Console:
             return True
         if word in ("/gui", "/upload"):
             await self._upload(rest)
+            return True
+        if word in ("/canbo_demo", "/demo_officials"):
+            self._demo_officials()
             return True
         await self._send(
             message_update(self.state.user_id, line, language_code=self.state.language_code)
@@ -173,6 +183,42 @@ class Console:
             link_official(session=session, telegram_id=user_id, unit_id=unit.id, role=Role.HEAD)
         self.state.user_id = user_id
         self.say(_("You are now user {id}, head of {unit}.").format(id=user_id, unit=unit.name))
+
+    def _demo_officials(self) -> None:
+        """Link a demo head (id 900000 + unit id) to every active unit without officials."""
+        engine = self.app.bot_data["runtime"].engine
+        with session_scope(engine) as session:
+            staffed = set(
+                session.exec(
+                    select(Official.unit_id).where(
+                        Official.active == True,  # noqa: E712
+                        col(Official.unit_id).is_not(None),
+                    )
+                ).all()
+            )
+            units = session.exec(
+                select(Unit).where(Unit.active == True).order_by(col(Unit.id))  # noqa: E712
+            ).all()
+            linked = 0
+            for unit in units:
+                if unit.id is None or unit.id in staffed:
+                    continue
+                link_official(
+                    session=session,
+                    telegram_id=DEMO_OFFICIAL_BASE + unit.id,
+                    unit_id=unit.id,
+                    role=Role.HEAD,
+                )
+                linked += 1
+        self.say(
+            ngettext(
+                "Linked a demo head to {n} unit (Telegram id {base} + unit id). Warnings now "
+                "reach it; /as <unit name> acts as its head.",
+                "Linked a demo head to {n} units (Telegram id {base} + unit id). Warnings now "
+                "reach them; /as <unit name> acts as one of them.",
+                linked,
+            ).format(n=linked, base=DEMO_OFFICIAL_BASE)
+        )
 
     async def _press(self, arg: str) -> None:
         """Press a numbered inline button."""
@@ -218,8 +264,28 @@ class Console:
         start = len(self.request.calls)
         # A task of its own, so the user's language does not leak into console lines.
         await asyncio.create_task(self.app.process_update(Update.de_json(payload, self.app.bot)))
+        middle = len(self.request.calls)
         await asyncio.create_task(self._deliver_pushes())
-        for call in self.request.calls[start:]:
+        for call in self.request.calls[start:middle]:
+            self._print_call(call)
+        pushes, others = [], []
+        for call in self.request.calls[middle:]:
+            delivered = isinstance(call.result, dict) and "message_id" in call.result
+            (pushes if call.method == "sendMessage" and delivered else others).append(call)
+        if pushes:
+            self.say(
+                ngettext(
+                    "📬 {n} message delivered from the outbox:",
+                    "📬 {n} messages delivered from the outbox:",
+                    len(pushes),
+                ).format(n=len(pushes))
+            )
+            few = len(pushes) <= MAX_FULL_PUSHES
+            for index, call in enumerate(pushes):
+                chat_id = int(call.params.get("chat_id", 0) or 0)
+                self._print_push(call, full=few or index == 0 or chat_id == self.state.user_id)
+            self.say("")
+        for call in others:
             self._print_call(call)
 
     async def _deliver_pushes(self) -> None:
@@ -230,6 +296,37 @@ class Console:
         )
         await sender.drain_all()
         await update_progress(SimpleNamespace(application=self.app, bot=self.app.bot))  # type: ignore[arg-type]
+
+    def _print_push(self, call: ApiCall, *, full: bool) -> None:
+        """One delivered push: in full with its buttons, or its first line."""
+        chat_id = int(call.params.get("chat_id", 0) or 0)
+        text = render_html(str(call.params.get("text", "")), bold=self.bold)
+        keyboard = self._remember_keyboard(call, chat_id)
+        if not full:
+            self.say(f"📨 → {chat_id}: {text.splitlines()[0] if text else ''}")
+            return
+        self.say(f"📨 → {chat_id}:\n{text}")
+        for n, (label, _data, _mid) in enumerate(keyboard, start=1):
+            self.say(f"   [{n}] {label}")
+        if keyboard and chat_id != self.state.user_id:
+            self.say(_("   (as {chat}: /as {chat}, then /bam <n>)").format(chat=chat_id))
+        elif keyboard:
+            self.say(_("   (press with /bam <n>)"))
+
+    def _remember_keyboard(self, call: ApiCall, chat_id: int) -> list[tuple[str, str, int]]:
+        """Store the inline keyboard a chat received, for /bam."""
+        markup = call.params.get("reply_markup")
+        if not (isinstance(markup, dict) and markup.get("inline_keyboard")):
+            return []
+        message_id = call.result.get("message_id", 0) if isinstance(call.result, dict) else 0
+        keyboard = [
+            (button["text"], button["callback_data"], message_id)
+            for row in markup["inline_keyboard"]
+            for button in row
+            if "callback_data" in button
+        ]
+        self.state.keyboards[chat_id or self.state.user_id] = keyboard
+        return keyboard
 
     def _print_call(self, call: ApiCall) -> None:
         """Show a Bot API call as chat output."""
@@ -246,23 +343,15 @@ class Console:
         if call.method not in ("sendMessage", "editMessageText"):
             return
         chat_id = int(call.params.get("chat_id", 0) or 0)
-        if not isinstance(call.result, dict):  # refused by the (offline) Bot API
+        if not isinstance(call.result, dict) or "error_code" in call.result:  # refused
             self.say(_("🤖 ✖ not delivered to {chat}").format(chat=chat_id) + "\n")
             return
         prefix = "🤖 " if call.method == "sendMessage" else "🤖 ✎ "
         if chat_id and chat_id != self.state.user_id:
             prefix += _("→ to {chat}: ").format(chat=chat_id)
         self.say(prefix + render_html(str(call.params.get("text", "")), bold=self.bold))
-        markup = call.params.get("reply_markup")
-        message_id = call.result.get("message_id", 0)
-        if isinstance(markup, dict) and markup.get("inline_keyboard"):
-            keyboard = [
-                (button["text"], button["callback_data"], message_id)
-                for row in markup["inline_keyboard"]
-                for button in row
-                if "callback_data" in button
-            ]
-            self.state.keyboards[chat_id or self.state.user_id] = keyboard
+        keyboard = self._remember_keyboard(call, chat_id)
+        if keyboard:
             for n, (label, _data, _mid) in enumerate(keyboard, start=1):
                 self.say(f"   [{n}] {label}")
             if chat_id and chat_id != self.state.user_id:

@@ -19,6 +19,7 @@ from handlers import (
     start,
     summaries,
     units,
+    warnings,
 )
 from handlers.common import CommandSpec, command_specs
 
@@ -33,6 +34,7 @@ FEATURES: tuple[ModuleType, ...] = (
     groups,
     broadcasts,
     summaries,
+    warnings,
     start,
 )
 

@@ -7,6 +7,7 @@ import logging
 from html import escape
 from pathlib import PurePath
 
+from sqlmodel import Session
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -48,6 +49,7 @@ from bot.chat_import import (
 from bot.db import session_scope
 from bot.i18n import _, fmt_number, lazy_gettext, ngettext
 from bot.importer import RowIssue
+from bot.warnings_text import import_summary
 from handlers.common import SECRETARIAT, BotContext, CommandSpec
 from handlers.common import refusal_text as command_refusal_text
 
@@ -279,7 +281,20 @@ async def on_pending_button(update: Update, context: BotContext) -> None:
             outcome.result.batch_id,
             outcome.result.rows,
         )
-        await query.edit_message_text(result_text(outcome))
+        rt.wake_sender()  # warnings queued by the import's listeners
+
+        def warning_line() -> str | None:
+            assert outcome.result is not None
+            with Session(rt.engine) as session:
+                return import_summary(
+                    session=session,
+                    import_id=outcome.result.batch_id,
+                    indicator_code=outcome.result.indicator_code,
+                )
+
+        summary = await asyncio.to_thread(warning_line)
+        text = result_text(outcome)
+        await query.edit_message_text(f"{text}\n{summary}" if summary else text)
     elif outcome.status is PendingStatus.REFUSED:
         assert query.message is not None and isinstance(query.message, Message)
         await _show_refusal(query.message, outcome.issues, outcome.filename, stale=True)

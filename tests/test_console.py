@@ -101,7 +101,7 @@ async def test_demo_broadcast_to_units_below_80(tmp_path: Path) -> None:
     )
     assert "Sẽ gửi tới 2 người ở 38 đơn vị." in out
     assert "Thông báo #1 đang được gửi…\nĐã gửi 0/2 · 0 lỗi" in out
-    assert out.count("→ gửi 9000") == 2 and "→ gửi 900066" not in out
+    assert out.count("📨 → 9000") == 2 and "📨 → 900066" not in out
     assert "Đã gửi xong thông báo #1.\nĐã gửi 2/2 · 0 lỗi" in out
     assert "Cảm ơn đồng chí: đã ghi nhận xác nhận." in out
     assert "Đã bấm “✅ Đã nhận”: 1 người; đơn vị: 1/2" in out

@@ -43,6 +43,9 @@ ALLOWED: dict[str, set[str]] = {
     "tonghop": {"viewer", "staff", "head", "secretariat"},
     "lichsu": {"viewer", "staff", "head", "secretariat"},
     "baocao": {"secretariat"},
+    "canhbao": {"secretariat"},
+    "imlang": {"secretariat"},
+    "imlang_ds": {"secretariat"},
 }
 
 REFUSALS = (
