@@ -30,6 +30,14 @@ ACTION_LABELS: dict[str, LazyString] = {
     "unit.activate": lazy_gettext("unit reactivated"),
     "group.subscribe": lazy_gettext("group subscribed"),
     "group.unsubscribe": lazy_gettext("group unsubscribed"),
+    "deadline.create": lazy_gettext("deadline created"),
+    "deadline.edit": lazy_gettext("deadline changed"),
+    "deadline.postpone": lazy_gettext("deadline postponed"),
+    "deadline.cancel": lazy_gettext("deadline cancelled"),
+    "report.submit": lazy_gettext("explanation report sent"),
+    "report.replace": lazy_gettext("explanation report replaced"),
+    "report.accept": lazy_gettext("explanation report accepted"),
+    "report.more": lazy_gettext("explanation report: more asked"),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import html
 import logging
 import mimetypes
@@ -16,15 +17,18 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from pydantic import SecretStr
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 from telegram import Update
 
 from bot.app import build_application
+from bot.clock import SimulatedClock, parse_span
 from bot.config import Settings
+from bot.dateparse import DateInputError, parse_when
 from bot.db import session_scope
-from bot.i18n import _, use_language
+from bot.deadlines import open_schedules, plan_steps
+from bot.i18n import _, fmt_datetime, set_timezone, use_language
 from bot.importer import import_statistics
-from bot.models import Role
+from bot.models import Official, OutboxMessage, OutboxStatus, Role, Unit, utcnow
 from bot.offline import (
     ApiCall,
     OfflineRequest,
@@ -34,6 +38,8 @@ from bot.offline import (
 )
 from bot.people import link_official
 from bot.units import find_units
+from jobs import reminders
+from jobs.sender import Limits, OutboxSender, RateGate
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +49,9 @@ DEMO_TITLE = (
     "(từ ngày 08/6/2026 đến 15 giờ ngày 22/6/2026)\n"
 )
 DEMO_ADMIN_ID = 1
-DEMO_OFFICIAL_BASE = 900_000
+DEMO_OFFICIAL_BASE = 900_000  # /as <unit> and /canbo_demo: the unit's head
+DEMO_STAFF_BASE = 800_000  # /canbo_demo: the unit's office staff
+PUSH_SAMPLE = 6  # pushes to other people listed one line each, per clock stop
 _TAG = re.compile(r"<(/?)(b|i|u|s|code|pre|a)[^>]*>")
 
 
@@ -53,10 +61,12 @@ def demo_table() -> bytes:
     return DEMO_TITLE.encode("utf-8") + data
 
 
-def load_demo_data(settings: Settings, engine: Any) -> None:
-    """Import the packaged table into a fresh database."""
+def load_demo_data(settings: Settings, engine: Any) -> Any:
+    """Import the packaged table into a fresh database; returns the import result."""
     with Session(engine) as session:
-        import_statistics(session=session, data=demo_table(), filename=DEMO_FILE, tz=settings.tz)
+        return import_statistics(
+            session=session, data=demo_table(), filename=DEMO_FILE, tz=settings.tz
+        )
 
 
 def render_html(text: str, *, bold: bool) -> str:
@@ -82,11 +92,14 @@ class ConsoleSession:
 class Console:
     """Reads lines, turns them into updates, prints what the bot sent back."""
 
-    def __init__(self, app: Any, request: OfflineRequest, out: TextIO) -> None:
+    def __init__(
+        self, app: Any, request: OfflineRequest, out: TextIO, settings: Settings | None = None
+    ) -> None:
         """Wrap an initialised application."""
         self.app = app
         self.request = request
         self.out = out
+        self.settings = settings
         self.state = ConsoleSession()
         self.bold = out.isatty()
 
@@ -107,6 +120,16 @@ class Console:
                 "  /thoat            quit (also /quit or Ctrl-D)"
             )
         )
+        self.say(
+            _(
+                "Deadlines and reminders run on a simulated clock:\n"
+                "  /dongho [time]    show or set it, e.g. /dongho 23/6 08:00 (also /clock)\n"
+                "  /tua <span>       move it on, e.g. /tua 1d or /tua 3h (also /advance)\n"
+                "  /khoidong         restart the bot on the same database (also /restart)\n"
+                "  /canbo_demo       link a head and an office staff member to every unit"
+            )
+        )
+        self.say(_("Simulated clock: {now}").format(now=self._clock_text()))
 
     async def handle_line(self, line: str) -> bool:
         """Process one typed line; False when the user quits."""
@@ -133,6 +156,18 @@ class Console:
             return True
         if word in ("/gui", "/upload"):
             await self._upload(rest)
+            return True
+        if word in ("/dongho", "/clock"):
+            await self._set_clock(rest)
+            return True
+        if word in ("/tua", "/advance"):
+            await self._advance(rest)
+            return True
+        if word in ("/khoidong", "/restart"):
+            await self._restart()
+            return True
+        if word in ("/canbo_demo", "/demo_officials"):
+            self._demo_officials()
             return True
         await self._send(
             message_update(self.state.user_id, line, language_code=self.state.language_code)
@@ -211,6 +246,173 @@ class Console:
         await asyncio.create_task(self.app.process_update(Update.de_json(payload, self.app.bot)))
         for call in self.request.calls[start:]:
             self._print_call(call)
+        await self._deliver(None)
+
+    # --- simulated time ---------------------------------------------------------------
+
+    @property
+    def runtime(self) -> Any:
+        """The application's runtime."""
+        return self.app.bot_data["runtime"]
+
+    def _clock(self) -> SimulatedClock:
+        """The simulated clock, installed on first use (starting at the real time)."""
+        clock = self.runtime.clock
+        if not isinstance(clock, SimulatedClock):
+            clock = SimulatedClock(utcnow())
+            self.runtime.clock = clock
+        return clock
+
+    def _clock_text(self) -> str:
+        """The simulated time in the bot's zone."""
+        set_timezone(self.runtime.settings.tz)
+        return fmt_datetime(self.runtime.clock())
+
+    async def _set_clock(self, arg: str) -> None:
+        """/dongho [date time]: show the clock, or move it (forward: reminders on the way)."""
+        if not arg:
+            self.say(_("Simulated clock: {now}").format(now=self._clock_text()))
+            return
+        clock = self._clock()
+        try:
+            target = parse_when(
+                arg, now=clock(), tz=self.runtime.settings.tz, default_time=dt.time(0, 0),
+                allow_past=True,
+            )  # fmt: skip
+        except DateInputError as exc:
+            self.say(render_html(exc.message(), bold=False))
+            return
+        if target <= clock():
+            clock.set(target)
+            self.say(_("Simulated clock set back to {now}.").format(now=self._clock_text()))
+            return
+        await self._run_until(target)
+
+    async def _advance(self, arg: str) -> None:
+        """/tua 1d | 3h | 30m: move the clock forward."""
+        span = parse_span(arg)
+        if span is None:
+            self.say(_("Usage: /tua 1d, /tua 3h or /tua 30m"))
+            return
+        await self._run_until(self._clock()() + span)
+
+    def _next_stop(self, after: dt.datetime, until: dt.datetime) -> dt.datetime | None:
+        """The next reminder step or deferred push between two instants."""
+        tz = self.runtime.settings.tz
+        with Session(self.runtime.engine) as session:
+            times = [
+                step.at
+                for schedule in open_schedules(session=session, now=after)
+                for step in plan_steps(schedule, tz)
+                if after < step.at <= until
+            ]
+            times += [
+                row.not_before
+                for row in session.exec(
+                    select(OutboxMessage).where(
+                        OutboxMessage.status == OutboxStatus.PENDING.value,
+                        col(OutboxMessage.not_before) > after,
+                        col(OutboxMessage.not_before) <= until,
+                    )
+                )
+            ]
+        return min(times) if times else None
+
+    async def _run_until(self, target: dt.datetime) -> None:
+        """Stop at every reminder step on the way, as the running bot would, and show pushes."""
+        clock = self._clock()
+        while (stop := self._next_stop(clock(), target)) is not None:
+            clock.set(stop)
+            reminders.run_pass(self.app)
+            await self._deliver(_("🕗 {now}").format(now=self._clock_text()))
+        clock.set(target)
+        reminders.run_pass(self.app)
+        await self._deliver(None)
+        self.say(_("Simulated clock: {now}").format(now=self._clock_text()))
+
+    async def _deliver(self, heading: str | None) -> None:
+        """Send what is due in the outbox; print pushes to you in full, others briefly."""
+        sender: OutboxSender = self.app.bot_data["outbox_sender"]
+        sender.gate = RateGate(
+            Limits(overall_per_second=10_000, private_interval=0, group_per_minute=100_000)
+        )
+        start = len(self.request.calls)
+        await sender.drain_all()
+        calls = [
+            c
+            for c in self.request.calls[start:]
+            if c.method == "sendMessage" and isinstance(c.result, dict)
+        ]
+        if not calls:
+            if heading:
+                self.say(heading + " — " + _("nothing to send"))
+            return
+        self.say(
+            (heading + " — " if heading else "")
+            + _("📨 {n} messages sent by the bot").format(n=len(calls))
+        )
+        others = [c for c in calls if int(c.params.get("chat_id", 0)) != self.state.user_id]
+        for call in others[:PUSH_SAMPLE]:
+            first = render_html(str(call.params.get("text", "")), bold=False).split("\n")[0]
+            self.say(f"   → {call.params.get('chat_id')}: {first}")
+        if len(others) > PUSH_SAMPLE:
+            self.say("   " + _("… and {n} more").format(n=len(others) - PUSH_SAMPLE))
+        for call in calls:
+            if int(call.params.get("chat_id", 0)) == self.state.user_id:
+                self._print_call(call)
+        self.say("")
+
+    async def _restart(self) -> None:
+        """Stop this bot and start a new one on the same database and simulated clock."""
+        if self.settings is None:
+            self.say(_("Restart is not available here."))
+            return
+        clock = self.runtime.clock
+        await self.app.shutdown()
+        self.runtime.engine.dispose()
+        self.app = build_application(self.settings, request=self.request)
+        self.runtime.clock = clock
+        await self.app.initialize()
+        result = await reminders.on_startup(self.app)
+        jobs = len(reminders.queue_names(self.app))
+        self.say(
+            _(
+                "🔄 Restarted: {jobs} reminder jobs rebuilt from the database; the catch-up "
+                "queued {queued} new messages."
+            ).format(jobs=jobs, queued=result.queued)
+        )
+        await self._deliver(None)
+
+    def _demo_officials(self) -> None:
+        """Link a head and an office staff member to every active unit that has nobody."""
+        linked = 0
+        with session_scope(self.runtime.engine) as session:
+            staffed = set(
+                session.exec(select(Official.unit_id).where(Official.active == True)).all()  # noqa: E712
+            )
+            for unit in session.exec(select(Unit).where(Unit.active == True)).all():  # noqa: E712
+                if unit.id in staffed or unit.id is None:
+                    continue
+                link_official(
+                    session=session,
+                    telegram_id=DEMO_STAFF_BASE + unit.id,
+                    unit_id=unit.id,
+                    role=Role.STAFF,
+                )
+                session.flush()
+                link_official(
+                    session=session,
+                    telegram_id=DEMO_OFFICIAL_BASE + unit.id,
+                    unit_id=unit.id,
+                    role=Role.HEAD,
+                )
+                linked += 2
+        self.say(
+            _(
+                "Linked {n} demo officials: for each unit, office staff {staff}+id and head "
+                "{head}+id (/as <unit> becomes the head)."
+            ).format(n=linked, staff=DEMO_STAFF_BASE, head=DEMO_OFFICIAL_BASE)
+        )
 
     def _print_call(self, call: ApiCall) -> None:
         """Show a Bot API call as chat output."""
@@ -258,11 +460,16 @@ async def run_console(
     settings = settings.model_copy(update=overrides)
     request = OfflineRequest()
     app = build_application(settings, request=request)
+    console = Console(app, request, out, settings)
     try:
         if demo:
-            load_demo_data(settings, app.bot_data["runtime"].engine)
-        async with app:
-            console = Console(app, request, out)
+            result = load_demo_data(settings, app.bot_data["runtime"].engine)
+            # Demo time: just after the table's figures were taken, before the letters' dates.
+            start = (result.as_of or utcnow()) + dt.timedelta(hours=1)
+            app.bot_data["runtime"].clock = SimulatedClock(start)
+        await console.app.initialize()
+        try:
+            await reminders.on_startup(console.app)
             with use_language(settings.default_language):
                 console.intro()
             if lines is None:
@@ -270,8 +477,10 @@ async def run_console(
             for line in lines:
                 if not await console.handle_line(line):
                     break
+        finally:
+            await console.app.shutdown()
     finally:
-        app.bot_data["runtime"].engine.dispose()
+        console.app.bot_data["runtime"].engine.dispose()
         if tmp is not None:
             tmp.cleanup()
     return 0

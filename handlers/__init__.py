@@ -9,6 +9,7 @@ from telegram.ext import Application
 from handlers import (
     audit_log,
     common,
+    deadlines,
     errors,
     groups,
     import_chat,
@@ -29,6 +30,7 @@ FEATURES: tuple[ModuleType, ...] = (
     audit_log,
     units,
     groups,
+    deadlines,
     start,
 )
 
