@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
 from pathlib import PurePath
@@ -225,7 +225,7 @@ class Draft:
             period_id=data.get("period_id"),
             required_rate=data.get("required_rate"),
             audience=dict(data.get("audience") or {}),
-            plan_days=tuple(data.get("plan_days") or ()),
+            plan_days=tuple(data["plan_days"]) if "plan_days" in data else DEFAULT_PLAN_DAYS,
             plan_time=parse_hhmm(data.get("plan_time", "08:00")),
             template=data.get("template"),
         )
@@ -446,7 +446,7 @@ def get_deadline(*, session: Session, deadline_id: int) -> Deadline:
     return deadline
 
 
-def _check_title(title: str) -> str:
+def check_title(title: str) -> str:
     """Trimmed, non-empty, not too long."""
     title = " ".join((title or "").split())
     if not title:
@@ -467,7 +467,7 @@ def create_deadline(
     *, session: Session, draft: Draft, actor: int | None, now: dt.datetime
 ) -> Deadline:
     """Write a complete draft as a deadline with its fixed audience, in one transaction."""
-    title = _check_title(draft.title)
+    title = check_title(draft.title)
     if draft.missing() is not None or draft.due_at is None or draft.kind is None:
         raise DeadlineError("incomplete")
     if draft.due_at <= now:
@@ -523,8 +523,8 @@ def edit_title(
     *, session: Session, deadline_id: int, title: str, actor: int | None, now: dt.datetime
 ) -> Deadline:
     """Rename a deadline (future pushes use the new title)."""
-    deadline = _open_deadline(session, deadline_id)
-    title = _check_title(title)
+    deadline = open_deadline(session, deadline_id)
+    title = check_title(title)
     old = deadline.title
     deadline.title = title
     deadline.updated_at = now
@@ -551,7 +551,7 @@ def edit_plan(
     now: dt.datetime,
 ) -> Deadline:
     """Change the reminder plan; steps that would now lie in the past are not sent."""
-    deadline = _open_deadline(session, deadline_id)
+    deadline = open_deadline(session, deadline_id)
     old = {"days": list(deadline.plan_days), "time": deadline.plan_time}
     deadline.plan_days = sorted(set(days), reverse=True)
     deadline.plan_time = time.strftime("%H:%M")
@@ -570,7 +570,7 @@ def edit_plan(
     return deadline
 
 
-def _open_deadline(session: Session, deadline_id: int) -> Deadline:
+def open_deadline(session: Session, deadline_id: int) -> Deadline:
     """A deadline that has not been cancelled."""
     deadline = get_deadline(session=session, deadline_id=deadline_id)
     if deadline.status != DeadlineStatus.OPEN.value:
@@ -651,7 +651,7 @@ def postpone(
     ctx: PushContext,
 ) -> ChangeResult:
     """Move the deadline later; a fresh set of reminder steps; everyone reminded is told."""
-    deadline = _open_deadline(session, deadline_id)
+    deadline = open_deadline(session, deadline_id)
     if new_due <= now:
         raise DeadlineError("due_past")
     if new_due <= deadline.due_at:
@@ -706,7 +706,7 @@ def cancel(
     *, session: Session, deadline_id: int, actor: int | None, now: dt.datetime, ctx: PushContext
 ) -> ChangeResult:
     """Cancel a deadline: no more reminders; everyone reminded is told."""
-    deadline = _open_deadline(session, deadline_id)
+    deadline = open_deadline(session, deadline_id)
     deadline.status = DeadlineStatus.CANCELLED.value
     deadline.cancelled_at = now
     deadline.updated_at = now
@@ -1295,7 +1295,7 @@ def request_more(
     if len(note) > 2000:
         raise DeadlineError("long_report", max=2000)
     report = get_report(session=session, report_id=report_id)
-    deadline = _open_deadline(session, report.deadline_id)
+    deadline = open_deadline(session, report.deadline_id)
     report.status = ReportStatus.MORE.value
     report.review_note = note
     report.reviewed_by = actor
@@ -1529,11 +1529,6 @@ def unit_name_of(*, session: Session, unit_id: int) -> str:
     return unit.name if unit else ""
 
 
-def with_due(draft: Draft, due_at: dt.datetime) -> Draft:
-    """A copy of a draft with another due time."""
-    return replace(draft, due_at=due_at)
-
-
 def preview_count(*, session: Session, draft: Draft) -> int:
     """How many units a draft's audience has now."""
     return len(
@@ -1559,26 +1554,3 @@ def ack_count(*, session: Session, deadline_id: int) -> int:
             select(Acknowledgement.id).where(Acknowledgement.subject == f"deadline:{deadline_id}")
         ).all()
     )
-
-
-def utc(value: dt.datetime) -> dt.datetime:
-    """Aware UTC."""
-    return value.astimezone(dt.UTC)
-
-
-__all__ = [
-    "KIND_ESCALATION",
-    "KIND_LIST",
-    "KIND_NOTICE",
-    "KIND_REMINDER",
-    "ChangeResult",
-    "DeadlineError",
-    "Draft",
-    "PushContext",
-    "Schedule",
-    "Step",
-    "StepKind",
-    "due_steps",
-    "plan_steps",
-    "run_due",
-]

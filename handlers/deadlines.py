@@ -73,7 +73,7 @@ COMMANDS = (
     ),
     CommandSpec(
         names=("hanchot_tt", "deadline_status"),
-        description=lazy_gettext("who has and has not complied with a deadline: /hanchot_tt <id>"),
+        description=lazy_gettext("who has and has not complied with a deadline"),
         allowed=SECRETARIAT,
     ),
 )
@@ -535,7 +535,7 @@ async def flow_text(update: Update, context: BotContext) -> int:
     draft = _draft(context)
     if expect == "title":
         try:
-            draft.title = dl._check_title(text)
+            draft.title = dl.check_title(text)
         except dl.DeadlineError as exc:
             await message.reply_text(exc.message())
             return FLOW
@@ -577,7 +577,7 @@ async def _card(update: Update, context: BotContext, deadline_id: int, *, edit: 
     rt = context.runtime
     now = _now(context)
     try:
-        with Session(rt.engine) as session:
+        with session_scope(rt.engine) as session:
             view = dl.status_view(
                 session=session, deadline_id=deadline_id, now=now, tz=rt.settings.tz
             )
@@ -631,7 +631,7 @@ async def edit_button(update: Update, context: BotContext) -> int:
     deadline_id = int(raw_id)
     with Session(context.runtime.engine) as session:
         try:
-            deadline = dl.get_deadline(session=session, deadline_id=deadline_id)
+            deadline = dl.open_deadline(session, deadline_id)
         except dl.DeadlineError as exc:
             await _refuse(update, exc.message())
             return END
@@ -852,7 +852,7 @@ async def status_command(update: Update, context: BotContext) -> None:
     assert message is not None
     arg = (context.args or [""])[0].lstrip("#")
     if not arg.isdigit():
-        with Session(context.runtime.engine) as session:
+        with session_scope(context.runtime.engine) as session:
             rows = dl.list_deadlines(session=session, now=_now(context))
             if len(rows) == 1:
                 arg = str(rows[0].deadline.id)
