@@ -22,7 +22,12 @@ EXIT_USAGE = 2
 
 # Feature modules that add subcommands: each has add_cli(subparsers), and its parsers set
 # `run=callable(settings, args) -> exit code` with set_defaults.
-CLI_FEATURES: tuple[str, ...] = ("bot.invites", "bot.audit_log", "bot.units_cli")
+CLI_FEATURES: tuple[str, ...] = (
+    "bot.invites",
+    "bot.audit_log",
+    "bot.units_cli",
+    "bot.deadlines_cli",
+)
 
 
 class RedactTokenFilter(logging.Filter):

@@ -8,7 +8,9 @@ however often it runs (scheduled jobs, the start-up catch-up, the console's simu
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import logging
 import math
 from collections.abc import Iterable, Sequence
@@ -26,7 +28,7 @@ from bot import audit
 from bot import deadline_texts as texts
 from bot.dateparse import DEFAULT_PLAN_DAYS, DEFAULT_PLAN_TIME
 from bot.db import SIGNING_INDICATOR
-from bot.i18n import use_language
+from bot.i18n import _, fmt_datetime, use_language
 from bot.models import (
     Acknowledgement,
     AppUser,
@@ -923,47 +925,47 @@ def step_pushes(
     pushes: list[Push] = []
     prefix = f"deadline:{deadline.id}:{step.code}"
 
-    def add(key: str, person: Recipient, text: str, kind: str, unit_id: int | None, markup: bool):
+    def add(
+        key: str, person: Recipient, text: str, kind: str, unit_id: int | None, buttons: bool
+    ) -> None:
+        """Queue one push to one person."""
         pushes.append(
             Push(
-                key=key,
+                key=f"{prefix}{key}:{person.telegram_id}",
                 chat_id=person.telegram_id,
                 text=text,
                 kind=kind,
                 priority=PRIORITY_REMINDER,
                 not_before=send_at,
-                reply_markup=_markup(deadline) if markup else None,
+                reply_markup=_markup(deadline) if buttons else None,
                 unit_id=unit_id,
             )
         )
 
+    is_report = deadline.kind == DeadlineKind.REPORT.value
     for item in owing:
         staff = [p for p in people.get(item.unit_id, []) if p.role == Role.STAFF.value]
         heads = [p for p in people.get(item.unit_id, []) if p.role == Role.HEAD.value]
-        unit_key = f"u{item.unit_id}"
+        unit = f":u{item.unit_id}"
         if step.kind is StepKind.REMIND:
             for person in staff or heads:  # a unit without office staff: its head is reminded
                 with use_language(person.language):
                     text = texts.reminder(deadline, item, now=send_at)
-                add(f"{prefix}:{unit_key}:{person.telegram_id}", person, text, KIND_REMINDER,
-                    item.unit_id, True)  # fmt: skip
+                add(unit, person, text, KIND_REMINDER, item.unit_id, True)
         elif step.kind is StepKind.DUE_DAY:
             for person in staff:
                 with use_language(person.language):
                     text = texts.reminder(deadline, item, now=send_at, due_day=True)
-                add(f"{prefix}:{unit_key}:{person.telegram_id}", person, text, KIND_REMINDER,
-                    item.unit_id, True)  # fmt: skip
+                add(unit, person, text, KIND_REMINDER, item.unit_id, True)
             for person in heads:
                 with use_language(person.language):
                     text = texts.escalation(deadline, item, now=send_at)
-                add(f"{prefix}-esc:{unit_key}:{person.telegram_id}", person, text,
-                    KIND_ESCALATION, item.unit_id, True)  # fmt: skip
+                add(f"-esc{unit}", person, text, KIND_ESCALATION, item.unit_id, True)
         else:
             for person in staff + heads:
                 with use_language(person.language):
                     text = texts.overdue_notice(deadline, item)
-                add(f"{prefix}:{unit_key}:{person.telegram_id}", person, text, KIND_REMINDER,
-                    item.unit_id, deadline.kind == DeadlineKind.REPORT.value)  # fmt: skip
+                add(unit, person, text, KIND_REMINDER, item.unit_id, is_report)
     if step.kind in (StepKind.DUE_DAY, StepKind.OVERDUE):
         for person in secretariat_recipients(
             session=session, admin_ids=ctx.admin_ids, default_language=ctx.default_language
@@ -972,7 +974,7 @@ def step_pushes(
                 text = texts.secretariat_list(
                     deadline, owing, total=total, overdue=step.kind is StepKind.OVERDUE, now=send_at
                 )
-            add(f"{prefix}:list:{person.telegram_id}", person, text, KIND_LIST, None, False)
+            add(":list", person, text, KIND_LIST, None, False)
     return pushes
 
 
@@ -1467,13 +1469,15 @@ class DeadlineRow:
     fulfilled: int
 
 
-def list_deadlines(*, session: Session, now: dt.datetime) -> list[DeadlineRow]:
-    """Open deadlines (overdue ones for a while), soonest first, with how many units complied."""
-    deadlines = session.exec(
-        select(Deadline)
-        .where(Deadline.status == DeadlineStatus.OPEN.value, col(Deadline.due_at) >= now - LOOKBACK)
-        .order_by(col(Deadline.due_at), col(Deadline.id))
-    ).all()
+def list_deadlines(
+    *, session: Session, now: dt.datetime, lookback: dt.timedelta | None = LOOKBACK
+) -> list[DeadlineRow]:
+    """Open deadlines (overdue ones for `lookback`; None: all), soonest first, with how many
+    units complied."""
+    stmt = select(Deadline).where(Deadline.status == DeadlineStatus.OPEN.value)
+    if lookback is not None:
+        stmt = stmt.where(col(Deadline.due_at) >= now - lookback)
+    deadlines = session.exec(stmt.order_by(col(Deadline.due_at), col(Deadline.id))).all()
     found = []
     for deadline in deadlines:
         if deadline.kind == DeadlineKind.RATE.value:
@@ -1554,3 +1558,54 @@ def ack_count(*, session: Session, deadline_id: int) -> int:
             select(Acknowledgement.id).where(Acknowledgement.subject == f"deadline:{deadline_id}")
         ).all()
     )
+
+
+def status_csv(view: StatusView) -> str:
+    """The status table as CSV (write with a BOM so Excel reads Vietnamese), one row per unit."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    deadline = view.deadline
+    is_report = deadline.kind == DeadlineKind.REPORT.value
+    writer.writerow(
+        [
+            _("No."),
+            _("Unit"),
+            _("Status"),
+            _("Submitted at"),
+            _("Receipt"),
+            _("Review"),
+            _("Current figures"),
+            _("“Received” pressed"),
+        ]
+    )
+    for n, line in enumerate(view.lines, start=1):
+        report = line.report
+        if line.fulfilled_at is None:
+            state = _("missing") if is_report else _("not reached")
+        elif report is not None and report.late:
+            state = _("late")
+        else:
+            state = _("on time") if is_report else _("reached")
+        review = ""
+        if report is not None:
+            review = {
+                ReportStatus.SUBMITTED.value: _("waiting for review"),
+                ReportStatus.ACCEPTED.value: _("accepted"),
+                ReportStatus.MORE.value: _("asked for more"),
+            }.get(report.status, report.status)
+        figures = ""
+        if line.progress is not None:
+            figures = f"{line.progress.numerator}/{line.progress.denominator}"
+        writer.writerow(
+            [
+                n,
+                line.unit_name,
+                state,
+                fmt_datetime(report.submitted_at) if report else "",
+                report.receipt if report else "",
+                review,
+                figures,
+                _("yes") if line.acknowledged else "",
+            ]
+        )
+    return out.getvalue()

@@ -9,6 +9,7 @@ Callback data (all under 64 bytes):
   dl:card:<id>          a deadline's card (secretariat) · dl:ed:<id>:title|plan|due  edit it
   dl:cx:<id> / dl:cxy:<id> / dl:cxn:<id>   cancel a deadline: ask / confirm / keep
   dl:st:<id>:<page>     status table and its report buttons
+  dl:csv:<id>           the status table as a CSV file
   dl:see:<report id>    read a report · dl:acc:<report id> accept · dl:more:<report id> ask more
 """
 
@@ -23,7 +24,7 @@ from html import escape
 from typing import Any
 
 from sqlmodel import Session
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -879,11 +880,16 @@ async def status_command(update: Update, context: BotContext) -> None:
     await _status(update, context, int(arg), 0)
 
 
-def _status_markup(view: dl.StatusView, page: int) -> InlineKeyboardMarkup | None:
-    """Buttons to read each report, 10 per page."""
+def _status_markup(view: dl.StatusView, page: int) -> InlineKeyboardMarkup:
+    """Buttons to read each report, 10 per page, and the table as a file."""
+    csv_row = [
+        InlineKeyboardButton(
+            _("📥 Table as a file (CSV)"), callback_data=f"dl:csv:{view.deadline.id}"
+        )
+    ]
     reports = [(line, line.report) for line in view.lines if line.report is not None]
     if not reports:
-        return None
+        return InlineKeyboardMarkup([csv_row])
     pages = (len(reports) + PAGE - 1) // PAGE
     page = max(0, min(page, pages - 1))
     rows = [
@@ -903,6 +909,7 @@ def _status_markup(view: dl.StatusView, page: int) -> InlineKeyboardMarkup | Non
         )
     if nav:
         rows.append(nav)
+    rows.append(csv_row)
     return InlineKeyboardMarkup(rows)
 
 
@@ -937,6 +944,31 @@ async def status_button(update: Update, context: BotContext) -> None:
     assert update.callback_query is not None and update.callback_query.data is not None
     _p, _d, raw_id, raw_page = update.callback_query.data.split(":")
     await _status(update, context, int(raw_id), int(raw_page))
+
+
+async def csv_button(update: Update, context: BotContext) -> None:
+    """dl:csv:<id> — the status table as a CSV file (opens in Excel)."""
+    if not _is_secretariat(context):
+        await _refuse(update, _("This command is for the secretariat only."))
+        return
+    deadline_id = _data_id(update)
+    rt = context.runtime
+    try:
+        with session_scope(rt.engine) as session:
+            view = dl.status_view(
+                session=session, deadline_id=deadline_id, now=_now(context), tz=rt.settings.tz
+            )
+            data = dl.status_csv(view).encode("utf-8-sig")
+            title = escape(view.deadline.title)
+    except dl.DeadlineError as exc:
+        await _refuse(update, exc.message())
+        return
+    assert update.callback_query is not None and update.effective_message is not None
+    await update.callback_query.answer()
+    await update.effective_message.reply_document(
+        InputFile(data, filename=f"hanchot-{deadline_id}.csv"),
+        caption=_("Status of “{title}” (#{id})").format(title=title, id=deadline_id),
+    )
 
 
 async def see_button(update: Update, context: BotContext) -> None:
@@ -1350,5 +1382,6 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(cancel_confirm, pattern=r"^dl:cx[yn]:\d+$"))
     app.add_handler(CallbackQueryHandler(status_button, pattern=r"^dl:st:\d+:\d+$"))
     app.add_handler(CallbackQueryHandler(see_button, pattern=r"^dl:see:\d+$"))
+    app.add_handler(CallbackQueryHandler(csv_button, pattern=r"^dl:csv:\d+$"))
     app.add_handler(CallbackQueryHandler(accept_button, pattern=r"^dl:acc:\d+$"))
     app.add_handler(CallbackQueryHandler(stale_button, pattern=r"^dl:(new:.*|x|send|pick:\d+)$"))

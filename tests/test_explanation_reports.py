@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlmodel import Session, select
 from telegram import Update
 
+from bot import cli
+from bot.config import Settings
 from bot.models import (
     Acknowledgement,
     AuditLog,
@@ -116,7 +120,18 @@ async def test_secretariat_reads_the_file_accepts_and_asks_for_more(loaded: Harn
     assert [label for label, _data in buttons] == [
         "📄 Đảng ủy xã Phụ Dực",
         "📄 Đảng ủy xã Tiên Hưng",
+        "📥 Tải bảng (CSV)",
     ]
+    await loaded.press(ADMIN_ID, "dl:csv:1")
+    table = loaded.request.sent("sendDocument")[-1]
+    name, data = next(iter(table.uploads.values()))
+    assert name == "hanchot-1.csv" and data.startswith(b"\xef\xbb\xbf")  # BOM for Excel
+    rows = data.decode("utf-8-sig").splitlines()
+    assert rows[0].startswith("STT,Đơn vị,Trạng thái,Thời điểm nộp,Số biên nhận")
+    assert len(rows) == 39
+    assert any(
+        r.startswith("22,Đảng ủy xã Phụ Dực,đúng hạn,09:00 24/06/2026,GT1-0001") for r in rows
+    )
     with Session(loaded.engine) as session:
         report = session.exec(
             select(ExplanationReport).where(ExplanationReport.receipt == "GT1-0001")
@@ -303,3 +318,33 @@ async def test_two_report_deadlines_are_chosen_with_buttons(loaded: Harness) -> 
             select(DeadlineUnit).where(DeadlineUnit.fulfilled_at.is_not(None))  # type: ignore[union-attr]
         ).all()
     assert [(f.deadline_id) for f in fulfilled] == [2]
+
+
+async def test_command_line_lists_deadlines_and_writes_the_status_table(
+    loaded: Harness,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`python -m bot deadlines list|status ID --out FILE`; an unknown id exits 2."""
+    link_officials(loaded)
+    clock = use_clock(loaded, at(6, 22, 16))
+    await create_template(loaded)
+    clock.set(at(6, 24, 9))
+    await send_report(loaded, PHU_DUC_STAFF, "Giải trình.")
+    monkeypatch.chdir(tmp_path)
+    for name in ("TELEGRAM_BOT_TOKEN", "ADMIN_TELEGRAM_IDS", "DEFAULT_LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setattr(cli, "setup_logging", lambda *a, **k: None)
+    capsys.readouterr()
+    assert cli.main(["deadlines", "list"]) == 0
+    out = capsys.readouterr().out
+    assert out == "#1\t23:59 26/06/2026\t1/38\treport\tBáo cáo giải trình — đơn vị dưới 80%\n"
+    target = tmp_path / "giai-trinh.csv"
+    assert cli.main(["deadlines", "status", "1", "--out", str(target)]) == 0
+    rows = target.read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) == 39 and sum(",chưa nộp," in r for r in rows) == 37
+    assert cli.main(["deadlines", "status", "9"]) == 2
+    assert "Không có hạn chót #9" in capsys.readouterr().err
