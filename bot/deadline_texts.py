@@ -443,7 +443,7 @@ def draft_summary(
         _("Title: <b>{title}</b>").format(title=escape(draft.title)),
         _("Required: {what}").format(what=requirement(draft, period)),
         _("Deadline: <b>{due}</b>").format(due=due),
-        _("Audience: {audience}").format(audience=audience),
+        _("Applies to: {audience}").format(audience=audience),
         _("Reminders: {plan}").format(plan=plan_text(draft.plan_days, draft.plan_time)),
     ]
     if first is not None:
@@ -492,12 +492,12 @@ def card_text(
         _("🗓 <b>{title}</b> (#{id})").format(title=escape(deadline.title), id=deadline.id),
         _("Required: {what}").format(what=requirement(deadline, period)),
         _due_line(deadline, now),
-        _("Audience: {audience}").format(audience=audience),
+        _("Applies to: {audience}").format(audience=audience),
         _("Reminders: {plan}").format(plan=plan_text(deadline.plan_days, deadline.plan_time)),
     ]
     if deadline.status == DeadlineStatus.CANCELLED.value:
         lines.append(_("🗑 Cancelled."))
-    elif next_step is not None:
+    elif next_step is not None and next_step.days >= 0:  # not the overdue step
         lines.append(_("Next reminder: {when}").format(when=fmt_datetime(next_step.at)))
     lines.append(
         _("Done: {done}/{total} units · “Received” pressed by {acks}").format(
@@ -526,11 +526,11 @@ def status_text(view: StatusView, *, period: PeriodInfo | None, now: dt.datetime
         _("📊 <b>{title}</b> (#{id})").format(title=escape(deadline.title), id=deadline.id),
         _("Required: {what}").format(what=requirement(deadline, period)),
         _due_line(deadline, now),
-        _("Audience: {audience}").format(audience=view.audience_text),
+        _("Applies to: {audience}").format(audience=view.audience_text),
     ]
     if deadline.status == DeadlineStatus.CANCELLED.value:
         lines.append(_("🗑 Cancelled."))
-    elif view.next_step is not None and view.next_step.at > now:
+    elif view.next_step is not None and view.next_step.days >= 0:  # not the overdue step
         lines.append(_("Next reminder: {when}").format(when=fmt_datetime(view.next_step.at)))
     acks = sum(1 for line in view.lines if line.acknowledged)
     if deadline.kind == DeadlineKind.REPORT.value:
