@@ -19,6 +19,7 @@ from bot.groups import migrate_chat
 from bot.runtime import Runtime
 from handlers.common import RUNTIME_KEY, BotContext
 from handlers.start import bot_commands
+from jobs import reminders
 from jobs.sender import Limits, OutboxSender
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     await app.bot.set_my_commands(bot_commands(specs, rt.settings.default_language))
     sender: OutboxSender = app.bot_data[SENDER_KEY]
     sender.recover()
+    await reminders.on_startup(app)
     app.bot_data[SENDER_TASK_KEY] = asyncio.create_task(sender.run(), name="outbox-sender")
 
 
@@ -102,6 +104,8 @@ def build_application(
         on_migrate=_move_group,
     )
     app.bot_data[SENDER_KEY] = sender
-    app.bot_data[RUNTIME_KEY] = Runtime(settings=settings, engine=engine, wake_sender=sender.wake)
+    runtime = Runtime(settings=settings, engine=engine, wake_sender=sender.wake)
+    sender.clock = lambda: runtime.clock()
+    app.bot_data[RUNTIME_KEY] = runtime
     handlers.register_all(app)
     return app

@@ -36,6 +36,14 @@ ACTION_LABELS: dict[str, LazyString] = {
     "warnings.silence": lazy_gettext("unit's warnings silenced"),
     "warnings.unsilence": lazy_gettext("unit's warnings turned back on"),
     "warnings.run": lazy_gettext("warnings sent on request"),
+    "deadline.create": lazy_gettext("deadline created"),
+    "deadline.edit": lazy_gettext("deadline changed"),
+    "deadline.postpone": lazy_gettext("deadline postponed"),
+    "deadline.cancel": lazy_gettext("deadline cancelled"),
+    "report.submit": lazy_gettext("explanation report sent"),
+    "report.replace": lazy_gettext("explanation report replaced"),
+    "report.accept": lazy_gettext("explanation report accepted"),
+    "report.more": lazy_gettext("explanation report: more asked"),
 }
 
 

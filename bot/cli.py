@@ -28,6 +28,7 @@ CLI_FEATURES: tuple[str, ...] = (
     "bot.units_cli",
     "bot.reports",
     "bot.warnings_cli",
+    "bot.deadlines_cli",
 )
 
 

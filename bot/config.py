@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -39,6 +40,20 @@ class Settings(BaseSettings):
     summary_time: str = Field(default="08:00", alias="SUMMARY_TIME")
     warning_schedule: str = Field(default="mon 08:00", alias="WARNING_SCHEDULE")
     warning_repeat_interval: str = Field(default="7d", alias="WARNING_REPEAT_INTERVAL")
+    quiet_hours_start: dt.time = Field(default=dt.time(21, 0), alias="QUIET_HOURS_START")
+    quiet_hours_end: dt.time = Field(default=dt.time(7, 0), alias="QUIET_HOURS_END")
+    report_max_mb: float = Field(default=20.0, gt=0, alias="REPORT_MAX_MB")
+
+    @field_validator("quiet_hours_start", "quiet_hours_end", mode="before")
+    @classmethod
+    def _parse_clock(cls, value: object) -> object:
+        """Accept '21:00', '7:30', '7h' or '7' as a time of day."""
+        if isinstance(value, str):
+            match = re.fullmatch(r"\s*(\d{1,2})\s*(?:[:h]\s*(\d{2})?)?\s*", value.lower())
+            if match is None or int(match.group(1)) > 23 or int(match.group(2) or 0) > 59:
+                raise ValueError(f"not a time of day: {value!r} (use HH:MM)")
+            return dt.time(int(match.group(1)), int(match.group(2) or 0))
+        return value
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod
@@ -133,6 +148,11 @@ class Settings(BaseSettings):
     def max_upload_bytes(self) -> int:
         """Largest statistics file accepted in chat, in bytes."""
         return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def report_max_bytes(self) -> int:
+        """Largest explanation-report file accepted, in bytes."""
+        return int(self.report_max_mb * 1024 * 1024)
 
     @property
     def api_base_url(self) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import html
 import logging
 import mimetypes
@@ -21,11 +22,14 @@ from sqlmodel import Session, col, select
 from telegram import Update
 
 from bot.app import build_application
+from bot.clock import SimulatedClock, parse_span
 from bot.config import Settings
+from bot.dateparse import DateInputError, parse_when
 from bot.db import session_scope
-from bot.i18n import _, ngettext, use_language
+from bot.deadlines import open_schedules, plan_steps
+from bot.i18n import _, fmt_datetime, ngettext, set_timezone, use_language
 from bot.importer import import_statistics
-from bot.models import Official, Role, Unit
+from bot.models import Official, OutboxMessage, OutboxStatus, Role, Unit, use_clock, utcnow
 from bot.offline import (
     ApiCall,
     OfflineRequest,
@@ -35,6 +39,7 @@ from bot.offline import (
 )
 from bot.people import link_official
 from bot.units import find_units
+from jobs import reminders
 from jobs.broadcast_progress import update_progress
 from jobs.sender import Limits, OutboxSender, RateGate
 
@@ -46,8 +51,9 @@ DEMO_TITLE = (
     "(từ ngày 08/6/2026 đến 15 giờ ngày 22/6/2026)\n"
 )
 DEMO_ADMIN_ID = 1
-DEMO_OFFICIAL_BASE = 900_000
-MAX_FULL_PUSHES = 3  # more pushes after one line: the first in full, then a line each
+DEMO_OFFICIAL_BASE = 900_000  # /as <unit> and /canbo_demo: the unit's head
+DEMO_STAFF_BASE = 800_000  # /canbo_demo: the unit's office staff
+MAX_FULL_PUSHES = 3  # more pushes than this: the first in full, then a line each
 _TAG = re.compile(r"<(/?)(b|i|u|s|code|pre|a)[^>]*>")
 
 
@@ -57,10 +63,12 @@ def demo_table() -> bytes:
     return DEMO_TITLE.encode("utf-8") + data
 
 
-def load_demo_data(settings: Settings, engine: Any) -> None:
-    """Import the packaged table into a fresh database."""
+def load_demo_data(settings: Settings, engine: Any) -> Any:
+    """Import the packaged table into a fresh database; returns the import result."""
     with Session(engine) as session:
-        import_statistics(session=session, data=demo_table(), filename=DEMO_FILE, tz=settings.tz)
+        return import_statistics(
+            session=session, data=demo_table(), filename=DEMO_FILE, tz=settings.tz
+        )
 
 
 def render_html(text: str, *, bold: bool) -> str:
@@ -92,11 +100,14 @@ class ConsoleSession:
 class Console:
     """Reads lines, turns them into updates, prints what the bot sent back."""
 
-    def __init__(self, app: Any, request: OfflineRequest, out: TextIO) -> None:
+    def __init__(
+        self, app: Any, request: OfflineRequest, out: TextIO, settings: Settings | None = None
+    ) -> None:
         """Wrap an initialised application."""
         self.app = app
         self.request = request
         self.out = out
+        self.settings = settings
         self.state = ConsoleSession()
         self.bold = out.isatty()
 
@@ -119,10 +130,14 @@ class Console:
         )
         self.say(
             _(
-                "  /canbo_demo       link a demo head to every unit without officials, so "
-                "warnings reach them (also /demo_officials)"
+                "Deadlines and reminders run on a simulated clock:\n"
+                "  /dongho [time]    show or set it, e.g. /dongho 23/6 08:00 (also /clock)\n"
+                "  /tua <span>       move it on, e.g. /tua 1d or /tua 3h (also /advance)\n"
+                "  /khoidong         restart the bot on the same database (also /restart)\n"
+                "  /canbo_demo       link a head and an office staff member to every unit"
             )
         )
+        self.say(_("Simulated clock: {now}").format(now=self._clock_text()))
 
     async def handle_line(self, line: str) -> bool:
         """Process one typed line; False when the user quits."""
@@ -149,6 +164,15 @@ class Console:
             return True
         if word in ("/gui", "/upload"):
             await self._upload(rest)
+            return True
+        if word in ("/dongho", "/clock"):
+            await self._set_clock(rest)
+            return True
+        if word in ("/tua", "/advance"):
+            await self._advance(rest)
+            return True
+        if word in ("/khoidong", "/restart"):
+            await self._restart()
             return True
         if word in ("/canbo_demo", "/demo_officials"):
             self._demo_officials()
@@ -183,42 +207,6 @@ class Console:
             link_official(session=session, telegram_id=user_id, unit_id=unit.id, role=Role.HEAD)
         self.state.user_id = user_id
         self.say(_("You are now user {id}, head of {unit}.").format(id=user_id, unit=unit.name))
-
-    def _demo_officials(self) -> None:
-        """Link a demo head (id 900000 + unit id) to every active unit without officials."""
-        engine = self.app.bot_data["runtime"].engine
-        with session_scope(engine) as session:
-            staffed = set(
-                session.exec(
-                    select(Official.unit_id).where(
-                        Official.active == True,  # noqa: E712
-                        col(Official.unit_id).is_not(None),
-                    )
-                ).all()
-            )
-            units = session.exec(
-                select(Unit).where(Unit.active == True).order_by(col(Unit.id))  # noqa: E712
-            ).all()
-            linked = 0
-            for unit in units:
-                if unit.id is None or unit.id in staffed:
-                    continue
-                link_official(
-                    session=session,
-                    telegram_id=DEMO_OFFICIAL_BASE + unit.id,
-                    unit_id=unit.id,
-                    role=Role.HEAD,
-                )
-                linked += 1
-        self.say(
-            ngettext(
-                "Linked a demo head to {n} unit (Telegram id {base} + unit id). Warnings now "
-                "reach it; /as <unit name> acts as its head.",
-                "Linked a demo head to {n} units (Telegram id {base} + unit id). Warnings now "
-                "reach them; /as <unit name> acts as one of them.",
-                linked,
-            ).format(n=linked, base=DEMO_OFFICIAL_BASE)
-        )
 
     async def _press(self, arg: str) -> None:
         """Press a numbered inline button."""
@@ -260,21 +248,119 @@ class Console:
         )
 
     async def _send(self, payload: dict[str, Any]) -> None:
-        """Feed one update through the application, deliver queued pushes, print the calls."""
+        """Feed one update through the application, print the answer, then deliver pushes."""
         start = len(self.request.calls)
         # A task of its own, so the user's language does not leak into console lines.
         await asyncio.create_task(self.app.process_update(Update.de_json(payload, self.app.bot)))
-        middle = len(self.request.calls)
-        await asyncio.create_task(self._deliver_pushes())
-        for call in self.request.calls[start:middle]:
+        for call in self.request.calls[start:]:
             self._print_call(call)
+        await self._deliver(None)
+
+    # --- simulated time ---------------------------------------------------------------
+
+    @property
+    def runtime(self) -> Any:
+        """The application's runtime."""
+        return self.app.bot_data["runtime"]
+
+    def _clock(self) -> SimulatedClock:
+        """The simulated clock, installed on first use (starting at the real time)."""
+        clock = self.runtime.clock
+        if not isinstance(clock, SimulatedClock):
+            clock = SimulatedClock(utcnow())
+            self.runtime.clock = clock
+            use_clock(clock)
+        return clock
+
+    def _clock_text(self) -> str:
+        """The simulated time in the bot's zone."""
+        set_timezone(self.runtime.settings.tz)
+        return fmt_datetime(self.runtime.clock())
+
+    async def _set_clock(self, arg: str) -> None:
+        """/dongho [date time]: show the clock, or move it (forward: reminders on the way)."""
+        if not arg:
+            self.say(_("Simulated clock: {now}").format(now=self._clock_text()))
+            return
+        clock = self._clock()
+        try:
+            target = parse_when(
+                arg, now=clock(), tz=self.runtime.settings.tz, default_time=dt.time(0, 0),
+                allow_past=True,
+            )  # fmt: skip
+        except DateInputError as exc:
+            self.say(render_html(exc.message(), bold=False))
+            return
+        if target <= clock():
+            clock.set(target)
+            self.say(_("Simulated clock set back to {now}.").format(now=self._clock_text()))
+            return
+        await self._run_until(target)
+
+    async def _advance(self, arg: str) -> None:
+        """/tua 1d | 3h | 30m: move the clock forward."""
+        span = parse_span(arg)
+        if span is None:
+            self.say(_("Usage: /tua 1d, /tua 3h or /tua 30m"))
+            return
+        await self._run_until(self._clock()() + span)
+
+    def _next_stop(self, after: dt.datetime, until: dt.datetime) -> dt.datetime | None:
+        """The next reminder step or deferred push between two instants."""
+        tz = self.runtime.settings.tz
+        with Session(self.runtime.engine) as session:
+            times = [
+                step.at
+                for schedule in open_schedules(session=session, now=after)
+                for step in plan_steps(schedule, tz)
+                if after < step.at <= until
+            ]
+            times += [
+                row.not_before
+                for row in session.exec(
+                    select(OutboxMessage).where(
+                        OutboxMessage.status == OutboxStatus.PENDING.value,
+                        col(OutboxMessage.not_before) > after,
+                        col(OutboxMessage.not_before) <= until,
+                    )
+                )
+            ]
+        return min(times) if times else None
+
+    async def _run_until(self, target: dt.datetime) -> None:
+        """Stop at every reminder step on the way, as the running bot would, and show pushes."""
+        clock = self._clock()
+        while (stop := self._next_stop(clock(), target)) is not None:
+            clock.set(stop)
+            reminders.run_pass(self.app)
+            await self._deliver(_("🕗 {now}").format(now=self._clock_text()))
+        clock.set(target)
+        reminders.run_pass(self.app)
+        await self._deliver(None)
+        self.say(_("Simulated clock: {now}").format(now=self._clock_text()))
+
+    async def _deliver(self, heading: str | None) -> None:
+        """Send what is due in the outbox at once, update progress messages, print the pushes:
+        in full when few or addressed to you, else one line each."""
+        sender: OutboxSender = self.app.bot_data["outbox_sender"]
+        sender.gate = RateGate(
+            Limits(overall_per_second=10_000, private_interval=0, group_per_minute=1_000_000)
+        )
+        start = len(self.request.calls)
+        await asyncio.create_task(sender.drain_all())
+        await asyncio.create_task(
+            update_progress(SimpleNamespace(application=self.app, bot=self.app.bot))  # type: ignore[arg-type]
+        )
         pushes, others = [], []
-        for call in self.request.calls[middle:]:
+        for call in self.request.calls[start:]:
             delivered = isinstance(call.result, dict) and "message_id" in call.result
             (pushes if call.method == "sendMessage" and delivered else others).append(call)
+        if not pushes and heading:
+            self.say(heading + " — " + _("nothing to send"))
         if pushes:
             self.say(
-                ngettext(
+                (heading + " — " if heading else "")
+                + ngettext(
                     "📬 {n} message delivered from the outbox:",
                     "📬 {n} messages delivered from the outbox:",
                     len(pushes),
@@ -287,15 +373,6 @@ class Console:
             self.say("")
         for call in others:
             self._print_call(call)
-
-    async def _deliver_pushes(self) -> None:
-        """Send what the outbox holds at once and update progress messages (no waiting)."""
-        sender: OutboxSender = self.app.bot_data["outbox_sender"]
-        sender.gate = RateGate(
-            Limits(overall_per_second=10_000, private_interval=0, group_per_minute=1_000_000)
-        )
-        await sender.drain_all()
-        await update_progress(SimpleNamespace(application=self.app, bot=self.app.bot))  # type: ignore[arg-type]
 
     def _print_push(self, call: ApiCall, *, full: bool) -> None:
         """One delivered push: in full with its buttons, or its first line."""
@@ -327,6 +404,58 @@ class Console:
         ]
         self.state.keyboards[chat_id or self.state.user_id] = keyboard
         return keyboard
+
+    async def _restart(self) -> None:
+        """Stop this bot and start a new one on the same database and simulated clock."""
+        if self.settings is None:
+            self.say(_("Restart is not available here."))
+            return
+        clock = self.runtime.clock
+        await self.app.shutdown()
+        self.runtime.engine.dispose()
+        self.app = build_application(self.settings, request=self.request)
+        self.runtime.clock = clock
+        await self.app.initialize()
+        result = await reminders.on_startup(self.app)
+        jobs = len(reminders.queue_names(self.app))
+        self.say(
+            _(
+                "🔄 Restarted: {jobs} reminder jobs rebuilt from the database; the catch-up "
+                "queued {queued} new messages."
+            ).format(jobs=jobs, queued=result.queued)
+        )
+        await self._deliver(None)
+
+    def _demo_officials(self) -> None:
+        """Link a head and an office staff member to every active unit that has nobody."""
+        linked = 0
+        with session_scope(self.runtime.engine) as session:
+            staffed = set(
+                session.exec(select(Official.unit_id).where(Official.active == True)).all()  # noqa: E712
+            )
+            for unit in session.exec(select(Unit).where(Unit.active == True)).all():  # noqa: E712
+                if unit.id in staffed or unit.id is None:
+                    continue
+                link_official(
+                    session=session,
+                    telegram_id=DEMO_STAFF_BASE + unit.id,
+                    unit_id=unit.id,
+                    role=Role.STAFF,
+                )
+                session.flush()
+                link_official(
+                    session=session,
+                    telegram_id=DEMO_OFFICIAL_BASE + unit.id,
+                    unit_id=unit.id,
+                    role=Role.HEAD,
+                )
+                linked += 2
+        self.say(
+            _(
+                "Linked {n} demo officials: for each unit, office staff {staff}+id and head "
+                "{head}+id (/as <unit> becomes the head)."
+            ).format(n=linked, staff=DEMO_STAFF_BASE, head=DEMO_OFFICIAL_BASE)
+        )
 
     def _print_call(self, call: ApiCall) -> None:
         """Show a Bot API call as chat output."""
@@ -378,11 +507,17 @@ async def run_console(
     settings = settings.model_copy(update=overrides)
     request = OfflineRequest()
     app = build_application(settings, request=request)
+    console = Console(app, request, out, settings)
     try:
         if demo:
-            load_demo_data(settings, app.bot_data["runtime"].engine)
-        async with app:
-            console = Console(app, request, out)
+            result = load_demo_data(settings, app.bot_data["runtime"].engine)
+            # Demo time: just after the table's figures were taken, before the letters' dates.
+            start = (result.as_of or utcnow()) + dt.timedelta(hours=1)
+            app.bot_data["runtime"].clock = SimulatedClock(start)
+            use_clock(app.bot_data["runtime"].clock)
+        await console.app.initialize()
+        try:
+            await reminders.on_startup(console.app)
             with use_language(settings.default_language):
                 console.intro()
             if lines is None:
@@ -390,8 +525,10 @@ async def run_console(
             for line in lines:
                 if not await console.handle_line(line):
                     break
+        finally:
+            await console.app.shutdown()
     finally:
-        app.bot_data["runtime"].engine.dispose()
+        console.app.bot_data["runtime"].engine.dispose()
         if tmp is not None:
             tmp.cleanup()
     return 0

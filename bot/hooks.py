@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 
 # "module:function" names, each called as fn(session=..., result=ImportResult) after an import is
 # written and before it is committed: whatever they enqueue commits (or rolls back) with it.
-AFTER_IMPORT: tuple[str, ...] = ("bot.warnings:after_import",)
+AFTER_IMPORT: tuple[str, ...] = ("bot.deadlines:after_import", "bot.warnings:after_import")
 
 
 def run_after_import(*, session: Session, result: ImportResult) -> None:

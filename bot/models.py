@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from contextvars import ContextVar
 from enum import StrEnum
 from typing import Any
 
@@ -13,16 +15,29 @@ from sqlalchemy import (
     DateTime,
     Index,
     LargeBinary,
+    Text,
     UniqueConstraint,
     text,
 )
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+# A simulated clock for the console demo (and tests): when set, every "now" in this context —
+# timestamps, due times of pushes — comes from it, so simulated time is consistent everywhere.
+_clock_override: ContextVar[Callable[[], dt.datetime] | None] = ContextVar(
+    "clock_override", default=None
+)
+
 
 def utcnow() -> dt.datetime:
-    """Current time, aware, in UTC."""
-    return dt.datetime.now(dt.UTC)
+    """Current time, aware, in UTC (the simulated clock's, when one is in use)."""
+    clock = _clock_override.get()
+    return clock() if clock is not None else dt.datetime.now(dt.UTC)
+
+
+def use_clock(clock: Callable[[], dt.datetime] | None) -> None:
+    """Make utcnow() follow a clock in this context and the tasks it starts (None: real time)."""
+    _clock_override.set(clock)
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -406,3 +421,92 @@ class WarningRun(SQLModel, table=True):
         default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True
     )
     counts: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+# --- deadlines, reminders and explanation reports (issue 5) -------------------------------
+
+
+class DeadlineKind(StrEnum):
+    """What a deadline asks of each unit."""
+
+    REPORT = "report"  # send an explanation report ("báo cáo giải trình")
+    RATE = "rate"  # reach a rate of an indicator
+
+
+class DeadlineStatus(StrEnum):
+    """Whether a deadline is still followed."""
+
+    OPEN = "open"
+    CANCELLED = "cancelled"
+
+
+class Deadline(SQLModel, table=True):
+    """A hard date set by the secretariat, with its audience and reminder plan."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=255)
+    kind: str = Field(max_length=16)
+    due_at: dt.datetime = _ts(default=False)  # type: ignore[assignment]
+    indicator_code: str = Field(default="ky-so", max_length=64)
+    # Rate deadlines: the period measured (None: each unit's latest figures).
+    period_id: int | None = Field(default=None, foreign_key="reportingperiod.id")
+    required_rate: float | None = None  # percent, rate deadlines only
+    # {"type": "all"} | {"type": "below", "threshold": 80, "period_id": 3}
+    # | {"type": "kind", "kind": "xa"} | {"type": "area", "area_id": 7}
+    audience: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    plan_days: list[int] = Field(default_factory=list, sa_type=JSON)  # days before; due day always
+    plan_time: str = Field(default="08:00", max_length=5)  # local time of day, HH:MM
+    template: str | None = Field(default=None, max_length=32)
+    status: str = Field(default=DeadlineStatus.OPEN.value, max_length=16, index=True)
+    version: int = Field(default=1)  # bumped when postponed: a fresh set of reminder steps
+    schedule_from: dt.datetime = _ts()  # type: ignore[assignment]  # no step before this is sent
+    created_by: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: dt.datetime = _ts()  # type: ignore[assignment]
+    updated_at: dt.datetime = _ts()  # type: ignore[assignment]
+    cancelled_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+
+
+class DeadlineUnit(SQLModel, table=True):
+    """A unit a deadline applies to (fixed when the deadline is created)."""
+
+    __table_args__ = (UniqueConstraint("deadline_id", "unit_id", name="uq_deadline_unit"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    deadline_id: int = Field(foreign_key="deadline.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    # Report submitted (cleared when the secretariat asks for more) or rate reached (kept).
+    fulfilled_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+
+
+class ReportStatus(StrEnum):
+    """Where an explanation report stands with the secretariat."""
+
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    MORE = "more"  # the secretariat asked for more
+
+
+class ExplanationReport(SQLModel, table=True):
+    """A unit's explanation for a deadline: text and/or a Telegram file (kept by file_id)."""
+
+    __table_args__ = (UniqueConstraint("deadline_id", "unit_id", name="uq_report_unit"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    deadline_id: int = Field(foreign_key="deadline.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    version: int = Field(default=1)
+    receipt: str = Field(max_length=32)
+    text: str = Field(default="", sa_type=Text)
+    file_id: str | None = Field(default=None, max_length=255)
+    file_kind: str | None = Field(default=None, max_length=16)  # document | photo
+    file_name: str | None = Field(default=None, max_length=255)
+    file_size: int | None = None
+    mime_type: str | None = Field(default=None, max_length=128)
+    submitted_by: int = Field(sa_type=BigInteger)
+    first_submitted_at: dt.datetime = _ts()  # type: ignore[assignment]
+    submitted_at: dt.datetime = _ts()  # type: ignore[assignment]
+    late: bool = Field(default=False)  # first submitted after the deadline
+    status: str = Field(default=ReportStatus.SUBMITTED.value, max_length=16)
+    review_note: str = Field(default="", sa_type=Text)
+    reviewed_by: int | None = Field(default=None, sa_type=BigInteger)
+    reviewed_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]

@@ -14,12 +14,16 @@ import logging
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from bot.models import AppUser, Chat, OutboxAttachment, OutboxMessage, OutboxStatus, utcnow
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -418,3 +422,36 @@ def pending_for(*, session: Session, keys: Sequence[str]) -> set[str]:
             select(OutboxMessage.dedupe_key).where(col(OutboxMessage.dedupe_key).in_(list(keys)))
         ).all()
     )
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """Hours of the day when non-urgent pushes wait for the morning (start == end: never)."""
+
+    start: dt.time
+    end: dt.time
+    zone: ZoneInfo
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> QuietHours:
+        """QUIET_HOURS_START/END in the bot's time zone."""
+        return cls(settings.quiet_hours_start, settings.quiet_hours_end, settings.tz)
+
+    def is_quiet(self, when: dt.datetime) -> bool:
+        """Whether an aware instant falls in the quiet hours."""
+        t = when.astimezone(self.zone).time()
+        if self.start == self.end:
+            return False
+        if self.start < self.end:
+            return self.start <= t < self.end
+        return t >= self.start or t < self.end
+
+    def defer(self, when: dt.datetime) -> dt.datetime:
+        """`when`, or the end of the quiet hours it falls in (aware UTC): use as not_before."""
+        if not self.is_quiet(when):
+            return when.astimezone(dt.UTC)
+        local = when.astimezone(self.zone)
+        day = local.date()
+        if self.start > self.end and local.time() >= self.start:
+            day += dt.timedelta(days=1)
+        return dt.datetime.combine(day, self.end, tzinfo=self.zone).astimezone(dt.UTC)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -9,6 +10,7 @@ from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.db import HotReader
+from bot.models import utcnow
 from bot.stats import StandingsCache
 
 
@@ -21,6 +23,9 @@ class Runtime:
     standings: StandingsCache = field(default_factory=StandingsCache)
     reader: HotReader = field(init=False)
     wake_sender: Callable[[], None] = field(default=lambda: None)
+    # "Now" for schedules, deadlines and the outbox; tests and the console demo replace it with
+    # a simulated clock (bot.clock.SimulatedClock).
+    clock: Callable[[], dt.datetime] = field(default=utcnow)
 
     def __post_init__(self) -> None:
         """Hot-path reader on the same engine."""

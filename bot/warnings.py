@@ -72,9 +72,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# "module:function" names of inhibitors (see the module docstring). The deadlines feature adds
-# its own after merging, e.g. "bot.deadlines:units_with_open_reminder".
-INHIBITORS: tuple[str, ...] = ()
+# "module:function" names of inhibitors (see the module docstring): a unit still owing an open
+# deadline on the indicator gets that deadline's reminders instead of a second message.
+INHIBITORS: tuple[str, ...] = ("bot.deadlines:units_with_open_reminder",)
 
 PUSH_LANGUAGE = "vi"  # for people who never chose a language: officials read Vietnamese
 KIND_WARNING = "warning"

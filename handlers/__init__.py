@@ -10,6 +10,7 @@ from handlers import (
     audit_log,
     broadcasts,
     common,
+    deadlines,
     errors,
     groups,
     import_chat,
@@ -35,6 +36,7 @@ FEATURES: tuple[ModuleType, ...] = (
     broadcasts,
     summaries,
     warnings,
+    deadlines,
     start,
 )
 

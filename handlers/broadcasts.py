@@ -60,7 +60,7 @@ PENDING_KEY = "broadcast_pending"  # user_data: {"token", "step", "text", "at", 
 PENDING_SECONDS = 30 * 60
 # Typed announcement text is taken before the pasted-table (-1) and feature (0) handlers:
 # an announcement mentioning "tỷ lệ ký số" must not be read as a question or a table.
-PENDING_GROUP = -2
+PENDING_GROUP = -3
 AREA_BUTTONS = 12
 MAX_UNIT_NAMES = 40
 
@@ -164,6 +164,21 @@ def _body_from_command(message: Message) -> str:
     if first is None or first.type != "bot_command" or first.offset != 0:
         return ""
     return _message_html(message)[first.length :].strip()
+
+
+class _WaitingForText(filters.MessageFilter):
+    """Messages from someone whose announcement draft waits for its text."""
+
+    def __init__(self, app: Application) -> None:  # type: ignore[type-arg]
+        """Read the application's per-user data without creating entries."""
+        super().__init__(name="WaitingForAnnouncement")
+        self._user_data = app.user_data
+
+    def filter(self, message: Message) -> bool:
+        """True while the sender's draft is at the text step."""
+        user = message.from_user
+        draft = self._user_data.get(user.id, {}).get(PENDING_KEY) if user is not None else None
+        return draft is not None and draft.get("step") == "text"
 
 
 async def pending_text(update: Update, context: BotContext) -> None:
@@ -633,7 +648,10 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(status_button, pattern=r"^bc[sr]:\d+$"))
     app.add_handler(CallbackQueryHandler(ack_button, pattern=r"^ack:b:\d+$"))
     app.add_handler(
-        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, pending_text),
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & _WaitingForText(app),
+            pending_text,
+        ),
         group=PENDING_GROUP,
     )
     if app.job_queue is not None:

@@ -129,6 +129,7 @@ class OutboxSender:
     gate: RateGate | None = None
     on_migrate: Callable[[Session, int, int], None] | None = None
     stats: SenderStats = field(default_factory=SenderStats)
+    clock: Callable[[], dt.datetime] = utcnow  # what counts as due (a simulated clock in demos)
 
     def __post_init__(self) -> None:
         """Prepare the gate and the wake-up event."""
@@ -171,7 +172,9 @@ class OutboxSender:
     async def drain_once(self) -> int:
         """Claim one batch of due rows and send it; returns how many were handled."""
         with Session(self.engine) as session:
-            batch = outbox.claim_due(session=session, limit=self.limits.batch, worker=self.worker)
+            batch = outbox.claim_due(
+                session=session, limit=self.limits.batch, worker=self.worker, now=self.clock()
+            )
         if not batch:
             return 0
         semaphore = asyncio.Semaphore(self.limits.concurrency)

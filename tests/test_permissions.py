@@ -46,6 +46,10 @@ ALLOWED: dict[str, set[str]] = {
     "canhbao": {"secretariat"},
     "imlang": {"secretariat"},
     "imlang_ds": {"secretariat"},
+    "hanchot": {"viewer", "staff", "head", "secretariat"},
+    "giaitrinh": {"staff", "head", "secretariat"},
+    "hanchot_moi": {"secretariat"},
+    "hanchot_tt": {"secretariat"},
 }
 
 REFUSALS = (

@@ -706,9 +706,9 @@ async def test_console_demo_import_sends_38_warnings_once(tmp_path: Path) -> Non
     lines = ["/canbo_demo", f"/gui {TABLE}", "/bam 1", f"/gui {TABLE}", "/bam 1"]
     assert await run_console(make_settings(tmp_path), demo=True, lines=lines, out=out) == 0
     text = out.getvalue()
-    assert "Đã gắn một người đứng đầu (demo) cho 104 đơn vị" in text
+    assert "Đã gắn 208 cán bộ demo" in text  # a head and an office staff member per unit
     first, second = text.split("Xem trước", 2)[1:]
     assert "📨 Cảnh báo: 38 đơn vị được cảnh báo (6 nghiêm trọng)" in first
-    assert "📬 Đã gửi 38 tin từ hàng đợi:" in first
-    assert first.count("📨 → 9") == 38 and first.count("CẢNH BÁO NGHIÊM TRỌNG") == 6
+    assert "📬 Đã gửi 76 tin từ hàng đợi:" in first  # 38 units × (head + staff)
+    assert first.count("📨 → 9") == 38 and first.count("CẢNH BÁO NGHIÊM TRỌNG") == 12
     assert "không có gì mới cần gửi" in second and "📬" not in second
