@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from sqlalchemy import Engine
-from telegram import LinkPreviewOptions
+from sqlmodel import Session
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 import handlers
+from bot import outbox
 from bot.config import SUPPORTED_LANGUAGES, Settings
 from bot.db import create_db_engine, init_db
+from bot.logs import bind_update, unbind
 from bot.runtime import Runtime
-from handlers.common import RUNTIME_KEY, BotContext
+from handlers.common import RUNTIME_KEY, BotContext, command_name, command_specs
 from handlers.start import bot_commands
 from jobs.sender import Limits, OutboxSender
 
@@ -28,6 +32,58 @@ class MissingTokenError(RuntimeError):
 
 SENDER_KEY = "outbox_sender"
 SENDER_TASK_KEY = "outbox_sender_task"
+
+
+def update_kind(update: object, app: Application) -> tuple[str, str]:  # type: ignore[type-arg]
+    """(kind, command) labels for metrics and logs; commands only if registered."""
+    if not isinstance(update, Update):
+        return "other", ""
+    if update.callback_query is not None:
+        return "callback", ""
+    if update.my_chat_member is not None or update.chat_member is not None:
+        return "chat_member", ""
+    message = update.message or update.edited_message
+    if message is None:
+        return "other", ""
+    if message.document is not None:
+        return "document", ""
+    try:
+        username: str | None = app.bot.username
+    except RuntimeError:  # not initialised
+        username = None
+    name = command_name(update, username)
+    if name is not None:
+        spec = command_specs(app).get(name)
+        return "command", spec.names[0] if spec is not None else "unknown"
+    return "message", ""
+
+
+class KysoApplication(Application):  # type: ignore[type-arg]
+    """An Application that tags logs with the update and measures every update it handles."""
+
+    async def process_update(self, update: object) -> None:
+        """Handle one update inside its logging context; count it and time it."""
+        user = update.effective_user if isinstance(update, Update) else None
+        chat = update.effective_chat if isinstance(update, Update) else None
+        bound = bind_update(
+            update.update_id if isinstance(update, Update) else None,
+            user.id if user is not None else None,
+            chat.id if chat is not None else None,
+        )
+        start = time.perf_counter()
+        try:
+            await super().process_update(update)
+        finally:
+            elapsed = time.perf_counter() - start
+            kind, command = update_kind(update, self)
+            runtime: Runtime | None = self.bot_data.get(RUNTIME_KEY)
+            if runtime is not None:
+                runtime.metrics.observe_update(kind, command, elapsed)
+            logger.info(
+                "Handled update",
+                extra={"kind": kind, "command": command, "ms": round(elapsed * 1000, 2)},
+            )
+            unbind(bound)
 
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
@@ -48,6 +104,18 @@ async def _post_stop(app: Application) -> None:  # type: ignore[type-arg]
     if task is not None:
         app.bot_data[SENDER_KEY].stop()
         await task
+
+
+def _backlog(engine: Engine) -> outbox.Backlog:
+    """The outbox backlog, for a metrics scrape."""
+    with Session(engine) as session:
+        return outbox.backlog(session=session)
+
+
+def sender_running(app: Application) -> bool:  # type: ignore[type-arg]
+    """Whether the outbox sender task is alive."""
+    task: asyncio.Task[None] | None = app.bot_data.get(SENDER_TASK_KEY)
+    return task is not None and not task.done()
 
 
 def build_application(
@@ -72,6 +140,7 @@ def build_application(
         .context_types(ContextTypes(context=BotContext))
         .post_init(_post_init)
         .post_stop(_post_stop)
+        .application_class(KysoApplication)
     )
     if settings.api_base_url:
         builder = builder.base_url(settings.api_base_url).base_file_url(
@@ -94,6 +163,8 @@ def build_application(
         ),
     )
     app.bot_data[SENDER_KEY] = sender
-    app.bot_data[RUNTIME_KEY] = Runtime(settings=settings, engine=engine, wake_sender=sender.wake)
+    runtime = Runtime(settings=settings, engine=engine, wake_sender=sender.wake)
+    runtime.metrics.bind(backlog=lambda: _backlog(engine), sender=lambda: sender.stats)
+    app.bot_data[RUNTIME_KEY] = runtime
     handlers.register_all(app)
     return app

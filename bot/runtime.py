@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.db import HotReader
+from bot.metrics import Metrics
 from bot.stats import StandingsCache
 
 
@@ -21,6 +22,10 @@ class Runtime:
     standings: StandingsCache = field(default_factory=StandingsCache)
     reader: HotReader = field(init=False)
     wake_sender: Callable[[], None] = field(default=lambda: None)
+    metrics: Metrics = field(default_factory=Metrics)
+    # Whether this process runs the scheduled jobs (leader election with several workers);
+    # reported by /healthz. A single process is always the leader.
+    is_leader: Callable[[], bool] = field(default=lambda: True)
 
     def __post_init__(self) -> None:
         """Hot-path reader on the same engine."""
