@@ -12,16 +12,9 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
-UPDATE_ID: contextvars.ContextVar[int | None] = contextvars.ContextVar("update_id", default=None)
-USER_ID: contextvars.ContextVar[int | None] = contextvars.ContextVar("user_id", default=None)
-CHAT_ID: contextvars.ContextVar[int | None] = contextvars.ContextVar("chat_id", default=None)
-UNIT_ID: contextvars.ContextVar[int | None] = contextvars.ContextVar("unit_id", default=None)
-
-_CONTEXT = (
-    ("update_id", UPDATE_ID),
-    ("user_id", USER_ID),
-    ("chat_id", CHAT_ID),
-    ("unit_id", UNIT_ID),
+# The current update's identifiers: one fresh dict per update (the unit is added once known).
+_CONTEXT: contextvars.ContextVar[dict[str, int] | None] = contextvars.ContextVar(
+    "kyso_log_context", default=None
 )
 
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
@@ -33,37 +26,32 @@ _STANDARD = frozenset(
 
 @dataclass(frozen=True)
 class Bound:
-    """Tokens to undo `bind_update`."""
+    """Token to undo `bind_update`."""
 
-    tokens: tuple[contextvars.Token[int | None], ...]
+    token: contextvars.Token[dict[str, int] | None]
 
 
 def bind_update(update_id: int | None, user_id: int | None, chat_id: int | None) -> Bound:
     """Tag log lines with this update until `unbind` (the unit is set once it is known)."""
-    return Bound(
-        (
-            UPDATE_ID.set(update_id),
-            USER_ID.set(user_id),
-            CHAT_ID.set(chat_id),
-            UNIT_ID.set(None),
-        )
-    )
+    fields = {"update_id": update_id, "user_id": user_id, "chat_id": chat_id}
+    return Bound(_CONTEXT.set({k: v for k, v in fields.items() if v is not None}))
 
 
 def unbind(bound: Bound) -> None:
     """Restore the context that was current before `bind_update`."""
-    for var, token in zip((UPDATE_ID, USER_ID, CHAT_ID, UNIT_ID), bound.tokens, strict=True):
-        var.reset(token)
+    _CONTEXT.reset(bound.token)
 
 
 def set_unit(unit_id: int | None) -> None:
     """The sender's unit, once the middleware has looked it up."""
-    UNIT_ID.set(unit_id)
+    fields = _CONTEXT.get()
+    if fields is not None and unit_id is not None:
+        fields["unit_id"] = unit_id
 
 
 def context_fields() -> dict[str, int]:
     """The current update's identifiers that are known."""
-    return {name: value for name, var in _CONTEXT if (value := var.get()) is not None}
+    return _CONTEXT.get() or {}
 
 
 def _scrub(text: str, secrets: Iterable[str]) -> str:

@@ -25,8 +25,11 @@ logger = logging.getLogger(__name__)
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
-# Handler latency buckets: the hot path is ~0.5 ms, imports take seconds.
-LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+# Handler latency buckets: the hot path takes ~0.5 ms, an import several seconds.
+LATENCY_BUCKETS = (
+    0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+    10.0,
+)  # fmt: skip
 
 # SenderStats attribute → `result` label of kyso_outbox_sends_total.
 SEND_RESULTS = (

@@ -171,3 +171,36 @@ async def test_a_failing_handler_is_counted_timed_and_apologised_for(
     assert "kyso_handler_errors_total 1.0" in text
     assert "kyso_update_duration_seconds_count 1.0" in text
     assert 'kyso_updates_total{command="tyle",kind="command"} 1.0' in text
+
+
+async def test_updates_run_concurrently_across_chats_but_in_order_within_a_chat(
+    bot: Harness,
+) -> None:
+    """A slow reply in one chat holds that chat's next message, not another person's."""
+    from telegram import Update
+
+    from bot.app import ChatOrderedProcessor
+    from bot.offline import message_update
+
+    processor = ChatOrderedProcessor(8)
+    events: list[str] = []
+    slow = asyncio.Event()
+
+    async def work(name: str, gate: asyncio.Event | None = None) -> None:
+        events.append(f"start {name}")
+        if gate is not None:
+            await gate.wait()
+        events.append(f"end {name}")
+
+    def update(user: int) -> Update:
+        return Update.de_json(message_update(user, "hi"), bot.app.bot)
+
+    first = asyncio.create_task(processor.process_update(update(1), work("a1", slow)))
+    second = asyncio.create_task(processor.process_update(update(1), work("a2")))
+    other = asyncio.create_task(processor.process_update(update(2), work("b1")))
+    await other
+    assert events == ["start a1", "start b1", "end b1"]  # chat 2 did not wait for chat 1
+    slow.set()
+    await asyncio.gather(first, second)
+    assert events[3:] == ["end a1", "start a2", "end a2"]  # chat 1 kept its order
+    assert processor._locks == {}  # nothing kept for idle chats
