@@ -47,8 +47,11 @@ DEFAULT_RATES = (50, 100, 200, 300, 400, 600, 800, 1000, 1200, 1500, 2000, 2500,
 # --- the fake Bot API (separate process) ----------------------------------------------------
 
 
-def serve_fake_api(port: int) -> None:
-    """A Bot API stand-in: getMe, sendMessage (timestamped per chat) and True for the rest."""
+def serve_fake_api(port: int, delay: float = 0.0) -> None:
+    """A Bot API stand-in: getMe, sendMessage (timestamped per chat) and True for the rest.
+
+    `delay` seconds are added to every answer, like the round trip to Telegram's servers.
+    """
     import tornado.web
     from tornado.httpserver import HTTPServer
     from tornado.ioloop import IOLoop
@@ -63,7 +66,7 @@ def serve_fake_api(port: int) -> None:
     counter = [0]
 
     class Method(tornado.web.RequestHandler):
-        def post(self, token: str, method: str) -> None:
+        async def post(self, token: str, method: str) -> None:
             ctype = self.request.headers.get("Content-Type", "")
             if "json" in ctype:
                 params = json.loads(self.request.body or b"{}")
@@ -82,6 +85,8 @@ def serve_fake_api(port: int) -> None:
                     "chat": {"id": chat_id, "type": "private"},
                     "text": "ok",
                 }
+            if delay:
+                await asyncio.sleep(delay)
             self.set_header("Content-Type", "application/json")
             self.finish(json.dumps({"ok": True, "result": result}))
 
@@ -171,7 +176,7 @@ def wait_until(check: object, tries: int, pause: float = 0.1) -> bool:
 
 
 def start_worker(
-    index: int, port: int, api_port: int, url: str, workdir: Path
+    index: int, port: int, api_port: int, url: str, workdir: Path, concurrent: int | None
 ) -> subprocess.Popen[bytes]:
     """`python -m bot run --webhook` on its own port, JSON logs at INFO into a file."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
@@ -186,6 +191,8 @@ def start_worker(
         LOG_FORMAT="json",
         LOG_LEVEL="INFO",
     )
+    if concurrent is not None:
+        env["CONCURRENT_UPDATES"] = str(concurrent)
     log = (workdir / f"worker{index}.log").open("wb")
     return subprocess.Popen(
         [sys.executable, "-m", "bot", "run", "--webhook"],
@@ -422,7 +429,15 @@ def bench_workers(
 
     api_port = free_port()
     api = subprocess.Popen(
-        [sys.executable, __file__, "--serve-fake-api", str(api_port)], cwd=workdir
+        [
+            sys.executable,
+            __file__,
+            "--serve-fake-api",
+            str(api_port),
+            "--api-delay-ms",
+            str(args.api_delay_ms),
+        ],
+        cwd=workdir,
     )
     procs: list[subprocess.Popen[bytes]] = []
     steps: list[Step] = []
@@ -432,7 +447,10 @@ def bench_workers(
         ):
             raise SystemExit("the fake Bot API did not start")
         ports = [free_port() for _ in range(workers)]
-        procs = [start_worker(i, p, api_port, url, workdir) for i, p in enumerate(ports)]
+        procs = [
+            start_worker(i, p, api_port, url, workdir, args.concurrent_updates)
+            for i, p in enumerate(ports)
+        ]
         for port, proc in zip(ports, procs, strict=True):
             ok = wait_until(
                 lambda port=port, proc=proc: (
@@ -494,9 +512,18 @@ def main() -> None:
     parser.add_argument("--step-seconds", type=float, default=5.0)
     parser.add_argument("--pool", type=int, default=32, help="connections per worker")
     parser.add_argument("--max-p99", type=float, default=1.0, help="seconds, end to end")
+    parser.add_argument(
+        "--api-delay-ms",
+        type=float,
+        default=0.0,
+        help="added to every Bot API answer, like the round trip to Telegram (e.g. 60)",
+    )
+    parser.add_argument(
+        "--concurrent-updates", type=int, help="CONCURRENT_UPDATES for the bots (default: theirs)"
+    )
     args = parser.parse_args()
     if args.serve_fake_api:
-        serve_fake_api(args.serve_fake_api)
+        serve_fake_api(args.serve_fake_api, args.api_delay_ms / 1000)
         return
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
@@ -507,7 +534,8 @@ def main() -> None:
         print(
             f"{backend}: {args.units:,} units x 2 periods, {args.officials:,} officials "
             f"(set up in {time.perf_counter() - t0:.1f} s); {os.cpu_count()} CPU(s); "
-            f"steps of {args.step_seconds:g} s"
+            f"steps of {args.step_seconds:g} s; Bot API delay {args.api_delay_ms:g} ms; "
+            f"CONCURRENT_UPDATES {args.concurrent_updates or 'default'}"
         )
         summary = []
         for workers in args.workers:
