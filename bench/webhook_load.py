@@ -365,6 +365,17 @@ def replies_since(api_port: int, since: int) -> list[tuple[int, float]]:
     return [(int(c), float(t)) for c, t in json.loads(body or b"[]")]
 
 
+def settle(api_port: int, tries: int = 60) -> None:
+    """Wait (bounded) until the replies of earlier steps stop arriving."""
+    last = -1
+    for _ in range(tries):
+        count = len(replies_since(api_port, 0))
+        if count == last:
+            return
+        last = count
+        time.sleep(0.5)
+
+
 def run_step(
     ports: list[int],
     api_port: int,
@@ -374,6 +385,7 @@ def run_step(
     pool: int,
 ) -> Step:
     """One rate step: offer, wait up to a second for the answers, measure."""
+    settle(api_port)
     before = histogram(ports)
     seen = len(replies_since(api_port, 0))
     sent, refused, elapsed = asyncio.run(offer(ports, bodies, rate, seconds, pool))
@@ -475,7 +487,8 @@ def bench_workers(
                 f"  {workers} worker(s) {rate:5d}/s: offered {step.offered:7.1f}/s, "
                 f"answered in time {step.answered_share:6.1%}, handled {step.handled:7.1f}/s, "
                 f"handler p99 {fmt_ms(step.handler_p99_ms)} ms, "
-                f"end-to-end p50 {fmt_ms(step.e2e_p50_ms)} / p99 {fmt_ms(step.e2e_p99_ms)} ms"
+                f"end-to-end p50 {fmt_ms(step.e2e_p50_ms)} / p99 {fmt_ms(step.e2e_p99_ms)} ms, "
+                f"load {os.getloadavg()[0]:.1f}"
                 + (f", refused {step.refused}" if step.refused else ""),
                 flush=True,
             )

@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     webhook_listen: str = Field(default="127.0.0.1", alias="WEBHOOK_LISTEN")
     webhook_port: int = Field(default=8080, ge=1, le=65535, alias="WEBHOOK_PORT")
     webhook_max_connections: int = Field(default=40, ge=1, le=100, alias="WEBHOOK_MAX_CONNECTIONS")
-    concurrent_updates: int = Field(default=8, ge=1, le=256, alias="CONCURRENT_UPDATES")
+    concurrent_updates: int = Field(default=16, ge=1, le=256, alias="CONCURRENT_UPDATES")
     status_port: int | None = Field(default=None, ge=1, le=65535, alias="STATUS_PORT")
     log_format: str = Field(default="text", alias="LOG_FORMAT")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
