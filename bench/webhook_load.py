@@ -256,6 +256,7 @@ class Step:
     e2e_p50_ms: float | None
     e2e_p99_ms: float | None
     refused: int
+    cpu_ms_per_update: float | None = None
 
     def sustained(self, max_p99: float) -> bool:
         """≥ 99 % answered within a second of the step, end-to-end p99 under the limit."""
@@ -376,6 +377,19 @@ def settle(api_port: int, tries: int = 60) -> None:
         time.sleep(0.5)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes used so far (Linux /proc)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def run_step(
     ports: list[int],
     api_port: int,
@@ -383,10 +397,12 @@ def run_step(
     rate: int,
     seconds: float,
     pool: int,
+    pids: list[int] | None = None,
 ) -> Step:
     """One rate step: offer, wait up to a second for the answers, measure."""
     settle(api_port)
     before = histogram(ports)
+    cpu_before = cpu_seconds(pids or [])
     seen = len(replies_since(api_port, 0))
     sent, refused, elapsed = asyncio.run(offer(ports, bodies, rate, seconds, pool))
     end = time.monotonic()
@@ -398,6 +414,9 @@ def run_step(
 
     wait_until(answered, tries=10, pause=0.1)  # one second of grace
     after = histogram(ports)
+    settle(api_port, tries=20)
+    cpu = cpu_seconds(pids or []) - cpu_before
+    total_answered = len(replies_since(api_port, seen))
     in_time = [(c, t) for c, t in arrivals if t <= end + 1.0]
     # End-to-end latency: match each chat's replies to its updates in order.
     waiting: dict[int, deque[float]] = defaultdict(deque)
@@ -421,6 +440,7 @@ def run_step(
         e2e_p50_ms=None if e2e_p50 is None else e2e_p50 * 1000,
         e2e_p99_ms=None if e2e_p99 is None else e2e_p99 * 1000,
         refused=refused,
+        cpu_ms_per_update=cpu * 1000 / total_answered if pids and total_answered else None,
     )
 
 
@@ -479,15 +499,17 @@ def bench_workers(
             bodies.append((chat, json.dumps(message_update(chat, "/tyle")).encode()))
         # Warm-up: standings and report caches, connections, JIT-free Python warm paths.
         run_step(ports, api_port, bodies, 50, 2.0, args.pool)
+        pids = [proc.pid for proc in procs]
         failures = 0
         for rate in args.rates:
-            step = run_step(ports, api_port, bodies, rate, args.step_seconds, args.pool)
+            step = run_step(ports, api_port, bodies, rate, args.step_seconds, args.pool, pids)
             steps.append(step)
             print(
                 f"  {workers} worker(s) {rate:5d}/s: offered {step.offered:7.1f}/s, "
                 f"answered in time {step.answered_share:6.1%}, handled {step.handled:7.1f}/s, "
                 f"handler p99 {fmt_ms(step.handler_p99_ms)} ms, "
                 f"end-to-end p50 {fmt_ms(step.e2e_p50_ms)} / p99 {fmt_ms(step.e2e_p99_ms)} ms, "
+                f"bot CPU {fmt_ms(step.cpu_ms_per_update)} ms/update, "
                 f"load {os.getloadavg()[0]:.1f}"
                 + (f", refused {step.refused}" if step.refused else ""),
                 flush=True,
@@ -559,7 +581,7 @@ def main() -> None:
         print()
         print(
             f"{'backend':10} {'workers':>7} {'sustained upd/s':>16} "
-            f"{'handler p99 ms':>15} {'e2e p99 ms':>11}"
+            f"{'handler p99 ms':>15} {'e2e p99 ms':>11} {'bot CPU ms/upd':>15}"
         )
         for workers, best in summary:
             if best is None:
@@ -567,7 +589,8 @@ def main() -> None:
                 continue
             print(
                 f"{backend:10} {workers:>7} {best.handled:>16.0f} "
-                f"{fmt_ms(best.handler_p99_ms):>15} {fmt_ms(best.e2e_p99_ms):>11}"
+                f"{fmt_ms(best.handler_p99_ms):>15} {fmt_ms(best.e2e_p99_ms):>11} "
+                f"{fmt_ms(best.cpu_ms_per_update):>15}"
             )
 
 
