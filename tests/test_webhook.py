@@ -269,3 +269,26 @@ async def test_each_application_has_its_own_metrics(bot: Harness, tmp_path: Path
     other.bot_data["runtime"].engine.dispose()
     assert 'kyso_updates_total{command="tyle",kind="command"} 1.0' in mine
     assert "kyso_updates_total{" not in theirs
+
+
+async def test_polling_mode_serves_health_and_metrics_on_status_port(tmp_path: Path) -> None:
+    """STATUS_PORT in polling mode: /healthz and /metrics answer; there is no webhook route."""
+    settings = make_settings(tmp_path, STATUS_PORT="9999").model_copy(update={"status_port": 0})
+    request = OfflineRequest()
+    runner = BotRunner(settings, webhook=False, request=request)
+    task = asyncio.create_task(runner.run())
+    ready = asyncio.create_task(runner.ready.wait())
+    await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{runner.port}") as client:
+            health_response = await client.get("/healthz")
+            metrics_response = await client.get("/metrics")
+            hook = await client.post("/telegram", content=b"{}")
+    finally:
+        runner.stop()
+        await task
+    assert health_response.status_code == 200 and health_response.json()["status"] == "ok"
+    assert "kyso_outbox_pending" in metrics_response.text
+    assert hook.status_code == 404
+    methods = {c.method for c in request.calls}
+    assert "getUpdates" in methods and "setWebhook" not in methods
