@@ -4,20 +4,31 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import Awaitable
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session
-from telegram import LinkPreviewOptions
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    ContextTypes,
+    Defaults,
+)
 from telegram.request import BaseRequest
 
 import handlers
+from bot import outbox
 from bot.config import SUPPORTED_LANGUAGES, Settings
 from bot.db import create_db_engine, init_db
 from bot.groups import migrate_chat
+from bot.logs import bind_update, unbind
 from bot.runtime import Runtime
-from handlers.common import RUNTIME_KEY, BotContext
+from handlers.common import RUNTIME_KEY, BotContext, command_name, command_specs
 from handlers.start import bot_commands
 from jobs import reminders
 from jobs.sender import Limits, OutboxSender
@@ -31,6 +42,99 @@ class MissingTokenError(RuntimeError):
 
 SENDER_KEY = "outbox_sender"
 SENDER_TASK_KEY = "outbox_sender_task"
+
+
+def update_kind(update: object, app: Application) -> tuple[str, str]:  # type: ignore[type-arg]
+    """(kind, command) labels for metrics and logs; commands only if registered."""
+    if not isinstance(update, Update):
+        return "other", ""
+    if update.callback_query is not None:
+        return "callback", ""
+    if update.my_chat_member is not None or update.chat_member is not None:
+        return "chat_member", ""
+    message = update.message or update.edited_message
+    if message is None:
+        return "other", ""
+    if message.document is not None:
+        return "document", ""
+    try:
+        username: str | None = app.bot.username
+    except RuntimeError:  # not initialised
+        username = None
+    name = command_name(update, username)
+    if name is not None:
+        spec = command_specs(app).get(name)
+        return "command", spec.names[0] if spec is not None else "unknown"
+    return "message", ""
+
+
+class ChatOrderedProcessor(BaseUpdateProcessor):
+    """Up to N updates at once, but one at a time per chat: a person's messages stay in order.
+
+    Replies wait ~50-200 ms for Telegram; handling updates strictly one after another would
+    cap a worker at a few dozen updates a second whatever its CPU.
+    """
+
+    def __init__(self, max_concurrent_updates: int) -> None:
+        """No chat busy yet."""
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._users: dict[int, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Wait for the chat's earlier updates, then handle this one."""
+        key: int | None = None
+        if isinstance(update, Update):
+            chat, user = update.effective_chat, update.effective_user
+            key = chat.id if chat is not None else (user.id if user is not None else None)
+        if key is None:
+            await coroutine
+            return
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        self._users[key] = self._users.get(key, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._users[key] -= 1
+            if not self._users[key]:
+                del self._users[key], self._locks[key]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free."""
+
+
+class KysoApplication(Application):  # type: ignore[type-arg]
+    """An Application that tags logs with the update and measures every update it handles."""
+
+    async def process_update(self, update: object) -> None:
+        """Handle one update inside its logging context; count it and time it."""
+        user = update.effective_user if isinstance(update, Update) else None
+        chat = update.effective_chat if isinstance(update, Update) else None
+        bound = bind_update(
+            update.update_id if isinstance(update, Update) else None,
+            user.id if user is not None else None,
+            chat.id if chat is not None else None,
+        )
+        start = time.perf_counter()
+        try:
+            await super().process_update(update)
+        finally:
+            elapsed = time.perf_counter() - start
+            kind, command = update_kind(update, self)
+            runtime: Runtime | None = self.bot_data.get(RUNTIME_KEY)
+            if runtime is not None:
+                runtime.metrics.observe_update(kind, command, elapsed)
+            logger.info(
+                "Handled update",
+                extra={"kind": kind, "command": command, "ms": round(elapsed * 1000, 2)},
+            )
+            unbind(bound)
 
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
@@ -59,6 +163,18 @@ def _move_group(session: Session, old_chat_id: int, new_chat_id: int) -> None:
     migrate_chat(session=session, old_chat_id=old_chat_id, new_chat_id=new_chat_id)
 
 
+def _backlog(engine: Engine) -> outbox.Backlog:
+    """The outbox backlog, for a metrics scrape."""
+    with Session(engine) as session:
+        return outbox.backlog(session=session)
+
+
+def sender_running(app: Application) -> bool:  # type: ignore[type-arg]
+    """Whether the outbox sender task is alive."""
+    task: asyncio.Task[None] | None = app.bot_data.get(SENDER_TASK_KEY)
+    return task is not None and not task.done()
+
+
 def build_application(
     settings: Settings,
     *,
@@ -81,6 +197,8 @@ def build_application(
         .context_types(ContextTypes(context=BotContext))
         .post_init(_post_init)
         .post_stop(_post_stop)
+        .application_class(KysoApplication)
+        .concurrent_updates(ChatOrderedProcessor(settings.concurrent_updates))
     )
     if settings.api_base_url:
         builder = builder.base_url(settings.api_base_url).base_file_url(
@@ -106,6 +224,7 @@ def build_application(
     app.bot_data[SENDER_KEY] = sender
     runtime = Runtime(settings=settings, engine=engine, wake_sender=sender.wake)
     sender.clock = lambda: runtime.clock()
+    runtime.metrics.bind(backlog=lambda: _backlog(engine), sender=lambda: sender.stats)
     app.bot_data[RUNTIME_KEY] = runtime
     handlers.register_all(app)
     return app

@@ -50,10 +50,13 @@ class RedactTokenFilter(logging.Filter):
         return True
 
 
-def setup_logging(settings: Settings | None, level: int = logging.INFO) -> None:
-    """Plain logs on stderr; HTTP client chatter (which includes URLs) kept quiet."""
+def setup_logging(settings: Settings | None, level: int | None = None) -> None:
+    """Logs on stderr (LOG_FORMAT text or json); secrets redacted; HTTP client chatter quiet."""
+    from bot.logs import make_formatter
+
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    secrets = settings.secrets() if settings is not None else []
+    handler.setFormatter(make_formatter(settings.log_format if settings else "text", secrets))
     token = (
         settings.telegram_bot_token.get_secret_value()
         if settings and settings.telegram_bot_token
@@ -62,9 +65,12 @@ def setup_logging(settings: Settings | None, level: int = logging.INFO) -> None:
     handler.addFilter(RedactTokenFilter(token))
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(level)
+    if level is None:
+        level = logging.getLevelName(settings.log_level) if settings else logging.INFO
+    root.setLevel(level)  # type: ignore[arg-type]
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)
 
 
 def _date(text: str) -> dt.date:
@@ -81,7 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     """All subcommands."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="kyso-bot")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help=_("run the bot (long polling)"))
+    run = sub.add_parser("run", help=_("run the bot (long polling, or --webhook)"))
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help=_("receive updates on WEBHOOK_URL instead of long polling"),
+    )
     console = sub.add_parser("console", help=_("offline chat in the terminal"))
     console.add_argument(
         "--demo", action="store_true", help=_("use a temporary database with the June 2026 table")
@@ -114,8 +125,9 @@ def load_settings() -> Settings:
         raise SystemExit(EXIT_USAGE) from None
 
 
-def cmd_run(settings: Settings) -> int:
-    """Start long polling."""
+def cmd_run(settings: Settings, args: argparse.Namespace | None = None) -> int:
+    """Run the bot: long polling, or the webhook with --webhook."""
+    webhook = bool(args is not None and getattr(args, "webhook", False))
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
         print(
             _(
@@ -125,14 +137,32 @@ def cmd_run(settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    from telegram import Update
-
-    from bot.app import build_application
+    if webhook:
+        missing = [
+            name
+            for name, value in (
+                ("WEBHOOK_URL", settings.webhook_url),
+                ("WEBHOOK_SECRET", settings.webhook_secret),
+            )
+            if not value
+        ]
+        if missing:
+            print(
+                _(
+                    "Webhook mode needs {names}: the public https:// address Telegram posts "
+                    "to, and a random secret of letters, digits, _ and - (up to 256)."
+                ).format(names=", ".join(missing)),
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+    from bot.web import StartError, run_bot
 
     setup_logging(settings)
-    app = build_application(settings)
-    logger.info("Starting long polling")
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        asyncio.run(run_bot(settings, webhook=webhook))
+    except StartError as exc:
+        logger.error("Could not start: %s", exc)
+        return 1
     return 0
 
 
@@ -258,7 +288,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_timezone(settings.tz)
     args = build_parser().parse_args(argv)
     if args.command == "run":
-        return cmd_run(settings)
+        return cmd_run(settings, args)
     if args.command == "console":
         from bot.console import run_console
 

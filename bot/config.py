@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from bot.timespec import parse_duration, parse_schedule
 
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("vi", "en")
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Settings(BaseSettings):
@@ -54,6 +57,16 @@ class Settings(BaseSettings):
                 raise ValueError(f"not a time of day: {value!r} (use HH:MM)")
             return dt.time(int(match.group(1)), int(match.group(2) or 0))
         return value
+
+    webhook_url: str | None = Field(default=None, alias="WEBHOOK_URL")
+    webhook_secret: SecretStr | None = Field(default=None, alias="WEBHOOK_SECRET")
+    webhook_listen: str = Field(default="127.0.0.1", alias="WEBHOOK_LISTEN")
+    webhook_port: int = Field(default=8080, ge=1, le=65535, alias="WEBHOOK_PORT")
+    webhook_max_connections: int = Field(default=40, ge=1, le=100, alias="WEBHOOK_MAX_CONNECTIONS")
+    concurrent_updates: int = Field(default=16, ge=1, le=256, alias="CONCURRENT_UPDATES")
+    status_port: int | None = Field(default=None, ge=1, le=65535, alias="STATUS_PORT")
+    log_format: str = Field(default="text", alias="LOG_FORMAT")
+    log_level: str = Field(default="INFO", alias="LOG_LEVEL")
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod
@@ -120,6 +133,48 @@ class Settings(BaseSettings):
         parse_duration(value)
         return value.strip().lower()
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str | None) -> str | None:
+        """An https:// URL (Telegram delivers webhooks over HTTPS only)."""
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        parsed = urlsplit(value)
+        if parsed.scheme != "https" or not parsed.hostname:
+            raise ValueError("WEBHOOK_URL must be an https:// URL")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """1–256 characters from A-Z, a-z, 0-9, _ and - (Telegram's rule for secret_token)."""
+        if value is None or not value.get_secret_value():
+            return None
+        if not _SECRET_RE.fullmatch(value.get_secret_value()):
+            raise ValueError(
+                "WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, underscore or hyphen"
+            )
+        return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _check_log_format(cls, value: str) -> str:
+        """'text' (console) or 'json' (one JSON object per line)."""
+        value = value.strip().lower()
+        if value not in ("text", "json"):
+            raise ValueError("LOG_FORMAT must be text or json")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_log_level(cls, value: str) -> str:
+        """A standard logging level name."""
+        value = value.strip().upper()
+        if value not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
+        return value
+
     @field_validator("bot_timezone")
     @classmethod
     def _check_zone(cls, value: str) -> str:
@@ -153,6 +208,27 @@ class Settings(BaseSettings):
     def report_max_bytes(self) -> int:
         """Largest explanation-report file accepted, in bytes."""
         return int(self.report_max_mb * 1024 * 1024)
+
+    @property
+    def webhook_path(self) -> str:
+        """The path the webhook server answers on: WEBHOOK_URL's path ('/' when it has none)."""
+        if not self.webhook_url:
+            return "/telegram"
+        return urlsplit(self.webhook_url).path or "/"
+
+    def secrets(self) -> list[str]:
+        """Values that must never appear in a log line."""
+        found = []
+        for secret in (self.telegram_bot_token, self.webhook_secret):
+            if secret is not None and secret.get_secret_value():
+                found.append(secret.get_secret_value())
+        try:
+            password = make_url(self.database_url).password
+        except Exception:  # an unparsable URL fails later, with its own message
+            password = None
+        if password and len(str(password)) >= 8:  # a short one would blank ordinary words
+            found.append(str(password))
+        return found
 
     @property
     def api_base_url(self) -> str | None:

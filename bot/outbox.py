@@ -305,6 +305,11 @@ def mark_retry(
     )
 
 
+def release(*, session: Session, outbox_id: int) -> None:
+    """A claimed row that was not sent (the sender is stopping): pending again, unchanged."""
+    _set(session, outbox_id, status=OutboxStatus.PENDING.value, claimed_by=None)
+
+
 def mark_failed(*, session: Session, outbox_id: int, error: str) -> None:
     """Give up on this row."""
     _set(

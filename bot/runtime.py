@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.db import HotReader
+from bot.metrics import Metrics
 from bot.models import utcnow
 from bot.stats import StandingsCache
 
@@ -26,6 +27,10 @@ class Runtime:
     # "Now" for schedules, deadlines and the outbox; tests and the console demo replace it with
     # a simulated clock (bot.clock.SimulatedClock).
     clock: Callable[[], dt.datetime] = field(default=utcnow)
+    metrics: Metrics = field(default_factory=Metrics)
+    # Whether this process runs the scheduled jobs (leader election with several workers);
+    # reported by /healthz. A single process is always the leader.
+    is_leader: Callable[[], bool] = field(default=lambda: True)
 
     def __post_init__(self) -> None:
         """Hot-path reader on the same engine."""

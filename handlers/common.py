@@ -19,6 +19,7 @@ from telegram.ext import (
 
 from bot.db import session_scope
 from bot.i18n import LazyString, _, normalize_language, set_language, set_timezone
+from bot.logs import set_unit
 from bot.models import Role
 from bot.outbox import mark_reachable
 from bot.people import Viewer, load_viewer
@@ -125,7 +126,7 @@ def refusal_for(spec: CommandSpec, audience: Audience) -> str:
     return role_refusal_text()
 
 
-def _command_name(update: Update, bot_username: str | None) -> str | None:
+def command_name(update: Update, bot_username: str | None) -> str | None:
     """'/moi@kyso_bot x' → 'moi' (None if the message is not a command for this bot)."""
     message = update.effective_message
     if message is None or not message.text or not message.entities:
@@ -152,6 +153,7 @@ async def resolve_viewer(update: object, context: BotContext) -> None:
         reader=rt.reader, telegram_id=user.id, admin_ids=rt.settings.admin_telegram_ids
     )
     context.viewer = viewer
+    set_unit(viewer.unit_id)
     if not viewer.reachable:  # they were marked unreachable, but here they are
         with session_scope(rt.engine) as session:
             mark_reachable(session=session, telegram_id=user.id)
@@ -162,7 +164,7 @@ async def resolve_viewer(update: object, context: BotContext) -> None:
     message = update.message or update.edited_message
     if message is None:  # commands come in messages (a button's message is the bot's own)
         return
-    name = _command_name(update, context.bot.username)
+    name = command_name(update, context.bot.username)
     spec = command_specs(context.application).get(name) if name else None
     audience = audience_of(viewer)
     if spec is not None and audience not in spec.allowed:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.error import RetryAfter
 from telegram.ext import Application
 
 from bot import messages
@@ -15,6 +16,12 @@ logger = logging.getLogger(__name__)
 
 async def on_error(update: object, context: BotContext) -> None:
     """Log the failure and tell the user politely, in their language."""
+    metrics = context.runtime.metrics
+    if isinstance(context.error, RetryAfter):  # a reply hit Telegram's flood limit
+        metrics.note_reply_flood_wait()
+        logger.warning("Reply refused by Telegram: %s", context.error)
+        return
+    metrics.errors.inc()
     logger.error("Unhandled error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:

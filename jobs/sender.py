@@ -198,7 +198,13 @@ class OutboxSender:
         assert self.gate is not None
         chat_id = self._migrated.get(row.chat_id, row.chat_id)
         async with self.gate.chat_lock(chat_id):
+            if self._stopping.is_set():  # not started yet: leave it to the next run
+                self._release(row)
+                return
             await self.gate.acquire(chat_id)
+            if self._stopping.is_set():
+                self._release(row)
+                return
             try:
                 message_id = await self._deliver(row, chat_id)
             except RetryAfter as exc:
@@ -284,6 +290,12 @@ class OutboxSender:
                 error=error,
                 count_attempt=count,
             )
+            session.commit()
+
+    def _release(self, row: outbox.Claimed) -> None:
+        """Stopping: a claimed row that was not sent goes back to pending as it was."""
+        with Session(self.engine) as session:
+            outbox.release(session=session, outbox_id=row.id)
             session.commit()
 
     def _record_failed(self, row: outbox.Claimed, error: str) -> None:

@@ -1,0 +1,338 @@
+"""The HTTP server of a running bot: Telegram's webhook, /healthz and /metrics (tornado).
+
+PTB's own webhook server serves only the webhook, so this one follows PTB's custom-webhook
+pattern: a POST on the webhook path is checked against the secret token Telegram sends in
+X-Telegram-Bot-Api-Secret-Token, parsed, and put on `application.update_queue`, where the
+Application handles it exactly as it handles polled updates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import re
+import signal
+import socket
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+from telegram.request import BaseRequest
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+from tornado.web import Application as TornadoApplication
+from tornado.web import RequestHandler
+
+from bot import health
+from bot.app import build_application, sender_running
+from bot.config import Settings
+from bot.metrics import CONTENT_TYPE
+from bot.runtime import Runtime
+from handlers.common import RUNTIME_KEY
+
+logger = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_BODY_BYTES = 1024 * 1024  # an update is a few kilobytes; files are never posted
+HEALTH_TIMEOUT = 5.0  # seconds before an unanswered database counts as unreachable
+
+
+def _runtime(app: Application) -> Runtime:  # type: ignore[type-arg]
+    """The Runtime of a built Application."""
+    return app.bot_data[RUNTIME_KEY]  # type: ignore[no-any-return]
+
+
+async def check_health(app: Application) -> health.Health:  # type: ignore[type-arg]
+    """Database (off the event loop, bounded), scheduler, sender and leader of an Application."""
+    rt = _runtime(app)
+    scheduler = bool(app.job_queue is not None and app.job_queue.scheduler.running)
+    try:
+        return await asyncio.wait_for(
+            asyncio.to_thread(
+                health.check,
+                engine=rt.engine,
+                scheduler_running=scheduler,
+                sender_running=sender_running(app),
+                leader=rt.is_leader(),
+            ),
+            timeout=HEALTH_TIMEOUT,
+        )
+    except TimeoutError:
+        logger.warning("Health check: the database did not answer within %s s", HEALTH_TIMEOUT)
+        return health.Health(
+            database=False,
+            scheduler_running=scheduler,
+            sender_running=sender_running(app),
+            leader=rt.is_leader(),
+            pending=None,
+            oldest_pending_age=None,
+        )
+
+
+class _Base(RequestHandler):
+    """Shared set-up: the bot Application and, for the webhook, the secret."""
+
+    def initialize(self, app: Application, secret: str | None = None) -> None:  # type: ignore[type-arg,override]
+        """Receive the bot Application."""
+        self.app = app
+        self.secret = secret
+
+    logged = False  # set when the handler already logged the refusal
+
+    def set_default_headers(self) -> None:
+        """No server banner."""
+        self.clear_header("Server")
+
+
+class WebhookHandler(_Base):
+    """POST <path>: one update from Telegram."""
+
+    async def post(self) -> None:
+        """Refuse a wrong secret (403), a bad body (400) or a stopping bot (503); else queue."""
+        metrics = _runtime(self.app).metrics
+        given = self.request.headers.get(SECRET_HEADER, "")
+        if self.secret is None or not hmac.compare_digest(
+            given.encode("utf-8", "replace"), self.secret.encode()
+        ):
+            metrics.webhook_requests.labels("forbidden").inc()
+            logger.warning(
+                "Webhook request refused: %s secret token from %s",
+                "wrong" if given else "no",
+                self.request.remote_ip,
+            )
+            self.logged = True
+            self.set_status(403)
+            return
+        if not self.app.running:
+            metrics.webhook_requests.labels("unavailable").inc()
+            self.set_status(503)  # Telegram retries later; another worker may take it
+            return
+        try:
+            data = json.loads(self.request.body)
+            update = Update.de_json(data, self.app.bot)
+        except Exception:
+            metrics.webhook_requests.labels("bad_request").inc()
+            logger.warning("Webhook request with an unreadable body refused")
+            self.set_status(400)
+            return
+        if update is None:
+            metrics.webhook_requests.labels("bad_request").inc()
+            self.set_status(400)
+            return
+        metrics.webhook_requests.labels("accepted").inc()
+        await self.app.update_queue.put(update)
+        self.set_status(200)
+
+
+class HealthHandler(_Base):
+    """GET /healthz: JSON, 200 when healthy, 503 otherwise."""
+
+    async def get(self) -> None:
+        """Probe and answer."""
+        result = await check_health(self.app)
+        self.set_status(200 if result.healthy else 503)
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(json.dumps(result.as_dict()))
+
+
+class MetricsHandler(_Base):
+    """GET /metrics: the Prometheus text format."""
+
+    async def get(self) -> None:
+        """Render off the event loop (the backlog gauges query the database)."""
+        body = await asyncio.to_thread(_runtime(self.app).metrics.render)
+        self.set_header("Content-Type", CONTENT_TYPE)
+        self.finish(body)
+
+
+@dataclass
+class WebServer:
+    """Tornado on `listen:port`: the webhook (when a secret is given), /healthz, /metrics."""
+
+    app: Application  # type: ignore[type-arg]
+    listen: str = "127.0.0.1"
+    port: int = 8080
+    webhook_path: str | None = None
+    secret: str | None = None
+
+    def __post_init__(self) -> None:
+        """Nothing is bound until start()."""
+        self._server: HTTPServer | None = None
+        self._sockets: list[socket.socket] = []
+
+    def routes(self) -> list[tuple[str, type[RequestHandler], dict[str, Any]]]:
+        """URL patterns and their handlers."""
+        common: dict[str, Any] = {"app": self.app}
+        routes: list[tuple[str, type[RequestHandler], dict[str, Any]]] = [
+            (r"/healthz", HealthHandler, common),
+            (r"/metrics", MetricsHandler, common),
+        ]
+        if self.webhook_path is not None:
+            pattern = "/" + self.webhook_path.strip("/")
+            routes.insert(0, (_escape(pattern), WebhookHandler, {**common, "secret": self.secret}))
+        return routes
+
+    async def start(self) -> int:
+        """Bind and serve; returns the port (useful when 0 asked for a free one)."""
+        tornado_app = TornadoApplication(self.routes(), log_function=_log_request)
+        self._server = HTTPServer(tornado_app, max_body_size=MAX_BODY_BYTES, xheaders=True)
+        self._sockets = bind_sockets(self.port, address=self.listen, family=socket.AF_UNSPEC)
+        self._server.add_sockets(self._sockets)
+        bound = int(self._sockets[0].getsockname()[1])
+        logger.info("HTTP server listening on %s:%s", self.listen, bound)
+        return bound
+
+    async def stop(self) -> None:
+        """Stop accepting, then close open connections."""
+        if self._server is None:
+            return
+        self._server.stop()
+        await self._server.close_all_connections()
+        self._server = None
+        logger.info("HTTP server stopped")
+
+
+def _escape(path: str) -> str:
+    """A literal path as a tornado route pattern."""
+    return re.escape(path)
+
+
+def _log_request(handler: RequestHandler) -> None:
+    """Access log for errors only: 4xx/5xx at WARNING (never headers or bodies)."""
+    status = handler.get_status()
+    if status >= 400 and not getattr(handler, "logged", False):
+        logger.warning(
+            "%s %s %s (%.1f ms)",
+            status,
+            handler.request.method,
+            handler.request.path,
+            1000.0 * handler.request.request_time(),
+        )
+
+
+class StartError(RuntimeError):
+    """The bot could not start (port taken, webhook refused …); the message says why."""
+
+
+class BotRunner:
+    """One running bot: long polling or the webhook, plus /healthz and /metrics.
+
+    Start-up: initialise, post_init (menus, outbox recovery, sender), start the Application,
+    then the HTTP server, then setWebhook (so Telegram never posts to a closed port).
+    Shut-down: stop the HTTP server (no new updates), stop polling, stop the Application
+    (queued updates are handled first), post_stop (in-flight sends finish, the rest of the
+    claimed batch returns to pending). The webhook stays registered: Telegram keeps the
+    updates that arrive while the bot restarts.
+    """
+
+    def __init__(
+        self, settings: Settings, *, webhook: bool, request: BaseRequest | None = None
+    ) -> None:
+        """Build the Application and, when needed, the HTTP server (nothing runs yet)."""
+        self.settings = settings
+        self.webhook = webhook
+        self.app = build_application(settings, request=request)
+        self.server: WebServer | None = None
+        if webhook:
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+            self.server = WebServer(
+                self.app,
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                webhook_path=settings.webhook_path,
+                secret=secret,
+            )
+        elif settings.status_port is not None:
+            self.server = WebServer(
+                self.app, listen=settings.webhook_listen, port=settings.status_port
+            )
+        self.port: int | None = None
+        self.ready = asyncio.Event()
+        self._stop = asyncio.Event()
+
+    def stop(self) -> None:
+        """Ask the running bot to shut down gracefully."""
+        self._stop.set()
+
+    async def run(self) -> None:
+        """Run until stop(); raises StartError when the bot cannot start."""
+        app = self.app
+        try:
+            async with app:
+                if app.post_init is not None:
+                    await app.post_init(app)
+                try:
+                    await self._start()
+                    self.ready.set()
+                    await self._stop.wait()
+                    logger.info("Stopping")
+                finally:
+                    await self._shutdown()
+        finally:
+            _runtime(app).engine.dispose()
+
+    async def _start(self) -> None:
+        """Polling or the Application, the HTTP server, then the webhook."""
+        app = self.app
+        if not self.webhook:
+            assert app.updater is not None
+            logger.info("Starting long polling")
+            await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        await app.start()
+        if self.server is not None:
+            try:
+                self.port = await self.server.start()
+            except OSError as exc:
+                raise StartError(
+                    f"cannot listen on {self.server.listen}:{self.server.port}: {exc.strerror}"
+                ) from exc
+        if self.webhook:
+            await _set_webhook(app, self.settings)
+
+    async def _shutdown(self) -> None:
+        """Stop in the safe order."""
+        app = self.app
+        if self.server is not None:
+            await self.server.stop()
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        if app.post_stop is not None:
+            await app.post_stop(app)
+        logger.info("Stopped")
+
+
+async def run_bot(settings: Settings, *, webhook: bool) -> None:
+    """`python -m bot run [--webhook]`: run until SIGINT or SIGTERM."""
+    runner = BotRunner(settings, webhook=webhook)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, runner.stop)
+    try:
+        await runner.run()
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+
+
+async def _set_webhook(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    """Register WEBHOOK_URL with the secret; updates queued while away are kept."""
+    from telegram.error import TelegramError
+
+    assert settings.webhook_url and settings.webhook_secret
+    try:
+        await app.bot.set_webhook(
+            url=settings.webhook_url,
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=Update.ALL_TYPES,
+            max_connections=settings.webhook_max_connections,
+            drop_pending_updates=False,
+        )
+    except TelegramError as exc:
+        raise StartError(f"setWebhook refused: {exc}") from exc
+    logger.info("Webhook set to %s", settings.webhook_url)

@@ -1,0 +1,294 @@
+"""Webhook mode, /healthz and /metrics: the real HTTP server on 127.0.0.1, driven with httpx."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import create_engine
+from sqlmodel import Session
+
+from bot import health, outbox
+from bot.console import demo_table
+from bot.models import utcnow
+from bot.offline import OfflineRequest, message_update
+from bot.outbox import Push
+from bot.web import SECRET_HEADER, BotRunner
+from tests.conftest import ADMIN_ID, SHARED_NAME, Harness, make_settings
+
+SECRET = "s3cr3t_Webhook-token"
+URL = "https://kyso.example.vn/telegram"
+
+
+class Running:
+    """A BotRunner serving on a free loopback port, with an HTTP client for it."""
+
+    def __init__(self, runner: BotRunner, request: OfflineRequest) -> None:
+        """Wrap a started runner."""
+        self.runner = runner
+        self.request = request
+        self.harness = Harness(runner.app, request)
+        self.base = f"http://127.0.0.1:{runner.port}"
+        self.client = httpx.AsyncClient(base_url=self.base)
+
+    async def post_update(self, payload: Any, secret: str | None = SECRET) -> httpx.Response:
+        """POST an update to the webhook path, with the given secret header (None: none)."""
+        headers = {SECRET_HEADER: secret} if secret is not None else {}
+        body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        return await self.client.post(
+            "/telegram", content=body, headers={**headers, "Content-Type": "application/json"}
+        )
+
+    def replies(self) -> list[dict[str, Any]]:
+        """Parameters of every sendMessage so far."""
+        return [c.params for c in self.request.calls if c.method == "sendMessage"]
+
+    async def wait_replies(self, count: int) -> list[dict[str, Any]]:
+        """Let the event loop run until `count` messages were sent (bounded by iterations)."""
+        for _ in range(2000):
+            if len(self.replies()) >= count:
+                break
+            await asyncio.sleep(0.005)
+        return self.replies()
+
+
+@pytest.fixture
+async def served(tmp_path: Path) -> AsyncIterator[Running]:
+    """`run --webhook` in-process: real Application, real tornado server, offline Bot API."""
+    settings = make_settings(tmp_path, WEBHOOK_URL=URL, WEBHOOK_SECRET=SECRET).model_copy(
+        update={"webhook_port": 0}
+    )
+    request = OfflineRequest()
+    runner = BotRunner(settings, webhook=True, request=request)
+    Harness(runner.app, request).import_table(demo_table(), SHARED_NAME)
+    task = asyncio.create_task(runner.run())
+    ready = asyncio.create_task(runner.ready.wait())
+    await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        task.result()  # raises the start-up error
+    running = Running(runner, request)
+    try:
+        yield running
+    finally:
+        await running.client.aclose()
+        runner.stop()
+        await task
+
+
+async def test_webhook_is_registered_with_the_secret_and_keeps_pending_updates(
+    served: Running,
+) -> None:
+    """setWebhook gets the public URL, the secret token, every update type, no drop."""
+    (call,) = [c for c in served.request.calls if c.method == "setWebhook"]
+    assert call.params["url"] == URL
+    assert call.params["secret_token"] == SECRET
+    assert call.params["drop_pending_updates"] is False
+    assert "callback_query" in call.params["allowed_updates"]
+
+
+async def test_wrong_or_missing_secret_is_refused_and_nothing_is_handled(
+    served: Running,
+) -> None:
+    """403 without the right X-Telegram-Bot-Api-Secret-Token; only the genuine update answers."""
+    missing = await served.post_update(message_update(ADMIN_ID, "/tyle nam tien hai"), None)
+    wrong = await served.post_update(message_update(ADMIN_ID, "/tyle quang lich"), "not-it")
+    prefix = await served.post_update(message_update(ADMIN_ID, "/tyle"), SECRET[:-1])
+    assert (missing.status_code, wrong.status_code, prefix.status_code) == (403, 403, 403)
+    ok = await served.post_update(message_update(ADMIN_ID, "/tyle nghia tru", language_code="vi"))
+    assert ok.status_code == 200
+    replies = await served.wait_replies(1)
+    await asyncio.sleep(0.05)  # anything wrongly queued before it would have answered by now
+    replies = served.replies()
+    assert len(replies) == 1
+    assert "Nghĩa Trụ" in replies[0]["text"]
+
+
+async def test_right_secret_update_is_answered(served: Running) -> None:
+    """A /tyle posted by Telegram is answered like a polled one (82,5 % for Nam Tiền Hải)."""
+    response = await served.post_update(message_update(ADMIN_ID, "/tyle nam tien hai"))
+    assert response.status_code == 200
+    (reply,) = await served.wait_replies(1)
+    assert reply["chat_id"] == ADMIN_ID
+    assert "Đảng ủy xã Nam Tiền Hải" in reply["text"] and "82,5%" in reply["text"]
+
+
+async def test_bad_bodies_and_methods_are_refused(served: Running) -> None:
+    """Not JSON → 400; GET on the webhook → 405; unknown paths → 404; nothing is answered."""
+    assert (await served.post_update(b"{not json")).status_code == 400
+    assert (await served.post_update(b"[1, 2]")).status_code == 400
+    assert (await served.client.get("/telegram")).status_code == 405
+    assert (await served.client.post("/other", content=b"{}")).status_code == 404
+    assert served.replies() == []
+
+
+async def test_healthz_reports_database_scheduler_sender_and_outbox(served: Running) -> None:
+    """200 and every field while the bot runs normally."""
+    response = await served.client.get("/healthz")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert body == {
+        "status": "ok",
+        "database": "ok",
+        "scheduler": "running",
+        "leader": True,
+        "sender": "running",
+        "outbox": {"pending": 0, "oldest_pending_age_seconds": 0.0},
+    }
+
+
+async def test_healthz_is_503_when_the_database_is_unreachable(
+    served: Running, tmp_path: Path
+) -> None:
+    """A database that cannot be opened makes /healthz answer 503 'unreachable'."""
+    runtime = served.runner.app.bot_data["runtime"]
+    good = runtime.engine
+    runtime.engine = create_engine(f"sqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}")
+    try:
+        response = await served.client.get("/healthz")
+    finally:
+        runtime.engine.dispose()
+        runtime.engine = good
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unhealthy" and body["database"] == "unreachable"
+    assert body["outbox"] == {"pending": None, "oldest_pending_age_seconds": None}
+    metrics = (await served.client.get("/metrics")).text
+    assert "kyso_database_up 1.0" in metrics  # back to the good engine
+
+
+async def test_healthz_is_503_when_the_scheduler_stopped(served: Running) -> None:
+    """A stopped job queue is reported and makes the bot unhealthy."""
+    job_queue = served.runner.app.job_queue
+    assert job_queue is not None
+    await job_queue.stop(wait=False)
+    response = await served.client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["scheduler"] == "stopped"
+
+
+async def test_outbox_backlog_and_oldest_pending_age(bot: Harness) -> None:
+    """An overdue push counts in the backlog with its age; a future one waits at age 0."""
+    with Session(bot.engine) as session:
+        outbox.enqueue_many(
+            session=session,
+            pushes=[
+                Push(
+                    key="a",
+                    chat_id=5,
+                    text="x",
+                    kind="t",
+                    not_before=utcnow() - dt.timedelta(hours=1),
+                ),
+                Push(
+                    key="b",
+                    chat_id=6,
+                    text="y",
+                    kind="t",
+                    not_before=utcnow() + dt.timedelta(hours=1),
+                ),
+            ],
+        )
+        session.commit()
+    result = health.check(engine=bot.engine, scheduler_running=True, sender_running=True)
+    assert result.healthy and result.pending == 2
+    assert result.oldest_pending_age is not None and 3590 < result.oldest_pending_age < 3700
+    await bot.drain()
+    result = health.check(engine=bot.engine, scheduler_running=True, sender_running=True)
+    assert result.pending == 1 and result.oldest_pending_age == 0.0
+    assert not health.check(engine=bot.engine, scheduler_running=True, sender_running=False).healthy
+
+
+async def test_metrics_count_updates_latency_webhook_requests_and_backlog(
+    served: Running,
+) -> None:
+    """After one /tyle and one refused request, /metrics shows them in Prometheus text."""
+    await served.post_update(message_update(ADMIN_ID, "/tyle nam tien hai"))
+    await served.post_update(message_update(ADMIN_ID, "hello"), "wrong")
+    await served.wait_replies(1)
+    for _ in range(200):  # the count is taken when the handler returns, just after replying
+        text = (await served.client.get("/metrics")).text
+        if "kyso_update_duration_seconds_count 1.0" in text:
+            break
+        await asyncio.sleep(0.005)
+    response = await served.client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    text = response.text
+    assert 'kyso_updates_total{command="tyle",kind="command"} 1.0' in text
+    assert "kyso_update_duration_seconds_count 1.0" in text
+    assert 'kyso_update_duration_seconds_bucket{le="10.0"} 1.0' in text
+    assert 'kyso_webhook_requests_total{result="accepted"} 1.0' in text
+    assert 'kyso_webhook_requests_total{result="forbidden"} 1.0' in text
+    assert "kyso_outbox_pending 0.0" in text
+    assert "kyso_outbox_oldest_pending_age_seconds 0.0" in text
+    assert 'kyso_outbox_sends_total{result="sent"} 0.0' in text
+    assert 'kyso_telegram_429_total{source="outbox"} 0.0' in text
+    assert "kyso_database_up 1.0" in text
+    assert "process_resident_memory_bytes" in text
+
+
+async def test_metrics_count_sends_by_result_and_429s(bot: Harness) -> None:
+    """Sent, unreachable, retried after 429 and failed sends, and a reply refused with 429."""
+    bot.request.fail(702, 403, "Forbidden: bot was blocked by the user")
+    bot.request.fail(703, 400, "Bad Request: can't parse entities")
+    bot.request.fail(704, 429, "Too Many Requests: retry after 30", retry_after=30)
+    with Session(bot.engine) as session:  # the 429 last, so its pause delays no other send
+        outbox.enqueue_many(
+            session=session,
+            pushes=[Push(key=f"m{c}", chat_id=c, text="x", kind="t") for c in (701, 702, 703, 704)],
+        )
+        session.commit()
+    await bot.drain()
+    bot.request.fail(ADMIN_ID, 429, "Too Many Requests: retry after 3", retry_after=3)
+    attempted = await bot.send(ADMIN_ID, "/tyle")
+    assert len(attempted) == 1  # the refused reply; no apology that would be refused too
+    text = bot.app.bot_data["runtime"].metrics.render().decode()
+    for result, n in (("sent", 1), ("unreachable", 1), ("retry", 1), ("failed", 1)):
+        assert f'kyso_outbox_sends_total{{result="{result}"}} {n}.0' in text
+    assert 'kyso_telegram_429_total{source="outbox"} 1.0' in text
+    assert 'kyso_telegram_429_total{source="reply"} 1.0' in text
+    assert "kyso_outbox_pending 1.0" in text  # the 429 one waits for its retry
+    assert "kyso_handler_errors_total 0.0" in text
+
+
+async def test_each_application_has_its_own_metrics(bot: Harness, tmp_path: Path) -> None:
+    """Two applications in one process count separately (no global registry)."""
+    from bot.app import build_application
+
+    other = build_application(make_settings(tmp_path / "o"), request=OfflineRequest())
+    await bot.send(ADMIN_ID, "/tyle")
+    mine = bot.app.bot_data["runtime"].metrics.render().decode()
+    theirs = other.bot_data["runtime"].metrics.render().decode()
+    other.bot_data["runtime"].engine.dispose()
+    assert 'kyso_updates_total{command="tyle",kind="command"} 1.0' in mine
+    assert "kyso_updates_total{" not in theirs
+
+
+async def test_polling_mode_serves_health_and_metrics_on_status_port(tmp_path: Path) -> None:
+    """STATUS_PORT in polling mode: /healthz and /metrics answer; there is no webhook route."""
+    settings = make_settings(tmp_path, STATUS_PORT="9999").model_copy(update={"status_port": 0})
+    request = OfflineRequest()
+    runner = BotRunner(settings, webhook=False, request=request)
+    task = asyncio.create_task(runner.run())
+    ready = asyncio.create_task(runner.ready.wait())
+    await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{runner.port}") as client:
+            health_response = await client.get("/healthz")
+            metrics_response = await client.get("/metrics")
+            hook = await client.post("/telegram", content=b"{}")
+    finally:
+        runner.stop()
+        await task
+    assert health_response.status_code == 200 and health_response.json()["status"] == "ok"
+    assert "kyso_outbox_pending" in metrics_response.text
+    assert hook.status_code == 404
+    methods = {c.method for c in request.calls}
+    assert "getUpdates" in methods and "setWebhook" not in methods
