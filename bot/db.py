@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, TextClause, event, update
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, SQLModel, create_engine, select
+from sqlmodel import Session, create_engine, select
 
 from bot.models import AppState, Indicator
 
@@ -50,8 +50,10 @@ def create_db_engine(url: str) -> Engine:
 
 
 def init_db(engine: Engine) -> None:
-    """Create missing tables and the built-in indicators (idempotent)."""
-    SQLModel.metadata.create_all(engine)
+    """Migrate the schema to the newest revision and add the built-in rows (idempotent)."""
+    from bot.migrate import upgrade
+
+    upgrade(engine)
     with Session(engine) as session:
         existing = set(session.exec(select(Indicator.code)).all())
         for code, name, item_kind in BUILTIN_INDICATORS:
