@@ -22,7 +22,7 @@ EXIT_USAGE = 2
 
 # Feature modules that add subcommands: each has add_cli(subparsers), and its parsers set
 # `run=callable(settings, args) -> exit code` with set_defaults.
-CLI_FEATURES: tuple[str, ...] = ("bot.invites", "bot.audit_log", "bot.units_cli")
+CLI_FEATURES: tuple[str, ...] = ("bot.invites", "bot.audit_log", "bot.units_cli", "bot.migrate_cli")
 
 
 class RedactTokenFilter(logging.Filter):
@@ -108,7 +108,7 @@ def load_settings() -> Settings:
 
 
 def cmd_run(settings: Settings) -> int:
-    """Start long polling."""
+    """Run the bot: long polling and the scheduler while leader, the outbox sender always."""
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
         print(
             _(
@@ -120,12 +120,22 @@ def cmd_run(settings: Settings) -> int:
         return EXIT_USAGE
     from telegram import Update
 
-    from bot.app import build_application
+    from bot.app import build_application, serve
+    from bot.leader import WorkerAlreadyRunning
 
     setup_logging(settings)
     app = build_application(settings)
-    logger.info("Starting long polling")
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        asyncio.run(serve(app, allowed_updates=Update.ALL_TYPES))
+    except WorkerAlreadyRunning as exc:
+        print(
+            _(
+                "Another `python -m bot run` is already using {database}: SQLite allows one "
+                "worker. Stop it first, or use PostgreSQL (DATABASE_URL) to run several."
+            ).format(database=exc),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     return 0
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from bot.models import AppUser, Chat, OutboxMessage, OutboxStatus, utcnow
 
@@ -310,6 +310,44 @@ def recover_stale(*, session: Session, older_than: dt.datetime | None = None) ->
     count = int(result.rowcount or 0)
     if count:
         logger.warning("Recovered %d outbox rows left in flight by a stopped sender", count)
+    return count
+
+
+def claim_worker(claimed_by: str | None) -> str:
+    """The worker id in a claim token '<worker>:<random>'."""
+    return (claimed_by or "").split(":", 1)[0]
+
+
+def recover_orphans(*, session: Session, live_workers: Iterable[str]) -> int:
+    """Return to pending the rows claimed by workers that are gone; live workers keep theirs."""
+    live = set(live_workers)
+    tokens = session.exec(
+        select(OutboxMessage.claimed_by)
+        .where(OutboxMessage.status == OutboxStatus.SENDING.value)
+        .distinct()
+    ).all()
+    dead = [t for t in tokens if claim_worker(t) not in live]
+    if not dead:
+        session.rollback()
+        return 0
+    owner = col(OutboxMessage.claimed_by)
+    named = [t for t in dead if t is not None]
+    result = session.exec(  # type: ignore[call-overload]
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.SENDING.value,
+            or_(owner.in_(named), owner.is_(None)),
+        )
+        .values(status=OutboxStatus.PENDING.value, claimed_by=None)
+    )
+    session.commit()
+    count = int(result.rowcount or 0)
+    if count:
+        logger.warning(
+            "Recovered %d outbox rows left in flight by stopped workers: %s",
+            count,
+            ", ".join(sorted({claim_worker(t) for t in dead})),
+        )
     return count
 
 

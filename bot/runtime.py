@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.db import HotReader
+from bot.leader import Leadership
 from bot.stats import StandingsCache
 
 
@@ -21,6 +22,10 @@ class Runtime:
     standings: StandingsCache = field(default_factory=StandingsCache)
     reader: HotReader = field(init=False)
     wake_sender: Callable[[], None] = field(default=lambda: None)
+    # Whether this worker runs the scheduler (bot.leader); read by health reports.
+    leadership: Leadership = field(
+        default_factory=lambda: Leadership(worker_id="single", backend="single", is_leader=True)
+    )
 
     def __post_init__(self) -> None:
         """Hot-path reader on the same engine."""

@@ -32,7 +32,10 @@ class FakeBotApi:
             def do_POST(self) -> None:
                 """Answer one Bot API call."""
                 length = int(self.headers.get("Content-Length", 0))
-                body = self.rfile.read(length).decode()
+                raw = self.rfile.read(length)
+                if len(raw) < length:  # the client was killed while sending: no call
+                    return
+                body = raw.decode()
                 ctype = self.headers.get("Content-Type", "")
                 if "json" in ctype:
                     params = json.loads(body or "{}")
