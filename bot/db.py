@@ -87,17 +87,33 @@ def _binary_order_postgresql(element: binary_order, compiler: SQLCompiler, **kw:
 
 
 def init_db(engine: Engine) -> None:
-    """Migrate the schema to the newest revision and add the built-in rows (idempotent)."""
+    """Migrate the schema to the newest revision and add the built-in rows (idempotent, and
+    safe when several workers start at once)."""
     from bot.migrate import upgrade
 
     upgrade(engine)
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
     with Session(engine) as session:
         existing = set(session.exec(select(Indicator.code)).all())
-        for code, name, item_kind in BUILTIN_INDICATORS:
-            if code not in existing:
-                session.add(Indicator(code=code, name=name, item_kind=item_kind, builtin=True))
+        missing = [
+            Indicator(code=code, name=name, item_kind=item_kind, builtin=True).model_dump(
+                exclude={"id"}
+            )
+            for code, name, item_kind in BUILTIN_INDICATORS
+            if code not in existing
+        ]
+        if missing:  # a worker starting at the same moment may add them first
+            session.execute(
+                insert(Indicator).on_conflict_do_nothing(index_elements=["code"]), missing
+            )
         if session.get(AppState, REVISION_KEY) is None:
-            session.add(AppState(key=REVISION_KEY, value=0))
+            session.execute(
+                insert(AppState).on_conflict_do_nothing(index_elements=["key"]),
+                [{"key": REVISION_KEY, "value": 0}],
+            )
         session.commit()
 
 
