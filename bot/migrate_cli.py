@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
-from bot.i18n import _, fmt_number
+from bot.i18n import _, fmt_number, ngettext
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +88,13 @@ def _status(engine: Any, where: str) -> int:
         return 1
     diffs = migrate.differences(engine)
     if diffs:
-        print(_("The schema differs from the code in {n} places:").format(n=fmt_number(len(diffs))))
+        print(
+            ngettext(
+                "The schema differs from the code in {n} place:",
+                "The schema differs from the code in {n} places:",
+                len(diffs),
+            ).format(n=fmt_number(len(diffs)))
+        )
         for diff in diffs:
             print(f"  {diff}")
         return 1
