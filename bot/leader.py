@@ -115,13 +115,12 @@ class LeaderElector:
     _stopping: asyncio.Event | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        """Pick a worker id; SQLite needs no election."""
+        """Pick a worker id; nobody leads until the first round (start())."""
         if self.engine.dialect.name == "postgresql":
             key = secrets.randbelow(2**31 - 2) + 1
             self.leadership = Leadership(worker_id=f"w{key}", backend="postgresql")
-        else:
+        else:  # SQLite: the only worker, leader from its first round on
             self.leadership = Leadership(worker_id=f"pid{os.getpid()}", backend="single")
-            self.leadership._set(True)
 
     @property
     def elected(self) -> bool:

@@ -22,9 +22,9 @@ class Runtime:
     standings: StandingsCache = field(default_factory=StandingsCache)
     reader: HotReader = field(init=False)
     wake_sender: Callable[[], None] = field(default=lambda: None)
-    # Whether this worker runs the scheduler (bot.leader); read by health reports.
+    # Whether this worker runs the scheduler (bot.leader; decided when the application starts).
     leadership: Leadership = field(
-        default_factory=lambda: Leadership(worker_id="single", backend="single", is_leader=True)
+        default_factory=lambda: Leadership(worker_id="single", backend="single")
     )
 
     def __post_init__(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import itertools
 import os
+import shutil
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -97,7 +98,14 @@ class PostgresDatabases:
                 autocommit=True,
             )
             self._admin.execute(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
-            self._admin.execute(f'CREATE DATABASE "{self.template}"')
+            try:  # Vietnamese collation, as a production server may have: results must not
+                # depend on it (names are matched by folded keys, sorted by code point)
+                self._admin.execute(
+                    f'CREATE DATABASE "{self.template}" TEMPLATE template0 ENCODING UTF8 '
+                    "LOCALE_PROVIDER icu ICU_LOCALE 'vi-VN' LOCALE 'C.UTF-8'"
+                )
+            except psycopg.Error:  # a server without ICU (or before PostgreSQL 15)
+                self._admin.execute(f'CREATE DATABASE "{self.template}"')
             engine = create_db_engine(self.url(self.template))
             init_db(engine)  # migrations + built-in rows, once per session
             engine.dispose()
@@ -171,9 +179,21 @@ def make_settings(tmp_path: Path, **extra: Any) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite database with the built-in rows, made once per session."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = create_db_engine(f"sqlite:///{path}")
+    init_db(engine)
+    engine.dispose()
+    return path
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Test settings."""
+def settings(tmp_path: Path, sqlite_template: Path) -> Settings:
+    """Test settings; on SQLite the database starts as a copy of the migrated template."""
+    if POSTGRES is None:
+        shutil.copyfile(sqlite_template, tmp_path / "test.db")
     return make_settings(tmp_path)
 
 
