@@ -57,17 +57,19 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
 
 
 async def _post_stop(app: Application) -> None:  # type: ignore[type-arg]
-    """Leave the election (a follower takes over), let in-flight sends finish, stop the sender."""
+    """Hand the scheduler over, let in-flight sends finish, then leave: a worker that is still
+    sending stays registered, so nobody recovers (and repeats) its claimed rows."""
     elector: LeaderElector = app.bot_data[ELECTOR_KEY]
     election: asyncio.Task[None] | None = app.bot_data.pop(ELECTOR_TASK_KEY, None)
     if election is not None:
         elector.stop()
         await election
-    elector.close()
+    await asyncio.to_thread(elector.step_down)
     task: asyncio.Task[None] | None = app.bot_data.pop(SENDER_TASK_KEY, None)
     if task is not None:
         app.bot_data[SENDER_KEY].stop()
         await task
+    await asyncio.to_thread(elector.close)
 
 
 async def align_with_leadership(app: Application, leadership: Leadership) -> None:  # type: ignore[type-arg]

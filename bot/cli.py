@@ -58,6 +58,10 @@ def setup_logging(settings: Settings | None, level: int = logging.INFO) -> None:
     root.setLevel(level)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # Alembic's set-up chatter and APScheduler's line per job run; bot.migrate and
+    # jobs.scheduler log what matters (migrations applied, scheduler paused or resumed).
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def _date(text: str) -> dt.date:
@@ -118,13 +122,19 @@ def cmd_run(settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    from sqlalchemy.exc import SQLAlchemyError
     from telegram import Update
 
     from bot.app import build_application, serve
     from bot.leader import WorkerAlreadyRunning
+    from bot.migrate_cli import database_error
 
     setup_logging(settings)
-    app = build_application(settings)
+    try:
+        app = build_application(settings)  # migrates the database to the newest revision
+    except SQLAlchemyError as exc:
+        print(database_error(settings.database_url, exc), file=sys.stderr)
+        return 1
     try:
         asyncio.run(serve(app, allowed_updates=Update.ALL_TYPES))
     except WorkerAlreadyRunning as exc:

@@ -248,10 +248,24 @@ class LeaderElector:
         if self._stopping is not None:
             self._stopping.set()
 
+    def step_down(self) -> None:
+        """Give up the scheduler (another worker takes over) but stay registered as alive."""
+        if not self.leadership.is_leader:
+            return
+        if self._conn is not None:
+            try:
+                self._conn.execute(
+                    text("SELECT pg_advisory_unlock(:cls, :key)"),
+                    {"cls": SCHEDULER_LOCK[0], "key": SCHEDULER_LOCK[1]},
+                )
+            except SQLAlchemyError:
+                self._drop_connection()
+        self.leadership._set(False)
+        logger.info("Worker %s stepped down", self.leadership.worker_id)
+
     def close(self) -> None:
-        """Give up the locks: another worker can take over at once."""
-        if self.leadership._set(False):
-            logger.info("Worker %s stepped down", self.leadership.worker_id)
+        """Give up every lock: this worker is gone (its unsent claims may be recovered)."""
+        self.step_down()
         self._drop_connection()
         if self._lock_file is not None:
             self._lock_file.close()

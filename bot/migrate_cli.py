@@ -52,12 +52,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         init_db(engine)
         after = migrate.current_revision(engine)
     except SQLAlchemyError as exc:
-        print(
-            _("Database error ({where}): {error}").format(
-                where=where, error=str(exc.orig or exc).splitlines()[0]
-            ),
-            file=sys.stderr,
-        )
+        print(database_error(settings.database_url, exc), file=sys.stderr)
         return 1
     finally:
         engine.dispose()
@@ -70,6 +65,15 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             )
         )
     return 0
+
+
+def database_error(url: str, exc: SQLAlchemyError) -> str:
+    """One line naming the database (password hidden) and the driver's first line."""
+    from bot.db import database_url
+
+    where = database_url(url).render_as_string(hide_password=True)
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__]
+    return _("Database error ({where}): {error}").format(where=where, error=reason[0])
 
 
 def _status(engine: Any, where: str) -> int:

@@ -315,3 +315,22 @@ def test_second_worker_on_the_same_sqlite_file_is_refused(tmp_path: Path) -> Non
     assert second.returncode == 2, err
     assert "SQLite" in err and "PostgreSQL" in err and "Traceback" not in err
     assert first.returncode == 0, first_err
+
+
+def test_run_with_an_unreachable_database_says_so_in_one_line(tmp_path: Path) -> None:
+    """A worker that cannot reach PostgreSQL exits 1 with one line, password hidden."""
+    from tests.test_app import run_cli
+
+    result = run_cli(
+        "run",
+        cwd=tmp_path,
+        env={
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "DATABASE_URL": "postgresql://kyso:s3cret@127.0.0.1:1/kyso",
+            "DEFAULT_LANGUAGE": "vi",
+        },
+    )
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Lỗi cơ sở dữ liệu")
+    assert "kyso:***@127.0.0.1:1/kyso" in lines[0] and "s3cret" not in result.stderr
