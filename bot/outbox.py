@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, or_, select
 
 from bot.models import AppUser, Chat, OutboxMessage, OutboxStatus, utcnow
@@ -155,14 +156,31 @@ class Claimed:
 def claim_due(
     *, session: Session, limit: int, worker: str, now: dt.datetime | None = None
 ) -> list[Claimed]:
-    """Mark up to `limit` due rows as sending for this worker and return them (commits)."""
+    """Mark up to `limit` due rows as sending for this worker and return them (commits).
+
+    A row waits while an earlier due row for the same chat is pending or being sent, so the
+    parts of a long text, and messages to one chat, keep their order even when several
+    workers claim at once (each row is claimed once: FOR UPDATE SKIP LOCKED on PostgreSQL).
+    """
     now = now or utcnow()
     token = f"{worker}:{uuid.uuid4().hex[:12]}"
+    earlier = aliased(OutboxMessage)
+    queued_before = (
+        select(earlier.id)
+        .where(
+            earlier.chat_id == OutboxMessage.chat_id,
+            earlier.id < OutboxMessage.id,  # type: ignore[operator]
+            col(earlier.status).in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]),
+            earlier.not_before <= now,  # type: ignore[operator]
+        )
+        .exists()
+    )
     pick = (
         select(OutboxMessage.id)
         .where(
             OutboxMessage.status == OutboxStatus.PENDING.value,
             col(OutboxMessage.not_before) <= now,
+            ~queued_before,
         )
         .order_by(col(OutboxMessage.priority), col(OutboxMessage.not_before), col(OutboxMessage.id))
         .limit(limit)

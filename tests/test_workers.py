@@ -103,6 +103,38 @@ def test_two_senders_claiming_at_once_never_get_the_same_row(engine: Engine) -> 
         assert owners == {"a", "b"}
 
 
+def test_parts_of_a_long_text_are_claimed_in_order_across_workers(engine: Engine) -> None:
+    """While part 1 of a long text is being sent, no worker may claim part 2 of that chat;
+    other chats are not held up."""
+    text = "\n".join(f"Dòng {i}: " + "ký số " * 10 for i in range(200))
+    with Session(engine) as session:
+        outbox.enqueue_many(
+            session=session,
+            pushes=[
+                outbox.Push(key="summary:42", chat_id=42, text=text, kind="summary"),
+                outbox.Push(key="summary:43", chat_id=43, text="Ngắn", kind="summary"),
+            ],
+        )
+        session.commit()
+        parts = session.exec(
+            select(OutboxMessage.id, OutboxMessage.dedupe_key)
+            .where(OutboxMessage.chat_id == 42)
+            .order_by(col(OutboxMessage.id))
+        ).all()
+    assert len(parts) >= 3 and [key for _, key in parts[:2]] == ["summary:42", "summary:42#2"]
+    with Session(engine) as session:
+        first = outbox.claim_due(session=session, limit=100, worker="a")
+    assert sorted((r.chat_id, r.id) for r in first) == [(42, parts[0][0]), (43, first[-1].id)]
+    with Session(engine) as session:
+        assert outbox.claim_due(session=session, limit=100, worker="b") == []
+    with Session(engine) as session:
+        outbox.mark_sent(session=session, outbox_id=parts[0][0], message_id=1)
+        session.commit()
+    with Session(engine) as session:
+        second = outbox.claim_due(session=session, limit=100, worker="b")
+    assert [r.id for r in second] == [parts[1][0]]
+
+
 @needs_postgres
 def test_claim_skips_rows_another_sender_is_claiming_instead_of_waiting(engine: Engine) -> None:
     """PostgreSQL: rows locked by a claim in progress are skipped (FOR UPDATE SKIP LOCKED)."""
