@@ -18,8 +18,7 @@ HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def test_times_come_back_as_the_same_instant_in_utc(bot: Harness) -> None:
-    """A time given in Hà Nội is stored and read back as the same instant, aware, in UTC,
-    to the microsecond; comparisons in SQL use the instant, not the wall clock."""
+    """A Hà Nội time reads back as the same instant in aware UTC; SQL compares instants."""
     local = dt.datetime(2026, 6, 30, 23, 30, 15, 123456, tzinfo=HANOI)
     with session_scope(bot.engine) as session:
         session.add(AuditLog(at=local, action="test.time", subject="x"))
@@ -53,8 +52,7 @@ def test_big_telegram_ids_and_json_details_round_trip(bot: Harness) -> None:
 
 
 def test_names_match_without_case_or_diacritics_and_sort_by_code_point(bot: Harness) -> None:
-    """Matching uses keys folded in Python, so every spelling finds the unit on both databases;
-    lists sorted by name come out in code-point order whatever the server's locale."""
+    """Any case or diacritics finds the unit; name order is by code point on both databases."""
     names = ["Đảng ủy xã Ấp Bắc", "Đảng ủy xã An Bình", "Đảng ủy xã Zang Ấp", "Đảng ủy xã ấp Nam"]
     with session_scope(bot.engine) as session:
         for i, name in enumerate(names):

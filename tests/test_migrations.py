@@ -337,9 +337,8 @@ def assert_nothing_lost(before: dict[str, list[dict[str, Any]]], engine: Engine)
 
 
 def test_models_and_migrations_agree(engine: Engine) -> None:
-    """Upgrading an empty database gives exactly the tables, columns and indexes of the models.
-
-    Fails when a model changed without a revision: run `python -m bot migrate --new "…"`."""
+    """An empty database upgraded to head has exactly the models' tables, columns and indexes."""
+    # Fails when a model changed without a revision: run `python -m bot migrate --new "…"`.
     result = migrate.upgrade(engine)
     assert result.before is None and result.after == migrate.head_revision()
     assert migrate.differences(engine) == []
@@ -362,8 +361,7 @@ def test_revisions_form_one_line_from_the_first() -> None:
 async def test_database_at_the_first_revision_upgrades_to_head_without_loss(
     engine: Engine, tmp_path: Path
 ) -> None:
-    """A database at revision 0001 with a running bot's data keeps every row and value at head,
-    and the bot answers from it as before."""
+    """A used database at revision 0001 keeps every row at head; the bot answers from it."""
     migrate.upgrade(engine, FIRST)
     write_old_rows(engine)
     before = snapshot(engine)
@@ -470,8 +468,7 @@ def test_migrate_command_reports_an_unreachable_database(
 def test_new_revision_is_written_from_a_model_change(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The developers' command writes the next numbered revision with plain SQLAlchemy types,
-    and that revision upgrades a database."""
+    """`migrate --new` writes the next numbered revision (plain types) that upgrades a database."""
     copy = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", copy)

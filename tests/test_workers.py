@@ -104,8 +104,7 @@ def test_two_senders_claiming_at_once_never_get_the_same_row(engine: Engine) -> 
 
 
 def test_parts_of_a_long_text_are_claimed_in_order_across_workers(engine: Engine) -> None:
-    """While part 1 of a long text is being sent, no worker may claim part 2 of that chat;
-    other chats are not held up."""
+    """Part 2 of a long text waits until part 1 is sent; other chats are not held up."""
     text = "\n".join(f"Dòng {i}: " + "ký số " * 10 for i in range(200))
     with Session(engine) as session:
         outbox.enqueue_many(
@@ -174,8 +173,7 @@ def test_sqlite_worker_is_always_the_leader(tmp_path: Path) -> None:
 
 @needs_postgres
 def test_one_leader_takeover_and_orphan_recovery(engine: Engine, tmp_path: Path) -> None:
-    """Two electors: one leads; rows of a dead worker are recovered, a live one's are kept;
-    when the leader goes, the other takes over."""
+    """One of two electors leads; only dead workers' rows are recovered; the other takes over."""
     second = create_db_engine(str(engine.url.render_as_string(hide_password=False)))
     a, b = LeaderElector(engine), LeaderElector(second)
     try:
@@ -271,9 +269,10 @@ def workers_connected(engine: Engine) -> int:
 
 @needs_postgres
 def test_two_workers_one_killed_no_duplicate_or_lost_push(engine: Engine, tmp_path: Path) -> None:
-    """Two `run` processes share the outbox; only the leader runs the scheduler. SIGKILL the
-    leader mid-broadcast: the other takes over the scheduler, recovers the dead worker's rows,
-    and every push arrives once (repeats ≤ what was in flight in the killed worker)."""
+    """SIGKILL the leading worker mid-broadcast: the other takes over, nothing lost or doubled."""
+    # Two `run` processes share the outbox; only the leader runs the scheduler (its ticks).
+    # After the kill the survivor takes the scheduler over, recovers the dead worker's claimed
+    # rows, and every push arrives once (repeats ≤ what was in flight in the killed worker).
     recipients, concurrency = 500, 4
     db = engine.url.render_as_string(hide_password=False)
     with FakeBotApi(TOKEN, send_delay=0.004) as api:
