@@ -26,12 +26,14 @@ from bot import outbox
 from bot.config import SUPPORTED_LANGUAGES, Settings
 from bot.db import create_db_engine, init_db
 from bot.groups import migrate_chat
+from bot.leader import LeaderElector, Leadership
 from bot.logs import bind_update, unbind
 from bot.runtime import Runtime
 from handlers.common import RUNTIME_KEY, BotContext, command_name, command_specs
 from handlers.start import bot_commands
 from jobs import reminders
-from jobs.sender import Limits, OutboxSender
+from jobs.scheduler import LeaderJobQueue
+from jobs.sender import RECOVER_SECONDS, Limits, OutboxSender, recover_orphans_job
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,9 @@ class MissingTokenError(RuntimeError):
 
 SENDER_KEY = "outbox_sender"
 SENDER_TASK_KEY = "outbox_sender_task"
+ELECTOR_KEY = "leader_elector"
+ELECTOR_TASK_KEY = "leader_elector_task"
+POLLING_KEY = "long_polling"  # getUpdates arguments, set by serve(): poll while leader
 
 
 def update_kind(update: object, app: Application) -> tuple[str, str]:  # type: ignore[type-arg]
@@ -138,8 +143,11 @@ class KysoApplication(Application):  # type: ignore[type-arg]
 
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
-    """Publish the command menus, recover the outbox and start the sender."""
+    """Join the election, publish the command menus, recover the outbox, start the sender."""
     rt: Runtime = app.bot_data[RUNTIME_KEY]
+    elector: LeaderElector = app.bot_data[ELECTOR_KEY]
+    await elector.start()  # SQLite: raises WorkerAlreadyRunning if another worker has the file
+    app.bot_data[SENDER_KEY].worker = rt.leadership.worker_id
     specs = handlers.all_commands()
     for language in SUPPORTED_LANGUAGES:
         await app.bot.set_my_commands(bot_commands(specs, language), language_code=language)
@@ -148,14 +156,44 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     sender.recover()
     await reminders.on_startup(app)
     app.bot_data[SENDER_TASK_KEY] = asyncio.create_task(sender.run(), name="outbox-sender")
+    app.bot_data[ELECTOR_TASK_KEY] = asyncio.create_task(
+        elector.run(lambda leadership: align_with_leadership(app, leadership)),
+        name="leader-election",
+    )
 
 
 async def _post_stop(app: Application) -> None:  # type: ignore[type-arg]
-    """Let in-flight sends finish, then stop the sender."""
+    """Hand the scheduler over, let in-flight sends finish, then leave: a worker that is still
+    sending stays registered, so nobody recovers (and repeats) its claimed rows."""
+    elector: LeaderElector = app.bot_data[ELECTOR_KEY]
+    election: asyncio.Task[None] | None = app.bot_data.pop(ELECTOR_TASK_KEY, None)
+    if election is not None:
+        elector.stop()
+        await election
+    await asyncio.to_thread(elector.step_down)
     task: asyncio.Task[None] | None = app.bot_data.pop(SENDER_TASK_KEY, None)
     if task is not None:
         app.bot_data[SENDER_KEY].stop()
         await task
+    await asyncio.to_thread(elector.close)
+
+
+async def align_with_leadership(app: Application, leadership: Leadership) -> None:  # type: ignore[type-arg]
+    """Run the scheduler, and long polling if used, only while this worker is the leader."""
+    app.bot_data[SENDER_KEY].worker = leadership.worker_id
+    job_queue = app.job_queue
+    if isinstance(job_queue, LeaderJobQueue) and job_queue.scheduler.running:
+        job_queue.align()
+    polling: dict[str, Any] | None = app.bot_data.get(POLLING_KEY)
+    updater = app.updater
+    if polling is None or updater is None or not app.running:
+        return
+    if leadership.is_leader and not updater.running:
+        logger.info("Starting long polling")
+        await updater.start_polling(**polling)
+    elif not leadership.is_leader and updater.running:
+        logger.info("Stopping long polling: another worker is the leader")
+        await updater.stop()
 
 
 def _move_group(session: Session, old_chat_id: int, new_chat_id: int) -> None:
@@ -195,6 +233,7 @@ def build_application(
             )
         )
         .context_types(ContextTypes(context=BotContext))
+        .job_queue(LeaderJobQueue())
         .post_init(_post_init)
         .post_stop(_post_stop)
         .application_class(KysoApplication)
@@ -212,6 +251,7 @@ def build_application(
     if engine is None:
         engine = create_db_engine(settings.database_url)
     init_db(engine)
+    elector = LeaderElector(engine)
     sender = OutboxSender(
         engine=engine,
         bot=app.bot,
@@ -221,10 +261,25 @@ def build_application(
         ),
         on_migrate=_move_group,
     )
+    sender.worker = elector.leadership.worker_id
     app.bot_data[SENDER_KEY] = sender
-    runtime = Runtime(settings=settings, engine=engine, wake_sender=sender.wake)
+    app.bot_data[ELECTOR_KEY] = elector
+    runtime = Runtime(
+        settings=settings, engine=engine, wake_sender=sender.wake, leadership=elector.leadership
+    )
+    runtime.is_leader = lambda: elector.leadership.is_leader
     sender.clock = lambda: runtime.clock()
     runtime.metrics.bind(backlog=lambda: _backlog(engine), sender=lambda: sender.stats)
     app.bot_data[RUNTIME_KEY] = runtime
+    job_queue = app.job_queue
+    assert isinstance(job_queue, LeaderJobQueue)
+    job_queue.leadership = elector.leadership
+    job_queue.run_repeating(
+        recover_orphans_job,
+        interval=RECOVER_SECONDS,
+        first=RECOVER_SECONDS,
+        data=sender,
+        name="outbox-recover",
+    )
     handlers.register_all(app)
     return app

@@ -29,6 +29,7 @@ CLI_FEATURES: tuple[str, ...] = (
     "bot.reports",
     "bot.warnings_cli",
     "bot.deadlines_cli",
+    "bot.migrate_cli",
 )
 
 
@@ -71,6 +72,10 @@ def setup_logging(settings: Settings | None, level: int | None = None) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("tornado.access").setLevel(logging.WARNING)
+    # Alembic's set-up chatter and APScheduler's line per job run; bot.migrate and
+    # jobs.scheduler log what matters (migrations applied, scheduler paused or resumed).
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def _date(text: str) -> dt.date:
@@ -155,11 +160,27 @@ def cmd_run(settings: Settings, args: argparse.Namespace | None = None) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.leader import WorkerAlreadyRunning
+    from bot.migrate_cli import database_error
     from bot.web import StartError, run_bot
 
     setup_logging(settings)
     try:
-        asyncio.run(run_bot(settings, webhook=webhook))
+        asyncio.run(run_bot(settings, webhook=webhook))  # migrates the database first
+    except SQLAlchemyError as exc:
+        print(database_error(settings.database_url, exc), file=sys.stderr)
+        return 1
+    except WorkerAlreadyRunning as exc:
+        print(
+            _(
+                "Another `python -m bot run` is already using {database}: SQLite allows one "
+                "worker. Stop it first, or use PostgreSQL (DATABASE_URL) to run several."
+            ).format(database=exc),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     except StartError as exc:
         logger.error("Could not start: %s", exc)
         return 1

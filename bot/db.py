@@ -6,10 +6,15 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, TextClause, event, update
-from sqlalchemy.engine import make_url
-from sqlmodel import Session, SQLModel, create_engine, select
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
+from sqlmodel import Session, create_engine, select
 
 from bot.models import AppState, Indicator
 
@@ -26,13 +31,21 @@ BUILTIN_INDICATORS: tuple[tuple[str, str, str], ...] = (
 SIGNING_INDICATOR = "ky-so"
 
 
+def database_url(url: str) -> URL:
+    """Parse DATABASE_URL; 'postgres://' and 'postgresql://' use psycopg 3, the installed driver."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
 def create_db_engine(url: str) -> Engine:
     """Create an engine; SQLite files get their folder, WAL and foreign keys."""
-    parsed = make_url(url)
+    parsed = database_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(parsed, connect_args={"check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
@@ -46,19 +59,61 @@ def create_db_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+class binary_order(ColumnElement[Any]):
+    """Order text by code point on every database (PostgreSQL: COLLATE "C"), locale-free."""
+
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]  # noqa: RUF012
+
+    def __init__(self, column: Any) -> None:
+        """Wrap a column or expression."""
+        self.column = column
+        self.type = column.type
+
+
+@compiles(binary_order)
+def _binary_order_default(element: binary_order, compiler: SQLCompiler, **kw: Any) -> str:
+    """SQLite and others already compare text by code point."""
+    return compiler.process(element.column, **kw)
+
+
+@compiles(binary_order, "postgresql")
+def _binary_order_postgresql(element: binary_order, compiler: SQLCompiler, **kw: Any) -> str:
+    """PostgreSQL: the "C" collation."""
+    return f'{compiler.process(element.column, **kw)} COLLATE "C"'
 
 
 def init_db(engine: Engine) -> None:
-    """Create missing tables and the built-in indicators (idempotent)."""
-    SQLModel.metadata.create_all(engine)
+    """Migrate the schema to the newest revision and add the built-in rows (idempotent, and
+    safe when several workers start at once)."""
+    from bot.migrate import upgrade
+
+    upgrade(engine)
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
     with Session(engine) as session:
         existing = set(session.exec(select(Indicator.code)).all())
-        for code, name, item_kind in BUILTIN_INDICATORS:
-            if code not in existing:
-                session.add(Indicator(code=code, name=name, item_kind=item_kind, builtin=True))
+        missing = [
+            Indicator(code=code, name=name, item_kind=item_kind, builtin=True).model_dump(
+                exclude={"id"}
+            )
+            for code, name, item_kind in BUILTIN_INDICATORS
+            if code not in existing
+        ]
+        if missing:  # a worker starting at the same moment may add them first
+            session.execute(
+                insert(Indicator).on_conflict_do_nothing(index_elements=["code"]), missing
+            )
         if session.get(AppState, REVISION_KEY) is None:
-            session.add(AppState(key=REVISION_KEY, value=0))
+            session.execute(
+                insert(AppState).on_conflict_do_nothing(index_elements=["key"]),
+                [{"key": REVISION_KEY, "value": 0}],
+            )
         session.commit()
 
 

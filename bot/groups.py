@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from bot import audit
+from bot.db import binary_order
 from bot.models import Chat, GroupSubscription, Unit, utcnow
 
 logger = logging.getLogger(__name__)
@@ -235,7 +236,7 @@ def subscribed_groups(*, session: Session) -> list[Subscription]:
         select(GroupSubscription, Chat)
         .join(Chat, col(Chat.id) == col(GroupSubscription.chat_id))
         .where(GroupSubscription.active == True, Chat.active == True)  # noqa: E712
-        .order_by(col(Chat.title), col(Chat.id))
+        .order_by(binary_order(col(Chat.title)), col(Chat.id))
     ).all()
     return [
         Subscription(

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from bot import audit
 from bot.config import Settings
-from bot.db import bump_revision
+from bot.db import binary_order, bump_revision
 from bot.i18n import LazyString, _, fmt_datetime, fmt_number, lazy_gettext, ngettext
 from bot.models import AppUser, Invite, Official, RedeemAttempt, Role, Unit, utcnow
 from bot.people import link_official
@@ -266,7 +266,7 @@ def bulk_invites(
     stmt = select(Unit.id).where(Unit.active == True)  # noqa: E712
     if kind:
         stmt = stmt.where(Unit.kind == kind)
-    unit_ids = list(session.exec(stmt.order_by(Unit.name)))
+    unit_ids = list(session.exec(stmt.order_by(binary_order(col(Unit.name)), col(Unit.id))))
     now = now or utcnow()
     return [
         create_invite(

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, update
-from sqlmodel import Session, col, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, or_, select
 
 from bot.models import AppUser, Chat, OutboxAttachment, OutboxMessage, OutboxStatus, utcnow
 
@@ -223,14 +224,31 @@ class Claimed:
 def claim_due(
     *, session: Session, limit: int, worker: str, now: dt.datetime | None = None
 ) -> list[Claimed]:
-    """Mark up to `limit` due rows as sending for this worker and return them (commits)."""
+    """Mark up to `limit` due rows as sending for this worker and return them (commits).
+
+    A row waits while an earlier due row for the same chat is pending or being sent, so the
+    parts of a long text, and messages to one chat, keep their order even when several
+    workers claim at once (each row is claimed once: FOR UPDATE SKIP LOCKED on PostgreSQL).
+    """
     now = now or utcnow()
     token = f"{worker}:{uuid.uuid4().hex[:12]}"
+    earlier = aliased(OutboxMessage)
+    queued_before = (
+        select(earlier.id)
+        .where(
+            earlier.chat_id == OutboxMessage.chat_id,
+            earlier.id < OutboxMessage.id,  # type: ignore[operator]
+            col(earlier.status).in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]),
+            earlier.not_before <= now,  # type: ignore[operator]
+        )
+        .exists()
+    )
     pick = (
         select(OutboxMessage.id)
         .where(
             OutboxMessage.status == OutboxStatus.PENDING.value,
             col(OutboxMessage.not_before) <= now,
+            ~queued_before,
         )
         .order_by(col(OutboxMessage.priority), col(OutboxMessage.not_before), col(OutboxMessage.id))
         .limit(limit)
@@ -383,6 +401,44 @@ def recover_stale(*, session: Session, older_than: dt.datetime | None = None) ->
     count = int(result.rowcount or 0)
     if count:
         logger.warning("Recovered %d outbox rows left in flight by a stopped sender", count)
+    return count
+
+
+def claim_worker(claimed_by: str | None) -> str:
+    """The worker id in a claim token '<worker>:<random>'."""
+    return (claimed_by or "").split(":", 1)[0]
+
+
+def recover_orphans(*, session: Session, live_workers: Iterable[str]) -> int:
+    """Return to pending the rows claimed by workers that are gone; live workers keep theirs."""
+    live = set(live_workers)
+    tokens = session.exec(
+        select(OutboxMessage.claimed_by)
+        .where(OutboxMessage.status == OutboxStatus.SENDING.value)
+        .distinct()
+    ).all()
+    dead = [t for t in tokens if claim_worker(t) not in live]
+    if not dead:
+        session.rollback()
+        return 0
+    owner = col(OutboxMessage.claimed_by)
+    named = [t for t in dead if t is not None]
+    result = session.exec(  # type: ignore[call-overload]
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.SENDING.value,
+            or_(owner.in_(named), owner.is_(None)),
+        )
+        .values(status=OutboxStatus.PENDING.value, claimed_by=None)
+    )
+    session.commit()
+    count = int(result.rowcount or 0)
+    if count:
+        logger.warning(
+            "Recovered %d outbox rows left in flight by stopped workers: %s",
+            count,
+            ", ".join(sorted({claim_worker(t) for t in dead})),
+        )
     return count
 
 

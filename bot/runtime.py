@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.db import HotReader
+from bot.leader import Leadership
 from bot.metrics import Metrics
 from bot.models import utcnow
 from bot.stats import StandingsCache
@@ -31,6 +32,10 @@ class Runtime:
     # Whether this process runs the scheduled jobs (leader election with several workers);
     # reported by /healthz. A single process is always the leader.
     is_leader: Callable[[], bool] = field(default=lambda: True)
+    # Whether this worker runs the scheduler (bot.leader; decided when the application starts).
+    leadership: Leadership = field(
+        default_factory=lambda: Leadership(worker_id="single", backend="single")
+    )
 
     def __post_init__(self) -> None:
         """Hot-path reader on the same engine."""

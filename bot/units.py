@@ -9,6 +9,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import true
 from sqlmodel import Session, col, or_, select
 
+from bot.db import binary_order
 from bot.models import Unit, UnitNameHistory
 from bot.text import fold, short_key
 
@@ -60,7 +61,9 @@ def find_units(
     short = short_key(key)
     active = true() if include_inactive else Unit.active == True  # noqa: E712
     exact = session.exec(
-        select(Unit).where(active, or_(Unit.name_key == key, Unit.short_key == short))
+        select(Unit)
+        .where(active, or_(Unit.name_key == key, Unit.short_key == short))
+        .order_by(col(Unit.id))
     ).all()
     if not exact:
         renamed = former_name_units(session=session, key=key)
@@ -74,7 +77,7 @@ def find_units(
     contains = session.exec(
         select(Unit)
         .where(active, (" " + col(Unit.name_key) + " ").like(padded))
-        .order_by(Unit.name)
+        .order_by(binary_order(col(Unit.name)), col(Unit.id))
         .limit(limit + 1)
     ).all()
     if contains:

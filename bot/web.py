@@ -27,7 +27,7 @@ from tornado.web import Application as TornadoApplication
 from tornado.web import RequestHandler
 
 from bot import health
-from bot.app import build_application, sender_running
+from bot.app import POLLING_KEY, align_with_leadership, build_application, sender_running
 from bot.config import Settings
 from bot.metrics import CONTENT_TYPE
 from bot.runtime import Runtime
@@ -278,11 +278,10 @@ class BotRunner:
     async def _start(self) -> None:
         """Polling or the Application, the HTTP server, then the webhook."""
         app = self.app
-        if not self.webhook:
-            assert app.updater is not None
-            logger.info("Starting long polling")
-            await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
         await app.start()
+        if not self.webhook:  # only the leader polls: Telegram serves one getUpdates client
+            app.bot_data[POLLING_KEY] = {"allowed_updates": Update.ALL_TYPES}
+            await align_with_leadership(app, _runtime(app).leadership)
         if self.server is not None:
             try:
                 self.port = await self.server.start()

@@ -15,8 +15,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from telegram import Bot, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.ext import CallbackContext
 
 from bot import outbox
+from bot.leader import live_workers
 from bot.models import utcnow
 
 logger = logging.getLogger(__name__)
@@ -147,10 +149,17 @@ class OutboxSender:
         self._stopping.set()
         self._wake.set()
 
-    def recover(self) -> int:
-        """At start-up: rows a killed sender left in flight go back to pending."""
+    def recover(self, *, startup: bool = True) -> int:
+        """Rows that dead senders left in flight go back to pending.
+
+        With one worker (SQLite) everything still "sending" at start-up is a previous run's; with
+        several (PostgreSQL) only rows whose worker no longer holds its lock are recovered.
+        """
         with Session(self.engine) as session:
-            return outbox.recover_stale(session=session)
+            live = live_workers(session=session)
+            if live is None:
+                return outbox.recover_stale(session=session) if startup else 0
+            return outbox.recover_orphans(session=session, live_workers=live | {self.worker})
 
     async def run(self, poll_seconds: float = 1.0) -> None:
         """Drain until stopped, sleeping until woken or the next poll when idle."""
@@ -314,3 +323,13 @@ class OutboxSender:
                 session=session, outbox_id=row.id, chat_id=row.chat_id, reason=reason
             )
             session.commit()
+
+
+RECOVER_SECONDS = 10.0
+
+
+async def recover_orphans_job(context: CallbackContext) -> None:  # type: ignore[type-arg]
+    """Scheduled on the leader: rows of workers that died mid-send are sent by the others."""
+    sender: OutboxSender = context.job.data  # type: ignore[union-attr,assignment]
+    if await asyncio.to_thread(sender.recover, startup=False):
+        sender.wake()

@@ -1,9 +1,17 @@
-"""Fixtures: a real Application on an offline Bot API, a temporary database, the shared table."""
+"""Fixtures: a real Application on an offline Bot API, a temporary database, the shared table.
+
+Every test gets a fresh database: a SQLite file in its tmp_path, or, when TEST_DATABASE_URL
+names a PostgreSQL server (`.ci/with-postgres` sets it), a new database copied from a migrated
+template and dropped afterwards.
+"""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import AsyncIterator
+import itertools
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from importlib import resources
@@ -11,13 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import make_url
 from sqlmodel import Session
 from telegram import Update
 
 from bot.app import build_application
 from bot.config import Settings
 from bot.console import demo_table
-from bot.db import session_scope
+from bot.db import create_db_engine, init_db, session_scope
 from bot.importer import import_statistics
 from bot.models import Role
 from bot.offline import OfflineRequest, callback_update, document_update, message_update
@@ -57,20 +66,134 @@ def published(shared_tsv: bytes) -> list[PublishedRow]:
     return [PublishedRow(r[1], int(r[2]), int(r[3])) for r in rows]
 
 
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+ON_POSTGRES = (
+    make_url(TEST_DATABASE_URL).get_backend_name() == "postgresql" if TEST_DATABASE_URL else False
+)
+needs_postgres = pytest.mark.skipif(
+    not ON_POSTGRES, reason="needs PostgreSQL: run under .ci/with-postgres"
+)
+
+
+class PostgresDatabases:
+    """Creates one database per test from a migrated template, and drops them after the test."""
+
+    def __init__(self, server_url: str) -> None:
+        """Remember the server; nothing is created until a test asks for a database."""
+        self.server = make_url(server_url).set(drivername="postgresql+psycopg")
+        self.prefix = f"kyso_test_{os.getpid()}"
+        self.template = f"{self.prefix}_template"
+        self.counter = itertools.count(1)
+        self.by_path: dict[str, str] = {}
+        self.created: list[str] = []
+        self._admin: Any = None
+
+    def admin(self) -> Any:
+        """An autocommit connection to the server's maintenance database."""
+        if self._admin is None:
+            import psycopg
+
+            self._admin = psycopg.connect(
+                self.server.set(drivername="postgresql").render_as_string(hide_password=False),
+                autocommit=True,
+            )
+            self._admin.execute(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
+            try:  # Vietnamese collation, as a production server may have: results must not
+                # depend on it (names are matched by folded keys, sorted by code point)
+                self._admin.execute(
+                    f'CREATE DATABASE "{self.template}" TEMPLATE template0 ENCODING UTF8 '
+                    "LOCALE_PROVIDER icu ICU_LOCALE 'vi-VN' LOCALE 'C.UTF-8'"
+                )
+            except psycopg.Error:  # a server without ICU (or before PostgreSQL 15)
+                self._admin.execute(f'CREATE DATABASE "{self.template}"')
+            engine = create_db_engine(self.url(self.template))
+            init_db(engine)  # migrations + built-in rows, once per session
+            engine.dispose()
+        return self._admin
+
+    def url(self, name: str) -> str:
+        """SQLAlchemy URL of one database on the server."""
+        return self.server.set(database=name).render_as_string(hide_password=False)
+
+    def fresh(self, key: str) -> str:
+        """A new database for this test (the same one for the same key)."""
+        if key not in self.by_path:
+            name = f"{self.prefix}_{next(self.counter)}"
+            self.admin().execute(
+                f'CREATE DATABASE "{name}" TEMPLATE "{self.template}" STRATEGY FILE_COPY'
+            )
+            self.created.append(name)
+            self.by_path[key] = name
+        return self.url(self.by_path[key])
+
+    def drop_created(self) -> None:
+        """Drop the databases made for the test that just ended."""
+        for name in self.created:
+            self.admin().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.created.clear()
+        self.by_path.clear()
+
+    def close(self) -> None:
+        """Drop the template and disconnect."""
+        if self._admin is not None:
+            self.drop_created()
+            self._admin.execute(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
+            self._admin.close()
+            self._admin = None
+
+
+POSTGRES = PostgresDatabases(TEST_DATABASE_URL) if ON_POSTGRES else None
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _postgres_server() -> Iterator[None]:
+    """Clean up the template database at the end of the session."""
+    yield
+    if POSTGRES is not None:
+        POSTGRES.close()
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_databases() -> Iterator[None]:
+    """Each test's PostgreSQL databases are dropped when it ends."""
+    yield
+    if POSTGRES is not None:
+        POSTGRES.drop_created()
+
+
+def database_url(tmp_path: Path, name: str = "test") -> str:
+    """A fresh database for this test: SQLite in tmp_path, or a new PostgreSQL database."""
+    if POSTGRES is not None:
+        return POSTGRES.fresh(f"{tmp_path}/{name}")
+    return f"sqlite:///{tmp_path / f'{name}.db'}"
+
+
 def make_settings(tmp_path: Path, **extra: Any) -> Settings:
     """Settings for a test database, ignoring any .env file."""
     values: dict[str, Any] = {
         "TELEGRAM_BOT_TOKEN": "123456:TEST-TOKEN",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}",
+        "DATABASE_URL": extra.pop("DATABASE_URL", None) or database_url(tmp_path),
         "ADMIN_TELEGRAM_IDS": str(ADMIN_ID),
     }
     values.update(extra)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite database with the built-in rows, made once per session."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = create_db_engine(f"sqlite:///{path}")
+    init_db(engine)
+    engine.dispose()
+    return path
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Test settings."""
+def settings(tmp_path: Path, sqlite_template: Path) -> Settings:
+    """Test settings; on SQLite the database starts as a copy of the migrated template."""
+    if POSTGRES is None:
+        shutil.copyfile(sqlite_template, tmp_path / "test.db")
     return make_settings(tmp_path)
 
 

@@ -17,7 +17,7 @@ from bot.cli import main
 from bot.console import demo_table
 from bot.db import create_db_engine, init_db, session_scope
 from bot.models import AppUser, AuditLog
-from tests.conftest import ADMIN_ID, SHARED_NAME, Harness
+from tests.conftest import ADMIN_ID, SHARED_NAME, Harness, database_url
 
 STRANGER = 555
 NAMED = 4242
@@ -93,11 +93,12 @@ async def test_empty_audit_log(bot: Harness) -> None:
 def audit_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A database with a CLI import (22/06) and two in-chat entries (25/06 and 02/07)."""
     db = tmp_path / "audit.db"
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
+    url = database_url(tmp_path, "audit")
+    monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.delenv("BOT_TIMEZONE", raising=False)
     monkeypatch.setenv("DEFAULT_LANGUAGE", "vi")
     monkeypatch.chdir(tmp_path)  # no .env from the repository
-    engine = create_db_engine(f"sqlite:///{db}")
+    engine = create_db_engine(url)
     init_db(engine)
     from bot.importer import import_statistics
 

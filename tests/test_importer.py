@@ -35,6 +35,7 @@ from bot.importer import (
 )
 from bot.models import AppState, ImportBatch, Measurement, ReportingPeriod, Unit
 from bot.text import fold, short_key, slugify
+from tests.conftest import database_url
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SHARED = Path(__file__).resolve().parent.parent / "bot" / "data"
@@ -60,7 +61,7 @@ TOTAL_COL, SIGNED_COL, RATE_COL, UNIT_COL = HEADER[2], HEADER[3], HEADER[4], HEA
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Engine]:
     """A fresh SQLite file database with the built-in indicators."""
-    eng = create_db_engine(f"sqlite:///{tmp_path}/t.db")
+    eng = create_db_engine(database_url(tmp_path))
     init_db(eng)
     yield eng
     eng.dispose()

@@ -20,7 +20,7 @@ from bot.i18n import fmt_datetime, use_language
 from bot.invites import run_cli
 from bot.models import AppUser, AuditLog, Invite, Official, RedeemAttempt, Role, Unit
 from bot.units import find_units
-from tests.conftest import ADMIN_ID, SHARED_NAME, Harness, make_settings
+from tests.conftest import ADMIN_ID, SHARED_NAME, Harness, database_url, make_settings
 
 NEWCOMER = 5555
 OFFICIAL = 5001
@@ -517,8 +517,7 @@ def test_cli_subcommand_prints_links_with_the_configured_username(tmp_path: Path
     """`python -m bot invites --unit-kind phuong` prints CSV links using BOT_USERNAME."""
     from tests.test_app import run_cli as run_python_m_bot
 
-    db = tmp_path / "cli.db"
-    env = {"DATABASE_URL": f"sqlite:///{db}", "BOT_USERNAME": "kyso_bot"}
+    env = {"DATABASE_URL": database_url(tmp_path, "cli"), "BOT_USERNAME": "kyso_bot"}
     table = tmp_path / "table.tsv"
     table.write_bytes(demo_table())
     assert run_python_m_bot("import", str(table), env=env, cwd=tmp_path).returncode == 0

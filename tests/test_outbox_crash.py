@@ -15,6 +15,7 @@ from sqlmodel import Session, func, select
 from bot import outbox
 from bot.db import create_db_engine, init_db
 from bot.models import OutboxMessage
+from tests.conftest import database_url
 from tests.fake_bot_api import FakeBotApi
 from tests.test_app import REPO
 
@@ -58,7 +59,7 @@ def test_sigkill_mid_broadcast_loses_nothing_and_repeats_at_most_in_flight(
     tmp_path: Path,
 ) -> None:
     """Every recipient ends with the message; duplicates ≤ the sends in flight at the kill."""
-    db = f"sqlite:///{tmp_path / 'kyso.db'}"
+    db = database_url(tmp_path, "kyso")
     engine = create_db_engine(db)
     init_db(engine)
     with Session(engine) as session:

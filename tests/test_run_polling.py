@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from bot.offline import message_update
+from tests.conftest import database_url
 from tests.fake_bot_api import FakeBotApi
 from tests.test_app import REPO, run_cli
 
@@ -19,7 +20,7 @@ TOKEN = "424242:E2E-SECRET-TOKEN"
 
 def test_run_answers_over_long_polling_and_never_logs_the_token(tmp_path: Path) -> None:
     """The bot publishes vi/en menus, answers /tyle from the imported table, stops on SIGINT."""
-    db = f"sqlite:///{tmp_path / 'kyso.db'}"
+    db = database_url(tmp_path, "kyso")
     table = REPO / "bot" / "data" / "hung-yen-dang-uy-xa-phuong-2026-06-08_2026-06-22.tsv"
     imported = run_cli("import", str(table), env={"DATABASE_URL": db}, cwd=tmp_path)
     assert imported.returncode == 0, imported.stderr

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from bot import cli
 from bot.db import create_db_engine
 from bot.models import AuditLog, Official, Unit, UnitNameHistory
-from tests.conftest import SHARED_NAME
+from tests.conftest import SHARED_NAME, database_url
 from tests.test_app import REPO, run_cli
 
 TABLE = REPO / "bot" / "data" / SHARED_NAME
@@ -23,7 +23,7 @@ NAM = "Đảng ủy xã Nam Tiền Hải"
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A database with the June table, and the environment the CLI reads."""
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    url = database_url(tmp_path, "cli")
     monkeypatch.chdir(tmp_path)
     for name in ("TELEGRAM_BOT_TOKEN", "ADMIN_TELEGRAM_IDS", "DEFAULT_LANGUAGE"):
         monkeypatch.delenv(name, raising=False)
@@ -76,7 +76,7 @@ def listed(out: str) -> list[dict[str, str]]:
 
 def test_units_subcommand_runs_as_a_program(tmp_path: Path) -> None:
     """`python -m bot units list --kind phuong` prints the wards as CSV."""
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"}
+    env = {"DATABASE_URL": database_url(tmp_path, "p")}
     assert run_cli("import", str(TABLE), env=env, cwd=tmp_path).returncode == 0
     result = run_cli("units", "list", "--kind", "phuong", env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
