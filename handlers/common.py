@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, Update
+from telegram.constants import ChatType
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -193,6 +194,23 @@ def secretariat_only(func: Handler) -> Handler:
             await update.effective_message.reply_text(refusal_text())
 
     return wrapper
+
+
+async def private_only(update: Update, *, contact_data: bool = True) -> bool:
+    """True in a private chat; elsewhere say why not (an alert on buttons) and return False."""
+    chat = update.effective_chat
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return True
+    text = (
+        _("Please use this in a private chat with me: it shows officials' contact data.")
+        if contact_data
+        else _("Please use this in a private chat with me.")
+    )
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(text)
+    return False
 
 
 def answer_markup(answer: Answer, prefix: str) -> InlineKeyboardMarkup | None:

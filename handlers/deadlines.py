@@ -47,7 +47,14 @@ from bot.i18n import _, fmt_date, fmt_datetime, fmt_number, lazy_gettext
 from bot.models import AppUser, DeadlineKind
 from bot.outbox import split_text
 from bot.unit_admin import AREA_KIND, KINDS, kind_label, list_areas
-from handlers.common import MEMBERS, SECRETARIAT, UNIT_WORKERS, BotContext, CommandSpec
+from handlers.common import (
+    MEMBERS,
+    SECRETARIAT,
+    UNIT_WORKERS,
+    BotContext,
+    CommandSpec,
+    private_only,
+)
 from jobs import reminders
 
 logger = logging.getLogger(__name__)
@@ -137,18 +144,6 @@ def _is_private(update: Update) -> bool:
     return chat is not None and chat.type == ChatType.PRIVATE
 
 
-async def _private_only(update: Update) -> bool:
-    """Refuse in groups (drafts, reports and files belong in a private chat)."""
-    if _is_private(update):
-        return True
-    text = _("Please use this in a private chat with me.")
-    if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
-    elif update.effective_message is not None:
-        await update.effective_message.reply_text(text)
-    return False
-
-
 async def _refuse(update: Update, text: str) -> None:
     """An alert on a button, a reply to a message."""
     if update.callback_query is not None:
@@ -199,7 +194,7 @@ def _store(context: BotContext, draft: dl.Draft, expect: str | None = None) -> N
 
 async def new_command(update: Update, context: BotContext) -> int:
     """/hanchot_moi: templates or a deadline of one's own."""
-    if not await _private_only(update):
+    if not await private_only(update, contact_data=False):
         return END
     _clear(context)
     _store(context, dl.Draft())
@@ -625,7 +620,7 @@ async def edit_button(update: Update, context: BotContext) -> int:
     if not _is_secretariat(context):
         await _refuse(update, _("This command is for the secretariat only."))
         return END
-    if not await _private_only(update):
+    if not await private_only(update, contact_data=False):
         return END
     assert update.callback_query is not None and update.callback_query.data is not None
     _sep, _dl, raw_id, what = update.callback_query.data.split(":")
@@ -1091,7 +1086,7 @@ def _report_state(context: BotContext) -> dict[str, Any]:
 
 async def report_command(update: Update, context: BotContext) -> int:
     """/giaitrinh: choose the deadline (if several) and ask for the report."""
-    if not await _private_only(update):
+    if not await private_only(update, contact_data=False):
         return END
     viewer = context.require_viewer()
     message = update.effective_message
@@ -1129,7 +1124,7 @@ async def report_command(update: Update, context: BotContext) -> int:
 
 async def report_button(update: Update, context: BotContext) -> int:
     """dl:rep:<id> on a reminder, or dl:pick:<id> in the dialog."""
-    if not await _private_only(update):
+    if not await private_only(update, contact_data=False):
         return END
     _clear(context)
     return await _start_report(update, context, _data_id(update))

@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -34,7 +33,14 @@ from bot.unit_admin import (
     kind_label,
 )
 from bot.units import find_units
-from handlers.common import ANYONE, SECRETARIAT, BotContext, CommandSpec, secretariat_only
+from handlers.common import (
+    ANYONE,
+    SECRETARIAT,
+    BotContext,
+    CommandSpec,
+    private_only,
+    secretariat_only,
+)
 from handlers.start import ROLE_LABELS
 
 logger = logging.getLogger(__name__)
@@ -395,22 +401,9 @@ def _actor(context: BotContext) -> int:
 # --- commands -----------------------------------------------------------------------------
 
 
-async def _private_only(update: Update) -> bool:
-    """Unit administration shows contact data: only in a private chat (else say so)."""
-    chat = update.effective_chat
-    if chat is None or chat.type == ChatType.PRIVATE:
-        return True
-    text = _("Please use this in a private chat with me: it shows officials' contact data.")
-    if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
-    elif update.effective_message is not None:
-        await update.effective_message.reply_text(text)
-    return False
-
-
 async def units_command(update: Update, context: BotContext) -> None:
     """/donvi [kind] [search text]."""
-    if not await _private_only(update):
+    if not await private_only(update):
         return
     kind, query = unit_admin.parse_search(" ".join(context.args or []))
     await _show_list(update, context, 0, kind, query, edit=False)
@@ -438,7 +431,7 @@ async def _show_list(
 
 async def add_command(update: Update, context: BotContext) -> None:
     """/donvi_them <name>; without a name, ask for it."""
-    if not await _private_only(update):
+    if not await private_only(update):
         return
     name = " ".join(context.args or [])
     if not name.strip():
@@ -563,7 +556,7 @@ async def list_button(update: Update, context: BotContext) -> None:
     """Paging, the kind filter and going back to the list."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    if not await _private_only(update):
+    if not await private_only(update):
         return
     if query.data == "ul:k":
         text, markup = kinds_view()
@@ -586,7 +579,7 @@ async def unit_button(update: Update, context: BotContext) -> None:
     """Every action on a unit card: ua:<action>:<id>[:<arg>]."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    if not await _private_only(update):
+    if not await private_only(update):
         return
     parts = query.data.split(":")
     action, ident = parts[1], int(parts[2])

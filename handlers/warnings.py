@@ -9,7 +9,6 @@ from html import escape
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import warnings, warnings_text
@@ -19,7 +18,7 @@ from bot.messages import indicator_name
 from bot.models import utcnow
 from bot.people import unit_name
 from bot.units import find_units
-from handlers.common import SECRETARIAT, BotContext, CommandSpec, secretariat_only
+from handlers.common import SECRETARIAT, BotContext, CommandSpec, private_only, secretariat_only
 
 logger = logging.getLogger(__name__)
 
@@ -47,19 +46,6 @@ COMMANDS = (
         allowed=SECRETARIAT,
     ),
 )
-
-
-async def _private_only(update: Update) -> bool:
-    """Warnings name officials: only in a private chat (else say so)."""
-    chat = update.effective_chat
-    if chat is None or chat.type == ChatType.PRIVATE:
-        return True
-    text = _("Please use this in a private chat with me: it shows officials' contact data.")
-    if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
-    elif update.effective_message is not None:
-        await update.effective_message.reply_text(text)
-    return False
 
 
 # --- /canhbao ----------------------------------------------------------------------------------
@@ -104,7 +90,7 @@ async def warnings_command(update: Update, context: BotContext) -> None:
     """/canhbao: the status; /canhbao <unit>: that unit's warnings and who got them."""
     message = update.effective_message
     assert message is not None
-    if not await _private_only(update):
+    if not await private_only(update):
         return
     query = " ".join(context.args or []).strip()
     if query:
@@ -175,7 +161,7 @@ async def warnings_button(update: Update, context: BotContext) -> None:
     """wn:p:<indicator>:<page>, wn:run:<indicator>, wn:go:<indicator>, wn:u:<unit>."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    if not await _private_only(update):
+    if not await private_only(update):
         return
     parts = query.data.split(":")
     action, ident = parts[1], int(parts[2])
@@ -321,7 +307,7 @@ async def silences_command(update: Update, context: BotContext) -> None:
     """/imlang_ds."""
     message = update.effective_message
     assert message is not None
-    if not await _private_only(update):
+    if not await private_only(update):
         return
     text, markup = await asyncio.to_thread(_silences_view, context)
     await message.reply_text(text, reply_markup=markup)
