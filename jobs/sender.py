@@ -224,7 +224,7 @@ class OutboxSender:
                     room.set()
                 try:
                     await self._send(row)
-                except Exception:  # recording the outcome failed; recover() retries the row
+                except Exception:  # the row stays "sending" until recover() at the next start
                     logger.exception("Outbox row %s: recording the outcome failed", row.id)
 
         workers = [asyncio.create_task(worker()) for _ in range(self.limits.concurrency)]
