@@ -34,8 +34,8 @@ class Settings(BaseSettings):
         default=frozenset(), alias="ADMIN_TELEGRAM_IDS"
     )
     default_language: str = Field(default="vi", alias="DEFAULT_LANGUAGE")
-    outbox_rate_per_second: float = Field(default=25.0, gt=0, alias="OUTBOX_RATE_PER_SECOND")
-    outbox_concurrency: int = Field(default=8, ge=1, le=64, alias="OUTBOX_CONCURRENCY")
+    outbox_rate_per_second: float = Field(default=27.0, gt=0, alias="OUTBOX_RATE_PER_SECOND")
+    outbox_concurrency: int = Field(default=16, ge=1, le=64, alias="OUTBOX_CONCURRENCY")
     invite_ttl_days: int = Field(default=7, ge=1, le=90, alias="INVITE_TTL_DAYS")
     bot_username: str | None = Field(default=None, alias="BOT_USERNAME")
     max_upload_mb: float = Field(default=5.0, gt=0, alias="MAX_UPLOAD_MB")

@@ -267,7 +267,9 @@ def claim_due(
     rows = session.exec(
         select(OutboxMessage)
         .where(
-            OutboxMessage.claimed_by == token, OutboxMessage.status == OutboxStatus.SENDING.value
+            col(OutboxMessage.id).in_(ids),
+            OutboxMessage.claimed_by == token,
+            OutboxMessage.status == OutboxStatus.SENDING.value,
         )
         .order_by(col(OutboxMessage.priority), col(OutboxMessage.not_before), col(OutboxMessage.id))
     ).all()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import math
 import os
 import time
 from collections import deque
@@ -33,18 +34,25 @@ _UNREACHABLE_BAD_REQUESTS = (
 
 @dataclass(frozen=True)
 class Limits:
-    """Telegram's flood limits, with headroom (see the Bot FAQ)."""
+    """Telegram's flood limits, with headroom (see the Bot FAQ and OUTBOX_RATE_PER_SECOND)."""
 
-    overall_per_second: float = 25.0
+    overall_per_second: float = 27.0
     private_interval: float = 1.0
     group_per_minute: int = 20
-    concurrency: int = 8
+    concurrency: int = 16
     max_attempts: int = 10
     batch: int = 100
 
 
 class RateGate:
-    """Decides when the next message may go: overall pace, per-chat spacing, flood pauses."""
+    """Decides when the next message may go: overall pace, per-chat spacing, flood pauses.
+
+    The overall pace is an even grid of 1/rate slots (a GCRA pacer): a send that wakes up a
+    little late keeps the grid instead of drifting, no two sends are closer than half a slot,
+    and a sliding window allows at most `overall_per_second` sends in any second.
+    A chat's next message is timed from when Telegram answered the previous one, which is after
+    Telegram counted it, so a slow answer cannot bring two messages too close on its side.
+    """
 
     def __init__(
         self,
@@ -56,7 +64,11 @@ class RateGate:
         self.limits = limits
         self.clock = clock
         self.sleep = sleep
-        self._next_global = 0.0
+        self._interval = 1.0 / limits.overall_per_second
+        self._tolerance = self._interval / 2
+        self._per_window = max(1, math.floor(limits.overall_per_second))
+        self._next_global = 0.0  # the next slot of the grid
+        self._window: deque[float] = deque()  # sends in the last second
         self._paused_until = 0.0
         self._next_private: dict[int, float] = {}
         self._group_times: dict[int, deque[float]] = {}
@@ -76,24 +88,40 @@ class RateGate:
     def _chat_wait(self, chat_id: int, now: float) -> float:
         """Seconds until this chat may receive again."""
         if chat_id > 0:
-            return max(0.0, self._next_private.get(chat_id, 0.0) - now)
+            return self._next_private.get(chat_id, 0.0) - now
         times = self._group_times.get(chat_id)
         if times is None or len(times) < self.limits.group_per_minute:
             return 0.0
-        return max(0.0, times[0] + 60.0 - now)
+        return times[0] + 60.0 - now
+
+    def _window_wait(self, now: float) -> float:
+        """Seconds until the last second holds fewer than the allowed number of sends."""
+        window = self._window
+        while window and window[0] <= now - 1.0:
+            window.popleft()
+        if len(window) < self._per_window:
+            return 0.0
+        return window[0] + 1.0 - now
 
     async def acquire(self, chat_id: int) -> None:
         """Wait until a message to `chat_id` is allowed, then book the slot."""
         while True:
             now = self.clock()
             wait = max(
-                self._paused_until - now, self._next_global - now, self._chat_wait(chat_id, now)
+                self._paused_until - now,
+                self._next_global - now,
+                self._chat_wait(chat_id, now),
+                self._window_wait(now),
             )
             if wait <= 0:
                 break
             await self.sleep(wait)
-        now = self.clock()
-        self._next_global = max(self._next_global, now) + 1.0 / self.limits.overall_per_second
+        # Keep the grid when up to half a slot late (a late wake-up must not slow the pace);
+        # later than that, restart it from now: never two sends closer than half a slot.
+        self._next_global = max(
+            self._next_global + self._interval, now + self._interval - self._tolerance
+        )
+        self._window.append(now)
         if chat_id > 0:
             self._next_private[chat_id] = now + self.limits.private_interval
         else:
@@ -101,6 +129,16 @@ class RateGate:
             times.append(now)
             while len(times) > self.limits.group_per_minute:
                 times.popleft()
+
+    def done(self, chat_id: int) -> None:
+        """Telegram answered the send booked for `chat_id`: time the chat's next one from now."""
+        now = self.clock()
+        if chat_id > 0:
+            self._next_private[chat_id] = max(
+                self._next_private.get(chat_id, 0.0), now + self.limits.private_interval
+            )
+        elif times := self._group_times.get(chat_id):
+            times[-1] = max(times[-1], now)
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -145,7 +183,7 @@ class OutboxSender:
         self._wake.set()
 
     def stop(self) -> None:
-        """Finish what is in flight and stop."""
+        """Finish the rows already claimed and stop."""
         self._stopping.set()
         self._wake.set()
 
@@ -179,21 +217,49 @@ class OutboxSender:
         logger.info("Outbox sender %s stopped", self.worker)
 
     async def drain_once(self) -> int:
-        """Claim one batch of due rows and send it; returns how many were handled."""
-        with Session(self.engine) as session:
-            batch = outbox.claim_due(
-                session=session, limit=self.limits.batch, worker=self.worker, now=self.clock()
-            )
-        if not batch:
-            return 0
-        semaphore = asyncio.Semaphore(self.limits.concurrency)
+        """Send due rows until none is left; returns how many were handled.
 
-        async def one(row: outbox.Claimed) -> None:
-            async with semaphore:
-                await self._send(row)
+        `concurrency` workers take claimed rows from a queue; the next batch is claimed while
+        the queue still holds a few rows, so the database never leaves the workers idle. On
+        stop(), no new batch is claimed and the rows already claimed are finished.
+        """
+        queue: asyncio.Queue[outbox.Claimed | None] = asyncio.Queue()
+        low_water = self.limits.concurrency
+        room = asyncio.Event()
+        handled = 0
 
-        await asyncio.gather(*(one(row) for row in batch))
-        return len(batch)
+        async def worker() -> None:
+            while (row := await queue.get()) is not None:
+                if queue.qsize() <= low_water:
+                    room.set()
+                try:
+                    await self._send(row)
+                except Exception:  # the row stays "sending" until recover() at the next start
+                    logger.exception("Outbox row %s: recording the outcome failed", row.id)
+
+        workers = [asyncio.create_task(worker()) for _ in range(self.limits.concurrency)]
+        try:
+            while not self._stopping.is_set():
+                with Session(self.engine) as session:
+                    batch = outbox.claim_due(
+                        session=session,
+                        limit=self.limits.batch,
+                        worker=self.worker,
+                        now=self.clock(),
+                    )
+                if not batch:
+                    break
+                handled += len(batch)
+                for row in batch:
+                    queue.put_nowait(row)
+                while queue.qsize() > low_water and not self._stopping.is_set():
+                    room.clear()
+                    await room.wait()
+        finally:
+            for _ in workers:
+                queue.put_nowait(None)
+            await asyncio.gather(*workers)
+        return handled
 
     async def drain_all(self) -> int:
         """Drain until nothing is due (tests, the console, shutdown)."""
@@ -215,7 +281,10 @@ class OutboxSender:
                 self._release(row)
                 return
             try:
-                message_id = await self._deliver(row, chat_id)
+                try:
+                    message_id = await self._deliver(row, chat_id)
+                finally:
+                    self.gate.done(chat_id)
             except RetryAfter as exc:
                 seconds = exc.retry_after
                 wait = seconds.total_seconds() if isinstance(seconds, dt.timedelta) else seconds

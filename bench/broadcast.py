@@ -1,0 +1,315 @@
+"""Benchmark: a broadcast to N private chats through the real outbox and sender.
+
+Run: /work/venv/bin/python bench/broadcast.py [--n 1000] [--faults] [--quick] [--latency 0.1]
+Goal: elapsed <= 1.15 x N/30 s, no 429 answer, no duplicate, nobody missing. With --faults
+(5% of sends answer 502 or time out, 1% of chats blocked the bot): nobody reachable missing and
+every blocked chat reported unreachable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import math
+import multiprocessing
+import random
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import insert
+from sqlmodel import Session, col, func, select
+from telegram import Bot
+from telegram.request import HTTPXRequest
+
+from bot import outbox
+from bot.config import Settings
+from bot.db import create_db_engine, init_db
+from bot.models import AppUser, Broadcast, OutboxMessage, OutboxStatus
+from jobs.sender import Limits, OutboxSender
+from tests.fake_bot_api import FakeBotApi, Faults, FloodLimits
+
+TOKEN = "123456:BENCH-BROADCAST"
+FIRST_CHAT = 700_000_000
+TELEGRAM_RATE = 30.0
+TEXT = (
+    "📣 <b>Văn phòng Tỉnh ủy</b> thông báo: đề nghị các đồng chí hoàn thành ký số các văn bản "
+    "điện tử đi trước 17:00 ngày 30/6/2026 và cập nhật số liệu trên hệ thống. Trân trọng."
+)
+
+
+@dataclass
+class ServerConfig:
+    """What the fake Bot API enforces and injects."""
+
+    latency: float
+    faults: Faults = field(default_factory=Faults)
+
+
+def serve(conn: Connection, config: ServerConfig) -> None:
+    """Child process: run the fake Bot API until asked for the report."""
+    # The referee must time arrivals faithfully: a 100 ms collector pause here would stamp the
+    # requests that arrived meanwhile all at once and count them in the same second.
+    gc.disable()
+    with FakeBotApi(
+        TOKEN, send_delay=config.latency, limits=FloodLimits(), faults=config.faults
+    ) as api:
+        conn.send(api.base_url)
+        conn.recv()
+        conn.send(
+            {
+                "per_chat": dict(api.per_chat()),
+                "answered": dict(api.answered),
+                "lost_answer_chats": set(api.lost_answer_chats),
+                "busiest_second": api.busiest_second(),
+                "first_delivery": api.first_delivery(),
+            }
+        )
+
+
+def unsettled(engine: Any) -> int:
+    """Rows still pending or being sent."""
+    with Session(engine) as session:
+        return int(
+            session.exec(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(
+                    col(OutboxMessage.status).in_(
+                        [OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]
+                    )
+                )
+            ).one()
+        )
+
+
+def enqueue(engine: Any, chats: list[int]) -> int:
+    """Users who started the bot, one broadcast, its pushes: one transaction like the real one."""
+    with Session(engine) as session:
+        session.execute(
+            insert(AppUser), [{"telegram_id": c, "display_name": f"Đồng chí {c}"} for c in chats]
+        )
+        broadcast = Broadcast(text=TEXT, recipients=len(chats), audience={"bench": True})
+        session.add(broadcast)
+        session.flush()
+        assert broadcast.id is not None
+        outbox.enqueue_many(
+            session=session,
+            pushes=[
+                outbox.Push(
+                    key=f"broadcast:{broadcast.id}:{c}",
+                    chat_id=c,
+                    text=TEXT,
+                    kind="broadcast",
+                    priority=outbox.PRIORITY_BROADCAST,
+                    broadcast_id=broadcast.id,
+                )
+                for c in chats
+            ],
+        )
+        session.commit()
+        return broadcast.id
+
+
+async def send_all(
+    settings: Settings, engine: Any, base_url: str, give_up: float
+) -> tuple[float, float, OutboxSender]:
+    """Run the real sender loop against the server until every row is settled.
+
+    Returns the monotonic start time (the same clock as the server's, on one machine), the
+    elapsed seconds and the sender (for its counters).
+    """
+    bot = Bot(
+        TOKEN,
+        base_url=f"{base_url}/bot",
+        request=HTTPXRequest(),  # what ApplicationBuilder uses: 256 connections, 5 s timeouts
+    )
+    sender = OutboxSender(  # wired exactly as bot.app.build_application does
+        engine=engine,
+        bot=bot,
+        limits=Limits(
+            overall_per_second=settings.outbox_rate_per_second,
+            concurrency=settings.outbox_concurrency,
+        ),
+    )
+    async with bot:
+        sender.recover()
+        start = time.monotonic()
+        task = asyncio.create_task(sender.run())
+        while unsettled(engine) and time.monotonic() - start < give_up:
+            await asyncio.sleep(0.1)
+        elapsed = time.monotonic() - start
+        sender.stop()
+        await task
+    return start, elapsed, sender
+
+
+def rows_by_status(engine: Any) -> dict[str, list[tuple[int, int]]]:
+    """(chat id, attempts) of every row, by status."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    with Session(engine) as session:
+        for chat_id, status, attempts in session.exec(
+            select(OutboxMessage.chat_id, OutboxMessage.status, OutboxMessage.attempts)
+        ):
+            found.setdefault(status, []).append((chat_id, attempts))
+    return found
+
+
+def verdict(ok: bool) -> str:
+    """Goal marker."""
+    return "ok" if ok else "NOT MET"
+
+
+def run(args: argparse.Namespace) -> bool:
+    """One benchmark run; prints the figures and returns whether every goal was met."""
+    n: int = args.n
+    chats = [FIRST_CHAT + i for i in range(n)]
+    rng = random.Random(args.seed)
+    blocked = frozenset(rng.sample(chats, round(n * args.blocked))) if args.faults else frozenset()
+    faults = (
+        Faults(
+            server_error=args.fail * (1 - args.timeout_share),
+            timeout=args.fail * args.timeout_share,
+            timeout_delivered=args.timeout_delivered,
+            blocked=blocked,
+            seed=args.seed,
+        )
+        if args.faults
+        else Faults()
+    )
+    ctx = multiprocessing.get_context("spawn")
+    parent, child = ctx.Pipe()
+    server = ctx.Process(target=serve, args=(child, ServerConfig(args.latency, faults)))
+    server.start()
+    base_url = parent.recv()
+    with tempfile.TemporaryDirectory() as tmp:
+        overrides: dict[str, Any] = {}
+        if args.rate:
+            overrides["OUTBOX_RATE_PER_SECOND"] = args.rate
+        if args.concurrency:
+            overrides["OUTBOX_CONCURRENCY"] = args.concurrency
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            DATABASE_URL=f"sqlite:///{Path(tmp) / 'bench.db'}",
+            **overrides,
+        )
+        engine = create_db_engine(settings.database_url)
+        init_db(engine)
+        t0 = time.perf_counter()
+        enqueue(engine, chats)
+        enqueue_s = time.perf_counter() - t0
+        ideal = n / TELEGRAM_RATE
+        give_up = args.give_up or max(60.0, 3 * ideal)
+        start, elapsed, sender = asyncio.run(send_all(settings, engine, base_url, give_up))
+        rows = rows_by_status(engine)
+        engine.dispose()
+    parent.send("report")
+    report = parent.recv()
+    server.join(timeout=30)
+
+    per_chat: Counter[int] = Counter(report["per_chat"])
+    answered: dict[str, int] = report["answered"]
+    lost: set[int] = report["lost_answer_chats"]
+    reachable = [c for c in chats if c not in blocked]
+    missing = [c for c in reachable if per_chat[c] == 0]
+    first = report["first_delivery"]
+    reached = sorted(first[c] - start for c in reachable if c in first)
+    k99 = max(0, math.ceil(0.99 * len(reachable)) - 1)
+    p99 = reached[k99] if k99 < len(reached) else float("nan")
+    duplicates = sum(k - 1 for k in per_chat.values() if k > 1)
+    expected_dups = sum(per_chat[c] - 1 for c in lost if per_chat[c] > 1)
+    other_dups = duplicates - expected_dups
+    ratio = elapsed / ideal
+    too_many = answered.get("429", 0)
+
+    print(f"N: {n:,} private chats; faults: {'on' if args.faults else 'off'}")
+    print(
+        f"sender: OUTBOX_RATE_PER_SECOND={settings.outbox_rate_per_second:g}, "
+        f"OUTBOX_CONCURRENCY={settings.outbox_concurrency}; server latency {args.latency:g} s"
+    )
+    print(f"enqueue (one transaction): {enqueue_s:.2f} s")
+    print(f"elapsed:  {elapsed:8.2f} s   (start to every outbox row settled)")
+    print(f"ideal:    {ideal:8.2f} s   (N / 30 messages/s)")
+    ok_time = ratio <= 1.15
+    goal = "only for runs without faults" if args.faults else verdict(ok_time)
+    print(f"ratio:    {ratio:8.3f}     (goal <= 1.15: {goal})")
+    print(f"99% of reachable chats had the message after {p99:.2f} s")
+    print(f"busiest second at the server: {report['busiest_second']} messages (limit 30)")
+    print(f"429 received: {too_many}   (goal 0: {verdict(too_many == 0)})")
+    statuses = {status: len(found) for status, found in sorted(rows.items())}
+    print(f"outbox rows by status: {statuses}")
+    ok = too_many == 0 and not missing and other_dups == 0
+    if not args.faults:
+        ok = ok and ok_time and duplicates == 0
+        print(f"duplicates: {duplicates}   (goal 0: {verdict(duplicates == 0)})")
+        print(f"missing: {len(missing)}   (goal 0: {verdict(not missing)})")
+        return ok
+    retried = [(c, a) for c, a in rows.get(OutboxStatus.SENT.value, []) if a > 1]
+    unreachable = {c for c, _ in rows.get(OutboxStatus.UNREACHABLE.value, [])}
+    print(
+        f"injected: {answered.get('502', 0)} answers 502, "
+        f"{answered.get('timeout_delivered', 0) + answered.get('timeout_lost', 0)} sends held "
+        f"past the client's timeout ({answered.get('timeout_delivered', 0)} of them delivered "
+        f"before the answer was lost), {len(blocked)} chats blocked the bot"
+    )
+    print(
+        f"failed then retried: {sender.stats.retried} retries; {len(retried)} rows delivered "
+        f"after an error (up to {max((a for _, a in retried), default=0)} attempts); "
+        f"{len(rows.get(OutboxStatus.FAILED.value, []))} rows given up"
+    )
+    same = unreachable == set(blocked)
+    print(
+        f"blocked chats reported unreachable: {len(unreachable & blocked)}/{len(blocked)}; "
+        f"reported but not blocked: {len(unreachable - blocked)}   "
+        f"(goal: the same set: {verdict(same)})"
+    )
+    print(f"missing among reachable chats: {len(missing)}   (goal 0: {verdict(not missing)})")
+    print(
+        f"duplicates: {duplicates} = {expected_dups} where Telegram delivered but the answer "
+        f"was lost (at-least-once) + {other_dups} other   (goal: other 0: "
+        f"{verdict(other_dups == 0)})"
+    )
+    return ok and same
+
+
+def main() -> None:
+    """Parse options, run, exit 1 if a goal was missed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=None, help="recipients (default 1000)")
+    parser.add_argument("--quick", action="store_true", help="300 recipients, a smoke run")
+    parser.add_argument(
+        "--faults", action="store_true", help="5%% of sends fail, 1%% of chats blocked"
+    )
+    parser.add_argument("--fail", type=float, default=0.05, help="fraction of sends failing")
+    parser.add_argument(
+        "--timeout-share", type=float, default=0.5, help="of the failures, share that time out"
+    )
+    parser.add_argument(
+        "--timeout-delivered",
+        type=float,
+        default=0.5,
+        help="of the timeouts, share Telegram delivered anyway",
+    )
+    parser.add_argument("--blocked", type=float, default=0.01, help="fraction of chats blocked")
+    parser.add_argument("--latency", type=float, default=0.1, help="server time per send, seconds")
+    parser.add_argument("--rate", type=float, default=None, help="override the sender's rate")
+    parser.add_argument("--concurrency", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--give-up", type=float, default=None, help="stop after this many s")
+    args = parser.parse_args()
+    if args.n is None:
+        args.n = 300 if args.quick else 1000
+    sys.exit(0 if run(args) else 1)
+
+
+if __name__ == "__main__":
+    main()
