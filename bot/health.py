@@ -36,7 +36,10 @@ class Health:
         return {
             "status": "ok" if self.healthy else "unhealthy",
             "database": "ok" if self.database else "unreachable",
-            "scheduler": "running" if self.scheduler_running else "stopped",
+            # A follower's scheduler is paused until it wins the election: "standby".
+            "scheduler": (
+                ("running" if self.leader else "standby") if self.scheduler_running else "stopped"
+            ),
             "leader": self.leader,
             "sender": "running" if self.sender_running else "stopped",
             "outbox": {

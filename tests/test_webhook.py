@@ -292,3 +292,28 @@ async def test_polling_mode_serves_health_and_metrics_on_status_port(tmp_path: P
     assert hook.status_code == 404
     methods = {c.method for c in request.calls}
     assert "getUpdates" in methods and "setWebhook" not in methods
+
+
+def test_a_followers_paused_scheduler_is_standby_and_healthy() -> None:
+    """With several workers, a follower's scheduler waits paused: 'standby', still HTTP 200."""
+    from bot.health import Health
+
+    follower = Health(
+        database=True,
+        scheduler_running=True,
+        sender_running=True,
+        leader=False,
+        pending=0,
+        oldest_pending_age=None,
+    )
+    assert follower.healthy
+    assert follower.as_dict()["scheduler"] == "standby"
+    leader = Health(
+        database=True,
+        scheduler_running=True,
+        sender_running=True,
+        leader=True,
+        pending=0,
+        oldest_pending_age=None,
+    )
+    assert leader.as_dict()["scheduler"] == "running"
