@@ -13,7 +13,7 @@ import datetime as dt
 import io
 import logging
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
@@ -644,6 +644,37 @@ class ChangeResult:
     old_due: dt.datetime | None = None
 
 
+def _tell_reminded(
+    session: Session,
+    deadline: Deadline,
+    *,
+    ctx: PushContext,
+    now: dt.datetime,
+    tag: str,
+    render: Callable[[], str],
+) -> int:
+    """Queue a notice (rendered in each person's language) to everyone already reminded."""
+    chats = _reminded_chats(session, deadline.id)  # type: ignore[arg-type]
+    languages = _languages(session, chats, ctx.default_language)
+    pushes: list[Push] = []
+    for chat_id, part in sorted(chats.items()):
+        with use_language(languages[chat_id]):
+            text = render()
+        pushes.append(
+            Push(
+                key=f"deadline:{deadline.id}:{tag}:{part}:{chat_id}",
+                chat_id=chat_id,
+                text=text,
+                kind=KIND_NOTICE,
+                priority=PRIORITY_REMINDER,
+                not_before=ctx.quiet.defer(now),
+                unit_id=int(part[1:]) if part.startswith("u") else None,
+            )
+        )
+    enqueue_many(session=session, pushes=pushes)
+    return len(pushes)
+
+
 def postpone(
     *,
     session: Session,
@@ -674,24 +705,14 @@ def postpone(
             report.late = late
             session.add(report)
     _cancel_pending(session, deadline_id)
-    chats = _reminded_chats(session, deadline_id)
-    languages = _languages(session, chats, ctx.default_language)
-    pushes: list[Push] = []
-    for chat_id, part in sorted(chats.items()):
-        with use_language(languages[chat_id]):
-            text = texts.postponed_notice(deadline, old_due=old_due)
-        pushes.append(
-            Push(
-                key=f"deadline:{deadline_id}:v{deadline.version}-post:{part}:{chat_id}",
-                chat_id=chat_id,
-                text=text,
-                kind=KIND_NOTICE,
-                priority=PRIORITY_REMINDER,
-                not_before=ctx.quiet.defer(now),
-                unit_id=int(part[1:]) if part.startswith("u") else None,
-            )
-        )
-    enqueue_many(session=session, pushes=pushes)
+    notified = _tell_reminded(
+        session,
+        deadline,
+        ctx=ctx,
+        now=now,
+        tag=f"v{deadline.version}-post",
+        render=lambda: texts.postponed_notice(deadline, old_due=old_due),
+    )
     audit.record(
         session=session,
         actor=actor,
@@ -700,9 +721,9 @@ def postpone(
         title=deadline.title,
         old_due=old_due.isoformat(),
         new_due=new_due.isoformat(),
-        notified=len(pushes),
+        notified=notified,
     )
-    return ChangeResult(deadline, len(pushes), old_due)
+    return ChangeResult(deadline, notified, old_due)
 
 
 def cancel(
@@ -715,33 +736,23 @@ def cancel(
     deadline.updated_at = now
     session.add(deadline)
     _cancel_pending(session, deadline_id)
-    chats = _reminded_chats(session, deadline_id)
-    languages = _languages(session, chats, ctx.default_language)
-    pushes: list[Push] = []
-    for chat_id, part in sorted(chats.items()):
-        with use_language(languages[chat_id]):
-            text = texts.cancelled_notice(deadline)
-        pushes.append(
-            Push(
-                key=f"deadline:{deadline_id}:cancel:{part}:{chat_id}",
-                chat_id=chat_id,
-                text=text,
-                kind=KIND_NOTICE,
-                priority=PRIORITY_REMINDER,
-                not_before=ctx.quiet.defer(now),
-                unit_id=int(part[1:]) if part.startswith("u") else None,
-            )
-        )
-    enqueue_many(session=session, pushes=pushes)
+    notified = _tell_reminded(
+        session,
+        deadline,
+        ctx=ctx,
+        now=now,
+        tag="cancel",
+        render=lambda: texts.cancelled_notice(deadline),
+    )
     audit.record(
         session=session,
         actor=actor,
         action="deadline.cancel",
         subject=f"deadline:{deadline_id}",
         title=deadline.title,
-        notified=len(pushes),
+        notified=notified,
     )
-    return ChangeResult(deadline, len(pushes))
+    return ChangeResult(deadline, notified)
 
 
 # --- fulfilment ---------------------------------------------------------------------------

@@ -19,10 +19,10 @@ from sqlmodel import Session, col, select
 
 from bot import audit
 from bot.config import Settings
-from bot.db import binary_order, bump_revision
+from bot.db import binary_order
 from bot.i18n import LazyString, _, fmt_datetime, fmt_number, lazy_gettext, ngettext
 from bot.models import AppUser, Invite, Official, RedeemAttempt, Role, Unit, utcnow
-from bot.people import link_official
+from bot.people import end_role, link_official
 from bot.text import fold
 
 logger = logging.getLogger(__name__)
@@ -566,18 +566,15 @@ def revoke_secretariat(
         return MembershipResult(refused, telegram_id, name, language)
     row = _active_official(session, telegram_id)
     assert row is not None
-    row.active = False
-    row.ended_at = utcnow()
-    session.add(row)
-    audit.record(
+    end_role(
         session=session,
+        official=row,
         actor=actor,
         action="role.revoke",
         subject=str(telegram_id),
         telegram_id=telegram_id,
         role=Role.SECRETARIAT.value,
     )
-    bump_revision(session)
     return MembershipResult(MembershipStatus.REVOKED, telegram_id, name, language)
 
 
@@ -625,18 +622,15 @@ def leave(*, session: Session, telegram_id: int, admin_ids: frozenset[int]) -> L
     row = _active_official(session, telegram_id)
     assert row is not None
     unit = session.get(Unit, row.unit_id) if row.unit_id else None
-    row.active = False
-    row.ended_at = utcnow()
-    session.add(row)
-    audit.record(
+    end_role(
         session=session,
+        official=row,
         actor=telegram_id,
         action="official.leave",
         subject=unit.name if unit else str(telegram_id),
         unit_id=row.unit_id,
         role=row.role,
     )
-    bump_revision(session)
     return LeaveResult(LeaveStatus.LEFT, unit_name=unit.name if unit else None, role=Role(row.role))
 
 

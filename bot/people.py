@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from bot import audit
 from bot.db import REVISION_KEY, HotReader, bump_revision
 from bot.models import AppUser, Official, Role, Unit, utcnow
 
@@ -110,3 +112,20 @@ def unit_name(*, session: Session, unit_id: int) -> str | None:
     """Display name of a unit."""
     unit = session.get(Unit, unit_id)
     return unit.name if unit else None
+
+
+def end_role(
+    *,
+    session: Session,
+    official: Official,
+    actor: int | None,
+    action: str,
+    subject: str,
+    **details: Any,
+) -> None:
+    """End a role (the row is kept, with ended_at), audited in the caller's transaction."""
+    official.active = False
+    official.ended_at = utcnow()
+    session.add(official)
+    audit.record(session=session, actor=actor, action=action, subject=subject, **details)
+    bump_revision(session)

@@ -17,7 +17,8 @@ from sqlmodel import Session, col, or_, select
 from bot import audit
 from bot.db import REVISION_KEY, SIGNING_INDICATOR, bump_revision
 from bot.i18n import LazyString, _, fmt_number, lazy_gettext
-from bot.models import AppState, AppUser, Official, Unit, UnitNameHistory, utcnow
+from bot.models import AppState, AppUser, Official, Unit, UnitNameHistory
+from bot.people import end_role
 from bot.stats import RateReport, Snapshot, StandingsCache, build_report
 from bot.text import fold, guess_unit_kind, short_key, slugify
 from bot.units import UnitRef, former_name_units
@@ -640,11 +641,9 @@ def remove_official(*, session: Session, official_id: int, actor: int | None) ->
     row = official(session=session, official_id=official_id)
     record = session.get(Official, official_id)
     assert record is not None
-    record.active = False
-    record.ended_at = utcnow()
-    session.add(record)
-    audit.record(
+    end_role(
         session=session,
+        official=record,
         actor=actor,
         action="official.remove",
         subject=f"official:{official_id}",
@@ -652,7 +651,6 @@ def remove_official(*, session: Session, official_id: int, actor: int | None) ->
         unit=row.unit_name,
         role=row.role,
     )
-    bump_revision(session)
     session.flush()
     return row
 

@@ -25,7 +25,6 @@ from typing import Any
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -136,12 +135,6 @@ async def _say(
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
         await message.reply_text(part, reply_markup=markup if last else None)
-
-
-def _is_private(update: Update) -> bool:
-    """A private chat with the bot."""
-    chat = update.effective_chat
-    return chat is not None and chat.type == ChatType.PRIVATE
 
 
 async def _refuse(update: Update, text: str) -> None:
