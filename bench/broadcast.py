@@ -30,11 +30,11 @@ from sqlmodel import Session, col, func, select
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot import outbox
-from bot.config import Settings
-from bot.db import create_db_engine, init_db
-from bot.models import AppUser, Broadcast, OutboxMessage, OutboxStatus
-from jobs.sender import Limits, OutboxSender
+from bot.core import outbox
+from bot.core.config import Settings
+from bot.core.db import create_db_engine, init_db
+from bot.core.models import AppUser, Broadcast, OutboxMessage, OutboxStatus
+from jobs.outbox import Limits, OutboxSender
 from tests.fake_bot_api import FakeBotApi, Faults, FloodLimits
 
 TOKEN = "123456:BENCH-BROADCAST"

@@ -26,9 +26,9 @@ from telegram import Update
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
 from bot.app import build_application
-from bot.config import Settings
-from bot.importer import import_statistics
-from bot.models import AppUser, Official, Role, Unit
+from bot.core.config import Settings
+from bot.core.models import AppUser, Official, Role, Unit
+from bot.imports.parse import import_statistics
 from bot.offline import OfflineRequest, message_update
 
 TOKEN = "123456:BENCH"

@@ -22,18 +22,18 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 import handlers
-from bot import outbox
-from bot.config import SUPPORTED_LANGUAGES, Settings
-from bot.db import create_db_engine, init_db
-from bot.groups import migrate_chat
-from bot.leader import LeaderElector, Leadership
-from bot.logs import bind_update, unbind
-from bot.runtime import Runtime
+from bot.core import outbox
+from bot.core.config import SUPPORTED_LANGUAGES, Settings
+from bot.core.db import create_db_engine, init_db
+from bot.core.leader import LeaderElector, Leadership
+from bot.core.logs import bind_update, unbind
+from bot.core.runtime import Runtime
+from bot.groups.service import migrate_chat
 from handlers.common import RUNTIME_KEY, BotContext, command_name, command_specs
 from handlers.start import bot_commands
-from jobs import reminders
+from jobs import deadlines as reminders
+from jobs.outbox import RECOVER_SECONDS, Limits, OutboxSender, recover_orphans_job
 from jobs.scheduler import LeaderJobQueue
-from jobs.sender import RECOVER_SECONDS, Limits, OutboxSender, recover_orphans_job
 
 logger = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.config import Settings
-from bot.i18n import _, fmt_date, fmt_number, fmt_rate, set_language, set_timezone
+from bot.core.config import Settings
+from bot.core.i18n import _, fmt_date, fmt_number, fmt_rate, set_language, set_timezone
 
 logger = logging.getLogger(__name__)
 
@@ -23,13 +23,13 @@ EXIT_USAGE = 2
 # Feature modules that add subcommands: each has add_cli(subparsers), and its parsers set
 # `run=callable(settings, args) -> exit code` with set_defaults.
 CLI_FEATURES: tuple[str, ...] = (
-    "bot.invites",
-    "bot.audit_log",
-    "bot.units_cli",
-    "bot.reports",
-    "bot.warnings_cli",
-    "bot.deadlines_cli",
-    "bot.migrate_cli",
+    "bot.invites.service",
+    "bot.audit_log.service",
+    "bot.units.cli",
+    "bot.reports.service",
+    "bot.alerts.cli",
+    "bot.deadlines.cli",
+    "bot.core.migrate_cli",
 )
 
 
@@ -53,7 +53,7 @@ class RedactTokenFilter(logging.Filter):
 
 def setup_logging(settings: Settings | None, level: int | None = None) -> None:
     """Logs on stderr (LOG_FORMAT text or json); secrets redacted; HTTP client chatter quiet."""
-    from bot.logs import make_formatter
+    from bot.core.logs import make_formatter
 
     handler = logging.StreamHandler()
     secrets = settings.secrets() if settings is not None else []
@@ -72,7 +72,7 @@ def setup_logging(settings: Settings | None, level: int | None = None) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("tornado.access").setLevel(logging.WARNING)
-    # Alembic's set-up chatter and APScheduler's line per job run; bot.migrate and
+    # Alembic's set-up chatter and APScheduler's line per job run; bot.core.migrate and
     # jobs.scheduler log what matters (migrations applied, scheduler paused or resumed).
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
@@ -162,8 +162,8 @@ def cmd_run(settings: Settings, args: argparse.Namespace | None = None) -> int:
             return EXIT_USAGE
     from sqlalchemy.exc import SQLAlchemyError
 
-    from bot.leader import WorkerAlreadyRunning
-    from bot.migrate_cli import database_error
+    from bot.core.leader import WorkerAlreadyRunning
+    from bot.core.migrate_cli import database_error
     from bot.web import StartError, run_bot
 
     setup_logging(settings)
@@ -191,10 +191,10 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     """Import one file and print a summary, or every problem found."""
     from sqlmodel import Session
 
-    from bot.db import create_db_engine, init_db
-    from bot.importer import ImportRejected, import_statistics
-    from bot.warnings_cli import plain
-    from bot.warnings_text import import_summary
+    from bot.alerts.cli import plain
+    from bot.alerts.texts import import_summary
+    from bot.core.db import create_db_engine, init_db
+    from bot.imports.parse import ImportRejected, import_statistics
 
     path: Path = args.file
     if not path.is_file():
@@ -268,10 +268,10 @@ def describe_issue(issue: object) -> str:
 
 def cmd_link(settings: Settings, args: argparse.Namespace) -> int:
     """Link a Telegram user to a unit (until invitations exist)."""
-    from bot.db import create_db_engine, init_db, session_scope
-    from bot.models import Role
-    from bot.people import link_official
-    from bot.units import find_units
+    from bot.core.db import create_db_engine, init_db, session_scope
+    from bot.core.lookup import find_units
+    from bot.core.models import Role
+    from bot.core.people import link_official
 
     role = Role(args.role)
     engine = create_db_engine(settings.database_url)

@@ -22,14 +22,16 @@ from sqlmodel import Session, col, select
 from telegram import Update
 
 from bot.app import build_application
-from bot.clock import SimulatedClock, parse_span
-from bot.config import Settings
-from bot.dateparse import DateInputError, parse_when
-from bot.db import session_scope
-from bot.deadlines import open_schedules, plan_steps
-from bot.i18n import _, fmt_datetime, ngettext, set_timezone, use_language
-from bot.importer import import_statistics
-from bot.models import Official, OutboxMessage, OutboxStatus, Role, Unit, use_clock, utcnow
+from bot.core.clock import SimulatedClock, parse_span
+from bot.core.config import Settings
+from bot.core.dates import DateInputError, parse_when
+from bot.core.db import session_scope
+from bot.core.i18n import _, fmt_datetime, ngettext, set_timezone, use_language
+from bot.core.lookup import find_units
+from bot.core.models import Official, OutboxMessage, OutboxStatus, Role, Unit, use_clock, utcnow
+from bot.core.people import link_official
+from bot.deadlines.service import open_schedules, plan_steps
+from bot.imports.parse import import_statistics
 from bot.offline import (
     ApiCall,
     OfflineRequest,
@@ -37,11 +39,9 @@ from bot.offline import (
     document_update,
     message_update,
 )
-from bot.people import link_official
-from bot.units import find_units
-from jobs import reminders
-from jobs.broadcast_progress import update_progress
-from jobs.sender import Limits, OutboxSender, RateGate
+from jobs import deadlines as reminders
+from jobs.broadcasts import update_progress
+from jobs.outbox import Limits, OutboxSender, RateGate
 
 logger = logging.getLogger(__name__)
 

@@ -26,11 +26,11 @@ from tornado.netutil import bind_sockets
 from tornado.web import Application as TornadoApplication
 from tornado.web import RequestHandler
 
-from bot import health
 from bot.app import POLLING_KEY, align_with_leadership, build_application, sender_running
-from bot.config import Settings
-from bot.metrics import CONTENT_TYPE
-from bot.runtime import Runtime
+from bot.core import health
+from bot.core.config import Settings
+from bot.core.metrics import CONTENT_TYPE
+from bot.core.runtime import Runtime
 from handlers.common import RUNTIME_KEY
 
 logger = logging.getLogger(__name__)

@@ -6,6 +6,7 @@ from types import ModuleType
 
 from telegram.ext import Application
 
+from handlers import alerts as warnings
 from handlers import (
     audit_log,
     broadcasts,
@@ -13,15 +14,14 @@ from handlers import (
     deadlines,
     errors,
     groups,
-    import_chat,
     invites,
     me,
-    rate,
     start,
     summaries,
     units,
-    warnings,
 )
+from handlers import imports as import_chat
+from handlers import rates as rate
 from handlers.common import CommandSpec, command_specs
 
 # Feature modules in registration order; `start` holds the catch-alls and comes last.

@@ -8,8 +8,8 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.audit_log import AuditPage, audit_page
-from bot.i18n import _, lazy_gettext
+from bot.audit_log.service import AuditPage, audit_page
+from bot.core.i18n import _, lazy_gettext
 from handlers.common import SECRETARIAT, BotContext, CommandSpec, refusal_text
 
 logger = logging.getLogger(__name__)

@@ -21,15 +21,15 @@ from telegram.ext import (
     filters,
 )
 
-from bot import broadcasts
-from bot.broadcasts import Reach, Scope, Target
-from bot.db import session_scope
-from bot.i18n import _, fmt_datetime, fmt_number, lazy_gettext, ngettext
-from bot.outbox import split_text
-from bot.unit_admin import KINDS, kind_label, list_areas
+from bot.broadcasts import service as broadcasts
+from bot.broadcasts.service import Reach, Scope, Target
+from bot.core.db import session_scope
+from bot.core.i18n import _, fmt_datetime, fmt_number, lazy_gettext, ngettext
+from bot.core.outbox import split_text
+from bot.units.service import KINDS, kind_label, list_areas
 from handlers.common import SECRETARIAT, BotContext, CommandSpec, secretariat_only
 from handlers.start import ROLE_LABELS
-from jobs.broadcast_progress import JOB_NAME, PROGRESS_INTERVAL, update_progress
+from jobs.broadcasts import JOB_NAME, PROGRESS_INTERVAL, update_progress
 
 logger = logging.getLogger(__name__)
 

@@ -18,14 +18,14 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from bot.db import session_scope
-from bot.i18n import LazyString, _, normalize_language, set_language, set_timezone
-from bot.logs import set_unit
-from bot.models import Role
-from bot.outbox import mark_reachable
-from bot.people import Viewer, load_viewer
-from bot.queries import Answer
-from bot.runtime import Runtime
+from bot.core.db import session_scope
+from bot.core.i18n import LazyString, _, normalize_language, set_language, set_timezone
+from bot.core.logs import set_unit
+from bot.core.models import Role
+from bot.core.outbox import mark_reachable
+from bot.core.people import Viewer, load_viewer
+from bot.core.runtime import Runtime
+from bot.rates.service import Answer
 
 logger = logging.getLogger(__name__)
 

@@ -38,14 +38,14 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot import deadline_texts as texts
-from bot import deadlines as dl
-from bot.dateparse import DateInputError, PlanInputError, parse_plan, parse_when
-from bot.db import session_scope
-from bot.i18n import _, fmt_date, fmt_datetime, fmt_number, lazy_gettext
-from bot.models import AppUser, DeadlineKind
-from bot.outbox import split_text
-from bot.unit_admin import AREA_KIND, KINDS, kind_label, list_areas
+from bot.core.dates import DateInputError, PlanInputError, parse_plan, parse_when
+from bot.core.db import session_scope
+from bot.core.i18n import _, fmt_date, fmt_datetime, fmt_number, lazy_gettext
+from bot.core.models import AppUser, DeadlineKind
+from bot.core.outbox import split_text
+from bot.deadlines import service as dl
+from bot.deadlines import texts
+from bot.units.service import AREA_KIND, KINDS, kind_label, list_areas
 from handlers.common import (
     MEMBERS,
     SECRETARIAT,
@@ -54,7 +54,7 @@ from handlers.common import (
     CommandSpec,
     private_only,
 )
-from jobs import reminders
+from jobs import deadlines as reminders
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import RetryAfter
 from telegram.ext import Application
 
-from bot import messages
+from bot.core import messages
 from handlers.common import BotContext
 
 logger = logging.getLogger(__name__)

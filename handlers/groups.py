@@ -22,10 +22,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot import groups, unit_admin
-from bot.db import session_scope
-from bot.i18n import _, fmt_datetime, fmt_number, lazy_gettext
-from bot.units import UnitRef
+from bot.core.db import session_scope
+from bot.core.i18n import _, fmt_datetime, fmt_number, lazy_gettext
+from bot.core.lookup import UnitRef
+from bot.groups import service as groups
+from bot.units import service as unit_admin
 from handlers.common import SECRETARIAT, BotContext, CommandSpec, secretariat_only
 
 logger = logging.getLogger(__name__)

@@ -19,10 +19,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot import messages
-from bot.db import session_scope
-from bot.i18n import _, fmt_datetime, fmt_number, lazy_gettext, ngettext, use_language
-from bot.invites import (
+from bot.core import messages
+from bot.core.db import session_scope
+from bot.core.i18n import _, fmt_datetime, fmt_number, lazy_gettext, ngettext, use_language
+from bot.core.lookup import UnitRef, find_units
+from bot.core.models import Role
+from bot.core.people import unit_name
+from bot.invites.service import (
     INVITE_ROLES,
     CreatedInvite,
     InviteError,
@@ -43,9 +46,6 @@ from bot.invites import (
     split_kind_and_role,
     split_unit_and_role,
 )
-from bot.models import Role
-from bot.people import unit_name
-from bot.units import UnitRef, find_units
 from handlers.common import SECRETARIAT, BotContext, CommandSpec, secretariat_only
 from handlers.me import role_duties
 from handlers.start import ROLE_LABELS

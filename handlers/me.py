@@ -8,13 +8,13 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.config import SUPPORTED_LANGUAGES
-from bot.db import session_scope
-from bot.i18n import _, lazy_gettext, normalize_language, set_language
-from bot.invites import LeaveStatus, check_leave, leave
-from bot.models import Role
-from bot.people import Viewer, set_language_preference
-from bot.text import fold
+from bot.core.config import SUPPORTED_LANGUAGES
+from bot.core.db import session_scope
+from bot.core.i18n import _, lazy_gettext, normalize_language, set_language
+from bot.core.models import Role
+from bot.core.people import Viewer, set_language_preference
+from bot.core.text import fold
+from bot.invites.service import LeaveStatus, check_leave, leave
 from handlers.common import ANYONE, MEMBERS, BotContext, CommandSpec
 from handlers.start import ROLE_LABELS
 

@@ -8,8 +8,8 @@ from html import escape
 from telegram import BotCommand, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from bot.i18n import _, lazy_gettext, use_language
-from bot.models import Role
+from bot.core.i18n import _, lazy_gettext, use_language
+from bot.core.models import Role
 from handlers.common import ANYONE, Audience, BotContext, CommandSpec, audience_of
 
 logger = logging.getLogger(__name__)

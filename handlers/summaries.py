@@ -11,10 +11,14 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import groups, messages, outbox, reports, summaries, unit_admin
-from bot.i18n import _, fmt_date, lazy_gettext
-from bot.stats import PeriodInfo
-from bot.units import find_units
+from bot.core import messages, outbox
+from bot.core.i18n import _, fmt_date, lazy_gettext
+from bot.core.lookup import find_units
+from bot.core.stats import PeriodInfo
+from bot.groups import service as groups
+from bot.reports import service as reports
+from bot.summaries import service as summaries
+from bot.units import service as unit_admin
 from handlers.common import MEMBERS, SECRETARIAT, BotContext, CommandSpec, secretariat_only
 from jobs.summaries import schedule
 

@@ -19,11 +19,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot import unit_admin
-from bot.db import session_scope
-from bot.i18n import _, fmt_date, fmt_number, fmt_rate, lazy_gettext, ngettext
-from bot.models import Role, utcnow
-from bot.unit_admin import (
+from bot.core.db import session_scope
+from bot.core.i18n import _, fmt_date, fmt_number, fmt_rate, lazy_gettext, ngettext
+from bot.core.lookup import find_units
+from bot.core.models import Role, utcnow
+from bot.units import service as unit_admin
+from bot.units.service import (
     KINDS,
     PAGE_SIZE,
     OfficialRow,
@@ -32,7 +33,6 @@ from bot.unit_admin import (
     UnitPage,
     kind_label,
 )
-from bot.units import find_units
 from handlers.common import (
     ANYONE,
     SECRETARIAT,

@@ -8,7 +8,7 @@ from typing import Any
 from apscheduler.schedulers.base import STATE_PAUSED, STATE_RUNNING
 from telegram.ext import JobQueue
 
-from bot.leader import Leadership
+from bot.core.leader import Leadership
 
 logger = logging.getLogger(__name__)
 

@@ -8,10 +8,10 @@ import logging
 
 from telegram.ext import Application, CallbackContext
 
-from bot.db import session_scope
-from bot.models import utcnow
-from bot.runtime import Runtime
-from bot.summaries import ScheduledRun, enqueue_group_summaries
+from bot.core.db import session_scope
+from bot.core.models import utcnow
+from bot.core.runtime import Runtime
+from bot.summaries.service import ScheduledRun, enqueue_group_summaries
 from handlers.common import RUNTIME_KEY
 
 logger = logging.getLogger(__name__)

@@ -24,15 +24,15 @@ from sqlmodel import Session
 from telegram import Update
 
 from bot.app import build_application
-from bot.config import Settings
 from bot.console import demo_table
-from bot.db import create_db_engine, init_db, session_scope
-from bot.importer import import_statistics
-from bot.models import Role
+from bot.core.config import Settings
+from bot.core.db import create_db_engine, init_db, session_scope
+from bot.core.lookup import find_units
+from bot.core.models import Role
+from bot.core.people import link_official
+from bot.imports.parse import import_statistics
 from bot.offline import OfflineRequest, callback_update, document_update, message_update
-from bot.people import link_official
-from bot.units import find_units
-from jobs.sender import Limits, OutboxSender, RateGate
+from jobs.outbox import Limits, OutboxSender, RateGate
 
 ADMIN_ID = 1
 SHARED_NAME = "hung-yen-dang-uy-xa-phuong-2026-06-08_2026-06-22.tsv"

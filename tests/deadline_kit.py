@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from bot.app import build_application
-from bot.clock import SimulatedClock
-from bot.config import Settings
-from bot.models import Deadline, DeadlineUnit, OutboxMessage, OutboxStatus, Role, Unit
+from bot.core.clock import SimulatedClock
+from bot.core.config import Settings
+from bot.core.models import Deadline, DeadlineUnit, OutboxMessage, OutboxStatus, Role, Unit
 from bot.offline import OfflineRequest
-from jobs import reminders
+from jobs import deadlines as reminders
 from tests.conftest import ADMIN_ID, Harness
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -147,12 +147,12 @@ async def test_handler_failure_apologises_and_logs_traceback(
     loaded: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """An unexpected error is logged with its traceback and the user gets a polite message."""
-    import handlers.rate
+    import handlers.rates
 
     def boom(**_: object) -> None:
         raise RuntimeError("database exploded")
 
-    monkeypatch.setattr(handlers.rate, "rate_answer", boom)
+    monkeypatch.setattr(handlers.rates, "rate_answer", boom)
     with caplog.at_level(logging.ERROR):
         texts = await loaded.send(ADMIN_ID, "/tyle")
     assert texts == ["Xin lỗi, hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút."]

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from bot import audit
 from bot.cli import main
 from bot.console import demo_table
-from bot.db import create_db_engine, init_db, session_scope
-from bot.models import AppUser, AuditLog
+from bot.core import audit
+from bot.core.db import create_db_engine, init_db, session_scope
+from bot.core.models import AppUser, AuditLog
 from tests.conftest import ADMIN_ID, SHARED_NAME, Harness, database_url
 
 STRANGER = 555
@@ -100,7 +100,7 @@ def audit_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)  # no .env from the repository
     engine = create_db_engine(url)
     init_db(engine)
-    from bot.importer import import_statistics
+    from bot.imports.parse import import_statistics
 
     with Session(engine) as session:
         import_statistics(session=session, data=demo_table(), filename=SHARED_NAME, tz=_tz())

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlmodel import Session, func, select
 
-from bot.models import AuditLog, Broadcast, OutboxMessage, Role
-from jobs.broadcast_progress import update_progress
+from bot.core.models import AuditLog, Broadcast, OutboxMessage, Role
+from jobs.broadcasts import update_progress
 from tests.conftest import ADMIN_ID, Harness, PublishedRow
 
 WARNING, CRITICAL = Fraction(4, 5), Fraction(1, 2)
@@ -308,7 +308,7 @@ async def test_everyone_reachable_message(loaded: Harness) -> None:
 
 async def test_group_upgraded_during_a_broadcast_keeps_its_subscription(loaded: Harness) -> None:
     """ChatMigrated while sending: delivered at the new id, and the subscription follows it."""
-    from bot.models import GroupSubscription
+    from bot.core.models import GroupSubscription
 
     old, new = -4500, -1004500
     await loaded.send(ADMIN_ID, "/nhom", chat_id=old, chat_type="group")

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session, col, select
 
-from bot.db import binary_order, create_db_engine, database_url, session_scope
-from bot.models import AuditLog, Chat, Unit
-from bot.text import fold, short_key
-from bot.units import find_units
+from bot.core.db import binary_order, create_db_engine, database_url, session_scope
+from bot.core.lookup import find_units
+from bot.core.models import AuditLog, Chat, Unit
+from bot.core.text import fold, short_key
 from tests.conftest import Harness
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from bot.clock import parse_span
-from bot.dateparse import DateInputError, PlanInputError, parse_plan, parse_when
-from bot.i18n import set_timezone, use_language
+from bot.core.clock import parse_span
+from bot.core.dates import DateInputError, PlanInputError, parse_plan, parse_when
+from bot.core.i18n import set_timezone, use_language
 from tests.deadline_kit import TZ, at
 
 NOW = at(6, 22, 16)

@@ -6,10 +6,10 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from bot.audit import recent
 from bot.console import demo_table
-from bot.models import Deadline, DeadlineUnit, OutboxMessage, OutboxStatus, Role, Unit
-from jobs import reminders
+from bot.core.audit import recent
+from bot.core.models import Deadline, DeadlineUnit, OutboxMessage, OutboxStatus, Role, Unit
+from jobs import deadlines as reminders
 from tests.conftest import ADMIN_ID, Harness
 from tests.deadline_kit import (
     NGHIA_TRU_STAFF,

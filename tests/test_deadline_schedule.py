@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import Settings
-from bot.deadlines import Schedule, StepKind, due_steps, plan_steps
-from bot.outbox import QuietHours
-from jobs import reminders
+from bot.core.config import Settings
+from bot.core.outbox import QuietHours
+from bot.deadlines.service import Schedule, StepKind, due_steps, plan_steps
+from jobs import deadlines as reminders
 from tests.conftest import Harness
 from tests.deadline_kit import TZ, at, create_template, fire_due_jobs, use_clock
 

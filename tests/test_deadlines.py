@@ -6,10 +6,10 @@ from fractions import Fraction
 
 from sqlmodel import Session, select
 
-from bot.audit import recent
-from bot.config import Settings
-from bot.models import DeadlineUnit, OutboxMessage, OutboxStatus
-from jobs import reminders
+from bot.core.audit import recent
+from bot.core.config import Settings
+from bot.core.models import DeadlineUnit, OutboxMessage, OutboxStatus
+from jobs import deadlines as reminders
 from tests.conftest import ADMIN_ID, Harness, PublishedRow
 from tests.deadline_kit import (
     NGHIA_TRU_STAFF,

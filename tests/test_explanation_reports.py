@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 from telegram import Update
 
 from bot import cli
-from bot.config import Settings
-from bot.models import (
+from bot.core.config import Settings
+from bot.core.models import (
     Acknowledgement,
     AuditLog,
     DeadlineUnit,

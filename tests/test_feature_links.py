@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from openpyxl import load_workbook
 
-from bot import models
+from bot.core import models
 from tests import deadline_kit as kit
 from tests.conftest import ADMIN_ID, SHARED_NAME, Harness
 from tests.test_summaries import document

@@ -9,9 +9,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 from telegram import Update
 
-from bot.db import session_scope
-from bot.groups import migrate_chat
-from bot.models import AuditLog, Chat, GroupSubscription, Role, Unit
+from bot.core.db import session_scope
+from bot.core.models import AuditLog, Chat, GroupSubscription, Role, Unit
+from bot.groups.service import migrate_chat
 from bot.offline import BOT_USER
 from tests.conftest import ADMIN_ID, Harness
 

@@ -10,7 +10,7 @@ import pytest
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 
-from bot.i18n import (
+from bot.core.i18n import (
     LOCALE_DIR,
     fmt_date,
     fmt_datetime,

@@ -10,10 +10,9 @@ from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from bot.app import build_application
-from bot.chat_import import parse_caption
-from bot.config import Settings
 from bot.console import DEMO_TITLE
-from bot.models import (
+from bot.core.config import Settings
+from bot.core.models import (
     AppUser,
     AuditLog,
     ImportBatch,
@@ -23,8 +22,9 @@ from bot.models import (
     Role,
     Unit,
 )
+from bot.core.text import fold, short_key
+from bot.imports.staging import parse_caption
 from bot.offline import OfflineRequest
-from bot.text import fold, short_key
 from tests.conftest import ADMIN_ID, SHARED_NAME, Harness
 
 OTHER_ADMIN = 2
@@ -262,8 +262,8 @@ async def test_preview_survives_a_restart(settings: Settings, bot: Harness, titl
 
 async def test_only_the_uploader_may_confirm(bot: Harness, titled: bytes) -> None:
     """Another secretariat member's press is refused and leaves the preview open."""
-    from bot.db import session_scope
-    from bot.people import link_official
+    from bot.core.db import session_scope
+    from bot.core.people import link_official
 
     with session_scope(bot.engine) as session:
         link_official(session=session, telegram_id=OTHER_ADMIN, unit_id=None, role=Role.SECRETARIAT)
@@ -429,12 +429,12 @@ async def test_a_failure_on_a_pasted_table_apologises_once(
     loaded: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """If checking a pasted table breaks, the user gets the apology, not also a rate answer."""
-    import handlers.import_chat
+    import handlers.imports
 
     def broken(**_kwargs: Any) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(handlers.import_chat, "stage_upload", broken)
+    monkeypatch.setattr(handlers.imports, "stage_upload", broken)
     text = "STT;Đơn vị;Tổng;Số văn bản ký số;Tỷ lệ\n1;Đảng ủy xã Quang Lịch;30;24;80%"
     texts = await loaded.send(ADMIN_ID, text)
     assert "82,29%" not in " ".join(texts)  # no overview answer to "… ký số; Tỷ lệ"

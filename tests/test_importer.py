@@ -19,9 +19,11 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from bot.db import create_db_engine, init_db
-from bot.i18n import rate_percent, use_language
-from bot.importer import (
+from bot.core.db import create_db_engine, init_db
+from bot.core.i18n import rate_percent, use_language
+from bot.core.models import AppState, ImportBatch, Measurement, ReportingPeriod, Unit
+from bot.core.text import fold, short_key, slugify
+from bot.imports.parse import (
     ImportPlan,
     ImportRejected,
     ImportResult,
@@ -33,8 +35,6 @@ from bot.importer import (
     plan_import,
     read_rows,
 )
-from bot.models import AppState, ImportBatch, Measurement, ReportingPeriod, Unit
-from bot.text import fold, short_key, slugify
 from tests.conftest import database_url
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

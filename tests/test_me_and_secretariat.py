@@ -12,10 +12,10 @@ from sqlmodel import Session, col, select
 
 from bot.app import build_application
 from bot.console import demo_table, run_console
-from bot.db import session_scope
-from bot.models import AppUser, AuditLog, Official, Role
+from bot.core.db import session_scope
+from bot.core.models import AppUser, AuditLog, Official, Role
+from bot.core.people import link_official
 from bot.offline import OfflineRequest
-from bot.people import link_official
 from tests.conftest import ADMIN_ID, Harness, make_settings
 
 OFFICIAL = 5001

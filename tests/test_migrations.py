@@ -13,12 +13,13 @@ import pytest
 from sqlalchemy import Column, Engine, Integer, MetaData, Table, inspect, select, text
 from sqlmodel import Session, SQLModel
 
-from bot import cli, migrate
+from bot import cli
 from bot.app import build_application
-from bot.db import BUILTIN_INDICATORS, REVISION_KEY, create_db_engine, init_db
-from bot.models import Indicator, UTCDateTime
+from bot.core import migrate
+from bot.core.db import BUILTIN_INDICATORS, REVISION_KEY, create_db_engine, init_db
+from bot.core.models import Indicator, UTCDateTime
+from bot.core.text import fold, short_key
 from bot.offline import OfflineRequest
-from bot.text import fold, short_key
 from tests.conftest import Harness, database_url, make_settings
 
 FIRST = "0001"
@@ -488,7 +489,7 @@ def test_new_revision_is_written_from_a_model_change(
             '"', "'"
         )
         assert "zz_probe" in source and "sa.DateTime(timezone=True)" in source
-        assert "bot.models" not in source and "sqlmodel" not in source
+        assert "bot.core.models" not in source and "sqlmodel" not in source
         eng = create_db_engine(f"sqlite:///{tmp_path / 'probe.db'}")
         migrate.upgrade(eng)
         assert "zz_probe" in inspect(eng).get_table_names()

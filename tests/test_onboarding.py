@@ -7,7 +7,7 @@ import re
 from sqlmodel import Session, func, select
 
 from bot.console import DEMO_TITLE
-from bot.models import AuditLog, Measurement, Official, Unit
+from bot.core.models import AuditLog, Measurement, Official, Unit
 from tests.conftest import ADMIN_ID, SHARED_NAME, Harness
 
 CODE_RE = re.compile(r"start=([A-Za-z0-9_-]+)")

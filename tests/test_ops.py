@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from bot import outbox
 from bot.app import build_application
 from bot.cli import setup_logging
-from bot.models import OutboxMessage, Role
+from bot.core import outbox
+from bot.core.models import OutboxMessage, Role
+from bot.core.outbox import Push
 from bot.offline import OfflineRequest
-from bot.outbox import Push
 from tests.conftest import ADMIN_ID, Harness, make_settings
 
 TOKEN = "123456:TEST-TOKEN"  # conftest's
@@ -159,12 +159,12 @@ async def test_a_failing_handler_is_counted_timed_and_apologised_for(
     bot: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A handler that raises: the user gets the apology, the update and the error are counted."""
-    import handlers.rate
+    import handlers.rates
 
     def broken(**kwargs: Any) -> Any:
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(handlers.rate, "rate_answer", broken)
+    monkeypatch.setattr(handlers.rates, "rate_answer", broken)
     texts = await bot.send(ADMIN_ID, "/tyle", language_code="en")
     assert texts and "went wrong" in texts[-1].lower()
     text = bot.app.bot_data["runtime"].metrics.render().decode()

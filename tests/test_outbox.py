@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from bot import outbox
-from bot.models import AppUser, OutboxMessage, OutboxStatus, utcnow
-from bot.outbox import Push, split_text
-from jobs.sender import Limits, OutboxSender, RateGate
+from bot.core import outbox
+from bot.core.models import AppUser, OutboxMessage, OutboxStatus, utcnow
+from bot.core.outbox import Push, split_text
+from jobs.outbox import Limits, OutboxSender, RateGate
 from tests.conftest import Harness
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from sqlmodel import Session, func, select
 
-from bot import outbox
-from bot.db import create_db_engine, init_db
-from bot.models import OutboxMessage
+from bot.core import outbox
+from bot.core.db import create_db_engine, init_db
+from bot.core.models import OutboxMessage
 from tests.conftest import database_url
 from tests.fake_bot_api import FakeBotApi
 from tests.test_app import REPO

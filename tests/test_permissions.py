@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import Session, func, select
 
 import handlers
-from bot.config import Settings
-from bot.models import AuditLog, Invite, Official, Role, Unit
+from bot.core.config import Settings
+from bot.core.models import AuditLog, Invite, Official, Role, Unit
 from tests.conftest import ADMIN_ID, Harness, make_settings
 
 ROLES = ("stranger", "viewer", "staff", "head", "secretariat")

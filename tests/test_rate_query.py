@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from bot.models import Role
+from bot.core.models import Role
 from tests.conftest import ADMIN_ID, Harness, PublishedRow
 
 OFFICIAL = 5001
@@ -191,8 +191,8 @@ async def test_change_since_previous_period(loaded: Harness, shared_tsv: bytes) 
 
 async def test_stored_language_beats_telegram_language(loaded: Harness) -> None:
     """A stored preference (en) wins over the Telegram app language (vi)."""
-    from bot.db import session_scope
-    from bot.people import set_language_preference
+    from bot.core.db import session_scope
+    from bot.core.people import set_language_preference
 
     with session_scope(loaded.engine) as session:
         set_language_preference(session=session, telegram_id=ADMIN_ID, language="en")

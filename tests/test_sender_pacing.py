@@ -20,11 +20,11 @@ from sqlmodel import Session, col, select
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot import outbox
-from bot.db import create_db_engine, init_db
-from bot.models import AppUser, OutboxMessage, OutboxStatus
-from jobs import sender as sender_module
-from jobs.sender import Limits, OutboxSender, RateGate
+from bot.core import outbox
+from bot.core.db import create_db_engine, init_db
+from bot.core.models import AppUser, OutboxMessage, OutboxStatus
+from jobs import outbox as sender_module
+from jobs.outbox import Limits, OutboxSender, RateGate
 from tests.conftest import Harness
 from tests.fake_bot_api import FakeBotApi, Faults, FloodLimits
 from tests.test_outbox import FakeClock, enqueue, push, rows, sender, sent_to

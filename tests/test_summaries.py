@@ -17,13 +17,10 @@ from PIL import Image
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
-from bot import cli, reports, summaries
-from bot.charts import chunk
-from bot.db import create_db_engine, init_db, session_scope
-from bot.groups import subscribe
-from bot.i18n import use_language
-from bot.importer import import_statistics
-from bot.models import (
+from bot import cli
+from bot.core.db import create_db_engine, init_db, session_scope
+from bot.core.i18n import use_language
+from bot.core.models import (
     Acknowledgement,
     AppUser,
     Broadcast,
@@ -32,7 +29,12 @@ from bot.models import (
     Role,
     Unit,
 )
-from bot.stats import PeriodInfo
+from bot.core.stats import PeriodInfo
+from bot.groups.service import subscribe
+from bot.imports.parse import import_statistics
+from bot.reports import service as reports
+from bot.summaries import service as summaries
+from bot.summaries.charts import chunk
 from jobs.summaries import CATCH_UP_NAME, JOB_NAME, queue_summaries, schedule
 from tests.conftest import ADMIN_ID, SHARED_NAME, Harness, PublishedRow, make_settings
 from tests.test_app import REPO
@@ -64,8 +66,8 @@ def may_table(published: list[PublishedRow]) -> bytes:
 
 def make_area(h: Harness) -> int:
     """An area 'Khu vực Tiền Hải' holding four communes; return its id."""
-    from bot import unit_admin
-    from bot.units import find_units
+    from bot.core.lookup import find_units
+    from bot.units import service as unit_admin
 
     with session_scope(h.engine) as session:
         area = unit_admin.add_unit(
@@ -227,8 +229,8 @@ def test_chart_font_has_every_vietnamese_letter(published: list[PublishedRow]) -
     import matplotlib
     from fontTools.ttLib import TTFont
 
-    from bot import charts
-    from bot.stats import Status
+    from bot.core.stats import Status
+    from bot.summaries import charts
 
     bundled = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
     assert bundled.is_file()
@@ -651,7 +653,7 @@ async def test_history_for_the_secretariat_and_a_single_period(loaded: Harness) 
 async def test_outbox_sends_photos_and_refuses_long_captions(bot: Harness) -> None:
     """A photo push is one sendPhoto with its caption; the image is stored once per content;
     a caption over Telegram's 1,024 characters is refused before anything is queued."""
-    from bot import outbox
+    from bot.core import outbox
 
     image = (REPO / "bot" / "data" / SHARED_NAME).read_bytes()  # any bytes stand in for a PNG
     with session_scope(bot.engine) as session:

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bot.db import session_scope
-from bot.models import AppUser, AuditLog, Measurement, Official, Role, Unit, UnitNameHistory
-from bot.text import fold
+from bot.core.db import session_scope
+from bot.core.models import AppUser, AuditLog, Measurement, Official, Role, Unit, UnitNameHistory
+from bot.core.text import fold
 from tests.conftest import ADMIN_ID, Harness, PublishedRow
 
 HEAD = 5002

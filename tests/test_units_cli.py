@@ -11,8 +11,8 @@ import pytest
 from sqlmodel import Session, col, select
 
 from bot import cli
-from bot.db import create_db_engine
-from bot.models import AuditLog, Official, Unit, UnitNameHistory
+from bot.core.db import create_db_engine
+from bot.core.models import AuditLog, Official, Unit, UnitNameHistory
 from tests.conftest import SHARED_NAME, database_url
 from tests.test_app import REPO, run_cli
 

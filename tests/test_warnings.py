@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
-from bot import warnings
-from bot.db import SIGNING_INDICATOR, session_scope
-from bot.models import (
+from bot.alerts import service as warnings
+from bot.core.db import SIGNING_INDICATOR, session_scope
+from bot.core.models import (
     AlertState,
     AppUser,
     AuditLog,
@@ -25,8 +25,8 @@ from bot.models import (
     WarningSilence,
     utcnow,
 )
-from bot.people import link_official
-from jobs.warnings import job_name, run_scheduled, schedule_warning_jobs
+from bot.core.people import link_official
+from jobs.alerts import job_name, run_scheduled, schedule_warning_jobs
 from tests.conftest import ADMIN_ID, SHARED_NAME, Harness, PublishedRow
 
 HEADS = 700_000
@@ -638,7 +638,7 @@ def run_warnings(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, s
 def test_cli_status_config_and_run(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
     """Status lists every unit below; config changes thresholds (audited); run warns."""
     from bot import cli
-    from bot.db import create_db_engine
+    from bot.core.db import create_db_engine
 
     code, out, _err = run_warnings(capsys, "status")
     assert code == 0

@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import create_engine
 from sqlmodel import Session
 
-from bot import health, outbox
 from bot.console import demo_table
-from bot.models import utcnow
+from bot.core import health, outbox
+from bot.core.models import utcnow
+from bot.core.outbox import Push
 from bot.offline import OfflineRequest, message_update
-from bot.outbox import Push
 from bot.web import SECRET_HEADER, BotRunner
 from tests.conftest import ADMIN_ID, SHARED_NAME, Harness, make_settings
 
@@ -296,7 +296,7 @@ async def test_polling_mode_serves_health_and_metrics_on_status_port(tmp_path: P
 
 def test_a_followers_paused_scheduler_is_standby_and_healthy() -> None:
     """With several workers, a follower's scheduler waits paused: 'standby', still HTTP 200."""
-    from bot.health import Health
+    from bot.core.health import Health
 
     follower = Health(
         database=True,

@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot import outbox
-from bot.db import create_db_engine, init_db
-from bot.leader import LeaderElector, live_workers
-from bot.models import OutboxMessage, OutboxStatus
+from bot.core import outbox
+from bot.core.db import create_db_engine, init_db
+from bot.core.leader import LeaderElector, live_workers
+from bot.core.models import OutboxMessage, OutboxStatus
 from tests.conftest import ON_POSTGRES, database_url, needs_postgres
 from tests.fake_bot_api import FakeBotApi
 from tests.test_app import REPO

@@ -13,8 +13,9 @@ import time
 from typing import Any
 
 from bot import app as app_module
-from bot import cli, outbox
-from bot.db import session_scope
+from bot import cli
+from bot.core import outbox
+from bot.core.db import session_scope
 
 TICK_SECONDS = 0.5
 TICK_CHAT_BASE = 900_000_000

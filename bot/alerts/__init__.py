@@ -1,0 +1,1 @@
+"""Low-rate warnings (alerts): policies, evaluation, silences, texts and CLI."""

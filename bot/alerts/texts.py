@@ -1,0 +1,500 @@
+"""What the secretariat reads about warnings: status, a unit's history, silences, run summaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from html import escape
+
+from babel.dates import get_day_names
+from sqlmodel import Session
+
+from bot.alerts.service import (
+    Level,
+    Policy,
+    SentWarning,
+    SilenceInfo,
+    UnitWarning,
+    WarningStatus,
+    run_for_import,
+)
+from bot.core import messages
+from bot.core.i18n import (
+    _,
+    babel_locale,
+    current_language,
+    current_timezone,
+    fmt_date,
+    fmt_datetime,
+    fmt_number,
+    fmt_percent_value,
+    fmt_rate,
+    ngettext,
+)
+from bot.core.models import OutboxStatus, Role, WarningRun
+from bot.core.stats import IndicatorInfo, load_indicator
+from bot.core.timespec import WeeklySchedule
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 10
+_DATE_TOKEN = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))?$|^(\d{4})-(\d{2})-(\d{2})$")
+
+
+# --- parsing /imlang ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SilenceRequest:
+    """'/imlang Nam Tiền Hải 30/06/2026 đã giải trình' → unit text, day, reason."""
+
+    unit_query: str
+    day: dt.date
+    reason: str
+
+
+class SilenceUsage(ValueError):
+    """Arguments that are not '<unit> <dd/mm/yyyy> [reason]'; code: usage or bad_date."""
+
+    def __init__(self, code: str, token: str = "") -> None:
+        """Remember why."""
+        super().__init__(code)
+        self.code = code
+        self.token = token
+
+
+def parse_silence(text: str, today: dt.date) -> SilenceRequest:
+    """Unit name, then a date (dd/mm/yyyy, dd/mm or yyyy-mm-dd), then an optional reason."""
+    tokens = text.split()
+    for index, token in enumerate(tokens):
+        match = _DATE_TOKEN.match(token)
+        if match is None:
+            continue
+        if index == 0:
+            raise SilenceUsage("usage")
+        try:
+            if match.group(4):
+                day = dt.date(int(match.group(4)), int(match.group(5)), int(match.group(6)))
+            else:
+                year = int(match.group(3)) if match.group(3) else today.year
+                day = dt.date(year, int(match.group(2)), int(match.group(1)))
+                if not match.group(3) and day < today:
+                    day = day.replace(year=today.year + 1)
+        except ValueError:
+            raise SilenceUsage("bad_date", token) from None
+        return SilenceRequest(" ".join(tokens[:index]), day, " ".join(tokens[index + 1 :]))
+    raise SilenceUsage("usage")
+
+
+def silence_usage() -> str:
+    """How to type /imlang."""
+    return _(
+        "Type the unit and the last day of the silence, optionally a reason:\n"
+        "<code>/imlang Nam Tiền Hải 30/06/2026 đã giải trình</code>\n"
+        "Until that day the unit gets no warning or repeat; if it rises above the threshold it "
+        "still gets the short note. /imlang_ds lists silences."
+    )
+
+
+def silence_bad_date(token: str) -> str:
+    """A date that does not exist."""
+    return _("“{date}” is not a valid date. Write it as dd/mm/yyyy, e.g. 30/06/2026.").format(
+        date=escape(token)
+    )
+
+
+def silence_refused(code: str) -> str:
+    """Why a silence was refused."""
+    if code == "past":
+        return _("That day has already passed. Choose today or a later day.")
+    if code == "too_far":
+        return _("A silence can last at most one year.")
+    return _("This silence has already ended.")
+
+
+def silence_done(unit_name: str, until_day: dt.date, reason: str) -> str:
+    """Confirmation of /imlang."""
+    lines = [
+        _("🔕 Warnings for <b>{unit}</b> are silenced through {day}.").format(
+            unit=escape(unit_name), day=fmt_date(until_day)
+        )
+    ]
+    if reason:
+        lines.append(_("Reason: {reason}").format(reason=escape(reason)))
+    lines.append(
+        _(
+            "If the unit rises above the threshold meanwhile, its officials still get the short "
+            "note. /imlang_ds lists silences and lifts them early."
+        )
+    )
+    return "\n".join(lines)
+
+
+def silence_lifted(unit_name: str) -> str:
+    """A silence was ended early (plain text: shown as a button's pop-up)."""
+    return _("🔔 Warnings for {unit} are on again.").format(unit=unit_name)[:200]
+
+
+def last_day(until: dt.datetime) -> str:
+    """A silence ends at midnight after its last day: show that day."""
+    return fmt_date((until.astimezone(current_timezone()) - dt.timedelta(seconds=1)).date())
+
+
+def silences_text(silences: list[SilenceInfo]) -> str:
+    """/imlang_ds."""
+    if not silences:
+        return _(
+            "No unit is silenced. To silence one after an accepted explanation:\n"
+            "<code>/imlang Nam Tiền Hải 30/06/2026 đã giải trình</code>"
+        )
+    lines = [
+        "🔕 "
+        + ngettext(
+            "<b>{n} unit with warnings silenced</b>",
+            "<b>{n} units with warnings silenced</b>",
+            len(silences),
+        ).format(n=fmt_number(len(silences)))
+    ]
+    for n, s in enumerate(silences, start=1):
+        line = _("{n}. {unit} — through {day}").format(
+            n=n, unit=escape(s.unit_name), day=last_day(s.until)
+        )
+        if s.reason:
+            line += f" · “{escape(s.reason)}”"
+        who = s.created_by_name or (str(s.created_by) if s.created_by else "")
+        if who:
+            line += " · " + _("by {who}, {at}").format(
+                who=escape(who), at=fmt_datetime(s.created_at)
+            )
+        lines.append(line)
+    lines.append("")
+    lines.append(_("Press a button to turn a unit's warnings back on."))
+    return "\n".join(lines)
+
+
+# --- schedule and summaries --------------------------------------------------------------------
+
+
+def schedule_text(schedule: WeeklySchedule | None) -> str:
+    """'every Monday at 08:00', 'every day at 08:00', or 'no scheduled runs'."""
+    if schedule is None:
+        return _("no scheduled runs")
+    at = f"{schedule.at:%H:%M}"
+    if len(schedule.days) == 7:
+        return _("every day at {time}").format(time=at)
+    names = get_day_names("wide", locale=babel_locale(current_language()))
+    days = ", ".join(names[d] for d in schedule.days)
+    return _("every {days} at {time}").format(days=days, time=at)
+
+
+def duration_text(value: dt.timedelta) -> str:
+    """'7 days', '36 hours', '90 minutes'."""
+    seconds = int(value.total_seconds())
+    if seconds % 86400 == 0:
+        n = seconds // 86400
+        return ngettext("{n} day", "{n} days", n).format(n=fmt_number(n))
+    if seconds % 3600 == 0:
+        n = seconds // 3600
+        return ngettext("{n} hour", "{n} hours", n).format(n=fmt_number(n))
+    n = seconds // 60
+    return ngettext("{n} minute", "{n} minutes", n).format(n=fmt_number(n))
+
+
+def policy_text(policy: Policy, indicator: IndicatorInfo) -> str:
+    """Thresholds, schedule and repeat interval in one line."""
+    if not policy.enabled:
+        return _("⛔ Warnings are turned off for this indicator.")
+    return _(
+        "🗓 Below {warning} warned, below {critical} critical; checked after every import and "
+        "{schedule}; repeated every {repeat} while still below."
+    ).format(
+        warning=fmt_percent_value(indicator.warning_percent),
+        critical=fmt_percent_value(indicator.critical_percent),
+        schedule=schedule_text(policy.schedule),
+        repeat=duration_text(policy.repeat_interval),
+    )
+
+
+def trigger_label(trigger: str) -> str:
+    """Why a run happened."""
+    labels = {
+        "import": _("after an import"),
+        "schedule": _("scheduled"),
+        "manual": _("sent from the chat"),
+        "cli": _("from the command line"),
+    }
+    return labels.get(trigger, trigger)
+
+
+def summary_parts(counts: Mapping[str, object], warning: str) -> list[str]:
+    """'38 units warned (6 critical)', '3 repeats', … for the non-zero counts."""
+
+    def n(key: str) -> int:
+        value = counts.get(key, 0)
+        return value if isinstance(value, int) else 0
+
+    parts = []
+    if n("warned"):
+        parts.append(
+            ngettext(
+                "{n} unit warned ({critical} critical)",
+                "{n} units warned ({critical} critical)",
+                n("warned"),
+            ).format(n=fmt_number(n("warned")), critical=fmt_number(n("warned_critical")))
+        )
+    if n("repeated"):
+        parts.append(
+            ngettext("{n} repeat", "{n} repeats", n("repeated")).format(n=fmt_number(n("repeated")))
+        )
+    if n("resolved"):
+        parts.append(
+            ngettext(
+                "{n} unit told it is no longer below {warning}",
+                "{n} units told they are no longer below {warning}",
+                n("resolved"),
+            ).format(n=fmt_number(n("resolved")), warning=warning)
+        )
+    if n("no_recipients"):
+        parts.append(
+            ngettext(
+                "{n} unit below the threshold has no linked official to warn",
+                "{n} units below the threshold have no linked official to warn",
+                n("no_recipients"),
+            ).format(n=fmt_number(n("no_recipients")))
+        )
+    if n("silenced"):
+        parts.append(
+            ngettext("{n} unit silenced", "{n} units silenced", n("silenced")).format(
+                n=fmt_number(n("silenced"))
+            )
+        )
+    if n("inhibited"):
+        parts.append(
+            ngettext(
+                "{n} unit covered by a deadline reminder",
+                "{n} units covered by a deadline reminder",
+                n("inhibited"),
+            ).format(n=fmt_number(n("inhibited")))
+        )
+    return parts
+
+
+def run_summary(counts: Mapping[str, object], indicator: IndicatorInfo) -> str:
+    """'📨 Warnings: 38 units warned (6 critical); …' (one line)."""
+    if counts.get("skipped") == "disabled":
+        return _("📨 Warnings are turned off for this indicator.")
+    parts = summary_parts(counts, fmt_percent_value(indicator.warning_percent))
+    if not any(counts.get(k) for k in ("warned", "repeated", "resolved")):
+        parts.insert(0, _("nothing new to send"))
+    return _("📨 Warnings: {parts}. Details: /canhbao").format(parts="; ".join(parts))
+
+
+# --- /canhbao ----------------------------------------------------------------------------------
+
+LEVEL_ICON = {Level.CRITICAL: "🔴", Level.WARNING: "🟠"}
+
+
+def unit_line(u: UnitWarning) -> str:
+    """'🔴 Xã A — 40% (12/30), #104 · 📨 15:00 22/06/2026 → 2 · 🔁 1'."""
+    line = f"{LEVEL_ICON[u.level]} {escape(u.unit_name)} — {fmt_rate(u.numerator, u.denominator)}"
+    line += f" ({fmt_number(u.numerator)}/{fmt_number(u.denominator)})"
+    if u.rank is not None:
+        line += " " + _("#{rank}").format(rank=fmt_number(u.rank))
+    if u.silenced_until is not None:
+        line += " · " + _("🔕 silenced through {day}").format(day=last_day(u.silenced_until))
+    elif u.inhibited:
+        line += " · " + _("⏰ deadline reminder instead")
+    elif u.notified and u.last_sent_at is not None:
+        line += " · " + _("📨 {at} → {n}").format(
+            at=fmt_datetime(u.last_sent_at), n=fmt_number(u.recipients)
+        )
+        if u.repeats:
+            line += " · " + _("🔁 {n}").format(n=fmt_number(u.repeats))
+    elif not u.recipients:
+        line += " · " + _("👤 no linked official")
+    else:
+        line += " · " + _("⏳ not sent yet")
+    return line
+
+
+def pages(status: WarningStatus) -> int:
+    """Number of pages of units."""
+    return max(1, -(-len(status.units) // PAGE_SIZE))
+
+
+def status_text(status: WarningStatus, page: int, *, all_units: bool = False) -> str:
+    """The /canhbao screen: counts, policy, last run, one page of units (or all, for the CLI)."""
+    ind = status.indicator
+    warning = fmt_percent_value(ind.warning_percent)
+    lines = [
+        "🚨 <b>" + _("Warnings") + " — " + messages.indicator_name(ind.code, ind.name) + "</b>"
+    ]
+    if status.period is None:
+        lines.append(messages.no_data())
+        return "\n".join(lines)
+    lines.append(_("Period: {period}").format(period=messages.period_text(status.period)))
+    below = len(status.units)
+    lines.append(
+        "🟠 "
+        + ngettext(
+            "{n} unit below {warning}, {critical} of them below {critical_threshold}",
+            "{n} units below {warning}, {critical} of them below {critical_threshold}",
+            below,
+        ).format(
+            n=fmt_number(below),
+            warning=warning,
+            critical=fmt_number(status.critical),
+            critical_threshold=fmt_percent_value(ind.critical_percent),
+        )
+    )
+    if below:
+        lines.append(
+            "📨 "
+            + _(
+                "Warned: {notified} · silenced: {silenced} · deadline reminder instead: "
+                "{inhibited} · no linked official: {unreachable}"
+            ).format(
+                notified=fmt_number(status.notified),
+                silenced=fmt_number(status.silenced),
+                inhibited=fmt_number(status.inhibited),
+                unreachable=fmt_number(status.unreachable),
+            )
+        )
+    lines.append(policy_text(status.policy, ind))
+    if status.next_run is not None:
+        lines.append(_("Next scheduled check: {at}.").format(at=fmt_datetime(status.next_run)))
+    run: WarningRun | None = status.last_run
+    if run is not None:
+        lines.append(
+            _("🕘 Last check {at} ({why}): {summary}.").format(
+                at=fmt_datetime(run.at),
+                why=trigger_label(run.trigger),
+                summary="; ".join(summary_parts(run.counts, warning)) or _("nothing new to send"),
+            )
+        )
+    if status.unreachable:
+        lines.append(
+            _(
+                "👤 Units without a linked head or staff member cannot be warned: invite them "
+                "with /moi."
+            )
+        )
+    if below and all_units:
+        lines.append("")
+        lines.extend(unit_line(u) for u in status.units)
+    elif below:
+        total = pages(status)
+        page = min(max(page, 0), total - 1)
+        lines.append("")
+        if total > 1:
+            lines.append(
+                _("Page {page}/{pages}:").format(page=fmt_number(page + 1), pages=fmt_number(total))
+            )
+        for u in status.units[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
+            lines.append(unit_line(u))
+        lines.append("")
+        lines.append(
+            _(
+                "/canhbao &lt;unit&gt;: who was warned when · /imlang: silence a unit · "
+                "📣 Send now: warn the units not warned yet (and repeats that are due)."
+            )
+        )
+    return "\n".join(lines)
+
+
+# --- /canhbao <unit> ---------------------------------------------------------------------------
+
+
+def _role_label(role: str | None) -> str:
+    """Role in a unit, for the history."""
+    if role == Role.HEAD.value:
+        return _("head")
+    if role == Role.STAFF.value:
+        return _("staff")
+    if role == Role.VIEWER.value:
+        return _("viewer")
+    return _("no longer linked")
+
+
+def _kind_label(item: SentWarning) -> str:
+    """'🔴 critical warning', '🔁 repeat no. 2', '✅ no longer below'."""
+    if item.kind == "resolved":
+        return _("✅ no longer below the threshold")
+    label = _("🔴 critical warning") if item.kind == Level.CRITICAL.value else _("🟠 warning")
+    if item.repeat:
+        label += " " + _("(repeat no. {n})").format(n=fmt_number(item.repeat))
+    return label
+
+
+def _status_label(item: SentWarning) -> str:
+    """Delivery status of a push."""
+    if item.status == OutboxStatus.SENT.value and item.sent_at is not None:
+        return _("delivered {at}").format(at=fmt_datetime(item.sent_at))
+    labels = {
+        OutboxStatus.PENDING.value: _("waiting to be sent"),
+        OutboxStatus.SENDING.value: _("being sent"),
+        OutboxStatus.FAILED.value: _("failed"),
+        OutboxStatus.UNREACHABLE.value: _("not reachable (never started the bot or blocked it)"),
+        OutboxStatus.CANCELLED.value: _("cancelled"),
+    }
+    return labels.get(item.status, item.status)
+
+
+def unit_history_text(
+    unit_name: str,
+    current: UnitWarning | None,
+    silence: SilenceInfo | None,
+    history: list[SentWarning],
+) -> str:
+    """/canhbao <unit>: its current standing and who was warned when."""
+    lines = ["🚨 <b>" + escape(unit_name) + "</b>"]
+    if current is None:
+        lines.append(_("Not below the warning threshold in the latest period."))
+    else:
+        lines.append(
+            _("Now: {icon} {rate} ({signed}/{total}).").format(
+                icon=LEVEL_ICON[current.level],
+                rate=fmt_rate(current.numerator, current.denominator),
+                signed=fmt_number(current.numerator),
+                total=fmt_number(current.denominator),
+            )
+        )
+        if current.notified and current.first_sent_at and current.last_sent_at:
+            lines.append(
+                _("Warned first {first}, last {last}; repeats: {n}.").format(
+                    first=fmt_datetime(current.first_sent_at),
+                    last=fmt_datetime(current.last_sent_at),
+                    n=fmt_number(current.repeats),
+                )
+            )
+        elif not current.recipients:
+            lines.append(_("👤 No head or staff member is linked: nobody can be warned."))
+    if silence is not None:
+        line = _("🔕 Silenced through {day}.").format(day=last_day(silence.until))
+        if silence.reason:
+            line += " " + _("Reason: {reason}").format(reason=escape(silence.reason))
+        lines.append(line)
+    lines.append("")
+    if not history:
+        lines.append(_("No warning has been sent to this unit yet."))
+        return "\n".join(lines)
+    lines.append(_("Latest messages:"))
+    for item in history:
+        who = escape(item.name) if item.name else str(item.telegram_id)
+        lines.append(
+            f"• {fmt_datetime(item.at)} — {_kind_label(item)} → {who} "
+            f"({_role_label(item.role)}) · {_status_label(item)}"
+        )
+    return "\n".join(lines)
+
+
+def import_summary(*, session: Session, import_id: int, indicator_code: str) -> str | None:
+    """The warnings line under an import's report (None if the import evaluated nothing)."""
+    run = run_for_import(session=session, import_id=import_id)
+    info = load_indicator(session=session, code=indicator_code)
+    if run is None or info is None:
+        return None
+    return run_summary(run.counts, info)

@@ -1,0 +1,311 @@
+"""Reading the audit log: pages for /nhatky and the `python -m bot audit` export."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import logging
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from bot.core import audit
+from bot.core.config import Settings
+from bot.core.i18n import _, fmt_date, fmt_datetime, fmt_number, ngettext
+from bot.core.models import AppUser, AuditLog
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 8
+DETAIL_CHARS = 320
+EXIT_USAGE = 2
+
+
+# --- who ----------------------------------------------------------------------------------
+
+
+def actor_names(*, session: Session, actor_ids: Iterable[int | None]) -> dict[int, str]:
+    """Display names of the given Telegram ids, where the bot knows one."""
+    ids = {a for a in actor_ids if a is not None}
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(AppUser.telegram_id, AppUser.display_name).where(col(AppUser.telegram_id).in_(ids))
+    ).all()
+    return {telegram_id: name for telegram_id, name in rows if name}
+
+
+def actor_label(actor: int | None, names: dict[int, str]) -> str:
+    """'Nguyễn Văn A', else the Telegram id; 'CLI' for the command line."""
+    if actor is None:
+        return "CLI"
+    return names.get(actor) or _("ID {id}").format(id=actor)
+
+
+# --- details ------------------------------------------------------------------------------
+
+
+def _period_range(value: object) -> str | None:
+    """'2026-06-08..2026-06-22' → '08/06/2026 – 22/06/2026' in the current language."""
+    if not isinstance(value, str) or ".." not in value:
+        return None
+    start, _sep, end = value.partition("..")
+    try:
+        return _("{start} – {end}").format(
+            start=fmt_date(dt.date.fromisoformat(start)), end=fmt_date(dt.date.fromisoformat(end))
+        )
+    except ValueError:
+        return None
+
+
+def _import_details(details: dict[str, Any]) -> list[str]:
+    """Key facts of an import entry."""
+    parts: list[str] = []
+    period = _period_range(details.get("period"))
+    if period:
+        parts.append(_("period {period}").format(period=period))
+    rows = details.get("rows")
+    if isinstance(rows, int):
+        parts.append(ngettext("{n} unit", "{n} units", rows).format(n=fmt_number(rows)))
+    new = details.get("new_units")
+    if isinstance(new, int) and new:
+        parts.append(ngettext("{n} new unit", "{n} new units", new).format(n=fmt_number(new)))
+    if details.get("replaced"):
+        parts.append(_("replaced earlier figures"))
+    source = details.get("source")
+    if source:
+        parts.append(_("file “{name}”").format(name=source))
+    return parts
+
+
+def _generic_details(subject: str, details: dict[str, Any]) -> list[str]:
+    """Subject and key: value pairs of any other entry."""
+    parts = [subject] if subject else []
+    for key, value in details.items():
+        if value in (None, "", [], {}):
+            continue
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        parts.append(f"{key}: {text[:80]}")
+    return parts
+
+
+def entry_details(entry: AuditLog) -> str:
+    """The subject and key details of an entry, plain text, in the current language."""
+    details = entry.details if isinstance(entry.details, dict) else {}
+    if entry.action == "import":
+        parts = _import_details(details)
+    else:
+        parts = _generic_details(entry.subject, details)
+    text = " · ".join(parts)
+    if len(text) > DETAIL_CHARS:
+        text = text[: DETAIL_CHARS - 1] + "…"
+    return text
+
+
+# --- pages for /nhatky --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of the log, newest first."""
+
+    text: str
+    offset: int
+    older: int | None  # offset of the next older page, if any
+    newer: int | None  # offset of the next newer page, if any
+
+
+def audit_page(*, session: Session, offset: int = 0, page_size: int = PAGE_SIZE) -> AuditPage:
+    """Entries offset … offset+page_size, newest first, as HTML."""
+    total = int(session.exec(select(func.count()).select_from(AuditLog)).one())
+    if total == 0:
+        return AuditPage(_("The audit log is empty."), 0, None, None)
+    offset = max(0, min(offset, (total - 1) // page_size * page_size))
+    entries = audit.recent(session=session, limit=page_size, offset=offset)
+    names = actor_names(session=session, actor_ids=(e.actor_telegram_id for e in entries))
+    lines = [
+        _("🗂 <b>Audit log</b> — entries {first}–{last} of {total}, newest first").format(
+            first=fmt_number(offset + 1),
+            last=fmt_number(offset + len(entries)),
+            total=fmt_number(total),
+        )
+    ]
+    for entry in entries:
+        lines.append("")
+        lines.append(
+            f"<b>{escape(fmt_datetime(entry.at))}</b> · "
+            f"{escape(actor_label(entry.actor_telegram_id, names))}"
+        )
+        detail = entry_details(entry)
+        label = escape(audit.action_label(entry.action))
+        lines.append(f"{label} — {escape(detail)}" if detail else label)
+    older = offset + page_size if offset + page_size < total else None
+    newer = max(0, offset - page_size) if offset > 0 else None
+    return AuditPage("\n".join(lines), offset, older, newer)
+
+
+# --- export -------------------------------------------------------------------------------
+
+EXPORT_FIELDS = (
+    "id",
+    "at_utc",
+    "at_local",
+    "actor_telegram_id",
+    "actor_name",
+    "action",
+    "action_label",
+    "subject",
+    "details",
+)
+
+
+def export_records(
+    *, session: Session, start: dt.datetime, end: dt.datetime | None, tz: ZoneInfo
+) -> list[dict[str, Any]]:
+    """Entries in [start, end), oldest first, as flat records (details kept as a dict)."""
+    entries = audit.since(session=session, start=start, end=end)
+    names = actor_names(session=session, actor_ids=(e.actor_telegram_id for e in entries))
+    return [
+        {
+            "id": e.id,
+            "at_utc": e.at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+            "at_local": e.at.astimezone(tz).isoformat(),
+            "actor_telegram_id": e.actor_telegram_id,
+            "actor_name": actor_label(e.actor_telegram_id, names),
+            "action": e.action,
+            "action_label": audit.action_label(e.action),
+            "subject": e.subject,
+            "details": e.details if isinstance(e.details, dict) else {},
+        }
+        for e in entries
+    ]
+
+
+def write_csv(records: Sequence[dict[str, Any]], out: TextIO) -> None:
+    """CSV with a header row; details as JSON text (write with encoding utf-8-sig)."""
+    writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, lineterminator="\r\n")
+    writer.writeheader()
+    for record in records:
+        row = dict(record)
+        row["details"] = json.dumps(record["details"], ensure_ascii=False, sort_keys=True)
+        if row["actor_telegram_id"] is None:
+            row["actor_telegram_id"] = ""
+        writer.writerow(row)
+
+
+def write_jsonl(records: Sequence[dict[str, Any]], out: TextIO) -> None:
+    """One JSON object per line."""
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n")
+
+
+def parse_day(text: str) -> dt.date | None:
+    """YYYY-MM-DD or DD/MM/YYYY, else None."""
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def local_midnight(day: dt.date, tz: ZoneInfo) -> dt.datetime:
+    """00:00 of a day in the display zone, as aware UTC."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=tz).astimezone(dt.UTC)
+
+
+# --- command line -------------------------------------------------------------------------
+
+
+def add_cli(subparsers: Any) -> None:
+    """`python -m bot audit --since DATE [--until DATE] [--format csv|jsonl] [--out FILE]`."""
+    parser = subparsers.add_parser("audit", help=_("export the audit log (CSV or JSON lines)"))
+    parser.add_argument(
+        "--since", required=True, help=_("first day, YYYY-MM-DD or DD/MM/YYYY (local time)")
+    )
+    parser.add_argument("--until", help=_("last day, included (default: today)"))
+    parser.add_argument("--format", choices=("csv", "jsonl"), default="csv")
+    parser.add_argument("--out", type=Path, help=_("write to this file instead of the screen"))
+    parser.set_defaults(run=run_export)
+
+
+def _bad_date(value: str) -> int:
+    """Print the one-line error for an unreadable date."""
+    print(
+        _("Invalid date “{value}”: write it as YYYY-MM-DD or DD/MM/YYYY.").format(value=value),
+        file=sys.stderr,
+    )
+    return EXIT_USAGE
+
+
+def run_export(settings: Settings, args: argparse.Namespace) -> int:
+    """Write the entries between two local days as CSV (UTF-8 with BOM) or JSON lines."""
+    from bot.core.db import create_db_engine, init_db
+
+    since = parse_day(args.since)
+    if since is None:
+        return _bad_date(args.since)
+    until: dt.date | None = None
+    if args.until is not None:
+        until = parse_day(args.until)
+        if until is None:
+            return _bad_date(args.until)
+        if until < since:
+            print(
+                _("--until ({until}) is before --since ({since}).").format(
+                    until=args.until, since=args.since
+                ),
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+    tz = settings.tz
+    start = local_midnight(since, tz)
+    end = local_midnight(until + dt.timedelta(days=1), tz) if until else None
+    engine = create_db_engine(settings.database_url)
+    init_db(engine)
+    try:
+        with Session(engine) as session:
+            records = export_records(session=session, start=start, end=end, tz=tz)
+    finally:
+        engine.dispose()
+    buffer = io.StringIO(newline="")
+    if args.format == "csv":
+        write_csv(records, buffer)
+        payload = "\ufeff" + buffer.getvalue()
+    else:
+        write_jsonl(records, buffer)
+        payload = buffer.getvalue()
+    if args.out is not None:
+        try:
+            args.out.write_bytes(payload.encode("utf-8"))
+        except OSError as exc:
+            print(
+                _("Cannot write {path}: {reason}").format(path=args.out, reason=exc.strerror),
+                file=sys.stderr,
+            )
+            return 1
+        print(
+            ngettext(
+                "Exported {n} entry to {path}", "Exported {n} entries to {path}", len(records)
+            ).format(n=fmt_number(len(records)), path=args.out),
+            file=sys.stderr,
+        )
+    else:
+        stream = getattr(sys.stdout, "buffer", None)
+        sys.stdout.flush()
+        if stream is not None:
+            stream.write(payload.encode("utf-8"))
+            stream.flush()
+        else:
+            sys.stdout.write(payload)
+    return 0

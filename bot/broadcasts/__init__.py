@@ -1,0 +1,1 @@
+"""Announcements from the secretariat: audiences, sending, acknowledgements, status."""

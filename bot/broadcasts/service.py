@@ -1,0 +1,517 @@
+"""Secretariat broadcasts: audiences, queuing through the outbox, acknowledgements, status."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from enum import StrEnum
+from html import escape
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from bot.core import audit, outbox
+from bot.core.db import SIGNING_INDICATOR
+from bot.core.i18n import _, fmt_date, fmt_number, fmt_percent_value, ngettext
+from bot.core.models import (
+    Acknowledgement,
+    AppUser,
+    Broadcast,
+    GroupSubscription,
+    Official,
+    OutboxMessage,
+    Role,
+    Unit,
+    utcnow,
+)
+from bot.core.stats import Status, load_indicator, load_period_table, recent_periods
+from bot.units.service import descendants, kind_label
+
+logger = logging.getLogger(__name__)
+
+MAX_BROADCAST_CHARS = 3500  # leaves room for the header; longer texts would be split anyway
+UNIT_ROLES = (Role.HEAD.value, Role.STAFF.value, Role.VIEWER.value)
+
+
+class Scope(StrEnum):
+    """Which units (or groups) a broadcast goes to."""
+
+    ALL = "all"
+    BELOW_WARNING = "below_warning"
+    BELOW_CRITICAL = "below_critical"
+    KIND = "kind"
+    AREA = "area"
+    GROUPS = "groups"
+
+
+class Reach(StrEnum):
+    """Who in each unit."""
+
+    HEADS = "heads"
+    OFFICIALS = "officials"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Who a broadcast goes to, as chosen with the buttons."""
+
+    scope: Scope
+    reach: Reach = Reach.OFFICIALS
+    kind: str | None = None
+    area_unit_id: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """For storage."""
+        return {
+            "scope": self.scope.value,
+            "reach": self.reach.value,
+            "kind": self.kind,
+            "area_unit_id": self.area_unit_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Target:
+        """From storage."""
+        return cls(
+            scope=Scope(data["scope"]),
+            reach=Reach(data.get("reach", Reach.OFFICIALS.value)),
+            kind=data.get("kind"),
+            area_unit_id=data.get("area_unit_id"),
+        )
+
+
+@dataclass(frozen=True)
+class Recipients:
+    """Resolved audience: chats to send to, and units nobody there can receive."""
+
+    chats: list[tuple[int, int | None]]  # (chat id, unit id or None for groups)
+    units: list[int] = field(default_factory=list)
+    units_without_officials: list[int] = field(default_factory=list)
+
+
+def audience_units(*, session: Session, audience: Target) -> list[int]:
+    """Active units in a (non-group) audience."""
+    active = select(Unit.id).where(Unit.active == True)  # noqa: E712
+    if audience.scope is Scope.ALL:
+        return list(session.exec(active).all())  # type: ignore[arg-type]
+    if audience.scope is Scope.KIND:
+        return list(session.exec(active.where(Unit.kind == audience.kind)).all())  # type: ignore[arg-type]
+    if audience.scope is Scope.AREA and audience.area_unit_id is not None:
+        inside = descendants(session=session, unit_id=audience.area_unit_id)
+        return [u for u in session.exec(active).all() if u in inside]  # type: ignore[misc]
+    if audience.scope in (Scope.BELOW_WARNING, Scope.BELOW_CRITICAL):
+        indicator = load_indicator(session=session, code=SIGNING_INDICATOR)
+        if indicator is None:
+            return []
+        periods = recent_periods(session=session, indicator_id=indicator.id, limit=1)
+        if not periods:
+            return []
+        table = load_period_table(session=session, indicator=indicator, period=periods[0])
+        wanted = (
+            {Status.CRITICAL}
+            if audience.scope is Scope.BELOW_CRITICAL
+            else {Status.CRITICAL, Status.BELOW_WARNING}
+        )
+        active_ids = set(session.exec(active).all())
+        return [
+            s.unit_id
+            for s in table.by_unit.values()
+            if s.unit_id in active_ids and indicator.status(s.numerator, s.denominator) in wanted
+        ]
+    return []
+
+
+def resolve(*, session: Session, audience: Target) -> Recipients:
+    """The chats a broadcast would go to right now."""
+    if audience.scope is Scope.GROUPS:
+        chats = sorted(
+            set(
+                session.exec(
+                    select(GroupSubscription.chat_id).where(GroupSubscription.active == True)  # noqa: E712
+                ).all()
+            )
+        )
+        return Recipients(chats=[(c, None) for c in chats])
+    units = audience_units(session=session, audience=audience)
+    roles = [Role.HEAD.value] if audience.reach is Reach.HEADS else list(UNIT_ROLES)
+    rows = session.exec(
+        select(Official.telegram_id, Official.unit_id)
+        .where(
+            Official.active == True,  # noqa: E712
+            col(Official.role).in_(roles),
+            col(Official.unit_id).in_(units),
+        )
+        .order_by(Official.unit_id, Official.telegram_id)
+    ).all()
+    chats = [(int(t), u) for t, u in rows]
+    covered = {u for _, u in chats}
+    return Recipients(
+        chats=chats, units=units, units_without_officials=[u for u in units if u not in covered]
+    )
+
+
+def describe(*, session: Session, target: Target) -> str:
+    """The audience in words, e.g. "units below 80% (08/06/2026 – 22/06/2026) · heads only"."""
+    if target.scope is Scope.GROUPS:
+        return _("subscribed group chats")
+    if target.scope is Scope.ALL:
+        what = _("all units")
+    elif target.scope is Scope.KIND:
+        what = _("units of kind “{kind}”").format(kind=kind_label(target.kind or ""))
+    elif target.scope is Scope.AREA:
+        area = session.get(Unit, target.area_unit_id) if target.area_unit_id else None
+        what = _("units in {area}").format(area=escape(area.name if area else "?"))
+    else:
+        indicator = load_indicator(session=session, code=SIGNING_INDICATOR)
+        periods = (
+            recent_periods(session=session, indicator_id=indicator.id, limit=1) if indicator else []
+        )
+        threshold = None
+        if indicator is not None:
+            threshold = (
+                indicator.critical_percent
+                if target.scope is Scope.BELOW_CRITICAL
+                else indicator.warning_percent
+            )
+        what = _("units below {threshold}").format(
+            threshold=fmt_percent_value(threshold, 0) if threshold is not None else "?"
+        )
+        if periods:
+            what += f" ({fmt_date(periods[0].start)} – {fmt_date(periods[0].end)})"
+    reach = _("heads only") if target.reach is Reach.HEADS else _("all officials")
+    return f"{what} · {reach}"
+
+
+def progress_text(broadcast_id: int, counts: dict[str, int], total: int, done: bool) -> str:
+    """'Sent 340/1,000 · 2 failed' while sending; a summary when done."""
+    sent = counts.get("sent", 0)
+    failed = counts.get("failed", 0) + counts.get("cancelled", 0)
+    unreachable = counts.get("unreachable", 0)
+    parts = [
+        _("Sent {sent}/{total}").format(sent=fmt_number(sent), total=fmt_number(total)),
+        ngettext("{n} error", "{n} errors", failed).format(n=fmt_number(failed)),
+    ]
+    if unreachable:
+        parts.append(
+            ngettext("{n} unreachable", "{n} unreachable", unreachable).format(
+                n=fmt_number(unreachable)
+            )
+        )
+    line = " · ".join(parts)
+    if done:
+        return _(
+            "✅ <b>Announcement #{id} sent.</b>\n{line}\nDetails and acknowledgements: "
+            "/thongbao_tt {id}"
+        ).format(id=broadcast_id, line=line)
+    return _("📤 <b>Announcement #{id}</b> is being sent…\n{line}").format(
+        id=broadcast_id, line=line
+    )
+
+
+def validate_text(text: str) -> list[str]:
+    """Why a broadcast text cannot be sent (empty list: it can)."""
+    from bot.core.telegram_html import html_problems
+
+    if not text.strip():
+        return [_("The announcement is empty.")]
+    if len(text) > MAX_BROADCAST_CHARS:
+        return [
+            _("The announcement is too long: {n} characters, at most {max}.").format(
+                n=len(text), max=MAX_BROADCAST_CHARS
+            )
+        ]
+    return html_problems(text)
+
+
+def message_text(text: str) -> str:
+    """What recipients see."""
+    return _("📢 <b>Announcement from the secretariat</b>") + "\n\n" + text
+
+
+def ack_markup(broadcast_id: int, label: str) -> dict[str, Any]:
+    """The "Đã nhận" button, as Bot API JSON (domain code does not import telegram)."""
+    return {"inline_keyboard": [[{"text": label, "callback_data": f"ack:b:{broadcast_id}"}]]}
+
+
+def create(
+    *,
+    session: Session,
+    text: str,
+    audience: Target,
+    actor: int | None,
+    ack_label: str,
+    progress_chat_id: int | None = None,
+) -> tuple[Broadcast, int]:
+    """Store the broadcast and queue one push per recipient in ONE transaction (commits)."""
+    problems = validate_text(text)
+    if problems:
+        raise ValueError("; ".join(problems))
+    recipients = resolve(session=session, audience=audience)
+    broadcast = Broadcast(
+        text=text,
+        audience=audience.as_dict(),
+        recipients=len(recipients.chats),
+        created_by=actor,
+        progress_chat_id=progress_chat_id,
+    )
+    session.add(broadcast)
+    session.flush()
+    assert broadcast.id is not None
+    body = message_text(text)
+    pushes = [
+        outbox.Push(
+            key=f"broadcast:{broadcast.id}:{chat_id}",
+            chat_id=chat_id,
+            text=body,
+            kind="broadcast",
+            priority=outbox.PRIORITY_BROADCAST,
+            reply_markup=ack_markup(broadcast.id, ack_label),
+            unit_id=unit_id,
+            broadcast_id=broadcast.id,
+        )
+        for chat_id, unit_id in recipients.chats
+    ]
+    outbox.enqueue_many(session=session, pushes=pushes)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="broadcast.create",
+        subject=f"broadcast:{broadcast.id}",
+        audience=audience.as_dict(),
+        recipients=len(recipients.chats),
+    )
+    session.commit()
+    return broadcast, len(recipients.chats)
+
+
+def acknowledge(*, session: Session, broadcast_id: int, telegram_id: int) -> bool:
+    """Record "Đã nhận"; False if this person had already acknowledged."""
+    if session.get(Broadcast, broadcast_id) is None:
+        raise LookupError(broadcast_id)
+    unit_id = session.exec(
+        select(Official.unit_id).where(
+            Official.telegram_id == telegram_id,
+            Official.active == True,  # noqa: E712
+        )
+    ).first()
+    session.add(
+        Acknowledgement(
+            subject=f"broadcast:{broadcast_id}", telegram_id=telegram_id, unit_id=unit_id
+        )
+    )
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class BroadcastStatus:
+    """Delivery and acknowledgement of one broadcast."""
+
+    broadcast: Broadcast
+    counts: dict[str, int]
+    acknowledged_people: int
+    units: list[int]
+    units_not_acknowledged: list[tuple[int, str]]
+
+    @property
+    def done(self) -> bool:
+        """Nothing left to send."""
+        return not (self.counts.get("pending", 0) or self.counts.get("sending", 0))
+
+
+def status(*, session: Session, broadcast_id: int) -> BroadcastStatus | None:
+    """Counts by delivery status, acknowledgements, units that have not acknowledged."""
+    broadcast = session.get(Broadcast, broadcast_id)
+    if broadcast is None:
+        return None
+    counts = outbox.status_counts(session=session, broadcast_id=broadcast_id)
+    subject = f"broadcast:{broadcast_id}"
+    acked_people = int(
+        session.exec(
+            select(func.count())
+            .select_from(Acknowledgement)
+            .where(Acknowledgement.subject == subject)
+        ).one()
+    )
+    acked_units = set(
+        session.exec(
+            select(Acknowledgement.unit_id).where(Acknowledgement.subject == subject)
+        ).all()
+    )
+    unit_ids = sorted(
+        {
+            u
+            for u in session.exec(
+                select(OutboxMessage.unit_id).where(OutboxMessage.broadcast_id == broadcast_id)
+            ).all()
+            if u is not None
+        }
+    )
+    names = dict(session.exec(select(Unit.id, Unit.name).where(col(Unit.id).in_(unit_ids))).all())
+    missing = [(u, names.get(u, "?")) for u in unit_ids if u not in acked_units]
+    missing.sort(key=lambda item: item[1])
+    return BroadcastStatus(broadcast, counts, acked_people, unit_ids, missing)
+
+
+def unfinished_with_progress(*, session: Session) -> list[Broadcast]:
+    """Broadcasts whose progress message is still being updated."""
+    return list(
+        session.exec(
+            select(Broadcast).where(
+                col(Broadcast.finished_at).is_(None),
+                col(Broadcast.progress_message_id).is_not(None),
+            )
+        ).all()
+    )
+
+
+def set_progress_message(
+    *, session: Session, broadcast_id: int, chat_id: int, message_id: int
+) -> None:
+    """Remember which message shows a broadcast's progress (commits)."""
+    broadcast = session.get(Broadcast, broadcast_id)
+    if broadcast is not None:
+        broadcast.progress_chat_id = chat_id
+        broadcast.progress_message_id = message_id
+        session.add(broadcast)
+        session.commit()
+
+
+def mark_finished(*, session: Session, broadcast_id: int) -> None:
+    """Everything was sent or given up: stop updating the progress message (commits)."""
+    broadcast = session.get(Broadcast, broadcast_id)
+    if broadcast is not None and broadcast.finished_at is None:
+        broadcast.finished_at = utcnow()
+        session.add(broadcast)
+        session.commit()
+
+
+def recent(*, session: Session, limit: int = 10) -> list[Broadcast]:
+    """Newest broadcasts first."""
+    return list(
+        session.exec(select(Broadcast).order_by(col(Broadcast.id).desc()).limit(limit)).all()
+    )
+
+
+class ReminderInFlight(Exception):
+    """The previous reminder round of a broadcast is still being sent."""
+
+
+def remind_unacknowledged(
+    *, session: Session, broadcast_id: int, actor: int | None, ack_label: str
+) -> int:
+    """Remind officials of units that have not acknowledged (commits); returns people reminded."""
+    st = status(session=session, broadcast_id=broadcast_id)
+    if st is None:
+        raise LookupError(broadcast_id)
+    in_flight = session.exec(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(
+            OutboxMessage.broadcast_id == broadcast_id,
+            OutboxMessage.kind == "broadcast-reminder",
+            col(OutboxMessage.status).in_(["pending", "sending"]),
+        )
+    ).one()
+    if in_flight:
+        raise ReminderInFlight(broadcast_id)
+    missing_units = [u for u, _ in st.units_not_acknowledged]
+    rows = session.exec(
+        select(OutboxMessage.chat_id, OutboxMessage.unit_id).where(
+            OutboxMessage.broadcast_id == broadcast_id,
+            col(OutboxMessage.unit_id).in_(missing_units),
+            OutboxMessage.kind == "broadcast",
+            ~col(OutboxMessage.dedupe_key).contains("#"),
+        )
+    ).all()
+    round_no = 1 + len(
+        {
+            k.split(":")[2]
+            for k in session.exec(
+                select(OutboxMessage.dedupe_key).where(
+                    OutboxMessage.broadcast_id == broadcast_id,
+                    OutboxMessage.kind == "broadcast-reminder",
+                )
+            ).all()
+        }
+    )
+    text = (
+        _(
+            "⏰ <b>Reminder:</b> please read the secretariat's announcement and press “{ack}”."
+        ).format(ack=escape(ack_label))
+        + "\n\n"
+        + message_text(st.broadcast.text)
+    )
+    pushes = [
+        outbox.Push(
+            key=f"broadcast:{broadcast_id}:r{round_no}:{chat_id}",
+            chat_id=chat_id,
+            text=text,
+            kind="broadcast-reminder",
+            priority=outbox.PRIORITY_BROADCAST,
+            reply_markup=ack_markup(broadcast_id, ack_label),
+            unit_id=unit_id,
+            broadcast_id=broadcast_id,
+        )
+        for chat_id, unit_id in rows
+    ]
+    count = outbox.enqueue_many(session=session, pushes=pushes)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="broadcast.remind",
+        subject=f"broadcast:{broadcast_id}",
+        units=len(missing_units),
+        recipients=len(pushes),
+    )
+    session.commit()
+    return len(pushes) if count else 0
+
+
+@dataclass(frozen=True)
+class UnreachableOfficial:
+    """An official the bot cannot reach."""
+
+    telegram_id: int
+    name: str
+    unit_name: str
+    role: str
+    reason: str | None
+
+
+def unreachable(*, session: Session) -> tuple[list[UnreachableOfficial], list[str]]:
+    """Officials marked unreachable, and active units with no official at all."""
+    rows = session.exec(
+        select(AppUser, Official, Unit)
+        .join(Official, Official.telegram_id == AppUser.telegram_id)  # type: ignore[arg-type]
+        .join(Unit, Unit.id == Official.unit_id)  # type: ignore[arg-type]
+        .where(AppUser.reachable == False, Official.active == True)  # noqa: E712
+        .order_by(Unit.name)
+    ).all()
+    people = [
+        UnreachableOfficial(
+            user.telegram_id, user.display_name, unit.name, official.role, user.unreachable_reason
+        )
+        for user, official, unit in rows
+    ]
+    staffed = set(
+        session.exec(
+            select(Official.unit_id).where(
+                Official.active == True,  # noqa: E712
+                col(Official.unit_id).is_not(None),
+            )
+        ).all()
+    )
+    empty = [
+        name
+        for uid, name in session.exec(
+            select(Unit.id, Unit.name).where(Unit.active == True).order_by(Unit.short_key)  # noqa: E712
+        ).all()
+        if uid not in staffed
+    ]
+    return people, empty

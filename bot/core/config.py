@@ -1,0 +1,245 @@
+"""Settings read from environment variables and an optional .env file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+from bot.core.timespec import parse_duration, parse_schedule
+
+SUPPORTED_LANGUAGES: tuple[str, ...] = ("vi", "en")
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+class Settings(BaseSettings):
+    """Runtime configuration of one bot deployment."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    database_url: str = Field(default="sqlite:///./var/kyso.db", alias="DATABASE_URL")
+    telegram_api_base_url: str | None = Field(default=None, alias="TELEGRAM_API_BASE_URL")
+    bot_timezone: str = Field(default="Asia/Ho_Chi_Minh", alias="BOT_TIMEZONE")
+    admin_telegram_ids: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(), alias="ADMIN_TELEGRAM_IDS"
+    )
+    default_language: str = Field(default="vi", alias="DEFAULT_LANGUAGE")
+    outbox_rate_per_second: float = Field(default=27.0, gt=0, alias="OUTBOX_RATE_PER_SECOND")
+    outbox_concurrency: int = Field(default=16, ge=1, le=64, alias="OUTBOX_CONCURRENCY")
+    invite_ttl_days: int = Field(default=7, ge=1, le=90, alias="INVITE_TTL_DAYS")
+    bot_username: str | None = Field(default=None, alias="BOT_USERNAME")
+    max_upload_mb: float = Field(default=5.0, gt=0, alias="MAX_UPLOAD_MB")
+    summary_weekday: str = Field(default="mon", alias="SUMMARY_WEEKDAY")
+    summary_time: str = Field(default="08:00", alias="SUMMARY_TIME")
+    warning_schedule: str = Field(default="mon 08:00", alias="WARNING_SCHEDULE")
+    warning_repeat_interval: str = Field(default="7d", alias="WARNING_REPEAT_INTERVAL")
+    quiet_hours_start: dt.time = Field(default=dt.time(21, 0), alias="QUIET_HOURS_START")
+    quiet_hours_end: dt.time = Field(default=dt.time(7, 0), alias="QUIET_HOURS_END")
+    report_max_mb: float = Field(default=20.0, gt=0, alias="REPORT_MAX_MB")
+
+    @field_validator("quiet_hours_start", "quiet_hours_end", mode="before")
+    @classmethod
+    def _parse_clock(cls, value: object) -> object:
+        """Accept '21:00', '7:30', '7h' or '7' as a time of day."""
+        if isinstance(value, str):
+            match = re.fullmatch(r"\s*(\d{1,2})\s*(?:[:h]\s*(\d{2})?)?\s*", value.lower())
+            if match is None or int(match.group(1)) > 23 or int(match.group(2) or 0) > 59:
+                raise ValueError(f"not a time of day: {value!r} (use HH:MM)")
+            return dt.time(int(match.group(1)), int(match.group(2) or 0))
+        return value
+
+    webhook_url: str | None = Field(default=None, alias="WEBHOOK_URL")
+    webhook_secret: SecretStr | None = Field(default=None, alias="WEBHOOK_SECRET")
+    webhook_listen: str = Field(default="127.0.0.1", alias="WEBHOOK_LISTEN")
+    webhook_port: int = Field(default=8080, ge=1, le=65535, alias="WEBHOOK_PORT")
+    webhook_max_connections: int = Field(default=40, ge=1, le=100, alias="WEBHOOK_MAX_CONNECTIONS")
+    concurrent_updates: int = Field(default=16, ge=1, le=256, alias="CONCURRENT_UPDATES")
+    status_port: int | None = Field(default=None, ge=1, le=65535, alias="STATUS_PORT")
+    log_format: str = Field(default="text", alias="LOG_FORMAT")
+    log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+
+    @field_validator("admin_telegram_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """Accept "1, 2,3" as well as a list of ids."""
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",")]
+            return frozenset(int(p) for p in parts if p)
+        return value
+
+    @field_validator("bot_username")
+    @classmethod
+    def _check_username(cls, value: str | None) -> str | None:
+        """'@kyso_bot' or 'kyso_bot'; only letters, digits and underscores."""
+        if value is None:
+            return None
+        value = value.strip().removeprefix("@")
+        if not value:
+            return None
+        if not all(ch.isascii() and (ch.isalnum() or ch == "_") for ch in value):
+            raise ValueError("BOT_USERNAME may contain only letters, digits and underscores")
+        return value
+
+    @field_validator("summary_weekday")
+    @classmethod
+    def _check_weekday(cls, value: str) -> str:
+        """mon … sun, or off to send no scheduled summaries."""
+        value = value.strip().lower()[:3]
+        if value not in (*WEEKDAYS, "off"):
+            raise ValueError(
+                "SUMMARY_WEEKDAY must be one of mon, tue, wed, thu, fri, sat, sun, off"
+            )
+        return value
+
+    @field_validator("summary_time")
+    @classmethod
+    def _check_time(cls, value: str) -> str:
+        """HH:MM in the bot's time zone."""
+        try:
+            parsed = dt.datetime.strptime(value.strip(), "%H:%M").time()
+        except ValueError as exc:
+            raise ValueError("SUMMARY_TIME must be HH:MM, e.g. 08:00") from exc
+        return parsed.strftime("%H:%M")
+
+    @property
+    def summary_schedule(self) -> tuple[int, dt.time] | None:
+        """(ISO weekday 1–7, local time) of the weekly group summaries; None when off."""
+        if self.summary_weekday == "off":
+            return None
+        hour, minute = (int(p) for p in self.summary_time.split(":"))
+        return WEEKDAYS.index(self.summary_weekday) + 1, dt.time(hour, minute)
+
+    @field_validator("warning_schedule")
+    @classmethod
+    def _check_schedule(cls, value: str) -> str:
+        """'mon 08:00', 'mon,thu 07:30', 'daily 08:00' or 'off' (stored in canonical form)."""
+        schedule = parse_schedule(value)
+        return schedule.canonical() if schedule is not None else "off"
+
+    @field_validator("warning_repeat_interval")
+    @classmethod
+    def _check_repeat(cls, value: str) -> str:
+        """'7d', '36h', '90m': at least one hour."""
+        parse_duration(value)
+        return value.strip().lower()
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str | None) -> str | None:
+        """An https:// URL (Telegram delivers webhooks over HTTPS only)."""
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        parsed = urlsplit(value)
+        if parsed.scheme != "https" or not parsed.hostname:
+            raise ValueError("WEBHOOK_URL must be an https:// URL")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """1–256 characters from A-Z, a-z, 0-9, _ and - (Telegram's rule for secret_token)."""
+        if value is None or not value.get_secret_value():
+            return None
+        if not _SECRET_RE.fullmatch(value.get_secret_value()):
+            raise ValueError(
+                "WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, underscore or hyphen"
+            )
+        return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _check_log_format(cls, value: str) -> str:
+        """'text' (console) or 'json' (one JSON object per line)."""
+        value = value.strip().lower()
+        if value not in ("text", "json"):
+            raise ValueError("LOG_FORMAT must be text or json")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_log_level(cls, value: str) -> str:
+        """A standard logging level name."""
+        value = value.strip().upper()
+        if value not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
+        return value
+
+    @field_validator("bot_timezone")
+    @classmethod
+    def _check_zone(cls, value: str) -> str:
+        """Refuse a time zone name zoneinfo does not know."""
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _check_language(cls, value: str) -> str:
+        """Only languages with a catalog are allowed."""
+        value = value.strip().lower()
+        if value not in SUPPORTED_LANGUAGES:
+            raise ValueError(f"DEFAULT_LANGUAGE must be one of {', '.join(SUPPORTED_LANGUAGES)}")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The display time zone."""
+        return ZoneInfo(self.bot_timezone)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """Largest statistics file accepted in chat, in bytes."""
+        return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def report_max_bytes(self) -> int:
+        """Largest explanation-report file accepted, in bytes."""
+        return int(self.report_max_mb * 1024 * 1024)
+
+    @property
+    def webhook_path(self) -> str:
+        """The path the webhook server answers on: WEBHOOK_URL's path ('/' when it has none)."""
+        if not self.webhook_url:
+            return "/telegram"
+        return urlsplit(self.webhook_url).path or "/"
+
+    def secrets(self) -> list[str]:
+        """Values that must never appear in a log line."""
+        found = []
+        for secret in (self.telegram_bot_token, self.webhook_secret):
+            if secret is not None and secret.get_secret_value():
+                found.append(secret.get_secret_value())
+        try:
+            password = make_url(self.database_url).password
+        except Exception:  # an unparsable URL fails later, with its own message
+            password = None
+        if password and len(str(password)) >= 8:  # a short one would blank ordinary words
+            found.append(str(password))
+        return found
+
+    @property
+    def api_base_url(self) -> str | None:
+        """Base URL for Bot API methods on a self-hosted server, without the token."""
+        if not self.telegram_api_base_url:
+            return None
+        return self.telegram_api_base_url.rstrip("/") + "/bot"
+
+    @property
+    def api_base_file_url(self) -> str | None:
+        """Base URL for file downloads on a self-hosted server."""
+        if not self.telegram_api_base_url:
+            return None
+        return self.telegram_api_base_url.rstrip("/") + "/file/bot"

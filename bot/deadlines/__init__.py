@@ -1,0 +1,1 @@
+"""Deadlines, reminder schedules, explanation reports, and their texts and CLI."""

@@ -1,0 +1,1 @@
+"""Group chats: subscriptions to a unit area's summaries, supergroup migration."""

@@ -1,0 +1,251 @@
+"""Group chats: which groups the bot is in, what each receives, and moves to supergroups."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from bot.core import audit
+from bot.core.db import binary_order
+from bot.core.models import Chat, GroupSubscription, Unit, utcnow
+
+logger = logging.getLogger(__name__)
+
+GROUP_TYPES = frozenset({"group", "supergroup"})
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """What a group receives: an area's units, or every unit (area None)."""
+
+    chat_id: int
+    chat_title: str
+    area_unit_id: int | None
+    area_name: str | None
+    since: dt.datetime
+    created_by: int | None
+
+
+def _chat(session: Session, chat_id: int) -> Chat | None:
+    """The Chat row."""
+    return session.get(Chat, chat_id)
+
+
+def record_chat(*, session: Session, chat_id: int, chat_type: str, title: str) -> Chat:
+    """Remember a chat the bot is in (re-adding an old group makes it active again)."""
+    chat = _chat(session, chat_id)
+    now = utcnow()
+    if chat is None:
+        chat = Chat(id=chat_id, type=chat_type, title=title[:255])
+    else:
+        chat.type, chat.active, chat.left_at, chat.updated_at = chat_type, True, None, now
+        if title:
+            chat.title = title[:255]
+    session.add(chat)
+    session.flush()
+    return chat
+
+
+def _active_subscriptions(session: Session, chat_id: int) -> list[GroupSubscription]:
+    """Subscriptions of a chat that have not ended."""
+    return list(
+        session.exec(
+            select(GroupSubscription)
+            .where(GroupSubscription.chat_id == chat_id, GroupSubscription.active == True)  # noqa: E712
+            .order_by(col(GroupSubscription.id))
+        )
+    )
+
+
+def _area_name(session: Session, area_unit_id: int | None) -> str | None:
+    """Name of an area unit (None for the whole province)."""
+    if area_unit_id is None:
+        return None
+    unit = session.get(Unit, area_unit_id)
+    return unit.name if unit else None
+
+
+def _end(session: Session, subs: list[GroupSubscription], actor: int | None, reason: str) -> None:
+    """End subscriptions now, each with its audit record."""
+    now = utcnow()
+    for sub in subs:
+        sub.active = False
+        sub.ended_at = now
+        session.add(sub)
+        audit.record(
+            session=session,
+            actor=actor,
+            action="group.unsubscribe",
+            subject=f"chat:{sub.chat_id}",
+            area=_area_name(session, sub.area_unit_id),
+            area_unit_id=sub.area_unit_id,
+            reason=reason,
+        )
+
+
+def record_chat_left(*, session: Session, chat_id: int, actor: int | None) -> int:
+    """The bot left or was removed: the chat goes inactive and its subscriptions end.
+
+    Returns how many subscriptions ended.
+    """
+    chat = _chat(session, chat_id)
+    now = utcnow()
+    if chat is None:
+        return 0
+    chat.active = False
+    chat.left_at = now
+    chat.updated_at = now
+    session.add(chat)
+    subs = _active_subscriptions(session, chat_id)
+    _end(session, subs, actor, "removed")
+    session.flush()
+    logger.info("left chat %s; %d subscriptions ended", chat_id, len(subs))
+    return len(subs)
+
+
+def current_subscription(*, session: Session, chat_id: int) -> Subscription | None:
+    """What a group receives now, if anything."""
+    subs = _active_subscriptions(session, chat_id)
+    if not subs:
+        return None
+    sub = subs[-1]
+    chat = _chat(session, chat_id)
+    return Subscription(
+        chat_id=chat_id,
+        chat_title=chat.title if chat else "",
+        area_unit_id=sub.area_unit_id,
+        area_name=_area_name(session, sub.area_unit_id),
+        since=sub.created_at,
+        created_by=sub.created_by,
+    )
+
+
+class GroupError(Exception):
+    """A subscription change that cannot be made (code: 'not_area', 'not_subscribed')."""
+
+    def __init__(self, code: str) -> None:
+        """Remember the reason."""
+        super().__init__(code)
+        self.code = code
+
+
+def subscribe(
+    *,
+    session: Session,
+    chat_id: int,
+    chat_type: str,
+    title: str,
+    area_unit_id: int | None,
+    actor: int | None,
+) -> bool:
+    """Make a group receive an area (None: every unit); ends the previous choice.
+
+    Returns False when the group already received exactly that.
+    """
+    if area_unit_id is not None:
+        area = session.get(Unit, area_unit_id)
+        if area is None or not area.active:
+            raise GroupError("not_area")
+    record_chat(session=session, chat_id=chat_id, chat_type=chat_type, title=title)
+    subs = _active_subscriptions(session, chat_id)
+    if len(subs) == 1 and subs[0].area_unit_id == area_unit_id:
+        return False
+    _end(session, subs, actor, "changed")
+    session.add(GroupSubscription(chat_id=chat_id, area_unit_id=area_unit_id, created_by=actor))
+    audit.record(
+        session=session,
+        actor=actor,
+        action="group.subscribe",
+        subject=f"chat:{chat_id}",
+        area=_area_name(session, area_unit_id),
+        area_unit_id=area_unit_id,
+        title=title[:255],
+    )
+    session.flush()
+    return True
+
+
+def unsubscribe(*, session: Session, chat_id: int, actor: int | None) -> None:
+    """Stop sending anything to a group."""
+    subs = _active_subscriptions(session, chat_id)
+    if not subs:
+        raise GroupError("not_subscribed")
+    _end(session, subs, actor, "unsubscribed")
+    session.flush()
+
+
+def migrate_chat(*, session: Session, old_chat_id: int, new_chat_id: int) -> bool:
+    """A group became a supergroup with a new id: move the chat and its subscription there.
+
+    Idempotent (the service messages in both chats and a ChatMigrated error may each call it).
+    Returns True if anything moved.
+    """
+    if old_chat_id == new_chat_id:
+        return False
+    old = _chat(session, old_chat_id)
+    new = _chat(session, new_chat_id)
+    now = utcnow()
+    if new is None:
+        new = Chat(
+            id=new_chat_id, type="supergroup", title=old.title if old else "", created_at=now
+        )
+    elif not new.title and old is not None:
+        new.title = old.title
+    new.type, new.active, new.left_at, new.updated_at = "supergroup", True, None, now
+    session.add(new)
+    if old is None:
+        old = Chat(id=old_chat_id, type="group", title=new.title)
+    old.active, old.left_at = False, old.left_at or now
+    old.migrated_to, old.updated_at = new_chat_id, now
+    session.add(old)
+    session.flush()
+    moving = _active_subscriptions(session, old_chat_id)
+    if not moving:
+        return False
+    already = _active_subscriptions(session, new_chat_id)
+    for sub in moving:
+        sub.active, sub.ended_at = False, now
+        session.add(sub)
+    if not already:
+        keep = moving[-1]
+        session.add(
+            GroupSubscription(
+                chat_id=new_chat_id, area_unit_id=keep.area_unit_id, created_by=keep.created_by
+            )
+        )
+        audit.record(
+            session=session,
+            actor=None,
+            action="group.subscribe",
+            subject=f"chat:{new_chat_id}",
+            area=_area_name(session, keep.area_unit_id),
+            area_unit_id=keep.area_unit_id,
+            migrated_from=old_chat_id,
+        )
+    session.flush()
+    logger.info("chat %s migrated to %s", old_chat_id, new_chat_id)
+    return True
+
+
+def subscribed_groups(*, session: Session) -> list[Subscription]:
+    """Every group receiving summaries, by title."""
+    rows = session.exec(
+        select(GroupSubscription, Chat)
+        .join(Chat, col(Chat.id) == col(GroupSubscription.chat_id))
+        .where(GroupSubscription.active == True, Chat.active == True)  # noqa: E712
+        .order_by(binary_order(col(Chat.title)), col(Chat.id))
+    ).all()
+    return [
+        Subscription(
+            chat_id=chat.id,
+            chat_title=chat.title,
+            area_unit_id=sub.area_unit_id,
+            area_name=_area_name(session, sub.area_unit_id),
+            since=sub.created_at,
+            created_by=sub.created_by,
+        )
+        for sub, chat in rows
+    ]

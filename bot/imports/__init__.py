@@ -1,0 +1,1 @@
+"""Importing statistics tables: reading files, parsing, previews and applying them."""

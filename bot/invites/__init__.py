@@ -1,0 +1,1 @@
+"""Invitations, redemption, the secretariat's membership, and the invite exports."""

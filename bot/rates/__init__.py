@@ -1,0 +1,1 @@
+"""Answering 'what is my signing rate': lookups, intents and the rate reply."""

@@ -1,0 +1,150 @@
+"""Answers to questions asked in chat, independent of Telegram."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from sqlmodel import Session
+
+from bot.core import messages
+from bot.core.db import SIGNING_INDICATOR
+from bot.core.i18n import _, current_language, fmt_number, fmt_percent_value, fmt_rate, ngettext
+from bot.core.lookup import UnitRef, find_units
+from bot.core.people import Viewer
+from bot.core.stats import StandingsCache, Status, build_report
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Text to reply with and, optionally, units to choose from."""
+
+    text: str
+    choices: list[UnitRef] = field(default_factory=list)
+
+
+def rate_answer(
+    *,
+    session: Session,
+    standings: StandingsCache,
+    viewer: Viewer,
+    query: str = "",
+    indicator_code: str = SIGNING_INDICATOR,
+) -> Answer:
+    """Rate of the viewer's unit, or (secretariat) of the unit named in `query`."""
+    query = query.strip()
+    if query and viewer.is_secretariat:
+        matches = find_units(session=session, query=query)
+        if not matches:
+            return Answer(messages.no_unit_found(query))
+        if matches.unique is None:
+            text = messages.did_you_mean() if matches.fuzzy else messages.choose_unit(len(matches))
+            return Answer(text, list(matches))
+        return unit_rate_answer(
+            session=session,
+            standings=standings,
+            viewer=viewer,
+            unit_id=matches.unique.id,
+            unit_name=matches.unique.name,
+            indicator_code=indicator_code,
+        )
+    if viewer.unit_id is None:
+        if viewer.is_secretariat:
+            return Answer(overview(session=session, standings=standings, viewer=viewer))
+        return Answer(messages.not_linked(viewer.telegram_id))
+    answer = unit_rate_answer(
+        session=session,
+        standings=standings,
+        viewer=viewer,
+        unit_id=viewer.unit_id,
+        unit_name=viewer.unit_name or "",
+        indicator_code=indicator_code,
+    )
+    if query:
+        return Answer(messages.only_own_unit() + "\n\n" + answer.text)
+    return answer
+
+
+def unit_rate_answer(
+    *,
+    session: Session,
+    standings: StandingsCache,
+    viewer: Viewer,
+    unit_id: int,
+    unit_name: str,
+    indicator_code: str = SIGNING_INDICATOR,
+) -> Answer:
+    """Rate report for one unit; only the secretariat may ask about a unit not their own."""
+    if unit_id != viewer.unit_id and not viewer.is_secretariat:
+        return Answer(messages.only_own_unit())
+    snapshot = standings.get(
+        session=session, indicator_code=indicator_code, revision=viewer.revision
+    )
+    if snapshot is None or snapshot.latest is None:
+        return Answer(messages.no_data())
+    key = (unit_id, current_language())
+    text = snapshot.rendered.get(key)
+    if text is None:
+        report = build_report(snapshot, unit_id)
+        if report is None:
+            return Answer(messages.no_figures_for_unit(unit_name))
+        # Same figures, same language, same revision: same text (cached with the snapshot).
+        text = snapshot.rendered.setdefault(key, messages.rate_report(report))
+    return Answer(text)
+
+
+def overview(
+    *,
+    session: Session,
+    standings: StandingsCache,
+    viewer: Viewer,
+    indicator_code: str = SIGNING_INDICATOR,
+) -> str:
+    """One-paragraph picture of the latest period, for the secretariat."""
+    snapshot = standings.get(
+        session=session, indicator_code=indicator_code, revision=viewer.revision
+    )
+    if snapshot is None or snapshot.latest is None:
+        return messages.no_data()
+    table = snapshot.latest
+    ind = table.indicator
+    at_target = table.count(Status.AT_TARGET)
+    below = table.below_warning()
+    critical = table.count(Status.CRITICAL)
+    text = "\n".join(
+        [
+            "📊 <b>" + messages.indicator_name(ind.code, ind.name) + "</b>",
+            _("Period: {period}").format(period=messages.period_text(table.period)),
+            _("Overall: <b>{rate}</b> ({signed}/{total})").format(
+                rate=fmt_rate(table.numerator, table.denominator),
+                signed=fmt_number(table.numerator),
+                total=messages.items(ind.item_kind, table.denominator),
+            ),
+            ngettext("{n} unit in the table", "{n} units in the table", len(table.by_unit)).format(
+                n=fmt_number(len(table.by_unit))
+            ),
+            "🟢 "
+            + ngettext(
+                "{n} unit at the target of {target}",
+                "{n} units at the target of {target}",
+                at_target,
+            ).format(n=fmt_number(at_target), target=fmt_percent_value(ind.target_percent)),
+            "🟠 "
+            + ngettext(
+                "{n} unit below the warning threshold of {warning}",
+                "{n} units below the warning threshold of {warning}",
+                below,
+            ).format(n=fmt_number(below), warning=fmt_percent_value(ind.warning_percent)),
+            "🔴 "
+            + ngettext(
+                "{n} unit below the critical threshold of {critical}",
+                "{n} units below the critical threshold of {critical}",
+                critical,
+            ).format(n=fmt_number(critical), critical=fmt_percent_value(ind.critical_percent)),
+            "",
+            messages.unknown_user_secretariat(),
+        ]
+    )
+    return text

@@ -1,0 +1,1 @@
+"""The Excel report workbook in the letters' appendix layout, and its CLI."""

@@ -1,0 +1,1 @@
+"""Group summaries with charts, and a unit's history across periods."""

@@ -1,0 +1,1 @@
+"""Unit administration: list, cards, rename, kinds, areas, units files and CLI."""

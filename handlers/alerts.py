@@ -1,0 +1,368 @@
+"""/canhbao (warnings status, a unit's history, send now), /imlang (silence), /imlang_ds."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from html import escape
+
+from sqlmodel import Session
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.alerts import service as warnings
+from bot.alerts import texts as warnings_text
+from bot.core.db import session_scope
+from bot.core.i18n import _, fmt_number, lazy_gettext
+from bot.core.lookup import find_units
+from bot.core.messages import indicator_name
+from bot.core.models import utcnow
+from bot.core.people import unit_name
+from handlers.common import SECRETARIAT, BotContext, CommandSpec, private_only, secretariat_only
+
+logger = logging.getLogger(__name__)
+
+CALLBACK_PREFIX = "wn"
+REASON_KEY = "warning_silence_reason"
+
+COMMANDS = (
+    CommandSpec(
+        names=("canhbao", "warnings"),
+        description=lazy_gettext(
+            "units below the threshold, who was warned when; with a unit: its history"
+        ),
+        allowed=SECRETARIAT,
+    ),
+    CommandSpec(
+        names=("imlang", "silence"),
+        description=lazy_gettext(
+            "silence a unit's warnings until a day, e.g. after an explanation"
+        ),
+        allowed=SECRETARIAT,
+    ),
+    CommandSpec(
+        names=("imlang_ds", "silences"),
+        description=lazy_gettext("silenced units; lift a silence early"),
+        allowed=SECRETARIAT,
+    ),
+)
+
+
+# --- /canhbao ----------------------------------------------------------------------------------
+
+
+def status_markup(status: warnings.WarningStatus, page: int) -> InlineKeyboardMarkup | None:
+    """Paging, send now, and the other indicators with data."""
+    ind = status.indicator.id
+    rows: list[list[InlineKeyboardButton]] = []
+    total = warnings_text.pages(status)
+    page = min(max(page, 0), total - 1)
+    nav = []
+    if page > 0:
+        nav.append(InlineKeyboardButton(_("◀️ Previous"), callback_data=f"wn:p:{ind}:{page - 1}"))
+    if page + 1 < total:
+        nav.append(InlineKeyboardButton(_("Next ▶️"), callback_data=f"wn:p:{ind}:{page + 1}"))
+    if nav:
+        rows.append(nav)
+    if status.period is not None and status.policy.enabled:
+        rows.append([InlineKeyboardButton(_("📣 Send now"), callback_data=f"wn:run:{ind}")])
+    for other_id, code, name in status.other_indicators:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    indicator_name(code, name)[:60], callback_data=f"wn:p:{other_id}:0"
+                )
+            ]
+        )
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _status(context: BotContext, indicator_id: int | None) -> warnings.WarningStatus | None:
+    """Current warning status from the database."""
+    rt = context.runtime
+    with Session(rt.engine) as session:
+        return warnings.warning_status(
+            session=session, settings=rt.settings, indicator_id=indicator_id
+        )
+
+
+async def warnings_command(update: Update, context: BotContext) -> None:
+    """/canhbao: the status; /canhbao <unit>: that unit's warnings and who got them."""
+    message = update.effective_message
+    assert message is not None
+    if not await private_only(update):
+        return
+    query = " ".join(context.args or []).strip()
+    if query:
+        await _unit_lookup(message, context, query)
+        return
+    status = await asyncio.to_thread(_status, context, None)
+    if status is None:
+        await message.reply_text(
+            _("No statistics have been imported yet, so there are no warnings.")
+        )
+        return
+    await message.reply_text(
+        warnings_text.status_text(status, 0), reply_markup=status_markup(status, 0)
+    )
+
+
+async def _unit_lookup(message: Message, context: BotContext, query: str) -> None:
+    """One unit's history, or buttons to choose among several."""
+    with Session(context.runtime.engine) as session:
+        matches = find_units(session=session, query=query)
+    if not matches:
+        await message.reply_text(_("No unit matches “{query}”.").format(query=escape(query)))
+        return
+    if matches.unique is None:
+        buttons = [
+            [InlineKeyboardButton(m.name[:60], callback_data=f"wn:u:{m.id}")] for m in matches
+        ]
+        await message.reply_text(
+            _("Several units match. Choose one:"), reply_markup=InlineKeyboardMarkup(buttons)
+        )
+        return
+    await message.reply_text(await asyncio.to_thread(_history, context, matches.unique.id))
+
+
+def _history(context: BotContext, unit_id: int) -> str:
+    """The /canhbao <unit> text."""
+    rt = context.runtime
+    with Session(rt.engine) as session:
+        name = unit_name(session=session, unit_id=unit_id) or "?"
+        status = warnings.warning_status(session=session, settings=rt.settings)
+        current = None
+        if status is not None:
+            current = next((u for u in status.units if u.unit_id == unit_id), None)
+        silence = next(
+            (s for s in warnings.active_silences(session=session) if s.unit_id == unit_id), None
+        )
+        history = warnings.unit_history(session=session, unit_id=unit_id)
+    return warnings_text.unit_history_text(name, current, silence, history)
+
+
+def _run_preview(status: warnings.WarningStatus, now: dt.datetime) -> tuple[int, int]:
+    """Units a run would warn now, and repeats that are due."""
+    new = repeats = 0
+    for u in status.units:
+        if u.silenced_until is not None or u.inhibited or not u.recipients:
+            continue
+        if not u.notified:
+            new += 1
+        elif u.last_sent_at is not None and warnings.repeat_due(
+            u.last_sent_at, now, status.policy.repeat_interval
+        ):
+            repeats += 1
+    return new, repeats
+
+
+@secretariat_only
+async def warnings_button(update: Update, context: BotContext) -> None:
+    """wn:p:<indicator>:<page>, wn:run:<indicator>, wn:go:<indicator>, wn:u:<unit>."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    if not await private_only(update):
+        return
+    parts = query.data.split(":")
+    action, ident = parts[1], int(parts[2])
+    if action == "u":
+        await query.answer()
+        await query.edit_message_text(await asyncio.to_thread(_history, context, ident))
+        return
+    status = await asyncio.to_thread(_status, context, ident)
+    if status is None or status.indicator.id != ident:
+        await query.answer(_("No statistics have been imported yet."), show_alert=True)
+        return
+    if action == "p":
+        page = int(parts[3])
+        await query.answer()
+        await query.edit_message_text(
+            warnings_text.status_text(status, page), reply_markup=status_markup(status, page)
+        )
+        return
+    if action == "run":
+        new, repeats = _run_preview(status, utcnow())
+        text = (
+            _("📣 <b>Send warnings now?</b>")
+            + "\n"
+            + _(
+                "Units not warned yet for the current figures: {new}. Repeats due: {repeats}. "
+                "Units already warned recently get nothing."
+            ).format(new=fmt_number(new), repeats=fmt_number(repeats))
+        )
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(_("✅ Send"), callback_data=f"wn:go:{ident}"),
+                    InlineKeyboardButton(_("✖️ Cancel"), callback_data=f"wn:p:{ident}:0"),
+                ]
+            ]
+        )
+        await query.answer()
+        await query.edit_message_text(text, reply_markup=markup)
+        return
+    # action == "go"
+    user = update.effective_user
+    assert user is not None
+    rt = context.runtime
+
+    def run() -> dict[str, object]:
+        with session_scope(rt.engine) as session:
+            outcome = warnings.run_manually(
+                session=session, indicator_id=ident, settings=rt.settings, actor=user.id
+            )
+            return outcome.counts()
+
+    counts = await asyncio.to_thread(run)
+    rt.wake_sender()
+    await query.answer()
+    refreshed = await asyncio.to_thread(_status, context, ident) or status
+    await query.edit_message_text(
+        warnings_text.status_text(refreshed, 0), reply_markup=status_markup(refreshed, 0)
+    )
+    if isinstance(query.message, Message):
+        await query.message.reply_text(warnings_text.run_summary(counts, status.indicator))
+
+
+# --- /imlang, /imlang_ds -----------------------------------------------------------------------
+
+
+def _silence(context: BotContext, unit_id: int, day: dt.date, reason: str, actor: int) -> str:
+    """Write the silence and return the confirmation (or the refusal)."""
+    rt = context.runtime
+    try:
+        with session_scope(rt.engine) as session:
+            warnings.silence_unit(
+                session=session,
+                unit_id=unit_id,
+                until_day=day,
+                zone=rt.settings.tz,
+                reason=reason,
+                actor=actor,
+            )
+            name = unit_name(session=session, unit_id=unit_id) or "?"
+    except warnings.SilenceError as exc:
+        return warnings_text.silence_refused(exc.code)
+    return warnings_text.silence_done(name, day, reason)
+
+
+async def silence_command(update: Update, context: BotContext) -> None:
+    """/imlang <unit> <dd/mm/yyyy> [reason]."""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    rt = context.runtime
+    today = utcnow().astimezone(rt.settings.tz).date()
+    try:
+        request = warnings_text.parse_silence(" ".join(context.args or []), today)
+    except warnings_text.SilenceUsage as exc:
+        if exc.code == "bad_date":
+            await message.reply_text(warnings_text.silence_bad_date(exc.token))
+        else:
+            await message.reply_text(warnings_text.silence_usage())
+        return
+    with Session(rt.engine) as session:
+        matches = find_units(session=session, query=request.unit_query)
+    if not matches:
+        await message.reply_text(
+            _("No unit matches “{query}”.").format(query=escape(request.unit_query))
+        )
+        return
+    if matches.unique is None:
+        assert context.user_data is not None
+        context.user_data[REASON_KEY] = request.reason
+        stamp = request.day.strftime("%Y%m%d")
+        buttons = [
+            [InlineKeyboardButton(m.name[:60], callback_data=f"wn:s:{m.id}:{stamp}")]
+            for m in matches
+        ]
+        await message.reply_text(
+            _("Several units match. Choose the one to silence:"),
+            reply_markup=InlineKeyboardMarkup(buttons),
+        )
+        return
+    text = await asyncio.to_thread(
+        _silence, context, matches.unique.id, request.day, request.reason, user.id
+    )
+    await message.reply_text(text)
+
+
+def _silences_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The /imlang_ds text and one lift button per silence."""
+    with Session(context.runtime.engine) as session:
+        silences = warnings.active_silences(session=session)
+    buttons = [
+        [
+            InlineKeyboardButton(
+                (_("🔔 Turn on: {unit}").format(unit=s.unit_name))[:64],
+                callback_data=f"wn:un:{s.id}",
+            )
+        ]
+        for s in silences[:40]
+    ]
+    return warnings_text.silences_text(silences), InlineKeyboardMarkup(buttons) if buttons else None
+
+
+async def silences_command(update: Update, context: BotContext) -> None:
+    """/imlang_ds."""
+    message = update.effective_message
+    assert message is not None
+    if not await private_only(update):
+        return
+    text, markup = await asyncio.to_thread(_silences_view, context)
+    await message.reply_text(text, reply_markup=markup)
+
+
+@secretariat_only
+async def silence_button(update: Update, context: BotContext) -> None:
+    """wn:s:<unit>:<yyyymmdd> (choice after an ambiguous /imlang), wn:un:<silence id>."""
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and query.data is not None and user is not None
+    parts = query.data.split(":")
+    rt = context.runtime
+    if parts[1] == "s":
+        unit_id = int(parts[2])
+        try:
+            day = dt.datetime.strptime(parts[3], "%Y%m%d").date()
+        except ValueError:
+            await query.answer(warnings_text.silence_usage(), show_alert=True)
+            return
+        reason = str((context.user_data or {}).pop(REASON_KEY, "") or "")
+        text = await asyncio.to_thread(_silence, context, unit_id, day, reason, user.id)
+        await query.answer()
+        await query.edit_message_text(text)
+        return
+
+    def lift() -> str | None:
+        try:
+            with session_scope(rt.engine) as session:
+                silence = warnings.lift_silence(
+                    session=session, silence_id=int(parts[2]), actor=user.id
+                )
+                return unit_name(session=session, unit_id=silence.unit_id) or "?"
+        except warnings.SilenceError:
+            return None
+
+    name = await asyncio.to_thread(lift)
+    if name is None:
+        await query.answer(warnings_text.silence_refused("missing"), show_alert=True)
+    else:
+        await query.answer(warnings_text.silence_lifted(name))
+    text, markup = await asyncio.to_thread(_silences_view, context)
+    await query.edit_message_text(text, reply_markup=markup)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Commands, buttons and the weekly job of every indicator."""
+    from jobs.alerts import schedule_warning_jobs
+
+    app.add_handler(CommandHandler(["canhbao", "warnings"], warnings_command))
+    app.add_handler(CommandHandler(["imlang", "silence"], silence_command))
+    app.add_handler(CommandHandler(["imlang_ds", "silences"], silences_command))
+    app.add_handler(
+        CallbackQueryHandler(warnings_button, pattern=r"^wn:(p:\d+:\d+|run:\d+|go:\d+|u:\d+)$")
+    )
+    app.add_handler(CallbackQueryHandler(silence_button, pattern=r"^wn:(s:\d+:\d{8}|un:\d+)$"))
+    schedule_warning_jobs(app)

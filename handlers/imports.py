@@ -1,0 +1,335 @@
+"""In-chat import: statistics files or pasted tables → preview → Confirm/Cancel; /nhap (/import)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from html import escape
+from pathlib import PurePath
+
+from sqlmodel import Session
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.alerts.texts import import_summary
+from bot.core import messages
+from bot.core.db import session_scope
+from bot.core.i18n import _, fmt_number, lazy_gettext, ngettext
+from bot.imports.parse import RowIssue
+from bot.imports.staging import (
+    PASTE_SPLIT_WARNING_CHARS,
+    PASTED_FILENAME,
+    CaptionError,
+    ImportOptions,
+    PendingOutcome,
+    PendingStatus,
+    Refused,
+    StagedImport,
+    cancel_pending,
+    confirm_pending,
+    count_rows,
+    import_help,
+    issues_report,
+    looks_like_table,
+    outcome_notice,
+    parse_caption,
+    pasted_options,
+    pending_status,
+    preview_text,
+    refusal_text,
+    result_text,
+    stage_upload,
+    too_large_text,
+    upload_problem,
+)
+from handlers.common import SECRETARIAT, BotContext, CommandSpec
+from handlers.common import refusal_text as command_refusal_text
+
+logger = logging.getLogger(__name__)
+
+CALLBACK_PREFIX = "imp"  # imp:ok:<token> / imp:no:<token> (token: 16 URL-safe characters)
+# Pasted tables are caught before the feature handlers of group 0: a table's header
+# ("… ký số …; Tỷ lệ") would otherwise read as a rate question.
+PASTED_TABLE_GROUP = -1
+
+COMMANDS = (
+    CommandSpec(
+        names=("nhap", "import"),
+        description=lazy_gettext("how to import a statistics table (send the file here)"),
+        allowed=SECRETARIAT,
+        # Not in the menu: Telegram shows one menu to every user of the bot.
+    ),
+)
+
+
+def confirm_keyboard(token: str) -> InlineKeyboardMarkup:
+    """Confirm / Cancel buttons of a preview."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    _("✅ Confirm import"), callback_data=f"{CALLBACK_PREFIX}:ok:{token}"
+                ),
+                InlineKeyboardButton(_("✖️ Cancel"), callback_data=f"{CALLBACK_PREFIX}:no:{token}"),
+            ]
+        ]
+    )
+
+
+def not_secretariat_text() -> str:
+    """Polite refusal for a file or table from someone outside the secretariat."""
+    return _(
+        "Thank you, but only the secretariat can import statistics tables, so I did not read "
+        "this file. If your unit's figures look wrong, please contact the secretariat."
+    )
+
+
+class _PastedTable(filters.MessageFilter):
+    """Multi-line text that is a statistics table (tabs or semicolons and a header row)."""
+
+    def filter(self, message: Message) -> bool:
+        """Cheap checks first; only table-shaped text is parsed."""
+        text = message.text
+        return bool(text) and looks_like_table(text)  # type: ignore[arg-type]
+
+
+async def import_command(update: Update, context: BotContext) -> None:
+    """/nhap and /import: how to import."""
+    message = update.effective_message
+    assert message is not None
+    if not context.require_viewer().is_secretariat:
+        await message.reply_text(command_refusal_text())
+        return
+    await message.reply_text(import_help(context.runtime.settings.max_upload_bytes))
+
+
+async def on_document(update: Update, context: BotContext) -> None:
+    """A file in a private chat: check it before downloading, then preview it."""
+    message = update.effective_message
+    assert message is not None and message.document is not None
+    document = message.document
+    if not context.require_viewer().is_secretariat:
+        await message.reply_text(not_secretariat_text())
+        return
+    max_bytes = context.runtime.settings.max_upload_bytes
+    filename = document.file_name or "document"
+    problem = upload_problem(filename=filename, file_size=document.file_size, max_bytes=max_bytes)
+    if problem is not None:
+        await message.reply_text(problem)
+        return
+    try:
+        options = parse_caption(message.caption)
+    except CaptionError as exc:
+        await message.reply_text(str(exc))
+        return
+    status = await message.reply_text(_("⏳ Reading the file…"))
+    try:
+        telegram_file = await document.get_file()
+        data = bytes(await telegram_file.download_as_bytearray())
+    except TelegramError:
+        logger.warning("Could not download %r", filename, exc_info=True)
+        await status.edit_text(
+            _("I could not download “{name}” from Telegram. Please send it again.").format(
+                name=escape(PurePath(filename).name)
+            )
+        )
+        return
+    if len(data) > max_bytes:
+        await status.edit_text(too_large_text(len(data), max_bytes))
+        return
+    await _preview(update, context, status, data, PurePath(filename).name, options)
+
+
+async def on_pasted_table(update: Update, context: BotContext) -> None:
+    """A table pasted as text: preview it like a file."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    if not context.require_viewer().is_secretariat:
+        await message.reply_text(not_secretariat_text())
+        raise ApplicationHandlerStop
+    status = await message.reply_text(_("⏳ Reading the table…"))
+    try:
+        await _preview(
+            update,
+            context,
+            status,
+            message.text.encode("utf-8"),
+            PASTED_FILENAME,
+            pasted_options(message.text),
+            maybe_split=len(message.text) >= PASTE_SPLIT_WARNING_CHARS,
+        )
+    except Exception:
+        # The error handler would not stop the later groups: apologise here instead.
+        logger.exception("Pasted table failed")
+        await status.edit_text(messages.error_apology())
+    raise ApplicationHandlerStop  # handled: no rate answer, no fallback
+
+
+async def _preview(
+    update: Update,
+    context: BotContext,
+    status: Message,
+    data: bytes,
+    filename: str,
+    options: ImportOptions,
+    *,
+    maybe_split: bool = False,
+) -> None:
+    """Validate in a worker thread, store a valid file, and turn the status into the preview."""
+    rt = context.runtime
+    user = update.effective_user
+    assert user is not None
+    rows = await asyncio.to_thread(count_rows, data, filename)
+    if rows is not None:
+        await status.edit_text(
+            ngettext("⏳ Checking {n} row…", "⏳ Checking {n} rows…", rows).format(
+                n=fmt_number(rows)
+            )
+        )
+
+    def stage() -> StagedImport | Refused:
+        with session_scope(rt.engine) as session:
+            return stage_upload(
+                session=session,
+                telegram_id=user.id,
+                data=data,
+                filename=filename,
+                options=options,
+                tz=rt.settings.tz,
+            )
+
+    outcome = await asyncio.to_thread(stage)
+    if isinstance(outcome, Refused):
+        await _show_refusal(status, outcome.issues, filename, stale=False)
+        return
+    logger.info("Import preview for %s: %r", user.id, filename)
+    await status.edit_text(
+        preview_text(outcome, filename=filename, maybe_split=maybe_split),
+        reply_markup=confirm_keyboard(outcome.token),
+    )
+
+
+async def _show_refusal(
+    message: Message, issues: list[RowIssue], filename: str, *, stale: bool
+) -> None:
+    """Every problem in the message (or as many as fit, with the full list attached)."""
+    text, truncated = refusal_text(issues, filename=filename, stale=stale)
+    await message.edit_text(text)
+    if truncated:
+        await message.reply_document(
+            document=issues_report(issues, filename=filename),
+            filename=f"{PurePath(filename).stem}-problems.txt",
+        )
+
+
+async def on_pending_button(update: Update, context: BotContext) -> None:
+    """Confirm or Cancel under a preview."""
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and query.data is not None and user is not None
+    if not context.require_viewer().is_secretariat:
+        await query.answer(command_refusal_text(), show_alert=True)
+        return
+    _prefix, action, token = query.data.split(":")
+    rt = context.runtime
+
+    def check() -> PendingOutcome | None:
+        with session_scope(rt.engine) as session:
+            return pending_status(session=session, token=token, telegram_id=user.id)
+
+    closed = await asyncio.to_thread(check)
+    if closed is not None:
+        await _notice(query, closed)
+        return
+    if action == "no":
+
+        def cancel() -> PendingOutcome:
+            with session_scope(rt.engine) as session:
+                return cancel_pending(session=session, token=token, telegram_id=user.id)
+
+        outcome = await asyncio.to_thread(cancel)
+        await _notice(query, outcome)
+        return
+
+    await query.answer()
+    await query.edit_message_text(_("⏳ Writing the figures…"))
+
+    def confirm() -> PendingOutcome:
+        with session_scope(rt.engine) as session:
+            return confirm_pending(
+                session=session,
+                token=token,
+                telegram_id=user.id,
+                display_name=user.full_name,
+                tz=rt.settings.tz,
+            )
+
+    outcome = await asyncio.to_thread(confirm)
+    if outcome.status is PendingStatus.IMPORTED:
+        assert outcome.result is not None
+        logger.info(
+            "Chat import by %s: batch %s, %d rows",
+            user.id,
+            outcome.result.batch_id,
+            outcome.result.rows,
+        )
+        rt.wake_sender()  # warnings queued by the import's listeners
+
+        def warning_line() -> str | None:
+            assert outcome.result is not None
+            with Session(rt.engine) as session:
+                return import_summary(
+                    session=session,
+                    import_id=outcome.result.batch_id,
+                    indicator_code=outcome.result.indicator_code,
+                )
+
+        summary = await asyncio.to_thread(warning_line)
+        text = result_text(outcome)
+        await query.edit_message_text(f"{text}\n{summary}" if summary else text)
+    elif outcome.status is PendingStatus.REFUSED:
+        assert query.message is not None and isinstance(query.message, Message)
+        await _show_refusal(query.message, outcome.issues, outcome.filename, stale=True)
+    else:
+        await query.edit_message_text(outcome_notice(outcome))
+
+
+async def _notice(query: CallbackQuery, outcome: PendingOutcome) -> None:
+    """Show why a press did nothing: replace a dead preview, or pop up an alert."""
+    text = outcome_notice(outcome)
+    if outcome.status in (PendingStatus.CANCELLED, PendingStatus.EXPIRED):
+        await query.answer()
+        await query.edit_message_text(text)
+        return
+    await query.answer(text, show_alert=True)
+    if outcome.status is PendingStatus.MISSING:
+        try:
+            await query.edit_message_reply_markup(reply_markup=None)
+        except TelegramError:
+            pass  # no keyboard left to remove
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """/nhap, documents and pasted tables in private chats, and the preview buttons."""
+    app.add_handler(CommandHandler(["nhap", "import"], import_command))
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL, on_document))
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & _PastedTable(),
+            on_pasted_table,
+        ),
+        group=PASTED_TABLE_GROUP,
+    )
+    app.add_handler(
+        CallbackQueryHandler(
+            on_pending_button, pattern=rf"^{CALLBACK_PREFIX}:(ok|no):[\w-]{{1,40}}$"
+        )
+    )

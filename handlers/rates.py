@@ -1,0 +1,86 @@
+"""/tyle (/rate), free-text rate questions and the unit-choice buttons."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlmodel import Session
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.core.i18n import lazy_gettext
+from bot.core.people import unit_name
+from bot.rates.intents import is_rate_question
+from bot.rates.service import rate_answer, unit_rate_answer
+from handlers.common import ANYONE, BotContext, CommandSpec, answer_markup
+
+logger = logging.getLogger(__name__)
+
+CALLBACK_PREFIX = "rate"
+
+COMMANDS = (
+    CommandSpec(
+        names=("tyle", "rate"),
+        description=lazy_gettext("your unit's signing rate, rank and what is still owed"),
+        allowed=ANYONE,  # strangers get told how to get linked
+        menu_vi="tyle",
+        menu_en="rate",
+    ),
+)
+
+
+class _RateQuestion(filters.MessageFilter):
+    """Text messages that ask for the signing rate."""
+
+    def filter(self, message: object) -> bool:
+        """Match on the folded text."""
+        text = getattr(message, "text", None)
+        return bool(text) and is_rate_question(text)
+
+
+async def rate_command(update: Update, context: BotContext) -> None:
+    """/tyle [unit name]."""
+    await _reply(update, context, " ".join(context.args or []))
+
+
+async def rate_text(update: Update, context: BotContext) -> None:
+    """Free text such as 'tỷ lệ ký số của tôi'."""
+    await _reply(update, context, "")
+
+
+async def _reply(update: Update, context: BotContext, query: str) -> None:
+    """Answer with the report or a keyboard of matching units."""
+    rt = context.runtime
+    with Session(rt.engine) as session:
+        answer = rate_answer(
+            session=session, standings=rt.standings, viewer=context.require_viewer(), query=query
+        )
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        answer.text, reply_markup=answer_markup(answer, CALLBACK_PREFIX)
+    )
+
+
+async def rate_choice(update: Update, context: BotContext) -> None:
+    """A unit button was pressed: show that unit's report in place of the keyboard."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    unit_id = int(query.data.split(":", 1)[1])
+    rt = context.runtime
+    with Session(rt.engine) as session:
+        answer = unit_rate_answer(
+            session=session,
+            standings=rt.standings,
+            viewer=context.require_viewer(),
+            unit_id=unit_id,
+            unit_name=unit_name(session=session, unit_id=unit_id) or "",
+        )
+    await query.answer()
+    await query.edit_message_text(answer.text)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Rate commands in vi and en, the free-text question and the choice buttons."""
+    app.add_handler(CommandHandler(["tyle", "rate"], rate_command))
+    app.add_handler(CallbackQueryHandler(rate_choice, pattern=rf"^{CALLBACK_PREFIX}:\d+$"))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & _RateQuestion(), rate_text))

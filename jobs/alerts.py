@@ -1,0 +1,93 @@
+"""The scheduled warnings run: one job per indicator, by default every Monday at 08:00 local."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+from telegram.ext import Application, CallbackContext
+
+from bot.alerts.service import Policy, RunOutcome, Trigger, all_policies, evaluate, load_policy
+from bot.core.config import Settings
+from bot.core.db import session_scope
+from bot.core.i18n import set_timezone
+from bot.core.models import Indicator
+from handlers.common import RUNTIME_KEY
+
+logger = logging.getLogger(__name__)
+
+
+def job_name(indicator_code: str) -> str:
+    """Deterministic job name (and APScheduler id) of an indicator's run."""
+    return f"warnings:{indicator_code}"
+
+
+def run_scheduled(
+    *, engine: Engine, settings: Settings, indicator_id: int, now: dt.datetime | None = None
+) -> RunOutcome | None:
+    """Evaluate one indicator with repeats, in one transaction (None: indicator gone)."""
+    with session_scope(engine) as session:
+        indicator = session.get(Indicator, indicator_id)
+        if indicator is None:
+            return None
+        policy = load_policy(session=session, indicator=indicator, settings=settings)
+        return evaluate(
+            session=session,
+            indicator_id=indicator_id,
+            trigger=Trigger.SCHEDULE,
+            repeat_interval=policy.repeat_interval,
+            now=now,
+        )
+
+
+async def scheduled_warnings(context: CallbackContext) -> None:  # type: ignore[type-arg]
+    """Job callback: evaluate the job's indicator and wake the sender."""
+    rt = context.application.bot_data[RUNTIME_KEY]
+    job = context.job
+    assert job is not None and isinstance(job.data, int)
+    set_timezone(rt.settings.tz)
+    try:
+        await asyncio.to_thread(
+            run_scheduled, engine=rt.engine, settings=rt.settings, indicator_id=job.data
+        )
+    except Exception:
+        logger.exception("Scheduled warnings run %s failed", job.name)
+        return
+    rt.wake_sender()
+
+
+def schedule_warning_jobs(app: Application) -> list[Policy]:  # type: ignore[type-arg]
+    """(Re)create each indicator's job from its policy; returns the scheduled policies."""
+    rt = app.bot_data[RUNTIME_KEY]
+    queue = app.job_queue
+    if queue is None:
+        logger.warning("No job queue (python-telegram-bot[job-queue] missing): no weekly warnings")
+        return []
+    with Session(rt.engine) as session:
+        policies = all_policies(session=session, settings=rt.settings)
+    scheduled = []
+    for policy in policies:
+        name = job_name(policy.indicator_code)
+        for job in queue.get_jobs_by_name(name):
+            job.schedule_removal()
+        if not policy.enabled or policy.schedule is None:
+            continue
+        queue.run_daily(
+            scheduled_warnings,
+            time=policy.schedule.at.replace(tzinfo=rt.settings.tz),
+            days=policy.schedule.ptb_days(),
+            name=name,
+            data=policy.indicator_id,
+            job_kwargs={
+                "id": name,
+                "replace_existing": True,
+                "misfire_grace_time": None,
+                "coalesce": True,
+            },
+        )
+        scheduled.append(policy)
+    logger.info("Warning jobs: %s", ", ".join(job_name(p.indicator_code) for p in scheduled))
+    return scheduled

@@ -1,0 +1,156 @@
+"""Deadline reminder jobs on PTB's JobQueue (APScheduler 3).
+
+One date job per future reminder step, named `deadline:<id>:<step>` (also its APScheduler id),
+with `misfire_grace_time=None`, `coalesce=True` and `replace_existing=True`. The jobs only say
+"look now": each run asks the database which steps are due (bot.deadlines.service.run_due) and
+queues their pushes under dedupe keys, so a job that runs twice, late, or after a restart never
+repeats a push. At start-up every deadline job is rebuilt from the database and a catch-up pass
+queues the steps that fell due while the bot was down (if their deadline has not passed).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlmodel import Session
+from telegram.ext import Application, CallbackContext
+
+from bot.core.db import session_scope
+from bot.core.i18n import set_timezone
+from bot.core.outbox import QuietHours
+from bot.core.runtime import Runtime
+from bot.deadlines.service import (
+    PushContext,
+    RunResult,
+    Schedule,
+    future_steps,
+    get_deadline,
+    open_schedules,
+    run_due,
+)
+
+logger = logging.getLogger(__name__)
+
+JOB_PREFIX = "deadline:"
+RUNTIME_KEY = "runtime"  # same key as handlers.common.RUNTIME_KEY (no import cycle)
+
+
+def job_name(deadline_id: int, step_code: str) -> str:
+    """Deterministic name (and APScheduler id) of a step's job."""
+    return f"{JOB_PREFIX}{deadline_id}:{step_code}"
+
+
+def push_context(rt: Runtime) -> PushContext:
+    """Zone, quiet hours, secretariat and language for pushes, from the settings."""
+    settings = rt.settings
+    return PushContext(
+        tz=settings.tz,
+        quiet=QuietHours.from_settings(settings),
+        admin_ids=settings.admin_telegram_ids,
+        default_language=settings.default_language,
+    )
+
+
+def _runtime(app: Application) -> Runtime:  # type: ignore[type-arg]
+    """The application's runtime."""
+    return app.bot_data[RUNTIME_KEY]  # type: ignore[no-any-return]
+
+
+def run_pass(app: Application, deadline_id: int | None = None) -> RunResult:  # type: ignore[type-arg]
+    """Queue every step due now (one deadline or all) and wake the sender."""
+    rt = _runtime(app)
+    set_timezone(rt.settings.tz)
+    with session_scope(rt.engine) as session:
+        result = run_due(
+            session=session, now=rt.clock(), ctx=push_context(rt), deadline_id=deadline_id
+        )
+    if result.queued:
+        logger.info("Deadline steps %s queued %d pushes", result.steps, result.queued)
+        rt.wake_sender()
+    return result
+
+
+async def step_job(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    """A reminder step is due: queue what is owed now."""
+    data = context.job.data if context.job is not None else None
+    deadline_id = int(data["deadline_id"]) if isinstance(data, dict) else None
+    run_pass(context.application, deadline_id)
+
+
+def queue_names(app: Application) -> list[str]:  # type: ignore[type-arg]
+    """Names of the deadline jobs in the queue."""
+    queue = app.job_queue
+    if queue is None:
+        return []
+    return sorted(j.name for j in queue.jobs() if j.name and j.name.startswith(JOB_PREFIX))
+
+
+def unschedule(app: Application, deadline_id: int | None = None) -> int:  # type: ignore[type-arg]
+    """Remove the jobs of one deadline (or of all deadlines); returns how many."""
+    queue = app.job_queue
+    if queue is None:
+        return 0
+    prefix = JOB_PREFIX if deadline_id is None else f"{JOB_PREFIX}{deadline_id}:"
+    removed = 0
+    for job in queue.jobs():
+        if job.name and job.name.startswith(prefix):
+            job.schedule_removal()
+            removed += 1
+    return removed
+
+
+def _add_jobs(app: Application, schedule: Schedule) -> list[str]:  # type: ignore[type-arg]
+    """One job per future step of a schedule."""
+    queue = app.job_queue
+    rt = _runtime(app)
+    if queue is None:
+        logger.warning("No JobQueue: reminders only run at start-up")
+        return []
+    names = []
+    for step in future_steps(schedule, rt.clock(), rt.settings.tz):
+        name = job_name(schedule.deadline_id, step.code)
+        queue.run_once(
+            step_job,
+            when=step.at,
+            name=name,
+            data={"deadline_id": schedule.deadline_id, "step": step.code},
+            job_kwargs={
+                "id": name,
+                "misfire_grace_time": None,  # a late wake-up still runs (default would skip)
+                "coalesce": True,
+                "replace_existing": True,
+            },
+        )
+        names.append(name)
+    return names
+
+
+def schedule_deadline(app: Application, deadline_id: int) -> list[str]:  # type: ignore[type-arg]
+    """(Re)build the jobs of one deadline from the database, e.g. after it changed."""
+    unschedule(app, deadline_id)
+    with Session(_runtime(app).engine) as session:
+        schedule = Schedule.of(get_deadline(session=session, deadline_id=deadline_id))
+    return _add_jobs(app, schedule)
+
+
+def rebuild(app: Application) -> list[str]:  # type: ignore[type-arg]
+    """Drop every deadline job and schedule them again from the database."""
+    unschedule(app)
+    rt = _runtime(app)
+    with Session(rt.engine) as session:
+        schedules = open_schedules(session=session, now=rt.clock())
+    names: list[str] = []
+    for schedule in schedules:
+        names.extend(_add_jobs(app, schedule))
+    return names
+
+
+async def on_startup(app: Application) -> RunResult:  # type: ignore[type-arg]
+    """Rebuild the jobs, then catch up on steps that fell due while the bot was down."""
+    names = rebuild(app)
+    result = run_pass(app)
+    logger.info(
+        "Deadline jobs rebuilt: %d scheduled; catch-up queued %d pushes", len(names), result.queued
+    )
+    return result
