@@ -510,3 +510,17 @@ class ExplanationReport(SQLModel, table=True):
     review_note: str = Field(default="", sa_type=Text)
     reviewed_by: int | None = Field(default=None, sa_type=BigInteger)
     reviewed_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+
+
+# --- dialogs: the question the bot is waiting for a person to answer ----------------------
+
+
+class Dialog(SQLModel, table=True):
+    """One open multi-step dialog per person: which feature asked, at which step, its draft."""
+
+    telegram_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    feature: str = Field(max_length=32)
+    state: str = Field(max_length=64)
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    updated_at: dt.datetime = _ts()  # type: ignore[assignment]
+    expires_at: dt.datetime = _ts(default=False)  # type: ignore[assignment]
