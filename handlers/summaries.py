@@ -18,7 +18,7 @@ from bot.core.stats import PeriodInfo
 from bot.groups import service as groups
 from bot.reports import service as reports
 from bot.summaries import service as summaries
-from bot.units import service as unit_admin
+from bot.units.queries import list_areas
 from handlers.common import MEMBERS, SECRETARIAT, BotContext, CommandSpec, secretariat_only
 from jobs.summaries import schedule
 
@@ -115,7 +115,7 @@ def area_keyboard(areas: list[tuple[int, str]], page: int) -> InlineKeyboardMark
 def _areas(context: BotContext) -> list[tuple[int, str]]:
     """Active areas by name."""
     with Session(context.runtime.engine) as session:
-        return [(a.id, a.name) for a in unit_admin.list_areas(session=session)]
+        return [(a.id, a.name) for a in list_areas(session=session)]
 
 
 async def summary_command(update: Update, context: BotContext) -> None:

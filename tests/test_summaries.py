@@ -67,7 +67,7 @@ def may_table(published: list[PublishedRow]) -> bytes:
 def make_area(h: Harness) -> int:
     """An area 'Khu vực Tiền Hải' holding four communes; return its id."""
     from bot.core.lookup import find_units
-    from bot.units import service as unit_admin
+    from bot.units import changes as unit_admin
 
     with session_scope(h.engine) as session:
         area = unit_admin.add_unit(

@@ -43,7 +43,7 @@ from bot.core.stats import (
 )
 from bot.groups import service as groups
 from bot.summaries import charts
-from bot.units.service import latest_snapshot
+from bot.units.queries import latest_snapshot
 
 logger = logging.getLogger(__name__)
 
