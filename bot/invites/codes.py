@@ -1,29 +1,23 @@
-"""Invitations to a unit and role, the secretariat's membership, and leaving a unit."""
+"""Invitation codes: reading what people type, creating invitations, and redeeming a code."""
 
 from __future__ import annotations
 
-import argparse
-import csv
 import datetime as dt
 import hashlib
-import io
 import logging
 import re
 import secrets
-import sys
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 
 from sqlmodel import Session, col, select
 
 from bot.core import audit
-from bot.core.config import Settings
 from bot.core.db import binary_order
-from bot.core.i18n import LazyString, _, fmt_datetime, fmt_number, lazy_gettext, ngettext
-from bot.core.models import AppUser, Invite, Official, RedeemAttempt, Role, Unit, utcnow
-from bot.core.people import end_role, link_official
+from bot.core.models import Invite, Official, RedeemAttempt, Role, Unit, utcnow
+from bot.core.people import link_official
 from bot.core.text import fold
+from bot.invites.secretariat import active_official, secretariat_count
 
 logger = logging.getLogger(__name__)
 
@@ -58,15 +52,6 @@ _KIND_BY_KEY: dict[str, str] = {
     fold(word).replace(" ", ""): kind for kind, words in KIND_WORDS.items() for word in words
 }
 _ALL_KINDS = {"all", "tatca"}
-
-KIND_LABELS: dict[str, LazyString] = {
-    "xa": lazy_gettext("commune"),
-    "phuong": lazy_gettext("ward"),
-    "thi-tran": lazy_gettext("township"),
-    "so": lazy_gettext("department"),
-    "ban": lazy_gettext("party board"),
-    "khac": lazy_gettext("other"),
-}
 
 
 class RedeemStatus(StrEnum):
@@ -310,13 +295,6 @@ def _attempt(session: Session, telegram_id: int, ok: bool, now: dt.datetime) -> 
     session.add(RedeemAttempt(telegram_id=telegram_id, ok=ok, at=now))
 
 
-def _active_official(session: Session, telegram_id: int) -> Official | None:
-    """A person's current role row."""
-    return session.exec(
-        select(Official).where(Official.telegram_id == telegram_id, Official.active == True)  # noqa: E712
-    ).first()
-
-
 def redeem_invite(
     *,
     session: Session,
@@ -342,32 +320,18 @@ def redeem_invite(
         _attempt(session, telegram_id, False, now)
         return RedeemResult(RedeemStatus.UNKNOWN)
     unit = session.get(Unit, invite.unit_id) if invite.unit_id is not None else None
-    role = Role(invite.role)
     found = RedeemResult(
         RedeemStatus.UNKNOWN,
         unit_id=invite.unit_id,
         unit_name=unit.name if unit else None,
-        role=role,
+        role=Role(invite.role),
         expires_at=invite.expires_at,
     )
-    if invite.used_by is not None:
-        current = _active_official(session, telegram_id)
-        if (
-            invite.used_by == telegram_id
-            and current is not None
-            and current.unit_id == invite.unit_id
-            and current.role == invite.role
-        ):
-            return _with(found, RedeemStatus.ALREADY_YOURS)
-        _attempt(session, telegram_id, False, now)
-        return _with(found, RedeemStatus.USED)
-    if invite.revoked_at is not None or unit is None or not unit.active:
-        _attempt(session, telegram_id, False, now)
-        return _with(found, RedeemStatus.REVOKED)
-    if invite.expires_at <= now:
-        _attempt(session, telegram_id, False, now)
-        return _with(found, RedeemStatus.EXPIRED)
-    previous = _active_official(session, telegram_id)
+    refused = _unusable(session, invite, unit, telegram_id, now)
+    if refused is not None:
+        return _with(found, refused)
+    assert unit is not None
+    previous = active_official(session=session, telegram_id=telegram_id)
     if (
         previous is not None
         and previous.role == Role.SECRETARIAT.value
@@ -375,6 +339,45 @@ def redeem_invite(
         and secretariat_count(session=session, admin_ids=admin_ids) <= 1
     ):
         return _with(found, RedeemStatus.LAST_SECRETARIAT)
+    return _use(session, invite, unit, previous, telegram_id, display_name, now)
+
+
+def _unusable(
+    session: Session, invite: Invite, unit: Unit | None, telegram_id: int, now: dt.datetime
+) -> RedeemStatus | None:
+    """Why a known code cannot be used now, or None; counts as a wrong attempt unless it is
+    the person's own link opened again."""
+    if invite.used_by is not None:
+        current = active_official(session=session, telegram_id=telegram_id)
+        if (
+            invite.used_by == telegram_id
+            and current is not None
+            and current.unit_id == invite.unit_id
+            and current.role == invite.role
+        ):
+            return RedeemStatus.ALREADY_YOURS
+        status = RedeemStatus.USED
+    elif invite.revoked_at is not None or unit is None or not unit.active:
+        status = RedeemStatus.REVOKED
+    elif invite.expires_at <= now:
+        status = RedeemStatus.EXPIRED
+    else:
+        return None
+    _attempt(session, telegram_id, False, now)
+    return status
+
+
+def _use(
+    session: Session,
+    invite: Invite,
+    unit: Unit,
+    previous: Official | None,
+    telegram_id: int,
+    display_name: str,
+    now: dt.datetime,
+) -> RedeemResult:
+    """Link the person to the invitation's unit and role (ending `previous`); audited."""
+    role = Role(invite.role)
     previous_unit = session.get(Unit, previous.unit_id) if previous and previous.unit_id else None
     previous_role = Role(previous.role) if previous else None
     link_official(
@@ -418,394 +421,3 @@ def _with(result: RedeemResult, status: RedeemStatus) -> RedeemResult:
         role=result.role,
         expires_at=result.expires_at,
     )
-
-
-# --- the secretariat ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SecretariatMember:
-    """Someone in the secretariat: by configuration (bootstrap) or by a role in the database."""
-
-    telegram_id: int
-    display_name: str
-    bootstrap: bool
-    since: dt.datetime | None
-
-
-class MembershipStatus(StrEnum):
-    """Outcome of granting or revoking the secretariat role."""
-
-    GRANTED = "granted"
-    REVOKED = "revoked"
-    ALREADY = "already"  # grant: already in the secretariat
-    NOT_MEMBER = "not_member"  # revoke: not in the secretariat
-    BOOTSTRAP = "bootstrap"  # revoke: listed in ADMIN_TELEGRAM_IDS, only configuration removes
-    LAST_ONE = "last_one"  # revoke: nobody would be left
-
-
-@dataclass(frozen=True)
-class MembershipResult:
-    """What a grant or revoke did; `ended_unit_name`/`ended_role` is a unit role that ended."""
-
-    status: MembershipStatus
-    telegram_id: int
-    display_name: str = ""
-    language: str | None = None
-    ended_unit_name: str | None = None
-    ended_role: Role | None = None
-
-    @property
-    def changed(self) -> bool:
-        """Something was written."""
-        return self.status in (MembershipStatus.GRANTED, MembershipStatus.REVOKED)
-
-
-def _secretariat_rows(session: Session) -> list[Official]:
-    """Active secretariat role rows."""
-    return list(
-        session.exec(
-            select(Official).where(
-                Official.active == True,  # noqa: E712
-                Official.role == Role.SECRETARIAT.value,
-            )
-        )
-    )
-
-
-def secretariat_count(*, session: Session, admin_ids: frozenset[int]) -> int:
-    """How many distinct people are in the secretariat."""
-    return len({row.telegram_id for row in _secretariat_rows(session)} | set(admin_ids))
-
-
-def list_secretariat(*, session: Session, admin_ids: frozenset[int]) -> list[SecretariatMember]:
-    """Everyone in the secretariat, bootstrap administrators first, then by name."""
-    since = {row.telegram_id: row.created_at for row in _secretariat_rows(session)}
-    ids = set(since) | set(admin_ids)
-    names: dict[int, str] = {}
-    if ids:
-        for user in session.exec(select(AppUser).where(col(AppUser.telegram_id).in_(ids))):
-            names[user.telegram_id] = user.display_name
-    members = [
-        SecretariatMember(
-            telegram_id=tid,
-            display_name=names.get(tid, ""),
-            bootstrap=tid in admin_ids,
-            since=since.get(tid),
-        )
-        for tid in ids
-    ]
-    return sorted(members, key=lambda m: (not m.bootstrap, fold(m.display_name), m.telegram_id))
-
-
-def is_secretariat(*, session: Session, telegram_id: int, admin_ids: frozenset[int]) -> bool:
-    """Whether someone is in the secretariat now."""
-    if telegram_id in admin_ids:
-        return True
-    row = _active_official(session, telegram_id)
-    return row is not None and row.role == Role.SECRETARIAT.value
-
-
-def _name_and_language(session: Session, telegram_id: int) -> tuple[str, str | None]:
-    """Stored display name ('' if unknown) and language preference."""
-    user = session.get(AppUser, telegram_id)
-    return (user.display_name, user.language) if user else ("", None)
-
-
-def grant_secretariat(
-    *, session: Session, actor: int, telegram_id: int, admin_ids: frozenset[int]
-) -> MembershipResult:
-    """Add someone to the secretariat (ending any unit role they held), audited."""
-    name, language = _name_and_language(session, telegram_id)
-    if is_secretariat(session=session, telegram_id=telegram_id, admin_ids=admin_ids):
-        return MembershipResult(MembershipStatus.ALREADY, telegram_id, name, language)
-    previous = _active_official(session, telegram_id)
-    ended_unit = session.get(Unit, previous.unit_id) if previous and previous.unit_id else None
-    link_official(session=session, telegram_id=telegram_id, unit_id=None, role=Role.SECRETARIAT)
-    audit.record(
-        session=session,
-        actor=actor,
-        action="role.grant",
-        subject=str(telegram_id),
-        telegram_id=telegram_id,
-        role=Role.SECRETARIAT.value,
-        previous_unit_id=previous.unit_id if previous else None,
-        previous_role=previous.role if previous else None,
-    )
-    return MembershipResult(
-        MembershipStatus.GRANTED,
-        telegram_id,
-        name,
-        language,
-        ended_unit_name=ended_unit.name if ended_unit else None,
-        ended_role=Role(previous.role) if previous else None,
-    )
-
-
-def check_revoke(
-    *, session: Session, telegram_id: int, admin_ids: frozenset[int]
-) -> MembershipStatus | None:
-    """Why the secretariat role cannot be taken from someone, or None if it can."""
-    if telegram_id in admin_ids:
-        return MembershipStatus.BOOTSTRAP
-    row = _active_official(session, telegram_id)
-    if row is None or row.role != Role.SECRETARIAT.value:
-        return MembershipStatus.NOT_MEMBER
-    if secretariat_count(session=session, admin_ids=admin_ids) <= 1:
-        return MembershipStatus.LAST_ONE
-    return None
-
-
-def revoke_secretariat(
-    *, session: Session, actor: int, telegram_id: int, admin_ids: frozenset[int]
-) -> MembershipResult:
-    """Take the secretariat role from someone (never a bootstrap admin or the last one)."""
-    name, language = _name_and_language(session, telegram_id)
-    refused = check_revoke(session=session, telegram_id=telegram_id, admin_ids=admin_ids)
-    if refused is not None:
-        return MembershipResult(refused, telegram_id, name, language)
-    row = _active_official(session, telegram_id)
-    assert row is not None
-    end_role(
-        session=session,
-        official=row,
-        actor=actor,
-        action="role.revoke",
-        subject=str(telegram_id),
-        telegram_id=telegram_id,
-        role=Role.SECRETARIAT.value,
-    )
-    return MembershipResult(MembershipStatus.REVOKED, telegram_id, name, language)
-
-
-# --- leaving ------------------------------------------------------------------------------
-
-
-class LeaveStatus(StrEnum):
-    """Outcome of /roi."""
-
-    LEFT = "left"
-    NOT_LINKED = "not_linked"
-    LAST_SECRETARIAT = "last_secretariat"
-
-
-@dataclass(frozen=True)
-class LeaveResult:
-    """What /roi did; the unit and role that ended."""
-
-    status: LeaveStatus
-    unit_name: str | None = None
-    role: Role | None = None
-
-
-def check_leave(
-    *, session: Session, telegram_id: int, admin_ids: frozenset[int]
-) -> LeaveResult | None:
-    """Why someone cannot leave (None: they can), without writing."""
-    row = _active_official(session, telegram_id)
-    if row is None:
-        return LeaveResult(LeaveStatus.NOT_LINKED)
-    if (
-        row.role == Role.SECRETARIAT.value
-        and telegram_id not in admin_ids
-        and secretariat_count(session=session, admin_ids=admin_ids) <= 1
-    ):
-        return LeaveResult(LeaveStatus.LAST_SECRETARIAT, role=Role.SECRETARIAT)
-    return None
-
-
-def leave(*, session: Session, telegram_id: int, admin_ids: frozenset[int]) -> LeaveResult:
-    """End the person's own role (audited as official.leave)."""
-    refused = check_leave(session=session, telegram_id=telegram_id, admin_ids=admin_ids)
-    if refused is not None:
-        return refused
-    row = _active_official(session, telegram_id)
-    assert row is not None
-    unit = session.get(Unit, row.unit_id) if row.unit_id else None
-    end_role(
-        session=session,
-        official=row,
-        actor=telegram_id,
-        action="official.leave",
-        subject=unit.name if unit else str(telegram_id),
-        unit_id=row.unit_id,
-        role=row.role,
-    )
-    return LeaveResult(LeaveStatus.LEFT, unit_name=unit.name if unit else None, role=Role(row.role))
-
-
-# --- export (chat document and CLI) -------------------------------------------------------
-
-
-def role_label(role: Role) -> str:
-    """Translated role name."""
-    labels = {
-        Role.SECRETARIAT: _("secretariat"),
-        Role.HEAD: _("head of unit"),
-        Role.STAFF: _("office staff"),
-        Role.VIEWER: _("viewer"),
-    }
-    return labels[role]
-
-
-def kind_label(kind: str) -> str:
-    """Translated unit kind."""
-    label = KIND_LABELS.get(kind)
-    return str(label) if label is not None else kind
-
-
-def export_header() -> list[str]:
-    """Column titles of the invitation list."""
-    return [
-        _("No."),
-        _("Unit"),
-        _("Kind"),
-        _("Role"),
-        _("Link"),
-        _("Invitation code"),
-        _("Expires"),
-    ]
-
-
-def export_rows(invites: list[CreatedInvite], bot_username: str | None) -> list[list[object]]:
-    """One row per invitation, as the secretariat sends them on."""
-    return [
-        [
-            n,
-            inv.unit_name,
-            kind_label(inv.unit_kind),
-            role_label(inv.role),
-            inv.link(bot_username) or "",
-            inv.code,
-            fmt_datetime(inv.expires_at),
-        ]
-        for n, inv in enumerate(invites, start=1)
-    ]
-
-
-def invites_xlsx(invites: list[CreatedInvite], bot_username: str | None) -> bytes:
-    """The invitation list as an Excel workbook."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = _("Invitations")[:31]
-    ws.append(export_header())
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in export_rows(invites, bot_username):
-        ws.append(row)
-    for letter, width in zip("ABCDEFG", (6, 40, 12, 18, 60, 28, 18), strict=True):
-        ws.column_dimensions[letter].width = width
-    ws.freeze_panes = "A2"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def invites_csv(invites: list[CreatedInvite], bot_username: str | None, *, bom: bool) -> str:
-    """The invitation list as CSV text (with a BOM so Excel reads Vietnamese correctly)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(export_header())
-    writer.writerows(export_rows(invites, bot_username))
-    return ("\ufeff" if bom else "") + buf.getvalue()
-
-
-# --- command line -------------------------------------------------------------------------
-
-
-def _role_arg(text: str) -> Role:
-    """argparse type for a role word."""
-    role = parse_role(text)
-    if role is None or role not in INVITE_ROLES:
-        raise argparse.ArgumentTypeError(_("unknown role: {value}").format(value=text))
-    return role
-
-
-def _kind_arg(text: str) -> str:
-    """argparse type for a unit kind ('' = all)."""
-    kind = parse_kind(text)
-    if kind is None:
-        raise argparse.ArgumentTypeError(_("unknown unit kind: {value}").format(value=text))
-    return kind
-
-
-def add_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """`python -m bot invites`: one new invitation link per unit."""
-    parser = subparsers.add_parser(
-        "invites", help=_("create one invitation link per unit (CSV or XLSX)")
-    )
-    parser.add_argument(
-        "--unit-kind",
-        type=_kind_arg,
-        default=None,
-        help=_("xa, phuong, thi-tran, so, ban, khac or all (default: all active units)"),
-    )
-    parser.add_argument(
-        "--role", type=_role_arg, default=Role.HEAD, help=_("head, staff or viewer (default head)")
-    )
-    parser.add_argument("--out", type=Path, help=_("links.csv or links.xlsx (default: stdout)"))
-    parser.add_argument("--ttl-days", type=int, help=_("days the links stay valid"))
-    parser.add_argument("--bot-username", help=_("the bot's @username, for the t.me links"))
-    parser.set_defaults(run=run_cli)
-
-
-def run_cli(settings: Settings, args: argparse.Namespace) -> int:
-    """Create the invitations and write them where asked."""
-    from bot.core.db import create_db_engine, init_db, session_scope
-
-    ttl_days = args.ttl_days if args.ttl_days is not None else settings.invite_ttl_days
-    out: Path | None = args.out
-    suffix = out.suffix.lower() if out else ""
-    if out is not None and suffix not in (".csv", ".xlsx"):
-        print(_("The output file must end in .csv or .xlsx."), file=sys.stderr)
-        return 2
-    if not 1 <= ttl_days <= 90:
-        print(_("--ttl-days must be between 1 and 90."), file=sys.stderr)
-        return 2
-    username = args.bot_username or settings.bot_username
-    username = username.removeprefix("@") if username else None
-    engine = create_db_engine(settings.database_url)
-    init_db(engine)
-    try:
-        with session_scope(engine) as session:
-            invites = bulk_invites(
-                session=session,
-                kind=args.unit_kind or None,
-                role=args.role,
-                created_by=None,
-                ttl=dt.timedelta(days=ttl_days),
-                source="cli",
-            )
-            if not invites:
-                print(_("No active unit of that kind."), file=sys.stderr)
-                return 1
-            if out is None:
-                sys.stdout.write(invites_csv(invites, username, bom=False))
-            elif suffix == ".xlsx":
-                out.write_bytes(invites_xlsx(invites, username))
-            else:
-                out.write_text(invites_csv(invites, username, bom=True), encoding="utf-8")
-    finally:
-        engine.dispose()
-    if out is not None:
-        print(
-            ngettext(
-                "{n} invitation written to {path}.",
-                "{n} invitations written to {path}.",
-                len(invites),
-            ).format(n=fmt_number(len(invites)), path=out),
-            file=sys.stderr,
-        )
-    if not username:
-        print(
-            _(
-                "Without --bot-username (or BOT_USERNAME) only codes are listed: the person "
-                "sends /start CODE to the bot."
-            ),
-            file=sys.stderr,
-        )
-    return 0
