@@ -1,10 +1,8 @@
-"""Unit names the deadlines room imports from here today.
-
-Kept for the rooms being split in parallel; removed when they are rewired.
-"""
+"""Names bot/deadlines imports from the old unit service module (AREA_KIND, kind_label)."""
 
 from __future__ import annotations
 
 from bot.units.kinds import AREA_KIND, kind_label
 
+# kept for the rooms being split in parallel; removed when they are rewired
 __all__ = ["AREA_KIND", "kind_label"]
