@@ -1,5 +1,4 @@
-"""A summary's figures: Vietnamese order, each unit's rank and status, the latest period of the
-province or an area."""
+"""A summary's figures: the latest period of the province or an area, units ranked in order."""
 
 from __future__ import annotations
 
