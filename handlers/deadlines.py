@@ -45,7 +45,8 @@ from bot.core.models import AppUser, DeadlineKind
 from bot.core.outbox import split_text
 from bot.deadlines import service as dl
 from bot.deadlines import texts
-from bot.units.service import AREA_KIND, KINDS, kind_label, list_areas
+from bot.units.kinds import AREA_KIND, KINDS, kind_label
+from bot.units.queries import list_areas
 from handlers.common import (
     MEMBERS,
     SECRETARIAT,

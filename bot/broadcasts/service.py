@@ -26,7 +26,8 @@ from bot.core.models import (
     utcnow,
 )
 from bot.core.stats import Status, load_indicator, load_period_table, recent_periods
-from bot.units.service import descendants, kind_label
+from bot.units.kinds import kind_label
+from bot.units.queries import descendants
 
 logger = logging.getLogger(__name__)
 
