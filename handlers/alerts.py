@@ -11,7 +11,7 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.alerts import service as warnings
+from bot.alerts import evaluate as warnings
 from bot.alerts import texts as warnings_text
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_number, lazy_gettext

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
-from bot.alerts import service as warnings
+from bot.alerts import evaluate as warnings
 from bot.core.db import SIGNING_INDICATOR, session_scope
 from bot.core.models import (
     AlertState,

@@ -12,7 +12,7 @@ from html import unescape
 
 from sqlmodel import Session, select
 
-from bot.alerts import service as warnings
+from bot.alerts import evaluate as warnings
 from bot.alerts import texts as warnings_text
 from bot.core.config import Settings
 from bot.core.db import SIGNING_INDICATOR, create_db_engine, init_db, session_scope

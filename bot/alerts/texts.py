@@ -12,7 +12,7 @@ from html import escape
 from babel.dates import get_day_names
 from sqlmodel import Session
 
-from bot.alerts.service import (
+from bot.alerts.evaluate import (
     Level,
     Policy,
     SentWarning,
