@@ -121,8 +121,6 @@ class Policy:
     enabled: bool
     schedule: WeeklySchedule | None  # None: no scheduled runs
     repeat_interval: dt.timedelta
-    schedule_overridden: bool
-    repeat_overridden: bool
 
 
 def load_policy(*, session: Session, indicator: Indicator, settings: Settings) -> Policy:
@@ -141,8 +139,6 @@ def load_policy(*, session: Session, indicator: Indicator, settings: Settings) -
         enabled=row.enabled if row else True,
         schedule=parse_schedule(schedule_text),
         repeat_interval=repeat,
-        schedule_overridden=bool(row and row.schedule),
-        repeat_overridden=bool(row and row.repeat_seconds),
     )
 
 
@@ -866,34 +862,6 @@ def _plan(
         pushes = _pushes(unit_recipients, keys, KIND_WARNING, unit_id, make)
         plans.append(_Planned(unit_id, outcome, level, pushes))
     return plans
-
-
-def evaluate_all(
-    *,
-    session: Session,
-    trigger: Trigger,
-    settings: Settings,
-    now: dt.datetime | None = None,
-    actor: int | None = None,
-) -> list[RunOutcome]:
-    """Evaluate every enabled indicator that has data, with repeats (scheduled, manual, CLI)."""
-    outcomes = []
-    for policy in all_policies(session=session, settings=settings):
-        if not policy.enabled or not recent_periods(
-            session=session, indicator_id=policy.indicator_id, limit=1
-        ):
-            continue
-        outcomes.append(
-            evaluate(
-                session=session,
-                indicator_id=policy.indicator_id,
-                trigger=trigger,
-                repeat_interval=policy.repeat_interval,
-                now=now,
-                actor=actor,
-            )
-        )
-    return outcomes
 
 
 def run_manually(
