@@ -760,6 +760,31 @@ def evaluate(
     return result
 
 
+@dataclass(frozen=True)
+class _Known:
+    """What planning one period looks up once: alert states, silences, inhibitions, recipients."""
+
+    states: dict[int, AlertState]
+    silenced: dict[int, dt.datetime]
+    inhibited: set[int]
+    recipients: dict[int, list[Recipient]]
+
+
+def _look_up(
+    session: Session, indicator_id: int, levels: dict[int, Level | None], now: dt.datetime
+) -> _Known:
+    """The states, silences, inhibitions and recipients behind one period's plan."""
+    states = _states(session, indicator_id)
+    firing = {unit_id for unit_id, level in levels.items() if level is not None}
+    silenced = _silenced_until(session, indicator_id, now)
+    inhibited = inhibited_units(
+        session=session, indicator_id=indicator_id, unit_ids=firing, now=now
+    )
+    was_notified = {u for u, st in states.items() if st.notified_level is not None}
+    recipients = recipients_for(session=session, unit_ids=firing | (was_notified & set(levels)))
+    return _Known(states, silenced, inhibited, recipients)
+
+
 def _plan(
     session: Session,
     table: PeriodTable,
@@ -768,100 +793,146 @@ def _plan(
     now: dt.datetime,
 ) -> list[_Planned]:
     """Update the alert states and plan the pushes of one period table."""
-    info, period = table.indicator, table.period
-    states = _states(session, info.id)
+    info = table.indicator
     levels = {
         unit_id: level_of(info, s.numerator, s.denominator) for unit_id, s in table.by_unit.items()
     }
-    firing = {unit_id for unit_id, level in levels.items() if level is not None}
-    result.below = len(firing)
+    result.below = sum(1 for level in levels.values() if level is not None)
     result.critical_below = sum(1 for level in levels.values() if level is Level.CRITICAL)
-    silenced = _silenced_until(session, info.id, now)
-    inhibited = inhibited_units(session=session, indicator_id=info.id, unit_ids=firing, now=now)
-    was_notified = {u for u, st in states.items() if st.notified_level is not None}
-    recipients = recipients_for(session=session, unit_ids=firing | (was_notified & set(levels)))
+    known = _look_up(session, info.id, levels, now)
     plans: list[_Planned] = []
     for unit_id, standing in sorted(table.by_unit.items()):
         if standing.denominator <= 0:
             continue  # nothing to count: neither firing nor resolved
-        fig = UnitFigures(info, period, standing, table.ranked)
+        fig = UnitFigures(info, table.period, standing, table.ranked)
         level = levels[unit_id]
-        state = states.get(unit_id)
         if level is None:
-            if state is None or (state.level is None and state.notified_level is None):
-                continue
-            if state.notified_level is not None and recipients.get(unit_id):
-                keys = {
-                    r.telegram_id: f"resolved:{unit_id}:{info.id}:{period.id}:{r.telegram_id}"
-                    for r in recipients[unit_id]
-                }
-                pushes = _pushes(
-                    recipients[unit_id],
-                    keys,
-                    KIND_RESOLVED,
-                    unit_id,
-                    lambda _role, f=fig: resolved_text(f),
-                )
-                plans.append(_Planned(unit_id, "resolved", None, pushes))
-            state.level = None
-            state.notified_level = None
-            state.notified_period_id = None
-            state.firing_since = None
-            state.repeats = 0
-            state.period_id = period.id
-            state.resolved_at = now
-            state.updated_at = now
-            session.add(state)
-            continue
-        if state is None:
-            state = AlertState(unit_id=unit_id, indicator_id=info.id, period_id=period.id)
-        if state.level is None:
-            state.firing_since = now
-        state.level, state.period_id, state.resolved_at = level.value, period.id, None
-        state.updated_at = now
-        session.add(state)
-        if unit_id in silenced:
-            result.silenced.append(unit_id)
-            continue
-        if unit_id in inhibited:
-            result.inhibited.append(unit_id)
-            continue
-        unit_recipients = recipients.get(unit_id, [])
-        if not unit_recipients:
-            result.no_recipients.append(unit_id)
-            continue
-        notified = state.notified_level == level.value and state.notified_period_id == period.id
-        if not notified:
-            outcome, suffix = "warned", ""
-            state.notified_level, state.notified_period_id = level.value, period.id
-            state.first_sent_at, state.repeats = now, 0
-        elif (
-            repeat_interval is not None
-            and state.last_sent_at is not None
-            and repeat_due(state.last_sent_at, now, repeat_interval)
-        ):
-            state.repeats += 1
-            outcome, suffix = "repeated", f":r{state.repeats}"
+            plan = _plan_resolved(session, fig, known, now)
         else:
-            continue
-        state.last_sent_at, state.recipients = now, len(unit_recipients)
-        keys = {
-            r.telegram_id: f"warning:{unit_id}:{info.id}:{period.id}:{level.value}:"
-            f"{r.telegram_id}{suffix}"
-            for r in unit_recipients
-        }
-        head_included = any(r.role == Role.HEAD.value for r in unit_recipients)
-        make = functools.partial(
-            _warning_for,
-            fig,
-            level,
-            state.repeats if outcome == "repeated" else 0,
-            state.firing_since,
-            head_included,
-        )
-        pushes = _pushes(unit_recipients, keys, KIND_WARNING, unit_id, make)
-        plans.append(_Planned(unit_id, outcome, level, pushes))
+            plan = _plan_firing(session, fig, level, known, result, repeat_interval, now)
+        if plan is not None:
+            plans.append(plan)
     return plans
+
+
+def _plan_resolved(
+    session: Session, fig: UnitFigures, known: _Known, now: dt.datetime
+) -> _Planned | None:
+    """A unit no longer below: a resolved note if it was warned; its alert state is cleared."""
+    unit_id, indicator_id, period_id = fig.standing.unit_id, fig.indicator.id, fig.period.id
+    state = known.states.get(unit_id)
+    if state is None or (state.level is None and state.notified_level is None):
+        return None
+    plan = None
+    recipients = known.recipients.get(unit_id)
+    if state.notified_level is not None and recipients:
+        keys = {
+            r.telegram_id: f"resolved:{unit_id}:{indicator_id}:{period_id}:{r.telegram_id}"
+            for r in recipients
+        }
+        pushes = _pushes(recipients, keys, KIND_RESOLVED, unit_id, lambda _role: resolved_text(fig))
+        plan = _Planned(unit_id, "resolved", None, pushes)
+    state.level = None
+    state.notified_level = None
+    state.notified_period_id = None
+    state.firing_since = None
+    state.repeats = 0
+    state.period_id = period_id
+    state.resolved_at = now
+    state.updated_at = now
+    session.add(state)
+    return plan
+
+
+def _plan_firing(
+    session: Session,
+    fig: UnitFigures,
+    level: Level,
+    known: _Known,
+    result: RunOutcome,
+    repeat_interval: dt.timedelta | None,
+    now: dt.datetime,
+) -> _Planned | None:
+    """A unit below: mark it firing; plan a warning or a due repeat unless it is held back."""
+    unit_id = fig.standing.unit_id
+    state = _mark_firing(session, known.states.get(unit_id), fig, level, now)
+    if _held_back(unit_id, known, result):
+        return None
+    outcome = _next_send(state, level, fig.period.id, repeat_interval, now)
+    if outcome is None:
+        return None
+    recipients = known.recipients[unit_id]
+    state.last_sent_at, state.recipients = now, len(recipients)
+    pushes = _warning_pushes(fig, level, state, outcome, recipients)
+    return _Planned(unit_id, outcome, level, pushes)
+
+
+def _mark_firing(
+    session: Session, state: AlertState | None, fig: UnitFigures, level: Level, now: dt.datetime
+) -> AlertState:
+    """Record that a unit is below the threshold: at which level, since when."""
+    unit_id, period_id = fig.standing.unit_id, fig.period.id
+    if state is None:
+        state = AlertState(unit_id=unit_id, indicator_id=fig.indicator.id, period_id=period_id)
+    if state.level is None:
+        state.firing_since = now
+    state.level, state.period_id, state.resolved_at = level.value, period_id, None
+    state.updated_at = now
+    session.add(state)
+    return state
+
+
+def _held_back(unit_id: int, known: _Known, result: RunOutcome) -> bool:
+    """Silenced, inhibited or nobody to warn: counted in the outcome, nothing sent."""
+    if unit_id in known.silenced:
+        result.silenced.append(unit_id)
+    elif unit_id in known.inhibited:
+        result.inhibited.append(unit_id)
+    elif not known.recipients.get(unit_id, []):
+        result.no_recipients.append(unit_id)
+    else:
+        return False
+    return True
+
+
+def _next_send(
+    state: AlertState,
+    level: Level,
+    period_id: int,
+    repeat_interval: dt.timedelta | None,
+    now: dt.datetime,
+) -> str | None:
+    """'warned' (first for this level and period), 'repeated' (due) or None; noted in the state."""
+    notified = state.notified_level == level.value and state.notified_period_id == period_id
+    if not notified:
+        state.notified_level, state.notified_period_id = level.value, period_id
+        state.first_sent_at, state.repeats = now, 0
+        return "warned"
+    if (
+        repeat_interval is not None
+        and state.last_sent_at is not None
+        and repeat_due(state.last_sent_at, now, repeat_interval)
+    ):
+        state.repeats += 1
+        return "repeated"
+    return None
+
+
+def _warning_pushes(
+    fig: UnitFigures, level: Level, state: AlertState, outcome: str, recipients: list[Recipient]
+) -> list[outbox.Push]:
+    """The warning (or its repeat) to each recipient; repeats get their own dedupe keys."""
+    unit_id = fig.standing.unit_id
+    repeat = state.repeats if outcome == "repeated" else 0
+    suffix = f":r{repeat}" if repeat else ""
+    keys = {
+        r.telegram_id: f"warning:{unit_id}:{fig.indicator.id}:{fig.period.id}:{level.value}:"
+        f"{r.telegram_id}{suffix}"
+        for r in recipients
+    }
+    head_included = any(r.role == Role.HEAD.value for r in recipients)
+    make = functools.partial(_warning_for, fig, level, repeat, state.firing_since, head_included)
+    return _pushes(recipients, keys, KIND_WARNING, unit_id, make)
 
 
 def run_manually(
