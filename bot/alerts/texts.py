@@ -12,15 +12,10 @@ from html import escape
 from babel.dates import get_day_names
 from sqlmodel import Session
 
-from bot.alerts.evaluate import (
-    Level,
-    Policy,
-    SentWarning,
-    SilenceInfo,
-    UnitWarning,
-    WarningStatus,
-    run_for_import,
-)
+from bot.alerts.firing import Level
+from bot.alerts.policy import Policy
+from bot.alerts.silences import SilenceInfo
+from bot.alerts.status import SentWarning, UnitWarning, WarningStatus, run_for_import
 from bot.core import messages
 from bot.core.i18n import (
     _,
