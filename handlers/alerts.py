@@ -11,6 +11,7 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot.alerts import silence_texts
 from bot.alerts import texts as warnings_text
 from bot.alerts.evaluate import repeat_due, run_manually
 from bot.alerts.silences import SilenceError, active_silences, lift_silence, silence_unit
@@ -241,8 +242,8 @@ def _silence(context: BotContext, unit_id: int, day: dt.date, reason: str, actor
             )
             name = unit_name(session=session, unit_id=unit_id) or "?"
     except SilenceError as exc:
-        return warnings_text.silence_refused(exc.code)
-    return warnings_text.silence_done(name, day, reason)
+        return silence_texts.silence_refused(exc.code)
+    return silence_texts.silence_done(name, day, reason)
 
 
 async def silence_command(update: Update, context: BotContext) -> None:
@@ -253,12 +254,12 @@ async def silence_command(update: Update, context: BotContext) -> None:
     rt = context.runtime
     today = utcnow().astimezone(rt.settings.tz).date()
     try:
-        request = warnings_text.parse_silence(" ".join(context.args or []), today)
-    except warnings_text.SilenceUsage as exc:
+        request = silence_texts.parse_silence(" ".join(context.args or []), today)
+    except silence_texts.SilenceUsage as exc:
         if exc.code == "bad_date":
-            await message.reply_text(warnings_text.silence_bad_date(exc.token))
+            await message.reply_text(silence_texts.silence_bad_date(exc.token))
         else:
-            await message.reply_text(warnings_text.silence_usage())
+            await message.reply_text(silence_texts.silence_usage())
         return
     with Session(rt.engine) as session:
         matches = find_units(session=session, query=request.unit_query)
@@ -299,7 +300,7 @@ def _silences_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup | Non
         ]
         for s in silences[:40]
     ]
-    return warnings_text.silences_text(silences), InlineKeyboardMarkup(buttons) if buttons else None
+    return silence_texts.silences_text(silences), InlineKeyboardMarkup(buttons) if buttons else None
 
 
 async def silences_command(update: Update, context: BotContext) -> None:
@@ -325,7 +326,7 @@ async def silence_button(update: Update, context: BotContext) -> None:
         try:
             day = dt.datetime.strptime(parts[3], "%Y%m%d").date()
         except ValueError:
-            await query.answer(warnings_text.silence_usage(), show_alert=True)
+            await query.answer(silence_texts.silence_usage(), show_alert=True)
             return
         reason = str((context.user_data or {}).pop(REASON_KEY, "") or "")
         text = await asyncio.to_thread(_silence, context, unit_id, day, reason, user.id)
@@ -343,9 +344,9 @@ async def silence_button(update: Update, context: BotContext) -> None:
 
     name = await asyncio.to_thread(lift)
     if name is None:
-        await query.answer(warnings_text.silence_refused("missing"), show_alert=True)
+        await query.answer(silence_texts.silence_refused("missing"), show_alert=True)
     else:
-        await query.answer(warnings_text.silence_lifted(name))
+        await query.answer(silence_texts.silence_lifted(name))
     text, markup = await asyncio.to_thread(_silences_view, context)
     await query.edit_message_text(text, reply_markup=markup)
 

@@ -12,6 +12,7 @@ from html import unescape
 
 from sqlmodel import Session, select
 
+from bot.alerts import silence_texts
 from bot.alerts import texts as warnings_text
 from bot.alerts.evaluate import Trigger, run_manually
 from bot.alerts.policy import PolicyError, configure, load_policy
@@ -180,7 +181,7 @@ def cmd_silence(settings: Settings, args: argparse.Namespace) -> int:
 
     day = parse_day(args.day)
     if day is None:
-        _err(warnings_text.silence_bad_date(args.day))
+        _err(silence_texts.silence_bad_date(args.day))
         return EXIT_USAGE
     try:
         with _session(settings) as session:
@@ -196,9 +197,9 @@ def cmd_silence(settings: Settings, args: argparse.Namespace) -> int:
             )
             name = unit_name(session=session, unit_id=unit_id) or args.unit
     except SilenceError as exc:
-        _err(warnings_text.silence_refused(exc.code))
+        _err(silence_texts.silence_refused(exc.code))
         return EXIT_REFUSED
-    _out(warnings_text.silence_done(name, day, args.reason))
+    _out(silence_texts.silence_done(name, day, args.reason))
     return 0
 
 
@@ -210,11 +211,11 @@ def cmd_unsilence(settings: Settings, args: argparse.Namespace) -> int:
             return EXIT_USAGE
         found = [s for s in active_silences(session=session) if s.unit_id == unit_id]
         if not found:
-            _err(warnings_text.silence_refused("missing"))
+            _err(silence_texts.silence_refused("missing"))
             return EXIT_REFUSED
         for silence in found:
             lift_silence(session=session, silence_id=silence.id)
-        _out(warnings_text.silence_lifted(found[0].unit_name))
+        _out(silence_texts.silence_lifted(found[0].unit_name))
     return 0
 
 
@@ -223,7 +224,7 @@ def cmd_silences(settings: Settings, args: argparse.Namespace) -> int:
     with _session(settings) as session:
         silences = active_silences(session=session, now=utcnow())
         for s in silences:
-            print("\t".join([s.unit_name, warnings_text.last_day(s.until), s.reason or "-"]))
+            print("\t".join([s.unit_name, silence_texts.last_day(s.until), s.reason or "-"]))
         if not silences:
             _out(_("No unit is silenced."))
     return 0
