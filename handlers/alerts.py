@@ -242,7 +242,7 @@ def _silence(context: BotContext, unit_id: int, day: dt.date, reason: str, actor
             )
             name = unit_name(session=session, unit_id=unit_id) or "?"
     except SilenceError as exc:
-        return silence_texts.silence_refused(exc.code)
+        return exc.message()
     return silence_texts.silence_done(name, day, reason)
 
 
@@ -256,10 +256,7 @@ async def silence_command(update: Update, context: BotContext) -> None:
     try:
         request = silence_texts.parse_silence(" ".join(context.args or []), today)
     except silence_texts.SilenceUsage as exc:
-        if exc.code == "bad_date":
-            await message.reply_text(silence_texts.silence_bad_date(exc.token))
-        else:
-            await message.reply_text(silence_texts.silence_usage())
+        await message.reply_text(exc.message())
         return
     with Session(rt.engine) as session:
         matches = find_units(session=session, query=request.unit_query)
@@ -344,7 +341,7 @@ async def silence_button(update: Update, context: BotContext) -> None:
 
     name = await asyncio.to_thread(lift)
     if name is None:
-        await query.answer(silence_texts.silence_refused("missing"), show_alert=True)
+        await query.answer(SilenceError("missing").message(), show_alert=True)
     else:
         await query.answer(silence_texts.silence_lifted(name))
     text, markup = await asyncio.to_thread(_silences_view, context)

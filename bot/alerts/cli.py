@@ -197,7 +197,7 @@ def cmd_silence(settings: Settings, args: argparse.Namespace) -> int:
             )
             name = unit_name(session=session, unit_id=unit_id) or args.unit
     except SilenceError as exc:
-        _err(silence_texts.silence_refused(exc.code))
+        _err(exc.message())
         return EXIT_REFUSED
     _out(silence_texts.silence_done(name, day, args.reason))
     return 0
@@ -211,7 +211,7 @@ def cmd_unsilence(settings: Settings, args: argparse.Namespace) -> int:
             return EXIT_USAGE
         found = [s for s in active_silences(session=session) if s.unit_id == unit_id]
         if not found:
-            _err(silence_texts.silence_refused("missing"))
+            _err(SilenceError("missing").message())
             return EXIT_REFUSED
         for silence in found:
             lift_silence(session=session, silence_id=silence.id)

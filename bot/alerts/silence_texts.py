@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
+from typing import ClassVar
 
 from bot.alerts.silences import SilenceInfo
+from bot.core.errors import CodedError, Message
 from bot.core.i18n import _, current_timezone, fmt_date, fmt_datetime, fmt_number, ngettext
 
 logger = logging.getLogger(__name__)
@@ -28,14 +31,13 @@ class SilenceRequest:
     reason: str
 
 
-class SilenceUsage(ValueError):
-    """Arguments that are not '<unit> <dd/mm/yyyy> [reason]'; code: usage or bad_date."""
+class SilenceUsage(CodedError, ValueError):
+    """Arguments that are not '<unit> <dd/mm/yyyy> [reason]'; code: usage or bad_date (token)."""
 
-    def __init__(self, code: str, token: str = "") -> None:
-        """Remember why."""
-        super().__init__(code)
-        self.code = code
-        self.token = token
+    MESSAGES: ClassVar[Mapping[str, Message]] = {
+        "usage": lambda _params: silence_usage(),
+        "bad_date": lambda params: silence_bad_date(params["token"]),
+    }
 
 
 def parse_silence(text: str, today: dt.date) -> SilenceRequest:
@@ -56,7 +58,7 @@ def parse_silence(text: str, today: dt.date) -> SilenceRequest:
                 if not match.group(3) and day < today:
                     day = day.replace(year=today.year + 1)
         except ValueError:
-            raise SilenceUsage("bad_date", token) from None
+            raise SilenceUsage("bad_date", token=token) from None
         return SilenceRequest(" ".join(tokens[:index]), day, " ".join(tokens[index + 1 :]))
     raise SilenceUsage("usage")
 
@@ -76,15 +78,6 @@ def silence_bad_date(token: str) -> str:
     return _("“{date}” is not a valid date. Write it as dd/mm/yyyy, e.g. 30/06/2026.").format(
         date=escape(token)
     )
-
-
-def silence_refused(code: str) -> str:
-    """Why a silence was refused."""
-    if code == "past":
-        return _("That day has already passed. Choose today or a later day.")
-    if code == "too_far":
-        return _("A silence can last at most one year.")
-    return _("This silence has already ended.")
 
 
 def silence_done(unit_name: str, until_day: dt.date, reason: str) -> str:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from bot.core import audit
+from bot.core.errors import CodedError, Message
+from bot.core.i18n import _
 from bot.core.models import AppUser, Unit, WarningSilence, utcnow
 
 logger = logging.getLogger(__name__)
@@ -32,13 +35,14 @@ class SilenceInfo:
     created_at: dt.datetime
 
 
-class SilenceError(ValueError):
+class SilenceError(CodedError, ValueError):
     """A refused silence; `code` says why (past, too_far, missing)."""
 
-    def __init__(self, code: str) -> None:
-        """Remember the reason code."""
-        super().__init__(code)
-        self.code = code
+    MESSAGES: ClassVar[Mapping[str, Message]] = {
+        "past": lambda _params: _("That day has already passed. Choose today or a later day."),
+        "too_far": lambda _params: _("A silence can last at most one year."),
+        "missing": lambda _params: _("This silence has already ended."),
+    }
 
 
 def silence_end(until_day: dt.date, zone: ZoneInfo) -> dt.datetime:
