@@ -22,11 +22,11 @@ from telegram.ext import (
     filters,
 )
 
+from bot.core.areas import list_areas
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_datetime, fmt_number, lazy_gettext
 from bot.core.lookup import UnitRef
 from bot.groups import service as groups
-from bot.units.queries import list_areas
 from handlers.common import SECRETARIAT, BotContext, CommandSpec, secretariat_only
 
 logger = logging.getLogger(__name__)

@@ -12,15 +12,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.core import messages, outbox
+from bot.core.areas import area_of_unit, list_areas
 from bot.core.i18n import _, fmt_date, lazy_gettext
 from bot.core.lookup import find_units
 from bot.core.stats import PeriodInfo
 from bot.groups import service as groups
 from bot.reports import service as reports
-from bot.summaries.figures import area_of_unit, load_summary
+from bot.summaries.figures import load_summary
 from bot.summaries.history import history_chart, history_text, unit_history
 from bot.summaries.texts import chart_caption, render
-from bot.units.queries import list_areas
 from handlers.common import MEMBERS, SECRETARIAT, BotContext, CommandSpec, secretariat_only
 from jobs.summaries import schedule
 

@@ -19,13 +19,13 @@ from telegram.ext import (
     filters,
 )
 
+from bot.core.areas import KINDS, kind_label, list_areas, parse_search
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_date, fmt_number, fmt_rate, lazy_gettext, ngettext
 from bot.core.lookup import find_units
 from bot.core.models import Role, utcnow
 from bot.units.changes import add_unit, rename_unit, set_active, set_area, set_kind
 from bot.units.errors import UnitAdminError
-from bot.units.kinds import KINDS, kind_label, parse_search
 from bot.units.officials import OfficialRow, official, remove_official, unit_officials
 from bot.units.queries import (
     PAGE_SIZE,
@@ -33,7 +33,6 @@ from bot.units.queries import (
     UnitPage,
     get_unit,
     latest_snapshot,
-    list_areas,
     list_units,
     unit_card,
 )

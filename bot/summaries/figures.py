@@ -11,6 +11,7 @@ from fractions import Fraction
 
 from sqlmodel import Session, col, select
 
+from bot.core.areas import descendants
 from bot.core.db import SIGNING_INDICATOR
 from bot.core.i18n import rate_percent
 from bot.core.models import Indicator, Unit
@@ -194,23 +195,6 @@ class Summary:
         return now - before
 
 
-def area_unit_ids(*, session: Session, area_unit_id: int) -> set[int]:
-    """The area and every unit below it, at any depth."""
-    children: dict[int, list[int]] = {}
-    for child, parent in session.exec(
-        select(Unit.id, Unit.parent_id).where(col(Unit.parent_id).is_not(None))
-    ).all():
-        children.setdefault(int(parent), []).append(int(child))  # type: ignore[arg-type]
-    found = {area_unit_id}
-    todo = [area_unit_id]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
-
-
 def _scoped(table: PeriodTable, scope: set[int] | None) -> list[Standing]:
     """The table's standings limited to a set of units (None: all)."""
     return [s for uid, s in table.by_unit.items() if scope is None or uid in scope]
@@ -270,7 +254,7 @@ def load_summary(
         if area is None:
             return None
         area_name = area.name
-        scope = area_unit_ids(session=session, area_unit_id=area_unit_id)
+        scope = {area_unit_id} | descendants(session=session, unit_id=area_unit_id)
     return build_summary(
         latest=snapshot.latest,
         previous=snapshot.previous,
@@ -278,19 +262,6 @@ def load_summary(
         area_unit_id=area_unit_id,
         area_name=area_name,
     )
-
-
-def area_of_unit(*, session: Session, unit_id: int | None) -> int | None:
-    """The nearest area above a unit (None: it is in no area)."""
-    seen: set[int] = set()
-    unit = session.get(Unit, unit_id) if unit_id is not None else None
-    while unit is not None and unit.parent_id is not None and unit.parent_id not in seen:
-        seen.add(unit.parent_id)
-        parent = session.get(Unit, unit.parent_id)
-        if parent is not None and parent.active:
-            return parent.id
-        unit = parent
-    return None
 
 
 def indicators_with_data(*, session: Session) -> list[str]:

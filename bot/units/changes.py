@@ -7,13 +7,13 @@ import logging
 from sqlmodel import Session, col, select
 
 from bot.core import audit
+from bot.core.areas import KINDS, ancestors, parse_kind
 from bot.core.db import bump_revision
 from bot.core.lookup import former_name_units
 from bot.core.models import Unit, UnitNameHistory
 from bot.core.text import fold, guess_unit_kind, short_key, slugify
 from bot.units.errors import MAX_NAME, UnitAdminError
-from bot.units.kinds import KINDS, parse_kind
-from bot.units.queries import ancestors, get_unit
+from bot.units.queries import get_unit
 
 logger = logging.getLogger(__name__)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from bot.core.areas import KINDS, kind_label, parse_kind
 from bot.core.config import Settings
 from bot.core.db import create_db_engine, init_db, session_scope
 from bot.core.i18n import _, fmt_date, fmt_number
@@ -19,7 +20,6 @@ from bot.core.lookup import find_units
 from bot.units.changes import add_unit, rename_unit, set_active, set_area, set_kind
 from bot.units.errors import UnitAdminError
 from bot.units.files import NO_AREA, UnitsFileRejected, apply_units_file, units_csv
-from bot.units.kinds import KINDS, kind_label, parse_kind
 from bot.units.officials import official_by_telegram_id, remove_official, unit_officials
 from bot.units.queries import get_unit, unit_card
 

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any, ClassVar
 
+from bot.core.areas import KINDS
 from bot.core.errors import CodedError, Message
 from bot.core.i18n import _, fmt_number
-from bot.units.kinds import KINDS
 
 MAX_NAME = 255  # the longest unit name, in characters
 

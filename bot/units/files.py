@@ -11,12 +11,12 @@ from html import escape
 
 from sqlmodel import Session, select
 
+from bot.core.areas import KINDS, parse_kind
 from bot.core.i18n import _, fmt_number
 from bot.core.models import Unit
 from bot.core.text import fold
 from bot.units.changes import add_unit, set_active, set_area, set_kind
 from bot.units.errors import MAX_NAME, UnitAdminError
-from bot.units.kinds import KINDS, parse_kind
 from bot.units.queries import list_units, resolve_exact
 
 logger = logging.getLogger(__name__)

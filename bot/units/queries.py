@@ -6,15 +6,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import Subquery, func
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
 from bot.core.db import REVISION_KEY, SIGNING_INDICATOR
-from bot.core.lookup import UnitRef, former_name_units
+from bot.core.lookup import former_name_units
 from bot.core.models import AppState, Official, Unit, UnitNameHistory
 from bot.core.stats import RateReport, Snapshot, StandingsCache, build_report
 from bot.core.text import fold
 from bot.units.errors import UnitAdminError
-from bot.units.kinds import AREA_KIND
 
 PAGE_SIZE = 10
 
@@ -189,48 +188,3 @@ def resolve_exact(*, session: Session, name: str) -> list[Unit]:
     if not ids:
         return []
     return list(session.exec(select(Unit).where(col(Unit.id).in_(ids)).order_by(col(Unit.id))))
-
-
-def ancestors(*, session: Session, unit_id: int | None) -> list[int]:
-    """The chain of areas above a unit, nearest first (stops on a loop)."""
-    chain: list[int] = []
-    while unit_id is not None and unit_id not in chain:
-        chain.append(unit_id)
-        unit = session.get(Unit, unit_id)
-        unit_id = unit.parent_id if unit else None
-    return chain[1:]
-
-
-def descendants(*, session: Session, unit_id: int) -> set[int]:
-    """Every unit below a unit, at any depth."""
-    children: dict[int, list[int]] = {}
-    for child, parent in session.exec(
-        select(Unit.id, Unit.parent_id).where(col(Unit.parent_id).is_not(None))
-    ).all():
-        children.setdefault(int(parent), []).append(int(child))  # type: ignore[arg-type]
-    found: set[int] = set()
-    todo = [unit_id]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
-
-
-def list_areas(*, session: Session, for_unit_id: int | None = None) -> list[UnitRef]:
-    """Active units that are areas (kind 'khu-vuc' or already a parent), by name; for a unit,
-    leaves out the unit itself and everything below it."""
-    parents = select(Unit.parent_id).where(col(Unit.parent_id).is_not(None))
-    stmt = (
-        select(Unit.id, Unit.name)
-        .where(
-            Unit.active == True,  # noqa: E712
-            or_(Unit.kind == AREA_KIND, col(Unit.id).in_(parents)),
-        )
-        .order_by(col(Unit.short_key), col(Unit.id))
-    )
-    excluded: set[int] = set()
-    if for_unit_id is not None:
-        excluded = descendants(session=session, unit_id=for_unit_id) | {for_unit_id}
-    return [UnitRef(int(i), n) for i, n in session.exec(stmt).all() if i not in excluded]  # type: ignore[arg-type]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.units.kinds import AREA_KIND, kind_label
+from bot.core.areas import AREA_KIND, kind_label
 
 # kept for the rooms being split in parallel; removed when they are rewired
 __all__ = ["AREA_KIND", "kind_label"]
