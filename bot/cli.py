@@ -194,7 +194,8 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     from bot.alerts.cli import plain
     from bot.alerts.texts import import_summary
     from bot.core.db import create_db_engine, init_db
-    from bot.imports.parse import ImportRejected, import_statistics
+    from bot.imports.apply import import_statistics
+    from bot.imports.issues import ImportRejected
 
     path: Path = args.file
     if not path.is_file():

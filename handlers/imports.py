@@ -23,7 +23,7 @@ from bot.alerts.texts import import_summary
 from bot.core import messages
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_number, lazy_gettext, ngettext
-from bot.imports.parse import RowIssue
+from bot.imports.issues import RowIssue
 from bot.imports.staging import (
     PASTE_SPLIT_WARNING_CHARS,
     PASTED_FILENAME,

@@ -32,16 +32,11 @@ from bot.core.i18n import (
 from bot.core.models import Indicator, Measurement, PendingImport, utcnow
 from bot.core.people import ensure_user
 from bot.core.stats import PeriodInfo
-from bot.imports.parse import (
-    ImportPlan,
-    ImportRejected,
-    ImportResult,
-    RowIssue,
-    apply_import,
-    parse_table,
-    plan_import,
-    read_rows,
-)
+from bot.imports.apply import ImportResult, apply_import
+from bot.imports.issues import ImportRejected, RowIssue
+from bot.imports.parse import parse_table
+from bot.imports.plan import ImportPlan, plan_import
+from bot.imports.reading import read_rows
 
 logger = logging.getLogger(__name__)
 
