@@ -195,3 +195,11 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
     except UNREADABLE as exc:
         raise ImportRejected([file_issue(exc, filename)]) from exc
     return [(number, [cell_text(c) for c in cells]) for number, cells in rows if cells]
+
+
+def count_rows(data: bytes, filename: str) -> int | None:
+    """Non-blank rows in a file, for the progress message (None if it cannot be read)."""
+    try:
+        return len(read_rows(data, filename))
+    except ImportRejected:
+        return None
