@@ -118,6 +118,20 @@ class RowIssue:
         return render({**self.params, "value": value, "column": self.column or ""})
 
 
+def describe_issue(issue: RowIssue) -> str:
+    """'Row 12, column “Tổng”, value “abc”: reason'."""
+    parts = []
+    if issue.row is not None:
+        parts.append(_("row {row}").format(row=issue.row))
+    if issue.column:
+        parts.append(_("column “{column}”").format(column=issue.column))
+    if issue.value not in (None, ""):
+        parts.append(_("value “{value}”").format(value=issue.value))
+    where = ", ".join(parts)
+    reason = issue.message()
+    return f"{where}: {reason}" if where else reason
+
+
 class ImportRejected(Exception):
     """The table was refused; `issues` lists every problem found."""
 

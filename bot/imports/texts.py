@@ -8,7 +8,6 @@ from decimal import Decimal
 from html import escape
 from pathlib import PurePath
 
-from bot.cli import describe_issue
 from bot.core import messages
 from bot.core.i18n import (
     _,
@@ -19,7 +18,7 @@ from bot.core.i18n import (
     ngettext,
 )
 from bot.core.stats import PeriodInfo
-from bot.imports.issues import RowIssue
+from bot.imports.issues import RowIssue, describe_issue
 from bot.imports.staging import PendingOutcome, PendingStatus, StagedImport
 
 MESSAGE_LIMIT = 4096
