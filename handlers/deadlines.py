@@ -44,7 +44,7 @@ from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_date, fmt_datetime, fmt_number, lazy_gettext
 from bot.core.models import AppUser, DeadlineKind
 from bot.core.outbox import split_text
-from bot.deadlines import service as dl
+from bot.deadlines import lifecycle as dl
 from bot.deadlines import texts
 from handlers.common import (
     MEMBERS,

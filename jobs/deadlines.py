@@ -2,7 +2,7 @@
 
 One date job per future reminder step, named `deadline:<id>:<step>` (also its APScheduler id),
 with `misfire_grace_time=None`, `coalesce=True` and `replace_existing=True`. The jobs only say
-"look now": each run asks the database which steps are due (bot.deadlines.service.run_due) and
+"look now": each run asks the database which steps are due (bot.deadlines.lifecycle.run_due) and
 queues their pushes under dedupe keys, so a job that runs twice, late, or after a restart never
 repeats a push. At start-up every deadline job is rebuilt from the database and a catch-up pass
 queues the steps that fell due while the bot was down (if their deadline has not passed).
@@ -20,7 +20,7 @@ from bot.core.db import session_scope
 from bot.core.i18n import set_timezone
 from bot.core.outbox import QuietHours
 from bot.core.runtime import Runtime
-from bot.deadlines.service import (
+from bot.deadlines.lifecycle import (
     PushContext,
     RunResult,
     Schedule,

@@ -15,7 +15,7 @@ from bot.core.config import Settings
 from bot.core.db import create_db_engine, init_db
 from bot.core.i18n import _, fmt_datetime
 from bot.core.models import utcnow
-from bot.deadlines import service as deadlines
+from bot.deadlines import lifecycle as deadlines
 
 logger = logging.getLogger(__name__)
 

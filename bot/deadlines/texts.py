@@ -23,7 +23,7 @@ from bot.core.models import Deadline, DeadlineKind, DeadlineStatus, ExplanationR
 from bot.core.stats import PeriodInfo
 
 if TYPE_CHECKING:
-    from bot.deadlines.service import Draft, Owing, Progress, StatusView, Step
+    from bot.deadlines.lifecycle import Draft, Owing, Progress, StatusView, Step
 
 logger = logging.getLogger(__name__)
 
