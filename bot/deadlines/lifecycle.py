@@ -50,6 +50,7 @@ from bot.core.models import (
 from bot.core.outbox import PRIORITY_REMINDER, Push, QuietHours, enqueue_many
 from bot.core.stats import PeriodInfo, load_indicator, load_period_table, recent_periods
 from bot.deadlines import texts
+from bot.deadlines.errors import DeadlineError
 from bot.units.service import AREA_KIND
 
 logger = logging.getLogger(__name__)
@@ -75,20 +76,6 @@ KIND_REMINDER = "deadline_reminder"
 KIND_ESCALATION = "deadline_escalation"
 KIND_LIST = "deadline_list"
 KIND_NOTICE = "deadline_notice"
-
-
-class DeadlineError(Exception):
-    """A refused deadline action; `message()` says why in the current language."""
-
-    def __init__(self, code: str, **params: Any) -> None:
-        """Remember what went wrong."""
-        super().__init__(code)
-        self.code = code
-        self.params = params
-
-    def message(self) -> str:
-        """Translated explanation."""
-        return texts.error_text(self.code, self.params)
 
 
 # --- reminder steps (pure) ----------------------------------------------------------------
@@ -1073,9 +1060,9 @@ def report_file_problem(file: ReportFile, *, max_bytes: int) -> str | None:
             or mime.startswith(REPORT_MIME_PREFIXES)
         )
     if not ok_type:
-        return texts.error_text("file_type", {"name": file.name or ""})
+        return DeadlineError("file_type", name=file.name or "").message()
     if file.size is not None and file.size > max_bytes:
-        return texts.error_text("file_size", {"size": file.size, "max": max_bytes})
+        return DeadlineError("file_size", size=file.size, max=max_bytes).message()
     return None
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SIGNING = "ky-so"
-_MB = Decimal(1024 * 1024)
 
 
 # --- small pieces -------------------------------------------------------------------------
@@ -363,70 +361,6 @@ def notified_text(count: int) -> str:
     return ngettext(
         "{n} person already reminded is told.", "{n} people already reminded are told.", count
     ).format(n=fmt_number(count))
-
-
-def error_text(code: str, params: dict[str, Any]) -> str:
-    """A refused action, explained."""
-    title = escape(str(params.get("title", "")))
-    if code == "not_found":
-        return _("There is no deadline #{id}. Type /hanchot to see the list.").format(
-            id=params.get("id", "?")
-        )
-    if code == "cancelled":
-        return _("The deadline “{title}” has been cancelled.").format(title=title)
-    if code == "empty_title":
-        return _("The title cannot be empty. Please type a title.")
-    if code == "long_title":
-        return _("The title is too long (at most {max} characters).").format(max=params["max"])
-    if code == "bad_rate":
-        return _("Type a percentage above 0 and at most 100, e.g. 80 or 100.")
-    if code == "incomplete":
-        return _("Some details are still missing.")
-    if code == "due_past":
-        return _("The deadline must be in the future.")
-    if code == "not_later":
-        return _("A postponed deadline must be later than the current one ({due}).").format(
-            due=fmt_datetime(params["due"])
-        )
-    if code == "empty_audience":
-        return _("No unit matches this audience. Choose another one.")
-    if code == "no_figures":
-        return _("There are no figures yet: import a statistics table first.")
-    if code == "not_report":
-        return _("“{title}” asks for a rate, not a report: nothing to send.").format(title=title)
-    if code == "no_unit":
-        return _("Only officials of a unit can send an explanation report.")
-    if code == "not_audience":
-        return _("Your unit does not owe a report for “{title}”.").format(title=title)
-    if code == "closed":
-        return _(
-            "Your unit already sent its report for “{title}” (receipt {receipt}) and the deadline "
-            "has passed, so it can no longer be replaced."
-        ).format(title=title, receipt=params.get("receipt", ""))
-    if code == "empty_report":
-        return _("Send the explanation as text or as a file (PDF, DOCX or an image).")
-    if code == "long_report":
-        return _("That is too long (at most {max} characters); send a file instead.").format(
-            max=fmt_number(int(params["max"]))
-        )
-    if code == "file":
-        return str(params.get("text", ""))
-    if code == "file_type":
-        return _("“{name}” is not a PDF, DOCX or image file. Please send one of those.").format(
-            name=escape(str(params.get("name", "")))
-        )
-    if code == "file_size":
-        return _("The file is too large ({size} MB; at most {max} MB).").format(
-            size=fmt_number(Decimal(int(params["size"])) / _MB, 1),
-            max=fmt_number(Decimal(int(params["max"])) / _MB, 1),
-        )
-    if code == "no_report":
-        return _("That report no longer exists.")
-    if code == "already_accepted":
-        return _("Report {receipt} was already accepted.").format(receipt=params.get("receipt"))
-    if code == "empty_note":
-        return _("Please type what the unit should add.")
-    return _("That did not work. Please try again.")
 
 
 def draft_summary(
