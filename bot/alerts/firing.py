@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 # "module:function" names of inhibitors (see the module docstring): a unit still owing an open
 # deadline on the indicator gets that deadline's reminders instead of a second message.
-INHIBITORS: tuple[str, ...] = ("bot.deadlines.service:units_with_open_reminder",)
+INHIBITORS: tuple[str, ...] = ("bot.deadlines.reminders:units_with_open_reminder",)
 
 PUSH_LANGUAGE = "vi"  # for people who never chose a language: officials read Vietnamese
 KIND_WARNING = "warning"  # outbox kinds of the pushes

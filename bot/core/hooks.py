@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 # "module:function" names, each called as fn(session=..., result=ImportResult) after an import is
 # written and before it is committed: whatever they enqueue commits (or rolls back) with it.
 AFTER_IMPORT: tuple[str, ...] = (
-    "bot.deadlines.service:after_import",
+    "bot.deadlines.lifecycle:after_import",
     "bot.alerts.evaluate:after_import",
 )
 

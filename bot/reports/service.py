@@ -49,7 +49,7 @@ _TAG = re.compile(r"<[^>]+>")
 # fn(session=Session, period=PeriodInfo, tz=ZoneInfo) and returning an iterable of ReportSheet
 # (or of (title, header, rows) tuples). They come after the appendix sheets, in this order.
 # Deadline compliance (submitted / late / missing) plugs in here.
-REPORT_SECTIONS: tuple[str, ...] = ("bot.deadlines.service:compliance_sheets",)
+REPORT_SECTIONS: tuple[str, ...] = ("bot.deadlines.views:compliance_sheets",)
 
 APPENDIX_HEADER_DOCUMENTS = (
     "STT",
