@@ -25,6 +25,7 @@ from bot.dashboard.api import (
     Audience,
     Caller,
     Context,
+    Forbidden,
     NotFound,
     choose_indicator,
     indicator_json,
@@ -306,8 +307,10 @@ def card(
 ) -> dict[str, Any]:
     """An official's own unit: rate, rank, what is owed, trend, open deadlines, their warnings."""
     viewer = caller.viewer
+    if caller.audience is Audience.STRANGER:
+        raise Forbidden
     if caller.audience is not Audience.OFFICIAL or viewer.unit_id is None:
-        raise NotFound
+        raise NotFound  # the secretariat has no unit of its own
     unit = session.get(Unit, viewer.unit_id)
     if unit is None:
         raise NotFound

@@ -259,8 +259,8 @@
     applyFilters();
   }
 
-  function select(id, label, options, value, onchange) {
-    return el('select', { id, 'aria-label': label, onchange: (e) => onchange(e.target.value) },
+  function select(id, label, options, value, onchange, cls) {
+    return el('select', { id, class: cls || null, 'aria-label': label, onchange: (e) => onchange(e.target.value) },
       options.map(([v, text]) => el('option', { value: v, selected: String(v) === String(value), text })));
   }
 
@@ -299,9 +299,9 @@
       ['critical', s.status_labels.critical]];
     const controls = el('div', { class: 'controls' }, [
       data.indicators.length > 1 ? select('indicator', T.indicator, data.indicators.map((i) => [i.code, i.name]),
-        data.indicator.code, (v) => { state.indicator = v; state.period = null; loadTable(); }) : null,
+        data.indicator.code, (v) => { state.indicator = v; state.period = null; loadTable().catch(report); }, 'wide') : null,
       select('period', T.period, data.periods.map((p) => [p.id, p.text]), data.period.id,
-        (v) => { state.period = v; loadTable(); }),
+        (v) => { state.period = v; loadTable().catch(report); }, 'wide'),
       el('input', { id: 'search', type: 'search', class: 'wide', placeholder: T.search, 'aria-label': T.search,
         value: state.filters.q, oninput: (e) => { state.filters.q = e.target.value; state.limit = PAGE; applyFilters(); } }),
       select('status-filter', T.col_status, filters, state.filters.status,
@@ -339,7 +339,7 @@
   }
 
   function chart(points, indicator) {
-    const W = 340, H = 180, left = 34, right = 12, top = 14, bottom = 26;
+    const W = 340, H = 180, left = 36, right = 30, top = 16, bottom = 26;
     const x = (i) => left + (points.length === 1 ? (W - left - right) / 2 : i * (W - left - right) / (points.length - 1));
     const y = (v) => top + (100 - v) * (H - top - bottom) / 100;
     const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-label': T.chart_label });
@@ -357,7 +357,8 @@
       const dot = svg('circle', { cx: x(i), cy: y(p.rate), r: 4 });
       dot.append(svg('title', {}, `${p.period}: ${p.rate_text} (${p.figures})`));
       root.append(dot);
-      root.append(svg('text', { x: x(i), y: H - 8, 'text-anchor': 'middle' }, p.label));
+      const anchor = points.length > 1 && i === 0 ? 'start' : points.length > 1 && i === points.length - 1 ? 'end' : 'middle';
+      root.append(svg('text', { x: x(i), y: H - 8, 'text-anchor': anchor }, p.label));
       root.append(svg('text', { x: x(i), y: Math.max(11, y(p.rate) - 8), 'text-anchor': 'middle', class: 'value' }, p.rate_text));
     });
     return root;
@@ -452,7 +453,7 @@
       el('h2', { id: 'unit-name', text: c.unit.name }),
       c.indicator ? el('p', { class: 'hint', text: c.indicator.name }) : null,
       figuresBlock(c.figures),
-      c.figures && c.figures.what_to_do ? el('div', { class: 'card' }, [el('h3', { text: T.what_to_do }), el('p', { text: c.figures.what_to_do })]) : null,
+      c.figures && c.figures.what_to_do ? el('div', { class: 'card', id: 'todo' }, [el('p', { text: c.figures.what_to_do })]) : null,
       ...trendBlock(c.trend, c.indicator),
       el('h2', { text: T.open_deadlines }),
       list(c.deadlines, (d) => [el('b', { text: d.title }), el('br'),
