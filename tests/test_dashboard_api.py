@@ -119,7 +119,7 @@ async def test_secretariat_sees_every_route(served: tuple[Served, Seeded]) -> No
     assert (nam["rate"], nam["figures"], nam["rank"]) == ("82,5%", "33/40", 62)
     assert nam["change_text"] == "+7,5" and nam["status"] == "below_target"
     assert row["Đảng ủy Phường Thái Bình"]["rate"] == "9,09%"
-    assert [p["id"] for p in table["periods"]][0] == table["period"]["id"]
+    assert table["periods"][0]["id"] == table["period"]["id"]
     earlier = (await s.get(f"table?period={table['periods'][1]['id']}", admin)).json()
     assert earlier["period"]["text"].startswith("25/05/2026 – 07/06/2026")
     for unit_id in (seeded.own_unit_id, *seeded.other_unit_ids[:3]):
