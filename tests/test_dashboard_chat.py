@@ -168,3 +168,36 @@ def test_bad_dashboard_urls_are_refused(tmp_path: Path, value: str) -> None:
     """Telegram opens Mini Apps over https only."""
     with pytest.raises(ValidationError):
         make_settings(tmp_path, DASHBOARD_URL=value)
+
+
+async def test_the_console_demo_serves_the_dashboard_with_a_login_link(tmp_path: Path) -> None:
+    """`console --demo` prints a local link; it opens the dashboard on the demo data."""
+    import io
+
+    import httpx
+
+    from bot.console import Console, load_demo_data
+
+    settings = make_settings(tmp_path)
+    request = OfflineRequest()
+    app = build_application(settings, request=request)
+    load_demo_data(settings, app.bot_data["runtime"].engine)
+    out = io.StringIO()
+    console = Console(app, request, out, settings)
+    await app.initialize()
+    try:
+        await console.start_dashboard()
+        found = re.search(r"(http://127\.0\.0\.1:\d+)/app/#login=(\S+)", out.getvalue())
+        assert found is not None
+        async with httpx.AsyncClient(base_url=found.group(1)) as client:
+            login = await client.post("/app/api/login", json={"code": found.group(2)})
+            headers = {"Authorization": "Session " + login.json()["token"]}
+            table = await client.get("/app/api/table", headers=headers)
+            assert len(table.json()["rows"]) == 104
+            await console.move_dashboard()  # what /khoidong does
+            again = await client.get("/app/api/me", headers=headers)
+            assert again.json()["role"] == "secretariat"
+    finally:
+        await console.stop_dashboard()
+        await app.shutdown()
+        app.bot_data["runtime"].engine.dispose()
