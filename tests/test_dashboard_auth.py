@@ -244,3 +244,26 @@ def test_wrong_codes_are_counted_per_address() -> None:
     assert counter.blocked("10.0.0.1", NOW + dt.timedelta(minutes=1))
     assert not counter.blocked("10.0.0.2", NOW)
     assert not counter.blocked("10.0.0.1", NOW + auth.FAILED_WINDOW + dt.timedelta(seconds=10))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3000), st.integers(0, 3000)).map(lambda t: (min(t), max(t))),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_ranking_keys_are_exact(pairs: list[tuple[int, int]]) -> None:
+    """The dashboard's tables rank by a fast key: the same ranks as exact fractions."""
+    from fractions import Fraction
+
+    from bot.core.stats import _rank
+
+    rows = [(n, f"u{n}", num, den) for n, (num, den) in enumerate(pairs)]
+    standings, ranked = _rank(rows)
+    rated = [r for r in rows if r[3] > 0]
+    assert ranked == len(rated)
+    for unit_id, _name, num, den in rated:
+        better = sum(1 for r in rated if Fraction(r[2], r[3]) > Fraction(num, den))
+        assert standings[unit_id].rank == better + 1

@@ -15,6 +15,7 @@ import logging
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
@@ -311,8 +312,8 @@ def _switchers(session: Session, ind: IndicatorInfo, periods: list[PeriodInfo]) 
     }
 
 
-def _summary(table: PeriodTable) -> dict[str, Any]:
-    """The overall figures of a period."""
+def _summary(table: PeriodTable, statuses: list[str]) -> dict[str, Any]:
+    """The overall figures of a period (statuses: every unit's, already computed)."""
     ind = table.indicator
     return {
         "overall": fmt_rate(table.numerator, table.denominator),
@@ -320,11 +321,70 @@ def _summary(table: PeriodTable) -> dict[str, Any]:
         "units": ngettext("{n} unit", "{n} units", len(table.by_unit)).format(
             n=fmt_number(len(table.by_unit))
         ),
-        "at_target": table.count(Status.AT_TARGET),
-        "below_warning": table.below_warning(),
-        "critical": table.count(Status.CRITICAL),
+        "at_target": statuses.count(Status.AT_TARGET.value),
+        "below_warning": statuses.count(Status.BELOW_WARNING.value)
+        + statuses.count(Status.CRITICAL.value),
+        "critical": statuses.count(Status.CRITICAL.value),
         "status_labels": {s.value: status_text(ind, s) for s in Status},
     }
+
+
+def status_of(ind: IndicatorInfo) -> Callable[[int, int], str]:
+    """IndicatorInfo.status with integer arithmetic (same answers, no Fraction per unit)."""
+    critical, warning, target = ind.critical, ind.warning, ind.target
+
+    def status(num: int, den: int) -> str:
+        """The status code of num/den."""
+        if den <= 0:
+            return Status.NO_ITEMS.value
+        if num * critical.denominator < critical.numerator * den:
+            return Status.CRITICAL.value
+        if num * warning.denominator < warning.numerator * den:
+            return Status.BELOW_WARNING.value
+        if num * target.denominator < target.numerator * den:
+            return Status.BELOW_TARGET.value
+        return Status.AT_TARGET.value
+
+    return status
+
+
+class _Texts:
+    """Formatted rates, counts and changes, each worked out once per answer."""
+
+    def __init__(self) -> None:
+        """Empty memo."""
+        self.rates: dict[tuple[int, int], str] = {}
+        self.figures: dict[tuple[int, int], str] = {}
+        self.points: dict[Any, str] = {}
+        self.percents: dict[tuple[int, int], Any] = {}
+
+    def percent(self, num: int, den: int) -> Any:
+        """The rate in percent, rounded as the letters round (den > 0)."""
+        found = self.percents.get((num, den))
+        if found is None:
+            found = self.percents[(num, den)] = rate_percent(num, den)
+        return found
+
+    def rate(self, num: int, den: int) -> str:
+        """'82,5%'."""
+        found = self.rates.get((num, den))
+        if found is None:
+            found = self.rates[(num, den)] = fmt_rate(num, den)
+        return found
+
+    def figure(self, num: int, den: int) -> str:
+        """'33/40'."""
+        found = self.figures.get((num, den))
+        if found is None:
+            found = self.figures[(num, den)] = f"{fmt_number(num)}/{fmt_number(den)}"
+        return found
+
+    def change(self, value: Any) -> str:
+        """'+7,5'."""
+        found = self.points.get(value)
+        if found is None:
+            found = self.points[value] = fmt_points(value)
+        return found
 
 
 def table(
@@ -361,11 +421,14 @@ def table(
     areas = {a for a, _k in facts.values() if a is not None}
     names = dict(session.exec(select(Unit.id, Unit.name).where(col(Unit.id).in_(areas))).all())
     rows = []
+    status, texts = status_of(ind), _Texts()
     for s in current.by_unit.values():
         before = previous.by_unit.get(s.unit_id) if previous else None
-        change = change_points(
-            (s.numerator, s.denominator), (before.numerator, before.denominator) if before else None
-        )
+        change = None
+        if before is not None and s.denominator > 0 and before.denominator > 0:
+            change = texts.percent(s.numerator, s.denominator) - texts.percent(
+                before.numerator, before.denominator
+            )
         area, kind = facts.get(s.unit_id, (None, "khac"))
         rows.append(
             [
@@ -373,12 +436,12 @@ def table(
                 s.unit_name,
                 s.numerator,
                 s.denominator,
-                fmt_rate(s.numerator, s.denominator),
-                f"{fmt_number(s.numerator)}/{fmt_number(s.denominator)}",
+                texts.rate(s.numerator, s.denominator),
+                texts.figure(s.numerator, s.denominator),
                 s.rank,
                 float(change) if change is not None else None,
-                fmt_points(change) if change is not None else "",
-                ind.status(s.numerator, s.denominator).value,
+                texts.change(change) if change is not None else "",
+                status(s.numerator, s.denominator),
                 area,
                 kind,
                 officials.get(s.unit_id, 0),
@@ -391,7 +454,7 @@ def table(
         "period": period_json(periods[index]),
         "previous": period_json(previous.period) if previous else None,
         "ranked": current.ranked,
-        "summary": _summary(current),
+        "summary": _summary(current, [r[9] for r in rows]),
         "areas": sorted(([a, names.get(a, "?")] for a in areas), key=lambda a: a[1]),
         "kinds": [[k, sources.kind_label(k)] for k in kinds],
         "columns": TABLE_COLUMNS,
