@@ -23,7 +23,7 @@ EXIT_USAGE = 2
 # Feature modules that add subcommands: each has add_cli(subparsers), and its parsers set
 # `run=callable(settings, args) -> exit code` with set_defaults.
 CLI_FEATURES: tuple[str, ...] = (
-    "bot.invites.service",
+    "bot.invites.cli",
     "bot.audit_log.service",
     "bot.units.cli",
     "bot.reports.service",

@@ -23,10 +23,10 @@ from telegram.ext import (
 
 from bot.broadcasts import service as broadcasts
 from bot.broadcasts.service import Reach, Scope, Target
+from bot.core.areas import KINDS, kind_label, list_areas
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_datetime, fmt_number, lazy_gettext, ngettext
 from bot.core.outbox import split_text
-from bot.units.service import KINDS, kind_label, list_areas
 from handlers.common import SECRETARIAT, BotContext, CommandSpec, secretariat_only
 from handlers.start import ROLE_LABELS
 from jobs.broadcasts import JOB_NAME, PROGRESS_INTERVAL, update_progress

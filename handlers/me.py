@@ -14,7 +14,7 @@ from bot.core.i18n import _, lazy_gettext, normalize_language, set_language
 from bot.core.models import Role
 from bot.core.people import Viewer, set_language_preference
 from bot.core.text import fold
-from bot.invites.service import LeaveStatus, check_leave, leave
+from bot.invites.leaving import LeaveStatus, check_leave, leave
 from handlers.common import ANYONE, MEMBERS, BotContext, CommandSpec
 from handlers.start import ROLE_LABELS
 

@@ -113,3 +113,21 @@ def test_translations_keep_their_placeholders() -> None:
         wanted = set(field.findall(ids[-1]))
         for text in strings:
             assert set(field.findall(text)) == wanted, message.id
+
+
+def test_the_template_lists_every_string_in_the_source() -> None:
+    """locale/messages.pot is up to date: a new `_()` string cannot reach users untranslated."""
+    from babel.messages.extract import extract_from_dir
+
+    keywords = {"_": None, "lazy_gettext": None, "ngettext": (1, 2)}
+    root = LOCALE_DIR.parent
+    in_source: set[str | tuple[str, ...]] = set()
+    for folder in ("bot", "handlers", "jobs"):
+        for _name, _line, message, _comments, _context in extract_from_dir(
+            root / folder, method_map=[("**.py", "python")], keywords=keywords
+        ):
+            in_source.add(message if isinstance(message, str) else tuple(message))
+    template = read_po((LOCALE_DIR / "messages.pot").open("rb"))
+    in_template = {m.id if isinstance(m.id, str) else tuple(m.id) for m in template if m.id}
+    assert sorted(map(str, in_source - in_template)) == [], "run pybabel extract (README)"
+    assert sorted(map(str, in_template - in_source)) == [], "run pybabel extract (README)"

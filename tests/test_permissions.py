@@ -53,6 +53,8 @@ ALLOWED: dict[str, set[str]] = {
     "bangdieukhien": {"secretariat"},
 }
 
+UNKNOWN_COMMAND = "Lệnh không tồn tại."  # the catch-all's reply: the command is not routed
+
 REFUSALS = (
     "Lệnh này chỉ dành cho Văn phòng (quản trị).",
     "Lệnh này dành cho cán bộ đã được gắn với đơn vị.",
@@ -132,6 +134,8 @@ async def test_every_command_as_every_role(loaded: Harness) -> None:
             expected_allowed = role in ALLOWED[first]
             if not texts:
                 failures.append(f"/{name} as {role}: no answer at all")
+            elif any(t.startswith(UNKNOWN_COMMAND) for t in texts):
+                failures.append(f"/{name} as {role}: declared but not routed to a handler")
             elif refused == expected_allowed:
                 failures.append(f"/{name} as {role}: {'refused' if refused else 'allowed'}")
             elif refused and counts(loaded) != before:

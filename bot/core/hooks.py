@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 # written and before it is committed: whatever they enqueue commits (or rolls back) with it.
 AFTER_IMPORT: tuple[str, ...] = (
     "bot.deadlines.service:after_import",
-    "bot.alerts.service:after_import",
+    "bot.alerts.evaluate:after_import",
 )
 
 

@@ -38,7 +38,7 @@ from bot.core.models import (
     Unit,
 )
 from bot.core.stats import IndicatorInfo, PeriodInfo, load_period_table
-from bot.summaries.service import display_order, vi_sort_key
+from bot.summaries.figures import display_order, vi_sort_key
 
 logger = logging.getLogger(__name__)
 
