@@ -5,15 +5,16 @@ Those features are being reorganised: when one moves, only these imports change.
 
 from __future__ import annotations
 
-from bot.alerts.service import unit_history as warning_history
+from bot.alerts.status import unit_history as warning_history
 from bot.broadcasts.service import recent as recent_broadcasts
 from bot.broadcasts.service import status as broadcast_status
+from bot.core.areas import kind_label
 from bot.deadlines.service import DeadlineError, get_report, list_deadlines, status_view
 from bot.deadlines.service import unit_deadlines as open_unit_deadlines
 from bot.deadlines.texts import owed_text, time_left
 from bot.reports.service import build_report as build_workbook
 from bot.reports.service import unreachable_reason
-from bot.units.service import kind_label, unit_officials
+from bot.units.officials import unit_officials
 
 __all__ = [
     "DeadlineError",
