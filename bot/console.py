@@ -32,7 +32,7 @@ from bot.core.models import Official, OutboxMessage, OutboxStatus, Role, Unit, u
 from bot.core.people import link_official
 from bot.dashboard.auth import create_login_link
 from bot.deadlines.service import open_schedules, plan_steps
-from bot.imports.parse import import_statistics
+from bot.imports.apply import import_statistics
 from bot.offline import (
     ApiCall,
     OfflineRequest,

@@ -25,6 +25,7 @@ from bot.core.i18n import _, fmt_datetime, fmt_number, lazy_gettext, ngettext, u
 from bot.core.lookup import UnitRef, find_units
 from bot.core.models import Role
 from bot.core.people import unit_name
+from bot.core.roles import ROLE_LABELS, role_duties
 from bot.invites.codes import (
     INVITE_ROLES,
     CreatedInvite,
@@ -48,8 +49,6 @@ from bot.invites.secretariat import (
     revoke_secretariat,
 )
 from handlers.common import SECRETARIAT, BotContext, CommandSpec, secretariat_only
-from handlers.me import role_duties
-from handlers.start import ROLE_LABELS
 
 logger = logging.getLogger(__name__)
 

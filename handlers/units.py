@@ -23,7 +23,8 @@ from bot.core.areas import KINDS, kind_label, list_areas, parse_search
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_date, fmt_number, fmt_rate, lazy_gettext, ngettext
 from bot.core.lookup import find_units
-from bot.core.models import Role, utcnow
+from bot.core.models import utcnow
+from bot.core.roles import role_label
 from bot.units.changes import add_unit, rename_unit, set_active, set_area, set_kind
 from bot.units.errors import UnitAdminError
 from bot.units.officials import OfficialRow, official, remove_official, unit_officials
@@ -44,7 +45,6 @@ from handlers.common import (
     private_only,
     secretariat_only,
 )
-from handlers.start import ROLE_LABELS
 
 logger = logging.getLogger(__name__)
 
@@ -248,14 +248,6 @@ def _person(row: OfficialRow) -> str:
     return f"{known} · {ident}" if known else ident
 
 
-def _role(role: str) -> str:
-    """Translated role name."""
-    try:
-        return str(ROLE_LABELS[Role(role)])
-    except ValueError:
-        return role
-
-
 def officials_view(card: UnitCard, rows: list[OfficialRow]) -> tuple[str, InlineKeyboardMarkup]:
     """People linked to a unit, each with a remove button."""
     lines = [_("👥 <b>Officials of {unit}</b>").format(unit=escape(card.name))]
@@ -267,7 +259,7 @@ def officials_view(card: UnitCard, rows: list[OfficialRow]) -> tuple[str, Inline
             _("{number}. {person} — {role}, since {since}").format(
                 number=number,
                 person=_person(row),
-                role=_role(row.role),
+                role=role_label(row.role),
                 since=fmt_date(row.since.date()),
             )
         )
@@ -732,7 +724,7 @@ async def _confirm_remove(update: Update, context: BotContext, official_id: int)
     text = _(
         "Remove {person} ({role}) from <b>{unit}</b>? They will no longer see the unit's "
         "figures or get its reminders; they can be invited again later."
-    ).format(person=_person(row), role=_role(row.role), unit=escape(row.unit_name or "—"))
+    ).format(person=_person(row), role=role_label(row.role), unit=escape(row.unit_name or "—"))
     back = f"ua:o:{row.unit_id}" if row.unit_id is not None else "ul:back"
     markup = InlineKeyboardMarkup(
         [

@@ -32,7 +32,7 @@ from bot.core.models import (
 )
 from bot.core.stats import PeriodInfo
 from bot.groups.service import subscribe
-from bot.imports.parse import import_statistics
+from bot.imports.apply import import_statistics
 from bot.reports import service as reports
 from bot.summaries.charts import chunk
 from bot.summaries.figures import load_summary, vi_sort_key

@@ -56,7 +56,7 @@ from bot.core.stats import (
 )
 
 if TYPE_CHECKING:
-    from bot.imports.parse import ImportResult
+    from bot.imports.apply import ImportResult
 
 logger = logging.getLogger(__name__)
 

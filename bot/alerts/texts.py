@@ -26,7 +26,8 @@ from bot.core.i18n import (
     fmt_rate,
     ngettext,
 )
-from bot.core.models import OutboxStatus, Role, WarningRun
+from bot.core.models import OutboxStatus, WarningRun
+from bot.core.roles import short_role_label
 from bot.core.stats import IndicatorInfo, load_indicator
 from bot.core.timespec import WeeklySchedule
 
@@ -268,17 +269,6 @@ def status_text(status: WarningStatus, page: int, *, all_units: bool = False) ->
 # --- /canhbao <unit> ---------------------------------------------------------------------------
 
 
-def _role_label(role: str | None) -> str:
-    """Role in a unit, for the history."""
-    if role == Role.HEAD.value:
-        return _("head")
-    if role == Role.STAFF.value:
-        return _("staff")
-    if role == Role.VIEWER.value:
-        return _("viewer")
-    return _("no longer linked")
-
-
 def _kind_label(item: SentWarning) -> str:
     """'🔴 critical warning', '🔁 repeat no. 2', '✅ no longer below'."""
     if item.kind == "resolved":
@@ -346,7 +336,7 @@ def unit_history_text(
         who = escape(item.name) if item.name else str(item.telegram_id)
         lines.append(
             f"• {fmt_datetime(item.at)} — {_kind_label(item)} → {who} "
-            f"({_role_label(item.role)}) · {_status_label(item)}"
+            f"({short_role_label(item.role)}) · {_status_label(item)}"
         )
     return "\n".join(lines)
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 
 if TYPE_CHECKING:
-    from bot.imports.parse import ImportResult
+    from bot.imports.apply import ImportResult
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import csv
 import io
 
 from bot.core.i18n import LazyString, _, fmt_datetime, lazy_gettext
-from bot.core.models import Role
+from bot.core.roles import role_label
 from bot.invites.codes import CreatedInvite
 
 KIND_LABELS: dict[str, LazyString] = {
@@ -17,17 +17,6 @@ KIND_LABELS: dict[str, LazyString] = {
     "ban": lazy_gettext("party board"),
     "khac": lazy_gettext("other"),
 }
-
-
-def role_label(role: Role) -> str:
-    """Translated role name."""
-    labels = {
-        Role.SECRETARIAT: _("secretariat"),
-        Role.HEAD: _("head of unit"),
-        Role.STAFF: _("office staff"),
-        Role.VIEWER: _("viewer"),
-    }
-    return labels[role]
 
 
 def kind_label(kind: str) -> str:
