@@ -31,7 +31,7 @@ from bot.app import build_application
 from bot.core.config import Settings
 from bot.core.db import bump_revision, session_scope
 from bot.dashboard.auth import sign_init_data
-from bot.imports.parse import import_statistics
+from bot.imports.apply import import_statistics
 from bot.offline import OfflineRequest
 from bot.web import WebServer
 
