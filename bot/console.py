@@ -30,6 +30,7 @@ from bot.core.i18n import _, fmt_datetime, ngettext, set_timezone, use_language
 from bot.core.lookup import find_units
 from bot.core.models import Official, OutboxMessage, OutboxStatus, Role, Unit, use_clock, utcnow
 from bot.core.people import link_official
+from bot.dashboard.auth import create_login_link
 from bot.deadlines.reminders import open_schedules
 from bot.deadlines.schedule import plan_steps
 from bot.imports.apply import import_statistics
@@ -40,6 +41,7 @@ from bot.offline import (
     document_update,
     message_update,
 )
+from bot.web import WebServer
 from jobs import deadlines as reminders
 from jobs.broadcasts import update_progress
 from jobs.outbox import Limits, OutboxSender, RateGate
@@ -111,6 +113,8 @@ class Console:
         self.settings = settings
         self.state = ConsoleSession()
         self.bold = out.isatty()
+        self.web: WebServer | None = None  # the dashboard on 127.0.0.1 (demo)
+        self.web_port = 0
 
     def say(self, text: str) -> None:
         """Print a console (not bot) line."""
@@ -417,6 +421,7 @@ class Console:
         self.app = build_application(self.settings, request=self.request)
         self.runtime.clock = clock
         await self.app.initialize()
+        await self.move_dashboard()
         result = await reminders.on_startup(self.app)
         jobs = len(reminders.queue_names(self.app))
         self.say(
@@ -426,6 +431,40 @@ class Console:
             ).format(jobs=jobs, queued=result.queued)
         )
         await self._deliver(None)
+
+    async def start_dashboard(self) -> None:
+        """Serve the dashboard on 127.0.0.1 and print a login link for the secretariat."""
+        rt = self.runtime
+        if not rt.settings.dashboard_enabled:
+            return
+        self.web = WebServer(self.app, listen="127.0.0.1", port=rt.settings.status_port or 0)
+        port = self.web_port = await self.web.start()
+        url = f"http://127.0.0.1:{port}/app/"
+        rt.settings = rt.settings.model_copy(update={"dashboard_url": url})
+        if self.settings is not None:
+            self.settings = self.settings.model_copy(update={"dashboard_url": url})
+        with session_scope(rt.engine) as session:
+            code = create_login_link(session=session, telegram_id=DEMO_ADMIN_ID, now=rt.clock())
+        self.say(
+            _(
+                "📊 Dashboard in your browser (single use, 10 minutes; /bangdieukhien gives a "
+                "new link):\n   {link}"
+            ).format(link=f"{url}#login={code}")
+        )
+
+    async def move_dashboard(self) -> None:
+        """After a restart, serve the dashboard of the new bot on the same port."""
+        if self.web is None:
+            return
+        await self.web.stop()
+        self.web = WebServer(self.app, listen="127.0.0.1", port=self.web_port)
+        await self.web.start()
+
+    async def stop_dashboard(self) -> None:
+        """Stop serving the dashboard."""
+        if self.web is not None:
+            await self.web.stop()
+            self.web = None
 
     def _demo_officials(self) -> None:
         """Link a head and an office staff member to every active unit that has nobody."""
@@ -521,12 +560,19 @@ async def run_console(
             await reminders.on_startup(console.app)
             with use_language(settings.default_language):
                 console.intro()
-            if lines is None:
-                lines = _stdin_lines(console)
-            for line in lines:
-                if not await console.handle_line(line):
-                    break
+                if demo:
+                    await console.start_dashboard()
+            if lines is None:  # read the terminal off the event loop: the dashboard answers
+                source = iter(_stdin_lines(console))
+                while (line := await asyncio.to_thread(next, source, None)) is not None:
+                    if not await console.handle_line(line):
+                        break
+            else:
+                for line in lines:
+                    if not await console.handle_line(line):
+                        break
         finally:
+            await console.stop_dashboard()
             await console.app.shutdown()
     finally:
         console.app.bot_data["runtime"].engine.dispose()

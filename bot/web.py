@@ -31,7 +31,10 @@ from bot.core import health
 from bot.core.config import Settings
 from bot.core.metrics import CONTENT_TYPE
 from bot.core.runtime import Runtime
+from bot.dashboard.web import Dashboard
+from bot.dashboard.web import routes as dashboard_routes
 from handlers.common import RUNTIME_KEY
+from handlers.dashboard import file_sender
 
 logger = logging.getLogger(__name__)
 
@@ -171,6 +174,9 @@ class WebServer:
             (r"/healthz", HealthHandler, common),
             (r"/metrics", MetricsHandler, common),
         ]
+        if _runtime(self.app).settings.dashboard_enabled:  # the Mini App: /app/, /app/api/…
+            dashboard = Dashboard(_runtime(self.app), send=file_sender(self.app))
+            routes.extend(dashboard_routes(dashboard))
         if self.webhook_path is not None:
             pattern = "/" + self.webhook_path.strip("/")
             routes.insert(0, (_escape(pattern), WebhookHandler, {**common, "secret": self.secret}))
@@ -246,9 +252,13 @@ class BotRunner:
                 webhook_path=settings.webhook_path,
                 secret=secret,
             )
-        elif settings.status_port is not None:
+        elif settings.status_port is not None or (
+            settings.dashboard_enabled and settings.dashboard_url  # the dashboard needs a server
+        ):
             self.server = WebServer(
-                self.app, listen=settings.webhook_listen, port=settings.status_port
+                self.app,
+                listen=settings.webhook_listen,
+                port=settings.status_port or settings.webhook_port,
             )
         self.port: int | None = None
         self.ready = asyncio.Event()

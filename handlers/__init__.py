@@ -11,6 +11,7 @@ from handlers import (
     audit_log,
     broadcasts,
     common,
+    dashboard,
     deadlines,
     errors,
     groups,
@@ -37,6 +38,7 @@ FEATURES: tuple[ModuleType, ...] = (
     summaries,
     warnings,
     deadlines,
+    dashboard,
     start,
 )
 

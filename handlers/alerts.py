@@ -23,6 +23,7 @@ from bot.core.messages import indicator_name
 from bot.core.models import utcnow
 from bot.core.people import unit_name
 from handlers.common import SECRETARIAT, BotContext, CommandSpec, private_only, secretariat_only
+from handlers.dashboard import with_dashboard
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +106,8 @@ async def warnings_command(update: Update, context: BotContext) -> None:
         )
         return
     await message.reply_text(
-        warnings_text.status_text(status, 0), reply_markup=status_markup(status, 0)
+        warnings_text.status_text(status, 0),
+        reply_markup=with_dashboard(status_markup(status, 0), update, context),
     )
 
 

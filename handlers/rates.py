@@ -13,6 +13,7 @@ from bot.core.people import unit_name
 from bot.rates.intents import is_rate_question
 from bot.rates.service import rate_answer, unit_rate_answer
 from handlers.common import ANYONE, BotContext, CommandSpec, answer_markup
+from handlers.dashboard import web_app_markup
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +57,8 @@ async def _reply(update: Update, context: BotContext, query: str) -> None:
             session=session, standings=rt.standings, viewer=context.require_viewer(), query=query
         )
     assert update.effective_message is not None
-    await update.effective_message.reply_text(
-        answer.text, reply_markup=answer_markup(answer, CALLBACK_PREFIX)
-    )
+    markup = answer_markup(answer, CALLBACK_PREFIX) or web_app_markup(update, context)
+    await update.effective_message.reply_text(answer.text, reply_markup=markup)
 
 
 async def rate_choice(update: Update, context: BotContext) -> None:

@@ -50,6 +50,7 @@ ALLOWED: dict[str, set[str]] = {
     "giaitrinh": {"staff", "head", "secretariat"},
     "hanchot_moi": {"secretariat"},
     "hanchot_tt": {"secretariat"},
+    "bangdieukhien": {"secretariat"},
 }
 
 UNKNOWN_COMMAND = "Lệnh không tồn tại."  # the catch-all's reply: the command is not routed

@@ -524,3 +524,19 @@ class Dialog(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     updated_at: dt.datetime = _ts()  # type: ignore[assignment]
     expires_at: dt.datetime = _ts(default=False)  # type: ignore[assignment]
+
+
+# --- the dashboard (Mini App): single-use login links and the sessions they open -----------
+
+
+class DashboardLogin(SQLModel, table=True):
+    """A single-use login link to the dashboard (only hashes stored); once used, a session."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(unique=True, index=True, max_length=64)
+    telegram_id: int = Field(sa_type=BigInteger, index=True)
+    created_at: dt.datetime = _ts()  # type: ignore[assignment]
+    expires_at: dt.datetime = _ts(default=False)  # type: ignore[assignment]
+    used_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+    session_hash: str | None = Field(default=None, unique=True, index=True, max_length=64)
+    session_expires_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
