@@ -103,7 +103,7 @@ async def main() -> None:
             ADMIN_TELEGRAM_IDS=str(ADMIN),
         )
         app = build_application(settings, request=OfflineRequest(record=False))
-        engine = app.bot_data["runtime"].engine
+        engine = app.bot_data.runtime.engine
         started = time.perf_counter()
         for n, (start, end) in enumerate(
             [

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any, TextIO
 
 from pydantic import SecretStr
@@ -42,6 +41,7 @@ from bot.offline import (
     message_update,
 )
 from bot.web import WebServer
+from handlers.context import BotContext
 from jobs import deadlines as reminders
 from jobs.broadcasts import update_progress
 from jobs.outbox import Limits, OutboxSender, RateGate
@@ -196,7 +196,7 @@ class Console:
             self.state.user_id = int(arg)
             self.say(_("You are now Telegram user {id}.").format(id=arg))
             return
-        engine = self.app.bot_data["runtime"].engine
+        engine = self.app.bot_data.runtime.engine
         with session_scope(engine) as session:
             matches = find_units(session=session, query=arg)
             if matches.unique is None:
@@ -266,7 +266,7 @@ class Console:
     @property
     def runtime(self) -> Any:
         """The application's runtime."""
-        return self.app.bot_data["runtime"]
+        return self.app.bot_data.runtime
 
     def _clock(self) -> SimulatedClock:
         """The simulated clock, installed on first use (starting at the real time)."""
@@ -347,14 +347,14 @@ class Console:
     async def _deliver(self, heading: str | None) -> None:
         """Send what is due in the outbox at once, update progress messages, print the pushes:
         in full when few or addressed to you, else one line each."""
-        sender: OutboxSender = self.app.bot_data["outbox_sender"]
+        sender: OutboxSender = self.app.bot_data.sender
         sender.gate = RateGate(
             Limits(overall_per_second=10_000, private_interval=0, group_per_minute=1_000_000)
         )
         start = len(self.request.calls)
         await asyncio.create_task(sender.drain_all())
         await asyncio.create_task(
-            update_progress(SimpleNamespace(application=self.app, bot=self.app.bot))  # type: ignore[arg-type]
+            update_progress(BotContext(self.app))
         )
         pushes, others = [], []
         for call in self.request.calls[start:]:
@@ -550,11 +550,11 @@ async def run_console(
     console = Console(app, request, out, settings)
     try:
         if demo:
-            result = load_demo_data(settings, app.bot_data["runtime"].engine)
+            result = load_demo_data(settings, app.bot_data.runtime.engine)
             # Demo time: just after the table's figures were taken, before the letters' dates.
             start = (result.as_of or utcnow()) + dt.timedelta(hours=1)
-            app.bot_data["runtime"].clock = SimulatedClock(start)
-            use_clock(app.bot_data["runtime"].clock)
+            app.bot_data.runtime.clock = SimulatedClock(start)
+            use_clock(app.bot_data.runtime.clock)
         await console.app.initialize()
         try:
             await reminders.on_startup(console.app)
@@ -575,7 +575,7 @@ async def run_console(
             await console.stop_dashboard()
             await console.app.shutdown()
     finally:
-        console.app.bot_data["runtime"].engine.dispose()
+        console.app.bot_data.runtime.engine.dispose()
         if tmp is not None:
             tmp.cleanup()
     return 0

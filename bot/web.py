@@ -26,14 +26,13 @@ from tornado.netutil import bind_sockets
 from tornado.web import Application as TornadoApplication
 from tornado.web import RequestHandler
 
-from bot.app import POLLING_KEY, align_with_leadership, build_application, sender_running
+from bot.app import align_with_leadership, build_application, sender_running
 from bot.core import health
 from bot.core.config import Settings
 from bot.core.metrics import CONTENT_TYPE
 from bot.core.runtime import Runtime
 from bot.dashboard.web import Dashboard
 from bot.dashboard.web import routes as dashboard_routes
-from handlers.common import RUNTIME_KEY
 from handlers.dashboard import file_sender
 
 logger = logging.getLogger(__name__)
@@ -45,7 +44,7 @@ HEALTH_TIMEOUT = 5.0  # seconds before an unanswered database counts as unreacha
 
 def _runtime(app: Application) -> Runtime:  # type: ignore[type-arg]
     """The Runtime of a built Application."""
-    return app.bot_data[RUNTIME_KEY]  # type: ignore[no-any-return]
+    return app.bot_data.runtime  # type: ignore[no-any-return]
 
 
 async def check_health(app: Application) -> health.Health:  # type: ignore[type-arg]
@@ -290,7 +289,7 @@ class BotRunner:
         app = self.app
         await app.start()
         if not self.webhook:  # only the leader polls: Telegram serves one getUpdates client
-            app.bot_data[POLLING_KEY] = {"allowed_updates": Update.ALL_TYPES}
+            app.bot_data.polling = {"allowed_updates": Update.ALL_TYPES}
             await align_with_leadership(app, _runtime(app).leadership)
         if self.server is not None:
             try:

@@ -15,24 +15,18 @@ from telegram import (
 )
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import Application, CommandHandler
 
 from bot.core.config import Settings
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_datetime, lazy_gettext
 from bot.dashboard import auth
 from bot.dashboard.web import Outgoing, Sender
-from handlers.common import SECRETARIAT, BotContext, CommandSpec, private_only
+from handlers.commands import SECRETARIAT, CommandSpec
+from handlers.common import private_only
+from handlers.context import BotContext, KysoApp
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = (
-    CommandSpec(
-        names=("bangdieukhien", "dashboard"),
-        description=lazy_gettext("the dashboard: every unit, deadlines and announcements"),
-        allowed=SECRETARIAT,
-    ),
-)
 MENU_JOB = "dashboard-menu-buttons"
 
 
@@ -134,7 +128,7 @@ async def dashboard_command(update: Update, context: BotContext) -> None:
             logger.info("Could not set the dashboard menu button: %s", exc)
 
 
-def file_sender(app: Application) -> Sender:  # type: ignore[type-arg]
+def file_sender(app: KysoApp) -> Sender:
     """How the dashboard has the bot send a file to a viewer's private chat."""
 
     async def send(out: Outgoing) -> None:
@@ -151,11 +145,15 @@ def file_sender(app: Application) -> Sender:  # type: ignore[type-arg]
     return send
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    """The command, and the secretariat's menu buttons soon after start-up."""
-    from jobs.dashboard import set_menu_buttons
+COMMANDS = (
+    CommandSpec(
+        names=("bangdieukhien", "dashboard"),
+        description=lazy_gettext("the dashboard: every unit, deadlines and announcements"),
+        allowed=SECRETARIAT,
+        callback=dashboard_command,
+    ),
+)
 
-    app.add_handler(CommandHandler(["bangdieukhien", "dashboard"], dashboard_command))
-    settings: Settings = app.bot_data["runtime"].settings
-    if web_app_url(settings) is not None and app.job_queue is not None:
-        app.job_queue.run_once(set_menu_buttons, when=5, name=MENU_JOB)
+
+def register(app: KysoApp) -> None:
+    """Nothing beyond the command (the menu buttons are jobs.dashboard's)."""

@@ -16,11 +16,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from telegram import Bot, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
-from telegram.ext import CallbackContext
 
 from bot.core import outbox
 from bot.core.leader import live_workers
 from bot.core.models import utcnow
+from handlers.context import BotContext
 
 logger = logging.getLogger(__name__)
 
@@ -397,7 +397,7 @@ class OutboxSender:
 RECOVER_SECONDS = 10.0
 
 
-async def recover_orphans_job(context: CallbackContext) -> None:  # type: ignore[type-arg]
+async def recover_orphans_job(context: BotContext) -> None:
     """Scheduled on the leader: rows of workers that died mid-send are sent by the others."""
     sender: OutboxSender = context.job.data  # type: ignore[union-attr,assignment]
     if await asyncio.to_thread(sender.recover, startup=False):

@@ -132,7 +132,7 @@ async def serve_dashboard(
                 yield Served(base=base, harness=harness, client=client)
             finally:
                 await server.stop()
-    app.bot_data["runtime"].engine.dispose()
+    app.bot_data.runtime.engine.dispose()
 
 
 @dataclass(frozen=True)

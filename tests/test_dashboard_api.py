@@ -219,7 +219,7 @@ async def test_a_login_link_opens_a_session_once(served: tuple[Served, Seeded]) 
     s, _seeded = served
     with session_scope(s.harness.engine) as session:
         code = auth.create_login_link(
-            session=session, telegram_id=ADMIN_ID, now=s.harness.app.bot_data["runtime"].clock()
+            session=session, telegram_id=ADMIN_ID, now=s.harness.app.bot_data.runtime.clock()
         )
     first = await s.client.post("/app/api/login", json={"code": code})
     token = first.json()["token"]

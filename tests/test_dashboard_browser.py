@@ -162,9 +162,7 @@ async def test_the_secretariat_works_the_province_table(browser: Any, served: Se
     assert page.errors == []
 
 
-async def test_the_unit_page_shows_the_trend_over_two_periods(
-    browser: Any, served: Served
-) -> None:
+async def test_the_unit_page_shows_the_trend_over_two_periods(browser: Any, served: Served) -> None:
     """Nam Tiền Hải's page: an SVG line through 75 % and 82,5 %, its deadline and report state."""
     page = await open_page(browser, launch_url(served.base, signed_init_data(ADMIN_ID), LIGHT))
     await page.wait_for_selector("#rows tr")
@@ -269,15 +267,13 @@ async def test_dark_theme_follows_telegram(browser: Any, served: Served) -> None
     assert page.errors == [] and card.errors == []
 
 
-async def test_a_login_link_opens_the_dashboard_in_a_browser(
-    browser: Any, served: Served
-) -> None:
+async def test_a_login_link_opens_the_dashboard_in_a_browser(browser: Any, served: Served) -> None:
     """/bangdieukhien's link works once; the page then works without Telegram."""
     with session_scope(served.harness.engine) as session:
         code = auth.create_login_link(
             session=session,
             telegram_id=ADMIN_ID,
-            now=served.harness.app.bot_data["runtime"].clock(),
+            now=served.harness.app.bot_data.runtime.clock(),
         )
     page = await open_page(browser, f"{served.base}/app/#login={code}")
     await page.wait_for_selector("#rows tr")

@@ -7,7 +7,6 @@ import json
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -20,6 +19,7 @@ from bot.core.config import Settings
 from bot.core.models import AuditLog, DashboardLogin, Role
 from bot.dashboard import auth
 from bot.offline import OfflineRequest
+from handlers.context import BotContext
 from jobs.dashboard import set_menu_buttons
 from tests.conftest import ADMIN_ID, SHARED_NAME, Harness, make_settings
 
@@ -35,7 +35,7 @@ async def dash(settings: Settings) -> AsyncIterator[Harness]:
         harness = Harness(app, request)
         harness.import_table(demo_table(), SHARED_NAME)
         yield harness
-    app.bot_data["runtime"].engine.dispose()
+    app.bot_data.runtime.engine.dispose()
 
 
 def web_app_buttons(call: Any) -> list[str]:
@@ -110,7 +110,7 @@ async def test_without_an_address_or_when_off(tmp_path: Path, settings: Settings
             assert expected in text
             await harness.send(ADMIN_ID, "/tyle")
             assert web_app_buttons(last_send(harness)) == []
-        app.bot_data["runtime"].engine.dispose()
+        app.bot_data.runtime.engine.dispose()
 
 
 async def test_a_web_app_button_under_rate_and_warnings_answers(dash: Harness) -> None:
@@ -140,8 +140,8 @@ async def test_menu_buttons_for_every_secretariat_member(dash: Harness) -> None:
     dash.link(4242, "Quang Lịch", Role.SECRETARIAT)
     await dash.send(4242, "/ngonngu en")
     start = len(dash.request.calls)
-    context = SimpleNamespace(application=dash.app, bot=dash.app.bot)
-    assert await set_menu_buttons(context) == 2  # type: ignore[arg-type]
+    context = BotContext(dash.app)
+    assert await set_menu_buttons(context) == 2
     calls = [c for c in dash.request.calls[start:] if c.method == "setChatMenuButton"]
     texts = {c.params["chat_id"]: c.params["menu_button"]["text"] for c in calls}
     assert texts == {ADMIN_ID: "📊 Bảng điều khiển", 4242: "📊 Dashboard"}
@@ -181,7 +181,7 @@ async def test_the_console_demo_serves_the_dashboard_with_a_login_link(tmp_path:
     settings = make_settings(tmp_path)
     request = OfflineRequest()
     app = build_application(settings, request=request)
-    load_demo_data(settings, app.bot_data["runtime"].engine)
+    load_demo_data(settings, app.bot_data.runtime.engine)
     out = io.StringIO()
     console = Console(app, request, out, settings)
     await app.initialize()
@@ -200,4 +200,4 @@ async def test_the_console_demo_serves_the_dashboard_with_a_login_link(tmp_path:
     finally:
         await console.stop_dashboard()
         await app.shutdown()
-        app.bot_data["runtime"].engine.dispose()
+        app.bot_data.runtime.engine.dispose()

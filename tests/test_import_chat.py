@@ -202,7 +202,7 @@ async def test_upload_limit_is_configurable(tmp_path: Any, titled: bytes) -> Non
         texts = await h.send_document(ADMIN_ID, titled, "a.csv", file_size=600 * 1024)
         assert "giới hạn là 0,5 MB" in texts[0]
         assert "getFile" not in methods(h)
-    app.bot_data["runtime"].engine.dispose()
+    app.bot_data.runtime.engine.dispose()
 
 
 @pytest.mark.parametrize("who", ["stranger", "head"])
@@ -257,7 +257,7 @@ async def test_preview_survives_a_restart(settings: Settings, bot: Harness, titl
         texts = await restarted.press(ADMIN_ID, confirm)
         assert "Đã nhập" in texts[-1] and "<b>82,29%</b>" in texts[-1]
         assert count(restarted, Measurement) == 104 and count(restarted, PendingImport) == 0
-    app.bot_data["runtime"].engine.dispose()
+    app.bot_data.runtime.engine.dispose()
 
 
 async def test_only_the_uploader_may_confirm(bot: Harness, titled: bytes) -> None:
