@@ -25,7 +25,7 @@ from letters_qa_data import LETTERS, QUESTIONS  # noqa: E402
 
 from bot.letters.passages import APPENDIX, INTRO, ITEM, split_letter  # noqa: E402
 from bot.letters.reading import read_letter  # noqa: E402
-from bot.letters.search import LetterIndex, confident, document, item_context  # noqa: E402
+from bot.letters.search import LetterIndex, confident, document  # noqa: E402
 
 
 # The issue's own examples are asserted by the tests, so they cannot be held out.
@@ -68,7 +68,6 @@ def build() -> tuple[LetterIndex, dict[int, tuple[str, str, str]]]:
                     heading=passage.heading,
                     footnotes=passage.footnotes,
                     letter_text=letter_text,
-                    context=item_context(passage, body),
                 )
             )
     return LetterIndex(documents), places
@@ -77,6 +76,8 @@ def build() -> tuple[LetterIndex, dict[int, tuple[str, str, str]]]:
 def evaluate(index: LetterIndex, places: dict, questions: list, threshold: float, verbose: bool) -> dict:
     """Counts for one set of questions."""
     top1 = top3 = answered = answerable = false = unanswerable = 0
+    right: list[float] = []  # confidence of a right first passage
+    wrong: list[float] = []  # confidence of the first passage for an unanswerable question
     for question, expected in questions:
         hits = index.search(question, limit=3)
         chosen = confident(hits, threshold)
@@ -88,9 +89,12 @@ def evaluate(index: LetterIndex, places: dict, questions: list, threshold: float
             top3 += any(g in expected for g in got)
             answered += bool(chosen) and places[chosen[0].key][:2] in expected
             status = "ok " if ok1 else "MISS"
+            if ok1:
+                right.append(hits[0].confidence)
         else:
             unanswerable += 1
             false += bool(chosen)
+            wrong.append(hits[0].confidence if hits else 0.0)
             status = "FALSE" if chosen else "ok "
         if verbose:
             conf = hits[0].confidence if hits else 0.0
@@ -102,6 +106,8 @@ def evaluate(index: LetterIndex, places: dict, questions: list, threshold: float
         "answered": answered,
         "unanswerable": unanswerable,
         "false": false,
+        "lowest_right": min(right, default=1.0),
+        "highest_unanswerable": max(wrong, default=0.0),
     }
 
 
@@ -113,6 +119,10 @@ def report(name: str, c: dict) -> None:
         f"top-1 {100 * c['top1'] / n:.1f} % | top-3 {100 * c['top3'] / n:.1f} % | "
         f"answered correctly {100 * c['answered'] / n:.1f} % | "
         f"false answers {c['false']}/{c['unanswerable']} ({100 * c['false'] / u:.1f} %)"
+    )
+    print(
+        f"          confidence: lowest of a right first passage {c['lowest_right']:.2f}, "
+        f"highest for an unanswerable question {c['highest_unanswerable']:.2f}"
     )
 
 

@@ -36,14 +36,14 @@ B = 0.75
 SYNONYM_WEIGHT = 0.6  # a span found in other words scores this share of its best wording
 RELATED_WEIGHT = 0.35
 SYNONYM_CREDIT = 0.8  # … and counts this much towards the confidence
-RELATED_CREDIT = 0.6
+RELATED_CREDIT = 0.7
 HEADING_WEIGHT = 0.6
 FOOTNOTE_WEIGHT = 0.5
 LETTER_WEIGHT = 0.25  # the letter's subject and issuer, on every passage of it
-CONTEXT_WEIGHT = 0.0  # the item's other paragraphs
-THRESHOLD = 0.5  # calibrated on bench/letters_qa.py (tuning questions)
+THRESHOLD = 0.55  # calibrated on bench/letters_qa.py (tuning questions)
 SECOND_RATIO = 0.8  # a second passage is shown when it scores this close to the first
 MAX_QUESTION_CHARS = 500
+STOP_PAIR_WEIGHT = 0.5  # a pair with a function word ('được ký') says less than 'ký thay'
 
 
 @cache
@@ -68,7 +68,6 @@ class Document:
     heading: str = ""
     footnotes: str = ""
     letter_text: str = ""  # the letter's subject and issuer
-    context: str = ""  # the other paragraphs of the same item
 
 
 @dataclass(frozen=True)
@@ -87,6 +86,7 @@ class Query:
 
     tokens: tuple[Tok, ...]
     terms: tuple[tuple[str, range], ...]
+    stop_pairs: tuple[bool, ...]  # per term: a pair with a stopword in it
     units: tuple[tuple[str, range], ...]
     expansions: tuple[Expansion, ...]
 
@@ -121,7 +121,6 @@ class LetterIndex:
                 (doc.heading, HEADING_WEIGHT),
                 (doc.footnotes, FOOTNOTE_WEIGHT),
                 (doc.letter_text, LETTER_WEIGHT),
-                (doc.context, CONTEXT_WEIGHT),
             ):
                 for term in index_terms(document_tokens(text)) if text else ():
                     counts[term] += weight  # type: ignore[assignment]
@@ -174,10 +173,9 @@ class LetterIndex:
         """Normalise a question, fix typos and add the other wordings of what it mentions."""
         tokens = [w for t in question_tokens(question[:MAX_QUESTION_CHARS]) for w in self._correct(t)]
         expansions = tuple(_expansions(tokens))
-        terms = query_terms(tokens)
-        return Query(
-            tuple(tokens), tuple(dict.fromkeys(terms)), self._units(tokens, terms, expansions), expansions
-        )
+        terms = tuple(dict.fromkeys(query_terms(tokens)))
+        stop_pairs = tuple(len(span) == 2 and any(is_stop(tokens[i]) for i in span) for _t, span in terms)
+        return Query(tuple(tokens), terms, stop_pairs, self._units(tokens, terms, expansions), expansions)
 
     def _units(
         self, tokens: Sequence[Tok], terms: Sequence[tuple[str, range]], expansions: Sequence[Expansion]
@@ -222,7 +220,10 @@ class LetterIndex:
     def score(self, query: Query, index: int) -> float:
         """BM25 of the question's terms; a span said in other words scores as the best of its
         wordings (at the synonym's weight), never on top of the span as typed."""
-        scores = [self._term_score(term, index) for term, _span in query.terms]
+        scores = [
+            self._term_score(term, index) * (STOP_PAIR_WEIGHT if stop else 1.0)
+            for (term, _span), stop in zip(query.terms, query.stop_pairs, strict=True)
+        ]
         total = sum(scores)
         for expansion in query.expansions:
             inside = [
@@ -256,13 +257,26 @@ class LetterIndex:
 
     def coverage(self, query: Query, index: int) -> float:
         """Share of the question the passage accounts for: each content syllable and pair
-        weighted by its rarity, found as typed or in other words."""
+        weighted by its rarity, found as typed or in other words. Inside a phrase of the
+        synonym tables ('cán bộ văn phòng') only the whole phrase counts as typed: 'văn phòng'
+        alone is another thing."""
         counts = self.tf[index]
+        broken = [
+            e.span
+            for e in query.expansions
+            if len(e.span) > 1
+            and not all(
+                term in counts
+                for term, span in query.terms
+                if e.span.start <= span.start and span.stop <= e.span.stop
+            )
+        ]
         total = matched = 0.0
         for unit, span in query.units:
             weight = self.idf(unit)
             total += weight
-            if unit in counts:
+            whole = not any(b.start <= span.start and span.stop <= b.stop for b in broken)
+            if unit in counts and whole:
                 matched += weight
                 continue
             credit = max(
@@ -287,10 +301,9 @@ def document(
     heading: str = "",
     footnotes: Sequence[str] = (),
     letter_text: str = "",
-    context: str = "",
 ) -> Document:
     """A passage as the index wants it."""
-    return Document(key, letter, text, heading, " ".join(footnotes), letter_text, context)
+    return Document(key, letter, text, heading, " ".join(footnotes), letter_text)
 
 
 def confident(hits: Sequence[Hit], threshold: float = THRESHOLD) -> list[Hit]:
@@ -352,13 +365,3 @@ def _find(tokens: Sequence[Tok], wording: Sequence[Tok]) -> list[int]:
             found.append(i)
     return found
 
-
-def item_context(passage: object, passages: Sequence[object]) -> str:
-    """The text of the other paragraphs of the same item (the same kind and label)."""
-    kind, label = getattr(passage, "kind", ""), getattr(passage, "label", "")
-    return " ".join(
-        getattr(p, "text", "")
-        for p in passages
-        if p is not passage and getattr(p, "kind", "") == kind and getattr(p, "label", "") == label
-        and kind == "item"
-    )
