@@ -21,15 +21,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from letters_qa_data import LETTERS, QUESTIONS  # noqa: E402
+from letters_qa_data import LETTERS, QUESTIONS
 
-from bot.letters.passages import APPENDIX, INTRO, ITEM, split_letter  # noqa: E402
-from bot.letters.reading import read_letter  # noqa: E402
-from bot.letters.search import LetterIndex, confident, document  # noqa: E402
-
+from bot.letters.passages import APPENDIX, INTRO, ITEM, split_letter
+from bot.letters.reading import read_letter
+from bot.letters.search import LetterIndex, confident, document
 
 # The issue's own examples are asserted by the tests, so they cannot be held out.
-ALWAYS_TUNED = frozenset({"van thu co duoc ky thay bi thu khi di vang khong", "han nop bao cao giai trinh"})
+ALWAYS_TUNED = frozenset(
+    {"van thu co duoc ky thay bi thu khi di vang khong", "han nop bao cao giai trinh"}
+)
 
 
 def held_out(question: str) -> bool:
@@ -73,7 +74,9 @@ def build() -> tuple[LetterIndex, dict[int, tuple[str, str, str]]]:
     return LetterIndex(documents), places
 
 
-def evaluate(index: LetterIndex, places: dict, questions: list, threshold: float, verbose: bool) -> dict:
+def evaluate(
+    index: LetterIndex, places: dict, questions: list, threshold: float, verbose: bool
+) -> dict:
     """Counts for one set of questions."""
     top1 = top3 = answered = answerable = false = unanswerable = 0
     right: list[float] = []  # confidence of a right first passage

@@ -32,6 +32,7 @@ from bot.core.models import Official, OutboxMessage, OutboxStatus, Role, Unit, u
 from bot.core.people import link_official
 from bot.deadlines.service import open_schedules, plan_steps
 from bot.imports.parse import import_statistics
+from bot.letters.service import load_shipped as load_shipped_letters
 from bot.offline import (
     ApiCall,
     OfflineRequest,
@@ -64,7 +65,10 @@ def demo_table() -> bytes:
 
 
 def load_demo_data(settings: Settings, engine: Any) -> Any:
-    """Import the packaged table into a fresh database; returns the import result."""
+    """Import the packaged table and the five letters into a fresh database; returns the
+    import result."""
+    with session_scope(engine) as session:
+        load_shipped_letters(session=session)
     with Session(engine) as session:
         return import_statistics(
             session=session, data=demo_table(), filename=DEMO_FILE, tz=settings.tz

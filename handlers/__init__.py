@@ -15,6 +15,7 @@ from handlers import (
     errors,
     groups,
     invites,
+    letters,
     me,
     start,
     summaries,
@@ -27,6 +28,7 @@ from handlers.common import CommandSpec, command_specs
 # Feature modules in registration order; `start` holds the catch-alls and comes last.
 FEATURES: tuple[ModuleType, ...] = (
     rate,
+    letters,  # before import_chat: a letter's file is not a statistics table
     invites,
     me,
     import_chat,

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bot.core.text import fold
 from bot.letters.passages import SUPERSCRIPTS
 from bot.letters.search import Hit, LetterIndex, Query, confident, document
 from bot.letters.service import SourcePassage, active_passages, library_version
@@ -21,6 +22,8 @@ QUOTE_CHARS = 300  # about three short lines on a phone
 DECREE_CHARS = 220
 SECOND_SCORE = 0.85  # a second passage is quoted when it scores this close to the first…
 SECOND_COVER = 0.05  # …and covers the question (nearly) as well
+KEEP_SHARE = 0.5  # a clause is quoted beside the best one when it is this relevant
+SYNONYM_SHARE = 0.5  # the question's synonyms count this much when picking clauses
 _CLAUSE = re.compile(r"(?<=[.;!?])\s+(?=\S)")
 _LEGAL = re.compile(
     r"(?:(?:[Đđ]iểm\s+[a-zđ]\s+)?(?:[Kk]hoản\s+\d+\s+)?(?:[Đđ]iều\s+\d+\s+)?"
@@ -113,31 +116,32 @@ def _words(text: str) -> set[str]:
 
 
 def excerpt(text: str, wanted: dict[str, float], limit: int = QUOTE_CHARS) -> str:
-    """The sentences or clauses of a passage that answer, within `limit` characters."""
+    """The sentences or clauses of a passage that answer, within `limit` characters: the most
+    relevant one, then its neighbours that are nearly as relevant."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
     clauses = _CLAUSE.split(text)
     scores = [sum(w for word, w in wanted.items() if word in _words(c)) for c in clauses]
     best = max(range(len(clauses)), key=lambda i: (scores[i], -i))
-    first = last = best
+    keep = [i for i, score in enumerate(scores) if score >= KEEP_SHARE * scores[best]]
+    chosen = [best]
     size = len(clauses[best])
-    while True:
-        options = [
-            (scores[j], -abs(j - best), j)
-            for j in (first - 1, last + 1)
-            if 0 <= j < len(clauses) and size + 1 + len(clauses[j]) <= limit
-        ]
-        if not options:
-            break
-        _score, _distance, j = max(options)
-        size += 1 + len(clauses[j])
-        first, last = min(first, j), max(last, j)
-    body = " ".join(clauses[first : last + 1])
+    for i in sorted(keep, key=lambda j: (abs(j - best), j)):
+        if i != best and size + 1 + len(clauses[i]) <= limit:
+            chosen.append(i)
+            size += 1 + len(clauses[i])
+    chosen.sort()
+    pieces: list[str] = []
+    for position, i in enumerate(chosen):
+        if position and chosen[position - 1] != i - 1:
+            pieces.append("…")
+        pieces.append(clauses[i])
+    body = " ".join(pieces)
     if len(body) > limit:
         body = _window(body, wanted, limit)
-    prefix = "… " if first > 0 and not body.startswith("…") else ""
-    suffix = " …" if last < len(clauses) - 1 and not body.endswith("…") else ""
+    prefix = "… " if chosen[0] > 0 and not body.startswith("…") else ""
+    suffix = " …" if chosen[-1] < len(clauses) - 1 and not body.endswith("…") else ""
     return prefix + body + suffix
 
 
@@ -145,7 +149,8 @@ def _window(text: str, wanted: dict[str, float], limit: int) -> str:
     """A stretch of one long sentence around its first matching word."""
     words = text.split()
     hits = [i for i, w in enumerate(words) if _words(w) & set(wanted)]
-    start = max(0, (hits[0] if hits else 0) - 5)
+    first = hits[0] if hits else 0
+    start = 0 if len(" ".join(words[:first])) < limit // 2 else first - 5
     out: list[str] = []
     for word in words[start:]:
         if len(" ".join([*out, word])) > limit - 4:
@@ -160,7 +165,7 @@ def decrees(source: SourcePassage, shown: str) -> tuple[str, ...]:
     found: list[str] = []
     for note in source.passage.footnotes:
         mark, _sep, body = note.partition(". ")
-        text = body if mark.isdigit() else note
+        text = (body if mark.isdigit() else note).rstrip(" .;")
         if len(text) > DECREE_CHARS:
             text = text[: DECREE_CHARS - 1].rsplit(" ", 1)[0] + " …"
         found.append(f"{mark.translate(_TO_SUPERSCRIPT)} {text}" if mark.isdigit() else text)
@@ -173,6 +178,15 @@ def decrees(source: SourcePassage, shown: str) -> tuple[str, ...]:
 
 def quote(source: SourcePassage, query: Query, index: LetterIndex) -> Quote:
     """A passage cut to what answers the question, with its legal basis."""
-    wanted = {t.f: index.idf(t.f) for t in query.tokens if not is_stop(t) and t.f.isalnum()}
+    wanted: dict[str, float] = {}
+    for expansion in query.expansions:
+        for wording in expansion.phrases:
+            for term in wording:
+                word = fold(term.lstrip("~").rstrip("0123456789"))
+                if "_" not in term and word.isalnum():
+                    wanted[word] = SYNONYM_SHARE * index.idf(word)
+    for token in query.tokens:
+        if not is_stop(token) and token.f.isalnum():
+            wanted[token.f] = index.idf(token.f)
     shown = excerpt(source.passage.text, wanted)
     return Quote(source=source, excerpt=shown, decrees=decrees(source, shown))

@@ -220,5 +220,7 @@ def docx_text(archive: zipfile.ZipFile, *, max_member_bytes: int) -> str:
                 text = " ".join(p for p in (_paragraph(x, ctx) for x in note.iter(W + "p")) if p)
                 notes[ctx.footnote_marks[ident]] = text.strip()
         for mark in sorted(notes):
-            paragraphs.append(f"{str(mark).translate(SUPERSCRIPT)} {notes[mark].lstrip('⁰¹²³⁴⁵⁶⁷⁸⁹ ')}")
+            paragraphs.append(
+                f"{str(mark).translate(SUPERSCRIPT)} {notes[mark].lstrip('⁰¹²³⁴⁵⁶⁷⁸⁹ ')}"
+            )
     return "\n\n".join(p for p in paragraphs)

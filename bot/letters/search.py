@@ -22,9 +22,9 @@ from bot.letters import synonyms as vocab
 from bot.letters.tokens import (
     Tok,
     document_tokens,
-    is_stop,
     english_table,
     index_terms,
+    is_stop,
     is_vietnamese_syllable,
     phrase,
     query_terms,
@@ -171,14 +171,23 @@ class LetterIndex:
 
     def query(self, question: str) -> Query:
         """Normalise a question, fix typos and add the other wordings of what it mentions."""
-        tokens = [w for t in question_tokens(question[:MAX_QUESTION_CHARS]) for w in self._correct(t)]
+        tokens = [
+            w for t in question_tokens(question[:MAX_QUESTION_CHARS]) for w in self._correct(t)
+        ]
         expansions = tuple(_expansions(tokens))
         terms = tuple(dict.fromkeys(query_terms(tokens)))
-        stop_pairs = tuple(len(span) == 2 and any(is_stop(tokens[i]) for i in span) for _t, span in terms)
-        return Query(tuple(tokens), terms, stop_pairs, self._units(tokens, terms, expansions), expansions)
+        stop_pairs = tuple(
+            len(span) == 2 and any(is_stop(tokens[i]) for i in span) for _t, span in terms
+        )
+        return Query(
+            tuple(tokens), terms, stop_pairs, self._units(tokens, terms, expansions), expansions
+        )
 
     def _units(
-        self, tokens: Sequence[Tok], terms: Sequence[tuple[str, range]], expansions: Sequence[Expansion]
+        self,
+        tokens: Sequence[Tok],
+        terms: Sequence[tuple[str, range]],
+        expansions: Sequence[Expansion],
     ) -> tuple[tuple[str, range], ...]:
         """What the question asks about, for the confidence: its content syllables, and the
         pairs of content syllables that may be words. A pair unknown to the letters whose two
@@ -193,8 +202,10 @@ class LetterIndex:
 
         def word_at(i: int, j: int) -> bool:
             """Tokens i and j (adjacent) form a known word."""
-            return 0 <= i and j < len(tokens) and (
-                in_phrase(i, j) or (i in pairs and self.df.get(pairs[i], 0) > 0)
+            return (
+                0 <= i
+                and j < len(tokens)
+                and (in_phrase(i, j) or (i in pairs and self.df.get(pairs[i], 0) > 0))
             )
 
         units = []
@@ -364,4 +375,3 @@ def _find(tokens: Sequence[Tok], wording: Sequence[Tok]) -> list[int]:
         ):
             found.append(i)
     return found
-

@@ -86,9 +86,9 @@ def _view(session: Session, letter: Letter) -> LetterView:
     """A letter with counts of its passages."""
     assert letter.id is not None
     rows = session.exec(
-        select(LetterPassage).where(LetterPassage.letter_id == letter.id).order_by(
-            col(LetterPassage.seq)
-        )
+        select(LetterPassage)
+        .where(LetterPassage.letter_id == letter.id)
+        .order_by(col(LetterPassage.seq))
     ).all()
     items = [p for p in rows if p.kind == ITEM]
     labels = list(dict.fromkeys(p.label for p in items if "." not in p.label))
@@ -268,7 +268,9 @@ def cancel_letter(*, session: Session, token: str, telegram_id: int | None) -> N
 
 def list_letters(*, session: Session, include_retired: bool = False) -> list[LetterView]:
     """The library, newest letter first."""
-    statuses = [LetterStatus.ACTIVE.value] + ([LetterStatus.RETIRED.value] if include_retired else [])
+    statuses = [LetterStatus.ACTIVE.value] + (
+        [LetterStatus.RETIRED.value] if include_retired else []
+    )
     letters = session.exec(
         select(Letter)
         .where(col(Letter.status).in_(statuses))
@@ -350,7 +352,9 @@ def add_now(
     assert view.token is not None
     for field, value in (corrections or {}).items():
         if value:
-            edit_pending(session=session, token=view.token, telegram_id=actor, field=field, value=value)
+            edit_pending(
+                session=session, token=view.token, telegram_id=actor, field=field, value=value
+            )
     return confirm_letter(session=session, token=view.token, telegram_id=actor)
 
 
@@ -368,4 +372,3 @@ def load_shipped(*, session: Session) -> list[LetterView]:
         if _duplicate(session, prepared.sha256) is None:
             added.append(add_now(session=session, prepared=prepared, actor=None))
     return added
-

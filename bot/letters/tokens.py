@@ -7,6 +7,7 @@ questions are put in the letters' Vietnamese, and 'ký'/'kí', 'tỷ'/'tỉ' cou
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -125,7 +126,9 @@ def is_english(tokens: Sequence[Tok]) -> bool:
     """An English question: it has an English function word, or mostly English words."""
     words = [t.f for t in tokens if t.f.isalpha()]
     foreign = sum(1 for w in words if not is_vietnamese_syllable(w))
-    return any(w in vocab.ENGLISH_MARKERS for w in words) or (bool(words) and foreign * 2 > len(words))
+    return any(w in vocab.ENGLISH_MARKERS for w in words) or (
+        bool(words) and foreign * 2 > len(words)
+    )
 
 
 def _replace(
@@ -174,8 +177,10 @@ def _expand_after(tokens: Sequence[Tok], *, capitals_only: bool) -> list[Tok]:
     rules = _after()
     for token in tokens:
         rule = rules.get(token.f)
-        if rule is not None and (token.upper or not capitals_only) and any(
-            folded(out[-len(c) :]) == c for c in rule[1]
+        if (
+            rule is not None
+            and (token.upper or not capitals_only)
+            and any(folded(out[-len(c) :]) == c for c in rule[1])
         ):
             out.extend(rule[0])
         else:
@@ -225,7 +230,7 @@ def index_terms(tokens: Sequence[Tok]) -> list[str]:
             terms.append(t.f)
             if t.a is not None:
                 terms.append(_key((t,), accented=True))
-    for pair in zip(tokens, tokens[1:], strict=False):
+    for pair in itertools.pairwise(tokens):
         if not (is_stop(pair[0]) and is_stop(pair[1])):
             terms.append(_key(pair, accented=False))
             if pair[0].a is not None and pair[1].a is not None:
