@@ -131,11 +131,26 @@ def _regions(lines: list[str]) -> tuple[int, int, int]:
     return start, end, appendix
 
 
+def _paragraph_breaks(lines: Sequence[str]) -> list[str]:
+    """Text with no blank lines (a PDF's): a short line ending a sentence ends a paragraph."""
+    filled = [line for line in lines if line]
+    if len(filled) < 8 or len(filled) < len(lines) * 0.9:
+        return list(lines)
+    widths = sorted(len(line) for line in filled)
+    full = widths[int(len(widths) * 0.75)]
+    out: list[str] = []
+    for line in lines:
+        out.append(line)
+        if line.endswith((".", ":", "!", "?")) and len(line) < 0.8 * full:
+            out.append("")
+    return out
+
+
 def _blocks(lines: Sequence[str]) -> list[str]:
     """Paragraphs: blank-line separated, each new number or bullet starting its own."""
     blocks: list[str] = []
     current: list[str] = []
-    for line in lines:
+    for line in _paragraph_breaks(lines):
         if not line:
             if current:
                 blocks.append(" ".join(current))
@@ -213,6 +228,7 @@ class _State:
     """Where the walk through the body is."""
 
     part: str = ""
+    part_heading: str = ""
     top: int = 0
     sub: int = 0
     letter: str = ""
@@ -248,8 +264,8 @@ def _step(state: _State, block: str, following: str | None) -> str | None:
     top = _TOP.match(following or "") or _ROMAN.match(following or "")
     if (m := _ROMAN.match(block)) and block.split()[0].isupper():
         state.part, state.top, state.sub, state.letter = m.group("r").upper(), 0, 0, ""
-        state.phase, state.heading = ITEM, m.group("rest").rstrip(":")
-        state.lead = state.sublead = ""
+        state.phase, state.part_heading = ITEM, m.group("rest").rstrip(":")
+        state.heading = state.lead = state.sublead = ""
         return None if _is_heading(m.group("rest"), following is not None) else m.group("rest")
     if (m := _SUB.match(block)) and int(m.group("n")) == state.top:
         state.sub, state.letter, state.lead, state.sublead = int(m.group("m")), "", "", ""
@@ -295,12 +311,14 @@ def _body_passages(blocks: Sequence[str], notes: dict[str, str]) -> list[Passage
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         if state.phase == ITEM and not _is_heading_start(block) and _CLOSING.match(fold(block)):
             state.phase, state.heading, state.lead, state.sublead = END, "", "", ""
+            state.part_heading = ""
         elif state.phase == END and (m := _TOP.match(block)) and int(m.group("n")) == state.top + 1:
             state.phase = ITEM  # a numbered item after all: the closing-like paragraph was not
         text = block if state.phase == END else _step(state, block, following)
         if text is None:
             continue
-        heading = " — ".join(h for h in (state.heading, state.lead, state.sublead) if h)
+        parts = (state.part_heading, state.heading, state.lead, state.sublead)
+        heading = " — ".join(h for h in parts if h)
         previous = passages[-1] if passages else None
         if (
             previous is not None
