@@ -114,6 +114,7 @@ class LetterIndex:
     def __post_init__(self) -> None:
         """Count terms once."""
         self.tf, self.lengths, self.df = [], [], Counter()
+        self.postings: dict[str, list[int]] = {}
         for doc in self.documents:
             counts: Counter[str] = Counter()
             for text, weight in (
@@ -124,6 +125,8 @@ class LetterIndex:
             ):
                 for term in index_terms(document_tokens(text)) if text else ():
                     counts[term] += weight  # type: ignore[assignment]
+            for term in counts:
+                self.postings.setdefault(term, []).append(len(self.tf))
             self.tf.append(counts)
             self.lengths.append(sum(counts.values()) / 2)  # folded and accented: one word
             self.df.update(counts.keys())
@@ -258,7 +261,10 @@ class LetterIndex:
         if not self.documents:
             return []
         query = self.query(question)
-        scores = [(self.score(query, i), i) for i in range(len(self.documents))]
+        terms = [t for t, _span in query.terms]
+        terms += [t for e in query.expansions for wording in e.phrases for t in wording]
+        candidates = {i for t in terms for i in self.postings.get(t, ())}
+        scores = [(self.score(query, i), i) for i in candidates]
         scores.sort(key=lambda pair: (-pair[0], pair[1]))
         return [
             Hit(self.documents[i].key, self.documents[i].letter, s, self.coverage(query, i))
@@ -332,24 +338,36 @@ def confident(hits: Sequence[Hit], threshold: float = THRESHOLD) -> list[Hit]:
     return chosen
 
 
-def _wording_terms(wording: Sequence[Tok]) -> tuple[str, ...]:
+@cache
+def _wording_terms(wording: tuple[Tok, ...]) -> tuple[str, ...]:
     """The terms a passage must have to contain a wording."""
     return tuple(term for term, _span in query_terms(wording))
 
 
+@cache
+def _related_wordings() -> tuple[tuple[tuple[tuple[Tok, ...], ...], tuple[tuple[Tok, ...], ...]], ...]:
+    """Each related entry as (the wordings that trigger it, what it relates to): a key that
+    is in a synonym group is triggered by the whole group ("ký thay" is "ký hộ")."""
+    return tuple(
+        (next((g for g in _groups() if key in g), (key,)), related) for key, related in _related()
+    )
+
+
 def _expansions(tokens: Sequence[Tok]) -> Iterable[Expansion]:
     """Synonyms and related wordings of each phrase of the question found in the tables."""
+    starts: dict[str, list[int]] = {}
+    for i, token in enumerate(tokens):
+        starts.setdefault(token.f, []).append(i)
     for group in _groups():
         for wording in group:
-            for start in _find(tokens, wording):
+            for start in _find(tokens, wording, starts):
                 others = tuple(_wording_terms(p) for p in group if p != wording)
                 yield Expansion(
                     range(start, start + len(wording)), others, SYNONYM_WEIGHT, SYNONYM_CREDIT
                 )
-    for key, related in _related():
-        wordings = next((g for g in _groups() if key in g), (key,))  # "ký thay" is "ký hộ"
+    for wordings, related in _related_wordings():
         for wording in wordings:
-            for start in _find(tokens, wording):
+            for start in _find(tokens, wording, starts):
                 yield Expansion(
                     range(start, start + len(wording)),
                     tuple(_wording_terms(p) for p in related),
@@ -364,14 +382,19 @@ def _subsequence(short: str, long: str) -> bool:
     return all(ch in letters for ch in short)
 
 
-def _find(tokens: Sequence[Tok], wording: Sequence[Tok]) -> list[int]:
+def _find(
+    tokens: Sequence[Tok], wording: Sequence[Tok], starts: dict[str, list[int]]
+) -> list[int]:
     """Where a wording occurs in the question (diacritics compared when both have them)."""
     size = len(wording)
-    found = []
-    for i in range(len(tokens) - size + 1):
-        if all(
+    if not size:
+        return []
+    return [
+        i
+        for i in starts.get(wording[0].f, ())
+        if i + size <= len(tokens)
+        and all(
             t.f == w.f and (t.a is None or w.a is None or t.a == w.a)
             for t, w in zip(tokens[i : i + size], wording, strict=True)
-        ):
-            found.append(i)
-    return found
+        )
+    ]
