@@ -344,8 +344,11 @@ def _wording_terms(wording: tuple[Tok, ...]) -> tuple[str, ...]:
     return tuple(term for term, _span in query_terms(wording))
 
 
+Wordings = tuple[tuple[Tok, ...], ...]
+
+
 @cache
-def _related_wordings() -> tuple[tuple[tuple[tuple[Tok, ...], ...], tuple[tuple[Tok, ...], ...]], ...]:
+def _related_wordings() -> tuple[tuple[Wordings, Wordings], ...]:
     """Each related entry as (the wordings that trigger it, what it relates to): a key that
     is in a synonym group is triggered by the whole group ("ký thay" is "ký hộ")."""
     return tuple(
@@ -382,9 +385,7 @@ def _subsequence(short: str, long: str) -> bool:
     return all(ch in letters for ch in short)
 
 
-def _find(
-    tokens: Sequence[Tok], wording: Sequence[Tok], starts: dict[str, list[int]]
-) -> list[int]:
+def _find(tokens: Sequence[Tok], wording: Sequence[Tok], starts: dict[str, list[int]]) -> list[int]:
     """Where a wording occurs in the question (diacritics compared when both have them)."""
     size = len(wording)
     if not size:
