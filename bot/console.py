@@ -31,7 +31,7 @@ from bot.core.lookup import find_units
 from bot.core.models import Official, OutboxMessage, OutboxStatus, Role, Unit, use_clock, utcnow
 from bot.core.people import link_official
 from bot.deadlines.service import open_schedules, plan_steps
-from bot.imports.parse import import_statistics
+from bot.imports.apply import import_statistics
 from bot.letters.service import load_shipped as load_shipped_letters
 from bot.offline import (
     ApiCall,

@@ -38,6 +38,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.core.areas import AREA_KIND, KINDS, kind_label, list_areas
 from bot.core.dates import DateInputError, PlanInputError, parse_plan, parse_when
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_date, fmt_datetime, fmt_number, lazy_gettext
@@ -45,7 +46,6 @@ from bot.core.models import AppUser, DeadlineKind
 from bot.core.outbox import split_text
 from bot.deadlines import service as dl
 from bot.deadlines import texts
-from bot.units.service import AREA_KIND, KINDS, kind_label, list_areas
 from handlers.common import (
     MEMBERS,
     SECRETARIAT,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 
 if TYPE_CHECKING:
-    from bot.imports.parse import ImportResult
+    from bot.imports.apply import ImportResult
 
 logger = logging.getLogger(__name__)
 
@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 # written and before it is committed: whatever they enqueue commits (or rolls back) with it.
 AFTER_IMPORT: tuple[str, ...] = (
     "bot.deadlines.service:after_import",
-    "bot.alerts.service:after_import",
+    "bot.alerts.evaluate:after_import",
 )
 
 
