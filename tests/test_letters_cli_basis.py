@@ -13,6 +13,7 @@ from bot import cli
 from bot.core.db import create_db_engine, init_db, session_scope
 from bot.core.i18n import use_language
 from bot.core.models import AuditLog, Deadline, Letter, LetterStatus
+from bot.letters import texts
 from bot.letters.answers import Library
 from bot.letters.basis import deadline_basis, find_passage, link_deadline, rule_basis
 from bot.letters.service import load_shipped, shipped_letters
@@ -100,6 +101,7 @@ def test_templates_and_the_warning_rule_cite_the_hung_yen_letter(library_db: obj
             session=session, library=library, rule="report80", due=dt.date(2026, 6, 26)
         )
         assert report is not None and report.citation() == f"{HUNG_YEN}, mục 3"
+        assert texts.basis_line(report) == f"📜 Căn cứ: {HUNG_YEN}, mục 3"
         sign = rule_basis(
             session=session, library=library, rule="sign100", due=dt.date(2026, 6, 30)
         )

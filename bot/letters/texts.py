@@ -419,3 +419,8 @@ def add_label() -> str:
 def cancel_label() -> str:
     """Button: cancel the preview."""
     return _("✖️ Cancel")
+
+
+def basis_line(basis: Any) -> str:
+    """'📜 Căn cứ: Công văn số … , mục 3' under a push (HTML-escaped), for a Basis."""
+    return _("📜 Basis: {citation}").format(citation=escape(basis.citation()))
