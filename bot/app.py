@@ -34,6 +34,7 @@ from handlers import (
     groups,
     imports,
     invites,
+    letters,
     me,
     rates,
     start,
@@ -69,6 +70,7 @@ class Feature(Protocol):
 # The handler modules, in registration and help order; `start` holds the catch-alls, last.
 FEATURES: tuple[Feature, ...] = (
     rates,
+    letters,  # before imports: a letter's file is not a statistics table
     invites,
     me,
     imports,

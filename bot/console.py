@@ -33,6 +33,7 @@ from bot.dashboard.auth import create_login_link
 from bot.deadlines.reminders import open_schedules
 from bot.deadlines.schedule import plan_steps
 from bot.imports.apply import import_statistics
+from bot.letters.service import load_shipped as load_shipped_letters
 from bot.offline import (
     ApiCall,
     OfflineRequest,
@@ -67,7 +68,10 @@ def demo_table() -> bytes:
 
 
 def load_demo_data(settings: Settings, engine: Any) -> Any:
-    """Import the packaged table into a fresh database; returns the import result."""
+    """Import the packaged table and the five letters into a fresh database; returns the
+    import result."""
+    with session_scope(engine) as session:
+        load_shipped_letters(session=session)
     with Session(engine) as session:
         return import_statistics(
             session=session, data=demo_table(), filename=DEMO_FILE, tz=settings.tz
@@ -353,9 +357,7 @@ class Console:
         )
         start = len(self.request.calls)
         await asyncio.create_task(sender.drain_all())
-        await asyncio.create_task(
-            update_progress(BotContext(self.app))
-        )
+        await asyncio.create_task(update_progress(BotContext(self.app)))
         pushes, others = [], []
         for call in self.request.calls[start:]:
             delivered = isinstance(call.result, dict) and "message_id" in call.result

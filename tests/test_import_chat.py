@@ -221,11 +221,12 @@ async def test_files_from_others_are_politely_refused_unread(
 
 
 async def test_unsupported_types_are_explained(bot: Harness) -> None:
-    """A PDF or an old .xls file gets a clear message without being downloaded."""
+    """A picture or an old .xls file gets a clear message without being downloaded (a PDF
+    or Word file is a letter: tests/test_letters_chat.py)."""
     start = len(bot.request.calls)
-    pdf = await bot.send_document(ADMIN_ID, b"%PDF-1.4", "cong-van.pdf")
+    png = await bot.send_document(ADMIN_ID, b"\x89PNG\r\n", "bang.png")
     xls = await bot.send_document(ADMIN_ID, b"\xd0\xcf\x11\xe0", "bang.xls")
-    assert "Tôi không đọc được tệp “cong-van.pdf”" in pdf[0] and "Excel (.xlsx)" in pdf[0]
+    assert "Tôi không đọc được tệp “bang.png”" in png[0] and "Excel (.xlsx)" in png[0]
     assert "định dạng Excel cũ (.xls)" in xls[0] and "Save As" in xls[0]
     assert "getFile" not in methods(bot, start)
 

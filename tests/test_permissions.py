@@ -51,6 +51,9 @@ ALLOWED: dict[str, set[str]] = {
     "hanchot_moi": {"secretariat"},
     "hanchot_tt": {"secretariat"},
     "bangdieukhien": {"secretariat"},
+    "hoi": set(ROLES),
+    "vanban": set(ROLES),
+    "vanban_them": {"secretariat"},
 }
 
 UNKNOWN_COMMAND = "Lệnh không tồn tại."  # the catch-all's reply: the command is not routed
