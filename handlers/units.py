@@ -23,6 +23,7 @@ from bot.core.i18n import _, fmt_date, fmt_number, fmt_rate, lazy_gettext, ngett
 from bot.core.lookup import find_units
 from bot.core.models import utcnow
 from bot.core.roles import role_label
+from bot.core.stats import latest_snapshot
 from bot.units.changes import add_unit, rename_unit, set_active, set_area, set_kind
 from bot.units.errors import UnitAdminError
 from bot.units.officials import OfficialRow, official, remove_official, unit_officials
@@ -31,7 +32,6 @@ from bot.units.queries import (
     UnitCard,
     UnitPage,
     get_unit,
-    latest_snapshot,
     list_units,
     unit_card,
 )
