@@ -17,10 +17,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot.alerts.texts import import_summary
 from bot.core import messages
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_number, lazy_gettext, ngettext
+from bot.imports.apply import import_notes
 from bot.imports.issues import RowIssue
 from bot.imports.options import (
     PASTE_SPLIT_WARNING_CHARS,
@@ -264,6 +264,7 @@ async def on_pending_button(update: Update, context: BotContext) -> None:
                 telegram_id=user.id,
                 display_name=user.full_name,
                 tz=rt.settings.tz,
+                after_import=rt.links.after_import,
             )
 
     outcome = await asyncio.to_thread(confirm)
@@ -277,18 +278,15 @@ async def on_pending_button(update: Update, context: BotContext) -> None:
         )
         rt.wake_sender()  # warnings queued by the import's listeners
 
-        def warning_line() -> str | None:
+        def notes() -> list[str]:
             assert outcome.result is not None
             with Session(rt.engine) as session:
-                return import_summary(
-                    session=session,
-                    import_id=outcome.result.batch_id,
-                    indicator_code=outcome.result.indicator_code,
+                return import_notes(
+                    session=session, result=outcome.result, notes=rt.links.import_notes
                 )
 
-        summary = await asyncio.to_thread(warning_line)
-        text = result_text(outcome)
-        await query.edit_message_text(f"{text}\n{summary}" if summary else text)
+        lines = await asyncio.to_thread(notes)
+        await query.edit_message_text("\n".join([result_text(outcome), *lines]))
     elif outcome.status is PendingStatus.REFUSED:
         assert query.message is not None and isinstance(query.message, Message)
         await _show_refusal(query.message, outcome.issues, outcome.filename, stale=True)

@@ -56,7 +56,7 @@ def _runtime(app: AnyApp) -> Runtime:
 
 
 def run_pass(app: AnyApp, deadline_id: int | None = None) -> RunResult:
-    """Queue every step due now (one deadline or all) and wake the sender."""
+    """Queue every step due now (one deadline or all); the commit wakes the sender."""
     rt = _runtime(app)
     set_timezone(rt.settings.tz)
     with session_scope(rt.engine) as session:
@@ -65,7 +65,6 @@ def run_pass(app: AnyApp, deadline_id: int | None = None) -> RunResult:
         )
     if result.queued:
         logger.info("Deadline steps %s queued %d pushes", result.steps, result.queued)
-        rt.wake_sender()
     return result
 
 
