@@ -151,7 +151,6 @@ async def edit_step(update: Update, context: BotContext, dialog: OpenDialog) -> 
         return
     end(context)
     reminders.schedule_deadline(context.application, deadline_id)
-    rt.wake_sender()
     await reply(update, done)
     await show_card(update, context, deadline_id, edit=False)
 

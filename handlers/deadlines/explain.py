@@ -291,7 +291,6 @@ async def accept_button(update: Update, context: BotContext) -> None:
     except DeadlineError as exc:
         await refuse(update, exc.message())
         return
-    rt.wake_sender()
     await say(update, _("✅ Report {receipt} accepted; the unit is told.").format(receipt=receipt))
 
 
@@ -336,7 +335,6 @@ async def more_step(update: Update, context: BotContext, dialog: OpenDialog) -> 
         await reply(update, exc.message() + "\n" + _("/huy cancels."))
         return
     end(context)
-    rt.wake_sender()
     await reply(
         update,
         _("✅ Sent to the unit; it is reminded again until it completes report {receipt}.").format(

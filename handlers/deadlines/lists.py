@@ -171,7 +171,6 @@ async def cancel_confirm(update: Update, context: BotContext) -> None:
         await refuse(update, exc.message())
         return
     reminders.unschedule(context.application, deadline_id)
-    rt.wake_sender()
     await say(
         update,
         _("🗑 Deadline “{title}” cancelled.").format(title=title)
