@@ -335,7 +335,7 @@ def build_application(
         engine=engine,
         wake_sender=sender.wake,
         leadership=elector.leadership,
-        links=links(),
+        links=links(default_language=settings.default_language),
     )
     runtime.is_leader = lambda: elector.leadership.is_leader
     sender.clock = lambda: runtime.clock()
