@@ -1,74 +1,51 @@
-"""Invitations (/moi, /moi_hangloat), redeeming them, and the secretariat (/quantri*)."""
+"""Invitations in chat: /moi (guided by buttons and the "invites" dialog) and /moi_hangloat."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
-from telegram.ext import (
-    ApplicationHandlerStop,
-    CallbackQueryHandler,
-    MessageHandler,
-    filters,
-)
 
 from bot.core import messages
 from bot.core.db import session_scope
-from bot.core.i18n import _, fmt_datetime, fmt_number, lazy_gettext, ngettext, use_language
+from bot.core.dialogs import OpenDialog
+from bot.core.i18n import _, fmt_datetime, fmt_number, ngettext
 from bot.core.lookup import UnitRef, find_units
 from bot.core.models import Role
 from bot.core.people import unit_name
-from bot.core.roles import ROLE_LABELS, role_duties
+from bot.core.roles import ROLE_LABELS
 from bot.invites.codes import (
     INVITE_ROLES,
     CreatedInvite,
     InviteError,
-    RedeemResult,
-    RedeemStatus,
     bulk_invites,
     create_invite,
-    extract_code,
-    redeem_invite,
     split_kind_and_role,
     split_unit_and_role,
 )
 from bot.invites.export import invites_xlsx, kind_label
-from bot.invites.secretariat import (
-    MembershipResult,
-    MembershipStatus,
-    check_revoke,
-    grant_secretariat,
-    list_secretariat,
-    revoke_secretariat,
-)
-from handlers.commands import SECRETARIAT, CommandSpec
+from handlers import dialogs
+from handlers.commands import refusal_text
 from handlers.common import secretariat_only
-from handlers.context import BotContext, KysoApp
+from handlers.context import BotContext
+from handlers.dialogs import DialogFeature, State
 
 logger = logging.getLogger(__name__)
 
 INVITE_CALLBACK = "inv"  # inv:<unit id>:<head|staff|viewer|*>  ·  inv:x (cancel)
-ADMIN_CALLBACK = "adm"  # adm:rm:<telegram id> (confirm removal)  ·  adm:keep
-PENDING_KEY = "invite_pending"  # user_data: {"role": role value or None, "at": monotonic}
-PENDING_SECONDS = 15 * 60
-PENDING_GROUP = -1  # before every feature, after the middleware
 ANY_ROLE = "*"
-MAX_LISTED = 25  # /quantri stays well under Telegram's 4,096 characters
+# The "invites" dialog: after a bare /moi (or /moi <role>), the next message names the unit.
+FEATURE = "invites"
+WAITING_FOR_UNIT = "unit"  # data: {"role": the role value chosen already, or None}
+WAITING_TTL = dt.timedelta(minutes=15)
 
 
 def _ttl(context: BotContext) -> dt.timedelta:
     """How long new invitations stay valid."""
     return dt.timedelta(days=context.runtime.settings.invite_ttl_days)
-
-
-def _admin_ids(context: BotContext) -> frozenset[int]:
-    """Bootstrap administrators from the configuration."""
-    return context.runtime.settings.admin_telegram_ids
 
 
 def _is_private(update: Update) -> bool:
@@ -149,10 +126,9 @@ def _ask_role_text(unit_name: str) -> str:
     return _("Which role in <b>{unit}</b>?").format(unit=escape(unit_name))
 
 
-def _set_pending(context: BotContext, role: Role | None) -> None:
-    """Wait for the unit name as the secretariat's next message."""
-    assert context.user_data is not None
-    context.user_data[PENDING_KEY] = {"role": role.value if role else None, "at": time.monotonic()}
+def _wait_for_unit(context: BotContext, role: Role | None) -> None:
+    """Take the secretariat's next message as the unit's name (the "invites" dialog)."""
+    dialogs.ask(context, FEATURE, WAITING_FOR_UNIT, {"role": role.value if role else None})
 
 
 def _create(context: BotContext, unit_id: int, role: Role, actor: int) -> CreatedInvite:
@@ -173,7 +149,7 @@ async def _offer_units(
     with session_scope(context.runtime.engine) as session:
         matches = find_units(session=session, query=query)
     if not matches:
-        _set_pending(context, role)
+        _wait_for_unit(context, role)
         await message.reply_text(
             _("No unit matches “{query}”. Type another part of its name.").format(
                 query=escape(query)
@@ -202,7 +178,7 @@ async def invite_command(update: Update, context: BotContext) -> None:
         return
     unit_query, role = split_unit_and_role(" ".join(context.args or []))
     if not unit_query:
-        _set_pending(context, role)
+        _wait_for_unit(context, role)
         await message.reply_text(
             _ask_unit_text(), reply_markup=InlineKeyboardMarkup([[_cancel_button()]])
         )
@@ -210,43 +186,38 @@ async def invite_command(update: Update, context: BotContext) -> None:
     await _offer_units(message, context, unit_query, role)
 
 
-class _WaitingForUnit(filters.MessageFilter):
-    """Messages from someone who was just asked which unit to invite (one dict lookup)."""
+async def unit_step(update: Update, context: BotContext, dialog: OpenDialog) -> None:
+    """The unit name typed after a bare /moi: find it, and go on with the invitation.
 
-    def __init__(self, app: KysoApp) -> None:
-        """Read the application's per-user data without creating entries."""
-        super().__init__(name="WaitingForUnit")
-        self._user_data = app.user_data
-
-    def filter(self, message: Message) -> bool:
-        """True while a /moi question is open for the sender."""
-        user = message.from_user
-        return user is not None and PENDING_KEY in self._user_data.get(user.id, {})
-
-
-async def pending_unit_text(update: Update, context: BotContext) -> None:
-    """The unit name typed after a bare /moi (only while that question is open)."""
-    data = context.user_data
-    pending = data.get(PENDING_KEY) if data is not None else None
-    if not pending or data is None:
+    Answers count in a private chat only: elsewhere the question stays open, as it did when
+    they were read by a private-chat handler.
+    """
+    if not _is_private(update):
         return
-    del data[PENDING_KEY]
-    viewer = context.viewer
-    if viewer is None or not viewer.is_secretariat:
-        return
-    if time.monotonic() - float(pending["at"]) > PENDING_SECONDS:
-        return
+    dialogs.end(context)
     message = update.effective_message
     assert message is not None and message.text is not None
-    role = Role(pending["role"]) if pending["role"] else None
+    viewer = context.viewer
+    if viewer is None or not viewer.is_secretariat:
+        await message.reply_text(refusal_text())
+        return
+    role = Role(dialog.data["role"]) if dialog.data.get("role") else None
     await _offer_units(message, context, message.text.strip(), role)
-    raise ApplicationHandlerStop
 
 
-async def forget_pending(update: Update, context: BotContext) -> None:
-    """Any command ends an open 'which unit?' question (/moi asks again if needed)."""
-    if context.user_data:
-        context.user_data.pop(PENDING_KEY, None)
+def _abandoned() -> str:
+    """What /huy says while the unit question is open: any command abandons that question,
+    and /huy used to find nothing left to cancel (the reply is kept as it was)."""
+    return _("Nothing to cancel.")
+
+
+DIALOG = DialogFeature(
+    feature=FEATURE,
+    states={WAITING_FOR_UNIT: State(on_text=unit_step)},
+    ttl=WAITING_TTL,
+    cancelled=_abandoned,
+    end_on_command=True,  # another command abandons the question (/moi asks again if needed)
+)
 
 
 @secretariat_only
@@ -257,8 +228,8 @@ async def invite_choice(update: Update, context: BotContext) -> None:
     await query.answer()
     parts = query.data.split(":")
     if parts[1] == "x":
-        if context.user_data is not None:
-            context.user_data.pop(PENDING_KEY, None)
+        if dialogs.current_of(context, FEATURE) is not None:
+            dialogs.end(context)
         await query.edit_message_text(_("Cancelled: no invitation was created."))
         return
     unit_id, role_value = int(parts[1]), parts[2]
@@ -330,335 +301,3 @@ async def bulk_command(update: Update, context: BotContext) -> None:
     await context.bot.send_document(
         update.effective_chat.id, InputFile(data, filename=filename), caption=caption
     )
-
-
-# --- redeeming (from /start) --------------------------------------------------------------
-
-
-def redeem_text(result: RedeemResult, name: str) -> str:
-    """The answer to /start <code>, specific to what happened."""
-    status = result.status
-    if status is RedeemStatus.OK:
-        assert result.role is not None and result.unit_name is not None
-        lines = [
-            _("Welcome, {name}! You are now {role} of <b>{unit}</b>.").format(
-                name=escape(name), role=ROLE_LABELS[result.role], unit=escape(result.unit_name)
-            )
-        ]
-        if result.previous_role is not None:
-            if result.previous_unit_name:
-                lines.append(
-                    _("Your previous role ({role} of {unit}) has ended.").format(
-                        role=ROLE_LABELS[result.previous_role],
-                        unit=escape(result.previous_unit_name),
-                    )
-                )
-            else:
-                lines.append(
-                    _("Your previous role ({role}) has ended.").format(
-                        role=ROLE_LABELS[result.previous_role]
-                    )
-                )
-        lines += [
-            "",
-            role_duties(result.role),
-            "",
-            _(
-                "Try it now: /tyle — your unit's signing rate; /toi — your details; "
-                "/trogiup — help."
-            ),
-        ]
-        return "\n".join(lines)
-    if status is RedeemStatus.THROTTLED:
-        assert result.retry_at is not None
-        return _(
-            "Too many wrong invitation codes. For security, please try again after {time}."
-        ).format(time=fmt_datetime(result.retry_at))
-    if status is RedeemStatus.USED:
-        return _(
-            "This invitation has already been used. Each link works for one person only: ask "
-            "the secretariat for a new one."
-        )
-    if status is RedeemStatus.EXPIRED:
-        assert result.expires_at is not None
-        return _("This invitation expired at {time}. Ask the secretariat for a new link.").format(
-            time=fmt_datetime(result.expires_at)
-        )
-    if status is RedeemStatus.REVOKED:
-        return _(
-            "This invitation was withdrawn by the secretariat. Ask them for a new link if you "
-            "still need one."
-        )
-    if status is RedeemStatus.ALREADY_YOURS:
-        assert result.role is not None and result.unit_name is not None
-        return _("You already joined <b>{unit}</b> as {role} with this invitation.").format(
-            unit=escape(result.unit_name), role=ROLE_LABELS[result.role]
-        )
-    if status is RedeemStatus.LAST_SECRETARIAT:
-        return _(
-            "You are the only member of the secretariat: joining a unit would leave it empty. "
-            "Add another member with /quantri_them first."
-        )
-    return _(
-        "This invitation code is not valid. Check that you opened or copied the whole link, "
-        "or ask the secretariat for a new one."
-    )
-
-
-async def redeem_payload(update: Update, context: BotContext, payload: str) -> None:
-    """/start <code>: link the sender to the invitation's unit and role."""
-    user = update.effective_user
-    message = update.effective_message
-    assert user is not None and message is not None
-    with session_scope(context.runtime.engine) as session:
-        result = redeem_invite(
-            session=session,
-            code=extract_code(payload),
-            telegram_id=user.id,
-            display_name=user.full_name,
-            admin_ids=_admin_ids(context),
-        )
-    logger.info("Invitation code from %s: %s", user.id, result.status.value)
-    await message.reply_text(redeem_text(result, user.full_name))
-
-
-# --- the secretariat ----------------------------------------------------------------------
-
-
-def _person(telegram_id: int, name: str) -> str:
-    """'Nguyễn Văn A (<code>123</code>)' or just the id."""
-    code = f"<code>{telegram_id}</code>"
-    return f"{escape(name[:60])} ({code})" if name else code
-
-
-async def admins_command(update: Update, context: BotContext) -> None:
-    """/quantri: everyone in the secretariat."""
-    assert update.effective_message is not None
-    with session_scope(context.runtime.engine) as session:
-        members = list_secretariat(session=session, admin_ids=_admin_ids(context))
-    lines = [
-        ngettext(
-            "👥 <b>Secretariat</b>: {n} member", "👥 <b>Secretariat</b>: {n} members", len(members)
-        ).format(n=fmt_number(len(members)))
-    ]
-    for m in members[:MAX_LISTED]:
-        who = _person(m.telegram_id, m.display_name)
-        if m.bootstrap:
-            lines.append("• " + who + " — " + _("by configuration, cannot be removed in chat"))
-        elif m.since is not None:
-            lines.append("• " + who + " — " + _("since {date}").format(date=fmt_datetime(m.since)))
-        else:
-            lines.append("• " + who)
-    if len(members) > MAX_LISTED:
-        lines.append(_("… and {n} more").format(n=fmt_number(len(members) - MAX_LISTED)))
-    lines.append("")
-    lines.append(
-        _(
-            "Add: /quantri_them &lt;Telegram ID&gt; · Remove: /quantri_bo &lt;Telegram ID&gt;. "
-            "A person finds their Telegram ID with /toi."
-        )
-    )
-    await update.effective_message.reply_text("\n".join(lines))
-
-
-def _telegram_id_arg(context: BotContext) -> int | None:
-    """The one numeric argument, or None."""
-    args = context.args or []
-    if len(args) != 1 or not args[0].isdigit() or not 0 < int(args[0]) < 2**53:
-        return None
-    return int(args[0])
-
-
-async def _notify(context: BotContext, result: MembershipResult, text_fn: object) -> bool:
-    """Tell the person concerned, in their language; False if they cannot be reached."""
-    language = result.language or context.runtime.settings.default_language
-    with use_language(language):
-        text = text_fn()  # type: ignore[operator]
-    try:
-        await context.bot.send_message(result.telegram_id, text)
-    except TelegramError:
-        logger.info("Could not notify %s", result.telegram_id, exc_info=True)
-        return False
-    return True
-
-
-async def admin_add_command(update: Update, context: BotContext) -> None:
-    """/quantri_them <telegram id>."""
-    message = update.effective_message
-    assert message is not None
-    telegram_id = _telegram_id_arg(context)
-    if telegram_id is None:
-        await message.reply_text(
-            _(
-                "Usage: /quantri_them &lt;Telegram ID&gt;, e.g. /quantri_them 123456789. The "
-                "person finds their ID with /toi."
-            )
-        )
-        return
-    actor = context.require_viewer().telegram_id
-    with session_scope(context.runtime.engine) as session:
-        result = grant_secretariat(
-            session=session, actor=actor, telegram_id=telegram_id, admin_ids=_admin_ids(context)
-        )
-    who = _person(result.telegram_id, result.display_name)
-    if result.status is MembershipStatus.ALREADY:
-        await message.reply_text(_("{who} is already in the secretariat.").format(who=who))
-        return
-    logger.info("%s added %s to the secretariat", actor, telegram_id)
-    lines = [_("✅ {who} is now in the secretariat.").format(who=who)]
-    if result.ended_role is not None:
-        if result.ended_unit_name:
-            lines.append(
-                _("Their role as {role} of {unit} has ended.").format(
-                    role=ROLE_LABELS[result.ended_role], unit=escape(result.ended_unit_name)
-                )
-            )
-    reached = await _notify(
-        context,
-        result,
-        lambda: _(
-            "You have been added to the secretariat. Type /trogiup to see your new commands."
-        ),
-    )
-    if not reached:
-        lines.append(
-            _("I could not tell them: they have not started the bot yet. Ask them to send /start.")
-        )
-    await message.reply_text("\n".join(lines))
-
-
-def _revoke_refusal(status: MembershipStatus, who: str) -> str:
-    """Why the secretariat role cannot be removed."""
-    if status is MembershipStatus.BOOTSTRAP:
-        return _(
-            "{who} is an administrator by configuration (ADMIN_TELEGRAM_IDS) and cannot be "
-            "removed in chat."
-        ).format(who=who)
-    if status is MembershipStatus.LAST_ONE:
-        return _("{who} is the only member of the secretariat; add someone else first.").format(
-            who=who
-        )
-    return _("{who} is not in the secretariat.").format(who=who)
-
-
-async def admin_remove_command(update: Update, context: BotContext) -> None:
-    """/quantri_bo <telegram id>: ask for confirmation."""
-    message = update.effective_message
-    assert message is not None
-    telegram_id = _telegram_id_arg(context)
-    if telegram_id is None:
-        await message.reply_text(
-            _("Usage: /quantri_bo &lt;Telegram ID&gt;, e.g. /quantri_bo 123456789. See /quantri.")
-        )
-        return
-    with session_scope(context.runtime.engine) as session:
-        refused = check_revoke(
-            session=session, telegram_id=telegram_id, admin_ids=_admin_ids(context)
-        )
-        members = list_secretariat(session=session, admin_ids=_admin_ids(context))
-    name = next((m.display_name for m in members if m.telegram_id == telegram_id), "")
-    who = _person(telegram_id, name)
-    if refused is not None:
-        await message.reply_text(_revoke_refusal(refused, who))
-        return
-    if telegram_id == context.require_viewer().telegram_id:
-        question = _("Remove yourself from the secretariat? You will lose its commands at once.")
-    else:
-        question = _("Remove {who} from the secretariat?").format(who=who)
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    _("Yes, remove"), callback_data=f"{ADMIN_CALLBACK}:rm:{telegram_id}"
-                ),
-                InlineKeyboardButton(_("Cancel"), callback_data=f"{ADMIN_CALLBACK}:keep"),
-            ]
-        ]
-    )
-    await message.reply_text(question, reply_markup=keyboard)
-
-
-@secretariat_only
-async def admin_remove_choice(update: Update, context: BotContext) -> None:
-    """adm:rm:<telegram id> confirms the removal; adm:keep cancels."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await query.answer()
-    if query.data == f"{ADMIN_CALLBACK}:keep":
-        await query.edit_message_text(_("Cancelled: nobody was removed."))
-        return
-    telegram_id = int(query.data.rsplit(":", 1)[1])
-    actor = context.require_viewer().telegram_id
-    with session_scope(context.runtime.engine) as session:
-        result = revoke_secretariat(
-            session=session, actor=actor, telegram_id=telegram_id, admin_ids=_admin_ids(context)
-        )
-    who = _person(result.telegram_id, result.display_name)
-    if result.status is not MembershipStatus.REVOKED:
-        await query.edit_message_text(_revoke_refusal(result.status, who))
-        return
-    logger.info("%s removed %s from the secretariat", actor, telegram_id)
-    await query.edit_message_text(_("{who} is no longer in the secretariat.").format(who=who))
-    if telegram_id != actor:
-        await _notify(context, result, lambda: _("You are no longer a member of the secretariat."))
-
-
-COMMANDS = (
-    CommandSpec(
-        names=("moi", "invite"),
-        description=lazy_gettext(
-            "invitation link for one unit and role, e.g. /moi Quang Lịch bithu "
-            "(roles: bithu/chutich/head, vanphong/vanthu/staff, xem/viewer)"
-        ),
-        allowed=SECRETARIAT,
-        callback=invite_command,
-    ),
-    CommandSpec(
-        names=("moi_hangloat", "invite_bulk"),
-        description=lazy_gettext(
-            "Excel file with a new invitation link for every unit, e.g. /moi_hangloat xa bithu"
-        ),
-        allowed=SECRETARIAT,
-        callback=bulk_command,
-    ),
-    CommandSpec(
-        names=("quantri", "admins"),
-        description=lazy_gettext("list the members of the secretariat"),
-        allowed=SECRETARIAT,
-        callback=admins_command,
-    ),
-    CommandSpec(
-        names=("quantri_them", "admin_add"),
-        description=lazy_gettext("add someone to the secretariat by Telegram ID"),
-        allowed=SECRETARIAT,
-        callback=admin_add_command,
-    ),
-    CommandSpec(
-        names=("quantri_bo", "admin_remove"),
-        description=lazy_gettext("remove someone from the secretariat (asks for confirmation)"),
-        allowed=SECRETARIAT,
-        callback=admin_remove_command,
-    ),
-)
-
-
-def register(app: KysoApp) -> None:
-    """Invitation and secretariat commands, their buttons and the guided unit question."""
-    roles = "|".join(r.value for r in INVITE_ROLES)
-    app.add_handler(
-        CallbackQueryHandler(
-            invite_choice, pattern=rf"^{INVITE_CALLBACK}:(x|\d+:({roles}|\{ANY_ROLE}))$"
-        )
-    )
-    app.add_handler(
-        CallbackQueryHandler(admin_remove_choice, pattern=rf"^{ADMIN_CALLBACK}:(keep|rm:\d+)$")
-    )
-    waiting = _WaitingForUnit(app)
-    app.add_handler(
-        MessageHandler(
-            waiting & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
-            pending_unit_text,
-        ),
-        group=PENDING_GROUP,
-    )
-    app.add_handler(MessageHandler(waiting & filters.COMMAND, forget_pending), group=PENDING_GROUP)
