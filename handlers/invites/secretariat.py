@@ -1,13 +1,18 @@
-"""The secretariat in chat: /quantri (who is in it), /quantri_them and /quantri_bo."""
+"""The secretariat in chat: /quantri (who is in it), /quantri_them and /quantri_bo.
+
+The person concerned is told through the outbox, in their language, once per change.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from html import escape
 
+from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
 
+from bot.core import outbox
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_datetime, fmt_number, ngettext, use_language
 from bot.core.roles import ROLE_LABELS
@@ -77,17 +82,33 @@ def _telegram_id_arg(context: BotContext) -> int | None:
     return int(args[0])
 
 
-async def _notify(context: BotContext, result: MembershipResult, text_fn: object) -> bool:
-    """Tell the person concerned, in their language; False if they cannot be reached."""
+def _added_text() -> str:
+    """What a new member of the secretariat is told."""
+    return _("You have been added to the secretariat. Type /trogiup to see your new commands.")
+
+
+def _removed_text() -> str:
+    """What a former member of the secretariat is told."""
+    return _("You are no longer a member of the secretariat.")
+
+
+def _notify(
+    session: Session, context: BotContext, result: MembershipResult, text: Callable[[], str]
+) -> None:
+    """Queue the notice to the person concerned, in their language, once per change."""
     language = result.language or context.runtime.settings.default_language
     with use_language(language):
-        text = text_fn()  # type: ignore[operator]
-    try:
-        await context.bot.send_message(result.telegram_id, text)
-    except TelegramError:
-        logger.info("Could not notify %s", result.telegram_id, exc_info=True)
-        return False
-    return True
+        body = text()
+    outbox.enqueue(
+        session=session,
+        push=outbox.Push(
+            key=f"secretariat:{result.status.value}:{result.official_id}",
+            chat_id=result.telegram_id,
+            text=body,
+            kind="secretariat",
+            priority=outbox.PRIORITY_URGENT,
+        ),
+    )
 
 
 async def admin_add_command(update: Update, context: BotContext) -> None:
@@ -108,6 +129,10 @@ async def admin_add_command(update: Update, context: BotContext) -> None:
         result = grant_secretariat(
             session=session, actor=actor, telegram_id=telegram_id, admin_ids=_admin_ids(context)
         )
+        if result.changed:
+            _notify(session, context, result, _added_text)
+    if result.changed:
+        context.runtime.wake_sender()
     who = _person(result.telegram_id, result.display_name)
     if result.status is MembershipStatus.ALREADY:
         await message.reply_text(_("{who} is already in the secretariat.").format(who=who))
@@ -121,14 +146,9 @@ async def admin_add_command(update: Update, context: BotContext) -> None:
                     role=ROLE_LABELS[result.ended_role], unit=escape(result.ended_unit_name)
                 )
             )
-    reached = await _notify(
-        context,
-        result,
-        lambda: _(
-            "You have been added to the secretariat. Type /trogiup to see your new commands."
-        ),
-    )
-    if not reached:
+    # The notice is queued either way; this says what the bot knew of them beforehand (never
+    # seen, or found unreachable), since the reply cannot wait for the sender's attempt.
+    if not result.reachable:
         lines.append(
             _("I could not tell them: they have not started the bot yet. Ask them to send /start.")
         )
@@ -201,11 +221,13 @@ async def admin_remove_choice(update: Update, context: BotContext) -> None:
         result = revoke_secretariat(
             session=session, actor=actor, telegram_id=telegram_id, admin_ids=_admin_ids(context)
         )
+        if result.changed and telegram_id != actor:
+            _notify(session, context, result, _removed_text)
+    if result.changed:
+        context.runtime.wake_sender()
     who = _person(result.telegram_id, result.display_name)
     if result.status is not MembershipStatus.REVOKED:
         await query.edit_message_text(_revoke_refusal(result.status, who))
         return
     logger.info("%s removed %s from the secretariat", actor, telegram_id)
     await query.edit_message_text(_("{who} is no longer in the secretariat.").format(who=who))
-    if telegram_id != actor:
-        await _notify(context, result, lambda: _("You are no longer a member of the secretariat."))
