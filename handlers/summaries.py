@@ -13,6 +13,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.core import messages, outbox
 from bot.core.areas import area_of_unit, list_areas
+from bot.core.audiences import current_subscription
 from bot.core.i18n import _, fmt_date, lazy_gettext
 from bot.core.lookup import find_units
 from bot.core.stats import PeriodInfo
@@ -106,7 +107,7 @@ async def summary_command(update: Update, context: BotContext) -> None:
     rt = context.runtime
     if chat.type in groups.GROUP_TYPES:
         with Session(rt.engine) as session:
-            current = groups.current_subscription(session=session, chat_id=chat.id)
+            current = current_subscription(session=session, chat_id=chat.id)
         if current is None:
             await message.reply_text(
                 _(

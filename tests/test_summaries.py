@@ -31,11 +31,12 @@ from bot.core.models import (
     Unit,
 )
 from bot.core.stats import PeriodInfo
+from bot.core.text import vi_sort_key
 from bot.groups.service import subscribe
 from bot.imports.apply import import_statistics
 from bot.reports import service as reports
 from bot.summaries.charts import chunk
-from bot.summaries.figures import load_summary, vi_sort_key
+from bot.summaries.figures import load_summary
 from bot.summaries.texts import summary_text
 from jobs.summaries import CATCH_UP_NAME, JOB_NAME, queue_summaries, schedule
 from tests.conftest import ADMIN_ID, SHARED_NAME, Harness, PublishedRow, make_settings

@@ -37,8 +37,8 @@ from bot.core.models import (
     Unit,
 )
 from bot.core.roles import role_label
-from bot.core.stats import IndicatorInfo, PeriodInfo, load_period_table
-from bot.summaries.figures import display_order, vi_sort_key
+from bot.core.stats import IndicatorInfo, PeriodInfo, display_order, load_period_table
+from bot.core.text import vi_sort_key
 
 logger = logging.getLogger(__name__)
 

@@ -11,9 +11,10 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.core.db import session_scope
 from bot.core.i18n import _
+from bot.core.stats import latest_snapshot
 from bot.units.changes import set_active, set_area, set_kind
 from bot.units.errors import UnitAdminError
-from bot.units.queries import UnitCard, latest_snapshot, list_units, unit_card
+from bot.units.queries import UnitCard, list_units, unit_card
 from handlers.context import BotContext
 from handlers.units.views import MAX_QUERY, card_keyboard, card_text, list_data, list_view
 
