@@ -44,6 +44,7 @@ from handlers import (
 )
 from handlers.commands import CommandSpec, bot_commands, command_name
 from handlers.context import BotContext, BotData, KysoApp
+from handlers.invites.redeem import redeem_payload
 from jobs import alerts as alert_jobs
 from jobs import broadcasts as broadcast_jobs
 from jobs import dashboard as dashboard_jobs
@@ -107,7 +108,7 @@ def compose(app: KysoApp) -> None:
         module.register(app)
     errors.register(app)
     # Links between features, as callables.
-    data.start_payload = invites.redeem_payload
+    data.start_payload = redeem_payload
     # Scheduled work, rebuilt from the database with deterministic job names.
     alert_jobs.schedule_warning_jobs(app)
     summary_jobs.schedule(app)
