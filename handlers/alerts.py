@@ -202,7 +202,7 @@ async def _run_now(query: CallbackQuery, context: BotContext, status: WarningSta
     actor = query.from_user.id
     rt = context.runtime
 
-    def run() -> dict[str, object]:
+    def run() -> dict[str, int | str | None]:
         with session_scope(rt.engine) as session:
             outcome = run_manually(
                 session=session, indicator_id=ident, settings=rt.settings, actor=actor
