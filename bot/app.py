@@ -21,6 +21,7 @@ from bot.core.db import create_db_engine, init_db
 from bot.core.leader import LeaderElector, Leadership
 from bot.core.logs import bind_update, unbind
 from bot.core.runtime import Runtime
+from bot.features import links
 from bot.groups.service import migrate_chat
 from handlers import (
     alerts,
@@ -328,10 +329,15 @@ def build_application(
         on_migrate=_move_group,
     )
     sender.worker = elector.leadership.worker_id
+    outbox.wake_on_commit(engine, sender.wake)  # every committed push wakes the sender
     app.bot_data.sender = sender
     app.bot_data.elector = elector
     runtime = Runtime(
-        settings=settings, engine=engine, wake_sender=sender.wake, leadership=elector.leadership
+        settings=settings,
+        engine=engine,
+        wake_sender=sender.wake,
+        leadership=elector.leadership,
+        links=links(),
     )
     runtime.is_leader = lambda: elector.leadership.is_leader
     sender.clock = lambda: runtime.clock()

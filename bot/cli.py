@@ -4,33 +4,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import logging
 import sys
 from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from bot import features
 from bot.core.config import Settings
 from bot.core.i18n import _, set_language, set_timezone
 
 logger = logging.getLogger(__name__)
 
 EXIT_USAGE = 2
-
-# Feature modules that add subcommands: each has add_cli(subparsers), and its parsers set
-# `run=callable(settings, args) -> exit code` with set_defaults.
-CLI_FEATURES: tuple[str, ...] = (
-    "bot.imports.cli",
-    "bot.invites.cli",
-    "bot.audit_log.service",
-    "bot.units.cli",
-    "bot.reports.service",
-    "bot.alerts.cli",
-    "bot.deadlines.cli",
-    "bot.letters.cli",
-    "bot.core.migrate_cli",
-)
 
 
 class RedactTokenFilter(logging.Filter):
@@ -96,8 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     link.add_argument("telegram_id", type=int)
     link.add_argument("unit", nargs="?", default="")
     link.add_argument("--role", choices=["head", "staff", "viewer", "secretariat"], default="head")
-    for module_name in CLI_FEATURES:
-        importlib.import_module(module_name).add_cli(sub)
+    domain = features.links()
+    for add_cli in features.CLI:
+        add_cli(sub, domain)
     return parser
 
 

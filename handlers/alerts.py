@@ -71,7 +71,12 @@ def _status(context: BotContext, indicator_id: int | None) -> WarningStatus | No
     """Current warning status from the database."""
     rt = context.runtime
     with Session(rt.engine) as session:
-        return warning_status(session=session, settings=rt.settings, indicator_id=indicator_id)
+        return warning_status(
+            session=session,
+            settings=rt.settings,
+            indicator_id=indicator_id,
+            inhibitors=rt.links.alert_inhibitors,
+        )
 
 
 async def warnings_command(update: Update, context: BotContext) -> None:
@@ -119,7 +124,9 @@ def _history(context: BotContext, unit_id: int) -> str:
     rt = context.runtime
     with Session(rt.engine) as session:
         name = unit_name(session=session, unit_id=unit_id) or "?"
-        status = warning_status(session=session, settings=rt.settings)
+        status = warning_status(
+            session=session, settings=rt.settings, inhibitors=rt.links.alert_inhibitors
+        )
         current = None
         if status is not None:
             current = next((u for u in status.units if u.unit_id == unit_id), None)
@@ -205,7 +212,11 @@ async def _run_now(query: CallbackQuery, context: BotContext, status: WarningSta
     def run() -> dict[str, int | str | None]:
         with session_scope(rt.engine) as session:
             outcome = run_manually(
-                session=session, indicator_id=ident, settings=rt.settings, actor=actor
+                session=session,
+                indicator_id=ident,
+                settings=rt.settings,
+                actor=actor,
+                inhibitors=rt.links.alert_inhibitors,
             )
             return outcome.counts()
 

@@ -17,10 +17,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot.alerts.texts import import_summary
 from bot.core import messages
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_number, lazy_gettext, ngettext
+from bot.imports.apply import import_notes
 from bot.imports.issues import RowIssue
 from bot.imports.options import (
     PASTE_SPLIT_WARNING_CHARS,
@@ -266,6 +266,7 @@ async def _confirm(query: CallbackQuery, context: BotContext, token: str) -> Non
                 telegram_id=user.id,
                 display_name=user.full_name,
                 tz=rt.settings.tz,
+                after_import=rt.links.after_import,
             )
 
     outcome = await asyncio.to_thread(confirm)
@@ -281,7 +282,7 @@ async def _confirm(query: CallbackQuery, context: BotContext, token: str) -> Non
 async def _show_imported(
     query: CallbackQuery, context: BotContext, outcome: PendingOutcome
 ) -> None:
-    """The import's result, with the warnings it queued."""
+    """The import's result, with what other features add to it (the warnings it queued)."""
     result = outcome.result
     assert result is not None
     rt = context.runtime
@@ -290,15 +291,12 @@ async def _show_imported(
     )
     rt.wake_sender()  # warnings queued by the import's listeners
 
-    def warning_line() -> str | None:
+    def notes() -> list[str]:
         with Session(rt.engine) as session:
-            return import_summary(
-                session=session, import_id=result.batch_id, indicator_code=result.indicator_code
-            )
+            return import_notes(session=session, result=result, notes=rt.links.import_notes)
 
-    summary = await asyncio.to_thread(warning_line)
-    text = result_text(outcome)
-    await query.edit_message_text(f"{text}\n{summary}" if summary else text)
+    lines = await asyncio.to_thread(notes)
+    await query.edit_message_text("\n".join([result_text(outcome), *lines]))
 
 
 async def _notice(query: CallbackQuery, outcome: PendingOutcome) -> None:

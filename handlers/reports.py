@@ -36,7 +36,12 @@ async def _send_report(update: Update, context: BotContext, period: PeriodInfo) 
 
     def build() -> reports.Report:
         with Session(rt.engine) as session:
-            return reports.build_report(session=session, period=period, tz=rt.settings.tz)
+            return reports.build_report(
+                session=session,
+                period=period,
+                tz=rt.settings.tz,
+                sections=rt.links.report_sections,
+            )
 
     report = await asyncio.to_thread(build)
     caption = _("📑 Report for {period}: {sheets}").format(

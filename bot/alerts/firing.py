@@ -1,6 +1,6 @@
 """Who hears about what: firing levels, the officials warned, the inhibitors that cover units.
 
-Inhibition seam: INHIBITORS lists "module:function" names, each called as
+Inhibition: the composition (bot.features) passes inhibitors, each called as
 fn(session=, indicator_id=, unit_ids=, now=) and returning the ids of units covered by an open
 deadline reminder for the same shortfall; those units get the reminder instead of a warning.
 """
@@ -8,22 +8,18 @@ deadline reminder for the same shortfall; those units get the reminder instead o
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
+from bot.core.links import Inhibitor
 from bot.core.models import AlertState, AppUser, Official, Role, Unit
 from bot.core.stats import IndicatorInfo, Status
 
 logger = logging.getLogger(__name__)
-
-# "module:function" names of inhibitors (see the module docstring): a unit still owing an open
-# deadline on the indicator gets that deadline's reminders instead of a second message.
-INHIBITORS: tuple[str, ...] = ("bot.deadlines.reminders:units_with_open_reminder",)
 
 PUSH_LANGUAGE = "vi"  # for people who never chose a language: officials read Vietnamese
 KIND_WARNING = "warning"  # outbox kinds of the pushes
@@ -96,16 +92,19 @@ def recipients_for(*, session: Session, unit_ids: Iterable[int]) -> dict[int, li
 
 
 def inhibited_units(
-    *, session: Session, indicator_id: int, unit_ids: Iterable[int], now: dt.datetime
+    *,
+    session: Session,
+    indicator_id: int,
+    unit_ids: Iterable[int],
+    now: dt.datetime,
+    inhibitors: Sequence[Inhibitor],
 ) -> set[int]:
     """Units an inhibitor covers (e.g. an open deadline reminder for the same shortfall)."""
     ids = set(unit_ids)
     covered: set[int] = set()
     if not ids:
         return covered
-    for target in INHIBITORS:
-        module_name, _sep, func_name = target.partition(":")
-        inhibitor = getattr(importlib.import_module(module_name), func_name)
+    for inhibitor in inhibitors:
         covered |= set(
             inhibitor(session=session, indicator_id=indicator_id, unit_ids=set(ids), now=now)
         )
