@@ -120,7 +120,7 @@ async def main() -> None:
                     period_start=start,
                     period_end=end,
                     tz=settings.tz,
-                    after_import=links().after_import,
+                    after_import=links(default_language="vi").after_import,
                 )
         print(f"{args.units:,} units × 2 periods imported in {time.perf_counter() - started:.1f} s")
         async with app:

@@ -115,7 +115,7 @@ def main() -> None:
                 period_start=dt.date(2026, 6, 1),
                 period_end=dt.date(2026, 6, 7),
                 tz=settings.tz,
-                after_import=links().after_import,
+                after_import=links(default_language="vi").after_import,
             )
         with Session(engine) as session:
             import_statistics(
@@ -125,7 +125,7 @@ def main() -> None:
                 period_start=dt.date(2026, 6, 8),
                 period_end=dt.date(2026, 6, 22),
                 tz=settings.tz,
-                after_import=links().after_import,
+                after_import=links(default_language="vi").after_import,
             )
         import_s = time.perf_counter() - t0
         with Session(engine) as session:

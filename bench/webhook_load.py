@@ -136,7 +136,7 @@ def prepare_database(url: str, units: int, officials: int) -> list[int]:
                 period_start=dt.date(*start),
                 period_end=dt.date(*end),
                 tz=tz,
-                after_import=links().after_import,
+                after_import=links(default_language="vi").after_import,
             )
     with Session(engine) as session:
         unit_ids = list(session.exec(select(Unit.id)))

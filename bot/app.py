@@ -38,12 +38,14 @@ from handlers import (
     letters,
     me,
     rates,
+    reports,
     start,
     summaries,
     units,
 )
 from handlers.commands import CommandSpec, bot_commands, command_name
 from handlers.context import BotContext, BotData, KysoApp
+from handlers.invites.redeem import redeem_payload
 from jobs import alerts as alert_jobs
 from jobs import broadcasts as broadcast_jobs
 from jobs import dashboard as dashboard_jobs
@@ -81,6 +83,7 @@ FEATURES: tuple[Feature, ...] = (
     groups,
     broadcasts,
     summaries,
+    reports,
     alerts,
     deadlines,
     dashboard,
@@ -107,7 +110,7 @@ def compose(app: KysoApp) -> None:
         module.register(app)
     errors.register(app)
     # Links between features, as callables.
-    data.start_payload = invites.redeem_payload
+    data.start_payload = redeem_payload
     # Scheduled work, rebuilt from the database with deterministic job names.
     alert_jobs.schedule_warning_jobs(app)
     summary_jobs.schedule(app)
@@ -335,7 +338,7 @@ def build_application(
         engine=engine,
         wake_sender=sender.wake,
         leadership=elector.leadership,
-        links=links(),
+        links=links(default_language=settings.default_language),
     )
     runtime.is_leader = lambda: elector.leadership.is_leader
     sender.clock = lambda: runtime.clock()

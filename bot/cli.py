@@ -64,7 +64,7 @@ def setup_logging(settings: Settings | None, level: int | None = None) -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(settings: Settings) -> argparse.ArgumentParser:
     """All subcommands."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="kyso-bot")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     link.add_argument("telegram_id", type=int)
     link.add_argument("unit", nargs="?", default="")
     link.add_argument("--role", choices=["head", "staff", "viewer", "secretariat"], default="head")
-    domain = features.links()
+    domain = features.links(default_language=settings.default_language)
     for add_cli in features.CLI:
         add_cli(sub, domain)
     return parser
@@ -200,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = load_settings()
     set_language(settings.default_language)
     set_timezone(settings.tz)
-    args = build_parser().parse_args(argv)
+    args = build_parser(settings).parse_args(argv)
     if args.command == "run":
         return cmd_run(settings, args)
     if args.command == "console":

@@ -28,8 +28,9 @@ from bot.reports import cli as reports_cli
 from bot.units import cli as units_cli
 
 
-def links(*, inhibitors: tuple[Inhibitor, ...] | None = None) -> Links:
-    """Every link between features, as callables (`inhibitors` replaces the usual ones)."""
+def links(*, default_language: str, inhibitors: tuple[Inhibitor, ...] | None = None) -> Links:
+    """Every link between features, as callables (`inhibitors` replaces the usual ones);
+    `default_language` (DEFAULT_LANGUAGE) is for pushes to people who never chose one."""
     if inhibitors is None:
         # Units still owing an open deadline get its reminders instead of a low-rate warning.
         inhibitors = (deadline_reminders.units_with_open_reminder,)
@@ -37,7 +38,9 @@ def links(*, inhibitors: tuple[Inhibitor, ...] | None = None) -> Links:
         # After an import: rate deadlines check who reached them; warnings are evaluated.
         after_import=(
             deadline_lifecycle.after_import,
-            functools.partial(alerts.after_import, inhibitors=inhibitors),
+            functools.partial(
+                alerts.after_import, inhibitors=inhibitors, default_language=default_language
+            ),
         ),
         alert_inhibitors=inhibitors,
         # The report workbook gets a sheet per open deadline (on time, late, missing).

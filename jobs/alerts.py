@@ -46,6 +46,7 @@ def run_scheduled(
             indicator_id=indicator_id,
             trigger=Trigger.SCHEDULE,
             inhibitors=inhibitors,
+            default_language=settings.default_language,
             repeat_interval=policy.repeat_interval,
             now=now,
         )

@@ -109,7 +109,7 @@ def audit_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             data=demo_table(),
             filename=SHARED_NAME,
             tz=_tz(),
-            after_import=links().after_import,
+            after_import=links(default_language="vi").after_import,
         )
     with session_scope(engine) as session:
         entry = session.exec(select(AuditLog)).one()

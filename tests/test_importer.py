@@ -32,7 +32,7 @@ from bot.imports.reading import read_rows
 from tests.conftest import database_url
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-LINKS = links().after_import
+LINKS = links(default_language="vi").after_import
 SHARED = Path(__file__).resolve().parent.parent / "bot" / "data"
 SHARED_NAME = "hung-yen-dang-uy-xa-phuong-2026-06-08_2026-06-22.tsv"
 TITLE = (

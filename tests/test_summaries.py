@@ -455,7 +455,11 @@ async def test_report_reimports_to_the_same_numbers(loaded: Harness, tmp_path: P
     init_db(engine)
     with Session(engine) as session:
         result = import_statistics(
-            session=session, data=data, filename=name, tz=TZ, after_import=links().after_import
+            session=session,
+            data=data,
+            filename=name,
+            tz=TZ,
+            after_import=links(default_language="vi").after_import,
         )
     engine.dispose()
     assert (result.rows, result.signed, result.total) == (104, 4299, 5224)

@@ -440,7 +440,9 @@ INHIBITOR_CALLS: list[dict[str, Any]] = []
 
 def plug_inhibitor(h: Harness, monkeypatch: pytest.MonkeyPatch, inhibitor: Inhibitor) -> None:
     """Compose the running bot with `inhibitor` in place of the deadlines' check."""
-    monkeypatch.setattr(h.app.bot_data.runtime, "links", links(inhibitors=(inhibitor,)))
+    monkeypatch.setattr(
+        h.app.bot_data.runtime, "links", links(default_language="vi", inhibitors=(inhibitor,))
+    )
 
 
 def inhibit_marked(

@@ -17,7 +17,7 @@ queues nothing: `warning:<unit>:<indicator>:<period>:<level>:<chat>` (repeats `â
 
 Who is warned: the unit's active heads and staff (viewers only read their rate on request) who can
 be reached (see bot.alerts.firing, which also holds the inhibition seam: INHIBITORS). Pushes use
-the person's chosen language, else Vietnamese.
+the person's chosen language, else DEFAULT_LANGUAGE.
 """
 
 from __future__ import annotations
@@ -35,11 +35,9 @@ from bot.alerts.firing import (
     KIND_RESOLVED,
     KIND_WARNING,
     Level,
-    Recipient,
     alert_states,
     inhibited_units,
     level_of,
-    recipients_for,
 )
 from bot.alerts.notices import UnitFigures, render_pushes, resolved_text, warning_for
 from bot.alerts.policy import load_policy
@@ -48,6 +46,7 @@ from bot.core import audit, outbox
 from bot.core.config import Settings
 from bot.core.links import Imported, Inhibitor
 from bot.core.models import AlertState, Indicator, Role, WarningPolicy, WarningRun, utcnow
+from bot.core.people import Recipient, unit_recipients
 from bot.core.stats import (
     IndicatorInfo,
     PeriodInfo,
@@ -130,6 +129,7 @@ def evaluate(
     indicator_id: int,
     trigger: Trigger,
     inhibitors: Sequence[Inhibitor],
+    default_language: str,
     repeat_interval: dt.timedelta | None = None,
     now: dt.datetime | None = None,
     import_id: int | None = None,
@@ -152,7 +152,7 @@ def evaluate(
     info = IndicatorInfo.from_row(indicator)
     table = load_period_table(session=session, indicator=info, period=periods[0])
     result.period = table.period
-    plans = _plan(session, table, result, repeat_interval, now, inhibitors)
+    plans = _plan(session, table, result, repeat_interval, now, inhibitors, default_language)
     keys = [p.key for plan in plans for p in plan.pushes]
     existing: set[str] = set()
     for start in range(0, len(keys), 500):
@@ -217,6 +217,7 @@ def _look_up(
     levels: dict[int, Level | None],
     now: dt.datetime,
     inhibitors: Sequence[Inhibitor],
+    default_language: str,
 ) -> _Known:
     """The states, silences, inhibitions and recipients behind one period's plan."""
     states = alert_states(session=session, indicator_id=indicator_id)
@@ -226,7 +227,11 @@ def _look_up(
         session=session, indicator_id=indicator_id, unit_ids=firing, now=now, inhibitors=inhibitors
     )
     was_notified = {u for u, st in states.items() if st.notified_level is not None}
-    recipients = recipients_for(session=session, unit_ids=firing | (was_notified & set(levels)))
+    recipients = unit_recipients(
+        session=session,
+        unit_ids=firing | (was_notified & set(levels)),
+        default_language=default_language,
+    )
     return _Known(states, silenced, inhibited, recipients)
 
 
@@ -237,6 +242,7 @@ def _plan(
     repeat_interval: dt.timedelta | None,
     now: dt.datetime,
     inhibitors: Sequence[Inhibitor],
+    default_language: str,
 ) -> list[_Planned]:
     """Update the alert states and plan the pushes of one period table."""
     info = table.indicator
@@ -245,7 +251,7 @@ def _plan(
     }
     result.below = sum(1 for level in levels.values() if level is not None)
     result.critical_below = sum(1 for level in levels.values() if level is Level.CRITICAL)
-    known = _look_up(session, info.id, levels, now, inhibitors)
+    known = _look_up(session, info.id, levels, now, inhibitors, default_language)
     plans: list[_Planned] = []
     for unit_id, standing in sorted(table.by_unit.items()):
         if standing.denominator <= 0:
@@ -405,6 +411,7 @@ def run_manually(
         indicator_id=indicator_id,
         trigger=trigger,
         inhibitors=inhibitors,
+        default_language=settings.default_language,
         repeat_interval=policy.repeat_interval,
         now=now,
         actor=actor,
@@ -419,7 +426,13 @@ def run_manually(
     return outcome
 
 
-def after_import(*, session: Session, imported: Imported, inhibitors: Sequence[Inhibitor]) -> None:
+def after_import(
+    *,
+    session: Session,
+    imported: Imported,
+    inhibitors: Sequence[Inhibitor],
+    default_language: str,
+) -> None:
     """After an import: evaluate the imported indicator if its latest period changed."""
     indicator_code, period_id = imported.indicator_code, imported.period_id
     indicator = session.exec(select(Indicator).where(Indicator.code == indicator_code)).first()
@@ -436,5 +449,6 @@ def after_import(*, session: Session, imported: Imported, inhibitors: Sequence[I
         indicator_id=indicator.id,
         trigger=Trigger.IMPORT,
         inhibitors=inhibitors,
+        default_language=default_language,
         import_id=imported.batch_id,
     )

@@ -10,21 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from bot.core.links import Inhibitor
-from bot.core.models import AlertState, AppUser, Official, Role, Unit
+from bot.core.models import AlertState
 from bot.core.stats import IndicatorInfo, Status
 
 logger = logging.getLogger(__name__)
 
-PUSH_LANGUAGE = "vi"  # for people who never chose a language: officials read Vietnamese
 KIND_WARNING = "warning"  # outbox kinds of the pushes
 KIND_RESOLVED = "warning_resolved"
-RECIPIENT_ROLES = (Role.HEAD.value, Role.STAFF.value)
 
 
 class Level(StrEnum):
@@ -51,41 +48,6 @@ def alert_states(*, session: Session, indicator_id: int) -> dict[int, AlertState
 
 
 # --- who is warned -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """An official who receives a unit's warnings."""
-
-    telegram_id: int
-    role: str
-    language: str
-
-
-def recipients_for(*, session: Session, unit_ids: Iterable[int]) -> dict[int, list[Recipient]]:
-    """Active, reachable heads and staff of each unit (heads first)."""
-    ids = list(unit_ids)
-    found: dict[int, list[Recipient]] = {}
-    for start in range(0, len(ids), 500):
-        rows = session.exec(
-            select(Official.unit_id, Official.telegram_id, Official.role, AppUser.language)
-            .join(AppUser, col(AppUser.telegram_id) == Official.telegram_id, isouter=True)
-            .join(Unit, col(Unit.id) == Official.unit_id)
-            .where(
-                col(Official.unit_id).in_(ids[start : start + 500]),
-                Official.active == True,  # noqa: E712
-                col(Official.role).in_(RECIPIENT_ROLES),
-                Unit.active == True,  # noqa: E712
-                col(AppUser.reachable).is_not(False),
-            )
-            .order_by(col(Official.role), col(Official.telegram_id))
-        ).all()
-        for unit_id, telegram_id, role, language in rows:
-            assert unit_id is not None
-            found.setdefault(unit_id, []).append(
-                Recipient(int(telegram_id), role, language or PUSH_LANGUAGE)
-            )
-    return found
 
 
 # --- inhibition --------------------------------------------------------------------------------

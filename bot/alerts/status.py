@@ -17,7 +17,6 @@ from bot.alerts.firing import (
     alert_states,
     inhibited_units,
     level_of,
-    recipients_for,
 )
 from bot.alerts.policy import Policy, load_policy
 from bot.alerts.silences import display_names, silenced_until
@@ -25,6 +24,7 @@ from bot.core.config import Settings
 from bot.core.db import SIGNING_INDICATOR
 from bot.core.links import Inhibitor
 from bot.core.models import Indicator, Official, OutboxMessage, WarningRun, utcnow
+from bot.core.people import unit_recipients
 from bot.core.stats import IndicatorInfo, PeriodInfo, load_period_table, recent_periods
 
 logger = logging.getLogger(__name__)
@@ -153,7 +153,9 @@ def warning_status(
         now=now,
         inhibitors=inhibitors,
     )
-    recipients = recipients_for(session=session, unit_ids=firing)
+    recipients = unit_recipients(
+        session=session, unit_ids=firing, default_language=settings.default_language
+    )
     units = []
     for unit_id, level in firing.items():
         s = table.by_unit[unit_id]
