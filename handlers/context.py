@@ -54,6 +54,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     """Callback context with the runtime and the viewer the middleware resolved."""
 
     viewer: Viewer | None = None
+    chat_id: int | None = None  # the chat of the update (set by the middleware)
 
     @property
     def runtime(self) -> Runtime:
