@@ -46,6 +46,7 @@ class BotData:
         self.sender_task: asyncio.Task[None] | None = None
         self.elector_task: asyncio.Task[None] | None = None
         self.polling: dict[str, Any] | None = None  # getUpdates arguments while polling
+        self.polling_lock = asyncio.Lock()  # one start or stop of long polling at a time
         self.progress_texts: dict[int, str] = {}  # broadcast id → last progress text shown
         self.letter_library: Library | None = None  # the letters' search index (a cache)
 
