@@ -254,14 +254,17 @@ async def align_with_leadership(app: KysoApp, leadership: Leadership) -> None:
         job_queue.align()
     polling = app.bot_data.polling
     updater = app.updater
-    if polling is None or updater is None or not app.running:
+    if polling is None or updater is None:
         return
-    if leadership.is_leader and not updater.running:
-        logger.info("Starting long polling")
-        await updater.start_polling(**polling)
-    elif not leadership.is_leader and updater.running:
-        logger.info("Stopping long polling: another worker is the leader")
-        await updater.stop()
+    async with app.bot_data.polling_lock:  # start-up and the election may align at once
+        if not app.running:
+            return
+        if leadership.is_leader and not updater.running:
+            logger.info("Starting long polling")
+            await updater.start_polling(**polling)
+        elif not leadership.is_leader and updater.running:
+            logger.info("Stopping long polling: another worker is the leader")
+            await updater.stop()
 
 
 def _move_group(session: Session, old_chat_id: int, new_chat_id: int) -> None:

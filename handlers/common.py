@@ -32,6 +32,8 @@ async def resolve_viewer(update: object, context: BotContext) -> None:
         reader=rt.reader, telegram_id=user.id, admin_ids=rt.settings.admin_telegram_ids
     )
     context.viewer = viewer
+    chat = update.effective_chat if isinstance(update, Update) else None
+    context.chat_id = chat.id if chat is not None else None
     set_unit(viewer.unit_id)
     if not viewer.reachable:  # they were marked unreachable, but here they are
         with session_scope(rt.engine) as session:

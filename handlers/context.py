@@ -46,6 +46,7 @@ class BotData:
         self.sender_task: asyncio.Task[None] | None = None
         self.elector_task: asyncio.Task[None] | None = None
         self.polling: dict[str, Any] | None = None  # getUpdates arguments while polling
+        self.polling_lock = asyncio.Lock()  # one start or stop of long polling at a time
         self.progress_texts: dict[int, str] = {}  # broadcast id → last progress text shown
         self.letter_library: Library | None = None  # the letters' search index (a cache)
 
@@ -54,6 +55,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     """Callback context with the runtime and the viewer the middleware resolved."""
 
     viewer: Viewer | None = None
+    chat_id: int | None = None  # the chat of the update (set by the middleware)
 
     @property
     def runtime(self) -> Runtime:

@@ -63,6 +63,12 @@ def _user_id(context: BotContext, update: Update | None = None) -> int:
     return user.id
 
 
+def _chat_id(context: BotContext, update: Update | None) -> int | None:
+    """The chat the question is asked in (None: the person's private chat)."""
+    chat = update.effective_chat if update is not None else None
+    return chat.id if chat is not None else context.chat_id
+
+
 def ask(
     context: BotContext,
     feature: str,
@@ -78,7 +84,7 @@ def ask(
         return store.open_dialog(
             session=session,
             telegram_id=_user_id(context, update),
-            dialog=OpenDialog(feature, state, data or {}),
+            dialog=OpenDialog(feature, state, data or {}, _chat_id(context, update)),
             now=rt.clock(),
             ttl=spec.ttl,
         )
@@ -113,8 +119,9 @@ async def dispatch(update: Update, context: BotContext) -> None:
     if message is None or update.effective_user is None:
         return
     dialog = current(context, update)
-    if dialog is None:
-        return
+    chat = update.effective_chat
+    if dialog is None or (chat is not None and dialog.chat_id not in (None, chat.id)):
+        return  # no question open, or it was asked in another chat: not an answer
     spec = context.bot_data.dialogs.get(dialog.feature)
     state = spec.states.get(dialog.state) if spec is not None else None
     if state is None:

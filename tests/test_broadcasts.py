@@ -345,10 +345,6 @@ async def test_draft_closes_after_half_an_hour(
     assert count(loaded, Broadcast) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="handlers/dialogs.py hands an open dialog every chat's messages (PRIVATE only before)",
-)
 async def test_group_messages_are_not_the_announcement(
     loaded: Harness, people: dict[str, list[int]]
 ) -> None:

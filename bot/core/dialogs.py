@@ -21,6 +21,7 @@ class OpenDialog:
     feature: str
     state: str
     data: dict[str, Any] = field(default_factory=dict)
+    chat_id: int | None = None  # the chat it was asked in (only answers there count)
     expires_at: dt.datetime | None = None
 
     def is_(self, feature: str, *states: str) -> bool:
@@ -43,11 +44,13 @@ def open_dialog(
 ) -> OpenDialog:
     """Start or move a person's dialog (replacing whatever they had open); returns it stored."""
     now = now or utcnow()
-    stored = OpenDialog(dialog.feature, dialog.state, dict(dialog.data), now + ttl)
+    chat_id = dialog.chat_id if dialog.chat_id is not None else telegram_id
+    stored = OpenDialog(dialog.feature, dialog.state, dict(dialog.data), chat_id, now + ttl)
     row = session.get(Dialog, telegram_id)
     if row is None:
-        row = Dialog(telegram_id=telegram_id, feature="", state="", expires_at=now)
+        row = Dialog(telegram_id=telegram_id, chat_id=chat_id, feature="", state="", expires_at=now)
     row.feature, row.state, row.data = stored.feature, stored.state, stored.data
+    row.chat_id = chat_id
     row.updated_at, row.expires_at = now, now + ttl
     session.add(row)
     return stored
@@ -60,7 +63,9 @@ def current_dialog(
     row = session.get(Dialog, telegram_id)
     if row is None or _aware(row.expires_at) <= (now or utcnow()):
         return None
-    return OpenDialog(row.feature, row.state, dict(row.data or {}), _aware(row.expires_at))
+    return OpenDialog(
+        row.feature, row.state, dict(row.data or {}), row.chat_id, _aware(row.expires_at)
+    )
 
 
 def close_dialog(*, session: Session, telegram_id: int) -> None:

@@ -519,6 +519,7 @@ class Dialog(SQLModel, table=True):
     """One open multi-step dialog per person: which feature asked, at which step, its draft."""
 
     telegram_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    chat_id: int = Field(sa_type=BigInteger)  # where the question was asked; answers come there
     feature: str = Field(max_length=32)
     state: str = Field(max_length=64)
     data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)

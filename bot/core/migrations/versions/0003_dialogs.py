@@ -24,6 +24,7 @@ def upgrade() -> None:
     op.create_table(
         "dialog",
         sa.Column("telegram_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
         sa.Column("feature", sa.String(length=32), nullable=False),
         sa.Column("state", sa.String(length=64), nullable=False),
         sa.Column("data", sa.JSON(), nullable=False),
