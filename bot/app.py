@@ -110,7 +110,8 @@ def compose(app: KysoApp) -> None:
         module.register(app)
     errors.register(app)
     # Links between features, as callables.
-    data.start_payload = redeem_payload
+    data.start_payload = redeem_payload  # /start CODE redeems an invitation
+    data.answer_buttons = dashboard.web_app_markup  # the dashboard's button under answers
     # Scheduled work, rebuilt from the database with deterministic job names.
     alert_jobs.schedule_warning_jobs(app)
     summary_jobs.schedule(app)

@@ -13,19 +13,26 @@ from collections.abc import Callable
 
 from bot.alerts import cli as alerts_cli
 from bot.alerts import evaluate as alerts
+from bot.alerts import status as alerts_status
 from bot.alerts.texts import import_summary
 from bot.audit_log import cli as audit_cli
+from bot.broadcasts import service as broadcasts
 from bot.core import migrate_cli
 from bot.core.links import Inhibitor, Links
+from bot.dashboard.sources import Sources
 from bot.deadlines import cli as deadlines_cli
+from bot.deadlines import explanations as deadline_explanations
 from bot.deadlines import lifecycle as deadline_lifecycle
 from bot.deadlines import reminders as deadline_reminders
+from bot.deadlines import texts as deadline_texts
 from bot.deadlines import views as deadline_views
 from bot.imports import cli as imports_cli
 from bot.invites import cli as invites_cli
 from bot.letters import cli as letters_cli
 from bot.reports import cli as reports_cli
+from bot.reports import service as reports
 from bot.units import cli as units_cli
+from bot.units import officials as unit_officials
 
 
 def links(*, default_language: str, inhibitors: tuple[Inhibitor, ...] | None = None) -> Links:
@@ -47,6 +54,24 @@ def links(*, default_language: str, inhibitors: tuple[Inhibitor, ...] | None = N
         report_sections=(deadline_views.compliance_sheets,),
         # The import's reply says which warnings it queued.
         import_notes=(import_summary,),
+    )
+
+
+def dashboard_sources() -> Sources:
+    """What the dashboard reads from the other features."""
+    return Sources(
+        warning_history=alerts_status.unit_history,
+        recent_broadcasts=broadcasts.recent,
+        broadcast_status=broadcasts.status,
+        get_report=deadline_explanations.get_report,
+        list_deadlines=deadline_views.list_deadlines,
+        status_view=deadline_views.status_view,
+        open_unit_deadlines=deadline_views.unit_deadlines,
+        owed_text=deadline_texts.owed_text,
+        time_left=deadline_texts.time_left,
+        build_workbook=reports.build_report,
+        unreachable_reason=reports.unreachable_reason,
+        unit_officials=unit_officials.unit_officials,
     )
 
 

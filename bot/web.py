@@ -33,6 +33,7 @@ from bot.core.metrics import CONTENT_TYPE
 from bot.core.runtime import Runtime
 from bot.dashboard.web import Dashboard
 from bot.dashboard.web import routes as dashboard_routes
+from bot.features import dashboard_sources
 from handlers.dashboard import file_sender
 
 logger = logging.getLogger(__name__)
@@ -174,7 +175,9 @@ class WebServer:
             (r"/metrics", MetricsHandler, common),
         ]
         if _runtime(self.app).settings.dashboard_enabled:  # the Mini App: /app/, /app/api/…
-            dashboard = Dashboard(_runtime(self.app), send=file_sender(self.app))
+            dashboard = Dashboard(
+                _runtime(self.app), sources=dashboard_sources(), send=file_sender(self.app)
+            )
             routes.extend(dashboard_routes(dashboard))
         if self.webhook_path is not None:
             pattern = "/" + self.webhook_path.strip("/")

@@ -23,9 +23,8 @@ from bot.core.messages import indicator_name
 from bot.core.models import utcnow
 from bot.core.people import unit_name
 from handlers.commands import SECRETARIAT, CommandSpec
-from handlers.common import private_only, secretariat_only
+from handlers.common import private_only, secretariat_only, with_extra_buttons
 from handlers.context import BotContext, KysoApp
-from handlers.dashboard import with_dashboard
 from handlers.dialogs import DialogFeature, State, add_dialog, ask, current_of, end
 
 logger = logging.getLogger(__name__)
@@ -97,7 +96,7 @@ async def warnings_command(update: Update, context: BotContext) -> None:
         return
     await message.reply_text(
         warnings_text.status_text(status, 0),
-        reply_markup=with_dashboard(status_markup(status, 0), update, context),
+        reply_markup=with_extra_buttons(status_markup(status, 0), update, context),
     )
 
 

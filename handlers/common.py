@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
@@ -93,3 +93,21 @@ async def private_only(update: Update, *, contact_data: bool = True) -> bool:
 def register(app: KysoApp) -> None:
     """Install the per-update middleware before every other handler."""
     app.add_handler(TypeHandler(Update, resolve_viewer), group=HandlerGroup.MIDDLEWARE)
+
+
+def extra_buttons(update: Update, context: BotContext) -> InlineKeyboardMarkup | None:
+    """Buttons another feature puts under answers (the dashboard's), when linked."""
+    link = context.bot_data.answer_buttons
+    return link(update, context) if link is not None else None
+
+
+def with_extra_buttons(
+    markup: InlineKeyboardMarkup | None, update: Update, context: BotContext
+) -> InlineKeyboardMarkup | None:
+    """An answer's buttons with the linked extra buttons below them."""
+    extra = extra_buttons(update, context)
+    if extra is None:
+        return markup
+    if markup is None:
+        return extra
+    return InlineKeyboardMarkup([*markup.inline_keyboard, *extra.inline_keyboard])

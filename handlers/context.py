@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.core.people import Viewer
@@ -43,6 +43,7 @@ class BotData:
         self.commands: dict[str, CommandSpec] = {}  # every command name → its spec
         self.dialogs: dict[str, DialogFeature] = {}  # feature name → its dialog
         self.start_payload: StartPayload | None = None  # /start CODE (the invites feature)
+        self.answer_buttons: AnswerButtons | None = None  # under answers (the dashboard's)
         self.sender_task: asyncio.Task[None] | None = None
         self.elector_task: asyncio.Task[None] | None = None
         self.polling: dict[str, Any] | None = None  # getUpdates arguments while polling
@@ -74,3 +75,4 @@ KysoApp = Application[
 ]
 HandlerCallback = Callable[[Update, BotContext], Awaitable[None]]
 StartPayload = Callable[[Update, BotContext, str], Awaitable[None]]
+AnswerButtons = Callable[[Update, BotContext], InlineKeyboardMarkup | None]

@@ -64,18 +64,6 @@ def web_app_markup(update: Update, context: BotContext) -> InlineKeyboardMarkup 
     return InlineKeyboardMarkup([[button]])
 
 
-def with_dashboard(
-    markup: InlineKeyboardMarkup | None, update: Update, context: BotContext
-) -> InlineKeyboardMarkup | None:
-    """An answer's buttons with the dashboard's button added below them."""
-    extra = web_app_markup(update, context)
-    if extra is None:
-        return markup
-    if markup is None:
-        return extra
-    return InlineKeyboardMarkup([*markup.inline_keyboard, *extra.inline_keyboard])
-
-
 async def dashboard_command(update: Update, context: BotContext) -> None:
     """A single-use login link for a browser and the button that opens the Mini App."""
     message = update.effective_message

@@ -215,11 +215,7 @@ async def group_button(update: Update, context: BotContext) -> None:
                     what=_what(current.area_name)
                 )
     except groups.GroupError as exc:
-        text = (
-            _("This group does not receive summaries.")
-            if exc.code == "not_subscribed"
-            else _("That area no longer exists or is deactivated. Type /nhom again.")
-        )
+        text = exc.message()
     await query.answer()
     await query.edit_message_text(text)
 

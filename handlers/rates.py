@@ -13,8 +13,8 @@ from bot.core.people import unit_name
 from bot.rates.intents import is_rate_question
 from bot.rates.service import Answer, rate_answer, unit_rate_answer
 from handlers.commands import ANYONE, CommandSpec
+from handlers.common import extra_buttons
 from handlers.context import BotContext, KysoApp
-from handlers.dashboard import web_app_markup
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ async def _reply(update: Update, context: BotContext, query: str) -> None:
             session=session, standings=rt.standings, viewer=context.require_viewer(), query=query
         )
     assert update.effective_message is not None
-    markup = answer_markup(answer, CALLBACK_PREFIX) or web_app_markup(update, context)
+    markup = answer_markup(answer, CALLBACK_PREFIX) or extra_buttons(update, context)
     await update.effective_message.reply_text(answer.text, reply_markup=markup)
 
 

@@ -22,7 +22,6 @@ from sqlalchemy import Connection, Engine, MetaData, inspect
 logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-VERSIONS_DIR = MIGRATIONS_DIR / "versions"
 # pg_advisory_xact_lock key held while migrating, so workers starting together migrate once.
 MIGRATION_LOCK = 0x6B79_736F  # "kyso"
 # Tables every schema since before migrations existed has: their presence without an

@@ -12,7 +12,6 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bot.core.db import REVISION_KEY, SIGNING_INDICATOR
@@ -251,11 +250,6 @@ def load_period_table(
         numerator=sum(r[2] for r in rows),
         denominator=sum(r[3] for r in rows),
     )
-
-
-def count_measurements(*, session: Session) -> int:
-    """Number of stored measurements (all periods)."""
-    return int(session.exec(select(func.count()).select_from(Measurement)).one())
 
 
 @dataclass(frozen=True)

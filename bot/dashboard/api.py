@@ -22,6 +22,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from bot.core import messages
+from bot.core.areas import kind_label
 from bot.core.config import Settings
 from bot.core.db import SIGNING_INDICATOR
 from bot.core.i18n import (
@@ -46,7 +47,7 @@ from bot.core.models import (
 from bot.core.people import Viewer
 from bot.core.stats import IndicatorInfo, PeriodInfo, PeriodTable, Status, load_period_table
 from bot.core.telegram_html import plain
-from bot.dashboard import sources
+from bot.dashboard.sources import Sources
 
 logger = logging.getLogger(__name__)
 
@@ -162,6 +163,7 @@ class Context:
     now: dt.datetime
     tables: TableCache
     links: Links
+    sources: Sources
 
 
 # --- indicators and periods ----------------------------------------------------------------------
@@ -451,7 +453,7 @@ def table(
         "ranked": current.ranked,
         "summary": _summary(current, [r[9] for r in rows]),
         "areas": sorted(([a, names.get(a, "?")] for a in areas), key=lambda a: a[1]),
-        "kinds": [[k, sources.kind_label(k)] for k in kinds],
+        "kinds": [[k, kind_label(k)] for k in kinds],
         "columns": TABLE_COLUMNS,
         "rows": rows,
     }

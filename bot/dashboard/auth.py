@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
 from sqlalchemy import update
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from bot.core import audit
 from bot.core.models import DashboardLogin
@@ -238,17 +238,6 @@ def session_user(*, session: Session, token: str, now: dt.datetime) -> int | Non
         )
     ).first()
     return int(row) if row is not None else None
-
-
-def links_created(*, session: Session, telegram_id: int) -> int:
-    """How many login links a person ever asked for (tests, audits)."""
-    return int(
-        session.exec(
-            select(func.count())
-            .select_from(DashboardLogin)
-            .where(DashboardLogin.telegram_id == telegram_id)
-        ).one()
-    )
 
 
 class WindowCounter:

@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from bot.core.errors import CodedError
 from bot.core.i18n import _, fmt_datetime, fmt_number
 from bot.core.models import DeadlineKind, ReportingPeriod, Unit
 from bot.core.stats import PeriodInfo
-from bot.dashboard import sources
 from bot.dashboard.api import Caller, Context, NotFound, plain
 from bot.dashboard.unitview import deadline_state, report_json
 
@@ -24,10 +24,10 @@ def deadline_board(*, session: Session, caller: Caller, ctx: Context) -> dict[st
     """Every open deadline: on time / late / missing, with the units of each."""
     caller.require_secretariat()
     found = []
-    for row in sources.list_deadlines(session=session, now=ctx.now, lookback=None):
+    for row in ctx.sources.list_deadlines(session=session, now=ctx.now, lookback=None):
         deadline = row.deadline
         assert deadline.id is not None
-        view = sources.status_view(
+        view = ctx.sources.status_view(
             session=session, deadline_id=deadline.id, now=ctx.now, tz=ctx.settings.tz
         )
         units = []
@@ -58,7 +58,7 @@ def deadline_board(*, session: Session, caller: Caller, ctx: Context) -> dict[st
                 if deadline.kind == DeadlineKind.REPORT.value
                 else _("rate"),
                 "due": fmt_datetime(deadline.due_at),
-                "left": sources.time_left(deadline.due_at, ctx.now),
+                "left": ctx.sources.time_left(deadline.due_at, ctx.now),
                 "overdue": deadline.due_at <= ctx.now,
                 "audience": plain(view.audience_text),
                 "counts": {
@@ -72,13 +72,13 @@ def deadline_board(*, session: Session, caller: Caller, ctx: Context) -> dict[st
     return {"deadlines": found}
 
 
-def broadcast_board(*, session: Session, caller: Caller) -> dict[str, Any]:
+def broadcast_board(*, session: Session, caller: Caller, ctx: Context) -> dict[str, Any]:
     """Recent announcements: delivered / acknowledged / unreachable, and who has not confirmed."""
     caller.require_secretariat()
     found = []
-    for broadcast in sources.recent_broadcasts(session=session, limit=MAX_BROADCASTS):
+    for broadcast in ctx.sources.recent_broadcasts(session=session, limit=MAX_BROADCASTS):
         assert broadcast.id is not None
-        status = sources.broadcast_status(session=session, broadcast_id=broadcast.id)
+        status = ctx.sources.broadcast_status(session=session, broadcast_id=broadcast.id)
         if status is None:
             continue
         counts = status.counts
@@ -112,27 +112,29 @@ class ReportFile:
     caption: str
 
 
-def _allowed_report(session: Session, caller: Caller, report_id: int) -> Any:
+def _allowed_report(session: Session, caller: Caller, ctx: Context, report_id: int) -> Any:
     """The report if the caller may see it (its unit's officials, the secretariat)."""
     try:
-        report = sources.get_report(session=session, report_id=report_id)
-    except sources.DeadlineError:
+        report = ctx.sources.get_report(session=session, report_id=report_id)
+    except CodedError:
         caller.require_secretariat()  # an official learns nothing about other ids
         raise NotFound from None
     caller.require_unit(report.unit_id)
     return report
 
 
-def report_detail(*, session: Session, caller: Caller, report_id: int) -> dict[str, Any]:
+def report_detail(
+    *, session: Session, caller: Caller, ctx: Context, report_id: int
+) -> dict[str, Any]:
     """An explanation report's text and details."""
-    report = _allowed_report(session, caller, report_id)
+    report = _allowed_report(session, caller, ctx, report_id)
     unit = session.get(Unit, report.unit_id)
     return {**report_json(report), "unit": unit.name if unit else ""}
 
 
-def report_file(*, session: Session, caller: Caller, report_id: int) -> ReportFile:
+def report_file(*, session: Session, caller: Caller, ctx: Context, report_id: int) -> ReportFile:
     """The file of a report the caller may see (NotFound when it has none)."""
-    report = _allowed_report(session, caller, report_id)
+    report = _allowed_report(session, caller, ctx, report_id)
     if not report.file_id:
         raise NotFound
     unit = session.get(Unit, report.unit_id)
@@ -169,7 +171,7 @@ def workbook(*, session: Session, caller: Caller, ctx: Context, period_id: int |
     if period_row is None or period_row.id is None:
         raise NotFound
     period = PeriodInfo(period_row.id, period_row.start_date, period_row.end_date, period_row.as_of)
-    report = sources.build_workbook(
+    report = ctx.sources.build_workbook(
         session=session, period=period, tz=ctx.settings.tz, sections=ctx.links.report_sections
     )
     return Workbook(filename=report.filename, data=report.data)

@@ -1,36 +1,28 @@
-"""Every entry point of another feature the dashboard calls, in one place.
+"""What the dashboard reads from the other features, as callables the composition hands in.
 
-Those features are being reorganised: when one moves, only these imports change.
+The dashboard imports no feature: bot/features.py `dashboard_sources()` fills this in.
 """
 
 from __future__ import annotations
 
-from bot.alerts.status import unit_history as warning_history
-from bot.broadcasts.service import recent as recent_broadcasts
-from bot.broadcasts.service import status as broadcast_status
-from bot.core.areas import kind_label
-from bot.deadlines.errors import DeadlineError
-from bot.deadlines.explanations import get_report
-from bot.deadlines.texts import owed_text, time_left
-from bot.deadlines.views import list_deadlines, status_view
-from bot.deadlines.views import unit_deadlines as open_unit_deadlines
-from bot.reports.service import build_report as build_workbook
-from bot.reports.service import unreachable_reason
-from bot.units.officials import unit_officials
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-__all__ = [
-    "DeadlineError",
-    "broadcast_status",
-    "build_workbook",
-    "get_report",
-    "kind_label",
-    "list_deadlines",
-    "open_unit_deadlines",
-    "owed_text",
-    "recent_broadcasts",
-    "status_view",
-    "time_left",
-    "unit_officials",
-    "unreachable_reason",
-    "warning_history",
-]
+
+@dataclass(frozen=True)
+class Sources:
+    """Entry points of other features the dashboard calls (keyword arguments as theirs)."""
+
+    warning_history: Callable[..., Any]  # alerts: a unit's warnings
+    recent_broadcasts: Callable[..., Any]  # broadcasts: the latest announcements
+    broadcast_status: Callable[..., Any]  # broadcasts: delivered, acknowledged, unreachable
+    get_report: Callable[..., Any]  # deadlines: one explanation report (CodedError if none)
+    list_deadlines: Callable[..., Any]  # deadlines: open and recent deadlines
+    status_view: Callable[..., Any]  # deadlines: who complied with one
+    open_unit_deadlines: Callable[..., Any]  # deadlines: what a unit still owes
+    owed_text: Callable[..., str]  # deadlines: "what is still owed", as a sentence
+    time_left: Callable[..., str]  # deadlines: "3 days left"
+    build_workbook: Callable[..., Any]  # reports: the /baocao workbook
+    unreachable_reason: Callable[..., str]  # reports: why an official cannot be reached
+    unit_officials: Callable[..., Any]  # units: a unit's officials

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from bot.core.areas import kind_label
 from bot.core.i18n import _, fmt_date, fmt_datetime, fmt_number, fmt_rate, rate_percent
 from bot.core.models import (
     Acknowledgement,
@@ -20,7 +21,6 @@ from bot.core.models import (
     Unit,
 )
 from bot.core.stats import IndicatorInfo
-from bot.dashboard import sources
 from bot.dashboard.api import (
     Audience,
     Caller,
@@ -76,9 +76,9 @@ def trend(
     return points
 
 
-def _officials(session: Session, unit_id: int) -> list[dict[str, Any]]:
+def _officials(session: Session, ctx: Context, unit_id: int) -> list[dict[str, Any]]:
     """People linked to the unit, heads first, and whether the bot can reach them."""
-    rows = sources.unit_officials(session=session, unit_id=unit_id)
+    rows = ctx.sources.unit_officials(session=session, unit_id=unit_id)
     users = {
         u.telegram_id: u
         for u in session.exec(
@@ -98,7 +98,7 @@ def _officials(session: Session, unit_id: int) -> list[dict[str, Any]]:
                 "reachable": reachable,
                 "reason": ""
                 if reachable
-                else sources.unreachable_reason(
+                else ctx.sources.unreachable_reason(
                     user.unreachable_reason if user else None, user is not None
                 ),
             }
@@ -116,10 +116,12 @@ def _warning_kind(kind: str, repeat: int) -> str:
     return label
 
 
-def _warnings(session: Session, unit_id: int, only: int | None = None) -> list[dict[str, Any]]:
+def _warnings(
+    session: Session, ctx: Context, unit_id: int, only: int | None = None
+) -> list[dict[str, Any]]:
     """Warnings and resolved notes queued for the unit (or for one person of it)."""
     found = []
-    for w in sources.warning_history(session=session, unit_id=unit_id, limit=HISTORY_LIMIT):
+    for w in ctx.sources.warning_history(session=session, unit_id=unit_id, limit=HISTORY_LIMIT):
         if only is not None and w.telegram_id != only:
             continue
         delivered = w.status == "sent" and w.sent_at is not None
@@ -169,10 +171,10 @@ def deadline_state(kind: str, fulfilled: bool, late: bool) -> tuple[str, str]:
 def _deadlines(session: Session, ctx: Context, unit_id: int) -> list[dict[str, Any]]:
     """Every open deadline the unit is part of, with its standing and its report."""
     found = []
-    for row in sources.list_deadlines(session=session, now=ctx.now, lookback=None):
+    for row in ctx.sources.list_deadlines(session=session, now=ctx.now, lookback=None):
         deadline = row.deadline
         assert deadline.id is not None
-        view = sources.status_view(
+        view = ctx.sources.status_view(
             session=session, deadline_id=deadline.id, now=ctx.now, tz=ctx.settings.tz
         )
         line = next((x for x in view.lines if x.unit_id == unit_id), None)
@@ -185,7 +187,7 @@ def _deadlines(session: Session, ctx: Context, unit_id: int) -> list[dict[str, A
                 "id": deadline.id,
                 "title": deadline.title,
                 "due": fmt_datetime(deadline.due_at),
-                "left": sources.time_left(deadline.due_at, ctx.now),
+                "left": ctx.sources.time_left(deadline.due_at, ctx.now),
                 "state": state,
                 "state_text": words,
                 "acknowledged": line.acknowledged,
@@ -234,7 +236,7 @@ def _unit_json(session: Session, unit: Unit) -> dict[str, Any]:
     return {
         "id": unit.id,
         "name": unit.name,
-        "kind": sources.kind_label(unit.kind),
+        "kind": kind_label(unit.kind),
         "area": area.name if area else None,
         "active": unit.active,
     }
@@ -263,8 +265,8 @@ def unit_page(
         "indicator": indicator_json(ind) if ind else None,
         "figures": None,
         "trend": [],
-        "officials": _officials(session, unit_id),
-        "warnings": _warnings(session, unit_id),
+        "officials": _officials(session, ctx, unit_id),
+        "warnings": _warnings(session, ctx, unit_id),
         "deadlines": _deadlines(session, ctx, unit_id),
         "acknowledgements": _acknowledgements(session, unit_id),
     }
@@ -279,9 +281,9 @@ def unit_page(
 def _open_deadlines(session: Session, ctx: Context, unit_id: int) -> list[dict[str, Any]]:
     """The unit's open deadlines: time left, what is still owed and what to do."""
     found = []
-    for item in sources.open_unit_deadlines(session=session, unit_id=unit_id, now=ctx.now):
+    for item in ctx.sources.open_unit_deadlines(session=session, unit_id=unit_id, now=ctx.now):
         deadline = item.deadline
-        owed = plain(sources.owed_text(deadline, item.owing)) if item.owing else ""
+        owed = plain(ctx.sources.owed_text(deadline, item.owing)) if item.owing else ""
         if item.owing is None:
             todo = _("Done: nothing more is owed for this deadline.")
         elif deadline.kind == DeadlineKind.REPORT.value:
@@ -293,7 +295,7 @@ def _open_deadlines(session: Session, ctx: Context, unit_id: int) -> list[dict[s
                 "id": deadline.id,
                 "title": deadline.title,
                 "due": fmt_datetime(deadline.due_at),
-                "left": sources.time_left(deadline.due_at, ctx.now),
+                "left": ctx.sources.time_left(deadline.due_at, ctx.now),
                 "owed": owed,
                 "todo": todo,
                 "report": report_json(item.report) if item.report else None,
@@ -323,7 +325,7 @@ def card(
         "figures": None,
         "trend": [],
         "deadlines": _open_deadlines(session, ctx, viewer.unit_id),
-        "warnings": _warnings(session, viewer.unit_id, only=viewer.telegram_id),
+        "warnings": _warnings(session, ctx, viewer.unit_id, only=viewer.telegram_id),
     }
     if ind is not None:
         answer["figures"] = unit_figures(

@@ -25,6 +25,7 @@ from bot.core.i18n import normalize_language, set_timezone, use_language
 from bot.core.people import load_viewer
 from bot.core.runtime import Runtime
 from bot.dashboard import api, auth, boards, unitview
+from bot.dashboard.sources import Sources
 from bot.dashboard.strings import catalog_json
 
 logger = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ class Dashboard:
     """What the handlers share: the bot's runtime, the file sender, caches and limits."""
 
     runtime: Runtime
+    sources: Sources
     send: Sender | None = None
 
     def __post_init__(self) -> None:
@@ -216,6 +218,7 @@ class ApiHandler(_Base):
             now=self.dashboard.now(),
             tables=self.dashboard.tables,
             links=rt.links,
+            sources=self.dashboard.sources,
         )
 
         def run() -> Any:
@@ -313,7 +316,7 @@ class BroadcastsHandler(ApiHandler):
 
     async def get(self) -> None:
         """The announcements board."""
-        await self.answer(lambda s, c, x: boards.broadcast_board(session=s, caller=c))
+        await self.answer(lambda s, c, x: boards.broadcast_board(session=s, caller=c, ctx=x))
 
 
 class ReportHandler(ApiHandler):
@@ -322,7 +325,9 @@ class ReportHandler(ApiHandler):
     async def get(self, report_id: str) -> None:
         """The report's text and details."""
         await self.answer(
-            lambda s, c, x: boards.report_detail(session=s, caller=c, report_id=int(report_id))
+            lambda s, c, x: boards.report_detail(
+                session=s, caller=c, ctx=x, report_id=int(report_id)
+            )
         )
 
 
@@ -364,7 +369,9 @@ class ReportSendHandler(_SendingHandler):
         """Send it by file_id."""
 
         def fetch(session: Session, caller: api.Caller, ctx: api.Context) -> Outgoing:
-            found = boards.report_file(session=session, caller=caller, report_id=int(report_id))
+            found = boards.report_file(
+                session=session, caller=caller, ctx=ctx, report_id=int(report_id)
+            )
             return Outgoing(
                 chat_id=caller.viewer.telegram_id,
                 kind=found.kind,

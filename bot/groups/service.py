@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import ClassVar
 
 from sqlmodel import Session
 
 from bot.core import audit
 from bot.core.audiences import active_subscriptions, area_name
+from bot.core.errors import CodedError, Message
+from bot.core.i18n import _
 from bot.core.models import Chat, GroupSubscription, Unit, utcnow
 
 logger = logging.getLogger(__name__)
@@ -73,13 +77,13 @@ def record_chat_left(*, session: Session, chat_id: int, actor: int | None) -> in
     return len(subs)
 
 
-class GroupError(Exception):
-    """A subscription change that cannot be made (code: 'not_area', 'not_subscribed')."""
+class GroupError(CodedError):
+    """A subscription change that cannot be made."""
 
-    def __init__(self, code: str) -> None:
-        """Remember the reason."""
-        super().__init__(code)
-        self.code = code
+    MESSAGES: ClassVar[Mapping[str, Message]] = {
+        "not_subscribed": lambda p: _("This group does not receive summaries."),
+        "not_area": lambda p: _("That area no longer exists or is deactivated. Type /nhom again."),
+    }
 
 
 def subscribe(
