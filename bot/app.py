@@ -30,6 +30,7 @@ from bot.core.logs import bind_update, unbind
 from bot.core.runtime import Runtime
 from bot.groups.service import migrate_chat
 from handlers.common import RUNTIME_KEY, BotContext, command_name, command_specs
+from handlers.replies import ReplyRetry
 from handlers.start import bot_commands
 from jobs import deadlines as reminders
 from jobs.outbox import RECOVER_SECONDS, Limits, OutboxSender, recover_orphans_job
@@ -238,6 +239,7 @@ def build_application(
         .post_stop(_post_stop)
         .application_class(KysoApplication)
         .concurrent_updates(ChatOrderedProcessor(settings.concurrent_updates))
+        .rate_limiter(ReplyRetry())
     )
     if settings.api_base_url:
         builder = builder.base_url(settings.api_base_url).base_file_url(
@@ -246,7 +248,8 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     # No AIORateLimiter: pushes are paced by the outbox sender, and replies to a user's own
-    # question must never wait behind a broadcast.
+    # question must never wait behind a broadcast; ReplyRetry only resends a reply refused
+    # with 429 after Telegram's retry_after.
     app = builder.build()
     if engine is None:
         engine = create_db_engine(settings.database_url)

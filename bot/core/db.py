@@ -31,6 +31,13 @@ BUILTIN_INDICATORS: tuple[tuple[str, str, str], ...] = (
 SIGNING_INDICATOR = "ky-so"
 
 
+# SQLite: how long a connection waits for another one's write lock before "database is locked".
+# Write transactions are short (validated data is written in one go), so this only has to
+# outlast the longest of them with room to spare; the outbox sender records outcomes off the
+# event loop and retries beyond it (jobs/outbox_recorder.py).
+SQLITE_BUSY_TIMEOUT = 15.0
+
+
 def database_url(url: str) -> URL:
     """Parse DATABASE_URL; 'postgres://' and 'postgresql://' use psycopg 3, the installed driver."""
     parsed = make_url(url)
@@ -39,20 +46,22 @@ def database_url(url: str) -> URL:
     return parsed
 
 
-def create_db_engine(url: str) -> Engine:
-    """Create an engine; SQLite files get their folder, WAL and foreign keys."""
+def create_db_engine(url: str, *, busy_timeout: float = SQLITE_BUSY_TIMEOUT) -> Engine:
+    """Create an engine; SQLite files get their folder, WAL, a busy timeout and foreign keys."""
     parsed = database_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            parsed, connect_args={"check_same_thread": False, "timeout": busy_timeout}
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
-            """Per-connection SQLite settings."""
+            """Per-connection SQLite settings (every connection of the pool)."""
             cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=5000")
+            cur.execute(f"PRAGMA busy_timeout={round(busy_timeout * 1000)}")
             if parsed.database and parsed.database != ":memory:":
                 cur.execute("PRAGMA journal_mode=WAL")
                 cur.execute("PRAGMA synchronous=NORMAL")
