@@ -24,7 +24,7 @@ from telegram.request import BaseRequest
 import handlers
 from bot.core import outbox
 from bot.core.config import SUPPORTED_LANGUAGES, Settings
-from bot.core.db import create_db_engine, init_db
+from bot.core.db import check_writable, create_db_engine, init_db
 from bot.core.leader import LeaderElector, Leadership
 from bot.core.logs import bind_update, unbind
 from bot.core.runtime import Runtime
@@ -254,6 +254,7 @@ def build_application(
     if engine is None:
         engine = create_db_engine(settings.database_url)
     init_db(engine)
+    check_writable(engine)  # a read-only database fails here, in one line (bot.cli.main)
     elector = LeaderElector(engine)
     sender = OutboxSender(
         engine=engine,
