@@ -28,7 +28,7 @@ from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 from bot.app import build_application
 from bot.core.config import Settings
 from bot.core.models import AppUser, Official, Role, Unit
-from bot.imports.parse import import_statistics
+from bot.imports.apply import import_statistics
 from bot.offline import OfflineRequest, message_update
 
 TOKEN = "123456:BENCH"

@@ -120,7 +120,7 @@ def prepare_database(url: str, units: int, officials: int) -> list[int]:
 
     from bot.core.db import create_db_engine, init_db
     from bot.core.models import AppUser, Official, Role, Unit
-    from bot.imports.parse import import_statistics
+    from bot.imports.apply import import_statistics
 
     engine = create_db_engine(url)
     SQLModel.metadata.drop_all(engine)

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import importlib
 import logging
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from pydantic import ValidationError
 
 from bot.core.config import Settings
-from bot.core.i18n import _, fmt_date, fmt_number, fmt_rate, set_language, set_timezone
+from bot.core.i18n import _, set_language, set_timezone
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +22,8 @@ EXIT_USAGE = 2
 # Feature modules that add subcommands: each has add_cli(subparsers), and its parsers set
 # `run=callable(settings, args) -> exit code` with set_defaults.
 CLI_FEATURES: tuple[str, ...] = (
-    "bot.invites.service",
+    "bot.imports.cli",
+    "bot.invites.cli",
     "bot.audit_log.service",
     "bot.units.cli",
     "bot.reports.service",
@@ -79,16 +78,6 @@ def setup_logging(settings: Settings | None, level: int | None = None) -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
-def _date(text: str) -> dt.date:
-    """Parse YYYY-MM-DD or DD/MM/YYYY."""
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise argparse.ArgumentTypeError(_("not a date: {value}").format(value=text))
-
-
 def build_parser() -> argparse.ArgumentParser:
     """All subcommands."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="kyso-bot")
@@ -103,11 +92,6 @@ def build_parser() -> argparse.ArgumentParser:
     console.add_argument(
         "--demo", action="store_true", help=_("use a temporary database with the June 2026 table")
     )
-    imp = sub.add_parser("import", help=_("import a statistics table (TSV, CSV, XLSX)"))
-    imp.add_argument("file", type=Path)
-    imp.add_argument("--period-start", type=_date)
-    imp.add_argument("--period-end", type=_date)
-    imp.add_argument("--indicator", default="ky-so")
     link = sub.add_parser("link", help=_("link a Telegram user to a unit with a role"))
     link.add_argument("telegram_id", type=int)
     link.add_argument("unit", nargs="?", default="")
@@ -198,85 +182,6 @@ def cmd_run(settings: Settings, args: argparse.Namespace | None = None) -> int:
     return 0
 
 
-def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
-    """Import one file and print a summary, or every problem found."""
-    from sqlmodel import Session
-
-    from bot.alerts.cli import plain
-    from bot.alerts.texts import import_summary
-    from bot.core.db import create_db_engine, init_db
-    from bot.imports.parse import ImportRejected, import_statistics
-
-    path: Path = args.file
-    if not path.is_file():
-        print(_("File not found: {path}").format(path=path), file=sys.stderr)
-        return EXIT_USAGE
-    engine = create_db_engine(settings.database_url)
-    init_db(engine)
-    try:
-        with Session(engine) as session:
-            result = import_statistics(
-                session=session,
-                data=path.read_bytes(),
-                filename=path.name,
-                indicator_code=args.indicator,
-                period_start=args.period_start,
-                period_end=args.period_end,
-                tz=settings.tz,
-            )
-            warnings_line = import_summary(
-                session=session, import_id=result.batch_id, indicator_code=result.indicator_code
-            )
-    except ImportRejected as exc:
-        print(
-            _("Import refused, nothing was written. Problems found: {n}").format(
-                n=fmt_number(len(exc.issues))
-            ),
-            file=sys.stderr,
-        )
-        for issue in exc.issues:
-            print("  " + describe_issue(issue), file=sys.stderr)
-        return 1
-    finally:
-        engine.dispose()
-    print(
-        _(
-            "Imported {rows} units for {start} – {end}: overall {rate} ({signed}/{total}); "
-            "{below} below the warning threshold, {critical} critical; {new} new units."
-        ).format(
-            rows=fmt_number(result.rows),
-            start=fmt_date(result.period_start),
-            end=fmt_date(result.period_end),
-            rate=fmt_rate(result.signed, result.total),
-            signed=fmt_number(result.signed),
-            total=fmt_number(result.total),
-            below=fmt_number(result.below_warning),
-            critical=fmt_number(result.below_critical),
-            new=fmt_number(len(result.new_units)),
-        )
-    )
-    if warnings_line:
-        print(plain(warnings_line))
-    return 0
-
-
-def describe_issue(issue: object) -> str:
-    """'Row 12, column “Tổng”, value “abc”: reason'."""
-    row = getattr(issue, "row", None)
-    column = getattr(issue, "column", None)
-    value = getattr(issue, "value", None)
-    parts = []
-    if row is not None:
-        parts.append(_("row {row}").format(row=row))
-    if column:
-        parts.append(_("column “{column}”").format(column=column))
-    if value not in (None, ""):
-        parts.append(_("value “{value}”").format(value=value))
-    where = ", ".join(parts)
-    reason = issue.message()  # type: ignore[attr-defined]
-    return f"{where}: {reason}" if where else reason
-
-
 def cmd_link(settings: Settings, args: argparse.Namespace) -> int:
     """Link a Telegram user to a unit (until invitations exist)."""
     from bot.core.db import create_db_engine, init_db, session_scope
@@ -361,8 +266,6 @@ def dispatch(settings: Settings, args: argparse.Namespace) -> int:
         setup_logging(settings, logging.WARNING)
         return asyncio.run(run_console(settings, demo=args.demo))
     setup_logging(settings, logging.WARNING)
-    if args.command == "import":
-        return cmd_import(settings, args)
     if args.command == "link":
         return cmd_link(settings, args)
     run = getattr(args, "run", None)

@@ -30,8 +30,9 @@ from bot.core.i18n import _, fmt_datetime, ngettext, set_timezone, use_language
 from bot.core.lookup import find_units
 from bot.core.models import Official, OutboxMessage, OutboxStatus, Role, Unit, use_clock, utcnow
 from bot.core.people import link_official
-from bot.deadlines.service import open_schedules, plan_steps
-from bot.imports.parse import import_statistics
+from bot.deadlines.reminders import open_schedules
+from bot.deadlines.schedule import plan_steps
+from bot.imports.apply import import_statistics
 from bot.offline import (
     ApiCall,
     OfflineRequest,

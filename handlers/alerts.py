@@ -11,8 +11,11 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.alerts import service as warnings
+from bot.alerts import silence_texts
 from bot.alerts import texts as warnings_text
+from bot.alerts.evaluate import repeat_due, run_manually
+from bot.alerts.silences import SilenceError, active_silences, lift_silence, silence_unit
+from bot.alerts.status import WarningStatus, unit_history, warning_status
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_number, lazy_gettext
 from bot.core.lookup import find_units
@@ -52,7 +55,7 @@ COMMANDS = (
 # --- /canhbao ----------------------------------------------------------------------------------
 
 
-def status_markup(status: warnings.WarningStatus, page: int) -> InlineKeyboardMarkup | None:
+def status_markup(status: WarningStatus, page: int) -> InlineKeyboardMarkup | None:
     """Paging, send now, and the other indicators with data."""
     ind = status.indicator.id
     rows: list[list[InlineKeyboardButton]] = []
@@ -78,13 +81,11 @@ def status_markup(status: warnings.WarningStatus, page: int) -> InlineKeyboardMa
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def _status(context: BotContext, indicator_id: int | None) -> warnings.WarningStatus | None:
+def _status(context: BotContext, indicator_id: int | None) -> WarningStatus | None:
     """Current warning status from the database."""
     rt = context.runtime
     with Session(rt.engine) as session:
-        return warnings.warning_status(
-            session=session, settings=rt.settings, indicator_id=indicator_id
-        )
+        return warning_status(session=session, settings=rt.settings, indicator_id=indicator_id)
 
 
 async def warnings_command(update: Update, context: BotContext) -> None:
@@ -131,18 +132,16 @@ def _history(context: BotContext, unit_id: int) -> str:
     rt = context.runtime
     with Session(rt.engine) as session:
         name = unit_name(session=session, unit_id=unit_id) or "?"
-        status = warnings.warning_status(session=session, settings=rt.settings)
+        status = warning_status(session=session, settings=rt.settings)
         current = None
         if status is not None:
             current = next((u for u in status.units if u.unit_id == unit_id), None)
-        silence = next(
-            (s for s in warnings.active_silences(session=session) if s.unit_id == unit_id), None
-        )
-        history = warnings.unit_history(session=session, unit_id=unit_id)
+        silence = next((s for s in active_silences(session=session) if s.unit_id == unit_id), None)
+        history = unit_history(session=session, unit_id=unit_id)
     return warnings_text.unit_history_text(name, current, silence, history)
 
 
-def _run_preview(status: warnings.WarningStatus, now: dt.datetime) -> tuple[int, int]:
+def _run_preview(status: WarningStatus, now: dt.datetime) -> tuple[int, int]:
     """Units a run would warn now, and repeats that are due."""
     new = repeats = 0
     for u in status.units:
@@ -150,7 +149,7 @@ def _run_preview(status: warnings.WarningStatus, now: dt.datetime) -> tuple[int,
             continue
         if not u.notified:
             new += 1
-        elif u.last_sent_at is not None and warnings.repeat_due(
+        elif u.last_sent_at is not None and repeat_due(
             u.last_sent_at, now, status.policy.repeat_interval
         ):
             repeats += 1
@@ -209,7 +208,7 @@ async def warnings_button(update: Update, context: BotContext) -> None:
 
     def run() -> dict[str, object]:
         with session_scope(rt.engine) as session:
-            outcome = warnings.run_manually(
+            outcome = run_manually(
                 session=session, indicator_id=ident, settings=rt.settings, actor=user.id
             )
             return outcome.counts()
@@ -233,7 +232,7 @@ def _silence(context: BotContext, unit_id: int, day: dt.date, reason: str, actor
     rt = context.runtime
     try:
         with session_scope(rt.engine) as session:
-            warnings.silence_unit(
+            silence_unit(
                 session=session,
                 unit_id=unit_id,
                 until_day=day,
@@ -242,9 +241,9 @@ def _silence(context: BotContext, unit_id: int, day: dt.date, reason: str, actor
                 actor=actor,
             )
             name = unit_name(session=session, unit_id=unit_id) or "?"
-    except warnings.SilenceError as exc:
-        return warnings_text.silence_refused(exc.code)
-    return warnings_text.silence_done(name, day, reason)
+    except SilenceError as exc:
+        return exc.message()
+    return silence_texts.silence_done(name, day, reason)
 
 
 async def silence_command(update: Update, context: BotContext) -> None:
@@ -255,12 +254,9 @@ async def silence_command(update: Update, context: BotContext) -> None:
     rt = context.runtime
     today = utcnow().astimezone(rt.settings.tz).date()
     try:
-        request = warnings_text.parse_silence(" ".join(context.args or []), today)
-    except warnings_text.SilenceUsage as exc:
-        if exc.code == "bad_date":
-            await message.reply_text(warnings_text.silence_bad_date(exc.token))
-        else:
-            await message.reply_text(warnings_text.silence_usage())
+        request = silence_texts.parse_silence(" ".join(context.args or []), today)
+    except silence_texts.SilenceUsage as exc:
+        await message.reply_text(exc.message())
         return
     with Session(rt.engine) as session:
         matches = find_units(session=session, query=request.unit_query)
@@ -291,7 +287,7 @@ async def silence_command(update: Update, context: BotContext) -> None:
 def _silences_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup | None]:
     """The /imlang_ds text and one lift button per silence."""
     with Session(context.runtime.engine) as session:
-        silences = warnings.active_silences(session=session)
+        silences = active_silences(session=session)
     buttons = [
         [
             InlineKeyboardButton(
@@ -301,7 +297,7 @@ def _silences_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup | Non
         ]
         for s in silences[:40]
     ]
-    return warnings_text.silences_text(silences), InlineKeyboardMarkup(buttons) if buttons else None
+    return silence_texts.silences_text(silences), InlineKeyboardMarkup(buttons) if buttons else None
 
 
 async def silences_command(update: Update, context: BotContext) -> None:
@@ -327,7 +323,7 @@ async def silence_button(update: Update, context: BotContext) -> None:
         try:
             day = dt.datetime.strptime(parts[3], "%Y%m%d").date()
         except ValueError:
-            await query.answer(warnings_text.silence_usage(), show_alert=True)
+            await query.answer(silence_texts.silence_usage(), show_alert=True)
             return
         reason = str((context.user_data or {}).pop(REASON_KEY, "") or "")
         text = await asyncio.to_thread(_silence, context, unit_id, day, reason, user.id)
@@ -338,18 +334,16 @@ async def silence_button(update: Update, context: BotContext) -> None:
     def lift() -> str | None:
         try:
             with session_scope(rt.engine) as session:
-                silence = warnings.lift_silence(
-                    session=session, silence_id=int(parts[2]), actor=user.id
-                )
+                silence = lift_silence(session=session, silence_id=int(parts[2]), actor=user.id)
                 return unit_name(session=session, unit_id=silence.unit_id) or "?"
-        except warnings.SilenceError:
+        except SilenceError:
             return None
 
     name = await asyncio.to_thread(lift)
     if name is None:
-        await query.answer(warnings_text.silence_refused("missing"), show_alert=True)
+        await query.answer(SilenceError("missing").message(), show_alert=True)
     else:
-        await query.answer(warnings_text.silence_lifted(name))
+        await query.answer(silence_texts.silence_lifted(name))
     text, markup = await asyncio.to_thread(_silences_view, context)
     await query.edit_message_text(text, reply_markup=markup)
 

@@ -23,12 +23,12 @@ from telegram.ext import (
 
 from bot.broadcasts import service as broadcasts
 from bot.broadcasts.service import Reach, Scope, Target
+from bot.core.areas import KINDS, kind_label, list_areas
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_datetime, fmt_number, lazy_gettext, ngettext
 from bot.core.outbox import split_text
-from bot.units.service import KINDS, kind_label, list_areas
+from bot.core.roles import role_label
 from handlers.common import SECRETARIAT, BotContext, CommandSpec, secretariat_only
-from handlers.start import ROLE_LABELS
 from jobs.broadcasts import JOB_NAME, PROGRESS_INTERVAL, update_progress
 
 logger = logging.getLogger(__name__)
@@ -618,10 +618,9 @@ async def unreachable_command(update: Update, context: BotContext) -> None:
             ).format(n=fmt_number(len(people)))
         )
         for p in people:
-            role = ROLE_LABELS.get(p.role)
             lines.append(
                 f"• {escape(p.name or str(p.telegram_id))} ({p.telegram_id}) — "
-                f"{escape(str(role) if role else p.role)}, {escape(p.unit_name)}"
+                f"{escape(role_label(p.role))}, {escape(p.unit_name)}"
             )
     if empty_units:
         if lines:

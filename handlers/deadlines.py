@@ -38,14 +38,57 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.core.areas import AREA_KIND, KINDS, kind_label, list_areas
 from bot.core.dates import DateInputError, PlanInputError, parse_plan, parse_when
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_date, fmt_datetime, fmt_number, lazy_gettext
 from bot.core.models import AppUser, DeadlineKind
 from bot.core.outbox import split_text
-from bot.deadlines import service as dl
-from bot.deadlines import texts
-from bot.units.service import AREA_KIND, KINDS, kind_label, list_areas
+from bot.deadlines import replies, texts
+from bot.deadlines.audience import (
+    TEMPLATES,
+    Draft,
+    choosable_periods,
+    describe_audience,
+    first_reminder,
+    period_info,
+    preview_count,
+    template_draft,
+    template_title,
+)
+from bot.deadlines.errors import DeadlineError
+from bot.deadlines.explanations import (
+    MAX_REPORT_TEXT,
+    ReportFile,
+    accept_report,
+    check_can_submit,
+    get_report,
+    report_deadlines,
+    report_file_problem,
+    request_more,
+    submit_report,
+)
+from bot.deadlines.lifecycle import (
+    cancel,
+    check_title,
+    create_deadline,
+    edit_plan,
+    edit_title,
+    get_deadline,
+    open_deadline,
+    postpone,
+)
+from bot.deadlines.reminders import acknowledge
+from bot.deadlines.schedule import StepKind, parse_hhmm
+from bot.deadlines.views import (
+    StatusView,
+    ack_count,
+    list_deadlines,
+    status_csv,
+    status_view,
+    unit_deadlines,
+    unit_name_of,
+)
 from handlers.common import (
     MEMBERS,
     SECRETARIAT,
@@ -170,12 +213,12 @@ def _cancel_row() -> list[InlineKeyboardButton]:
 # --- creating: the guided dialog ----------------------------------------------------------
 
 
-def _draft(context: BotContext) -> dl.Draft:
+def _draft(context: BotContext) -> Draft:
     """The draft being built."""
-    return dl.Draft.from_dict(_user_data(context).get(DRAFT_KEY) or {})
+    return Draft.from_dict(_user_data(context).get(DRAFT_KEY) or {})
 
 
-def _store(context: BotContext, draft: dl.Draft, expect: str | None = None) -> None:
+def _store(context: BotContext, draft: Draft, expect: str | None = None) -> None:
     """Keep the draft and what typed text means next."""
     data = _user_data(context)
     data[DRAFT_KEY] = draft.to_dict()
@@ -190,10 +233,9 @@ async def new_command(update: Update, context: BotContext) -> int:
     if not await private_only(update, contact_data=False):
         return END
     _clear(context)
-    _store(context, dl.Draft())
+    _store(context, Draft())
     rows = [
-        [InlineKeyboardButton(texts.template_title(t), callback_data=f"dl:new:t:{t}")]
-        for t in dl.TEMPLATES
+        [InlineKeyboardButton(template_title(t), callback_data=f"dl:new:t:{t}")] for t in TEMPLATES
     ]
     rows.append([InlineKeyboardButton(_("➕ Set up my own"), callback_data="dl:new:custom")])
     rows.append(_cancel_row())
@@ -208,7 +250,7 @@ async def new_command(update: Update, context: BotContext) -> int:
     return FLOW
 
 
-async def _ask(update: Update, context: BotContext, draft: dl.Draft, *, edit: bool = False) -> int:
+async def _ask(update: Update, context: BotContext, draft: Draft, *, edit: bool = False) -> int:
     """Ask for the next missing detail, or show the summary with the Create button."""
     missing = draft.missing()
     if missing == "title":
@@ -271,7 +313,7 @@ def _due_prompt() -> str:
 
 
 async def _ask_audience(
-    update: Update, context: BotContext, draft: dl.Draft, *, edit: bool = False
+    update: Update, context: BotContext, draft: Draft, *, edit: bool = False
 ) -> None:
     """Which units the deadline applies to."""
     audience = draft.audience
@@ -318,14 +360,14 @@ async def _ask_audience(
 
 
 async def _ask_period(
-    update: Update, context: BotContext, draft: dl.Draft, prefix: str, *, edit: bool = False
+    update: Update, context: BotContext, draft: Draft, prefix: str, *, edit: bool = False
 ) -> None:
     """Choose a period: for the audience (bp) or the rate measured (rp, with 'latest')."""
     _store(context, draft)
     with Session(context.runtime.engine) as session:
-        periods = dl.choosable_periods(session=session)
+        periods = choosable_periods(session=session)
     if not periods:
-        await _say(update, dl.DeadlineError("no_figures").message())
+        await _say(update, DeadlineError("no_figures").message())
         return
     rows = []
     if prefix == "rp":
@@ -345,16 +387,16 @@ async def _ask_period(
 
 
 async def _summary(
-    update: Update, context: BotContext, draft: dl.Draft, *, edit: bool = False
+    update: Update, context: BotContext, draft: Draft, *, edit: bool = False
 ) -> None:
     """The complete draft and its buttons."""
     _store(context, draft)
     with Session(context.runtime.engine) as session:
-        count = dl.preview_count(session=session, draft=draft)
-        audience = dl.describe_audience(session=session, deadline=draft, count=count)
-        period = dl.period_info(session=session, period_id=draft.period_id)
-    first = dl.first_reminder(draft, now=_now(context), tz=context.runtime.settings.tz)
-    text = texts.draft_summary(draft, audience=audience, period=period, first=first)
+        count = preview_count(session=session, draft=draft)
+        audience = describe_audience(session=session, deadline=draft, count=count)
+        period = period_info(session=session, period_id=draft.period_id)
+    first = first_reminder(draft, now=_now(context), tz=context.runtime.settings.tz)
+    text = replies.draft_summary(draft, audience=audience, period=period, first=first)
     rows = [
         [InlineKeyboardButton(_("✅ Create the deadline"), callback_data="dl:new:ok")],
         [
@@ -378,10 +420,10 @@ async def flow_button(update: Update, context: BotContext) -> int:
     if action == "t":
         try:
             with Session(rt.engine) as session:
-                draft = dl.template_draft(
+                draft = template_draft(
                     session=session, template=arg, now=_now(context), tz=rt.settings.tz
                 )
-        except dl.DeadlineError as exc:
+        except DeadlineError as exc:
             await _refuse(update, exc.message())
             return FLOW
         if draft.due_at is None:
@@ -394,7 +436,7 @@ async def flow_button(update: Update, context: BotContext) -> int:
             return FLOW
         return await _ask(update, context, draft, edit=True)
     if action == "custom":
-        return await _ask(update, context, dl.Draft(), edit=True)
+        return await _ask(update, context, Draft(), edit=True)
     if action == "k" and arg in (DeadlineKind.REPORT.value, DeadlineKind.RATE.value):
         draft.kind = arg
         return await _ask(update, context, draft, edit=True)
@@ -465,41 +507,41 @@ async def flow_button(update: Update, context: BotContext) -> int:
     return FLOW
 
 
-def _plan_prompt(draft: dl.Draft | Any) -> str:
+def _plan_prompt(draft: Draft | Any) -> str:
     """How to type a reminder plan."""
     return _(
         "Now: reminders {plan}.\nType the days before the deadline and optionally the time, "
         "e.g. <code>7 3 1 08:00</code> or <code>5 2 9h</code>; <code>0</code> for the due day "
         "only. The due day always has a reminder."
-    ).format(plan=texts.plan_text(draft.plan_days, draft.plan_time))
+    ).format(plan=replies.plan_text(draft.plan_days, draft.plan_time))
 
 
-async def _create(update: Update, context: BotContext, draft: dl.Draft) -> int:
+async def _create(update: Update, context: BotContext, draft: Draft) -> int:
     """Write the deadline, schedule its reminders and confirm."""
     rt = context.runtime
     viewer = context.require_viewer()
     now = _now(context)
     try:
         with session_scope(rt.engine) as session:
-            deadline = dl.create_deadline(
+            deadline = create_deadline(
                 session=session, draft=draft, actor=viewer.telegram_id, now=now
             )
-            view = dl.status_view(
+            view = status_view(
                 session=session,
                 deadline_id=deadline.id,
                 now=now,
                 tz=rt.settings.tz,  # type: ignore[arg-type]
             )
-            text = texts.created_text(
+            text = replies.created_text(
                 deadline,
                 units=len(view.lines),
                 fulfilled=len(view.on_time),
                 first=view.next_step
-                if view.next_step and view.next_step.kind != dl.StepKind.OVERDUE
+                if view.next_step and view.next_step.kind != StepKind.OVERDUE
                 else None,
             )
             deadline_id = deadline.id
-    except dl.DeadlineError as exc:
+    except DeadlineError as exc:
         await _say(update, exc.message())
         return FLOW
     assert deadline_id is not None
@@ -524,8 +566,8 @@ async def flow_text(update: Update, context: BotContext) -> int:
     draft = _draft(context)
     if expect == "title":
         try:
-            draft.title = dl.check_title(text)
-        except dl.DeadlineError as exc:
+            draft.title = check_title(text)
+        except DeadlineError as exc:
             await message.reply_text(exc.message())
             return FLOW
         return await _ask(update, context, draft)
@@ -539,7 +581,7 @@ async def flow_text(update: Update, context: BotContext) -> int:
     if expect in ("rate", "threshold"):
         value = _parse_percent(text)
         if value is None or not 0 < value <= 100:
-            await message.reply_text(dl.DeadlineError("bad_rate").message())
+            await message.reply_text(DeadlineError("bad_rate").message())
             return FLOW
         if expect == "rate":
             draft.required_rate = value
@@ -567,22 +609,20 @@ async def _card(update: Update, context: BotContext, deadline_id: int, *, edit: 
     now = _now(context)
     try:
         with session_scope(rt.engine) as session:
-            view = dl.status_view(
-                session=session, deadline_id=deadline_id, now=now, tz=rt.settings.tz
-            )
-            period = dl.period_info(session=session, period_id=view.deadline.period_id)
-            text = texts.card_text(
+            view = status_view(session=session, deadline_id=deadline_id, now=now, tz=rt.settings.tz)
+            period = period_info(session=session, period_id=view.deadline.period_id)
+            text = replies.card_text(
                 view.deadline,
                 audience=view.audience_text,
                 period=period,
                 units=len(view.lines),
                 fulfilled=len(view.on_time) + len(view.late),
-                acks=dl.ack_count(session=session, deadline_id=deadline_id),
+                acks=ack_count(session=session, deadline_id=deadline_id),
                 next_step=view.next_step,
                 now=now,
             )
             is_open = view.deadline.status == "open"
-    except dl.DeadlineError as exc:
+    except DeadlineError as exc:
         await _refuse(update, exc.message())
         return
     rows = [[InlineKeyboardButton(_("📊 Status"), callback_data=f"dl:st:{deadline_id}:0")]]
@@ -620,14 +660,14 @@ async def edit_button(update: Update, context: BotContext) -> int:
     deadline_id = int(raw_id)
     with Session(context.runtime.engine) as session:
         try:
-            deadline = dl.open_deadline(session, deadline_id)
-        except dl.DeadlineError as exc:
+            deadline = open_deadline(session, deadline_id)
+        except DeadlineError as exc:
             await _refuse(update, exc.message())
             return END
         title = escape(deadline.title)
         due = fmt_datetime(deadline.due_at)
-        plan_holder = dl.Draft(
-            plan_days=tuple(deadline.plan_days), plan_time=dl.parse_hhmm(deadline.plan_time)
+        plan_holder = Draft(
+            plan_days=tuple(deadline.plan_days), plan_time=parse_hhmm(deadline.plan_time)
         )
     _clear(context)
     _user_data(context)[EXPECT_KEY] = f"edit_{what}:{deadline_id}"
@@ -660,7 +700,7 @@ async def _edit_text(update: Update, context: BotContext, expect: str, text: str
     try:
         with session_scope(rt.engine) as session:
             if what == "edit_title":
-                dl.edit_title(
+                edit_title(
                     session=session,
                     deadline_id=target,
                     title=text,
@@ -670,7 +710,7 @@ async def _edit_text(update: Update, context: BotContext, expect: str, text: str
                 reply = _("✅ Renamed.")
             elif what == "edit_plan":
                 days, time = parse_plan(text)
-                deadline = dl.edit_plan(
+                deadline = edit_plan(
                     session=session,
                     deadline_id=target,
                     days=days,
@@ -679,11 +719,11 @@ async def _edit_text(update: Update, context: BotContext, expect: str, text: str
                     now=now,
                 )
                 reply = _("✅ Reminders: {plan}.").format(
-                    plan=texts.plan_text(deadline.plan_days, deadline.plan_time)
+                    plan=replies.plan_text(deadline.plan_days, deadline.plan_time)
                 )
             elif what == "edit_due":
                 new_due = parse_when(text, now=now, tz=rt.settings.tz)
-                result = dl.postpone(
+                result = postpone(
                     session=session,
                     deadline_id=target,
                     new_due=new_due,
@@ -694,10 +734,10 @@ async def _edit_text(update: Update, context: BotContext, expect: str, text: str
                 reply = (
                     _("✅ Postponed to {due}.").format(due=fmt_datetime(result.deadline.due_at))
                     + " "
-                    + texts.notified_text(result.notified)
+                    + replies.notified_text(result.notified)
                 )
             else:  # more:<report id>
-                report, _deadline, _queued = dl.request_more(
+                report, _deadline, _queued = request_more(
                     session=session,
                     report_id=target,
                     note=text,
@@ -708,7 +748,7 @@ async def _edit_text(update: Update, context: BotContext, expect: str, text: str
                 reply = _(
                     "✅ Sent to the unit; it is reminded again until it completes report {receipt}."
                 ).format(receipt=report.receipt)
-    except (DateInputError, PlanInputError, dl.DeadlineError) as exc:
+    except (DateInputError, PlanInputError, DeadlineError) as exc:
         await message.reply_text(exc.message() + "\n" + _("/huy cancels."))
         return FLOW
     _clear(context)
@@ -729,8 +769,8 @@ async def cancel_ask(update: Update, context: BotContext) -> None:
     deadline_id = _data_id(update)
     with Session(context.runtime.engine) as session:
         try:
-            deadline = dl.get_deadline(session=session, deadline_id=deadline_id)
-        except dl.DeadlineError as exc:
+            deadline = get_deadline(session=session, deadline_id=deadline_id)
+        except DeadlineError as exc:
             await _refuse(update, exc.message())
             return
         title = escape(deadline.title)
@@ -766,7 +806,7 @@ async def cancel_confirm(update: Update, context: BotContext) -> None:
     rt = context.runtime
     try:
         with session_scope(rt.engine) as session:
-            result = dl.cancel(
+            result = cancel(
                 session=session,
                 deadline_id=deadline_id,
                 actor=context.require_viewer().telegram_id,
@@ -774,7 +814,7 @@ async def cancel_confirm(update: Update, context: BotContext) -> None:
                 ctx=reminders.push_context(rt),
             )
             title = escape(result.deadline.title)
-    except dl.DeadlineError as exc:
+    except DeadlineError as exc:
         await _refuse(update, exc.message())
         return
     reminders.unschedule(context.application, deadline_id)
@@ -783,7 +823,7 @@ async def cancel_confirm(update: Update, context: BotContext) -> None:
         update,
         _("🗑 Deadline “{title}” cancelled.").format(title=title)
         + " "
-        + texts.notified_text(result.notified),
+        + replies.notified_text(result.notified),
         edit=True,
     )
 
@@ -803,8 +843,8 @@ async def list_command(update: Update, context: BotContext) -> None:
             await _card(update, context, int(context.args[0].lstrip("#")), edit=False)
             return
         with session_scope(rt.engine) as session:
-            rows = dl.list_deadlines(session=session, now=now)
-            text = texts.secretariat_list_text(rows, now=now)
+            rows = list_deadlines(session=session, now=now)
+            text = replies.secretariat_list_text(rows, now=now)
             buttons = [
                 [
                     InlineKeyboardButton(
@@ -820,8 +860,8 @@ async def list_command(update: Update, context: BotContext) -> None:
         await message.reply_text(_("Only officials of a unit have deadlines."))
         return
     with session_scope(rt.engine) as session:
-        items = dl.unit_deadlines(session=session, unit_id=viewer.unit_id, now=now)
-        text = texts.unit_list_text(viewer.unit_name or "", items, now=now)
+        items = unit_deadlines(session=session, unit_id=viewer.unit_id, now=now)
+        text = replies.unit_list_text(viewer.unit_name or "", items, now=now)
         owes_report = [
             i.deadline.id
             for i in items
@@ -842,7 +882,7 @@ async def status_command(update: Update, context: BotContext) -> None:
     arg = (context.args or [""])[0].lstrip("#")
     if not arg.isdigit():
         with session_scope(context.runtime.engine) as session:
-            rows = dl.list_deadlines(session=session, now=_now(context))
+            rows = list_deadlines(session=session, now=_now(context))
             if len(rows) == 1:
                 arg = str(rows[0].deadline.id)
             else:
@@ -868,7 +908,7 @@ async def status_command(update: Update, context: BotContext) -> None:
     await _status(update, context, int(arg), 0)
 
 
-def _status_markup(view: dl.StatusView, page: int) -> InlineKeyboardMarkup:
+def _status_markup(view: StatusView, page: int) -> InlineKeyboardMarkup:
     """Buttons to read each report, 10 per page, and the table as a file."""
     csv_row = [
         InlineKeyboardButton(
@@ -907,13 +947,11 @@ async def _status(update: Update, context: BotContext, deadline_id: int, page: i
     now = _now(context)
     try:
         with session_scope(rt.engine) as session:
-            view = dl.status_view(
-                session=session, deadline_id=deadline_id, now=now, tz=rt.settings.tz
-            )
-            period = dl.period_info(session=session, period_id=view.deadline.period_id)
-            text = texts.status_text(view, period=period, now=now)
+            view = status_view(session=session, deadline_id=deadline_id, now=now, tz=rt.settings.tz)
+            period = period_info(session=session, period_id=view.deadline.period_id)
+            text = replies.status_text(view, period=period, now=now)
             markup = _status_markup(view, page)
-    except dl.DeadlineError as exc:
+    except DeadlineError as exc:
         await _refuse(update, exc.message())
         return
     query = update.callback_query
@@ -943,12 +981,12 @@ async def csv_button(update: Update, context: BotContext) -> None:
     rt = context.runtime
     try:
         with session_scope(rt.engine) as session:
-            view = dl.status_view(
+            view = status_view(
                 session=session, deadline_id=deadline_id, now=_now(context), tz=rt.settings.tz
             )
-            data = dl.status_csv(view).encode("utf-8-sig")
+            data = status_csv(view).encode("utf-8-sig")
             title = escape(view.deadline.title)
-    except dl.DeadlineError as exc:
+    except DeadlineError as exc:
         await _refuse(update, exc.message())
         return
     assert update.callback_query is not None and update.effective_message is not None
@@ -967,15 +1005,15 @@ async def see_button(update: Update, context: BotContext) -> None:
     report_id = _data_id(update)
     with Session(context.runtime.engine) as session:
         try:
-            report = dl.get_report(session=session, report_id=report_id)
-            deadline = dl.get_deadline(session=session, deadline_id=report.deadline_id)
-        except dl.DeadlineError as exc:
+            report = get_report(session=session, report_id=report_id)
+            deadline = get_deadline(session=session, deadline_id=report.deadline_id)
+        except DeadlineError as exc:
             await _refuse(update, exc.message())
             return
         user = session.get(AppUser, report.submitted_by)
         who = (user.display_name if user and user.display_name else "") or str(report.submitted_by)
-        unit = dl.unit_name_of(session=session, unit_id=report.unit_id)
-        text = texts.report_text(report, deadline=deadline, unit=unit, submitter=who)
+        unit = unit_name_of(session=session, unit_id=report.unit_id)
+        text = replies.report_text(report, deadline=deadline, unit=unit, submitter=who)
         file_id, file_kind, receipt = report.file_id, report.file_kind, report.receipt
     rows = [
         [
@@ -1008,7 +1046,7 @@ async def accept_button(update: Update, context: BotContext) -> None:
     rt = context.runtime
     try:
         with session_scope(rt.engine) as session:
-            report, _deadline = dl.accept_report(
+            report, _deadline = accept_report(
                 session=session,
                 report_id=_data_id(update),
                 actor=context.require_viewer().telegram_id,
@@ -1016,7 +1054,7 @@ async def accept_button(update: Update, context: BotContext) -> None:
                 ctx=reminders.push_context(rt),
             )
             receipt = report.receipt
-    except dl.DeadlineError as exc:
+    except DeadlineError as exc:
         await _refuse(update, exc.message())
         return
     rt.wake_sender()
@@ -1031,11 +1069,11 @@ async def more_button(update: Update, context: BotContext) -> int:
     report_id = _data_id(update)
     with Session(context.runtime.engine) as session:
         try:
-            report = dl.get_report(session=session, report_id=report_id)
-        except dl.DeadlineError as exc:
+            report = get_report(session=session, report_id=report_id)
+        except DeadlineError as exc:
             await _refuse(update, exc.message())
             return END
-        unit = dl.unit_name_of(session=session, unit_id=report.unit_id)
+        unit = unit_name_of(session=session, unit_id=report.unit_id)
     _clear(context)
     _user_data(context)[EXPECT_KEY] = f"more:{report_id}"
     await _say(
@@ -1054,14 +1092,14 @@ async def ack_button(update: Update, context: BotContext) -> None:
     viewer = context.require_viewer()
     try:
         with session_scope(context.runtime.engine) as session:
-            new = dl.acknowledge(
+            new = acknowledge(
                 session=session,
                 deadline_id=_data_id(update),
                 telegram_id=viewer.telegram_id,
                 unit_id=viewer.unit_id,
                 now=_now(context),
             )
-    except dl.DeadlineError as exc:
+    except DeadlineError as exc:
         await query.answer(exc.message(), show_alert=True)
         return
     await query.answer(
@@ -1085,10 +1123,10 @@ async def report_command(update: Update, context: BotContext) -> int:
     message = update.effective_message
     assert message is not None
     if viewer.unit_id is None:
-        await message.reply_text(dl.DeadlineError("no_unit").message())
+        await message.reply_text(DeadlineError("no_unit").message())
         return END
     with Session(context.runtime.engine) as session:
-        targets = dl.report_deadlines(session=session, unit_id=viewer.unit_id, now=_now(context))
+        targets = report_deadlines(session=session, unit_id=viewer.unit_id, now=_now(context))
         choices = [(d.id, d.title, d.due_at) for d, _r in targets]
     if not choices:
         await message.reply_text(
@@ -1129,10 +1167,10 @@ async def _start_report(update: Update, context: BotContext, deadline_id: int) -
     rt = context.runtime
     with Session(rt.engine) as session:
         try:
-            deadline, report = dl.check_can_submit(
+            deadline, report = check_can_submit(
                 session=session, deadline_id=deadline_id, unit_id=viewer.unit_id, now=_now(context)
             )
-        except dl.DeadlineError as exc:
+        except DeadlineError as exc:
             await _refuse(update, exc.message())
             return END
         lines = [
@@ -1198,8 +1236,8 @@ async def report_text(update: Update, context: BotContext) -> int:
         await message.reply_text(_("Please choose the deadline with the buttons above."))
         return REPORT
     combined = (state.get("text", "") + "\n" + message.text).strip()
-    if len(combined) > dl.MAX_REPORT_TEXT:
-        await message.reply_text(dl.DeadlineError("long_report", max=dl.MAX_REPORT_TEXT).message())
+    if len(combined) > MAX_REPORT_TEXT:
+        await message.reply_text(DeadlineError("long_report", max=MAX_REPORT_TEXT).message())
         return REPORT
     state["text"] = combined
     await message.reply_text(_draft_text(state), reply_markup=_draft_markup())
@@ -1216,11 +1254,11 @@ async def report_file(update: Update, context: BotContext) -> int:
         return REPORT
     if message.document is not None:
         doc = message.document
-        file = dl.ReportFile(doc.file_id, "document", doc.file_name, doc.file_size, doc.mime_type)
+        file = ReportFile(doc.file_id, "document", doc.file_name, doc.file_size, doc.mime_type)
     else:
         photo = message.photo[-1]
-        file = dl.ReportFile(photo.file_id, "photo", None, photo.file_size, "image/jpeg")
-    problem = dl.report_file_problem(file, max_bytes=context.runtime.settings.report_max_bytes)
+        file = ReportFile(photo.file_id, "photo", None, photo.file_size, "image/jpeg")
+    problem = report_file_problem(file, max_bytes=context.runtime.settings.report_max_bytes)
     if problem is not None:
         await message.reply_text(problem)
         return REPORT
@@ -1232,9 +1270,7 @@ async def report_file(update: Update, context: BotContext) -> int:
         "mime_type": file.mime_type,
     }
     if message.caption:
-        state["text"] = (state.get("text", "") + "\n" + message.caption).strip()[
-            : dl.MAX_REPORT_TEXT
-        ]
+        state["text"] = (state.get("text", "") + "\n" + message.caption).strip()[:MAX_REPORT_TEXT]
     await message.reply_text(_draft_text(state), reply_markup=_draft_markup())
     return REPORT
 
@@ -1249,13 +1285,13 @@ async def report_send(update: Update, context: BotContext) -> int:
         return REPORT
     raw = state.get("file")
     file = (
-        dl.ReportFile(raw["file_id"], raw["kind"], raw["name"], raw["size"], raw["mime_type"])
+        ReportFile(raw["file_id"], raw["kind"], raw["name"], raw["size"], raw["mime_type"])
         if raw
         else None
     )
     try:
         with session_scope(rt.engine) as session:
-            result = dl.submit_report(
+            result = submit_report(
                 session=session,
                 deadline_id=int(state["deadline_id"]),
                 unit_id=viewer.unit_id,
@@ -1265,13 +1301,13 @@ async def report_send(update: Update, context: BotContext) -> int:
                 now=_now(context),
                 max_bytes=rt.settings.report_max_bytes,
             )
-            text = texts.receipt_text(
+            text = replies.receipt_text(
                 deadline=result.deadline,
                 report=result.report,
                 unit=result.unit_name,
                 replaced=result.replaced,
             )
-    except dl.DeadlineError as exc:
+    except DeadlineError as exc:
         if exc.code == "empty_report":
             await _refuse(update, exc.message())
             return REPORT

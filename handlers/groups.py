@@ -22,11 +22,11 @@ from telegram.ext import (
     filters,
 )
 
+from bot.core.areas import list_areas
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_datetime, fmt_number, lazy_gettext
 from bot.core.lookup import UnitRef
 from bot.groups import service as groups
-from bot.units import service as unit_admin
 from handlers.common import SECRETARIAT, BotContext, CommandSpec, secretariat_only
 
 logger = logging.getLogger(__name__)
@@ -163,7 +163,7 @@ async def _group_screen(update: Update, context: BotContext, page: int, *, edit:
     assert chat is not None
     with Session(context.runtime.engine) as session:
         current = groups.current_subscription(session=session, chat_id=chat.id)
-        areas = unit_admin.list_areas(session=session)
+        areas = list_areas(session=session)
     text, markup = group_view(chat.title or "", current, areas, page)
     query = update.callback_query
     if edit and query is not None:

@@ -23,30 +23,34 @@ from bot.alerts.texts import import_summary
 from bot.core import messages
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_number, lazy_gettext, ngettext
-from bot.imports.parse import RowIssue
-from bot.imports.staging import (
+from bot.imports.issues import RowIssue
+from bot.imports.options import (
     PASTE_SPLIT_WARNING_CHARS,
     PASTED_FILENAME,
     CaptionError,
     ImportOptions,
+    looks_like_table,
+    parse_caption,
+    pasted_options,
+)
+from bot.imports.reading import count_rows
+from bot.imports.staging import (
     PendingOutcome,
     PendingStatus,
     Refused,
     StagedImport,
     cancel_pending,
     confirm_pending,
-    count_rows,
+    pending_status,
+    stage_upload,
+)
+from bot.imports.texts import (
     import_help,
     issues_report,
-    looks_like_table,
     outcome_notice,
-    parse_caption,
-    pasted_options,
-    pending_status,
     preview_text,
     refusal_text,
     result_text,
-    stage_upload,
     too_large_text,
     upload_problem,
 )

@@ -25,30 +25,30 @@ from bot.core.i18n import _, fmt_datetime, fmt_number, lazy_gettext, ngettext, u
 from bot.core.lookup import UnitRef, find_units
 from bot.core.models import Role
 from bot.core.people import unit_name
-from bot.invites.service import (
+from bot.core.roles import ROLE_LABELS, role_duties
+from bot.invites.codes import (
     INVITE_ROLES,
     CreatedInvite,
     InviteError,
-    MembershipResult,
-    MembershipStatus,
     RedeemResult,
     RedeemStatus,
     bulk_invites,
-    check_revoke,
     create_invite,
     extract_code,
-    grant_secretariat,
-    invites_xlsx,
-    kind_label,
-    list_secretariat,
     redeem_invite,
-    revoke_secretariat,
     split_kind_and_role,
     split_unit_and_role,
 )
+from bot.invites.export import invites_xlsx, kind_label
+from bot.invites.secretariat import (
+    MembershipResult,
+    MembershipStatus,
+    check_revoke,
+    grant_secretariat,
+    list_secretariat,
+    revoke_secretariat,
+)
 from handlers.common import SECRETARIAT, BotContext, CommandSpec, secretariat_only
-from handlers.me import role_duties
-from handlers.start import ROLE_LABELS
 
 logger = logging.getLogger(__name__)
 

@@ -13,10 +13,10 @@ from bot.core.db import session_scope
 from bot.core.i18n import _, lazy_gettext, normalize_language, set_language
 from bot.core.models import Role
 from bot.core.people import Viewer, set_language_preference
+from bot.core.roles import ROLE_LABELS, role_duties, role_notifications
 from bot.core.text import fold
-from bot.invites.service import LeaveStatus, check_leave, leave
+from bot.invites.leaving import LeaveStatus, check_leave, leave
 from handlers.common import ANYONE, MEMBERS, BotContext, CommandSpec
-from handlers.start import ROLE_LABELS
 
 logger = logging.getLogger(__name__)
 
@@ -58,42 +58,6 @@ COMMANDS = (
         allowed=MEMBERS,
     ),
 )
-
-
-def role_duties(role: Role) -> str:
-    """What the bot does for a person in this role."""
-    if role is Role.HEAD:
-        return _(
-            "As head of the unit you are accountable for its digital signing rate. I will warn "
-            "you when the unit falls below the warning threshold and pass on the secretariat's "
-            "escalations."
-        )
-    if role is Role.STAFF:
-        return _(
-            "You do the digital signing for the unit. I will remind you of deadlines and of "
-            "documents still waiting to be signed."
-        )
-    if role is Role.VIEWER:
-        return _(
-            "You can read your unit's signing rate at any time: type /tyle or ask "
-            "“tỷ lệ ký số của tôi”. I will not send you reminders."
-        )
-    return _(
-        "You import the statistics, look up any unit, invite officials and manage the secretariat."
-    )
-
-
-def role_notifications(role: Role | None) -> str:
-    """The notifications a role receives, as one line."""
-    if role is Role.HEAD:
-        return _("on — warnings when your unit falls below the threshold, escalations")
-    if role is Role.STAFF:
-        return _("on — reminders of deadlines and unsigned documents")
-    if role is Role.VIEWER:
-        return _("none — you read the rate when you ask")
-    if role is Role.SECRETARIAT:
-        return _("on — import summaries and the province's warnings")
-    return _("none until you are linked to a unit")
 
 
 def _viewer_role(viewer: Viewer) -> Role | None:

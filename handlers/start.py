@@ -9,17 +9,10 @@ from telegram import BotCommand, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot.core.i18n import _, lazy_gettext, use_language
-from bot.core.models import Role
+from bot.core.roles import ROLE_LABELS
 from handlers.common import ANYONE, Audience, BotContext, CommandSpec, audience_of
 
 logger = logging.getLogger(__name__)
-
-ROLE_LABELS = {
-    Role.SECRETARIAT: lazy_gettext("secretariat"),
-    Role.HEAD: lazy_gettext("head of unit"),
-    Role.STAFF: lazy_gettext("office staff"),
-    Role.VIEWER: lazy_gettext("viewer"),
-}
 
 COMMANDS = (
     CommandSpec(

@@ -12,13 +12,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.core import messages, outbox
+from bot.core.areas import area_of_unit, list_areas
 from bot.core.i18n import _, fmt_date, lazy_gettext
 from bot.core.lookup import find_units
 from bot.core.stats import PeriodInfo
 from bot.groups import service as groups
 from bot.reports import service as reports
-from bot.summaries import service as summaries
-from bot.units import service as unit_admin
+from bot.summaries.figures import load_summary
+from bot.summaries.history import history_chart, history_text, unit_history
+from bot.summaries.texts import chart_caption, render
 from handlers.common import MEMBERS, SECRETARIAT, BotContext, CommandSpec, secretariat_only
 from jobs.summaries import schedule
 
@@ -63,9 +65,7 @@ async def _post_summary(
     assert chat is not None
     rt = context.runtime
     with Session(rt.engine) as session:
-        summary = summaries.load_summary(
-            session=session, standings=rt.standings, area_unit_id=area_unit_id
-        )
+        summary = load_summary(session=session, standings=rt.standings, area_unit_id=area_unit_id)
     query = update.callback_query
     if summary is None:
         text = messages.no_data() if area_unit_id is None else _("That area no longer exists.")
@@ -74,7 +74,7 @@ async def _post_summary(
         elif update.effective_message is not None:
             await update.effective_message.reply_text(text)
         return False
-    rendered = await asyncio.to_thread(summaries.render, summary)
+    rendered = await asyncio.to_thread(render, summary)
     parts = outbox.split_text(rendered.text)
     message = update.effective_message
     # In a forum group, answer in the topic the command came from.
@@ -89,7 +89,7 @@ async def _post_summary(
         await context.bot.send_photo(
             chat.id,
             InputFile(image, filename=f"tong-hop-{page}.png"),
-            caption=summaries.chart_caption(summary, page, pages),
+            caption=chart_caption(summary, page, pages),
             message_thread_id=thread,
         )
     return True
@@ -115,7 +115,7 @@ def area_keyboard(areas: list[tuple[int, str]], page: int) -> InlineKeyboardMark
 def _areas(context: BotContext) -> list[tuple[int, str]]:
     """Active areas by name."""
     with Session(context.runtime.engine) as session:
-        return [(a.id, a.name) for a in unit_admin.list_areas(session=session)]
+        return [(a.id, a.name) for a in list_areas(session=session)]
 
 
 async def summary_command(update: Update, context: BotContext) -> None:
@@ -158,7 +158,7 @@ async def summary_command(update: Update, context: BotContext) -> None:
         await _post_summary(update, context, None)
         return
     with Session(rt.engine) as session:
-        area_id = summaries.area_of_unit(session=session, unit_id=viewer.unit_id)
+        area_id = area_of_unit(session=session, unit_id=viewer.unit_id)
     await _post_summary(update, context, area_id)
 
 
@@ -265,12 +265,12 @@ async def _send_history(
     chat = update.effective_chat
     assert chat is not None
     with Session(context.runtime.engine) as session:
-        history = summaries.unit_history(session=session, unit_id=unit_id)
+        history = unit_history(session=session, unit_id=unit_id)
     if history is None:
         await context.bot.send_message(chat.id, _("That unit no longer exists."))
         return
-    text = prefix + summaries.history_text(history)
-    image = await asyncio.to_thread(summaries.history_chart, history)
+    text = prefix + history_text(history)
+    image = await asyncio.to_thread(history_chart, history)
     if image is None:
         await context.bot.send_message(chat.id, text)
         return

@@ -19,19 +19,23 @@ from telegram.ext import (
     filters,
 )
 
+from bot.core.areas import KINDS, kind_label, list_areas, parse_search
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_date, fmt_number, fmt_rate, lazy_gettext, ngettext
 from bot.core.lookup import find_units
-from bot.core.models import Role, utcnow
-from bot.units import service as unit_admin
-from bot.units.service import (
-    KINDS,
+from bot.core.models import utcnow
+from bot.core.roles import role_label
+from bot.units.changes import add_unit, rename_unit, set_active, set_area, set_kind
+from bot.units.errors import UnitAdminError
+from bot.units.officials import OfficialRow, official, remove_official, unit_officials
+from bot.units.queries import (
     PAGE_SIZE,
-    OfficialRow,
-    UnitAdminError,
     UnitCard,
     UnitPage,
-    kind_label,
+    get_unit,
+    latest_snapshot,
+    list_units,
+    unit_card,
 )
 from handlers.common import (
     ANYONE,
@@ -41,7 +45,6 @@ from handlers.common import (
     private_only,
     secretariat_only,
 )
-from handlers.start import ROLE_LABELS
 
 logger = logging.getLogger(__name__)
 
@@ -245,14 +248,6 @@ def _person(row: OfficialRow) -> str:
     return f"{known} · {ident}" if known else ident
 
 
-def _role(role: str) -> str:
-    """Translated role name."""
-    try:
-        return str(ROLE_LABELS[Role(role)])
-    except ValueError:
-        return role
-
-
 def officials_view(card: UnitCard, rows: list[OfficialRow]) -> tuple[str, InlineKeyboardMarkup]:
     """People linked to a unit, each with a remove button."""
     lines = [_("👥 <b>Officials of {unit}</b>").format(unit=escape(card.name))]
@@ -264,7 +259,7 @@ def officials_view(card: UnitCard, rows: list[OfficialRow]) -> tuple[str, Inline
             _("{number}. {person} — {role}, since {since}").format(
                 number=number,
                 person=_person(row),
-                role=_role(row.role),
+                role=role_label(row.role),
                 since=fmt_date(row.since.date()),
             )
         )
@@ -344,8 +339,8 @@ def area_view(card: UnitCard, areas: list[Any], page: int) -> tuple[str, InlineK
 
 def _card(session: Session, context: BotContext, unit_id: int) -> UnitCard:
     """A unit card with the freshest standings."""
-    snapshot = unit_admin.latest_snapshot(session=session, standings=context.runtime.standings)
-    return unit_admin.unit_card(session=session, unit_id=unit_id, snapshot=snapshot)
+    snapshot = latest_snapshot(session=session, standings=context.runtime.standings)
+    return unit_card(session=session, unit_id=unit_id, snapshot=snapshot)
 
 
 def _set_pending(context: BotContext, action: str, unit_id: int | None) -> None:
@@ -405,7 +400,7 @@ async def units_command(update: Update, context: BotContext) -> None:
     """/donvi [kind] [search text]."""
     if not await private_only(update):
         return
-    kind, query = unit_admin.parse_search(" ".join(context.args or []))
+    kind, query = parse_search(" ".join(context.args or []))
     await _show_list(update, context, 0, kind, query, edit=False)
 
 
@@ -420,9 +415,7 @@ async def _show_list(
 ) -> None:
     """Show one page of the unit list and remember it for the card's back button."""
     with Session(context.runtime.engine) as session:
-        result = unit_admin.list_units(
-            session=session, query=query[:MAX_QUERY], kind=kind, page=page
-        )
+        result = list_units(session=session, query=query[:MAX_QUERY], kind=kind, page=page)
     if context.user_data is not None:
         context.user_data[LAST_LIST_KEY] = _list_data(result.page, result.kind, result.query)
     text, markup = list_view(result)
@@ -448,7 +441,7 @@ async def _add(update: Update, context: BotContext, name: str, *, typed: bool = 
     """Create a unit and show its card (a typed name that is refused is asked for again)."""
     try:
         with session_scope(context.runtime.engine) as session:
-            unit = unit_admin.add_unit(session=session, name=name, actor=_actor(context))
+            unit = add_unit(session=session, name=name, actor=_actor(context))
             unit_id, kind = unit.id, unit.kind
     except UnitAdminError as exc:
         assert update.effective_message is not None
@@ -504,8 +497,8 @@ async def _rename(update: Update, context: BotContext, unit_id: int, name: str) 
     """Rename a unit from a typed name."""
     try:
         with session_scope(context.runtime.engine) as session:
-            old = unit_admin.get_unit(session=session, unit_id=unit_id).name
-            unit = unit_admin.rename_unit(
+            old = get_unit(session=session, unit_id=unit_id).name
+            unit = rename_unit(
                 session=session, unit_id=unit_id, new_name=name, actor=_actor(context)
             )
             new = unit.name
@@ -628,7 +621,7 @@ async def _ask(update: Update, context: BotContext, unit_id: int, action: str) -
     """Ask for a typed answer about a unit (new name, area name)."""
     with Session(context.runtime.engine) as session:
         try:
-            name = unit_admin.get_unit(session=session, unit_id=unit_id).name
+            name = get_unit(session=session, unit_id=unit_id).name
         except UnitAdminError as exc:
             await _show(update, exc.message())
             return
@@ -645,15 +638,11 @@ async def _change(update: Update, context: BotContext, unit_id: int, what: str, 
     try:
         with session_scope(context.runtime.engine) as session:
             if what == "kind":
-                unit_admin.set_kind(
-                    session=session, unit_id=unit_id, kind=value, actor=_actor(context)
-                )
+                set_kind(session=session, unit_id=unit_id, kind=value, actor=_actor(context))
                 note = _("✅ Kind changed.")
             else:
                 active = value == "1"
-                unit_admin.set_active(
-                    session=session, unit_id=unit_id, active=active, actor=_actor(context)
-                )
+                set_active(session=session, unit_id=unit_id, active=active, actor=_actor(context))
                 note = _("✅ Unit reactivated.") if active else _("⛔ Unit deactivated.")
     except UnitAdminError as exc:
         note = "⚠️ " + exc.message()
@@ -668,7 +657,7 @@ async def _area_keyboard(update: Update, context: BotContext, unit_id: int, page
         except UnitAdminError as exc:
             await _show(update, exc.message())
             return
-        areas = unit_admin.list_areas(session=session, for_unit_id=unit_id)
+        areas = list_areas(session=session, for_unit_id=unit_id)
     text, markup = area_view(card, areas, page)
     await _show(update, text, markup)
 
@@ -679,9 +668,7 @@ async def _set_area(
     """Place a unit under an area (None: top level) and show the card."""
     try:
         with session_scope(context.runtime.engine) as session:
-            unit_admin.set_area(
-                session=session, unit_id=unit_id, area_id=area_id, actor=_actor(context)
-            )
+            set_area(session=session, unit_id=unit_id, area_id=area_id, actor=_actor(context))
         note = _("✅ Area changed.")
     except UnitAdminError as exc:
         note = "⚠️ " + exc.message()
@@ -693,7 +680,7 @@ async def _officials(update: Update, context: BotContext, unit_id: int) -> None:
     with Session(context.runtime.engine) as session:
         try:
             card = _card(session, context, unit_id)
-            rows = unit_admin.unit_officials(session=session, unit_id=unit_id)
+            rows = unit_officials(session=session, unit_id=unit_id)
         except UnitAdminError as exc:
             await _show(update, exc.message())
             return
@@ -730,14 +717,14 @@ async def _confirm_remove(update: Update, context: BotContext, official_id: int)
     """Ask before removing an official from their unit."""
     with Session(context.runtime.engine) as session:
         try:
-            row = unit_admin.official(session=session, official_id=official_id)
+            row = official(session=session, official_id=official_id)
         except UnitAdminError as exc:
             await _show(update, exc.message())
             return
     text = _(
         "Remove {person} ({role}) from <b>{unit}</b>? They will no longer see the unit's "
         "figures or get its reminders; they can be invited again later."
-    ).format(person=_person(row), role=_role(row.role), unit=escape(row.unit_name or "—"))
+    ).format(person=_person(row), role=role_label(row.role), unit=escape(row.unit_name or "—"))
     back = f"ua:o:{row.unit_id}" if row.unit_id is not None else "ul:back"
     markup = InlineKeyboardMarkup(
         [
@@ -752,9 +739,7 @@ async def _remove(update: Update, context: BotContext, official_id: int) -> None
     """Remove an official and show the unit's remaining officials."""
     try:
         with session_scope(context.runtime.engine) as session:
-            row = unit_admin.remove_official(
-                session=session, official_id=official_id, actor=_actor(context)
-            )
+            row = remove_official(session=session, official_id=official_id, actor=_actor(context))
     except UnitAdminError as exc:
         await _show(update, exc.message())
         return
@@ -766,7 +751,7 @@ async def _remove(update: Update, context: BotContext, official_id: int) -> None
         return
     with Session(context.runtime.engine) as session:
         card = _card(session, context, row.unit_id)
-        rows = unit_admin.unit_officials(session=session, unit_id=row.unit_id)
+        rows = unit_officials(session=session, unit_id=row.unit_id)
     text, markup = officials_view(card, rows)
     await _show(update, note + "\n\n" + text, markup)
 

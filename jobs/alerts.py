@@ -10,7 +10,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from telegram.ext import Application, CallbackContext
 
-from bot.alerts.service import Policy, RunOutcome, Trigger, all_policies, evaluate, load_policy
+from bot.alerts.evaluate import RunOutcome, Trigger, evaluate
+from bot.alerts.policy import Policy, all_policies, load_policy
 from bot.core.config import Settings
 from bot.core.db import session_scope
 from bot.core.i18n import set_timezone

@@ -2,7 +2,7 @@
 
 One date job per future reminder step, named `deadline:<id>:<step>` (also its APScheduler id),
 with `misfire_grace_time=None`, `coalesce=True` and `replace_existing=True`. The jobs only say
-"look now": each run asks the database which steps are due (bot.deadlines.service.run_due) and
+"look now": each run asks the database which steps are due (bot.deadlines.reminders.run_due) and
 queues their pushes under dedupe keys, so a job that runs twice, late, or after a restart never
 repeats a push. At start-up every deadline job is rebuilt from the database and a catch-up pass
 queues the steps that fell due while the bot was down (if their deadline has not passed).
@@ -20,15 +20,10 @@ from bot.core.db import session_scope
 from bot.core.i18n import set_timezone
 from bot.core.outbox import QuietHours
 from bot.core.runtime import Runtime
-from bot.deadlines.service import (
-    PushContext,
-    RunResult,
-    Schedule,
-    future_steps,
-    get_deadline,
-    open_schedules,
-    run_due,
-)
+from bot.deadlines.lifecycle import get_deadline
+from bot.deadlines.pushes import PushContext
+from bot.deadlines.reminders import RunResult, open_schedules, run_due
+from bot.deadlines.schedule import Schedule, future_steps
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackContext
 from bot.core.db import session_scope
 from bot.core.models import utcnow
 from bot.core.runtime import Runtime
-from bot.summaries.service import ScheduledRun, enqueue_group_summaries
+from bot.summaries.scheduled import ScheduledRun, enqueue_group_summaries
 from handlers.common import RUNTIME_KEY
 
 logger = logging.getLogger(__name__)

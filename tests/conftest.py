@@ -30,7 +30,7 @@ from bot.core.db import create_db_engine, init_db, session_scope
 from bot.core.lookup import find_units
 from bot.core.models import Role
 from bot.core.people import link_official
-from bot.imports.parse import import_statistics
+from bot.imports.apply import import_statistics
 from bot.offline import OfflineRequest, callback_update, document_update, message_update
 from jobs.outbox import Limits, OutboxSender, RateGate
 

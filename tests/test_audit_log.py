@@ -100,7 +100,7 @@ def audit_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)  # no .env from the repository
     engine = create_db_engine(url)
     init_db(engine)
-    from bot.imports.parse import import_statistics
+    from bot.imports.apply import import_statistics
 
     with Session(engine) as session:
         import_statistics(session=session, data=demo_table(), filename=SHARED_NAME, tz=_tz())

@@ -9,7 +9,7 @@ import pytest
 
 from bot.core.config import Settings
 from bot.core.outbox import QuietHours
-from bot.deadlines.service import Schedule, StepKind, due_steps, plan_steps
+from bot.deadlines.schedule import Schedule, StepKind, due_steps, plan_steps
 from jobs import deadlines as reminders
 from tests.conftest import Harness
 from tests.deadline_kit import TZ, at, create_template, fire_due_jobs, use_clock

@@ -23,7 +23,7 @@ from bot.core.models import (
     Unit,
 )
 from bot.core.text import fold, short_key
-from bot.imports.staging import parse_caption
+from bot.imports.options import parse_caption
 from bot.offline import OfflineRequest
 from tests.conftest import ADMIN_ID, SHARED_NAME, Harness
 

@@ -23,18 +23,11 @@ from bot.core.db import create_db_engine, init_db
 from bot.core.i18n import rate_percent, use_language
 from bot.core.models import AppState, ImportBatch, Measurement, ReportingPeriod, Unit
 from bot.core.text import fold, short_key, slugify
-from bot.imports.parse import (
-    ImportPlan,
-    ImportRejected,
-    ImportResult,
-    ParsedRow,
-    RowIssue,
-    apply_import,
-    import_statistics,
-    parse_table,
-    plan_import,
-    read_rows,
-)
+from bot.imports.apply import ImportResult, apply_import, import_statistics
+from bot.imports.issues import ImportRejected, RowIssue
+from bot.imports.parse import ParsedRow, parse_table
+from bot.imports.plan import ImportPlan, plan_import
+from bot.imports.reading import read_rows
 from tests.conftest import database_url
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

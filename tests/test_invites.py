@@ -19,7 +19,7 @@ from bot.console import demo_table
 from bot.core.i18n import fmt_datetime, use_language
 from bot.core.lookup import find_units
 from bot.core.models import AppUser, AuditLog, Invite, Official, RedeemAttempt, Role, Unit
-from bot.invites.service import run_cli
+from bot.invites.cli import run_cli
 from tests.conftest import ADMIN_ID, SHARED_NAME, Harness, database_url, make_settings
 
 NEWCOMER = 5555

@@ -7,6 +7,7 @@ import io
 import unicodedata
 import warnings
 from collections.abc import Iterator
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,10 +32,11 @@ from bot.core.models import (
 )
 from bot.core.stats import PeriodInfo
 from bot.groups.service import subscribe
-from bot.imports.parse import import_statistics
+from bot.imports.apply import import_statistics
 from bot.reports import service as reports
-from bot.summaries import service as summaries
 from bot.summaries.charts import chunk
+from bot.summaries.figures import load_summary, vi_sort_key
+from bot.summaries.texts import summary_text
 from jobs.summaries import CATCH_UP_NAME, JOB_NAME, queue_summaries, schedule
 from tests.conftest import ADMIN_ID, SHARED_NAME, Harness, PublishedRow, make_settings
 from tests.test_app import REPO
@@ -67,7 +69,7 @@ def may_table(published: list[PublishedRow]) -> bytes:
 def make_area(h: Harness) -> int:
     """An area 'Khu vực Tiền Hải' holding four communes; return its id."""
     from bot.core.lookup import find_units
-    from bot.units import service as unit_admin
+    from bot.units import changes as unit_admin
 
     with session_scope(h.engine) as session:
         area = unit_admin.add_unit(
@@ -146,7 +148,7 @@ async def test_province_summary_matches_the_published_table(
     agree with the table read independently."""
     rt = loaded.app.bot_data["runtime"]
     with Session(loaded.engine) as session:
-        summary = summaries.load_summary(session=session, standings=rt.standings, area_unit_id=None)
+        summary = load_summary(session=session, standings=rt.standings, area_unit_id=None)
     assert summary is not None
     assert (summary.numerator, summary.denominator) == (4299, 5224)
     assert (summary.below_warning, summary.critical, summary.at_target) == (38, 6, 14)
@@ -156,7 +158,7 @@ async def test_province_summary_matches_the_published_table(
     best_names = {u.name for u in summary.best()}
     assert best_names <= {r.name for r in published if r.rate == 1}
     with use_language("vi"):
-        text = summaries.summary_text(summary)
+        text = summary_text(summary)
     assert len(text) < 4096
     for expected in (
         "Toàn tỉnh",
@@ -186,9 +188,7 @@ async def test_area_summary_counts_only_its_units_and_the_change(
     area_id = make_area(loaded)
     rt = loaded.app.bot_data["runtime"]
     with Session(loaded.engine) as session:
-        summary = summaries.load_summary(
-            session=session, standings=rt.standings, area_unit_id=area_id
-        )
+        summary = load_summary(session=session, standings=rt.standings, area_unit_id=area_id)
     assert summary is not None and summary.area_name == "Khu vực Tiền Hải"
     mine = [r for r in published if r.name.removeprefix("Đảng ủy xã ") in AREA_UNITS]
     assert len(mine) == 4
@@ -197,7 +197,7 @@ async def test_area_summary_counts_only_its_units_and_the_change(
     assert (summary.numerator, summary.denominator) == (signed, total)
     assert summary.previous_numerator == sum(max(0, r.signed - 3) for r in mine)
     with use_language("vi"):
-        text = summaries.summary_text(summary)
+        text = summary_text(summary)
     assert "🏛 Khu vực Tiền Hải" in text and "Tất cả đơn vị:" in text
     assert "So với kỳ trước (25/05/2026 – 07/06/2026" in text
     assert "Nghĩa Trụ" not in text
@@ -206,7 +206,7 @@ async def test_area_summary_counts_only_its_units_and_the_change(
 def test_vietnamese_alphabetical_order() -> None:
     """Ties are broken in Vietnamese dictionary order: a < ă < â, d < đ, tones last."""
     names = ["Đông", "Dương", "Ân", "Ăn", "An", "Bắc", "Án", "Ơn", "Ôn", "On"]
-    assert sorted(names, key=summaries.vi_sort_key) == [
+    assert sorted(names, key=vi_sort_key) == [
         "An",
         "Án",
         "Ăn",
@@ -253,8 +253,8 @@ def test_chart_font_has_every_vietnamese_letter(published: list[PublishedRow]) -
             title=alphabet.upper(),
             subtitle=alphabet,
             legend=charts.Legend("Đạt 100%", "Từ 80%", "Từ 50%", "Dưới 50%"),
-            warning=summaries.Fraction(4, 5),
-            critical=summaries.Fraction(1, 2),
+            warning=Fraction(4, 5),
+            critical=Fraction(1, 2),
         )
     assert not [w for w in caught if "glyph" in str(w.message).lower()]
     assert len(images) == 1

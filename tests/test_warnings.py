@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
-from bot.alerts import service as warnings
+from bot.alerts import firing
+from bot.alerts.policy import configure
 from bot.core.db import SIGNING_INDICATOR, session_scope
 from bot.core.models import (
     AlertState,
@@ -307,7 +308,7 @@ async def test_repeat_interval_per_indicator(loaded: Harness, shared_tsv: bytes)
     loaded.import_table(shared_tsv, SHARED_NAME)
     await drained(loaded)
     with session_scope(loaded.engine) as session:
-        warnings.configure(session=session, indicator_code=SIGNING_INDICATOR, repeat="2d")
+        configure(session=session, indicator_code=SIGNING_INDICATOR, repeat="2d")
     scheduled(loaded, utcnow() + dt.timedelta(days=2))
     assert len(await drained(loaded)) == 38
 
@@ -442,7 +443,7 @@ async def test_inhibited_unit_gets_the_reminder_instead(
     loaded: Harness, shared_tsv: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A unit with an open deadline reminder gets no warning; warned once that closes."""
-    monkeypatch.setattr(warnings, "INHIBITORS", ("tests.test_warnings:inhibit_marked",))
+    monkeypatch.setattr(firing, "INHIBITORS", ("tests.test_warnings:inhibit_marked",))
     people = link_all(loaded)
     vu_tien = unit_ids(loaded)[VU_TIEN]
     monkeypatch.setattr("tests.test_warnings.INHIBITED", {vu_tien, unit_ids(loaded)[QUANG_LICH]})
@@ -552,9 +553,7 @@ async def test_weekly_job_defaults_to_monday_0800_local(loaded: Harness) -> None
 async def test_schedule_override_and_off(loaded: Harness) -> None:
     """A per-indicator schedule replaces the job; 'off' removes it."""
     with session_scope(loaded.engine) as session:
-        warnings.configure(
-            session=session, indicator_code=SIGNING_INDICATOR, schedule="mon,thu 07:30"
-        )
+        configure(session=session, indicator_code=SIGNING_INDICATOR, schedule="mon,thu 07:30")
     schedule_warning_jobs(loaded.app)
     queue = loaded.app.job_queue
     jobs = [j for j in queue.get_jobs_by_name("warnings:ky-so") if not j.removed]
@@ -562,7 +561,7 @@ async def test_schedule_override_and_off(loaded: Harness) -> None:
     fields = {f.name: str(f) for f in jobs[0].job.trigger.fields}
     assert fields["day_of_week"] == "mon,thu" and fields["hour"] == "7"
     with session_scope(loaded.engine) as session:
-        warnings.configure(session=session, indicator_code=SIGNING_INDICATOR, schedule="off")
+        configure(session=session, indicator_code=SIGNING_INDICATOR, schedule="off")
     schedule_warning_jobs(loaded.app)
     assert [j for j in queue.get_jobs_by_name("warnings:ky-so") if not j.removed] == []
 

@@ -12,8 +12,12 @@ from html import unescape
 
 from sqlmodel import Session, select
 
-from bot.alerts import service as warnings
+from bot.alerts import silence_texts
 from bot.alerts import texts as warnings_text
+from bot.alerts.evaluate import Trigger, run_manually
+from bot.alerts.policy import PolicyError, configure, load_policy
+from bot.alerts.silences import SilenceError, active_silences, lift_silence, silence_unit
+from bot.alerts.status import indicators_with_data, warning_status
 from bot.core.config import Settings
 from bot.core.db import SIGNING_INDICATOR, create_db_engine, init_db, session_scope
 from bot.core.i18n import _
@@ -71,7 +75,7 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
         row = _indicator(session, args.indicator)
         if row is None:
             return EXIT_USAGE
-        status = warnings.warning_status(session=session, settings=settings, indicator_id=row.id)
+        status = warning_status(session=session, settings=settings, indicator_id=row.id)
         assert status is not None
         _out(warnings_text.status_text(status, 0, all_units=True))
     return 0
@@ -88,16 +92,16 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         else:
             rows = [
                 session.get(Indicator, ind_id)
-                for ind_id, _code, _name in warnings.indicators_with_data(session=session)
+                for ind_id, _code, _name in indicators_with_data(session=session)
             ]
         for row in rows:
             assert row is not None and row.id is not None
-            outcome = warnings.run_manually(
+            outcome = run_manually(
                 session=session,
                 indicator_id=row.id,
                 settings=settings,
                 actor=None,
-                trigger=warnings.Trigger.CLI,
+                trigger=Trigger.CLI,
             )
             _out(f"{row.code}: " + warnings_text.run_summary(outcome.counts(), _info(row)))
         if not rows:
@@ -129,7 +133,7 @@ def cmd_config(settings: Settings, args: argparse.Namespace) -> int:
                 )
             )
             if changing:
-                row = warnings.configure(
+                row = configure(
                     session=session,
                     indicator_code=args.indicator,
                     enabled=args.enabled,
@@ -139,7 +143,7 @@ def cmd_config(settings: Settings, args: argparse.Namespace) -> int:
                     critical=args.critical,
                     target=args.target,
                 )
-            policy = warnings.load_policy(session=session, indicator=row, settings=settings)
+            policy = load_policy(session=session, indicator=row, settings=settings)
             info = _info(row)
             _out(f"{row.code}: " + warnings_text.policy_text(policy, info))
             if policy.enabled:
@@ -151,7 +155,7 @@ def cmd_config(settings: Settings, args: argparse.Namespace) -> int:
                 )
             if changing and args.schedule is not None:
                 _out(_("Restart the bot for a new schedule to take effect."))
-    except warnings.PolicyError as exc:
+    except PolicyError as exc:
         _err(_("Nothing was changed: {reason}").format(reason=str(exc)))
         return EXIT_REFUSED
     return 0
@@ -177,14 +181,14 @@ def cmd_silence(settings: Settings, args: argparse.Namespace) -> int:
 
     day = parse_day(args.day)
     if day is None:
-        _err(warnings_text.silence_bad_date(args.day))
+        _err(silence_texts.silence_bad_date(args.day))
         return EXIT_USAGE
     try:
         with _session(settings) as session:
             unit_id = _unit_id(session, args.unit)
             if unit_id is None:
                 return EXIT_USAGE
-            warnings.silence_unit(
+            silence_unit(
                 session=session,
                 unit_id=unit_id,
                 until_day=day,
@@ -192,10 +196,10 @@ def cmd_silence(settings: Settings, args: argparse.Namespace) -> int:
                 reason=args.reason,
             )
             name = unit_name(session=session, unit_id=unit_id) or args.unit
-    except warnings.SilenceError as exc:
-        _err(warnings_text.silence_refused(exc.code))
+    except SilenceError as exc:
+        _err(exc.message())
         return EXIT_REFUSED
-    _out(warnings_text.silence_done(name, day, args.reason))
+    _out(silence_texts.silence_done(name, day, args.reason))
     return 0
 
 
@@ -205,22 +209,22 @@ def cmd_unsilence(settings: Settings, args: argparse.Namespace) -> int:
         unit_id = _unit_id(session, args.unit)
         if unit_id is None:
             return EXIT_USAGE
-        found = [s for s in warnings.active_silences(session=session) if s.unit_id == unit_id]
+        found = [s for s in active_silences(session=session) if s.unit_id == unit_id]
         if not found:
-            _err(warnings_text.silence_refused("missing"))
+            _err(SilenceError("missing").message())
             return EXIT_REFUSED
         for silence in found:
-            warnings.lift_silence(session=session, silence_id=silence.id)
-        _out(warnings_text.silence_lifted(found[0].unit_name))
+            lift_silence(session=session, silence_id=silence.id)
+        _out(silence_texts.silence_lifted(found[0].unit_name))
     return 0
 
 
 def cmd_silences(settings: Settings, args: argparse.Namespace) -> int:
     """List silences in force."""
     with _session(settings) as session:
-        silences = warnings.active_silences(session=session, now=utcnow())
+        silences = active_silences(session=session, now=utcnow())
         for s in silences:
-            print("\t".join([s.unit_name, warnings_text.last_day(s.until), s.reason or "-"]))
+            print("\t".join([s.unit_name, silence_texts.last_day(s.until), s.reason or "-"]))
         if not silences:
             _out(_("No unit is silenced."))
     return 0

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from bot.core import audit, outbox
+from bot.core.areas import descendants, kind_label
 from bot.core.db import SIGNING_INDICATOR
 from bot.core.i18n import _, fmt_date, fmt_number, fmt_percent_value, ngettext
 from bot.core.models import (
@@ -26,7 +27,6 @@ from bot.core.models import (
     utcnow,
 )
 from bot.core.stats import Status, load_indicator, load_period_table, recent_periods
-from bot.units.service import descendants, kind_label
 
 logger = logging.getLogger(__name__)
 

@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 
 if TYPE_CHECKING:
-    from bot.imports.parse import ImportResult
+    from bot.imports.apply import ImportResult
 
 logger = logging.getLogger(__name__)
 
 # "module:function" names, each called as fn(session=..., result=ImportResult) after an import is
 # written and before it is committed: whatever they enqueue commits (or rolls back) with it.
 AFTER_IMPORT: tuple[str, ...] = (
-    "bot.deadlines.service:after_import",
-    "bot.alerts.service:after_import",
+    "bot.deadlines.lifecycle:after_import",
+    "bot.alerts.evaluate:after_import",
 )
 
 

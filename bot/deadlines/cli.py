@@ -15,7 +15,8 @@ from bot.core.config import Settings
 from bot.core.db import create_db_engine, init_db
 from bot.core.i18n import _, fmt_datetime
 from bot.core.models import utcnow
-from bot.deadlines import service as deadlines
+from bot.deadlines.errors import DeadlineError
+from bot.deadlines.views import list_deadlines, status_csv, status_view
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def run_list(settings: Settings, args: argparse.Namespace) -> int:
     init_db(engine)
     try:
         with Session(engine) as session:
-            rows = deadlines.list_deadlines(session=session, now=utcnow(), lookback=None)
+            rows = list_deadlines(session=session, now=utcnow(), lookback=None)
             for row in rows:
                 d = row.deadline
                 print(
@@ -62,13 +63,13 @@ def run_status(settings: Settings, args: argparse.Namespace) -> int:
     try:
         with Session(engine) as session:
             try:
-                view = deadlines.status_view(
+                view = status_view(
                     session=session, deadline_id=args.deadline_id, now=utcnow(), tz=settings.tz
                 )
-            except deadlines.DeadlineError as exc:
+            except DeadlineError as exc:
                 print(unescape(exc.message()), file=sys.stderr)
                 return EXIT_USAGE
-            text = deadlines.status_csv(view)
+            text = status_csv(view)
             session.commit()
     finally:
         engine.dispose()

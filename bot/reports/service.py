@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from bot.core.config import Settings
-from bot.core.i18n import _, fmt_date, fmt_datetime, lazy_gettext
+from bot.core.i18n import _, fmt_date, fmt_datetime
 from bot.core.models import (
     Acknowledgement,
     AppUser,
@@ -34,11 +34,11 @@ from bot.core.models import (
     Measurement,
     Official,
     ReportingPeriod,
-    Role,
     Unit,
 )
+from bot.core.roles import role_label
 from bot.core.stats import IndicatorInfo, PeriodInfo, load_period_table
-from bot.summaries.service import display_order, vi_sort_key
+from bot.summaries.figures import display_order, vi_sort_key
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ _TAG = re.compile(r"<[^>]+>")
 # fn(session=Session, period=PeriodInfo, tz=ZoneInfo) and returning an iterable of ReportSheet
 # (or of (title, header, rows) tuples). They come after the appendix sheets, in this order.
 # Deadline compliance (submitted / late / missing) plugs in here.
-REPORT_SECTIONS: tuple[str, ...] = ("bot.deadlines.service:compliance_sheets",)
+REPORT_SECTIONS: tuple[str, ...] = ("bot.deadlines.views:compliance_sheets",)
 
 APPENDIX_HEADER_DOCUMENTS = (
     "STT",
@@ -63,13 +63,6 @@ SHORT_NAMES = {
     "ky-so": "Ký số",
     "phat-hanh-dien-tu": "Phát hành ĐT",
     "so-tay-dang-vien": "Sổ tay ĐV",
-}
-
-ROLE_LABELS = {
-    Role.SECRETARIAT.value: lazy_gettext("secretariat"),
-    Role.HEAD.value: lazy_gettext("head of unit"),
-    Role.STAFF.value: lazy_gettext("office staff"),
-    Role.VIEWER.value: lazy_gettext("viewer"),
 }
 
 
@@ -308,13 +301,12 @@ def unreachable_sheet(*, session: Session, period: PeriodInfo, tz: ZoneInfo) -> 
         if user is not None and user.reachable:
             continue
         unit_name = unit.name if unit else _("Secretariat")
-        role = ROLE_LABELS.get(official.role)
         out.append(
             (
                 vi_sort_key(unit_name),
                 [
                     unit_name,
-                    str(role) if role else official.role,
+                    role_label(official.role),
                     (user.display_name if user else "") or "",
                     f"@{user.username}" if user is not None and user.username else "",
                     official.telegram_id,

@@ -167,7 +167,6 @@ def _ranking_image(
     """One image of a ranking chart."""
     import matplotlib
     from matplotlib.figure import Figure
-    from matplotlib.patches import Patch
 
     rows = max(len(bars), 3)
     header_in, footer_in = 0.95, 0.75
@@ -178,68 +177,80 @@ def _ranking_image(
         ax = fig.add_axes(
             (left, footer_in / height, 0.97 - left, (height - header_in - footer_in) / height)
         )
-        positions = list(range(len(bars)))
-        values = [float(b.percent) for b in bars]
-        ax.barh(
-            positions,
-            values,
-            height=0.72,
-            color=[BAND_COLOURS[b.status] for b in bars],
-            zorder=2,
-        )
-        ax.set_yticks(positions)
-        ax.set_yticklabels([f"{b.rank}. {clean_label(b.label)}" for b in bars], fontsize=9)
-        ax.invert_yaxis()
-        ax.set_ylim(len(bars) - 0.5, -0.5 if len(bars) >= 3 else -1.5)
-        ax.set_xlim(0, 122)
-        ticks = [0, 20, 40, 60, 80, 100]
-        ax.set_xticks(ticks)
-        ax.set_xticklabels([fmt_percent_value(t) for t in ticks], fontsize=8, color="#455A64")
-        ax.tick_params(axis="y", length=0, pad=4)
-        ax.xaxis.grid(True, color="#ECEFF1", linewidth=0.8, zorder=0)
-        for side in ("top", "right", "left"):
-            ax.spines[side].set_visible(False)
-        ax.spines["bottom"].set_color("#B0BEC5")
-        for pos, bar in zip(positions, bars, strict=True):
-            ax.text(
-                float(bar.percent) + 1.2,
-                pos,
-                fmt_percent_value(bar.percent),
-                va="center",
-                ha="left",
-                fontsize=8.5,
-                color="#263238",
-                zorder=4,
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85},
-            )
+        _ranking_bars(ax, bars)
         top = -0.75 if len(bars) >= 3 else -1.75
         _threshold_line(ax, float(warning * 100), fmt_percent_value(warning * 100), "--", top)
         _threshold_line(ax, float(critical * 100), fmt_percent_value(critical * 100), ":", top)
-        fig.text(
-            0.03,
-            1 - 0.22 / height,
-            clean_label(title, 70),
-            fontsize=12,
-            fontweight="bold",
-            va="top",
-            color="#1A237E",
-        )
-        fig.text(0.03, 1 - 0.55 / height, subtitle, fontsize=9, va="top", color="#37474F")
-        handles = [
-            Patch(color=BAND_COLOURS[Status.AT_TARGET], label=legend.at_target),
-            Patch(color=BAND_COLOURS[Status.BELOW_TARGET], label=legend.below_target),
-            Patch(color=BAND_COLOURS[Status.BELOW_WARNING], label=legend.below_warning),
-            Patch(color=BAND_COLOURS[Status.CRITICAL], label=legend.critical),
-        ]
-        fig.legend(
-            handles=handles,
-            loc="lower center",
-            ncol=2,
-            fontsize=8.5,
-            frameon=False,
-            bbox_to_anchor=(0.5, 0.02 / height * 4),
-        )
+        _ranking_frame(fig, height, title, subtitle, legend)
         return _png(fig)
+
+
+def _ranking_bars(ax: Any, bars: Sequence[Bar]) -> None:
+    """The bars, coloured by band, labelled with rank and name, each with its rate."""
+    positions = list(range(len(bars)))
+    values = [float(b.percent) for b in bars]
+    ax.barh(
+        positions,
+        values,
+        height=0.72,
+        color=[BAND_COLOURS[b.status] for b in bars],
+        zorder=2,
+    )
+    ax.set_yticks(positions)
+    ax.set_yticklabels([f"{b.rank}. {clean_label(b.label)}" for b in bars], fontsize=9)
+    ax.invert_yaxis()
+    ax.set_ylim(len(bars) - 0.5, -0.5 if len(bars) >= 3 else -1.5)
+    ax.set_xlim(0, 122)
+    ticks = [0, 20, 40, 60, 80, 100]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([fmt_percent_value(t) for t in ticks], fontsize=8, color="#455A64")
+    ax.tick_params(axis="y", length=0, pad=4)
+    ax.xaxis.grid(True, color="#ECEFF1", linewidth=0.8, zorder=0)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.spines["bottom"].set_color("#B0BEC5")
+    for pos, bar in zip(positions, bars, strict=True):
+        ax.text(
+            float(bar.percent) + 1.2,
+            pos,
+            fmt_percent_value(bar.percent),
+            va="center",
+            ha="left",
+            fontsize=8.5,
+            color="#263238",
+            zorder=4,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85},
+        )
+
+
+def _ranking_frame(fig: Any, height: float, title: str, subtitle: str, legend: Legend) -> None:
+    """Title and subtitle above the chart, the bands' legend below it."""
+    from matplotlib.patches import Patch
+
+    fig.text(
+        0.03,
+        1 - 0.22 / height,
+        clean_label(title, 70),
+        fontsize=12,
+        fontweight="bold",
+        va="top",
+        color="#1A237E",
+    )
+    fig.text(0.03, 1 - 0.55 / height, subtitle, fontsize=9, va="top", color="#37474F")
+    handles = [
+        Patch(color=BAND_COLOURS[Status.AT_TARGET], label=legend.at_target),
+        Patch(color=BAND_COLOURS[Status.BELOW_TARGET], label=legend.below_target),
+        Patch(color=BAND_COLOURS[Status.BELOW_WARNING], label=legend.below_warning),
+        Patch(color=BAND_COLOURS[Status.CRITICAL], label=legend.critical),
+    ]
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=2,
+        fontsize=8.5,
+        frameon=False,
+        bbox_to_anchor=(0.5, 0.02 / height * 4),
+    )
 
 
 def history_chart(

@@ -12,12 +12,16 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from bot.core.areas import KINDS, kind_label, parse_kind
 from bot.core.config import Settings
 from bot.core.db import create_db_engine, init_db, session_scope
 from bot.core.i18n import _, fmt_date, fmt_number
 from bot.core.lookup import find_units
-from bot.units import service as unit_admin
-from bot.units.service import KINDS, NO_AREA, UnitAdminError, UnitsFileRejected
+from bot.units.changes import add_unit, rename_unit, set_active, set_area, set_kind
+from bot.units.errors import UnitAdminError
+from bot.units.files import NO_AREA, UnitsFileRejected, apply_units_file, units_csv
+from bot.units.officials import official_by_telegram_id, remove_official, unit_officials
+from bot.units.queries import get_unit, unit_card
 
 logger = logging.getLogger(__name__)
 
@@ -87,31 +91,25 @@ def _run(action: Callable[[Session, argparse.Namespace], str]) -> Callable[..., 
 
 def _list(session: Session, args: argparse.Namespace) -> str:
     """Units as CSV."""
-    kind = unit_admin.parse_kind(args.kind) if args.kind else None
+    kind = parse_kind(args.kind) if args.kind else None
     if args.kind and kind is None:
         raise UnitAdminError("unknown_kind", kind=args.kind)
-    sys.stdout.write(
-        unit_admin.units_csv(session=session, kind=kind, include_inactive=args.inactive)
-    )
+    sys.stdout.write(units_csv(session=session, kind=kind, include_inactive=args.inactive))
     return ""
 
 
 def _add(session: Session, args: argparse.Namespace) -> str:
     """Add a unit."""
     area_id = _unit_id(session, args.area) if args.area else None
-    unit = unit_admin.add_unit(
-        session=session, name=args.name, actor=None, kind=args.kind, area_id=area_id
-    )
-    return _("Added “{unit}” ({kind}).").format(
-        unit=unit.name, kind=unit_admin.kind_label(unit.kind)
-    )
+    unit = add_unit(session=session, name=args.name, actor=None, kind=args.kind, area_id=area_id)
+    return _("Added “{unit}” ({kind}).").format(unit=unit.name, kind=kind_label(unit.kind))
 
 
 def _rename(session: Session, args: argparse.Namespace) -> str:
     """Rename a unit, keeping the old name."""
     unit_id = _unit_id(session, args.old)
-    old = unit_admin.get_unit(session=session, unit_id=unit_id).name
-    unit = unit_admin.rename_unit(session=session, unit_id=unit_id, new_name=args.new, actor=None)
+    old = get_unit(session=session, unit_id=unit_id).name
+    unit = rename_unit(session=session, unit_id=unit_id, new_name=args.new, actor=None)
     return _("Renamed “{old}” to “{new}”; the old name still finds it.").format(
         old=old, new=unit.name
     )
@@ -123,7 +121,7 @@ def _activity(active: bool) -> Callable[[Session, argparse.Namespace], str]:
     def action(session: Session, args: argparse.Namespace) -> str:
         """Change one unit."""
         unit_id = _unit_id(session, args.name)
-        unit = unit_admin.set_active(session=session, unit_id=unit_id, active=active, actor=None)
+        unit = set_active(session=session, unit_id=unit_id, active=active, actor=None)
         if active:
             return _("Reactivated “{unit}”.").format(unit=unit.name)
         return _("Deactivated “{unit}”.").format(unit=unit.name)
@@ -134,18 +132,18 @@ def _activity(active: bool) -> Callable[[Session, argparse.Namespace], str]:
 def _set_kind(session: Session, args: argparse.Namespace) -> str:
     """Change a unit's kind."""
     unit_id = _unit_id(session, args.name)
-    changed = unit_admin.set_kind(session=session, unit_id=unit_id, kind=args.kind, actor=None)
-    unit = unit_admin.get_unit(session=session, unit_id=unit_id)
+    changed = set_kind(session=session, unit_id=unit_id, kind=args.kind, actor=None)
+    unit = get_unit(session=session, unit_id=unit_id)
     text = _("“{unit}” is now: {kind}.") if changed else _("“{unit}” already is: {kind}.")
-    return text.format(unit=unit.name, kind=unit_admin.kind_label(unit.kind))
+    return text.format(unit=unit.name, kind=kind_label(unit.kind))
 
 
 def _set_area(session: Session, args: argparse.Namespace) -> str:
     """Place a unit under an area ('-' for none)."""
     unit_id = _unit_id(session, args.name)
     area_id = None if args.area == NO_AREA else _unit_id(session, args.area)
-    unit_admin.set_area(session=session, unit_id=unit_id, area_id=area_id, actor=None)
-    card = unit_admin.unit_card(session=session, unit_id=unit_id)
+    set_area(session=session, unit_id=unit_id, area_id=area_id, actor=None)
+    card = unit_card(session=session, unit_id=unit_id)
     return _("“{unit}” is now in area: {area}.").format(
         unit=card.name, area=card.area_name or _("none")
     )
@@ -154,7 +152,7 @@ def _set_area(session: Session, args: argparse.Namespace) -> str:
 def _officials(session: Session, args: argparse.Namespace) -> str:
     """People linked to a unit."""
     unit_id = _unit_id(session, args.name)
-    rows = unit_admin.unit_officials(session=session, unit_id=unit_id)
+    rows = unit_officials(session=session, unit_id=unit_id)
     lines = [
         "\t".join(
             [
@@ -172,10 +170,10 @@ def _officials(session: Session, args: argparse.Namespace) -> str:
 
 def _remove_official(session: Session, args: argparse.Namespace) -> str:
     """End a person's link to their unit."""
-    row = unit_admin.official_by_telegram_id(session=session, telegram_id=args.telegram_id)
+    row = official_by_telegram_id(session=session, telegram_id=args.telegram_id)
     if row is None:
         raise UnitAdminError("official_gone")
-    unit_admin.remove_official(session=session, official_id=row.id, actor=None)
+    remove_official(session=session, official_id=row.id, actor=None)
     return _("Removed {id} ({role}) from {unit}.").format(
         id=row.telegram_id, role=row.role, unit=row.unit_name or "—"
     )
@@ -189,9 +187,7 @@ def cmd_apply(settings: Settings, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         with _session(settings) as session:
-            result = unit_admin.apply_units_file(
-                session=session, data=path.read_bytes(), actor=None
-            )
+            result = apply_units_file(session=session, data=path.read_bytes(), actor=None)
     except UnitsFileRejected as exc:
         _err(_("Nothing was changed. Problems found: {n}").format(n=fmt_number(len(exc.problems))))
         for problem in exc.problems:

@@ -1,0 +1,64 @@
+"""How features reach each other: the shapes of the callables the composition passes around.
+
+No feature imports another. Where one needs another (warnings after an import, a deadline
+sheet in the report, open deadlines silencing warnings), the composition function in
+`bot/features.py` hands it a callable of one of these shapes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.core.stats import PeriodInfo
+
+# A worksheet for the report: its name, header and rows (plain values; text is written as text).
+Sheet = tuple[str, list[str], list[list[object]]]
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What an import stored, as other features need to know it."""
+
+    batch_id: int
+    period_id: int
+    indicator_code: str
+
+
+class AfterImport(Protocol):
+    """Runs in the import's transaction after it is written: what it queues commits with it."""
+
+    def __call__(self, *, session: Session, imported: Imported) -> None:
+        """React to an import."""
+
+
+class Inhibitor(Protocol):
+    """Units whose low-rate warnings give way to something more specific (e.g. a deadline)."""
+
+    def __call__(
+        self, *, session: Session, indicator_id: int, unit_ids: Iterable[int], now: dt.datetime
+    ) -> set[int]:
+        """The units among `unit_ids` not to warn now."""
+        ...
+
+
+class ReportSection(Protocol):
+    """Extra sheets for the report workbook of a period."""
+
+    def __call__(self, *, session: Session, period: PeriodInfo, tz: ZoneInfo) -> list[Sheet]:
+        """The sheets to add."""
+        ...
+
+
+@dataclass(frozen=True)
+class Links:
+    """Every link between features, as callables (built by bot.features.links)."""
+
+    after_import: tuple[AfterImport, ...] = ()
+    alert_inhibitors: tuple[Inhibitor, ...] = ()
+    report_sections: tuple[ReportSection, ...] = field(default=())

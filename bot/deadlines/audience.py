@@ -1,0 +1,296 @@
+"""Deadlines being set up and whom they apply to: drafts, templates, periods, audiences."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+from html import escape
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from bot.core.dates import DEFAULT_PLAN_DAYS, DEFAULT_PLAN_TIME
+from bot.core.db import SIGNING_INDICATOR
+from bot.core.i18n import _, fmt_date, fmt_number, fmt_percent_value, ngettext, use_language
+from bot.core.models import Deadline, DeadlineKind, ReportingPeriod, Unit
+from bot.core.stats import PeriodInfo, load_indicator, load_period_table, recent_periods
+from bot.deadlines.errors import DeadlineError
+from bot.deadlines.schedule import Schedule, StepKind, parse_hhmm, plan_steps
+from bot.units.service import AREA_KIND, kind_label
+
+TEMPLATE_REPORT = "report80"
+TEMPLATE_RATE = "sign100"
+TEMPLATES = (TEMPLATE_REPORT, TEMPLATE_RATE)
+# The letters' dates (day, month) for the templates.
+TEMPLATE_DUE = {TEMPLATE_REPORT: (26, 6), TEMPLATE_RATE: (30, 6)}
+
+
+@dataclass
+class Draft:
+    """A deadline being set up in the guided conversation (kept as a dict in user_data)."""
+
+    title: str = ""
+    kind: str | None = None
+    due_at: dt.datetime | None = None
+    indicator_code: str = SIGNING_INDICATOR
+    period_id: int | None = None  # rate deadlines: measured period (None: latest)
+    required_rate: float | None = None
+    audience: dict[str, Any] = field(default_factory=dict)
+    plan_days: tuple[int, ...] = DEFAULT_PLAN_DAYS
+    plan_time: dt.time = DEFAULT_PLAN_TIME
+    template: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly form."""
+        return {
+            "title": self.title,
+            "kind": self.kind,
+            "due_at": self.due_at.isoformat() if self.due_at else None,
+            "indicator_code": self.indicator_code,
+            "period_id": self.period_id,
+            "required_rate": self.required_rate,
+            "audience": dict(self.audience),
+            "plan_days": list(self.plan_days),
+            "plan_time": self.plan_time.strftime("%H:%M"),
+            "template": self.template,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Draft:
+        """Back from to_dict."""
+        due = data.get("due_at")
+        return cls(
+            title=data.get("title", ""),
+            kind=data.get("kind"),
+            due_at=dt.datetime.fromisoformat(due) if due else None,
+            indicator_code=data.get("indicator_code", SIGNING_INDICATOR),
+            period_id=data.get("period_id"),
+            required_rate=data.get("required_rate"),
+            audience=dict(data.get("audience") or {}),
+            plan_days=tuple(data["plan_days"]) if "plan_days" in data else DEFAULT_PLAN_DAYS,
+            plan_time=parse_hhmm(data.get("plan_time", "08:00")),
+            template=data.get("template"),
+        )
+
+    def missing(self) -> str | None:
+        """The first thing still to ask: title, due, kind, rate, audience (None: complete)."""
+        if not self.title:
+            return "title"
+        if self.due_at is None:
+            return "due"
+        if self.kind is None:
+            return "kind"
+        if self.kind == DeadlineKind.RATE.value and self.required_rate is None:
+            return "rate"
+        if not self.audience.get("type"):
+            return "audience"
+        if self.audience["type"] == "below" and (
+            self.audience.get("threshold") is None or not self.audience.get("period_id")
+        ):
+            return "audience"
+        return None
+
+
+def latest_period(
+    *, session: Session, indicator_code: str = SIGNING_INDICATOR
+) -> PeriodInfo | None:
+    """The newest period with figures for an indicator."""
+    indicator = load_indicator(session=session, code=indicator_code)
+    if indicator is None:
+        return None
+    periods = recent_periods(session=session, indicator_id=indicator.id, limit=1)
+    return periods[0] if periods else None
+
+
+def choosable_periods(
+    *, session: Session, indicator_code: str = SIGNING_INDICATOR, limit: int = 4
+) -> list[PeriodInfo]:
+    """Recent periods with figures, newest first, to choose from."""
+    indicator = load_indicator(session=session, code=indicator_code)
+    if indicator is None:
+        return []
+    return recent_periods(session=session, indicator_id=indicator.id, limit=limit)
+
+
+def period_info(*, session: Session, period_id: int | None) -> PeriodInfo | None:
+    """A period by id."""
+    if period_id is None:
+        return None
+    row = session.get(ReportingPeriod, period_id)
+    if row is None or row.id is None:
+        return None
+    return PeriodInfo(row.id, row.start_date, row.end_date, row.as_of)
+
+
+def template_title(template: str) -> str:
+    """The letters' names of the two templates."""
+    if template == TEMPLATE_REPORT:
+        return _("Explanation report — units below 80%")
+    return _("100% of electronic documents digitally signed")
+
+
+def template_draft(*, session: Session, template: str, now: dt.datetime, tz: ZoneInfo) -> Draft:
+    """A draft reproducing one of the letters' deadlines (due date None if the letter's date
+    has already passed this year: then it is asked)."""
+    if template not in TEMPLATES:
+        raise DeadlineError("unknown_template")
+    period = latest_period(session=session)
+    if period is None:
+        raise DeadlineError("no_figures")
+    indicator = load_indicator(session=session, code=SIGNING_INDICATOR)
+    assert indicator is not None
+    day, month = TEMPLATE_DUE[template]
+    year = period.end.year
+    due_local = dt.datetime.combine(dt.date(year, month, day), dt.time(23, 59), tzinfo=tz)
+    due = due_local.astimezone(dt.UTC)
+    with use_language("vi"):  # the letters' names, stored as written
+        title = template_title(template)
+    draft = Draft(title=title, template=template, due_at=due if due > now else None)
+    if template == TEMPLATE_REPORT:
+        draft.kind = DeadlineKind.REPORT.value
+        draft.audience = {
+            "type": "below",
+            "threshold": float(indicator.warning_percent),
+            "period_id": period.id,
+        }
+    else:
+        draft.kind = DeadlineKind.RATE.value
+        draft.required_rate = float(indicator.target_percent)
+        draft.audience = {"type": "all"}
+    return draft
+
+
+def _active_units(session: Session) -> list[tuple[int, str, str, int | None]]:
+    """(id, name, kind, parent id) of active units."""
+    rows = session.exec(
+        select(Unit.id, Unit.name, Unit.kind, Unit.parent_id)
+        .where(Unit.active == True)  # noqa: E712
+        .order_by(col(Unit.short_key), col(Unit.id))
+    ).all()
+    return [(int(i), n, k, p) for i, n, k, p in rows]  # type: ignore[arg-type]
+
+
+def _area_members(units: list[tuple[int, str, str, int | None]], area_id: int) -> set[int]:
+    """Every unit below an area in the unit tree."""
+    children: dict[int, list[int]] = {}
+    for uid, _n, _k, parent in units:
+        if parent is not None:
+            children.setdefault(parent, []).append(uid)
+    chosen: set[int] = set()
+    todo = [area_id]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in chosen:
+                chosen.add(child)
+                todo.append(child)
+    return chosen
+
+
+def _below_threshold(session: Session, audience: dict[str, Any], indicator_code: str) -> set[int]:
+    """Units whose rate in the audience's period is below its threshold."""
+    indicator = load_indicator(session=session, code=indicator_code)
+    period = period_info(session=session, period_id=audience.get("period_id"))
+    if indicator is None or period is None:
+        return set()
+    table = load_period_table(session=session, indicator=indicator, period=period)
+    threshold = Fraction(str(audience.get("threshold", 80))) / 100
+    return {
+        s.unit_id
+        for s in table.by_unit.values()
+        if s.denominator > 0 and Fraction(s.numerator, s.denominator) < threshold
+    }
+
+
+def audience_unit_ids(
+    *, session: Session, audience: dict[str, Any], indicator_code: str = SIGNING_INDICATOR
+) -> list[int]:
+    """The active units an audience names, in name order (areas themselves never)."""
+    units = _active_units(session)
+    kind_of = audience.get("type")
+    chosen: set[int]
+    if kind_of == "all":
+        chosen = {uid for uid, _n, kind, _p in units if kind != AREA_KIND}
+    elif kind_of == "kind":
+        chosen = {uid for uid, _n, kind, _p in units if kind == audience.get("kind")}
+    elif kind_of == "area":
+        chosen = _area_members(units, int(audience.get("area_id") or 0))
+    elif kind_of == "below":
+        chosen = _below_threshold(session, audience, indicator_code)
+    else:
+        return []
+    return [uid for uid, _n, _k, _p in units if uid in chosen]
+
+
+def preview_count(*, session: Session, draft: Draft) -> int:
+    """How many units a draft's audience has now."""
+    return len(
+        audience_unit_ids(
+            session=session, audience=draft.audience, indicator_code=draft.indicator_code
+        )
+    )
+
+
+def first_reminder(draft: Draft, *, now: dt.datetime, tz: ZoneInfo) -> dt.datetime | None:
+    """When a draft's first reminder would go out if created now."""
+    if draft.due_at is None:
+        return None
+    schedule = Schedule(0, draft.due_at, draft.plan_days, draft.plan_time, 1, now)
+    steps = [s for s in plan_steps(schedule, tz) if s.kind is not StepKind.OVERDUE]
+    return steps[0].at if steps else None
+
+
+# --- describing an audience ---------------------------------------------------------------
+
+
+def period_span(period: PeriodInfo) -> str:
+    """'08/06/2026 – 22/06/2026'."""
+    return _("{start} – {end}").format(start=fmt_date(period.start), end=fmt_date(period.end))
+
+
+def _all_units(count: int) -> str:
+    """Every unit."""
+    return ngettext("all {n} unit", "all {n} units", count).format(n=fmt_number(count))
+
+
+def _units_below(count: int, threshold: float, period: PeriodInfo | None) -> str:
+    """Units below a threshold in a period."""
+    return ngettext(
+        "{n} unit below {threshold} in {period}",
+        "{n} units below {threshold} in {period}",
+        count,
+    ).format(
+        n=fmt_number(count),
+        threshold=fmt_percent_value(threshold),
+        period=period_span(period) if period else "?",
+    )
+
+
+def _units_of_kind(count: int, kind: str) -> str:
+    """Units of a kind."""
+    return ngettext("{n} unit of kind “{kind}”", "{n} units of kind “{kind}”", count).format(
+        n=fmt_number(count), kind=kind_label(kind)
+    )
+
+
+def _units_in_area(count: int, area: str) -> str:
+    """Units in an area."""
+    return ngettext("{n} unit in {area}", "{n} units in {area}", count).format(
+        n=fmt_number(count), area=escape(area)
+    )
+
+
+def describe_audience(*, session: Session, deadline: Deadline | Draft, count: int) -> str:
+    """'38 units below 80% in 08/06/2026 – 22/06/2026', translated."""
+    audience = deadline.audience
+    kind = audience.get("type")
+    if kind == "below":
+        period = period_info(session=session, period_id=audience.get("period_id"))
+        return _units_below(count, float(audience.get("threshold", 80)), period)
+    if kind == "kind":
+        return _units_of_kind(count, str(audience.get("kind")))
+    if kind == "area":
+        area = session.get(Unit, int(audience.get("area_id") or 0))
+        return _units_in_area(count, area.name if area else "?")
+    return _all_units(count)

@@ -1,0 +1,37 @@
+"""Cells as read from a file: text, whole or decimal numbers, and percent-formatted numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Pct:
+    """A percent-formatted spreadsheet number, already multiplied by 100."""
+
+    value: Decimal
+
+    def __str__(self) -> str:
+        """Text as Excel shows it (dot decimal)."""
+        return f"{self.value}%"
+
+
+Cell = str | int | float | Pct
+# Rows as read: (1-based row or line number, cells); a blank row has no cells.
+Rows = list[tuple[int, list[Cell]]]
+
+
+def cell_text(cell: Cell) -> str:
+    """Text of a cell as a user would read it."""
+    if isinstance(cell, str):
+        return cell
+    if isinstance(cell, float):
+        return f"{cell:.15g}"
+    return str(cell)
+
+
+def row_is_blank(cells: Sequence[Cell]) -> bool:
+    """True when no cell holds anything but whitespace."""
+    return all(isinstance(c, str) and not c.strip() for c in cells)

@@ -1,0 +1,104 @@
+"""`python -m bot import FILE`: import a statistics table from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from sqlmodel import Session
+
+from bot.alerts.cli import plain
+from bot.alerts.texts import import_summary
+from bot.core.config import Settings
+from bot.core.db import create_db_engine, init_db
+from bot.core.i18n import _, fmt_date, fmt_number, fmt_rate
+from bot.imports.apply import ImportResult, import_statistics
+from bot.imports.issues import ImportRejected, describe_issue
+
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+
+
+def _date(text: str) -> dt.date:
+    """Parse YYYY-MM-DD or DD/MM/YYYY."""
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(_("not a date: {value}").format(value=text))
+
+
+def add_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """The `import` subcommand."""
+    imp = subparsers.add_parser("import", help=_("import a statistics table (TSV, CSV, XLSX)"))
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--period-start", type=_date)
+    imp.add_argument("--period-end", type=_date)
+    imp.add_argument("--indicator", default="ky-so")
+    imp.set_defaults(run=cmd_import)
+
+
+def _print_refusal(exc: ImportRejected) -> None:
+    """Every problem found, on stderr."""
+    print(
+        _("Import refused, nothing was written. Problems found: {n}").format(
+            n=fmt_number(len(exc.issues))
+        ),
+        file=sys.stderr,
+    )
+    for issue in exc.issues:
+        print("  " + describe_issue(issue), file=sys.stderr)
+
+
+def _summary(result: ImportResult) -> str:
+    """One line: rows, period, overall rate, units below the thresholds, new units."""
+    return _(
+        "Imported {rows} units for {start} – {end}: overall {rate} ({signed}/{total}); "
+        "{below} below the warning threshold, {critical} critical; {new} new units."
+    ).format(
+        rows=fmt_number(result.rows),
+        start=fmt_date(result.period_start),
+        end=fmt_date(result.period_end),
+        rate=fmt_rate(result.signed, result.total),
+        signed=fmt_number(result.signed),
+        total=fmt_number(result.total),
+        below=fmt_number(result.below_warning),
+        critical=fmt_number(result.below_critical),
+        new=fmt_number(len(result.new_units)),
+    )
+
+
+def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    """Import one file and print a summary, or every problem found."""
+    path: Path = args.file
+    if not path.is_file():
+        print(_("File not found: {path}").format(path=path), file=sys.stderr)
+        return EXIT_USAGE
+    engine = create_db_engine(settings.database_url)
+    init_db(engine)
+    try:
+        with Session(engine) as session:
+            result = import_statistics(
+                session=session,
+                data=path.read_bytes(),
+                filename=path.name,
+                indicator_code=args.indicator,
+                period_start=args.period_start,
+                period_end=args.period_end,
+                tz=settings.tz,
+            )
+            warnings_line = import_summary(
+                session=session, import_id=result.batch_id, indicator_code=result.indicator_code
+            )
+    except ImportRejected as exc:
+        _print_refusal(exc)
+        return EXIT_REFUSED
+    finally:
+        engine.dispose()
+    print(_summary(result))
+    if warnings_line:
+        print(plain(warnings_line))
+    return 0

@@ -1,0 +1,70 @@
+"""The typed application state and callback context every handler and job receives."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any
+
+from telegram import Update
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
+
+from bot.core.people import Viewer
+from bot.core.runtime import Runtime
+
+if TYPE_CHECKING:
+    from bot.core.leader import LeaderElector
+    from handlers.commands import CommandSpec
+    from handlers.dialogs import DialogFeature
+    from jobs.outbox import OutboxSender
+
+
+class HandlerGroup(IntEnum):
+    """PTB handler groups, lowest first: each update visits every group in this order."""
+
+    MIDDLEWARE = -100  # who is asking, their language, may they use this command
+    DIALOGS = -10  # /huy and the answer to an open dialog's question
+    FEATURES = 0  # commands, buttons, free-text questions; the catch-alls come last
+
+
+class BotData:
+    """Application-wide state, typed: set by the factory, read by handlers and jobs."""
+
+    runtime: Runtime
+    sender: OutboxSender
+    elector: LeaderElector
+
+    def __init__(self) -> None:
+        """Empty registries; the factory fills in the rest."""
+        self.commands: dict[str, CommandSpec] = {}  # every command name → its spec
+        self.dialogs: dict[str, DialogFeature] = {}  # feature name → its dialog
+        self.start_payload: StartPayload | None = None  # /start CODE (the invites feature)
+        self.sender_task: asyncio.Task[None] | None = None
+        self.elector_task: asyncio.Task[None] | None = None
+        self.polling: dict[str, Any] | None = None  # getUpdates arguments while polling
+        self.progress_texts: dict[int, str] = {}  # broadcast id → last progress text shown
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """Callback context with the runtime and the viewer the middleware resolved."""
+
+    viewer: Viewer | None = None
+
+    @property
+    def runtime(self) -> Runtime:
+        """Settings, engine and caches of this application."""
+        return self.bot_data.runtime
+
+    def require_viewer(self) -> Viewer:
+        """The viewer set by the middleware."""
+        assert self.viewer is not None, "middleware did not run"
+        return self.viewer
+
+
+# The Application as this project builds it (bot.app.build_application).
+KysoApp = Application[
+    ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, JobQueue[BotContext]
+]
+HandlerCallback = Callable[[Update, BotContext], Awaitable[None]]
+StartPayload = Callable[[Update, BotContext, str], Awaitable[None]]
