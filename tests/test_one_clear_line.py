@@ -27,7 +27,7 @@ from sqlmodel import Session
 from bot import cli, web
 from bot.core.config import Settings
 from bot.core.db import create_db_engine, init_db
-from bot.imports.parse import import_statistics
+from bot.imports.apply import import_statistics
 from bot.web import BotRunner
 from tests.conftest import make_settings
 from tests.fake_bot_api import FakeBotApi

@@ -16,7 +16,7 @@ from bot.console import demo_table
 from bot.core.models import AppUser, Role, Unit
 from bot.core.outbox import split_text
 from bot.core.people import link_official
-from bot.imports.parse import import_statistics
+from bot.imports.apply import import_statistics
 from bot.offline import message_update
 from tests.conftest import ADMIN_ID, SHARED_NAME, make_settings
 from tests.fake_bot_api import FakeBotApi, FloodLimits
