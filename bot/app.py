@@ -274,6 +274,8 @@ def build_application(
     runtime.is_leader = lambda: elector.leadership.is_leader
     sender.clock = lambda: runtime.clock()
     runtime.metrics.bind(backlog=lambda: _backlog(engine), sender=lambda: sender.stats)
+    if isinstance(app.bot.rate_limiter, ReplyRetry):
+        app.bot.rate_limiter.on_wait = runtime.metrics.note_reply_flood_wait
     app.bot_data[RUNTIME_KEY] = runtime
     job_queue = app.job_queue
     assert isinstance(job_queue, LeaderJobQueue)

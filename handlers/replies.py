@@ -43,6 +43,8 @@ class ReplyRetry(BaseRateLimiter[dict[str, Any]]):
         """`sleep` is replaceable for tests."""
         self.sleep = sleep
         self.waits = 0
+        # Called for each 429 waited out (metrics); one that reaches the caller is counted there.
+        self.on_wait: Callable[[], None] | None = None
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -71,6 +73,8 @@ class ReplyRetry(BaseRateLimiter[dict[str, Any]]):
                     raise
                 attempt += 1
                 self.waits += 1
+                if self.on_wait is not None:
+                    self.on_wait()
                 logger.info(
                     "Telegram asked to wait %g s before %s to chat %s; sending again then",
                     wait,
