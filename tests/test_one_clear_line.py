@@ -22,6 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from bot import cli, web
@@ -29,7 +30,7 @@ from bot.core.config import Settings
 from bot.core.db import create_db_engine, init_db
 from bot.imports.apply import import_statistics
 from bot.web import BotRunner
-from tests.conftest import make_settings
+from tests.conftest import TEST_DATABASE_URL, make_settings, needs_postgres
 from tests.fake_bot_api import FakeBotApi
 from tests.test_app import REPO, run_cli
 
@@ -195,6 +196,29 @@ def test_every_number_setting_is_finite_and_in_range(
     (line,) = lines(err)
     assert code == 2 and line.startswith(f"Configuration error in {name}: “{value[:20]}")
     assert english in line
+
+
+def test_the_line_is_in_default_language_from_the_env_file(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """DEFAULT_LANGUAGE=en in .env gives the line in English, even when another setting fails."""
+    (env.folder / ".env").write_text("DEFAULT_LANGUAGE=en\nMAX_UPLOAD_MB=nan\n")
+    code, err = cli_exit(capsys, "units", "list")
+    assert code == 2
+    assert lines(err) == ["Configuration error in MAX_UPLOAD_MB: “nan” must be a finite number."]
+
+
+@needs_postgres
+def test_a_database_the_server_does_not_have_is_a_configuration_error(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """PostgreSQL answers 'database does not exist': one line, exit 2."""
+    url = make_url(TEST_DATABASE_URL).set(database="kyso_no_such_database")
+    env.set(DATABASE_URL=url.render_as_string(hide_password=False))
+    code, err = cli_exit(capsys, "units", "list")
+    assert code == 2
+    (line,) = lines(err)
+    assert "kyso_no_such_database" in line and "DATABASE_URL" in line
 
 
 @pytest.mark.parametrize(

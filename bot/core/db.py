@@ -147,17 +147,22 @@ def setup_problem(url: str, exc: BaseException) -> str | None:
             "Cannot open the database {where} ({reason}): check DATABASE_URL and that the bot's "
             "user may read and write the file and its folder."
         ).format(where=where, reason=str(orig))
-    if getattr(orig, "sqlstate", None) in _PG_SETUP_STATES:
+    text = str(orig or "")
+    if getattr(orig, "sqlstate", None) in _PG_SETUP_STATES or (
+        "FATAL:" in text and any(words in text for words in _PG_SETUP_WORDS)
+    ):
         return _(
             "The database server refused {where} ({reason}): check the user, password, "
             "database name and the user's rights in DATABASE_URL."
-        ).format(where=where, reason=str(orig).strip().splitlines()[-1])
+        ).format(where=where, reason=text.strip().splitlines()[-1].strip())
     return None
 
 
 # PostgreSQL: invalid password or authorization, no such database, no privilege, read-only
 # server (a standby).
 _PG_SETUP_STATES = frozenset({"28P01", "28000", "3D000", "42501", "25006"})
+# The same refusals at connection time, where libpq gives only the server's message.
+_PG_SETUP_WORDS = ("password authentication failed", "does not exist", "no pg_hba.conf entry")
 
 
 class binary_order(ColumnElement[Any]):

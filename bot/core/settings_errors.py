@@ -6,11 +6,11 @@ pydantic words its errors in English ("Input should be a valid number"); each er
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.core.i18n import _, fmt_number, normalize_language, use_language
 
@@ -123,6 +123,18 @@ def describe(exc: ValidationError) -> str:
         )
 
 
+class _LanguageOnly(BaseSettings):
+    """DEFAULT_LANGUAGE read from the same places as Settings, whatever else is wrong."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    default_language: str = Field(default="vi", alias="DEFAULT_LANGUAGE")
+
+
 def _language() -> str:
-    """DEFAULT_LANGUAGE when it is itself valid, else Vietnamese."""
-    return normalize_language(os.environ.get("DEFAULT_LANGUAGE", "").strip()) or "vi"
+    """DEFAULT_LANGUAGE (environment or .env) when it is itself valid, else Vietnamese."""
+    try:
+        chosen = _LanguageOnly().default_language
+    except ValidationError:
+        chosen = ""
+    return normalize_language(chosen.strip()) or "vi"
