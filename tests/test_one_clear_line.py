@@ -155,6 +155,24 @@ def test_report_reads_a_read_only_database_and_writes_need_a_clear_line(tmp_path
     assert (tmp_path / "kyso.db").read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [("run",), ("console",), ("import", str(TABLE), *PERIOD), ("units", "add", "Sở Tư pháp")],
+)
+def test_commands_that_write_say_the_database_is_read_only(
+    env: Env, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
+) -> None:
+    """run, console, import, units add on a read-only database: one line, exit 2, unchanged."""
+    url = read_only_database(env.folder)
+    before = (env.folder / "kyso.db").read_bytes()
+    env.set(DATABASE_URL=url, TELEGRAM_BOT_TOKEN=TOKEN)
+    code, err = cli_exit(capsys, *argv)
+    assert code == 2
+    assert lines(err)[-1].startswith("Cơ sở dữ liệu") and "chỉ cho phép đọc" in lines(err)[-1]
+    assert "Traceback" not in err
+    assert (env.folder / "kyso.db").read_bytes() == before
+
+
 NUMBER_CASES = [
     ("OUTBOX_RATE_PER_SECOND", "inf", "finite"),
     ("OUTBOX_RATE_PER_SECOND", "nan", "finite"),
