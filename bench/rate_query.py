@@ -83,7 +83,7 @@ async def run_both(
         for _ in range(rounds):
             best_bare = max(best_bare, await _best_rate(bare, bare_updates, 1))
             best_kyso = max(best_kyso, await _best_rate(kyso, kyso_updates, 1))
-    kyso.bot_data["runtime"].engine.dispose()
+    kyso.bot_data.runtime.engine.dispose()
     return best_bare, best_kyso, sample
 
 
@@ -102,7 +102,7 @@ def main() -> None:
             DATABASE_URL=f"sqlite:///{Path(tmp) / 'bench.db'}",
         )
         app = build_application(settings, request=OfflineRequest(record=False))
-        engine = app.bot_data["runtime"].engine
+        engine = app.bot_data.runtime.engine
         import datetime as dt
 
         t0 = time.perf_counter()

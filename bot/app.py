@@ -1,27 +1,20 @@
-"""The application factory: the one place that wires settings, database and handlers."""
+"""The application factory and the composition: every feature and every link between them."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable
-from typing import Any
+from collections.abc import Awaitable, Sequence
+from typing import Any, Protocol
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import (
-    Application,
-    ApplicationBuilder,
-    BaseUpdateProcessor,
-    ContextTypes,
-    Defaults,
-)
+from telegram.ext import ApplicationBuilder, BaseUpdateProcessor, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
-import handlers
 from bot.core import outbox
 from bot.core.config import SUPPORTED_LANGUAGES, Settings
 from bot.core.db import check_writable, create_db_engine, init_db
@@ -29,10 +22,33 @@ from bot.core.leader import LeaderElector, Leadership
 from bot.core.logs import bind_update, unbind
 from bot.core.runtime import Runtime
 from bot.groups.service import migrate_chat
-from handlers.common import RUNTIME_KEY, BotContext, command_name, command_specs
+from handlers import (
+    alerts,
+    audit_log,
+    broadcasts,
+    common,
+    dashboard,
+    deadlines,
+    dialogs,
+    errors,
+    groups,
+    imports,
+    invites,
+    letters,
+    me,
+    rates,
+    start,
+    summaries,
+    units,
+)
+from handlers.commands import CommandSpec, bot_commands, command_name
+from handlers.context import BotContext, BotData, KysoApp
 from handlers.replies import ReplyRetry
-from handlers.start import bot_commands
-from jobs import deadlines as reminders
+from jobs import alerts as alert_jobs
+from jobs import broadcasts as broadcast_jobs
+from jobs import dashboard as dashboard_jobs
+from jobs import deadlines as deadline_jobs
+from jobs import summaries as summary_jobs
 from jobs.outbox import RECOVER_SECONDS, Limits, OutboxSender, recover_orphans_job
 from jobs.scheduler import LeaderJobQueue
 
@@ -43,14 +59,63 @@ class MissingTokenError(RuntimeError):
     """TELEGRAM_BOT_TOKEN is not set."""
 
 
-SENDER_KEY = "outbox_sender"
-SENDER_TASK_KEY = "outbox_sender_task"
-ELECTOR_KEY = "leader_elector"
-ELECTOR_TASK_KEY = "leader_elector_task"
-POLLING_KEY = "long_polling"  # getUpdates arguments, set by serve(): poll while leader
+class Feature(Protocol):
+    """A handlers module: its chat commands and the rest of its handlers."""
+
+    COMMANDS: Sequence[CommandSpec]
+
+    def register(self, app: KysoApp) -> None:
+        """Add the feature's buttons, free-text and other non-command handlers."""
 
 
-def update_kind(update: object, app: Application) -> tuple[str, str]:  # type: ignore[type-arg]
+# The handler modules, in registration and help order; `start` holds the catch-alls, last.
+FEATURES: tuple[Feature, ...] = (
+    rates,
+    letters,  # before imports: a letter's file is not a statistics table
+    invites,
+    me,
+    imports,
+    audit_log,
+    units,
+    dialogs,
+    groups,
+    broadcasts,
+    summaries,
+    alerts,
+    deadlines,
+    dashboard,
+    start,
+)
+
+
+def all_commands() -> list[CommandSpec]:
+    """Every feature's commands, in help order."""
+    return [spec for module in FEATURES for spec in module.COMMANDS]
+
+
+def compose(app: KysoApp) -> None:
+    """Wire every feature: the middleware, commands, handlers, links and scheduled jobs."""
+    data = app.bot_data
+    specs = all_commands()
+    for spec in specs:
+        for name in spec.names:
+            data.commands[name] = spec
+    common.register(app)
+    for spec in specs:
+        app.add_handler(spec.handler(), group=spec.group)
+    for module in FEATURES:
+        module.register(app)
+    errors.register(app)
+    # Links between features, as callables.
+    data.start_payload = invites.redeem_payload
+    # Scheduled work, rebuilt from the database with deterministic job names.
+    alert_jobs.schedule_warning_jobs(app)
+    summary_jobs.schedule(app)
+    broadcast_jobs.schedule(app)
+    dashboard_jobs.schedule(app)
+
+
+def update_kind(update: object, app: KysoApp) -> tuple[str, str]:
     """(kind, command) labels for metrics and logs; commands only if registered."""
     if not isinstance(update, Update):
         return "other", ""
@@ -69,7 +134,7 @@ def update_kind(update: object, app: Application) -> tuple[str, str]:  # type: i
         username = None
     name = command_name(update, username)
     if name is not None:
-        spec = command_specs(app).get(name)
+        spec = app.bot_data.commands.get(name)
         return "command", spec.names[0] if spec is not None else "unknown"
     return "message", ""
 
@@ -115,7 +180,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         """Nothing to free."""
 
 
-class KysoApplication(Application):  # type: ignore[type-arg]
+class KysoApplication(KysoApp):
     """An Application that tags logs with the update and measures every update it handles."""
 
     async def process_update(self, update: object) -> None:
@@ -133,7 +198,7 @@ class KysoApplication(Application):  # type: ignore[type-arg]
         finally:
             elapsed = time.perf_counter() - start
             kind, command = update_kind(update, self)
-            runtime: Runtime | None = self.bot_data.get(RUNTIME_KEY)
+            runtime: Runtime | None = getattr(self.bot_data, "runtime", None)
             if runtime is not None:
                 runtime.metrics.observe_update(kind, command, elapsed)
             logger.info(
@@ -143,49 +208,48 @@ class KysoApplication(Application):  # type: ignore[type-arg]
             unbind(bound)
 
 
-async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
+async def _post_init(app: KysoApp) -> None:
     """Join the election, publish the command menus, recover the outbox, start the sender."""
-    rt: Runtime = app.bot_data[RUNTIME_KEY]
-    elector: LeaderElector = app.bot_data[ELECTOR_KEY]
+    data = app.bot_data
+    rt, elector, sender = data.runtime, data.elector, data.sender
     await elector.start()  # SQLite: raises WorkerAlreadyRunning if another worker has the file
-    app.bot_data[SENDER_KEY].worker = rt.leadership.worker_id
-    specs = handlers.all_commands()
+    sender.worker = rt.leadership.worker_id
+    specs = all_commands()
     for language in SUPPORTED_LANGUAGES:
         await app.bot.set_my_commands(bot_commands(specs, language), language_code=language)
     await app.bot.set_my_commands(bot_commands(specs, rt.settings.default_language))
-    sender: OutboxSender = app.bot_data[SENDER_KEY]
     sender.recover()
-    await reminders.on_startup(app)
-    app.bot_data[SENDER_TASK_KEY] = asyncio.create_task(sender.run(), name="outbox-sender")
-    app.bot_data[ELECTOR_TASK_KEY] = asyncio.create_task(
+    await deadline_jobs.on_startup(app)
+    data.sender_task = asyncio.create_task(sender.run(), name="outbox-sender")
+    data.elector_task = asyncio.create_task(
         elector.run(lambda leadership: align_with_leadership(app, leadership)),
         name="leader-election",
     )
 
 
-async def _post_stop(app: Application) -> None:  # type: ignore[type-arg]
+async def _post_stop(app: KysoApp) -> None:
     """Hand the scheduler over, let in-flight sends finish, then leave: a worker that is still
     sending stays registered, so nobody recovers (and repeats) its claimed rows."""
-    elector: LeaderElector = app.bot_data[ELECTOR_KEY]
-    election: asyncio.Task[None] | None = app.bot_data.pop(ELECTOR_TASK_KEY, None)
+    data = app.bot_data
+    election, data.elector_task = data.elector_task, None
     if election is not None:
-        elector.stop()
+        data.elector.stop()
         await election
-    await asyncio.to_thread(elector.step_down)
-    task: asyncio.Task[None] | None = app.bot_data.pop(SENDER_TASK_KEY, None)
+    await asyncio.to_thread(data.elector.step_down)
+    task, data.sender_task = data.sender_task, None
     if task is not None:
-        app.bot_data[SENDER_KEY].stop()
+        data.sender.stop()
         await task
-    await asyncio.to_thread(elector.close)
+    await asyncio.to_thread(data.elector.close)
 
 
-async def align_with_leadership(app: Application, leadership: Leadership) -> None:  # type: ignore[type-arg]
+async def align_with_leadership(app: KysoApp, leadership: Leadership) -> None:
     """Run the scheduler, and long polling if used, only while this worker is the leader."""
-    app.bot_data[SENDER_KEY].worker = leadership.worker_id
+    app.bot_data.sender.worker = leadership.worker_id
     job_queue = app.job_queue
     if isinstance(job_queue, LeaderJobQueue) and job_queue.scheduler.running:
         job_queue.align()
-    polling: dict[str, Any] | None = app.bot_data.get(POLLING_KEY)
+    polling = app.bot_data.polling
     updater = app.updater
     if polling is None or updater is None or not app.running:
         return
@@ -208,9 +272,9 @@ def _backlog(engine: Engine) -> outbox.Backlog:
         return outbox.backlog(session=session)
 
 
-def sender_running(app: Application) -> bool:  # type: ignore[type-arg]
+def sender_running(app: KysoApp) -> bool:
     """Whether the outbox sender task is alive."""
-    task: asyncio.Task[None] | None = app.bot_data.get(SENDER_TASK_KEY)
+    task = app.bot_data.sender_task
     return task is not None and not task.done()
 
 
@@ -219,7 +283,7 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     engine: Engine | None = None,
-) -> Application:  # type: ignore[type-arg]
+) -> KysoApp:
     """Build the Application: bot, defaults, database, handlers (nothing runs yet)."""
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
         raise MissingTokenError("TELEGRAM_BOT_TOKEN")
@@ -233,7 +297,7 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .context_types(ContextTypes(context=BotContext))
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .job_queue(LeaderJobQueue())
         .post_init(_post_init)
         .post_stop(_post_stop)
@@ -266,8 +330,8 @@ def build_application(
         on_migrate=_move_group,
     )
     sender.worker = elector.leadership.worker_id
-    app.bot_data[SENDER_KEY] = sender
-    app.bot_data[ELECTOR_KEY] = elector
+    app.bot_data.sender = sender
+    app.bot_data.elector = elector
     runtime = Runtime(
         settings=settings, engine=engine, wake_sender=sender.wake, leadership=elector.leadership
     )
@@ -276,7 +340,7 @@ def build_application(
     runtime.metrics.bind(backlog=lambda: _backlog(engine), sender=lambda: sender.stats)
     if isinstance(app.bot.rate_limiter, ReplyRetry):
         app.bot.rate_limiter.on_wait = runtime.metrics.note_reply_flood_wait
-    app.bot_data[RUNTIME_KEY] = runtime
+    app.bot_data.runtime = runtime
     job_queue = app.job_queue
     assert isinstance(job_queue, LeaderJobQueue)
     job_queue.leadership = elector.leadership
@@ -287,5 +351,5 @@ def build_application(
         data=sender,
         name="outbox-recover",
     )
-    handlers.register_all(app)
+    compose(app)
     return app

@@ -29,6 +29,7 @@ CLI_FEATURES: tuple[str, ...] = (
     "bot.reports.service",
     "bot.alerts.cli",
     "bot.deadlines.cli",
+    "bot.letters.cli",
     "bot.core.migrate_cli",
 )
 

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any, TextIO
 
 from pydantic import SecretStr
@@ -30,9 +29,11 @@ from bot.core.i18n import _, fmt_datetime, ngettext, set_timezone, use_language
 from bot.core.lookup import find_units
 from bot.core.models import Official, OutboxMessage, OutboxStatus, Role, Unit, use_clock, utcnow
 from bot.core.people import link_official
+from bot.dashboard.auth import create_login_link
 from bot.deadlines.reminders import open_schedules
 from bot.deadlines.schedule import plan_steps
 from bot.imports.apply import import_statistics
+from bot.letters.service import load_shipped as load_shipped_letters
 from bot.offline import (
     ApiCall,
     OfflineRequest,
@@ -40,6 +41,8 @@ from bot.offline import (
     document_update,
     message_update,
 )
+from bot.web import WebServer
+from handlers.context import BotContext
 from jobs import deadlines as reminders
 from jobs.broadcasts import update_progress
 from jobs.outbox import Limits, OutboxSender, RateGate
@@ -65,7 +68,10 @@ def demo_table() -> bytes:
 
 
 def load_demo_data(settings: Settings, engine: Any) -> Any:
-    """Import the packaged table into a fresh database; returns the import result."""
+    """Import the packaged table and the five letters into a fresh database; returns the
+    import result."""
+    with session_scope(engine) as session:
+        load_shipped_letters(session=session)
     with Session(engine) as session:
         return import_statistics(
             session=session, data=demo_table(), filename=DEMO_FILE, tz=settings.tz
@@ -111,6 +117,8 @@ class Console:
         self.settings = settings
         self.state = ConsoleSession()
         self.bold = out.isatty()
+        self.web: WebServer | None = None  # the dashboard on 127.0.0.1 (demo)
+        self.web_port = 0
 
     def say(self, text: str) -> None:
         """Print a console (not bot) line."""
@@ -192,7 +200,7 @@ class Console:
             self.state.user_id = int(arg)
             self.say(_("You are now Telegram user {id}.").format(id=arg))
             return
-        engine = self.app.bot_data["runtime"].engine
+        engine = self.app.bot_data.runtime.engine
         with session_scope(engine) as session:
             matches = find_units(session=session, query=arg)
             if matches.unique is None:
@@ -262,7 +270,7 @@ class Console:
     @property
     def runtime(self) -> Any:
         """The application's runtime."""
-        return self.app.bot_data["runtime"]
+        return self.app.bot_data.runtime
 
     def _clock(self) -> SimulatedClock:
         """The simulated clock, installed on first use (starting at the real time)."""
@@ -343,15 +351,13 @@ class Console:
     async def _deliver(self, heading: str | None) -> None:
         """Send what is due in the outbox at once, update progress messages, print the pushes:
         in full when few or addressed to you, else one line each."""
-        sender: OutboxSender = self.app.bot_data["outbox_sender"]
+        sender: OutboxSender = self.app.bot_data.sender
         sender.gate = RateGate(
             Limits(overall_per_second=10_000, private_interval=0, group_per_minute=1_000_000)
         )
         start = len(self.request.calls)
         await asyncio.create_task(sender.drain_all())
-        await asyncio.create_task(
-            update_progress(SimpleNamespace(application=self.app, bot=self.app.bot))  # type: ignore[arg-type]
-        )
+        await asyncio.create_task(update_progress(BotContext(self.app)))
         pushes, others = [], []
         for call in self.request.calls[start:]:
             delivered = isinstance(call.result, dict) and "message_id" in call.result
@@ -417,6 +423,7 @@ class Console:
         self.app = build_application(self.settings, request=self.request)
         self.runtime.clock = clock
         await self.app.initialize()
+        await self.move_dashboard()
         result = await reminders.on_startup(self.app)
         jobs = len(reminders.queue_names(self.app))
         self.say(
@@ -426,6 +433,40 @@ class Console:
             ).format(jobs=jobs, queued=result.queued)
         )
         await self._deliver(None)
+
+    async def start_dashboard(self) -> None:
+        """Serve the dashboard on 127.0.0.1 and print a login link for the secretariat."""
+        rt = self.runtime
+        if not rt.settings.dashboard_enabled:
+            return
+        self.web = WebServer(self.app, listen="127.0.0.1", port=rt.settings.status_port or 0)
+        port = self.web_port = await self.web.start()
+        url = f"http://127.0.0.1:{port}/app/"
+        rt.settings = rt.settings.model_copy(update={"dashboard_url": url})
+        if self.settings is not None:
+            self.settings = self.settings.model_copy(update={"dashboard_url": url})
+        with session_scope(rt.engine) as session:
+            code = create_login_link(session=session, telegram_id=DEMO_ADMIN_ID, now=rt.clock())
+        self.say(
+            _(
+                "📊 Dashboard in your browser (single use, 10 minutes; /bangdieukhien gives a "
+                "new link):\n   {link}"
+            ).format(link=f"{url}#login={code}")
+        )
+
+    async def move_dashboard(self) -> None:
+        """After a restart, serve the dashboard of the new bot on the same port."""
+        if self.web is None:
+            return
+        await self.web.stop()
+        self.web = WebServer(self.app, listen="127.0.0.1", port=self.web_port)
+        await self.web.start()
+
+    async def stop_dashboard(self) -> None:
+        """Stop serving the dashboard."""
+        if self.web is not None:
+            await self.web.stop()
+            self.web = None
 
     def _demo_officials(self) -> None:
         """Link a head and an office staff member to every active unit that has nobody."""
@@ -511,25 +552,32 @@ async def run_console(
     console = Console(app, request, out, settings)
     try:
         if demo:
-            result = load_demo_data(settings, app.bot_data["runtime"].engine)
+            result = load_demo_data(settings, app.bot_data.runtime.engine)
             # Demo time: just after the table's figures were taken, before the letters' dates.
             start = (result.as_of or utcnow()) + dt.timedelta(hours=1)
-            app.bot_data["runtime"].clock = SimulatedClock(start)
-            use_clock(app.bot_data["runtime"].clock)
+            app.bot_data.runtime.clock = SimulatedClock(start)
+            use_clock(app.bot_data.runtime.clock)
         await console.app.initialize()
         try:
             await reminders.on_startup(console.app)
             with use_language(settings.default_language):
                 console.intro()
-            if lines is None:
-                lines = _stdin_lines(console)
-            for line in lines:
-                if not await console.handle_line(line):
-                    break
+                if demo:
+                    await console.start_dashboard()
+            if lines is None:  # read the terminal off the event loop: the dashboard answers
+                source = iter(_stdin_lines(console))
+                while (line := await asyncio.to_thread(next, source, None)) is not None:
+                    if not await console.handle_line(line):
+                        break
+            else:
+                for line in lines:
+                    if not await console.handle_line(line):
+                        break
         finally:
+            await console.stop_dashboard()
             await console.app.shutdown()
     finally:
-        console.app.bot_data["runtime"].engine.dispose()
+        console.app.bot_data.runtime.engine.dispose()
         if tmp is not None:
             tmp.cleanup()
     return 0

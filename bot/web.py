@@ -27,12 +27,14 @@ from tornado.netutil import bind_sockets
 from tornado.web import Application as TornadoApplication
 from tornado.web import RequestHandler
 
-from bot.app import POLLING_KEY, align_with_leadership, build_application, sender_running
+from bot.app import align_with_leadership, build_application, sender_running
 from bot.core import health
 from bot.core.config import Settings
 from bot.core.metrics import CONTENT_TYPE
 from bot.core.runtime import Runtime
-from handlers.common import RUNTIME_KEY
+from bot.dashboard.web import Dashboard
+from bot.dashboard.web import routes as dashboard_routes
+from handlers.dashboard import file_sender
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +50,7 @@ API_RETRY_MAX = 60.0
 
 def _runtime(app: Application) -> Runtime:  # type: ignore[type-arg]
     """The Runtime of a built Application."""
-    return app.bot_data[RUNTIME_KEY]  # type: ignore[no-any-return]
+    return app.bot_data.runtime  # type: ignore[no-any-return]
 
 
 async def check_health(app: Application) -> health.Health:  # type: ignore[type-arg]
@@ -177,6 +179,9 @@ class WebServer:
             (r"/healthz", HealthHandler, common),
             (r"/metrics", MetricsHandler, common),
         ]
+        if _runtime(self.app).settings.dashboard_enabled:  # the Mini App: /app/, /app/api/…
+            dashboard = Dashboard(_runtime(self.app), send=file_sender(self.app))
+            routes.extend(dashboard_routes(dashboard))
         if self.webhook_path is not None:
             pattern = "/" + self.webhook_path.strip("/")
             routes.insert(0, (_escape(pattern), WebhookHandler, {**common, "secret": self.secret}))
@@ -253,9 +258,13 @@ class BotRunner:
                 webhook_path=settings.webhook_path,
                 secret=secret,
             )
-        elif settings.status_port is not None:
+        elif settings.status_port is not None or (
+            settings.dashboard_enabled and settings.dashboard_url  # the dashboard needs a server
+        ):
             self.server = WebServer(
-                self.app, listen=settings.webhook_listen, port=settings.status_port
+                self.app,
+                listen=settings.webhook_listen,
+                port=settings.status_port or settings.webhook_port,
             )
         self.port: int | None = None
         self.ready = asyncio.Event()
@@ -324,7 +333,7 @@ class BotRunner:
         app = self.app
         await app.start()
         if not self.webhook:  # only the leader polls: Telegram serves one getUpdates client
-            app.bot_data[POLLING_KEY] = {"allowed_updates": Update.ALL_TYPES}
+            app.bot_data.polling = {"allowed_updates": Update.ALL_TYPES}
             await align_with_leadership(app, _runtime(app).leadership)
         if self.server is not None:
             try:
@@ -339,7 +348,7 @@ class BotRunner:
     async def _shutdown(self) -> None:
         """Stop in the safe order."""
         app = self.app
-        app.bot_data.pop(POLLING_KEY, None)  # an election tick must not restart polling now
+        app.bot_data.polling = None  # an election tick must not restart polling now
         if self.server is not None:
             await self.server.stop()
         if app.updater is not None and app.updater.running:

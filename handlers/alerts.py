@@ -9,7 +9,7 @@ from html import escape
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler
 
 from bot.alerts import silence_texts
 from bot.alerts import texts as warnings_text
@@ -22,34 +22,15 @@ from bot.core.lookup import find_units
 from bot.core.messages import indicator_name
 from bot.core.models import utcnow
 from bot.core.people import unit_name
-from handlers.common import SECRETARIAT, BotContext, CommandSpec, private_only, secretariat_only
+from handlers.commands import SECRETARIAT, CommandSpec
+from handlers.common import private_only, secretariat_only
+from handlers.context import BotContext, KysoApp
+from handlers.dashboard import with_dashboard
 
 logger = logging.getLogger(__name__)
 
 CALLBACK_PREFIX = "wn"
 REASON_KEY = "warning_silence_reason"
-
-COMMANDS = (
-    CommandSpec(
-        names=("canhbao", "warnings"),
-        description=lazy_gettext(
-            "units below the threshold, who was warned when; with a unit: its history"
-        ),
-        allowed=SECRETARIAT,
-    ),
-    CommandSpec(
-        names=("imlang", "silence"),
-        description=lazy_gettext(
-            "silence a unit's warnings until a day, e.g. after an explanation"
-        ),
-        allowed=SECRETARIAT,
-    ),
-    CommandSpec(
-        names=("imlang_ds", "silences"),
-        description=lazy_gettext("silenced units; lift a silence early"),
-        allowed=SECRETARIAT,
-    ),
-)
 
 
 # --- /canhbao ----------------------------------------------------------------------------------
@@ -105,7 +86,8 @@ async def warnings_command(update: Update, context: BotContext) -> None:
         )
         return
     await message.reply_text(
-        warnings_text.status_text(status, 0), reply_markup=status_markup(status, 0)
+        warnings_text.status_text(status, 0),
+        reply_markup=with_dashboard(status_markup(status, 0), update, context),
     )
 
 
@@ -348,15 +330,35 @@ async def silence_button(update: Update, context: BotContext) -> None:
     await query.edit_message_text(text, reply_markup=markup)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    """Commands, buttons and the weekly job of every indicator."""
-    from jobs.alerts import schedule_warning_jobs
+COMMANDS = (
+    CommandSpec(
+        names=("canhbao", "warnings"),
+        description=lazy_gettext(
+            "units below the threshold, who was warned when; with a unit: its history"
+        ),
+        allowed=SECRETARIAT,
+        callback=warnings_command,
+    ),
+    CommandSpec(
+        names=("imlang", "silence"),
+        description=lazy_gettext(
+            "silence a unit's warnings until a day, e.g. after an explanation"
+        ),
+        allowed=SECRETARIAT,
+        callback=silence_command,
+    ),
+    CommandSpec(
+        names=("imlang_ds", "silences"),
+        description=lazy_gettext("silenced units; lift a silence early"),
+        allowed=SECRETARIAT,
+        callback=silences_command,
+    ),
+)
 
-    app.add_handler(CommandHandler(["canhbao", "warnings"], warnings_command))
-    app.add_handler(CommandHandler(["imlang", "silence"], silence_command))
-    app.add_handler(CommandHandler(["imlang_ds", "silences"], silences_command))
+
+def register(app: KysoApp) -> None:
+    """The /canhbao and /imlang buttons."""
     app.add_handler(
         CallbackQueryHandler(warnings_button, pattern=r"^wn:(p:\d+:\d+|run:\d+|go:\d+|u:\d+)$")
     )
     app.add_handler(CallbackQueryHandler(silence_button, pattern=r"^wn:(s:\d+:\d{8}|un:\d+)$"))
-    schedule_warning_jobs(app)

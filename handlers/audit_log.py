@@ -6,24 +6,16 @@ import logging
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler
 
 from bot.audit_log.service import AuditPage, audit_page
 from bot.core.i18n import _, lazy_gettext
-from handlers.common import SECRETARIAT, BotContext, CommandSpec, refusal_text
+from handlers.commands import SECRETARIAT, CommandSpec, refusal_text
+from handlers.context import BotContext, KysoApp
 
 logger = logging.getLogger(__name__)
 
 CALLBACK_PREFIX = "audit"  # audit:<offset>
-
-COMMANDS = (
-    CommandSpec(
-        names=("nhatky", "audit"),
-        description=lazy_gettext("audit log: who imported, invited or changed what"),
-        allowed=SECRETARIAT,
-        # Not in the menu: Telegram shows one menu to every user of the bot.
-    ),
-)
 
 
 def page_keyboard(page: AuditPage) -> InlineKeyboardMarkup | None:
@@ -69,7 +61,17 @@ async def audit_page_button(update: Update, context: BotContext) -> None:
     await query.edit_message_text(page.text, reply_markup=page_keyboard(page))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+COMMANDS = (
+    CommandSpec(
+        names=("nhatky", "audit"),
+        description=lazy_gettext("audit log: who imported, invited or changed what"),
+        allowed=SECRETARIAT,
+        callback=audit_command,
+        # Not in the menu: Telegram shows one menu to every user of the bot.
+    ),
+)
+
+
+def register(app: KysoApp) -> None:
     """The command in vi and en, and the paging buttons."""
-    app.add_handler(CommandHandler(["nhatky", "audit"], audit_command))
     app.add_handler(CallbackQueryHandler(audit_page_button, pattern=rf"^{CALLBACK_PREFIX}:\d+$"))

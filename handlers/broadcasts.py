@@ -13,10 +13,8 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import (
-    Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
-    CommandHandler,
     MessageHandler,
     filters,
 )
@@ -28,33 +26,12 @@ from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_datetime, fmt_number, lazy_gettext, ngettext
 from bot.core.outbox import split_text
 from bot.core.roles import role_label
-from handlers.common import SECRETARIAT, BotContext, CommandSpec, secretariat_only
-from jobs.broadcasts import JOB_NAME, PROGRESS_INTERVAL, update_progress
+from handlers.commands import SECRETARIAT, CommandSpec
+from handlers.common import secretariat_only
+from handlers.context import BotContext, KysoApp
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = (
-    CommandSpec(
-        names=("thongbao", "broadcast"),
-        description=lazy_gettext("send an announcement to units or groups"),
-        allowed=SECRETARIAT,
-    ),
-    CommandSpec(
-        names=("thongbao_ds", "broadcasts"),
-        description=lazy_gettext("recent announcements and their delivery"),
-        allowed=SECRETARIAT,
-    ),
-    CommandSpec(
-        names=("thongbao_tt", "broadcast_status"),
-        description=lazy_gettext("delivery and acknowledgements of one announcement"),
-        allowed=SECRETARIAT,
-    ),
-    CommandSpec(
-        names=("khonglienlac", "unreachable"),
-        description=lazy_gettext("officials and units the bot cannot reach"),
-        allowed=SECRETARIAT,
-    ),
-)
 
 PENDING_KEY = "broadcast_pending"  # user_data: {"token", "step", "text", "at", ...}
 PENDING_SECONDS = 30 * 60
@@ -169,7 +146,7 @@ def _body_from_command(message: Message) -> str:
 class _WaitingForText(filters.MessageFilter):
     """Messages from someone whose announcement draft waits for its text."""
 
-    def __init__(self, app: Application) -> None:  # type: ignore[type-arg]
+    def __init__(self, app: KysoApp) -> None:
         """Read the application's per-user data without creating entries."""
         super().__init__(name="WaitingForAnnouncement")
         self._user_data = app.user_data
@@ -637,12 +614,36 @@ async def unreachable_command(update: Update, context: BotContext) -> None:
         await message.reply_text(part)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    """Commands, draft buttons, the acknowledgement button and the progress job."""
-    app.add_handler(CommandHandler(["thongbao", "broadcast"], broadcast_command))
-    app.add_handler(CommandHandler(["thongbao_ds", "broadcasts"], list_command))
-    app.add_handler(CommandHandler(["thongbao_tt", "broadcast_status"], status_command))
-    app.add_handler(CommandHandler(["khonglienlac", "unreachable"], unreachable_command))
+COMMANDS = (
+    CommandSpec(
+        names=("thongbao", "broadcast"),
+        description=lazy_gettext("send an announcement to units or groups"),
+        allowed=SECRETARIAT,
+        callback=broadcast_command,
+    ),
+    CommandSpec(
+        names=("thongbao_ds", "broadcasts"),
+        description=lazy_gettext("recent announcements and their delivery"),
+        allowed=SECRETARIAT,
+        callback=list_command,
+    ),
+    CommandSpec(
+        names=("thongbao_tt", "broadcast_status"),
+        description=lazy_gettext("delivery and acknowledgements of one announcement"),
+        allowed=SECRETARIAT,
+        callback=status_command,
+    ),
+    CommandSpec(
+        names=("khonglienlac", "unreachable"),
+        description=lazy_gettext("officials and units the bot cannot reach"),
+        allowed=SECRETARIAT,
+        callback=unreachable_command,
+    ),
+)
+
+
+def register(app: KysoApp) -> None:
+    """Draft buttons, the acknowledgement button and the draft's typed text."""
     app.add_handler(CallbackQueryHandler(draft_button, pattern=r"^bc:"))
     app.add_handler(CallbackQueryHandler(status_button, pattern=r"^bc[sr]:\d+$"))
     app.add_handler(CallbackQueryHandler(ack_button, pattern=r"^ack:b:\d+$"))
@@ -653,11 +654,3 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         ),
         group=PENDING_GROUP,
     )
-    if app.job_queue is not None:
-        app.job_queue.run_repeating(
-            update_progress,
-            interval=PROGRESS_INTERVAL,
-            first=PROGRESS_INTERVAL,
-            name=JOB_NAME,
-            job_kwargs={"id": JOB_NAME, "replace_existing": True, "coalesce": True},
-        )

@@ -1,145 +1,23 @@
-"""Per-update context: who is asking, in which language; shared reply helpers."""
+"""The middleware (who is asking, in which language, may they) and shared reply helpers."""
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from enum import StrEnum
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, Update
+from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import (
-    Application,
-    ApplicationHandlerStop,
-    CallbackContext,
-    ExtBot,
-    TypeHandler,
-)
+from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.core.db import session_scope
-from bot.core.i18n import LazyString, _, normalize_language, set_language, set_timezone
+from bot.core.i18n import _, normalize_language, set_language, set_timezone
 from bot.core.logs import set_unit
-from bot.core.models import Role
 from bot.core.outbox import mark_reachable
-from bot.core.people import Viewer, load_viewer
-from bot.core.runtime import Runtime
-from bot.rates.service import Answer
+from bot.core.people import load_viewer
+from handlers.commands import audience_of, command_name, refusal_for, refusal_text
+from handlers.context import BotContext, HandlerCallback, HandlerGroup, KysoApp
 
 logger = logging.getLogger(__name__)
-
-RUNTIME_KEY = "runtime"
-MIDDLEWARE_GROUP = -100
-
-
-class BotContext(CallbackContext[ExtBot, dict, dict, dict]):  # type: ignore[type-arg]
-    """Callback context with the runtime and the resolved viewer."""
-
-    viewer: Viewer | None = None
-
-    @property
-    def runtime(self) -> Runtime:
-        """Settings, engine and caches of this application."""
-        return self.application.bot_data[RUNTIME_KEY]  # type: ignore[no-any-return]
-
-    def require_viewer(self) -> Viewer:
-        """The viewer set by the middleware."""
-        assert self.viewer is not None, "middleware did not run"
-        return self.viewer
-
-
-class Audience(StrEnum):
-    """Who a person is, for permissions: a stranger or their role."""
-
-    STRANGER = "stranger"
-    VIEWER = Role.VIEWER.value
-    STAFF = Role.STAFF.value
-    HEAD = Role.HEAD.value
-    SECRETARIAT = Role.SECRETARIAT.value
-
-
-ANYONE = frozenset(Audience)
-MEMBERS = frozenset({Audience.VIEWER, Audience.STAFF, Audience.HEAD, Audience.SECRETARIAT})
-UNIT_WORKERS = frozenset({Audience.STAFF, Audience.HEAD, Audience.SECRETARIAT})
-SECRETARIAT = frozenset({Audience.SECRETARIAT})
-
-
-def audience_of(viewer: Viewer | None) -> Audience:
-    """The permission class of a viewer."""
-    if viewer is None:
-        return Audience.STRANGER
-    if viewer.is_secretariat:
-        return Audience.SECRETARIAT
-    if viewer.role is None or viewer.unit_id is None:
-        return Audience.STRANGER
-    return Audience(viewer.role.value)
-
-
-@dataclass(frozen=True)
-class CommandSpec:
-    """A chat command: its names (Vietnamese first), menu text and who may use it."""
-
-    names: tuple[str, ...]
-    description: LazyString
-    allowed: frozenset[Audience]
-    menu_vi: str | None = None
-    menu_en: str | None = None
-
-    def menu_name(self, language: str) -> str | None:
-        """Command shown in the menu for a language (None: not in the menu)."""
-        return self.menu_vi if language == "vi" else self.menu_en
-
-
-# Filled by handlers.register_all from every feature module's COMMANDS.
-COMMAND_REGISTRY_KEY = "commands"
-
-
-def command_specs(app: Application) -> dict[str, CommandSpec]:  # type: ignore[type-arg]
-    """Every registered command name → its spec."""
-    return app.bot_data.setdefault(COMMAND_REGISTRY_KEY, {})  # type: ignore[no-any-return]
-
-
-def refusal_text() -> str:
-    """The one message for a command someone may not use."""
-    return _("This command is for the secretariat only.")
-
-
-def member_refusal_text() -> str:
-    """For strangers trying a members' command."""
-    return _(
-        "This command is for officials linked to a unit. Open the invitation link the "
-        "secretariat sent you first."
-    )
-
-
-def role_refusal_text() -> str:
-    """For officials trying a command their role does not include."""
-    return _("Your role does not include this command. Type /trogiup to see yours.")
-
-
-def refusal_for(spec: CommandSpec, audience: Audience) -> str:
-    """The refusal that tells this person why they may not use a command."""
-    if spec.allowed <= SECRETARIAT:
-        return refusal_text()
-    if audience is Audience.STRANGER:
-        return member_refusal_text()
-    return role_refusal_text()
-
-
-def command_name(update: Update, bot_username: str | None) -> str | None:
-    """'/moi@kyso_bot x' → 'moi' (None if the message is not a command for this bot)."""
-    message = update.effective_message
-    if message is None or not message.text or not message.entities:
-        return None
-    first = message.entities[0]
-    if first.type != MessageEntity.BOT_COMMAND or first.offset != 0:
-        return None
-    command = message.text[1 : first.length]
-    name, _sep, target = command.partition("@")
-    if target and bot_username and target.lower() != bot_username.lower():
-        return None
-    return name.lower()
 
 
 async def resolve_viewer(update: object, context: BotContext) -> None:
@@ -166,7 +44,7 @@ async def resolve_viewer(update: object, context: BotContext) -> None:
     if message is None:  # commands come in messages (a button's message is the bot's own)
         return
     name = command_name(update, context.bot.username)
-    spec = command_specs(context.application).get(name) if name else None
+    spec = context.bot_data.commands.get(name) if name else None
     audience = audience_of(viewer)
     if spec is not None and audience not in spec.allowed:
         logger.info("Refused /%s to %s (%s)", name, user.id, audience.value)
@@ -174,10 +52,7 @@ async def resolve_viewer(update: object, context: BotContext) -> None:
         raise ApplicationHandlerStop
 
 
-Handler = Callable[[Update, "BotContext"], Awaitable[None]]
-
-
-def secretariat_only(func: Handler) -> Handler:
+def secretariat_only(func: HandlerCallback) -> HandlerCallback:
     """Refuse a callback or non-command update unless the sender is in the secretariat."""
 
     @functools.wraps(func)
@@ -213,15 +88,6 @@ async def private_only(update: Update, *, contact_data: bool = True) -> bool:
     return False
 
 
-def answer_markup(answer: Answer, prefix: str) -> InlineKeyboardMarkup | None:
-    """One button per choice, callback data '<prefix>:<unit id>' (well under 64 bytes)."""
-    if not answer.choices:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(c.name, callback_data=f"{prefix}:{c.id}")] for c in answer.choices]
-    )
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: KysoApp) -> None:
     """Install the per-update middleware before every other handler."""
-    app.add_handler(TypeHandler(Update, resolve_viewer), group=MIDDLEWARE_GROUP)
+    app.add_handler(TypeHandler(Update, resolve_viewer), group=HandlerGroup.MIDDLEWARE)

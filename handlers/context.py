@@ -15,6 +15,7 @@ from bot.core.runtime import Runtime
 
 if TYPE_CHECKING:
     from bot.core.leader import LeaderElector
+    from bot.letters.answers import Library
     from handlers.commands import CommandSpec
     from handlers.dialogs import DialogFeature
     from jobs.outbox import OutboxSender
@@ -44,6 +45,7 @@ class BotData:
         self.elector_task: asyncio.Task[None] | None = None
         self.polling: dict[str, Any] | None = None  # getUpdates arguments while polling
         self.progress_texts: dict[int, str] = {}  # broadcast id → last progress text shown
+        self.letter_library: Library | None = None  # the letters' search index (a cache)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

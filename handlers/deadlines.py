@@ -27,7 +27,6 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
@@ -89,44 +88,13 @@ from bot.deadlines.views import (
     unit_deadlines,
     unit_name_of,
 )
-from handlers.common import (
-    MEMBERS,
-    SECRETARIAT,
-    UNIT_WORKERS,
-    BotContext,
-    CommandSpec,
-    private_only,
-)
+from handlers.commands import MEMBERS, SECRETARIAT, UNIT_WORKERS, CommandSpec
+from handlers.common import private_only
+from handlers.context import BotContext, KysoApp
 from jobs import deadlines as reminders
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = (
-    CommandSpec(
-        names=("hanchot", "deadlines"),
-        description=lazy_gettext("open deadlines: time left and what is still owed"),
-        allowed=MEMBERS,
-        menu_vi="hanchot",
-        menu_en="deadlines",
-    ),
-    CommandSpec(
-        names=("giaitrinh", "explain"),
-        description=lazy_gettext("send your unit's explanation report"),
-        allowed=UNIT_WORKERS,
-        menu_vi="giaitrinh",
-        menu_en="explain",
-    ),
-    CommandSpec(
-        names=("hanchot_moi", "deadline_new"),
-        description=lazy_gettext("create a deadline (guided; templates from the letters)"),
-        allowed=SECRETARIAT,
-    ),
-    CommandSpec(
-        names=("hanchot_tt", "deadline_status"),
-        description=lazy_gettext("who has and has not complied with a deadline"),
-        allowed=SECRETARIAT,
-    ),
-)
 
 FLOW, REPORT = 1, 2
 # The dialog runs in a group of its own before every feature (after the middleware): while it
@@ -1391,15 +1359,45 @@ def conversation() -> ConversationHandler:  # type: ignore[type-arg]
         )
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+COMMANDS = (
+    CommandSpec(
+        names=("hanchot", "deadlines"),
+        description=lazy_gettext("open deadlines: time left and what is still owed"),
+        allowed=MEMBERS,
+        callback=list_command,
+        menu_vi="hanchot",
+        menu_en="deadlines",
+    ),
+    CommandSpec(
+        names=("giaitrinh", "explain"),
+        description=lazy_gettext("send your unit's explanation report"),
+        allowed=UNIT_WORKERS,
+        callback=report_command,
+        menu_vi="giaitrinh",
+        menu_en="explain",
+    ),
+    CommandSpec(
+        names=("hanchot_moi", "deadline_new"),
+        description=lazy_gettext("create a deadline (guided; templates from the letters)"),
+        allowed=SECRETARIAT,
+        callback=new_command,
+    ),
+    CommandSpec(
+        names=("hanchot_tt", "deadline_status"),
+        description=lazy_gettext("who has and has not complied with a deadline"),
+        allowed=SECRETARIAT,
+        callback=status_command,
+    ),
+)
+
+
+def register(app: KysoApp) -> None:
     """The dialog first (it owns typed text while open), then commands and buttons."""
     # Without a running JobQueue (tests, the console) dialogs simply do not time out.
     warnings.filterwarnings(
         "ignore", message="Ignoring `conversation_timeout`", category=PTBUserWarning
     )
     app.add_handler(conversation(), group=DIALOG_GROUP)
-    app.add_handler(CommandHandler(["hanchot", "deadlines"], list_command))
-    app.add_handler(CommandHandler(["hanchot_tt", "deadline_status"], status_command))
     app.add_handler(CallbackQueryHandler(ack_button, pattern=r"^dl:ack:\d+$"))
     app.add_handler(CallbackQueryHandler(card_button, pattern=r"^dl:card:\d+$"))
     app.add_handler(CallbackQueryHandler(cancel_ask, pattern=r"^dl:cx:\d+$"))

@@ -143,11 +143,16 @@ async def cancel_command(update: Update, context: BotContext) -> None:
     assert message is not None
     dialog = current(context, update)
     if dialog is None:
-        await message.reply_text(_("Nothing to cancel."))
-        return
+        return  # TODO(dialogs): "Nothing to cancel." once every feature's dialog is converted
     end(context, update)
     spec = context.bot_data.dialogs.get(dialog.feature)
     await message.reply_text(spec.cancelled() if spec is not None else _cancelled())
+    raise ApplicationHandlerStop
+
+
+def add_dialog(app: KysoApp, spec: DialogFeature) -> None:
+    """Make a feature's dialog known to the dispatcher and to /huy."""
+    app.bot_data.dialogs[spec.feature] = spec
 
 
 COMMANDS = (
@@ -159,11 +164,6 @@ COMMANDS = (
         group=HandlerGroup.DIALOGS,
     ),
 )
-
-
-def add_dialog(app: KysoApp, spec: DialogFeature) -> None:
-    """Make a feature's dialog known to the dispatcher and to /huy."""
-    app.bot_data.dialogs[spec.feature] = spec
 
 
 def register(app: KysoApp) -> None:

@@ -6,10 +6,9 @@ import logging
 
 from telegram import Update
 from telegram.error import RetryAfter
-from telegram.ext import Application
 
 from bot.core import messages
-from handlers.common import BotContext
+from handlers.context import BotContext, KysoApp
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +29,6 @@ async def on_error(update: object, context: BotContext) -> None:
             logger.warning("Could not send the apology", exc_info=True)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: KysoApp) -> None:
     """Install the error handler."""
     app.add_error_handler(on_error)  # type: ignore[arg-type]

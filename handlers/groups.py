@@ -14,10 +14,8 @@ from telegram import (
     Update,
 )
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     ChatMemberHandler,
-    CommandHandler,
     MessageHandler,
     filters,
 )
@@ -27,22 +25,12 @@ from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_datetime, fmt_number, lazy_gettext
 from bot.core.lookup import UnitRef
 from bot.groups import service as groups
-from handlers.common import SECRETARIAT, BotContext, CommandSpec, secretariat_only
+from handlers.commands import SECRETARIAT, CommandSpec
+from handlers.common import secretariat_only
+from handlers.context import BotContext, KysoApp
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = (
-    CommandSpec(
-        names=("nhom", "group"),
-        description=lazy_gettext("(in a group) choose what the group receives"),
-        allowed=SECRETARIAT,
-    ),
-    CommandSpec(
-        names=("nhom_ds", "groups"),
-        description=lazy_gettext("groups receiving summaries"),
-        allowed=SECRETARIAT,
-    ),
-)
 
 AREA_PAGE = 8
 MAX_LISTED = 40  # keeps /nhom_ds well under Telegram's 4,096 characters
@@ -262,10 +250,24 @@ async def groups_command(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text("\n".join(lines))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+COMMANDS = (
+    CommandSpec(
+        names=("nhom", "group"),
+        description=lazy_gettext("(in a group) choose what the group receives"),
+        allowed=SECRETARIAT,
+        callback=group_command,
+    ),
+    CommandSpec(
+        names=("nhom_ds", "groups"),
+        description=lazy_gettext("groups receiving summaries"),
+        allowed=SECRETARIAT,
+        callback=groups_command,
+    ),
+)
+
+
+def register(app: KysoApp) -> None:
     """Membership changes, /nhom, /nhom_ds, their buttons and migrations."""
     app.add_handler(ChatMemberHandler(my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migrated))
-    app.add_handler(CommandHandler(["nhom", "group"], group_command))
-    app.add_handler(CommandHandler(["nhom_ds", "groups"], groups_command))
     app.add_handler(CallbackQueryHandler(group_button, pattern=r"^gs:(all|off|a:\d+|p:\d+)$"))

@@ -11,10 +11,8 @@ from sqlmodel import Session
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
-    CommandHandler,
     MessageHandler,
     filters,
 )
@@ -54,8 +52,9 @@ from bot.imports.texts import (
     too_large_text,
     upload_problem,
 )
-from handlers.common import SECRETARIAT, BotContext, CommandSpec
-from handlers.common import refusal_text as command_refusal_text
+from handlers.commands import SECRETARIAT, CommandSpec
+from handlers.commands import refusal_text as command_refusal_text
+from handlers.context import BotContext, KysoApp
 
 logger = logging.getLogger(__name__)
 
@@ -63,15 +62,6 @@ CALLBACK_PREFIX = "imp"  # imp:ok:<token> / imp:no:<token> (token: 16 URL-safe c
 # Pasted tables are caught before the feature handlers of group 0: a table's header
 # ("… ký số …; Tỷ lệ") would otherwise read as a rate question.
 PASTED_TABLE_GROUP = -1
-
-COMMANDS = (
-    CommandSpec(
-        names=("nhap", "import"),
-        description=lazy_gettext("how to import a statistics table (send the file here)"),
-        allowed=SECRETARIAT,
-        # Not in the menu: Telegram shows one menu to every user of the bot.
-    ),
-)
 
 
 def confirm_keyboard(token: str) -> InlineKeyboardMarkup:
@@ -321,9 +311,19 @@ async def _notice(query: CallbackQuery, outcome: PendingOutcome) -> None:
             pass  # no keyboard left to remove
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+COMMANDS = (
+    CommandSpec(
+        names=("nhap", "import"),
+        description=lazy_gettext("how to import a statistics table (send the file here)"),
+        allowed=SECRETARIAT,
+        callback=import_command,
+        # Not in the menu: Telegram shows one menu to every user of the bot.
+    ),
+)
+
+
+def register(app: KysoApp) -> None:
     """/nhap, documents and pasted tables in private chats, and the preview buttons."""
-    app.add_handler(CommandHandler(["nhap", "import"], import_command))
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL, on_document))
     app.add_handler(
         MessageHandler(

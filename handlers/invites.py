@@ -11,10 +11,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Mess
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
-    Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
-    CommandHandler,
     MessageHandler,
     filters,
 )
@@ -48,7 +46,9 @@ from bot.invites.secretariat import (
     list_secretariat,
     revoke_secretariat,
 )
-from handlers.common import SECRETARIAT, BotContext, CommandSpec, secretariat_only
+from handlers.commands import SECRETARIAT, CommandSpec
+from handlers.common import secretariat_only
+from handlers.context import BotContext, KysoApp
 
 logger = logging.getLogger(__name__)
 
@@ -59,39 +59,6 @@ PENDING_SECONDS = 15 * 60
 PENDING_GROUP = -1  # before every feature, after the middleware
 ANY_ROLE = "*"
 MAX_LISTED = 25  # /quantri stays well under Telegram's 4,096 characters
-
-COMMANDS = (
-    CommandSpec(
-        names=("moi", "invite"),
-        description=lazy_gettext(
-            "invitation link for one unit and role, e.g. /moi Quang Lịch bithu "
-            "(roles: bithu/chutich/head, vanphong/vanthu/staff, xem/viewer)"
-        ),
-        allowed=SECRETARIAT,
-    ),
-    CommandSpec(
-        names=("moi_hangloat", "invite_bulk"),
-        description=lazy_gettext(
-            "Excel file with a new invitation link for every unit, e.g. /moi_hangloat xa bithu"
-        ),
-        allowed=SECRETARIAT,
-    ),
-    CommandSpec(
-        names=("quantri", "admins"),
-        description=lazy_gettext("list the members of the secretariat"),
-        allowed=SECRETARIAT,
-    ),
-    CommandSpec(
-        names=("quantri_them", "admin_add"),
-        description=lazy_gettext("add someone to the secretariat by Telegram ID"),
-        allowed=SECRETARIAT,
-    ),
-    CommandSpec(
-        names=("quantri_bo", "admin_remove"),
-        description=lazy_gettext("remove someone from the secretariat (asks for confirmation)"),
-        allowed=SECRETARIAT,
-    ),
-)
 
 
 def _ttl(context: BotContext) -> dt.timedelta:
@@ -246,7 +213,7 @@ async def invite_command(update: Update, context: BotContext) -> None:
 class _WaitingForUnit(filters.MessageFilter):
     """Messages from someone who was just asked which unit to invite (one dict lookup)."""
 
-    def __init__(self, app: Application) -> None:  # type: ignore[type-arg]
+    def __init__(self, app: KysoApp) -> None:
         """Read the application's per-user data without creating entries."""
         super().__init__(name="WaitingForUnit")
         self._user_data = app.user_data
@@ -636,13 +603,47 @@ async def admin_remove_choice(update: Update, context: BotContext) -> None:
         await _notify(context, result, lambda: _("You are no longer a member of the secretariat."))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+COMMANDS = (
+    CommandSpec(
+        names=("moi", "invite"),
+        description=lazy_gettext(
+            "invitation link for one unit and role, e.g. /moi Quang Lịch bithu "
+            "(roles: bithu/chutich/head, vanphong/vanthu/staff, xem/viewer)"
+        ),
+        allowed=SECRETARIAT,
+        callback=invite_command,
+    ),
+    CommandSpec(
+        names=("moi_hangloat", "invite_bulk"),
+        description=lazy_gettext(
+            "Excel file with a new invitation link for every unit, e.g. /moi_hangloat xa bithu"
+        ),
+        allowed=SECRETARIAT,
+        callback=bulk_command,
+    ),
+    CommandSpec(
+        names=("quantri", "admins"),
+        description=lazy_gettext("list the members of the secretariat"),
+        allowed=SECRETARIAT,
+        callback=admins_command,
+    ),
+    CommandSpec(
+        names=("quantri_them", "admin_add"),
+        description=lazy_gettext("add someone to the secretariat by Telegram ID"),
+        allowed=SECRETARIAT,
+        callback=admin_add_command,
+    ),
+    CommandSpec(
+        names=("quantri_bo", "admin_remove"),
+        description=lazy_gettext("remove someone from the secretariat (asks for confirmation)"),
+        allowed=SECRETARIAT,
+        callback=admin_remove_command,
+    ),
+)
+
+
+def register(app: KysoApp) -> None:
     """Invitation and secretariat commands, their buttons and the guided unit question."""
-    app.add_handler(CommandHandler(["moi", "invite"], invite_command))
-    app.add_handler(CommandHandler(["moi_hangloat", "invite_bulk"], bulk_command))
-    app.add_handler(CommandHandler(["quantri", "admins"], admins_command))
-    app.add_handler(CommandHandler(["quantri_them", "admin_add"], admin_add_command))
-    app.add_handler(CommandHandler(["quantri_bo", "admin_remove"], admin_remove_command))
     roles = "|".join(r.value for r in INVITE_ROLES)
     app.add_handler(
         CallbackQueryHandler(

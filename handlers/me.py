@@ -6,7 +6,7 @@ import logging
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler
 
 from bot.core.config import SUPPORTED_LANGUAGES
 from bot.core.db import session_scope
@@ -16,7 +16,8 @@ from bot.core.people import Viewer, set_language_preference
 from bot.core.roles import ROLE_LABELS, role_duties, role_notifications
 from bot.core.text import fold
 from bot.invites.leaving import LeaveStatus, check_leave, leave
-from handlers.common import ANYONE, MEMBERS, BotContext, CommandSpec
+from handlers.commands import ANYONE, MEMBERS, CommandSpec
+from handlers.context import BotContext, KysoApp
 
 logger = logging.getLogger(__name__)
 
@@ -36,28 +37,6 @@ LANGUAGE_WORDS = {
     "tieng anh": "en",
     "tienganh": "en",
 }
-
-COMMANDS = (
-    CommandSpec(
-        names=("toi", "me"),
-        description=lazy_gettext("who you are for the bot: unit, role, language, notifications"),
-        allowed=ANYONE,
-        menu_vi="toi",
-        menu_en="me",
-    ),
-    CommandSpec(
-        names=("ngonngu", "language"),
-        description=lazy_gettext("choose the bot's language: Vietnamese or English"),
-        allowed=ANYONE,
-        menu_vi="ngonngu",
-        menu_en="language",
-    ),
-    CommandSpec(
-        names=("roi", "leave"),
-        description=lazy_gettext("leave your unit (asks for confirmation)"),
-        allowed=MEMBERS,
-    ),
-)
 
 
 def _viewer_role(viewer: Viewer) -> Role | None:
@@ -239,11 +218,34 @@ async def leave_choice(update: Update, context: BotContext) -> None:
     await query.edit_message_text(text)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+COMMANDS = (
+    CommandSpec(
+        names=("toi", "me"),
+        description=lazy_gettext("who you are for the bot: unit, role, language, notifications"),
+        allowed=ANYONE,
+        callback=me_command,
+        menu_vi="toi",
+        menu_en="me",
+    ),
+    CommandSpec(
+        names=("ngonngu", "language"),
+        description=lazy_gettext("choose the bot's language: Vietnamese or English"),
+        allowed=ANYONE,
+        callback=language_command,
+        menu_vi="ngonngu",
+        menu_en="language",
+    ),
+    CommandSpec(
+        names=("roi", "leave"),
+        description=lazy_gettext("leave your unit (asks for confirmation)"),
+        allowed=MEMBERS,
+        callback=leave_command,
+    ),
+)
+
+
+def register(app: KysoApp) -> None:
     """Self-service commands and their buttons."""
-    app.add_handler(CommandHandler(["toi", "me"], me_command))
-    app.add_handler(CommandHandler(["ngonngu", "language"], language_command))
-    app.add_handler(CommandHandler(["roi", "leave"], leave_command))
     languages = "|".join(SUPPORTED_LANGUAGES)
     app.add_handler(
         CallbackQueryHandler(language_choice, pattern=rf"^{LANGUAGE_CALLBACK}:({languages})$")

@@ -5,28 +5,29 @@ from __future__ import annotations
 import logging
 
 from sqlmodel import Session
-from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.core.i18n import lazy_gettext
 from bot.core.people import unit_name
 from bot.rates.intents import is_rate_question
-from bot.rates.service import rate_answer, unit_rate_answer
-from handlers.common import ANYONE, BotContext, CommandSpec, answer_markup
+from bot.rates.service import Answer, rate_answer, unit_rate_answer
+from handlers.commands import ANYONE, CommandSpec
+from handlers.context import BotContext, KysoApp
+from handlers.dashboard import web_app_markup
 
 logger = logging.getLogger(__name__)
 
 CALLBACK_PREFIX = "rate"
 
-COMMANDS = (
-    CommandSpec(
-        names=("tyle", "rate"),
-        description=lazy_gettext("your unit's signing rate, rank and what is still owed"),
-        allowed=ANYONE,  # strangers get told how to get linked
-        menu_vi="tyle",
-        menu_en="rate",
-    ),
-)
+
+def answer_markup(answer: Answer, prefix: str) -> InlineKeyboardMarkup | None:
+    """One button per choice, callback data '<prefix>:<unit id>' (well under 64 bytes)."""
+    if not answer.choices:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(c.name, callback_data=f"{prefix}:{c.id}")] for c in answer.choices]
+    )
 
 
 class _RateQuestion(filters.MessageFilter):
@@ -56,9 +57,8 @@ async def _reply(update: Update, context: BotContext, query: str) -> None:
             session=session, standings=rt.standings, viewer=context.require_viewer(), query=query
         )
     assert update.effective_message is not None
-    await update.effective_message.reply_text(
-        answer.text, reply_markup=answer_markup(answer, CALLBACK_PREFIX)
-    )
+    markup = answer_markup(answer, CALLBACK_PREFIX) or web_app_markup(update, context)
+    await update.effective_message.reply_text(answer.text, reply_markup=markup)
 
 
 async def rate_choice(update: Update, context: BotContext) -> None:
@@ -79,8 +79,19 @@ async def rate_choice(update: Update, context: BotContext) -> None:
     await query.edit_message_text(answer.text)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+COMMANDS = (
+    CommandSpec(
+        names=("tyle", "rate"),
+        description=lazy_gettext("your unit's signing rate, rank and what is still owed"),
+        allowed=ANYONE,  # strangers get told how to get linked
+        callback=rate_command,
+        menu_vi="tyle",
+        menu_en="rate",
+    ),
+)
+
+
+def register(app: KysoApp) -> None:
     """Rate commands in vi and en, the free-text question and the choice buttons."""
-    app.add_handler(CommandHandler(["tyle", "rate"], rate_command))
     app.add_handler(CallbackQueryHandler(rate_choice, pattern=rf"^{CALLBACK_PREFIX}:\d+$"))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & _RateQuestion(), rate_text))

@@ -5,50 +5,22 @@ from __future__ import annotations
 import logging
 from html import escape
 
-from telegram import BotCommand, Update
-from telegram.ext import Application, CommandHandler, MessageHandler, filters
+from telegram import Update
+from telegram.ext import MessageHandler, filters
 
-from bot.core.i18n import _, lazy_gettext, use_language
+from bot.core.i18n import _, lazy_gettext
 from bot.core.roles import ROLE_LABELS
-from handlers.common import ANYONE, Audience, BotContext, CommandSpec, audience_of
+from handlers.commands import ANYONE, Audience, CommandSpec, audience_of
+from handlers.context import BotContext, KysoApp
 
 logger = logging.getLogger(__name__)
-
-COMMANDS = (
-    CommandSpec(
-        names=("trogiup", "help"),
-        description=lazy_gettext("help for your role"),
-        allowed=ANYONE,
-        menu_vi="trogiup",
-        menu_en="help",
-    ),
-    CommandSpec(
-        names=("start",),
-        description=lazy_gettext("start, or open an invitation link"),
-        allowed=ANYONE,
-        menu_vi="start",
-        menu_en="start",
-    ),
-)
-
-
-def bot_commands(specs: list[CommandSpec], language: str) -> list[BotCommand]:
-    """The command menu in one language."""
-    with use_language(language):
-        return [
-            BotCommand(name, str(spec.description))
-            for spec in specs
-            if (name := spec.menu_name(language))
-        ]
 
 
 def help_text(context: BotContext) -> str:
     """Help listing exactly the commands this person may use."""
-    from handlers import all_commands
-
     audience = audience_of(context.viewer)
     lines = [_("<b>Commands</b>")]
-    for spec in all_commands():
+    for spec in dict.fromkeys(context.bot_data.commands.values()):
         if audience not in spec.allowed:
             continue
         names = " ".join(f"/{n}" for n in spec.names)
@@ -62,10 +34,9 @@ def help_text(context: BotContext) -> str:
 
 async def start(update: Update, context: BotContext) -> None:
     """Redeem an invitation code (/start CODE, deep links), else greet the user."""
-    if context.args:
-        from handlers.invites import redeem_payload
-
-        await redeem_payload(update, context, " ".join(context.args))
+    payload = context.bot_data.start_payload
+    if context.args and payload is not None:
+        await payload(update, context, " ".join(context.args))
         return
     viewer = context.require_viewer()
     user = update.effective_user
@@ -113,10 +84,28 @@ async def unknown_command(update: Update, context: BotContext) -> None:
     )
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+COMMANDS = (
+    CommandSpec(
+        names=("trogiup", "help"),
+        description=lazy_gettext("help for your role"),
+        allowed=ANYONE,
+        callback=help_command,
+        menu_vi="trogiup",
+        menu_en="help",
+    ),
+    CommandSpec(
+        names=("start",),
+        description=lazy_gettext("start, or open an invitation link"),
+        allowed=ANYONE,
+        callback=start,
+        menu_vi="start",
+        menu_en="start",
+    ),
+)
+
+
+def register(app: KysoApp) -> None:
     """Greeting, help and the private-chat fallbacks (registered after every feature)."""
-    app.add_handler(CommandHandler("start", start))
-    app.add_handler(CommandHandler(["trogiup", "help"], help_command))
     # Catch-alls: last in group 0, so they only see what no feature handler took.
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, unknown_command))
     app.add_handler(

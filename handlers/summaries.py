@@ -9,7 +9,7 @@ from html import escape
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler
 
 from bot.core import messages, outbox
 from bot.core.areas import area_of_unit, list_areas
@@ -21,32 +21,12 @@ from bot.reports import service as reports
 from bot.summaries.figures import load_summary
 from bot.summaries.history import history_chart, history_text, unit_history
 from bot.summaries.texts import chart_caption, render
-from handlers.common import MEMBERS, SECRETARIAT, BotContext, CommandSpec, secretariat_only
-from jobs.summaries import schedule
+from handlers.commands import MEMBERS, SECRETARIAT, CommandSpec
+from handlers.common import secretariat_only
+from handlers.context import BotContext, KysoApp
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = (
-    CommandSpec(
-        names=("tonghop", "summary"),
-        description=lazy_gettext(
-            "summary of the latest period with charts (in a group: the group's area)"
-        ),
-        allowed=MEMBERS,
-    ),
-    CommandSpec(
-        names=("lichsu", "history"),
-        description=lazy_gettext("your unit's rate over the last periods, as a chart"),
-        allowed=MEMBERS,
-        menu_vi="lichsu",
-        menu_en="history",
-    ),
-    CommandSpec(
-        names=("baocao", "report"),
-        description=lazy_gettext("Excel report of a period: tables, acknowledgements, unreachable"),
-        allowed=SECRETARIAT,
-    ),
-)
 
 AREA_PAGE = 8
 GROUP_COOLDOWN = 120.0  # seconds between on-demand summaries in one group
@@ -328,12 +308,34 @@ async def history_button(update: Update, context: BotContext) -> None:
     await _send_history(update, context, unit_id)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+COMMANDS = (
+    CommandSpec(
+        names=("tonghop", "summary"),
+        description=lazy_gettext(
+            "summary of the latest period with charts (in a group: the group's area)"
+        ),
+        allowed=MEMBERS,
+        callback=summary_command,
+    ),
+    CommandSpec(
+        names=("lichsu", "history"),
+        description=lazy_gettext("your unit's rate over the last periods, as a chart"),
+        allowed=MEMBERS,
+        callback=history_command,
+        menu_vi="lichsu",
+        menu_en="history",
+    ),
+    CommandSpec(
+        names=("baocao", "report"),
+        description=lazy_gettext("Excel report of a period: tables, acknowledgements, unreachable"),
+        allowed=SECRETARIAT,
+        callback=report_command,
+    ),
+)
+
+
+def register(app: KysoApp) -> None:
     """Commands in vi and en, their buttons, and the weekly group summaries job."""
-    app.add_handler(CommandHandler(["tonghop", "summary"], summary_command))
-    app.add_handler(CommandHandler(["baocao", "report"], report_command))
-    app.add_handler(CommandHandler(["lichsu", "history"], history_command))
     app.add_handler(CallbackQueryHandler(summary_button, pattern=r"^sum:(all|a:\d+|p:\d+)$"))
     app.add_handler(CallbackQueryHandler(report_button, pattern=r"^rep:\d+$"))
     app.add_handler(CallbackQueryHandler(history_button, pattern=r"^hist:\d+$"))
-    schedule(app)

@@ -11,10 +11,8 @@ from typing import Any
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
-    Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
-    CommandHandler,
     MessageHandler,
     filters,
 )
@@ -37,34 +35,12 @@ from bot.units.queries import (
     list_units,
     unit_card,
 )
-from handlers.common import (
-    ANYONE,
-    SECRETARIAT,
-    BotContext,
-    CommandSpec,
-    private_only,
-    secretariat_only,
-)
+from handlers.commands import ANYONE, SECRETARIAT, CommandSpec
+from handlers.common import private_only, secretariat_only
+from handlers.context import BotContext, KysoApp
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = (
-    CommandSpec(
-        names=("donvi", "units"),
-        description=lazy_gettext("list, search and manage units"),
-        allowed=SECRETARIAT,  # not in the menu: every user sees the menu
-    ),
-    CommandSpec(
-        names=("donvi_them", "addunit"),
-        description=lazy_gettext("add a unit (type its name after the command)"),
-        allowed=SECRETARIAT,
-    ),
-    CommandSpec(
-        names=("huy", "cancel"),
-        description=lazy_gettext("cancel what you were typing"),
-        allowed=ANYONE,
-    ),
-)
 
 PENDING_KEY = "units_pending"
 LAST_LIST_KEY = "units_last_list"
@@ -756,11 +732,30 @@ async def _remove(update: Update, context: BotContext, official_id: int) -> None
     await _show(update, note + "\n\n" + text, markup)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+COMMANDS = (
+    CommandSpec(
+        names=("donvi", "units"),
+        description=lazy_gettext("list, search and manage units"),
+        allowed=SECRETARIAT,  # not in the menu: every user sees the menu
+        callback=units_command,
+    ),
+    CommandSpec(
+        names=("donvi_them", "addunit"),
+        description=lazy_gettext("add a unit (type its name after the command)"),
+        allowed=SECRETARIAT,
+        callback=add_command,
+    ),
+    CommandSpec(
+        names=("huy", "cancel"),
+        description=lazy_gettext("cancel what you were typing"),
+        allowed=ANYONE,
+        callback=cancel_command,
+    ),
+)
+
+
+def register(app: KysoApp) -> None:
     """Unit commands, their buttons and typed answers (checked before other text handlers)."""
-    app.add_handler(CommandHandler(["donvi", "units"], units_command))
-    app.add_handler(CommandHandler(["donvi_them", "addunit"], add_command))
-    app.add_handler(CommandHandler(["huy", "cancel"], cancel_command))
     app.add_handler(CallbackQueryHandler(list_button, pattern=r"^ul:"))
     app.add_handler(CallbackQueryHandler(unit_button, pattern=r"^ua:[a-z]+:\d+(:[a-z0-9-]+)?$"))
     app.add_handler(

@@ -8,7 +8,6 @@ import logging
 
 from sqlalchemy import Engine
 from sqlmodel import Session
-from telegram.ext import Application, CallbackContext
 
 from bot.alerts.evaluate import RunOutcome, Trigger, evaluate
 from bot.alerts.policy import Policy, all_policies, load_policy
@@ -16,7 +15,7 @@ from bot.core.config import Settings
 from bot.core.db import session_scope
 from bot.core.i18n import set_timezone
 from bot.core.models import Indicator
-from handlers.common import RUNTIME_KEY
+from handlers.context import BotContext, KysoApp
 
 logger = logging.getLogger(__name__)
 
@@ -44,9 +43,9 @@ def run_scheduled(
         )
 
 
-async def scheduled_warnings(context: CallbackContext) -> None:  # type: ignore[type-arg]
+async def scheduled_warnings(context: BotContext) -> None:
     """Job callback: evaluate the job's indicator and wake the sender."""
-    rt = context.application.bot_data[RUNTIME_KEY]
+    rt = context.bot_data.runtime
     job = context.job
     assert job is not None and isinstance(job.data, int)
     set_timezone(rt.settings.tz)
@@ -60,9 +59,9 @@ async def scheduled_warnings(context: CallbackContext) -> None:  # type: ignore[
     rt.wake_sender()
 
 
-def schedule_warning_jobs(app: Application) -> list[Policy]:  # type: ignore[type-arg]
+def schedule_warning_jobs(app: KysoApp) -> list[Policy]:
     """(Re)create each indicator's job from its policy; returns the scheduled policies."""
-    rt = app.bot_data[RUNTIME_KEY]
+    rt = app.bot_data.runtime
     queue = app.job_queue
     if queue is None:
         logger.warning("No job queue (python-telegram-bot[job-queue] missing): no weekly warnings")

@@ -6,23 +6,22 @@ import logging
 
 from sqlmodel import Session
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import CallbackContext
 
 from bot.broadcasts import service as broadcasts
 from bot.core.i18n import set_language
 from bot.core.models import AppUser
+from handlers.context import BotContext, KysoApp
 
 logger = logging.getLogger(__name__)
 
 JOB_NAME = "broadcast-progress"
 PROGRESS_INTERVAL = 3.0  # seconds; Telegram allows editing a message about once a second
-LAST_TEXT_KEY = "broadcast_progress_text"  # bot_data cache: broadcast id → last text shown
 
 
-async def update_progress(context: CallbackContext) -> None:  # type: ignore[type-arg]
+async def update_progress(context: BotContext) -> None:
     """For every unfinished broadcast with a progress message: show the counts; finish it."""
-    runtime = context.application.bot_data["runtime"]
-    shown: dict[int, str] = context.application.bot_data.setdefault(LAST_TEXT_KEY, {})
+    runtime = context.bot_data.runtime
+    shown = context.bot_data.progress_texts
     with Session(runtime.engine) as session:
         running = broadcasts.unfinished_with_progress(session=session)
         for b in running:
@@ -47,3 +46,16 @@ async def update_progress(context: CallbackContext) -> None:  # type: ignore[typ
             if st.done:
                 broadcasts.mark_finished(session=session, broadcast_id=b.id)
                 shown.pop(b.id, None)
+
+
+def schedule(app: KysoApp) -> None:
+    """Run the progress job every few seconds (it does nothing while nothing is sending)."""
+    if app.job_queue is None:
+        return
+    app.job_queue.run_repeating(
+        update_progress,
+        interval=PROGRESS_INTERVAL,
+        first=PROGRESS_INTERVAL,
+        name=JOB_NAME,
+        job_kwargs={"id": JOB_NAME, "replace_existing": True, "coalesce": True},
+    )

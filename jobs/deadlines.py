@@ -11,10 +11,9 @@ queues the steps that fell due while the bot was down (if their deadline has not
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from sqlmodel import Session
-from telegram.ext import Application, CallbackContext
+from telegram.ext import Application
 
 from bot.core.db import session_scope
 from bot.core.i18n import set_timezone
@@ -24,11 +23,11 @@ from bot.deadlines.lifecycle import get_deadline
 from bot.deadlines.pushes import PushContext
 from bot.deadlines.reminders import RunResult, open_schedules, run_due
 from bot.deadlines.schedule import Schedule, future_steps
+from handlers.context import BotContext, KysoApp
 
 logger = logging.getLogger(__name__)
 
 JOB_PREFIX = "deadline:"
-RUNTIME_KEY = "runtime"  # same key as handlers.common.RUNTIME_KEY (no import cycle)
 
 
 def job_name(deadline_id: int, step_code: str) -> str:
@@ -47,9 +46,9 @@ def push_context(rt: Runtime) -> PushContext:
     )
 
 
-def _runtime(app: Application) -> Runtime:  # type: ignore[type-arg]
+def _runtime(app: KysoApp) -> Runtime:
     """The application's runtime."""
-    return app.bot_data[RUNTIME_KEY]  # type: ignore[no-any-return]
+    return app.bot_data.runtime  # type: ignore[no-any-return]
 
 
 def run_pass(app: Application, deadline_id: int | None = None) -> RunResult:  # type: ignore[type-arg]
@@ -66,14 +65,14 @@ def run_pass(app: Application, deadline_id: int | None = None) -> RunResult:  # 
     return result
 
 
-async def step_job(context: CallbackContext[Any, Any, Any, Any]) -> None:
+async def step_job(context: BotContext) -> None:
     """A reminder step is due: queue what is owed now."""
     data = context.job.data if context.job is not None else None
     deadline_id = int(data["deadline_id"]) if isinstance(data, dict) else None
     run_pass(context.application, deadline_id)
 
 
-def queue_names(app: Application) -> list[str]:  # type: ignore[type-arg]
+def queue_names(app: KysoApp) -> list[str]:
     """Names of the deadline jobs in the queue."""
     queue = app.job_queue
     if queue is None:
@@ -129,7 +128,7 @@ def schedule_deadline(app: Application, deadline_id: int) -> list[str]:  # type:
     return _add_jobs(app, schedule)
 
 
-def rebuild(app: Application) -> list[str]:  # type: ignore[type-arg]
+def rebuild(app: KysoApp) -> list[str]:
     """Drop every deadline job and schedule them again from the database."""
     unschedule(app)
     rt = _runtime(app)
@@ -141,7 +140,7 @@ def rebuild(app: Application) -> list[str]:  # type: ignore[type-arg]
     return names
 
 
-async def on_startup(app: Application) -> RunResult:  # type: ignore[type-arg]
+async def on_startup(app: KysoApp) -> RunResult:
     """Rebuild the jobs, then catch up on steps that fell due while the bot was down."""
     names = rebuild(app)
     result = run_pass(app)

@@ -18,11 +18,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 from telegram import Bot, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
-from telegram.ext import CallbackContext
 
 from bot.core import outbox
 from bot.core.leader import live_workers
 from bot.core.models import utcnow
+from handlers.context import BotContext
 from handlers.replies import NO_RETRY
 from jobs.outbox_recorder import (
     FIRST_DELAY,
@@ -466,7 +466,7 @@ def _write(mark: Callable[..., object], **kwargs: object) -> Write:
 RECOVER_SECONDS = 10.0
 
 
-async def recover_orphans_job(context: CallbackContext) -> None:  # type: ignore[type-arg]
+async def recover_orphans_job(context: BotContext) -> None:
     """Scheduled on the leader: rows of workers that died mid-send are sent by the others."""
     sender: OutboxSender = context.job.data  # type: ignore[union-attr,assignment]
     if await asyncio.to_thread(sender.recover, startup=False):

@@ -6,13 +6,13 @@ import asyncio
 import datetime as dt
 import logging
 
-from telegram.ext import Application, CallbackContext
+from telegram.ext import Application
 
 from bot.core.db import session_scope
 from bot.core.models import utcnow
 from bot.core.runtime import Runtime
 from bot.summaries.scheduled import ScheduledRun, enqueue_group_summaries
-from handlers.common import RUNTIME_KEY
+from handlers.context import BotContext
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +33,9 @@ def queue_summaries(runtime: Runtime, now: dt.datetime | None = None) -> Schedul
         )
 
 
-async def send_group_summaries(context: CallbackContext) -> None:  # type: ignore[type-arg]
+async def send_group_summaries(context: BotContext) -> None:
     """The job: render and queue off the event loop, then wake the sender."""
-    runtime: Runtime = context.application.bot_data[RUNTIME_KEY]
+    runtime: Runtime = context.bot_data.runtime
     result = await asyncio.to_thread(queue_summaries, runtime)
     if result.rows:
         runtime.wake_sender()
@@ -52,7 +52,7 @@ def this_weeks_moment(now: dt.datetime, weekday: int, at: dt.time, tz: dt.tzinfo
 def schedule(app: Application, now: dt.datetime | None = None) -> None:  # type: ignore[type-arg]
     """Schedule the weekly job (SUMMARY_WEEKDAY at SUMMARY_TIME); after a restart that missed
     this week's run, catch up once shortly after start (the job skips groups already served)."""
-    runtime: Runtime = app.bot_data[RUNTIME_KEY]
+    runtime: Runtime = app.bot_data.runtime
     settings = runtime.settings
     when = settings.summary_schedule
     if app.job_queue is None or when is None:

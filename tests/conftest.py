@@ -208,7 +208,7 @@ class Harness:
     @property
     def engine(self) -> Any:
         """The application's database engine."""
-        return self.app.bot_data["runtime"].engine
+        return self.app.bot_data.runtime.engine
 
     async def send(self, user_id: int, text: str, **kwargs: Any) -> list[str]:
         """Send a text message as a user; return the texts the bot sent or edited."""
@@ -264,7 +264,7 @@ class Harness:
 
     async def drain(self) -> list[str]:
         """Send everything due in the outbox at full speed; return the texts delivered."""
-        sender: OutboxSender = self.app.bot_data["outbox_sender"]
+        sender: OutboxSender = self.app.bot_data.sender
         sender.gate = RateGate(
             Limits(overall_per_second=1000, private_interval=0, group_per_minute=100_000)
         )
@@ -278,7 +278,7 @@ class Harness:
 
     def import_table(self, data: bytes, filename: str = "table.tsv", **kwargs: Any) -> Any:
         """Import a table into the app's database."""
-        settings = self.app.bot_data["runtime"].settings
+        settings = self.app.bot_data.runtime.settings
         with Session(self.engine) as session:
             return import_statistics(
                 session=session, data=data, filename=filename, tz=settings.tz, **kwargs
@@ -300,7 +300,7 @@ async def bot(settings: Settings) -> AsyncIterator[Harness]:
     app = build_application(settings, request=request)
     async with app:
         yield Harness(app, request)
-    app.bot_data["runtime"].engine.dispose()
+    app.bot_data.runtime.engine.dispose()
 
 
 @pytest.fixture

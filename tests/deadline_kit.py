@@ -34,7 +34,7 @@ def at(month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
 def use_clock(h: Harness, when: dt.datetime) -> SimulatedClock:
     """Install a simulated clock on the harness's application."""
     clock = SimulatedClock(when)
-    h.app.bot_data["runtime"].clock = clock
+    h.app.bot_data.runtime.clock = clock
     return clock
 
 
@@ -133,8 +133,8 @@ async def restarted(settings: Settings, clock: SimulatedClock) -> AsyncIterator[
     """A new process on the same database: new application, same clock, start-up run."""
     request = OfflineRequest()
     app = build_application(settings, request=request)
-    app.bot_data["runtime"].clock = clock
+    app.bot_data.runtime.clock = clock
     async with app:
         await reminders.on_startup(app)
         yield Harness(app, request)
-    app.bot_data["runtime"].engine.dispose()
+    app.bot_data.runtime.engine.dispose()

@@ -77,7 +77,7 @@ def test_settings_parse_admin_ids_and_base_url(tmp_path: Path) -> None:
     assert s.api_base_file_url == "http://127.0.0.1:8081/file/bot"
     app = build_application(s)
     assert app.bot.base_url.startswith("http://127.0.0.1:8081/bot")
-    app.bot_data["runtime"].engine.dispose()
+    app.bot_data.runtime.engine.dispose()
 
 
 def test_default_database_is_a_sqlite_file_under_var(tmp_path: Path) -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from sqlmodel import Session, func, select
 
 from bot.core.models import AuditLog, Broadcast, OutboxMessage, Role
+from handlers.context import BotContext
 from jobs.broadcasts import update_progress
 from tests.conftest import ADMIN_ID, Harness, PublishedRow
 
@@ -58,7 +58,7 @@ def count(h: Harness, model: Any) -> int:
 async def progress_tick(h: Harness) -> list[str]:
     """Run the progress job once; return the texts it edited."""
     start = len(h.request.calls)
-    await update_progress(SimpleNamespace(application=h.app, bot=h.app.bot))  # type: ignore[arg-type]
+    await update_progress(BotContext(h.app))
     return [str(c.params["text"]) for c in h.request.calls[start:] if c.method == "editMessageText"]
 
 

@@ -38,7 +38,7 @@ async def test_open_explanation_deadline_replaces_warnings_until_it_passes(
     (status,) = await june.send(ADMIN_ID, "/canhbao")
     assert "thay bằng nhắc hạn: 38" in status
 
-    clock = june.app.bot_data["runtime"].clock
+    clock = june.app.bot_data.runtime.clock
     clock.set(kit.at(6, 27, 8))
     scheduled(june, clock())
     sent = await drained(june)

@@ -202,7 +202,7 @@ async def test_upload_limit_is_configurable(tmp_path: Any, titled: bytes) -> Non
         texts = await h.send_document(ADMIN_ID, titled, "a.csv", file_size=600 * 1024)
         assert "giới hạn là 0,5 MB" in texts[0]
         assert "getFile" not in methods(h)
-    app.bot_data["runtime"].engine.dispose()
+    app.bot_data.runtime.engine.dispose()
 
 
 @pytest.mark.parametrize("who", ["stranger", "head"])
@@ -221,11 +221,12 @@ async def test_files_from_others_are_politely_refused_unread(
 
 
 async def test_unsupported_types_are_explained(bot: Harness) -> None:
-    """A PDF or an old .xls file gets a clear message without being downloaded."""
+    """A picture or an old .xls file gets a clear message without being downloaded (a PDF
+    or Word file is a letter: tests/test_letters_chat.py)."""
     start = len(bot.request.calls)
-    pdf = await bot.send_document(ADMIN_ID, b"%PDF-1.4", "cong-van.pdf")
+    png = await bot.send_document(ADMIN_ID, b"\x89PNG\r\n", "bang.png")
     xls = await bot.send_document(ADMIN_ID, b"\xd0\xcf\x11\xe0", "bang.xls")
-    assert "Tôi không đọc được tệp “cong-van.pdf”" in pdf[0] and "Excel (.xlsx)" in pdf[0]
+    assert "Tôi không đọc được tệp “bang.png”" in png[0] and "Excel (.xlsx)" in png[0]
     assert "định dạng Excel cũ (.xls)" in xls[0] and "Save As" in xls[0]
     assert "getFile" not in methods(bot, start)
 
@@ -257,7 +258,7 @@ async def test_preview_survives_a_restart(settings: Settings, bot: Harness, titl
         texts = await restarted.press(ADMIN_ID, confirm)
         assert "Đã nhập" in texts[-1] and "<b>82,29%</b>" in texts[-1]
         assert count(restarted, Measurement) == 104 and count(restarted, PendingImport) == 0
-    app.bot_data["runtime"].engine.dispose()
+    app.bot_data.runtime.engine.dispose()
 
 
 async def test_only_the_uploader_may_confirm(bot: Harness, titled: bytes) -> None:

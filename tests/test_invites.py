@@ -437,7 +437,7 @@ async def test_cli_writes_csv_with_bom_and_xlsx(
     async with app:
         (text,) = await h.send(NEWCOMER, f"/start {rows[1][5]}")
     assert "Chào mừng" in text
-    app.bot_data["runtime"].engine.dispose()
+    app.bot_data.runtime.engine.dispose()
 
 
 def test_cli_refuses_bad_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -210,7 +210,7 @@ async def no_bootstrap(tmp_path: Path) -> AsyncIterator[Harness]:
         with session_scope(h.engine) as session:
             link_official(session=session, telegram_id=MEMBER, unit_id=None, role=Role.SECRETARIAT)
         yield h
-    app.bot_data["runtime"].engine.dispose()
+    app.bot_data.runtime.engine.dispose()
 
 
 async def test_the_last_secretariat_member_cannot_remove_or_unlink_themselves(

@@ -381,7 +381,7 @@ async def test_database_at_the_first_revision_upgrades_to_head_without_loss(
         harness = Harness(app, request)
         (answer,) = await harness.send(5002, "/tyle")
         (other,) = await harness.send(1, "/tyle tien hai nam")  # the unit's former name
-    app.bot_data["runtime"].engine.dispose()
+    app.bot_data.runtime.engine.dispose()
     assert "Quang Lịch" in answer and "80%" in answer and "24/30" in answer
     assert "Nam Tiền Hải" in other and "82,5%" in other
     assert_nothing_lost(before, engine)  # starting the bot changed nothing either

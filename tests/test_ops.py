@@ -115,13 +115,13 @@ async def test_stop_lets_in_flight_sends_finish_and_returns_the_rest_to_pending(
     chats = list(range(801, 821))
     async with app:
         await app.post_init(app)  # type: ignore[misc]
-        with Session(app.bot_data["runtime"].engine) as session:
+        with Session(app.bot_data.runtime.engine) as session:
             outbox.enqueue_many(
                 session=session,
                 pushes=[Push(key=f"s{c}", chat_id=c, text="Nhắc việc", kind="t") for c in chats],
             )
             session.commit()
-        app.bot_data["runtime"].wake_sender()
+        app.bot_data.runtime.wake_sender()
         for _ in range(2000):
             if request.in_flight == 4:
                 break
@@ -132,8 +132,8 @@ async def test_stop_lets_in_flight_sends_finish_and_returns_the_rest_to_pending(
         assert not stopping.done()  # it waits for the sends in flight
         request.gate.set()
         await stopping
-    first = statuses(app.bot_data["runtime"].engine)
-    app.bot_data["runtime"].engine.dispose()
+    first = statuses(app.bot_data.runtime.engine)
+    app.bot_data.runtime.engine.dispose()
     sent_first = {int(c.params["chat_id"]) for c in request.sent()}
     assert len(sent_first) == 4
     assert {c for c, s in first.items() if s == "sent"} == sent_first
@@ -143,16 +143,16 @@ async def test_stop_lets_in_flight_sends_finish_and_returns_the_rest_to_pending(
     app2 = build_application(settings, request=again)
     async with app2:
         await app2.post_init(app2)  # type: ignore[misc]
-        app2.bot_data["runtime"].wake_sender()
+        app2.bot_data.runtime.wake_sender()
         for _ in range(2000):
             if len(again.sent()) >= 16:
                 break
             await asyncio.sleep(0.005)
         await app2.post_stop(app2)  # type: ignore[misc]
-    app2.bot_data["runtime"].engine.dispose()
+    app2.bot_data.runtime.engine.dispose()
     sent_second = [int(c.params["chat_id"]) for c in again.sent()]
     assert sorted(sent_second) == sorted(set(chats) - sent_first)
-    assert set(statuses(app2.bot_data["runtime"].engine).values()) == {"sent"}
+    assert set(statuses(app2.bot_data.runtime.engine).values()) == {"sent"}
 
 
 async def test_a_failing_handler_is_counted_timed_and_apologised_for(
@@ -167,7 +167,7 @@ async def test_a_failing_handler_is_counted_timed_and_apologised_for(
     monkeypatch.setattr(handlers.rates, "rate_answer", broken)
     texts = await bot.send(ADMIN_ID, "/tyle", language_code="en")
     assert texts and "went wrong" in texts[-1].lower()
-    text = bot.app.bot_data["runtime"].metrics.render().decode()
+    text = bot.app.bot_data.runtime.metrics.render().decode()
     assert "kyso_handler_errors_total 1.0" in text
     assert "kyso_update_duration_seconds_count 1.0" in text
     assert 'kyso_updates_total{command="tyle",kind="command"} 1.0' in text

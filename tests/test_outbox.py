@@ -37,7 +37,7 @@ def enqueue(h: Harness, *pushes: Push) -> int:
 
 def sender(h: Harness, **limits: Any) -> OutboxSender:
     """The application's sender with a fast gate for tests."""
-    s: OutboxSender = h.app.bot_data["outbox_sender"]
+    s: OutboxSender = h.app.bot_data.sender
     s.gate = RateGate(Limits(overall_per_second=1000, private_interval=0, **limits))
     return s
 

@@ -34,7 +34,7 @@ HOLD = 6.5
 
 def database_file(h: Harness) -> str:
     """Path of the harness's SQLite file."""
-    return str(make_url(h.app.bot_data["runtime"].settings.database_url).database)
+    return str(make_url(h.app.bot_data.runtime.settings.database_url).database)
 
 
 def hold_write_lock(path: str, seconds: float) -> threading.Timer:
@@ -105,7 +105,7 @@ async def test_write_lock_during_a_broadcast_loses_nothing_and_users_get_answers
         )
         broadcast_id = broadcast.id
     assert recipients == len(officials) == 208
-    s: OutboxSender = loaded.app.bot_data["outbox_sender"]
+    s: OutboxSender = loaded.app.bot_data.sender
     s.gate = RateGate(Limits(overall_per_second=100, private_interval=0, group_per_minute=10**6))
     running = asyncio.create_task(s.run(poll_seconds=0.05))
     chats = set(officials)
@@ -144,7 +144,7 @@ async def test_recording_an_outcome_is_retried_until_it_sticks(bot: Harness) -> 
     (and the chats' later pushes pending) until a restart."""
     chats = [7000 + i for i in range(60)]
     enqueue(bot, *(push(c, f"Thông báo {c}") for c in chats))
-    engine = impatient_engine(bot.app.bot_data["runtime"].settings.database_url)
+    engine = impatient_engine(bot.app.bot_data.runtime.settings.database_url)
     gate = RateGate(Limits(overall_per_second=40, private_interval=0, group_per_minute=10**6))
     s = OutboxSender(engine, bot.app.bot, gate=gate)
     running = asyncio.create_task(s.run(poll_seconds=0.05))

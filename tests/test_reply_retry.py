@@ -52,7 +52,7 @@ async def test_every_part_of_a_long_reply_arrives_despite_flood_answers(tmp_path
             tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=api.base_url
         )
         app = build_application(settings)
-        engine = app.bot_data["runtime"].engine
+        engine = app.bot_data.runtime.engine
         with Session(engine) as session:
             import_statistics(
                 session=session, data=demo_table(), filename=SHARED_NAME, tz=settings.tz

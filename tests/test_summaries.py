@@ -146,7 +146,7 @@ async def test_province_summary_matches_the_published_table(
 ) -> None:
     """Overall 82,29 %, 38 below 80 %, 6 below 50 %, 14 at 100 %; best and worst five
     agree with the table read independently."""
-    rt = loaded.app.bot_data["runtime"]
+    rt = loaded.app.bot_data.runtime
     with Session(loaded.engine) as session:
         summary = load_summary(session=session, standings=rt.standings, area_unit_id=None)
     assert summary is not None
@@ -186,7 +186,7 @@ async def test_area_summary_counts_only_its_units_and_the_change(
         period_end=dt.date(2026, 6, 22),
     )
     area_id = make_area(loaded)
-    rt = loaded.app.bot_data["runtime"]
+    rt = loaded.app.bot_data.runtime
     with Session(loaded.engine) as session:
         summary = load_summary(session=session, standings=rt.standings, area_unit_id=area_id)
     assert summary is not None and summary.area_name == "Khu vực Tiền Hải"
@@ -345,7 +345,7 @@ async def test_scheduled_summaries_reach_each_group_once(loaded: Harness) -> Non
     area_id = make_area(loaded)
     subscribe_group(loaded, GROUP, None)
     subscribe_group(loaded, AREA_GROUP, area_id)
-    rt = loaded.app.bot_data["runtime"]
+    rt = loaded.app.bot_data.runtime
     monday = dt.datetime(2026, 6, 29, 8, 0, tzinfo=TZ)
     first = queue_summaries(rt, now=monday)
     assert (first.groups, first.summaries) == (2, 2)

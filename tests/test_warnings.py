@@ -119,7 +119,7 @@ def signing_id(h: Harness) -> int:
 
 def scheduled(h: Harness, now: dt.datetime) -> Any:
     """The weekly run at a given moment."""
-    rt = h.app.bot_data["runtime"]
+    rt = h.app.bot_data.runtime
     return run_scheduled(engine=h.engine, settings=rt.settings, indicator_id=signing_id(h), now=now)
 
 
@@ -581,7 +581,7 @@ async def test_schedule_from_settings(tmp_path: Path) -> None:
         fields = {f.name: str(f) for f in job.job.trigger.fields}
         assert fields["day_of_week"] == "fri" and fields["hour"] == "17"
     finally:
-        app.bot_data["runtime"].engine.dispose()
+        app.bot_data.runtime.engine.dispose()
     with pytest.raises(ValidationError):
         make_settings(tmp_path, WARNING_SCHEDULE="someday 25:00")
     with pytest.raises(ValidationError):

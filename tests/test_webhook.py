@@ -147,7 +147,7 @@ async def test_healthz_is_503_when_the_database_is_unreachable(
     served: Running, tmp_path: Path
 ) -> None:
     """A database that cannot be opened makes /healthz answer 503 'unreachable'."""
-    runtime = served.runner.app.bot_data["runtime"]
+    runtime = served.runner.app.bot_data.runtime
     good = runtime.engine
     runtime.engine = create_engine(f"sqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}")
     try:
@@ -250,7 +250,7 @@ async def test_metrics_count_sends_by_result_and_429s(bot: Harness) -> None:
     bot.request.fail(ADMIN_ID, 429, "Too Many Requests: retry after 1", retry_after=1)
     attempted = await bot.send(ADMIN_ID, "/tyle")
     assert len(attempted) == 2 and attempted[0] == attempted[1]  # refused, then sent again
-    text = bot.app.bot_data["runtime"].metrics.render().decode()
+    text = bot.app.bot_data.runtime.metrics.render().decode()
     for result, n in (("sent", 1), ("unreachable", 1), ("retry", 1), ("failed", 1)):
         assert f'kyso_outbox_sends_total{{result="{result}"}} {n}.0' in text
     assert 'kyso_telegram_429_total{source="outbox"} 1.0' in text
@@ -265,9 +265,9 @@ async def test_each_application_has_its_own_metrics(bot: Harness, tmp_path: Path
 
     other = build_application(make_settings(tmp_path / "o"), request=OfflineRequest())
     await bot.send(ADMIN_ID, "/tyle")
-    mine = bot.app.bot_data["runtime"].metrics.render().decode()
-    theirs = other.bot_data["runtime"].metrics.render().decode()
-    other.bot_data["runtime"].engine.dispose()
+    mine = bot.app.bot_data.runtime.metrics.render().decode()
+    theirs = other.bot_data.runtime.metrics.render().decode()
+    other.bot_data.runtime.engine.dispose()
     assert 'kyso_updates_total{command="tyle",kind="command"} 1.0' in mine
     assert "kyso_updates_total{" not in theirs
 

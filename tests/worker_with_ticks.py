@@ -25,7 +25,7 @@ _build = app_module.build_application
 
 async def tick(context: Any) -> None:
     """Enqueue one tick push, in its own transaction like any scheduled reminder."""
-    runtime = context.application.bot_data["runtime"]
+    runtime = context.application.bot_data.runtime
     now = time.time()
     with session_scope(runtime.engine) as session:
         outbox.enqueue_many(

@@ -44,6 +44,11 @@ ACTION_LABELS: dict[str, LazyString] = {
     "report.replace": lazy_gettext("explanation report replaced"),
     "report.accept": lazy_gettext("explanation report accepted"),
     "report.more": lazy_gettext("explanation report: more asked"),
+    "dashboard.link": lazy_gettext("dashboard login link created"),
+    "dashboard.login": lazy_gettext("dashboard opened with a login link"),
+    "letter.add": lazy_gettext("letter added to the library"),
+    "letter.retire": lazy_gettext("letter retired from the library"),
+    "letter.link": lazy_gettext("deadline linked to a letter"),
 }
 
 

@@ -80,6 +80,10 @@ class Settings(BaseSettings):
     status_port: int | None = Field(default=None, ge=1, le=65535, alias="STATUS_PORT")
     log_format: str = Field(default="text", alias="LOG_FORMAT")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    # The Mini App dashboard (bot/dashboard): its public address, on/off, launch data max age.
+    dashboard_url: str | None = Field(default=None, alias="DASHBOARD_URL")
+    dashboard_enabled: bool = Field(default=True, alias="DASHBOARD_ENABLED")
+    dashboard_max_age: int = Field(default=3600, ge=60, le=7 * 86400, alias="DASHBOARD_MAX_AGE")
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod
@@ -164,6 +168,24 @@ class Settings(BaseSettings):
         if parsed.scheme != "https" or not parsed.hostname:
             raise invalid("webhook_url")
         return value
+
+    @field_validator("dashboard_url")
+    @classmethod
+    def _check_dashboard_url(cls, value: str | None) -> str | None:
+        """https:// (Telegram opens Mini Apps over HTTPS only); http:// only on the loopback.
+        A bare host gets the page's path, /app/."""
+        if value is None or not value.strip():
+            return None
+        parsed = urlsplit(value.strip())
+        loopback = parsed.hostname in ("127.0.0.1", "localhost", "::1")
+        if not parsed.hostname or not (
+            parsed.scheme == "https" or (parsed.scheme == "http" and loopback)
+        ):
+            raise ValueError("DASHBOARD_URL must be an https:// URL")
+        if parsed.query or parsed.fragment:
+            raise ValueError("DASHBOARD_URL must not have a query or a fragment")
+        path = parsed.path if parsed.path not in ("", "/") else "/app/"
+        return f"{parsed.scheme}://{parsed.netloc}{path.rstrip('/')}/"
 
     @field_validator("webhook_secret")
     @classmethod

@@ -524,3 +524,78 @@ class Dialog(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     updated_at: dt.datetime = _ts()  # type: ignore[assignment]
     expires_at: dt.datetime = _ts(default=False)  # type: ignore[assignment]
+
+
+# --- the dashboard (Mini App): single-use login links and the sessions they open -----------
+
+
+class DashboardLogin(SQLModel, table=True):
+    """A single-use login link to the dashboard (only hashes stored); once used, a session."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(unique=True, index=True, max_length=64)
+    telegram_id: int = Field(sa_type=BigInteger, index=True)
+    created_at: dt.datetime = _ts()  # type: ignore[assignment]
+    expires_at: dt.datetime = _ts(default=False)  # type: ignore[assignment]
+    used_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+    session_hash: str | None = Field(default=None, unique=True, index=True, max_length=64)
+    session_expires_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+
+
+# --- directive letters: the library officials' questions are answered from (issue 16) ------
+
+
+class LetterStatus(StrEnum):
+    """Where a letter stands in the library."""
+
+    PENDING = "pending"  # read and previewed, waiting for the secretariat's confirmation
+    ACTIVE = "active"  # answers questions
+    RETIRED = "retired"  # kept for citations (deadlines that link it), not searched
+
+
+class Letter(SQLModel, table=True):
+    """A directive letter: its identity as cited ("Công văn số 484-CV/TU ngày 21/5/2026 …")."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    status: str = Field(default=LetterStatus.PENDING.value, max_length=16, index=True)
+    token: str | None = Field(default=None, max_length=32, unique=True)  # preview buttons
+    kind: str = Field(default="cv", max_length=8)  # cv, hd, kh… (bot.letters.header.KINDS)
+    number: str = Field(default="", max_length=64)  # "484-CV/TU"; "…-CV/TU" if blank
+    issued_on: dt.date | None = None
+    date_precision: str = Field(default="", max_length=8)  # day, month, year or ""
+    issuer: str = Field(default="", max_length=255)
+    title: str = Field(default="", max_length=500)
+    filename: str = Field(default="", max_length=255)
+    sha256: str = Field(max_length=64, index=True)
+    created_by: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: dt.datetime = _ts()  # type: ignore[assignment]
+    updated_at: dt.datetime = _ts()  # type: ignore[assignment]
+    expires_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+    retired_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+    retired_by: int | None = Field(default=None, sa_type=BigInteger)
+
+
+class LetterPassage(SQLModel, table=True):
+    """A citable piece of a letter: an item, a paragraph of it, an opening or closing
+    paragraph, or the appendix (kept apart: not searched)."""
+
+    __table_args__ = (UniqueConstraint("letter_id", "seq", name="uq_letter_passage"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    letter_id: int = Field(foreign_key="letter.id", index=True)
+    seq: int
+    kind: str = Field(max_length=16)  # intro, item, end, appendix
+    label: str = Field(default="", max_length=32)  # "1", "3.2", "1.a", "II.2"
+    heading: str = Field(default="", sa_type=Text)
+    text: str = Field(sa_type=Text)
+    footnotes: list[str] = Field(default_factory=list, sa_type=JSON)
+
+
+class DeadlineBasis(SQLModel, table=True):
+    """The letter passage a deadline carries out (its reminders cite it)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    deadline_id: int = Field(foreign_key="deadline.id", unique=True)
+    passage_id: int = Field(foreign_key="letterpassage.id", index=True)
+    linked_by: int | None = Field(default=None, sa_type=BigInteger)
+    linked_at: dt.datetime = _ts()  # type: ignore[assignment]

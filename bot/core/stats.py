@@ -172,17 +172,28 @@ class RateReport:
         return now - before
 
 
+def _rate_key(num: int, den: int) -> float | Fraction:
+    """A sort key equal exactly when the rates are equal. For 0 <= num <= den < 2**26 two
+    different rates differ by at least 2**-52, more than twice the rounding of a float in
+    [0, 1], so num/den orders exactly (and sorts ~20x faster than Fraction); otherwise the
+    Fraction itself."""
+    if 0 <= num <= den < 1 << 26 and den > 0:
+        return num / den
+    return Fraction(num, den)
+
+
 def _rank(rows: list[tuple[int, str, int, int]]) -> tuple[dict[int, Standing], int]:
     """Competition ranking by exact rate (ties share a rank: 1, 1, 3)."""
-    rated = [r for r in rows if r[3] > 0]
-    rated.sort(key=lambda r: Fraction(r[2], r[3]), reverse=True)
+    rated = [(_rate_key(r[2], r[3]), r) for r in rows if r[3] > 0]
+    if any(isinstance(key, Fraction) for key, _row in rated):  # huge counts: exact keys only
+        rated = [(Fraction(r[2], r[3]), r) for _key, r in rated]
+    rated.sort(key=lambda item: item[0], reverse=True)
     standings: dict[int, Standing] = {}
-    prev: Fraction | None = None
+    prev: float | Fraction | None = None
     rank = 0
-    for position, (unit_id, name, num, den) in enumerate(rated, start=1):
-        rate = Fraction(num, den)
-        if rate != prev:
-            rank, prev = position, rate
+    for position, (key, (unit_id, name, num, den)) in enumerate(rated, start=1):
+        if key != prev:
+            rank, prev = position, key
         standings[unit_id] = Standing(unit_id, name, num, den, rank)
     for unit_id, name, num, den in rows:
         if den <= 0:

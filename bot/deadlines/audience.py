@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from bot.core.areas import AREA_KIND, kind_label
 from bot.core.dates import DEFAULT_PLAN_DAYS, DEFAULT_PLAN_TIME
 from bot.core.db import SIGNING_INDICATOR
 from bot.core.i18n import _, fmt_date, fmt_number, fmt_percent_value, ngettext, use_language
@@ -18,7 +19,6 @@ from bot.core.models import Deadline, DeadlineKind, ReportingPeriod, Unit
 from bot.core.stats import PeriodInfo, load_indicator, load_period_table, recent_periods
 from bot.deadlines.errors import DeadlineError
 from bot.deadlines.schedule import Schedule, StepKind, parse_hhmm, plan_steps
-from bot.units.service import AREA_KIND, kind_label
 
 TEMPLATE_REPORT = "report80"
 TEMPLATE_RATE = "sign100"

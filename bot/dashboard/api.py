@@ -1,0 +1,534 @@
+"""The dashboard's JSON: who is asking, the province table, and the rules of who sees what.
+
+Permissions are the chat commands' rules, unchanged: the secretariat sees everything; an
+official sees their own unit only (its card); a stranger is told how to get linked. Every
+answer is a plain dict, already formatted for the caller's language (vi: 82,5%, 1.234,
+22/06/2026), so the page never formats numbers itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import logging
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from fractions import Fraction
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from bot.core import messages
+from bot.core.config import Settings
+from bot.core.db import SIGNING_INDICATOR
+from bot.core.i18n import (
+    _,
+    fmt_number,
+    fmt_percent_value,
+    fmt_points,
+    fmt_rate,
+    ngettext,
+    rate_percent,
+)
+from bot.core.models import (
+    AppUser,
+    Indicator,
+    Measurement,
+    Official,
+    ReportingPeriod,
+    Role,
+    Unit,
+)
+from bot.core.people import Viewer
+from bot.core.stats import IndicatorInfo, PeriodInfo, PeriodTable, Status, load_period_table
+from bot.dashboard import sources
+
+logger = logging.getLogger(__name__)
+
+_TAG = re.compile(r"<[^>]+>")
+MAX_PERIODS = 24  # periods offered by the switcher and drawn in a trend
+TABLE_CACHE_SIZE = 32
+
+
+class Forbidden(Exception):
+    """The caller's role does not include this (403)."""
+
+
+class NotFound(Exception):
+    """Nothing by that id (404; only said to the secretariat, who may see everything)."""
+
+
+class Audience(StrEnum):
+    """Who the caller is, for the dashboard's permissions."""
+
+    SECRETARIAT = "secretariat"
+    OFFICIAL = "official"
+    STRANGER = "stranger"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The person behind an API call, as the bot knows them, and their language."""
+
+    viewer: Viewer
+    language: str
+
+    @property
+    def audience(self) -> Audience:
+        """Secretariat, an official linked to a unit, or a stranger."""
+        if self.viewer.is_secretariat:
+            return Audience.SECRETARIAT
+        if self.viewer.role is not None and self.viewer.unit_id is not None:
+            return Audience.OFFICIAL
+        return Audience.STRANGER
+
+    def require_secretariat(self) -> None:
+        """Forbidden unless the caller is in the secretariat."""
+        if self.audience is not Audience.SECRETARIAT:
+            raise Forbidden
+
+    def require_unit(self, unit_id: int) -> None:
+        """Forbidden unless the caller may see this unit (their own, or any for the secretariat)."""
+        if self.audience is Audience.SECRETARIAT:
+            return
+        if self.audience is Audience.OFFICIAL and self.viewer.unit_id == unit_id:
+            return
+        raise Forbidden
+
+
+def plain(text: str) -> str:
+    """Telegram HTML from a shared text helper as plain text (the page sets text, never HTML)."""
+    return html.unescape(_TAG.sub("", text))
+
+
+# --- period tables, cached per data revision ---------------------------------------------------
+
+
+class TableCache:
+    """Period tables and rendered table answers of this process, dropped when the data changes."""
+
+    def __init__(self) -> None:
+        """Empty."""
+        self._revision: int | None = None
+        self._tables: OrderedDict[tuple[int, int], PeriodTable] = OrderedDict()
+        self._answers: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _check(self, revision: int) -> None:
+        """Forget everything computed at another revision."""
+        if revision != self._revision:
+            self._tables.clear()
+            self._answers.clear()
+            self._revision = revision
+
+    def table(
+        self, *, session: Session, revision: int, indicator: IndicatorInfo, period: PeriodInfo
+    ) -> PeriodTable:
+        """The standings of one indicator in one period."""
+        key = (indicator.id, period.id)
+        with self._lock:
+            self._check(revision)
+            found = self._tables.get(key)
+            if found is not None:
+                self._tables.move_to_end(key)
+                return found
+        found = load_period_table(session=session, indicator=indicator, period=period)
+        with self._lock:
+            if revision == self._revision:
+                self._tables[key] = found
+                while len(self._tables) > TABLE_CACHE_SIZE:
+                    self._tables.popitem(last=False)
+        return found
+
+    def answer(self, revision: int, key: tuple[Any, ...]) -> bytes | None:
+        """A rendered answer, if still current."""
+        with self._lock:
+            self._check(revision)
+            return self._answers.get(key)
+
+    def keep(self, revision: int, key: tuple[Any, ...], body: bytes) -> None:
+        """Remember a rendered answer."""
+        with self._lock:
+            if revision == self._revision:
+                self._answers[key] = body
+                while len(self._answers) > TABLE_CACHE_SIZE:
+                    self._answers.popitem(last=False)
+
+
+@dataclass
+class Context:
+    """What every answer needs besides the session and the caller."""
+
+    settings: Settings
+    now: dt.datetime
+    tables: TableCache
+
+
+# --- indicators and periods ----------------------------------------------------------------------
+
+
+def indicators_with_data(session: Session) -> list[IndicatorInfo]:
+    """Indicators that have figures, the signing rate first."""
+    ids = set(session.exec(select(Measurement.indicator_id).distinct()).all())
+    rows = session.exec(select(Indicator).where(col(Indicator.id).in_(ids))).all()
+    found = [IndicatorInfo.from_row(r) for r in rows]
+    found.sort(key=lambda i: (i.code != SIGNING_INDICATOR, i.id))
+    return found
+
+
+def periods_of(session: Session, indicator_id: int) -> list[PeriodInfo]:
+    """Periods with figures for an indicator, newest first."""
+    with_data = select(Measurement.period_id).where(Measurement.indicator_id == indicator_id)
+    rows = session.exec(
+        select(ReportingPeriod)
+        .where(col(ReportingPeriod.id).in_(with_data.distinct()))
+        .order_by(col(ReportingPeriod.end_date).desc(), col(ReportingPeriod.start_date).desc())
+        .limit(MAX_PERIODS)
+    ).all()
+    return [PeriodInfo(p.id, p.start_date, p.end_date, p.as_of) for p in rows]  # type: ignore[arg-type]
+
+
+def choose_indicator(session: Session, code: str | None) -> IndicatorInfo | None:
+    """The asked indicator if it has figures, else the signing rate (or the first with data)."""
+    found = indicators_with_data(session)
+    chosen = [i for i in found if i.code == code]
+    return (chosen or found or [None])[0]
+
+
+def indicator_json(ind: IndicatorInfo) -> dict[str, Any]:
+    """An indicator with its translated name and thresholds."""
+    return {
+        "code": ind.code,
+        "name": messages.indicator_name(ind.code, ind.name),
+        "warning": float(ind.warning_percent),
+        "critical": float(ind.critical_percent),
+        "target": float(ind.target_percent),
+        "warning_text": fmt_percent_value(ind.warning_percent),
+        "critical_text": fmt_percent_value(ind.critical_percent),
+        "target_text": fmt_percent_value(ind.target_percent),
+    }
+
+
+def period_json(period: PeriodInfo) -> dict[str, Any]:
+    """A period's id and its text ('08/06/2026 – 22/06/2026 (figures as of …)')."""
+    return {"id": period.id, "text": messages.period_text(period)}
+
+
+def status_text(ind: IndicatorInfo, status: Status) -> str:
+    """The status of a rate, in words with the indicator's thresholds."""
+    labels = {
+        Status.AT_TARGET: _("At the target of {target}"),
+        Status.BELOW_TARGET: _("{warning} or more, below {target}"),
+        Status.BELOW_WARNING: _("Below {warning}"),
+        Status.CRITICAL: _("Below {critical}"),
+        Status.NO_ITEMS: _("Nothing to count"),
+    }
+    return labels[status].format(
+        target=fmt_percent_value(ind.target_percent),
+        warning=fmt_percent_value(ind.warning_percent),
+        critical=fmt_percent_value(ind.critical_percent),
+    )
+
+
+def change_points(now: tuple[int, int], before: tuple[int, int] | None) -> Any:
+    """Percentage-point change since the previous period (None when not comparable)."""
+    if before is None:
+        return None
+    a, b = rate_percent(*now), rate_percent(*before)
+    if a is None or b is None:
+        return None
+    return a - b
+
+
+# --- who is asking -------------------------------------------------------------------------------
+
+
+def me(*, session: Session, caller: Caller) -> dict[str, Any]:
+    """The caller's role, unit and language; strangers get how to get linked."""
+    viewer = caller.viewer
+    answer: dict[str, Any] = {
+        "role": caller.audience.value,
+        "language": caller.language,
+        "telegram_id": viewer.telegram_id,
+        "unit": None,
+    }
+    if caller.audience is Audience.OFFICIAL:
+        answer["unit"] = {"id": viewer.unit_id, "name": viewer.unit_name or ""}
+    if caller.audience is Audience.STRANGER:
+        answer["message"] = plain(messages.not_linked(viewer.telegram_id))
+    return answer
+
+
+# --- the province table --------------------------------------------------------------------------
+
+TABLE_COLUMNS = (
+    "id",
+    "name",
+    "num",
+    "den",
+    "rate",
+    "figures",
+    "rank",
+    "change",
+    "change_text",
+    "status",
+    "area",
+    "kind",
+    "officials",
+)
+
+
+def _unit_facts(session: Session) -> tuple[dict[int, tuple[int | None, str]], dict[int, int]]:
+    """Every unit's (area id, kind) and how many officials are linked to each."""
+    facts = {
+        int(uid): (parent, kind)
+        for uid, parent, kind in session.exec(select(Unit.id, Unit.parent_id, Unit.kind)).all()
+    }
+    counts = {
+        int(uid): int(n)
+        for uid, n in session.exec(
+            select(Official.unit_id, func.count())
+            .where(Official.active == True, col(Official.unit_id).is_not(None))  # noqa: E712
+            .group_by(Official.unit_id)
+        ).all()
+    }
+    return facts, counts
+
+
+def _switchers(session: Session, ind: IndicatorInfo, periods: list[PeriodInfo]) -> dict[str, Any]:
+    """The indicator and period choices."""
+    return {
+        "indicators": [
+            {"code": i.code, "name": messages.indicator_name(i.code, i.name)}
+            for i in indicators_with_data(session)
+        ],
+        "periods": [period_json(p) for p in periods],
+        "indicator": indicator_json(ind),
+    }
+
+
+def _summary(table: PeriodTable, statuses: list[str]) -> dict[str, Any]:
+    """The overall figures of a period (statuses: every unit's, already computed)."""
+    ind = table.indicator
+    return {
+        "overall": fmt_rate(table.numerator, table.denominator),
+        "figures": f"{fmt_number(table.numerator)}/{fmt_number(table.denominator)}",
+        "units": ngettext("{n} unit", "{n} units", len(table.by_unit)).format(
+            n=fmt_number(len(table.by_unit))
+        ),
+        "at_target": statuses.count(Status.AT_TARGET.value),
+        "below_warning": statuses.count(Status.BELOW_WARNING.value)
+        + statuses.count(Status.CRITICAL.value),
+        "critical": statuses.count(Status.CRITICAL.value),
+        "status_labels": {s.value: status_text(ind, s) for s in Status},
+    }
+
+
+def status_of(ind: IndicatorInfo) -> Callable[[int, int], str]:
+    """IndicatorInfo.status with integer arithmetic (same answers, no Fraction per unit)."""
+    critical, warning, target = ind.critical, ind.warning, ind.target
+
+    def status(num: int, den: int) -> str:
+        """The status code of num/den."""
+        if den <= 0:
+            return Status.NO_ITEMS.value
+        if num * critical.denominator < critical.numerator * den:
+            return Status.CRITICAL.value
+        if num * warning.denominator < warning.numerator * den:
+            return Status.BELOW_WARNING.value
+        if num * target.denominator < target.numerator * den:
+            return Status.BELOW_TARGET.value
+        return Status.AT_TARGET.value
+
+    return status
+
+
+class _Texts:
+    """Formatted rates, counts and changes, each worked out once per answer."""
+
+    def __init__(self) -> None:
+        """Empty memo."""
+        self.rates: dict[tuple[int, int], str] = {}
+        self.figures: dict[tuple[int, int], str] = {}
+        self.points: dict[Any, str] = {}
+        self.percents: dict[tuple[int, int], Any] = {}
+
+    def percent(self, num: int, den: int) -> Any:
+        """The rate in percent, rounded as the letters round (den > 0)."""
+        found = self.percents.get((num, den))
+        if found is None:
+            found = self.percents[(num, den)] = rate_percent(num, den)
+        return found
+
+    def rate(self, num: int, den: int) -> str:
+        """'82,5%'."""
+        found = self.rates.get((num, den))
+        if found is None:
+            found = self.rates[(num, den)] = fmt_rate(num, den)
+        return found
+
+    def figure(self, num: int, den: int) -> str:
+        """'33/40'."""
+        found = self.figures.get((num, den))
+        if found is None:
+            found = self.figures[(num, den)] = f"{fmt_number(num)}/{fmt_number(den)}"
+        return found
+
+    def change(self, value: Any) -> str:
+        """'+7,5'."""
+        found = self.points.get(value)
+        if found is None:
+            found = self.points[value] = fmt_points(value)
+        return found
+
+
+def table(
+    *,
+    session: Session,
+    caller: Caller,
+    ctx: Context,
+    indicator_code: str | None = None,
+    period_id: int | None = None,
+) -> bytes:
+    """Every unit of a period (secretariat): compact rows, JSON-encoded, cached per revision."""
+    caller.require_secretariat()
+    ind = choose_indicator(session, indicator_code)
+    if ind is None:
+        return json.dumps({"empty": True, "message": messages.no_data()}).encode()
+    periods = periods_of(session, ind.id)
+    index = next((n for n, p in enumerate(periods) if p.id == period_id), 0)
+    if period_id is not None and periods and periods[index].id != period_id:
+        raise NotFound
+    revision = caller.viewer.revision
+    key = ("table", ind.id, periods[index].id, caller.language)
+    cached = ctx.tables.answer(revision, key)
+    if cached is not None:
+        return cached
+    current = ctx.tables.table(
+        session=session, revision=revision, indicator=ind, period=periods[index]
+    )
+    previous = None
+    if index + 1 < len(periods):
+        previous = ctx.tables.table(
+            session=session, revision=revision, indicator=ind, period=periods[index + 1]
+        )
+    facts, officials = _unit_facts(session)
+    areas = {a for a, _k in facts.values() if a is not None}
+    names = dict(session.exec(select(Unit.id, Unit.name).where(col(Unit.id).in_(areas))).all())
+    rows = []
+    status, texts = status_of(ind), _Texts()
+    for s in current.by_unit.values():
+        before = previous.by_unit.get(s.unit_id) if previous else None
+        change = None
+        if before is not None and s.denominator > 0 and before.denominator > 0:
+            change = texts.percent(s.numerator, s.denominator) - texts.percent(
+                before.numerator, before.denominator
+            )
+        area, kind = facts.get(s.unit_id, (None, "khac"))
+        rows.append(
+            [
+                s.unit_id,
+                s.unit_name,
+                s.numerator,
+                s.denominator,
+                texts.rate(s.numerator, s.denominator),
+                texts.figure(s.numerator, s.denominator),
+                s.rank,
+                float(change) if change is not None else None,
+                texts.change(change) if change is not None else "",
+                status(s.numerator, s.denominator),
+                area,
+                kind,
+                officials.get(s.unit_id, 0),
+            ]
+        )
+    rows.sort(key=lambda r: (r[6] is None, r[6] or 0, r[1]))
+    kinds = sorted({r[11] for r in rows})
+    answer = {
+        **_switchers(session, ind, periods),
+        "period": period_json(periods[index]),
+        "previous": period_json(previous.period) if previous else None,
+        "ranked": current.ranked,
+        "summary": _summary(current, [r[9] for r in rows]),
+        "areas": sorted(([a, names.get(a, "?")] for a in areas), key=lambda a: a[1]),
+        "kinds": [[k, sources.kind_label(k)] for k in kinds],
+        "columns": TABLE_COLUMNS,
+        "rows": rows,
+    }
+    body = json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    ctx.tables.keep(revision, key, body)
+    return body
+
+
+def unit_figures(
+    *, session: Session, ctx: Context, revision: int, ind: IndicatorInfo, unit_id: int
+) -> dict[str, Any] | None:
+    """A unit's figures in the latest period: rate, rank, what is owed to the thresholds."""
+    periods = periods_of(session, ind.id)
+    if not periods:
+        return None
+    current = ctx.tables.table(session=session, revision=revision, indicator=ind, period=periods[0])
+    s = current.by_unit.get(unit_id)
+    if s is None:
+        return None
+    previous = None
+    if len(periods) > 1:
+        prev_table = ctx.tables.table(
+            session=session, revision=revision, indicator=ind, period=periods[1]
+        )
+        before = prev_table.by_unit.get(unit_id)
+        previous = (before.numerator, before.denominator) if before else None
+    status = ind.status(s.numerator, s.denominator)
+    change = change_points((s.numerator, s.denominator), previous)
+    need_warning = ind.shortfall(ind.warning, s.numerator, s.denominator)
+    need_target = ind.shortfall(ind.target, s.numerator, s.denominator)
+    return {
+        "period": period_json(periods[0]),
+        "rate": fmt_rate(s.numerator, s.denominator),
+        "figures": f"{fmt_number(s.numerator)}/{fmt_number(s.denominator)}",
+        "rank": f"{fmt_number(s.rank)}/{fmt_number(current.ranked)}" if s.rank else None,
+        "status": status.value,
+        "status_text": status_text(ind, status),
+        "change": fmt_points(change) if change is not None else None,
+        "need_warning": _owed(need_warning, ind.warning_percent, ind.item_kind),
+        "need_target": _owed(need_target, ind.target_percent, ind.item_kind),
+        "what_to_do": plain(messages.what_to_do(status, fmt_percent_value(ind.warning_percent))),
+        "exact": float(Fraction(s.numerator, s.denominator)) if s.denominator else None,
+    }
+
+
+def _owed(missing: int, threshold: Any, item_kind: str) -> str:
+    """'9 more documents to reach 80%' or 'reached 80%'."""
+    target = fmt_percent_value(threshold)
+    if missing <= 0:
+        return _("{threshold} reached").format(threshold=target)
+    return _("{items} more to reach {threshold}").format(
+        items=messages.items(item_kind, missing), threshold=target
+    )
+
+
+def secretariat_members(
+    *, session: Session, admin_ids: frozenset[int]
+) -> list[tuple[int, str | None]]:
+    """(Telegram id, stored language) of everyone in the secretariat, for their menu button."""
+    ids = set(admin_ids)
+    ids.update(
+        int(t)
+        for t in session.exec(
+            select(Official.telegram_id).where(
+                Official.active == True,  # noqa: E712
+                Official.role == Role.SECRETARIAT.value,
+            )
+        ).all()
+    )
+    languages = dict(
+        session.exec(
+            select(AppUser.telegram_id, AppUser.language).where(col(AppUser.telegram_id).in_(ids))
+        ).all()
+    )
+    return [(tid, languages.get(tid)) for tid in sorted(ids)]

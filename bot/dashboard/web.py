@@ -1,0 +1,470 @@
+"""The dashboard over HTTP (tornado handlers): /app/ (the page) and /app/api/… (its JSON).
+
+Every API call is authenticated by a header: `Authorization: tma <initData>` (Telegram's signed
+launch data) or `Authorization: Session <token>` (from a single-use login link). Anything that
+does not prove who is calling gets 401 and the same tiny body, whatever the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import gzip
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from sqlmodel import Session
+from tornado.web import RedirectHandler, RequestHandler
+
+from bot.core.db import session_scope
+from bot.core.i18n import normalize_language, set_timezone, use_language
+from bot.core.people import load_viewer
+from bot.core.runtime import Runtime
+from bot.dashboard import api, auth, boards, unitview
+from bot.dashboard.strings import catalog_json
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "/app"
+TELEGRAM_SCRIPT = "https://telegram.org/js/telegram-web-app.js"
+SENDS_PER_MINUTE = 10
+STATIC_TYPES = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
+_UNAUTHORIZED = b'{"error":"unauthorized"}'
+_API_HEADERS = {
+    "Content-Type": "application/json; charset=utf-8",
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A file the bot sends to a viewer's private chat (by Telegram file_id, or bytes)."""
+
+    chat_id: int
+    kind: str  # document | photo
+    filename: str
+    caption: str
+    file_id: str | None = None
+    data: bytes | None = None
+
+
+Sender = Callable[[Outgoing], Awaitable[None]]
+Work = Callable[[Session, "api.Caller", "api.Context"], Any]
+FAILED = object()  # compute() already answered with a refusal
+
+
+@dataclass
+class Dashboard:
+    """What the handlers share: the bot's runtime, the file sender, caches and limits."""
+
+    runtime: Runtime
+    send: Sender | None = None
+
+    def __post_init__(self) -> None:
+        """Caches and rate limits of this process; the page is rendered once."""
+        self.tables = api.TableCache()
+        self.failed_logins = auth.WindowCounter()
+        self.sends = auth.WindowCounter(SENDS_PER_MINUTE, dt.timedelta(minutes=1))
+        self.page = render_page(self.runtime.settings.dashboard_url)
+
+    def now(self) -> dt.datetime:
+        """The runtime's clock (simulated in the console demo)."""
+        return self.runtime.clock()
+
+
+def _static(name: str) -> bytes:
+    """A file of bot/dashboard/static."""
+    return resources.files("bot.dashboard").joinpath("static", name).read_bytes()
+
+
+def content_security_policy(with_telegram: bool) -> str:
+    """Only our own files; Telegram's script when it is loaded; framed by Telegram Web only."""
+    scripts = "'self'" + (" https://telegram.org" if with_telegram else "")
+    return (
+        f"default-src 'none'; script-src {scripts}; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; base-uri 'none'; form-action 'none'; "
+        "frame-ancestors 'self' https://web.telegram.org https://*.telegram.org"
+    )
+
+
+def render_page(public_url: str | None) -> tuple[bytes, str]:
+    """The page with its words for every language; Telegram's script only in production."""
+    with_telegram = bool(public_url and public_url.startswith("https://"))
+    script = f'<script src="{TELEGRAM_SCRIPT}"></script>' if with_telegram else ""
+    page = _static("index.html").decode("utf-8")
+    page = page.replace("<!--TELEGRAM-->", script).replace("__STRINGS__", catalog_json())
+    return page.encode("utf-8"), content_security_policy(with_telegram)
+
+
+class _Base(RequestHandler):
+    """Shared set-up and headers."""
+
+    def initialize(self, dashboard: Dashboard) -> None:  # type: ignore[override]
+        """Receive the shared state."""
+        self.dashboard = dashboard
+
+    def set_default_headers(self) -> None:
+        """No server banner."""
+        self.clear_header("Server")
+
+    def check_xsrf_cookie(self) -> None:
+        """No cookies are used (the header carries who is calling), so no XSRF check."""
+
+
+class PageHandler(_Base):
+    """GET /app/: the page."""
+
+    def get(self) -> None:
+        """The HTML with its Content-Security-Policy."""
+        body, csp = self.dashboard.page
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Content-Security-Policy", csp)
+        self.set_header("Cache-Control", "no-cache")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Referrer-Policy", "no-referrer")
+        self.finish(body)
+
+
+class StaticHandler(_Base):
+    """GET /app/static/app.js|app.css."""
+
+    def get(self, name: str) -> None:
+        """One of the two files (anything else: 404)."""
+        if name not in STATIC_TYPES:
+            self.set_status(404)
+            self.finish()
+            return
+        self.set_header("Content-Type", STATIC_TYPES[name])
+        self.set_header("Cache-Control", "no-cache")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.finish(_static(name))
+
+
+class ApiHandler(_Base):
+    """Base of /app/api/…: authenticate, resolve the caller, answer JSON."""
+
+    logged = False
+
+    def _launch_user(self, now: dt.datetime) -> tuple[int, str | None]:
+        """(Telegram id, language code) proven by the Authorization header; AuthError if not."""
+        header = self.request.headers.get("Authorization", "")
+        scheme, _sep, value = header.partition(" ")
+        settings = self.dashboard.runtime.settings
+        if scheme == "tma" and settings.telegram_bot_token is not None:
+            user = auth.validate_init_data(
+                value.strip(),
+                bot_token=settings.telegram_bot_token.get_secret_value(),
+                max_age=dt.timedelta(seconds=settings.dashboard_max_age),
+                now=now,
+            )
+            return user.telegram_id, user.language_code
+        if scheme == "Session":
+            with Session(self.dashboard.runtime.engine) as session:
+                found = auth.session_user(session=session, token=value.strip(), now=now)
+            if found is not None:
+                return found, None
+            raise auth.AuthError("bad_session")
+        raise auth.AuthError("missing")
+
+    def caller(self) -> api.Caller | None:
+        """Who is calling, or None after answering 401."""
+        now = self.dashboard.now()
+        try:
+            telegram_id, language_code = self._launch_user(now)
+        except auth.AuthError as exc:
+            logger.info("Dashboard call refused (%s) from %s", exc.reason, self.request.remote_ip)
+            self.logged = True
+            self.reply(401, _UNAUTHORIZED)
+            return None
+        rt = self.dashboard.runtime
+        viewer = load_viewer(
+            reader=rt.reader, telegram_id=telegram_id, admin_ids=rt.settings.admin_telegram_ids
+        )
+        language = (
+            viewer.language or normalize_language(language_code) or rt.settings.default_language
+        )
+        return api.Caller(viewer=viewer, language=language)
+
+    def reply(self, status: int, body: bytes) -> None:
+        """A JSON answer, gzipped when large and the client takes it."""
+        self.set_status(status)
+        for key, value in _API_HEADERS.items():
+            self.set_header(key, value)
+        if len(body) > 2048 and "gzip" in self.request.headers.get("Accept-Encoding", ""):
+            self.set_header("Content-Encoding", "gzip")
+            self.set_header("Vary", "Accept-Encoding")
+            body = gzip.compress(body, compresslevel=5)
+        self.finish(body)
+
+    def reply_json(self, value: Any) -> None:
+        """200 with a JSON value."""
+        self.reply(200, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+
+    async def compute(self, caller: api.Caller, work: Work) -> Any:
+        """Run `work` off the event loop in the caller's language; on a refusal answer 403/404
+        and return FAILED."""
+        rt = self.dashboard.runtime
+        ctx = api.Context(
+            settings=rt.settings, now=self.dashboard.now(), tables=self.dashboard.tables
+        )
+
+        def run() -> Any:
+            set_timezone(rt.settings.tz)
+            with use_language(caller.language), Session(rt.engine) as session:
+                return work(session, caller, ctx)
+
+        try:
+            return await asyncio.to_thread(run)
+        except api.Forbidden:
+            self.reply(403, b'{"error":"forbidden"}')
+        except api.NotFound:
+            self.reply(404, b'{"error":"not_found"}')
+        return FAILED
+
+    async def answer(self, work: Work) -> None:
+        """Authenticate, compute, answer JSON."""
+        caller = self.caller()
+        if caller is None:
+            return
+        result = await self.compute(caller, work)
+        if result is FAILED:
+            return
+        if isinstance(result, bytes):
+            self.reply(200, result)
+        else:
+            self.reply_json(result)
+
+    def arg_int(self, name: str) -> int | None:
+        """An optional integer query argument (garbage is ignored)."""
+        value = self.get_query_argument(name, None)
+        return int(value) if value and value.isdigit() and len(value) < 12 else None
+
+    def arg_code(self) -> str | None:
+        """The optional indicator code."""
+        value = self.get_query_argument("indicator", None)
+        return value[:64] if value else None
+
+
+class MeHandler(ApiHandler):
+    """GET /app/api/me."""
+
+    async def get(self) -> None:
+        """Role, unit and language of the caller."""
+        await self.answer(lambda s, c, x: api.me(session=s, caller=c))
+
+
+class TableHandler(ApiHandler):
+    """GET /app/api/table?indicator=&period=: every unit (secretariat)."""
+
+    async def get(self) -> None:
+        """The compact table."""
+        code, period = self.arg_code(), self.arg_int("period")
+        await self.answer(
+            lambda s, c, x: api.table(
+                session=s, caller=c, ctx=x, indicator_code=code, period_id=period
+            )
+        )
+
+
+class UnitHandler(ApiHandler):
+    """GET /app/api/unit/<id>: a unit (secretariat), or an official's own card."""
+
+    async def get(self, unit_id: str) -> None:
+        """The unit page."""
+        code = self.arg_code()
+        await self.answer(
+            lambda s, c, x: unitview.unit_page(
+                session=s, caller=c, ctx=x, unit_id=int(unit_id), indicator_code=code
+            )
+        )
+
+
+class CardHandler(ApiHandler):
+    """GET /app/api/card: the official's own unit."""
+
+    async def get(self) -> None:
+        """The card."""
+        code = self.arg_code()
+        await self.answer(
+            lambda s, c, x: unitview.card(session=s, caller=c, ctx=x, indicator_code=code)
+        )
+
+
+class DeadlinesHandler(ApiHandler):
+    """GET /app/api/deadlines (secretariat)."""
+
+    async def get(self) -> None:
+        """The deadline board."""
+        await self.answer(lambda s, c, x: boards.deadline_board(session=s, caller=c, ctx=x))
+
+
+class BroadcastsHandler(ApiHandler):
+    """GET /app/api/broadcasts (secretariat)."""
+
+    async def get(self) -> None:
+        """The announcements board."""
+        await self.answer(lambda s, c, x: boards.broadcast_board(session=s, caller=c))
+
+
+class ReportHandler(ApiHandler):
+    """GET /app/api/reports/<id>: an explanation report (its unit's officials, secretariat)."""
+
+    async def get(self, report_id: str) -> None:
+        """The report's text and details."""
+        await self.answer(
+            lambda s, c, x: boards.report_detail(session=s, caller=c, report_id=int(report_id))
+        )
+
+
+class _SendingHandler(ApiHandler):
+    """Shared: send a file to the caller's own private chat, a few times a minute at most."""
+
+    async def send_to_caller(self, fetch: Work) -> None:
+        """Check the role (in `fetch`), then have the bot send the file."""
+        caller = self.caller()
+        if caller is None:
+            return
+        now = self.dashboard.now()
+        key = str(caller.viewer.telegram_id)
+        if self.dashboard.sends.blocked(key, now):
+            self.reply(429, b'{"error":"too_many"}')
+            return
+        outgoing = await self.compute(caller, fetch)
+        if outgoing is FAILED:
+            return
+        if self.dashboard.send is None:
+            self.reply(503, b'{"error":"unavailable"}')
+            return
+        self.dashboard.sends.add(key, now)
+        try:
+            await self.dashboard.send(outgoing)
+        except Exception:
+            logger.warning(
+                "Dashboard: sending a file to %s failed", outgoing.chat_id, exc_info=True
+            )
+            self.reply(502, b'{"error":"not_sent"}')
+            return
+        self.reply_json({"sent": True})
+
+
+class ReportSendHandler(_SendingHandler):
+    """POST /app/api/reports/<id>/send: the report's file, to the caller's chat."""
+
+    async def post(self, report_id: str) -> None:
+        """Send it by file_id."""
+
+        def fetch(session: Session, caller: api.Caller, ctx: api.Context) -> Outgoing:
+            found = boards.report_file(session=session, caller=caller, report_id=int(report_id))
+            return Outgoing(
+                chat_id=caller.viewer.telegram_id,
+                kind=found.kind,
+                filename=found.name,
+                caption=found.caption,
+                file_id=found.file_id,
+            )
+
+        await self.send_to_caller(fetch)
+
+
+class WorkbookHandler(ApiHandler):
+    """GET /app/api/workbook?period=: the /baocao workbook as a download (secretariat)."""
+
+    async def get(self) -> None:
+        """The .xlsx bytes."""
+        period = self.arg_int("period")
+        caller = self.caller()
+        if caller is None:
+            return
+        book = await self.compute(
+            caller,
+            lambda s, c, x: boards.workbook(session=s, caller=c, ctx=x, period_id=period),
+        )
+        if book is FAILED:
+            return
+        self.set_header(
+            "Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        self.set_header("Content-Disposition", f'attachment; filename="{book.filename}"')
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.finish(book.data)
+
+
+class WorkbookSendHandler(_SendingHandler):
+    """POST /app/api/workbook/send?period=: the workbook, to the caller's chat (secretariat)."""
+
+    async def post(self) -> None:
+        """Build it and have the bot send it."""
+        period = self.arg_int("period")
+
+        def fetch(session: Session, caller: api.Caller, ctx: api.Context) -> Outgoing:
+            book = boards.workbook(session=session, caller=caller, ctx=ctx, period_id=period)
+            return Outgoing(
+                chat_id=caller.viewer.telegram_id,
+                kind="document",
+                filename=book.filename,
+                caption="",
+                data=book.data,
+            )
+
+        await self.send_to_caller(fetch)
+
+
+class LoginHandler(ApiHandler):
+    """POST /app/api/login {"code": …}: a login link's code for a session token."""
+
+    async def post(self) -> None:
+        """Single use, rate-limited per address, audited."""
+        address = self.request.remote_ip or "?"
+        now = self.dashboard.now()
+        if self.dashboard.failed_logins.blocked(address, now):
+            self.reply(429, b'{"error":"too_many"}')
+            return
+        try:
+            code = str(json.loads(self.request.body or b"{}").get("code", ""))
+        except (ValueError, AttributeError):
+            code = ""
+
+        def run() -> auth.Login | None:
+            with session_scope(self.dashboard.runtime.engine) as session:
+                return auth.redeem_login(session=session, code=code, now=now, address=address)
+
+        login = await asyncio.to_thread(run)
+        if login is None:
+            self.dashboard.failed_logins.add(address, now)
+            logger.info("Dashboard login refused from %s", address)
+            self.logged = True
+            self.reply(401, _UNAUTHORIZED)
+            return
+        self.reply_json({"token": login.token})
+
+
+def routes(dashboard: Dashboard) -> list[tuple[str, type[RequestHandler], dict[str, Any]]]:
+    """Tornado routes of the dashboard."""
+    common: dict[str, Any] = {"dashboard": dashboard}
+    api_routes: list[tuple[str, type[RequestHandler]]] = [
+        (r"/me", MeHandler),
+        (r"/table", TableHandler),
+        (r"/unit/(\d{1,12})", UnitHandler),
+        (r"/card", CardHandler),
+        (r"/deadlines", DeadlinesHandler),
+        (r"/broadcasts", BroadcastsHandler),
+        (r"/reports/(\d{1,12})", ReportHandler),
+        (r"/reports/(\d{1,12})/send", ReportSendHandler),
+        (r"/workbook", WorkbookHandler),
+        (r"/workbook/send", WorkbookSendHandler),
+        (r"/login", LoginHandler),
+    ]
+    return [
+        (PREFIX, RedirectHandler, {"url": PREFIX + "/"}),
+        (PREFIX + "/", PageHandler, common),
+        (PREFIX + r"/static/([a-z]+\.[a-z]+)", StaticHandler, common),
+        *[(PREFIX + "/api" + path, handler, common) for path, handler in api_routes],
+    ]

@@ -1,0 +1,1 @@
+"""Directive letters: reading, splitting into citable passages, search and storage."""

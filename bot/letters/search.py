@@ -1,0 +1,401 @@
+"""Retrieval over the letters' passages: BM25 on syllables and syllable pairs (folded, and with
+diacritics where the question has them), the domain's synonyms, and a confidence score.
+
+A few hundred passages fit in memory; the index is rebuilt when the library changes. The
+confidence of a hit is the share of the question's content (weighted by rarity: a word no
+letter uses weighs most) that the passage has, as typed or in other words; below THRESHOLD
+the bot says the letters do not cover the question.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from bot.letters import synonyms as vocab
+from bot.letters.tokens import (
+    Tok,
+    document_tokens,
+    english_table,
+    index_terms,
+    is_stop,
+    is_vietnamese_syllable,
+    phrase,
+    query_terms,
+    question_tokens,
+)
+
+K1 = 1.2
+B = 0.75
+SYNONYM_WEIGHT = 0.6  # a span found in other words scores this share of its best wording
+RELATED_WEIGHT = 0.35
+SYNONYM_CREDIT = 0.8  # … and counts this much towards the confidence
+RELATED_CREDIT = 0.7
+HEADING_WEIGHT = 0.6
+FOOTNOTE_WEIGHT = 0.5
+LETTER_WEIGHT = 0.25  # the letter's subject and issuer, on every passage of it
+THRESHOLD = 0.55  # calibrated on bench/letters_qa.py (tuning questions)
+SECOND_RATIO = 0.8  # a second passage is shown when it scores this close to the first
+MAX_QUESTION_CHARS = 500
+STOP_PAIR_WEIGHT = 0.5  # a pair with a function word ('được ký') says less than 'ký thay'
+
+
+@cache
+def _groups() -> tuple[tuple[tuple[Tok, ...], ...], ...]:
+    """Synonym groups as token phrases."""
+    return tuple(tuple(phrase(p) for p in group) for group in vocab.SYNONYMS)
+
+
+@cache
+def _related() -> tuple[tuple[tuple[Tok, ...], tuple[tuple[Tok, ...], ...]], ...]:
+    """Related wordings as token phrases."""
+    return tuple((phrase(key), tuple(phrase(p) for p in ps)) for key, ps in vocab.RELATED)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A passage to index: its id, its letter and its texts."""
+
+    key: int
+    letter: int
+    text: str
+    heading: str = ""
+    footnotes: str = ""
+    letter_text: str = ""  # the letter's subject and issuer
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """Other wordings of a span of the question, each as the terms it must have."""
+
+    span: range
+    phrases: tuple[tuple[str, ...], ...]
+    weight: float  # in the score
+    credit: float  # in the confidence, when the passage has one of the wordings
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question ready to score."""
+
+    tokens: tuple[Tok, ...]
+    terms: tuple[tuple[str, range], ...]
+    stop_pairs: tuple[bool, ...]  # per term: a pair with a stopword in it
+    units: tuple[tuple[str, range], ...]
+    expansions: tuple[Expansion, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage that matches, its BM25 score and how much of the question it covers."""
+
+    key: int
+    letter: int
+    score: float
+    confidence: float
+
+
+@dataclass
+class LetterIndex:
+    """BM25 over the passages of the active letters."""
+
+    documents: Sequence[Document]
+    tf: list[Counter[str]] = field(init=False)
+    df: Counter[str] = field(init=False)
+    lengths: list[float] = field(init=False)
+    vocabulary: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Count terms once."""
+        self.tf, self.lengths, self.df = [], [], Counter()
+        self.postings: dict[str, list[int]] = {}
+        for doc in self.documents:
+            counts: Counter[str] = Counter()
+            for text, weight in (
+                (doc.text, 1.0),
+                (doc.heading, HEADING_WEIGHT),
+                (doc.footnotes, FOOTNOTE_WEIGHT),
+                (doc.letter_text, LETTER_WEIGHT),
+            ):
+                for term in index_terms(document_tokens(text)) if text else ():
+                    counts[term] += weight  # type: ignore[assignment]
+            for term in counts:
+                self.postings.setdefault(term, []).append(len(self.tf))
+            self.tf.append(counts)
+            self.lengths.append(sum(counts.values()) / 2)  # folded and accented: one word
+            self.df.update(counts.keys())
+        self.avgdl = sum(self.lengths) / len(self.lengths) if self.lengths else 1.0
+        words = {t for t in self.df if "_" not in t and not t.startswith("~")}
+        words.update(t.f for group in _groups() for p in group for t in p)
+        self.vocabulary = sorted(words)
+        self._known = (
+            words
+            | vocab.STOPWORDS
+            | {s for source in english_table(True) for s in source}
+            | {t.f for key, _ in _related() for t in key}
+        )
+
+    def idf(self, term: str) -> float:
+        """BM25's inverse document frequency (a term in no passage gets the highest)."""
+        n = len(self.documents)
+        df = self.df.get(term, 0)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def _correct(self, token: Tok) -> list[Tok]:
+        """A typed token that no Vietnamese syllable spells: split run-together syllables
+        ('kyso'), or fix a typo ('trnh' → 'trinh'). Real words the letters lack stay."""
+        word = token.f
+        if word in self._known or is_vietnamese_syllable(word) or len(word) < 3:
+            return [token]
+        for cut in range(2, len(word) - 1):
+            left, right = phrase(word[:cut]), phrase(word[cut:])
+            if (
+                len(left) == len(right) == 1
+                and left[0].f in self._known
+                and right[0].f in self._known
+                and is_vietnamese_syllable(right[0].f)
+            ):
+                return [Tok(left[0].f), Tok(right[0].f)]
+        candidates = process.extract(
+            word, self.vocabulary, scorer=Levenshtein.distance, score_cutoff=1, limit=None
+        )
+        if not candidates:
+            return [token]
+        # A missing letter is the likeliest typo ('trnh' → 'trinh', not 'tênh'); then the
+        # commoner word.
+        best = min(candidates, key=lambda c: (not _subsequence(word, c[0]), -self.df.get(c[0], 0)))
+        return [Tok(best[0])]
+
+    def query(self, question: str) -> Query:
+        """Normalise a question, fix typos and add the other wordings of what it mentions."""
+        tokens = [
+            w for t in question_tokens(question[:MAX_QUESTION_CHARS]) for w in self._correct(t)
+        ]
+        expansions = tuple(_expansions(tokens))
+        terms = tuple(dict.fromkeys(query_terms(tokens)))
+        stop_pairs = tuple(
+            len(span) == 2 and any(is_stop(tokens[i]) for i in span) for _t, span in terms
+        )
+        return Query(
+            tuple(tokens), terms, stop_pairs, self._units(tokens, terms, expansions), expansions
+        )
+
+    def _units(
+        self,
+        tokens: Sequence[Tok],
+        terms: Sequence[tuple[str, range]],
+        expansions: Sequence[Expansion],
+    ) -> tuple[tuple[str, range], ...]:
+        """What the question asks about, for the confidence: its content syllables, and the
+        pairs of content syllables that may be words. A pair unknown to the letters whose two
+        syllables both belong to words already recognised (in the letters or the synonym
+        tables) straddles a word boundary ('phòng | nội vụ | Tuần Giáo') and is left out."""
+        phrases = [e.span for e in expansions if len(e.span) > 1]
+
+        def in_phrase(i: int, j: int) -> bool:
+            return any(s.start <= i and j < s.stop for s in phrases)
+
+        pairs = {span.start: term for term, span in terms if len(span) == 2}
+
+        def word_at(i: int, j: int) -> bool:
+            """Tokens i and j (adjacent) form a known word."""
+            return (
+                0 <= i
+                and j < len(tokens)
+                and (in_phrase(i, j) or (i in pairs and self.df.get(pairs[i], 0) > 0))
+            )
+
+        units = []
+        for term, span in terms:
+            if any(is_stop(tokens[i]) for i in span):
+                continue
+            if len(span) == 2:
+                i, j = span.start, span.start + 1
+                known = word_at(i, j)
+                if not known and word_at(i - 1, i) and word_at(j, j + 1):
+                    continue
+            units.append((term, span))
+        return tuple(units)
+
+    def _term_score(self, term: str, index: int) -> float:
+        """BM25 of one term in one passage."""
+        tf = self.tf[index].get(term)
+        if not tf:
+            return 0.0
+        norm = K1 * (1 - B + B * self.lengths[index] / self.avgdl)
+        return self.idf(term) * tf * (K1 + 1) / (tf + norm)
+
+    def score(self, query: Query, index: int) -> float:
+        """BM25 of the question's terms; a span said in other words scores as the best of its
+        wordings (at the synonym's weight), never on top of the span as typed."""
+        scores = [
+            self._term_score(term, index) * (STOP_PAIR_WEIGHT if stop else 1.0)
+            for (term, _span), stop in zip(query.terms, query.stop_pairs, strict=True)
+        ]
+        total = sum(scores)
+        for expansion in query.expansions:
+            inside = [
+                s
+                for s, (_term, span) in zip(scores, query.terms, strict=True)
+                if expansion.span.start <= span.start and span.stop <= expansion.span.stop
+            ]
+            best = max(
+                (
+                    sum(self._term_score(t, index) for t in wording) / len(wording)
+                    for wording in expansion.phrases
+                    if wording and all(t in self.tf[index] for t in wording)
+                ),
+                default=0.0,
+            )
+            total += max(0.0, expansion.weight * best * max(len(inside), 1) - sum(inside))
+        return total
+
+    def search(self, question: str, limit: int = 3) -> list[Hit]:
+        """The best passages for a question, best first."""
+        if not self.documents:
+            return []
+        query = self.query(question)
+        terms = [t for t, _span in query.terms]
+        terms += [t for e in query.expansions for wording in e.phrases for t in wording]
+        candidates = {i for t in terms for i in self.postings.get(t, ())}
+        scores = [(self.score(query, i), i) for i in candidates]
+        scores.sort(key=lambda pair: (-pair[0], pair[1]))
+        return [
+            Hit(self.documents[i].key, self.documents[i].letter, s, self.coverage(query, i))
+            for s, i in scores[:limit]
+            if s > 0
+        ]
+
+    def coverage(self, query: Query, index: int) -> float:
+        """Share of the question the passage accounts for: each content syllable and pair
+        weighted by its rarity, found as typed or in other words. Inside a phrase of the
+        synonym tables ('cán bộ văn phòng') only the whole phrase counts as typed: 'văn phòng'
+        alone is another thing."""
+        counts = self.tf[index]
+        broken = [
+            e.span
+            for e in query.expansions
+            if len(e.span) > 1
+            and not all(
+                term in counts
+                for term, span in query.terms
+                if e.span.start <= span.start and span.stop <= e.span.stop
+            )
+        ]
+        total = matched = 0.0
+        for unit, span in query.units:
+            weight = self.idf(unit)
+            total += weight
+            whole = not any(b.start <= span.start and span.stop <= b.stop for b in broken)
+            if unit in counts and whole:
+                matched += weight
+                continue
+            credit = max(
+                (
+                    e.credit
+                    for e in query.expansions
+                    if span.start < e.span.stop
+                    and e.span.start < span.stop
+                    and any(all(t in counts for t in wording) for wording in e.phrases)
+                ),
+                default=0.0,
+            )
+            matched += weight * credit
+        return matched / total if total else 0.0
+
+
+def document(
+    key: int,
+    letter: int,
+    *,
+    text: str,
+    heading: str = "",
+    footnotes: Sequence[str] = (),
+    letter_text: str = "",
+) -> Document:
+    """A passage as the index wants it."""
+    return Document(key, letter, text, heading, " ".join(footnotes), letter_text)
+
+
+def confident(hits: Sequence[Hit], threshold: float = THRESHOLD) -> list[Hit]:
+    """The one or two hits worth quoting: the best if it is confident enough, and the next
+    if it is nearly as good (nothing when the letters do not cover the question)."""
+    if not hits or hits[0].confidence < threshold:
+        return []
+    chosen = [hits[0]]
+    if (
+        len(hits) > 1
+        and hits[1].confidence >= threshold
+        and hits[1].score >= SECOND_RATIO * hits[0].score
+    ):
+        chosen.append(hits[1])
+    return chosen
+
+
+@cache
+def _wording_terms(wording: tuple[Tok, ...]) -> tuple[str, ...]:
+    """The terms a passage must have to contain a wording."""
+    return tuple(term for term, _span in query_terms(wording))
+
+
+Wordings = tuple[tuple[Tok, ...], ...]
+
+
+@cache
+def _related_wordings() -> tuple[tuple[Wordings, Wordings], ...]:
+    """Each related entry as (the wordings that trigger it, what it relates to): a key that
+    is in a synonym group is triggered by the whole group ("ký thay" is "ký hộ")."""
+    return tuple(
+        (next((g for g in _groups() if key in g), (key,)), related) for key, related in _related()
+    )
+
+
+def _expansions(tokens: Sequence[Tok]) -> Iterable[Expansion]:
+    """Synonyms and related wordings of each phrase of the question found in the tables."""
+    starts: dict[str, list[int]] = {}
+    for i, token in enumerate(tokens):
+        starts.setdefault(token.f, []).append(i)
+    for group in _groups():
+        for wording in group:
+            for start in _find(tokens, wording, starts):
+                others = tuple(_wording_terms(p) for p in group if p != wording)
+                yield Expansion(
+                    range(start, start + len(wording)), others, SYNONYM_WEIGHT, SYNONYM_CREDIT
+                )
+    for wordings, related in _related_wordings():
+        for wording in wordings:
+            for start in _find(tokens, wording, starts):
+                yield Expansion(
+                    range(start, start + len(wording)),
+                    tuple(_wording_terms(p) for p in related),
+                    RELATED_WEIGHT,
+                    RELATED_CREDIT,
+                )
+
+
+def _subsequence(short: str, long: str) -> bool:
+    """Whether `short` is `long` with letters left out."""
+    letters = iter(long)
+    return all(ch in letters for ch in short)
+
+
+def _find(tokens: Sequence[Tok], wording: Sequence[Tok], starts: dict[str, list[int]]) -> list[int]:
+    """Where a wording occurs in the question (diacritics compared when both have them)."""
+    size = len(wording)
+    if not size:
+        return []
+    return [
+        i
+        for i in starts.get(wording[0].f, ())
+        if i + size <= len(tokens)
+        and all(
+            t.f == w.f and (t.a is None or w.a is None or t.a == w.a)
+            for t, w in zip(tokens[i : i + size], wording, strict=True)
+        )
+    ]

@@ -1,0 +1,146 @@
+"""Search over the letters: spellings officials use, what citations say, and no crash on any
+question (Hypothesis)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.core.i18n import use_language
+from bot.letters import texts
+from bot.letters.answers import excerpt
+from bot.letters.intents import looks_like_question
+from bot.letters.passages import APPENDIX, split_letter
+from bot.letters.search import LetterIndex, confident, document
+from bot.letters.service import shipped_letters
+from bot.letters.tokens import accent_key, question_tokens
+
+
+def _index() -> tuple[LetterIndex, dict[int, tuple[str, str]]]:
+    """The five letters, indexed as the bot does."""
+    documents, places = [], {}
+    for number, (name, data) in enumerate(shipped_letters(), start=1):
+        letter = split_letter(data.decode("utf-8"))
+        for passage in letter.passages:
+            if passage.kind == APPENDIX:
+                continue
+            key = number * 1000 + passage.seq
+            places[key] = (name, passage.label)
+            documents.append(
+                document(
+                    key,
+                    number,
+                    text=passage.text,
+                    heading=passage.heading,
+                    footnotes=passage.footnotes,
+                    letter_text=f"{letter.header.title} {letter.header.issuer}",
+                )
+            )
+    return LetterIndex(documents), places
+
+
+INDEX, PLACES = _index()
+
+
+def top(question: str) -> tuple[str, str]:
+    """(letter file, label) of the best passage."""
+    return PLACES[INDEX.search(question, limit=1)[0].key]
+
+
+def test_spellings_officials_use_find_the_same_passage() -> None:
+    """With or without diacritics, 'kí'/'ký', abbreviations and run-together words."""
+    expected = ("hung-yen-cv-tu-2026-06-ky-so-van-ban-dien-tu.txt", "3")
+    for question in (
+        "hạn nộp báo cáo giải trình",
+        "han nop bao cao giai trinh",
+        "han nop bc giai trinh cho vp tu",
+        "hạn nộp bc giải trình",
+        "han nop baocao giai trinh",
+    ):
+        assert top(question) == expected, question
+
+
+def test_diacritics_tell_salary_from_quantity() -> None:
+    """'lương' (salary) is not 'lượng' (quality): no confident answer."""
+    assert confident(INDEX.search("lương của cán bộ văn phòng là bao nhiêu", 3)) == []
+
+
+def test_accent_keys_ignore_where_the_tone_mark_sits() -> None:
+    """'ủy' and 'uỷ' are one spelling; 'ký' and 'kí' too."""
+    assert accent_key("ủy") == accent_key("uỷ")
+    tokens = question_tokens("kí số") + question_tokens("ký số")
+    assert tokens[0] == tokens[2]
+
+
+def test_citations_in_both_languages() -> None:
+    """'Công văn số 484-CV/TU ngày 21/05/2026 của Tỉnh ủy Hưng Yên, mục 1' and its English."""
+    letter = SimpleNamespace(
+        kind="cv",
+        number="484-CV/TU",
+        issued_on=dt.date(2026, 5, 21),
+        date_precision="day",
+        issuer="Tỉnh ủy Hưng Yên",
+    )
+    item = SimpleNamespace(kind="item", label="1")
+    with use_language("vi"):
+        assert texts.citation(letter, item) == (
+            "Công văn số 484-CV/TU ngày 21/05/2026 của Tỉnh ủy Hưng Yên, mục 1"
+        )
+        point = SimpleNamespace(kind="item", label="II.2.b")
+        assert texts.citation(letter, point).endswith(", điểm b mục 2 phần II")
+        assert texts.citation(letter, SimpleNamespace(kind="intro", label="")).endswith(
+            ", phần mở đầu"
+        )
+    with use_language("en"):
+        assert texts.citation(letter, item) == (
+            "Official letter No. 484-CV/TU of 05/21/2026 from Tỉnh ủy Hưng Yên, item 1"
+        )
+
+
+def test_long_passages_are_cut_to_what_answers() -> None:
+    """At most ~300 characters, the relevant clause kept, cuts marked."""
+    text = "Câu mở đầu không liên quan gì cả. " * 12 + "Nghiêm cấm chuyển giao thiết bị ký số."
+    shown = excerpt(text, {"chuyen": 3.0, "giao": 2.0})
+    assert len(shown) <= 310 and shown.endswith("Nghiêm cấm chuyển giao thiết bị ký số.")
+    assert shown.startswith("… ")
+
+
+def test_questions_and_chatter() -> None:
+    """Questions and messages about the letters' topics are looked up; greetings are not."""
+    for text in ("han nop bao cao giai trinh", "ai ky van ban?", "may I scan documents"):
+        assert looks_like_question(text), text
+    for text in ("xin chào", "cảm ơn đồng chí", "ok", ""):
+        assert not looks_like_question(text), text
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=200))
+def test_any_question_is_answered_without_crashing(question: str) -> None:
+    """Whatever is typed: hits are ranked, confidences are shares, excerpts are short."""
+    hits = INDEX.search(question, limit=3)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert all(0.0 <= h.confidence <= 1.0 + 1e-9 for h in hits)
+    for hit in confident(hits):
+        assert hit.confidence >= 0.55
+    looks_like_question(question)
+    assert len(excerpt(question * 3, {"a": 1.0})) <= 320
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            "văn thư ký thay bí thư hạn nộp báo cáo giải trình token usb vb vp tu kyso ? 80% "
+            "the head clerk sign may đ Đ ủy uỷ 26/6 . , ; ¹ ² \n \t".split(" ")
+        ),
+        max_size=30,
+    )
+)
+def test_questions_made_of_the_domain_words_never_crash(words: list[str]) -> None:
+    """Abbreviations, English, superscripts and punctuation in any order."""
+    question = " ".join(words)
+    for hit in INDEX.search(question, limit=3):
+        assert hit.key in PLACES
