@@ -31,6 +31,7 @@ from bot.app import build_application
 from bot.core.config import Settings
 from bot.core.db import bump_revision, session_scope
 from bot.dashboard.auth import sign_init_data
+from bot.features import links
 from bot.imports.apply import import_statistics
 from bot.offline import OfflineRequest
 from bot.web import WebServer
@@ -119,6 +120,7 @@ async def main() -> None:
                     period_start=start,
                     period_end=end,
                     tz=settings.tz,
+                    after_import=links(default_language="vi").after_import,
                 )
         print(f"{args.units:,} units × 2 periods imported in {time.perf_counter() - started:.1f} s")
         async with app:

@@ -28,6 +28,7 @@ from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 from bot.app import build_application
 from bot.core.config import Settings
 from bot.core.models import AppUser, Official, Role, Unit
+from bot.features import links
 from bot.imports.apply import import_statistics
 from bot.offline import OfflineRequest, message_update
 
@@ -114,6 +115,7 @@ def main() -> None:
                 period_start=dt.date(2026, 6, 1),
                 period_end=dt.date(2026, 6, 7),
                 tz=settings.tz,
+                after_import=links(default_language="vi").after_import,
             )
         with Session(engine) as session:
             import_statistics(
@@ -123,6 +125,7 @@ def main() -> None:
                 period_start=dt.date(2026, 6, 8),
                 period_end=dt.date(2026, 6, 22),
                 tz=settings.tz,
+                after_import=links(default_language="vi").after_import,
             )
         import_s = time.perf_counter() - t0
         with Session(engine) as session:

@@ -120,6 +120,7 @@ def prepare_database(url: str, units: int, officials: int) -> list[int]:
 
     from bot.core.db import create_db_engine, init_db
     from bot.core.models import AppUser, Official, Role, Unit
+    from bot.features import links
     from bot.imports.apply import import_statistics
 
     engine = create_db_engine(url)
@@ -135,6 +136,7 @@ def prepare_database(url: str, units: int, officials: int) -> list[int]:
                 period_start=dt.date(*start),
                 period_end=dt.date(*end),
                 tz=tz,
+                after_import=links(default_language="vi").after_import,
             )
     with Session(engine) as session:
         unit_ids = list(session.exec(select(Unit.id)))

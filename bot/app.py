@@ -21,6 +21,7 @@ from bot.core.db import check_writable, create_db_engine, init_db
 from bot.core.leader import LeaderElector, Leadership
 from bot.core.logs import bind_update, unbind
 from bot.core.runtime import Runtime
+from bot.features import links
 from bot.groups.service import migrate_chat
 from handlers import (
     alerts,
@@ -37,12 +38,14 @@ from handlers import (
     letters,
     me,
     rates,
+    reports,
     start,
     summaries,
     units,
 )
 from handlers.commands import CommandSpec, bot_commands, command_name
 from handlers.context import BotContext, BotData, KysoApp
+from handlers.invites.redeem import redeem_payload
 from handlers.replies import ReplyRetry
 from jobs import alerts as alert_jobs
 from jobs import broadcasts as broadcast_jobs
@@ -81,6 +84,7 @@ FEATURES: tuple[Feature, ...] = (
     groups,
     broadcasts,
     summaries,
+    reports,
     alerts,
     deadlines,
     dashboard,
@@ -107,7 +111,7 @@ def compose(app: KysoApp) -> None:
         module.register(app)
     errors.register(app)
     # Links between features, as callables.
-    data.start_payload = invites.redeem_payload
+    data.start_payload = redeem_payload
     # Scheduled work, rebuilt from the database with deterministic job names.
     alert_jobs.schedule_warning_jobs(app)
     summary_jobs.schedule(app)
@@ -330,10 +334,15 @@ def build_application(
         on_migrate=_move_group,
     )
     sender.worker = elector.leadership.worker_id
+    outbox.wake_on_commit(engine, sender.wake)  # every committed push wakes the sender
     app.bot_data.sender = sender
     app.bot_data.elector = elector
     runtime = Runtime(
-        settings=settings, engine=engine, wake_sender=sender.wake, leadership=elector.leadership
+        settings=settings,
+        engine=engine,
+        wake_sender=sender.wake,
+        leadership=elector.leadership,
+        links=links(default_language=settings.default_language),
     )
     runtime.is_leader = lambda: elector.leadership.is_leader
     sender.clock = lambda: runtime.clock()

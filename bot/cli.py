@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import logging
 import os
 import sys
@@ -12,26 +11,13 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from bot import features
 from bot.core.config import Settings
 from bot.core.i18n import _, set_language, set_timezone
 
 logger = logging.getLogger(__name__)
 
 EXIT_USAGE = 2
-
-# Feature modules that add subcommands: each has add_cli(subparsers), and its parsers set
-# `run=callable(settings, args) -> exit code` with set_defaults.
-CLI_FEATURES: tuple[str, ...] = (
-    "bot.imports.cli",
-    "bot.invites.cli",
-    "bot.audit_log.service",
-    "bot.units.cli",
-    "bot.reports.service",
-    "bot.alerts.cli",
-    "bot.deadlines.cli",
-    "bot.letters.cli",
-    "bot.core.migrate_cli",
-)
 
 
 class RedactTokenFilter(logging.Filter):
@@ -79,7 +65,7 @@ def setup_logging(settings: Settings | None, level: int | None = None) -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(settings: Settings) -> argparse.ArgumentParser:
     """All subcommands."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="kyso-bot")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -97,8 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     link.add_argument("telegram_id", type=int)
     link.add_argument("unit", nargs="?", default="")
     link.add_argument("--role", choices=["head", "staff", "viewer", "secretariat"], default="head")
-    for module_name in CLI_FEATURES:
-        importlib.import_module(module_name).add_cli(sub)
+    domain = features.links(default_language=settings.default_language)
+    for add_cli in features.CLI:
+        add_cli(sub, domain)
     return parser
 
 
@@ -229,7 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = load_settings()
     set_language(settings.default_language)
     set_timezone(settings.tz)
-    args = build_parser().parse_args(argv)
+    args = build_parser(settings).parse_args(argv)
     try:
         code = dispatch(settings, args)
         sys.stdout.flush()  # a closed pipe shows here rather than as a warning at exit

@@ -29,10 +29,11 @@ from bot.core.i18n import _, fmt_datetime, ngettext, set_timezone, use_language
 from bot.core.lookup import find_units
 from bot.core.models import Official, OutboxMessage, OutboxStatus, Role, Unit, use_clock, utcnow
 from bot.core.people import link_official
+from bot.core.runtime import Runtime
 from bot.dashboard.auth import create_login_link
 from bot.deadlines.reminders import open_schedules
 from bot.deadlines.schedule import plan_steps
-from bot.imports.apply import import_statistics
+from bot.imports.apply import ImportResult, import_statistics
 from bot.letters.service import load_shipped as load_shipped_letters
 from bot.offline import (
     ApiCall,
@@ -67,14 +68,18 @@ def demo_table() -> bytes:
     return DEMO_TITLE.encode("utf-8") + data
 
 
-def load_demo_data(settings: Settings, engine: Any) -> Any:
+def load_demo_data(runtime: Runtime) -> ImportResult:
     """Import the packaged table and the five letters into a fresh database; returns the
     import result."""
-    with session_scope(engine) as session:
+    with session_scope(runtime.engine) as session:
         load_shipped_letters(session=session)
-    with Session(engine) as session:
+    with Session(runtime.engine) as session:
         return import_statistics(
-            session=session, data=demo_table(), filename=DEMO_FILE, tz=settings.tz
+            session=session,
+            data=demo_table(),
+            filename=DEMO_FILE,
+            tz=runtime.settings.tz,
+            after_import=runtime.links.after_import,
         )
 
 
@@ -552,7 +557,7 @@ async def run_console(
     console = Console(app, request, out, settings)
     try:
         if demo:
-            result = load_demo_data(settings, app.bot_data.runtime.engine)
+            result = load_demo_data(app.bot_data.runtime)
             # Demo time: just after the table's figures were taken, before the letters' dates.
             start = (result.as_of or utcnow()) + dt.timedelta(hours=1)
             app.bot_data.runtime.clock = SimulatedClock(start)

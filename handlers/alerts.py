@@ -8,7 +8,7 @@ import logging
 from html import escape
 
 from sqlmodel import Session
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.alerts import silence_texts
@@ -26,11 +26,16 @@ from handlers.commands import SECRETARIAT, CommandSpec
 from handlers.common import private_only, secretariat_only
 from handlers.context import BotContext, KysoApp
 from handlers.dashboard import with_dashboard
+from handlers.dialogs import DialogFeature, State, add_dialog, ask, current_of, end
 
 logger = logging.getLogger(__name__)
 
 CALLBACK_PREFIX = "wn"
-REASON_KEY = "warning_silence_reason"
+FEATURE = "alerts"
+# After an ambiguous /imlang the secretariat chooses the unit with a button; the reason typed
+# with the command waits in the dialog's data ({"reason": …}) until that button is pressed.
+CHOOSE_UNIT = "choose_unit"
+DIALOG = DialogFeature(feature=FEATURE, states={CHOOSE_UNIT: State()})
 
 
 # --- /canhbao ----------------------------------------------------------------------------------
@@ -66,7 +71,12 @@ def _status(context: BotContext, indicator_id: int | None) -> WarningStatus | No
     """Current warning status from the database."""
     rt = context.runtime
     with Session(rt.engine) as session:
-        return warning_status(session=session, settings=rt.settings, indicator_id=indicator_id)
+        return warning_status(
+            session=session,
+            settings=rt.settings,
+            indicator_id=indicator_id,
+            inhibitors=rt.links.alert_inhibitors,
+        )
 
 
 async def warnings_command(update: Update, context: BotContext) -> None:
@@ -114,7 +124,9 @@ def _history(context: BotContext, unit_id: int) -> str:
     rt = context.runtime
     with Session(rt.engine) as session:
         name = unit_name(session=session, unit_id=unit_id) or "?"
-        status = warning_status(session=session, settings=rt.settings)
+        status = warning_status(
+            session=session, settings=rt.settings, inhibitors=rt.links.alert_inhibitors
+        )
         current = None
         if status is not None:
             current = next((u for u in status.units if u.unit_id == unit_id), None)
@@ -161,37 +173,50 @@ async def warnings_button(update: Update, context: BotContext) -> None:
         await query.edit_message_text(
             warnings_text.status_text(status, page), reply_markup=status_markup(status, page)
         )
-        return
-    if action == "run":
-        new, repeats = _run_preview(status, utcnow())
-        text = (
-            _("📣 <b>Send warnings now?</b>")
-            + "\n"
-            + _(
-                "Units not warned yet for the current figures: {new}. Repeats due: {repeats}. "
-                "Units already warned recently get nothing."
-            ).format(new=fmt_number(new), repeats=fmt_number(repeats))
-        )
-        markup = InlineKeyboardMarkup(
+    elif action == "run":
+        await _ask_run(query, status)
+    else:  # "go"
+        await _run_now(query, context, status)
+
+
+async def _ask_run(query: CallbackQuery, status: WarningStatus) -> None:
+    """📣 Send now: how many units would be warned, Send / Cancel."""
+    ident = status.indicator.id
+    new, repeats = _run_preview(status, utcnow())
+    text = (
+        _("📣 <b>Send warnings now?</b>")
+        + "\n"
+        + _(
+            "Units not warned yet for the current figures: {new}. Repeats due: {repeats}. "
+            "Units already warned recently get nothing."
+        ).format(new=fmt_number(new), repeats=fmt_number(repeats))
+    )
+    markup = InlineKeyboardMarkup(
+        [
             [
-                [
-                    InlineKeyboardButton(_("✅ Send"), callback_data=f"wn:go:{ident}"),
-                    InlineKeyboardButton(_("✖️ Cancel"), callback_data=f"wn:p:{ident}:0"),
-                ]
+                InlineKeyboardButton(_("✅ Send"), callback_data=f"wn:go:{ident}"),
+                InlineKeyboardButton(_("✖️ Cancel"), callback_data=f"wn:p:{ident}:0"),
             ]
-        )
-        await query.answer()
-        await query.edit_message_text(text, reply_markup=markup)
-        return
-    # action == "go"
-    user = update.effective_user
-    assert user is not None
+        ]
+    )
+    await query.answer()
+    await query.edit_message_text(text, reply_markup=markup)
+
+
+async def _run_now(query: CallbackQuery, context: BotContext, status: WarningStatus) -> None:
+    """✅ Send: run the warnings for one indicator now, then show the refreshed status."""
+    ident = status.indicator.id
+    actor = query.from_user.id
     rt = context.runtime
 
-    def run() -> dict[str, object]:
+    def run() -> dict[str, int | str | None]:
         with session_scope(rt.engine) as session:
             outcome = run_manually(
-                session=session, indicator_id=ident, settings=rt.settings, actor=user.id
+                session=session,
+                indicator_id=ident,
+                settings=rt.settings,
+                actor=actor,
+                inhibitors=rt.links.alert_inhibitors,
             )
             return outcome.counts()
 
@@ -248,8 +273,7 @@ async def silence_command(update: Update, context: BotContext) -> None:
         )
         return
     if matches.unique is None:
-        assert context.user_data is not None
-        context.user_data[REASON_KEY] = request.reason
+        ask(context, FEATURE, CHOOSE_UNIT, {"reason": request.reason})
         stamp = request.day.strftime("%Y%m%d")
         buttons = [
             [InlineKeyboardButton(m.name[:60], callback_data=f"wn:s:{m.id}:{stamp}")]
@@ -296,27 +320,41 @@ async def silences_command(update: Update, context: BotContext) -> None:
 async def silence_button(update: Update, context: BotContext) -> None:
     """wn:s:<unit>:<yyyymmdd> (choice after an ambiguous /imlang), wn:un:<silence id>."""
     query = update.callback_query
-    user = update.effective_user
-    assert query is not None and query.data is not None and user is not None
+    assert query is not None and query.data is not None
     parts = query.data.split(":")
-    rt = context.runtime
     if parts[1] == "s":
-        unit_id = int(parts[2])
-        try:
-            day = dt.datetime.strptime(parts[3], "%Y%m%d").date()
-        except ValueError:
-            await query.answer(silence_texts.silence_usage(), show_alert=True)
-            return
-        reason = str((context.user_data or {}).pop(REASON_KEY, "") or "")
-        text = await asyncio.to_thread(_silence, context, unit_id, day, reason, user.id)
-        await query.answer()
-        await query.edit_message_text(text)
+        await _silence_chosen(query, context, int(parts[2]), parts[3])
+    else:
+        await _lift(query, context, int(parts[2]))
+
+
+async def _silence_chosen(
+    query: CallbackQuery, context: BotContext, unit_id: int, stamp: str
+) -> None:
+    """The unit chosen after an ambiguous /imlang: silence it with the reason typed then."""
+    try:
+        day = dt.datetime.strptime(stamp, "%Y%m%d").date()
+    except ValueError:
+        await query.answer(silence_texts.silence_usage(), show_alert=True)
         return
+    dialog = current_of(context, FEATURE, CHOOSE_UNIT)
+    reason = str(dialog.data.get("reason") or "") if dialog is not None else ""
+    if dialog is not None:
+        end(context)
+    text = await asyncio.to_thread(_silence, context, unit_id, day, reason, query.from_user.id)
+    await query.answer()
+    await query.edit_message_text(text)
+
+
+async def _lift(query: CallbackQuery, context: BotContext, silence_id: int) -> None:
+    """🔔 Turn on: lift a silence early, then show the list again."""
+    rt = context.runtime
+    actor = query.from_user.id
 
     def lift() -> str | None:
         try:
             with session_scope(rt.engine) as session:
-                silence = lift_silence(session=session, silence_id=int(parts[2]), actor=user.id)
+                silence = lift_silence(session=session, silence_id=silence_id, actor=actor)
                 return unit_name(session=session, unit_id=silence.unit_id) or "?"
         except SilenceError:
             return None
@@ -357,7 +395,8 @@ COMMANDS = (
 
 
 def register(app: KysoApp) -> None:
-    """The /canhbao and /imlang buttons."""
+    """The /canhbao and /imlang buttons, and the dialog that keeps /imlang's reason."""
+    add_dialog(app, DIALOG)
     app.add_handler(
         CallbackQueryHandler(warnings_button, pattern=r"^wn:(p:\d+:\d+|run:\d+|go:\d+|u:\d+)$")
     )

@@ -26,6 +26,8 @@ class HandlerGroup(IntEnum):
 
     MIDDLEWARE = -100  # who is asking, their language, may they use this command
     DIALOGS = -10  # /huy and the answer to an open dialog's question
+    # A pasted statistics table: its header ("… ký số …; Tỷ lệ") must not read as a question.
+    TABLES = -1
     FEATURES = 0  # commands, buttons, free-text questions; the catch-alls come last
 
 

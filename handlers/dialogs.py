@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
+from telegram.ext import ApplicationHandlerStop, CommandHandler, MessageHandler, filters
 
 from bot.core import dialogs as store
 from bot.core.db import session_scope
@@ -150,6 +150,18 @@ async def cancel_command(update: Update, context: BotContext) -> None:
     raise ApplicationHandlerStop
 
 
+async def legacy_cancel(update: Update, context: BotContext) -> None:
+    """TODO(dialogs): /huy for features not converted yet, which keep "*_pending" user_data keys
+    (after the features' own /huy handlers); "Nothing to cancel." when nothing is open."""
+    assert update.effective_message is not None
+    data = context.user_data if context.user_data is not None else {}
+    pending = [data.pop(key) for key in [k for k in data if str(k).endswith("_pending")]]
+    if not pending:
+        await update.effective_message.reply_text(_("Nothing to cancel."))
+        return
+    await update.effective_message.reply_text(_cancelled())
+
+
 def add_dialog(app: KysoApp, spec: DialogFeature) -> None:
     """Make a feature's dialog known to the dispatcher and to /huy."""
     app.bot_data.dialogs[spec.feature] = spec
@@ -172,4 +184,8 @@ def register(app: KysoApp) -> None:
     app.add_handler(MessageHandler(answers, dispatch), group=HandlerGroup.DIALOGS)
     app.add_handler(
         MessageHandler(filters.COMMAND, abandon_on_command), group=HandlerGroup.DIALOGS + 1
+    )
+    # TODO(dialogs): goes with legacy_cancel once every feature's dialog is converted.
+    app.add_handler(
+        CommandHandler(list(COMMANDS[0].names), legacy_cancel), group=HandlerGroup.FEATURES
     )

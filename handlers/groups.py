@@ -21,6 +21,7 @@ from telegram.ext import (
 )
 
 from bot.core.areas import list_areas
+from bot.core.audiences import Subscription, current_subscription, subscribed_groups
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_datetime, fmt_number, lazy_gettext
 from bot.core.lookup import UnitRef
@@ -97,7 +98,7 @@ async def migrated(update: Update, context: BotContext) -> None:
 
 
 def group_view(
-    title: str, current: groups.Subscription | None, areas: list[UnitRef], page: int
+    title: str, current: Subscription | None, areas: list[UnitRef], page: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The group's subscription and the choices."""
     lines = [f"👥 <b>{escape(title)}</b>" if title else _("👥 <b>This group</b>")]
@@ -150,7 +151,7 @@ async def _group_screen(update: Update, context: BotContext, page: int, *, edit:
     chat = update.effective_chat
     assert chat is not None
     with Session(context.runtime.engine) as session:
-        current = groups.current_subscription(session=session, chat_id=chat.id)
+        current = current_subscription(session=session, chat_id=chat.id)
         areas = list_areas(session=session)
     text, markup = group_view(chat.title or "", current, areas, page)
     query = update.callback_query
@@ -208,7 +209,7 @@ async def group_button(update: Update, context: BotContext) -> None:
                     area_unit_id=area_id,
                     actor=actor,
                 )
-                current = groups.current_subscription(session=session, chat_id=chat.id)
+                current = current_subscription(session=session, chat_id=chat.id)
                 assert current is not None
                 text = _("✅ This group will receive summaries for {what}.").format(
                     what=_what(current.area_name)
@@ -227,7 +228,7 @@ async def groups_command(update: Update, context: BotContext) -> None:
     """/nhom_ds: every subscribed group."""
     assert update.effective_message is not None
     with Session(context.runtime.engine) as session:
-        subs = groups.subscribed_groups(session=session)
+        subs = subscribed_groups(session=session)
     if not subs:
         await update.effective_message.reply_text(
             _("No group receives summaries yet. Add me to a group and type /nhom there.")

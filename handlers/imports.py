@@ -17,10 +17,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot.alerts.texts import import_summary
 from bot.core import messages
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_number, lazy_gettext, ngettext
+from bot.imports.apply import import_notes
 from bot.imports.issues import RowIssue
 from bot.imports.options import (
     PASTE_SPLIT_WARNING_CHARS,
@@ -54,14 +54,11 @@ from bot.imports.texts import (
 )
 from handlers.commands import SECRETARIAT, CommandSpec
 from handlers.commands import refusal_text as command_refusal_text
-from handlers.context import BotContext, KysoApp
+from handlers.context import BotContext, HandlerGroup, KysoApp
 
 logger = logging.getLogger(__name__)
 
 CALLBACK_PREFIX = "imp"  # imp:ok:<token> / imp:no:<token> (token: 16 URL-safe characters)
-# Pasted tables are caught before the feature handlers of group 0: a table's header
-# ("… ký số …; Tỷ lệ") would otherwise read as a rate question.
-PASTED_TABLE_GROUP = -1
 
 
 def confirm_keyboard(token: str) -> InlineKeyboardMarkup:
@@ -249,10 +246,15 @@ async def on_pending_button(update: Update, context: BotContext) -> None:
             with session_scope(rt.engine) as session:
                 return cancel_pending(session=session, token=token, telegram_id=user.id)
 
-        outcome = await asyncio.to_thread(cancel)
-        await _notice(query, outcome)
+        await _notice(query, await asyncio.to_thread(cancel))
         return
+    await _confirm(query, context, token)
 
+
+async def _confirm(query: CallbackQuery, context: BotContext, token: str) -> None:
+    """Write the previewed figures; show the result, or why nothing was written."""
+    rt = context.runtime
+    user = query.from_user
     await query.answer()
     await query.edit_message_text(_("⏳ Writing the figures…"))
 
@@ -264,36 +266,37 @@ async def on_pending_button(update: Update, context: BotContext) -> None:
                 telegram_id=user.id,
                 display_name=user.full_name,
                 tz=rt.settings.tz,
+                after_import=rt.links.after_import,
             )
 
     outcome = await asyncio.to_thread(confirm)
     if outcome.status is PendingStatus.IMPORTED:
-        assert outcome.result is not None
-        logger.info(
-            "Chat import by %s: batch %s, %d rows",
-            user.id,
-            outcome.result.batch_id,
-            outcome.result.rows,
-        )
-        rt.wake_sender()  # warnings queued by the import's listeners
-
-        def warning_line() -> str | None:
-            assert outcome.result is not None
-            with Session(rt.engine) as session:
-                return import_summary(
-                    session=session,
-                    import_id=outcome.result.batch_id,
-                    indicator_code=outcome.result.indicator_code,
-                )
-
-        summary = await asyncio.to_thread(warning_line)
-        text = result_text(outcome)
-        await query.edit_message_text(f"{text}\n{summary}" if summary else text)
+        await _show_imported(query, context, outcome)
     elif outcome.status is PendingStatus.REFUSED:
         assert query.message is not None and isinstance(query.message, Message)
         await _show_refusal(query.message, outcome.issues, outcome.filename, stale=True)
     else:
         await query.edit_message_text(outcome_notice(outcome))
+
+
+async def _show_imported(
+    query: CallbackQuery, context: BotContext, outcome: PendingOutcome
+) -> None:
+    """The import's result, with what other features add to it (the warnings it queued)."""
+    result = outcome.result
+    assert result is not None
+    rt = context.runtime
+    logger.info(
+        "Chat import by %s: batch %s, %d rows", query.from_user.id, result.batch_id, result.rows
+    )
+    rt.wake_sender()  # warnings queued by the import's listeners
+
+    def notes() -> list[str]:
+        with Session(rt.engine) as session:
+            return import_notes(session=session, result=result, notes=rt.links.import_notes)
+
+    lines = await asyncio.to_thread(notes)
+    await query.edit_message_text("\n".join([result_text(outcome), *lines]))
 
 
 async def _notice(query: CallbackQuery, outcome: PendingOutcome) -> None:
@@ -330,7 +333,7 @@ def register(app: KysoApp) -> None:
             filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & _PastedTable(),
             on_pasted_table,
         ),
-        group=PASTED_TABLE_GROUP,
+        group=HandlerGroup.TABLES,
     )
     app.add_handler(
         CallbackQueryHandler(

@@ -1,4 +1,4 @@
-"""/tonghop (summary with charts), /baocao (XLSX report), /lichsu (a unit's history)."""
+"""/tonghop (summary with charts) and /lichsu (a unit's history)."""
 
 from __future__ import annotations
 
@@ -13,15 +13,14 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.core import messages, outbox
 from bot.core.areas import area_of_unit, list_areas
-from bot.core.i18n import _, fmt_date, lazy_gettext
+from bot.core.audiences import current_subscription
+from bot.core.i18n import _, lazy_gettext
 from bot.core.lookup import find_units
-from bot.core.stats import PeriodInfo
 from bot.groups import service as groups
-from bot.reports import service as reports
 from bot.summaries.figures import load_summary
 from bot.summaries.history import history_chart, history_text, unit_history
 from bot.summaries.texts import chart_caption, render
-from handlers.commands import MEMBERS, SECRETARIAT, CommandSpec
+from handlers.commands import MEMBERS, CommandSpec
 from handlers.common import secretariat_only
 from handlers.context import BotContext, KysoApp
 
@@ -30,6 +29,10 @@ logger = logging.getLogger(__name__)
 
 AREA_PAGE = 8
 GROUP_COOLDOWN = 120.0  # seconds between on-demand summaries in one group
+# When this worker last posted an on-demand summary in a group (chat_data, time.monotonic()).
+# Deliberately an in-memory cache, not a table: it only stops a group from being flooded with
+# charts by repeated /tonghop; a restart or a second worker allowing one extra summary is
+# harmless, and the weekly summaries do not depend on it.
 COOLDOWN_KEY = "summary_posted_at"
 CAPTION_LIMIT = outbox.MAX_CAPTION
 
@@ -105,28 +108,7 @@ async def summary_command(update: Update, context: BotContext) -> None:
     viewer = context.require_viewer()
     rt = context.runtime
     if chat.type in groups.GROUP_TYPES:
-        with Session(rt.engine) as session:
-            current = groups.current_subscription(session=session, chat_id=chat.id)
-        if current is None:
-            await message.reply_text(
-                _(
-                    "This group does not receive summaries yet. A member of the secretariat can "
-                    "choose what it receives with /nhom."
-                )
-            )
-            return
-        last = context.chat_data.get(COOLDOWN_KEY) if context.chat_data is not None else None
-        now = time.monotonic()
-        if last is not None and now - last < GROUP_COOLDOWN:
-            await message.reply_text(
-                _("The summary was posted here a moment ago: scroll up to see it.")
-            )
-            return
-        if (
-            await _post_summary(update, context, current.area_unit_id)
-            and context.chat_data is not None
-        ):
-            context.chat_data[COOLDOWN_KEY] = now
+        await _group_summary(update, context, chat.id)
         return
     if viewer.is_secretariat:
         areas = _areas(context)
@@ -140,6 +122,31 @@ async def summary_command(update: Update, context: BotContext) -> None:
     with Session(rt.engine) as session:
         area_id = area_of_unit(session=session, unit_id=viewer.unit_id)
     await _post_summary(update, context, area_id)
+
+
+async def _group_summary(update: Update, context: BotContext, chat_id: int) -> None:
+    """/tonghop in a group: its subscription's area, at most once every two minutes."""
+    message = update.effective_message
+    assert message is not None
+    with Session(context.runtime.engine) as session:
+        current = current_subscription(session=session, chat_id=chat_id)
+    if current is None:
+        await message.reply_text(
+            _(
+                "This group does not receive summaries yet. A member of the secretariat can "
+                "choose what it receives with /nhom."
+            )
+        )
+        return
+    last = context.chat_data.get(COOLDOWN_KEY) if context.chat_data is not None else None
+    now = time.monotonic()
+    if last is not None and now - last < GROUP_COOLDOWN:
+        await message.reply_text(
+            _("The summary was posted here a moment ago: scroll up to see it.")
+        )
+        return
+    if await _post_summary(update, context, current.area_unit_id) and context.chat_data is not None:
+        context.chat_data[COOLDOWN_KEY] = now
 
 
 @secretariat_only
@@ -159,80 +166,6 @@ async def summary_button(update: Update, context: BotContext) -> None:
         await query.edit_message_text(_("That area no longer exists or is deactivated."))
         return
     await _post_summary(update, context, area_id, edit=True)
-
-
-# --- /baocao ----------------------------------------------------------------------------------
-
-
-def _period_label(period: PeriodInfo) -> str:
-    """'08/06/2026 – 22/06/2026'."""
-    return _("{start} – {end}").format(start=fmt_date(period.start), end=fmt_date(period.end))
-
-
-async def _send_report(update: Update, context: BotContext, period: PeriodInfo) -> None:
-    """Build the workbook off the event loop and send it as a document."""
-    chat = update.effective_chat
-    assert chat is not None
-    rt = context.runtime
-
-    def build() -> reports.Report:
-        with Session(rt.engine) as session:
-            return reports.build_report(session=session, period=period, tz=rt.settings.tz)
-
-    report = await asyncio.to_thread(build)
-    caption = _("📑 Report for {period}: {sheets}").format(
-        period=_period_label(period), sheets=escape(", ".join(report.sheets))
-    )
-    if len(caption) > CAPTION_LIMIT:
-        caption = _("📑 Report for {period}").format(period=_period_label(period))
-    await context.bot.send_document(
-        chat.id, InputFile(report.data, filename=report.filename), caption=caption
-    )
-    logger.info("Report for period %s sent to %s", period.id, chat.id)
-
-
-async def report_command(update: Update, context: BotContext) -> None:
-    """/baocao: choose a period (buttons 'rep:<period id>'), or the only one at once."""
-    chat, message = update.effective_chat, update.effective_message
-    assert chat is not None and message is not None
-    if chat.type != "private":
-        await message.reply_text(
-            _("Send /baocao to me in a private chat: the report lists officials' contacts.")
-        )
-        return
-    with Session(context.runtime.engine) as session:
-        periods = reports.list_periods(session=session)
-    if not periods:
-        await message.reply_text(messages.no_data())
-        return
-    if len(periods) == 1:
-        await message.reply_text(_("Preparing the report…"))
-        await _send_report(update, context, periods[0])
-        return
-    keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(_period_label(p), callback_data=f"rep:{p.id}")] for p in periods]
-    )
-    await message.reply_text(_("Report for which period?"), reply_markup=keyboard)
-
-
-@secretariat_only
-async def report_button(update: Update, context: BotContext) -> None:
-    """rep:<period id>: build and send that period's workbook."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    period_id = int(query.data.split(":", 1)[1])
-    with Session(context.runtime.engine) as session:
-        period = reports.get_period(session=session, period_id=period_id)
-    if period is None:
-        await query.answer(
-            _("That period no longer has figures. Type /baocao again."), show_alert=True
-        )
-        return
-    await query.answer()
-    await query.edit_message_text(
-        _("Preparing the report for {period}…").format(period=_period_label(period))
-    )
-    await _send_report(update, context, period)
 
 
 # --- /lichsu ----------------------------------------------------------------------------------
@@ -325,17 +258,10 @@ COMMANDS = (
         menu_vi="lichsu",
         menu_en="history",
     ),
-    CommandSpec(
-        names=("baocao", "report"),
-        description=lazy_gettext("Excel report of a period: tables, acknowledgements, unreachable"),
-        allowed=SECRETARIAT,
-        callback=report_command,
-    ),
 )
 
 
 def register(app: KysoApp) -> None:
-    """Commands in vi and en, their buttons, and the weekly group summaries job."""
+    """The area buttons of /tonghop and the unit buttons of /lichsu."""
     app.add_handler(CallbackQueryHandler(summary_button, pattern=r"^sum:(all|a:\d+|p:\d+)$"))
-    app.add_handler(CallbackQueryHandler(report_button, pattern=r"^rep:\d+$"))
     app.add_handler(CallbackQueryHandler(history_button, pattern=r"^hist:\d+$"))

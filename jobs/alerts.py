@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections.abc import Sequence
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -14,6 +15,7 @@ from bot.alerts.policy import Policy, all_policies, load_policy
 from bot.core.config import Settings
 from bot.core.db import session_scope
 from bot.core.i18n import set_timezone
+from bot.core.links import Inhibitor
 from bot.core.models import Indicator
 from handlers.context import BotContext, KysoApp
 
@@ -26,7 +28,12 @@ def job_name(indicator_code: str) -> str:
 
 
 def run_scheduled(
-    *, engine: Engine, settings: Settings, indicator_id: int, now: dt.datetime | None = None
+    *,
+    engine: Engine,
+    settings: Settings,
+    indicator_id: int,
+    inhibitors: Sequence[Inhibitor],
+    now: dt.datetime | None = None,
 ) -> RunOutcome | None:
     """Evaluate one indicator with repeats, in one transaction (None: indicator gone)."""
     with session_scope(engine) as session:
@@ -38,25 +45,29 @@ def run_scheduled(
             session=session,
             indicator_id=indicator_id,
             trigger=Trigger.SCHEDULE,
+            inhibitors=inhibitors,
+            default_language=settings.default_language,
             repeat_interval=policy.repeat_interval,
             now=now,
         )
 
 
 async def scheduled_warnings(context: BotContext) -> None:
-    """Job callback: evaluate the job's indicator and wake the sender."""
+    """Job callback: evaluate the job's indicator (the commit wakes the sender)."""
     rt = context.bot_data.runtime
     job = context.job
     assert job is not None and isinstance(job.data, int)
     set_timezone(rt.settings.tz)
     try:
         await asyncio.to_thread(
-            run_scheduled, engine=rt.engine, settings=rt.settings, indicator_id=job.data
+            run_scheduled,
+            engine=rt.engine,
+            settings=rt.settings,
+            indicator_id=job.data,
+            inhibitors=rt.links.alert_inhibitors,
         )
     except Exception:
         logger.exception("Scheduled warnings run %s failed", job.name)
-        return
-    rt.wake_sender()
 
 
 def schedule_warning_jobs(app: KysoApp) -> list[Policy]:

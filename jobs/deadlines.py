@@ -52,7 +52,7 @@ def _runtime(app: KysoApp) -> Runtime:
 
 
 def run_pass(app: Application, deadline_id: int | None = None) -> RunResult:  # type: ignore[type-arg]
-    """Queue every step due now (one deadline or all) and wake the sender."""
+    """Queue every step due now (one deadline or all); the commit wakes the sender."""
     rt = _runtime(app)
     set_timezone(rt.settings.tz)
     with session_scope(rt.engine) as session:
@@ -61,7 +61,6 @@ def run_pass(app: Application, deadline_id: int | None = None) -> RunResult:  # 
         )
     if result.queued:
         logger.info("Deadline steps %s queued %d pushes", result.steps, result.queued)
-        rt.wake_sender()
     return result
 
 

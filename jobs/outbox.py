@@ -188,13 +188,26 @@ class OutboxSender:
         """Prepare the gate and the wake-up event."""
         self.gate = self.gate or RateGate(self.limits)
         self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None  # set while run() runs
         self._stopping = asyncio.Event()
         self._migrated: dict[int, int] = {}  # old group id → supergroup id, seen this run
         self.claims = Claims(self.engine)
 
     def wake(self) -> None:
-        """Something was enqueued in this process: look now instead of at the next poll."""
-        self._wake.set()
+        """Something was enqueued: look now instead of at the next poll (from any thread: the
+        commit that queued the push may run in a worker thread)."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            self._wake.set()
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._wake.set()
+        else:
+            loop.call_soon_threadsafe(self._wake.set)
 
     def stop(self) -> None:
         """Finish the rows already claimed and stop."""
@@ -216,6 +229,7 @@ class OutboxSender:
     async def run(self, poll_seconds: float = 1.0) -> None:
         """Drain until stopped, sleeping until woken or the next poll when idle; reconcile
         this sender's long-held rows now and then (see jobs/outbox_recorder.py)."""
+        self._loop = asyncio.get_running_loop()
         logger.info("Outbox sender %s started", self.worker)
         reconciler = asyncio.create_task(self._reconcile_loop(), name="outbox-reconcile")
         try:

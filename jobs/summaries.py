@@ -34,11 +34,8 @@ def queue_summaries(runtime: Runtime, now: dt.datetime | None = None) -> Schedul
 
 
 async def send_group_summaries(context: BotContext) -> None:
-    """The job: render and queue off the event loop, then wake the sender."""
-    runtime: Runtime = context.bot_data.runtime
-    result = await asyncio.to_thread(queue_summaries, runtime)
-    if result.rows:
-        runtime.wake_sender()
+    """The job: render and queue off the event loop (the commit wakes the sender)."""
+    await asyncio.to_thread(queue_summaries, context.bot_data.runtime)
 
 
 def this_weeks_moment(now: dt.datetime, weekday: int, at: dt.time, tz: dt.tzinfo) -> dt.datetime:

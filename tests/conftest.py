@@ -281,7 +281,12 @@ class Harness:
         settings = self.app.bot_data.runtime.settings
         with Session(self.engine) as session:
             return import_statistics(
-                session=session, data=data, filename=filename, tz=settings.tz, **kwargs
+                session=session,
+                data=data,
+                filename=filename,
+                tz=settings.tz,
+                after_import=self.app.bot_data.runtime.links.after_import,
+                **kwargs,
             )
 
     def link(self, user_id: int, unit_query: str, role: Role = Role.HEAD) -> str:

@@ -17,6 +17,7 @@ from bot.console import demo_table
 from bot.core import audit
 from bot.core.db import create_db_engine, init_db, session_scope
 from bot.core.models import AppUser, AuditLog
+from bot.features import links
 from tests.conftest import ADMIN_ID, SHARED_NAME, Harness, database_url
 
 STRANGER = 555
@@ -103,7 +104,13 @@ def audit_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     from bot.imports.apply import import_statistics
 
     with Session(engine) as session:
-        import_statistics(session=session, data=demo_table(), filename=SHARED_NAME, tz=_tz())
+        import_statistics(
+            session=session,
+            data=demo_table(),
+            filename=SHARED_NAME,
+            tz=_tz(),
+            after_import=links(default_language="vi").after_import,
+        )
     with session_scope(engine) as session:
         entry = session.exec(select(AuditLog)).one()
         entry.at = dt.datetime(2026, 6, 22, 9, 0, tzinfo=dt.UTC)

@@ -181,7 +181,7 @@ async def test_the_console_demo_serves_the_dashboard_with_a_login_link(tmp_path:
     settings = make_settings(tmp_path)
     request = OfflineRequest()
     app = build_application(settings, request=request)
-    load_demo_data(settings, app.bot_data.runtime.engine)
+    load_demo_data(app.bot_data.runtime)
     out = io.StringIO()
     console = Console(app, request, out, settings)
     await app.initialize()

@@ -23,6 +23,7 @@ from bot.core.db import create_db_engine, init_db
 from bot.core.i18n import rate_percent, use_language
 from bot.core.models import AppState, ImportBatch, Measurement, ReportingPeriod, Unit
 from bot.core.text import fold, short_key, slugify
+from bot.features import links
 from bot.imports.apply import ImportResult, apply_import, import_statistics
 from bot.imports.issues import ImportRejected, RowIssue
 from bot.imports.parse import ParsedRow, parse_table
@@ -31,6 +32,7 @@ from bot.imports.reading import read_rows
 from tests.conftest import database_url
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+LINKS = links(default_language="vi").after_import
 SHARED = Path(__file__).resolve().parent.parent / "bot" / "data"
 SHARED_NAME = "hung-yen-dang-uy-xa-phuong-2026-06-08_2026-06-22.tsv"
 TITLE = (
@@ -90,7 +92,9 @@ def do_import(
 ) -> ImportResult:
     """Import through the public entry point in a fresh session."""
     with Session(engine) as session:
-        return import_statistics(session=session, data=data, filename=filename, tz=TZ, **kw)  # type: ignore[arg-type]
+        return import_statistics(  # type: ignore[arg-type]
+            session=session, data=data, filename=filename, tz=TZ, after_import=LINKS, **kw
+        )
 
 
 def rejected(
@@ -783,7 +787,7 @@ def test_plan_writes_nothing_and_apply_does_not_commit(engine: Engine, shared_by
         )
         assert plan.at_target == 14
         assert table_counts(engine)["Unit"] == 0
-        result = apply_import(session=session, plan=plan, actor_telegram_id=7)
+        result = apply_import(session=session, plan=plan, after_import=LINKS, actor_telegram_id=7)
         assert result.rows == 104
         session.rollback()
     assert table_counts(engine) == {

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from bot.cli import build_parser
 from bot.console import demo_table
+from bot.core.config import Settings
 from bot.core.i18n import fmt_datetime, use_language
 from bot.core.lookup import find_units
 from bot.core.models import AppUser, AuditLog, Invite, Official, RedeemAttempt, Role, Unit
@@ -382,9 +383,9 @@ async def test_bulk_defaults_to_all_units_and_explains_bad_words(loaded: Harness
     assert len(loaded.request.sent("sendDocument")) == 1
 
 
-def cli_args(*argv: str) -> object:
+def cli_args(settings: Settings, *argv: str) -> object:
     """Parse `python -m bot …` arguments."""
-    return build_parser().parse_args(list(argv))
+    return build_parser(settings).parse_args(list(argv))
 
 
 async def test_cli_writes_csv_with_bom_and_xlsx(
@@ -404,6 +405,7 @@ async def test_cli_writes_csv_with_bom_and_xlsx(
         code = run_cli(
             settings,
             cli_args(
+                settings,
                 "invites",
                 "--unit-kind",
                 "xã",
@@ -430,7 +432,7 @@ async def test_cli_writes_csv_with_bom_and_xlsx(
     assert all(i.expires_at - i.created_at == dt.timedelta(days=3) for i in invites)
     xlsx = tmp_path / "links.xlsx"
     with use_language("vi"):
-        assert run_cli(settings, cli_args("invites", "--out", str(xlsx))) == 0  # type: ignore[arg-type]
+        assert run_cli(settings, cli_args(settings, "invites", "--out", str(xlsx))) == 0  # type: ignore[arg-type]
     rows = read_xlsx(xlsx.read_bytes())
     assert len(rows) == 1 + 104 and rows[1][4] in ("", None)  # no username: codes only
     assert "/start" in capsys.readouterr().err
@@ -442,14 +444,14 @@ async def test_cli_writes_csv_with_bom_and_xlsx(
 
 def test_cli_refuses_bad_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Unknown role or kind: argparse exits 2; a .txt output is refused before writing."""
+    settings = make_settings(tmp_path)
     with pytest.raises(SystemExit) as exc:
-        cli_args("invites", "--role", "boss")
+        cli_args(settings, "invites", "--role", "boss")
     assert exc.value.code == 2
     with pytest.raises(SystemExit):
-        cli_args("invites", "--unit-kind", "planet")
-    settings = make_settings(tmp_path)
+        cli_args(settings, "invites", "--unit-kind", "planet")
     with use_language("en"):
-        assert run_cli(settings, cli_args("invites", "--out", "x.txt")) == 2  # type: ignore[arg-type]
+        assert run_cli(settings, cli_args(settings, "invites", "--out", "x.txt")) == 2  # type: ignore[arg-type]
     assert ".csv or .xlsx" in capsys.readouterr().err
     assert not (tmp_path / "test.db").exists()
 

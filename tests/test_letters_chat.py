@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from bot.core.db import session_scope
 from bot.core.models import AuditLog, Letter, LetterPassage, LetterStatus, Role
 from bot.core.people import link_official
-from bot.letters.service import load_shipped
+from bot.letters.service import load_shipped, shipped_letters
 from tests.conftest import ADMIN_ID, SHARED_NAME, Harness
 from tests.letters_kit import docx_bomb, docx_letter
 
@@ -252,3 +252,22 @@ async def test_list_and_retire(lettered: Harness) -> None:
     assert "Đồng Tháp" not in reply
     (again,) = await lettered.send(ADMIN_ID, "/vanban")
     assert again.startswith("📚 Thư viện có 4 văn bản:")
+
+
+async def test_a_wrong_date_is_asked_again_and_huy_forgets_the_file(lettered: Harness) -> None:
+    """A field waiting for its value asks again after a wrong date; /huy after /vanban_them
+    closes it, so the next text file is a statistics table again."""
+    await upload(lettered, ADMIN_ID, docx_letter(), "cv-125.docx")
+    edit_date = dict(lettered.last_keyboard())["✏️ Ngày"]
+    await lettered.press(ADMIN_ID, edit_date)
+    (wrong,) = await lettered.send(ADMIN_ID, "hôm qua")
+    assert wrong.startswith("“hôm qua” không phải là ngày.")
+    (saved,) = await lettered.send(ADMIN_ID, "8/7/2026")
+    assert saved.startswith("Đã lưu.") and "Ngày ban hành: 08/07/2026" in saved
+    assert "Đã lưu." not in " ".join(await lettered.send(ADMIN_ID, "9/7/2026"))
+
+    name, data = shipped_letters()[0]
+    await lettered.send(ADMIN_ID, "/vanban_them")
+    assert await lettered.send(ADMIN_ID, "/huy") == ["Đã hủy."]
+    texts = await upload(lettered, ADMIN_ID, data, name)
+    assert "Văn bản đọc từ" not in texts[-1]  # the statistics importer answered

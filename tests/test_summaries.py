@@ -7,6 +7,7 @@ import io
 import unicodedata
 import warnings
 from collections.abc import Iterator
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -31,11 +32,13 @@ from bot.core.models import (
     Unit,
 )
 from bot.core.stats import PeriodInfo
+from bot.core.text import vi_sort_key
+from bot.features import links
 from bot.groups.service import subscribe
 from bot.imports.apply import import_statistics
 from bot.reports import service as reports
 from bot.summaries.charts import chunk
-from bot.summaries.figures import load_summary, vi_sort_key
+from bot.summaries.figures import load_summary
 from bot.summaries.texts import summary_text
 from jobs.summaries import CATCH_UP_NAME, JOB_NAME, queue_summaries, schedule
 from tests.conftest import ADMIN_ID, SHARED_NAME, Harness, PublishedRow, make_settings
@@ -451,7 +454,13 @@ async def test_report_reimports_to_the_same_numbers(loaded: Harness, tmp_path: P
     engine = create_db_engine(f"sqlite:///{tmp_path / 'again.db'}")
     init_db(engine)
     with Session(engine) as session:
-        result = import_statistics(session=session, data=data, filename=name, tz=TZ)
+        result = import_statistics(
+            session=session,
+            data=data,
+            filename=name,
+            tz=TZ,
+            after_import=links(default_language="vi").after_import,
+        )
     engine.dispose()
     assert (result.rows, result.signed, result.total) == (104, 4299, 5224)
     assert (result.below_warning, result.below_critical, result.at_target) == (38, 6, 14)
@@ -550,7 +559,7 @@ async def test_report_lists_acknowledgements_and_unreachable_officials(loaded: H
 
 
 def deadline_sheet(*, session: Session, period: PeriodInfo, tz: ZoneInfo) -> Iterator[Any]:
-    """A provider like the deadlines feature will plug into REPORT_SECTIONS."""
+    """A report section like the deadlines feature's (bot.features links it)."""
     yield ("Hạn nộp báo cáo", ["Đơn vị", "Đã nộp", "Nộp muộn", "Chưa nộp"], [["Xã A", 1, 0, 0]])
     yield reports.ReportSheet(
         title=f"Kỳ {period.end:%d.%m}", header=["Ghi chú"], rows=[[period.end.isoformat()]]
@@ -558,8 +567,9 @@ def deadline_sheet(*, session: Session, period: PeriodInfo, tz: ZoneInfo) -> Ite
 
 
 async def test_report_sections_seam(loaded: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Sheets from REPORT_SECTIONS providers follow the appendix, before acknowledgements."""
-    monkeypatch.setattr(reports, "REPORT_SECTIONS", ("tests.test_summaries:deadline_sheet",))
+    """Sheets from report sections follow the appendix, before acknowledgements."""
+    rt = loaded.app.bot_data.runtime
+    monkeypatch.setattr(rt, "links", replace(rt.links, report_sections=(deadline_sheet,)))
     start = len(loaded.request.calls)
     await loaded.send(ADMIN_ID, "/baocao")
     _name, data = document(loaded, start)

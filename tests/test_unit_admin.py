@@ -7,9 +7,20 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from bot.core.clock import SimulatedClock
 from bot.core.db import session_scope
-from bot.core.models import AppUser, AuditLog, Measurement, Official, Role, Unit, UnitNameHistory
+from bot.core.models import (
+    AppUser,
+    AuditLog,
+    Measurement,
+    Official,
+    Role,
+    Unit,
+    UnitNameHistory,
+    utcnow,
+)
 from bot.core.text import fold
+from handlers.units.dialog import TTL
 from tests.conftest import ADMIN_ID, Harness, PublishedRow
 
 HEAD = 5002
@@ -484,11 +495,11 @@ async def test_help_lists_admin_commands_for_the_secretariat_only(loaded: Harnes
 
 async def test_pending_answer_expires(loaded: Harness) -> None:
     """A typed answer is awaited for a short while only; later text is ordinary text."""
-    from handlers.units import PENDING_KEY, PENDING_TTL
-
+    clock = SimulatedClock(utcnow())
+    loaded.app.bot_data.runtime.clock = clock
     uid = unit_id(loaded, NAM)
     await loaded.press(ADMIN_ID, f"ua:r:{uid}")
-    loaded.app.user_data[ADMIN_ID][PENDING_KEY]["at"] -= PENDING_TTL + dt.timedelta(seconds=1)
+    clock.advance(TTL + dt.timedelta(seconds=1))
     (text,) = await loaded.send(ADMIN_ID, "Đảng ủy xã Tên Khác")
     assert "chưa hiểu" in text
     assert unit(loaded, uid).name == NAM

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
-from bot.alerts import firing
 from bot.alerts.policy import configure
 from bot.core.db import SIGNING_INDICATOR, session_scope
+from bot.core.links import Inhibitor
 from bot.core.models import (
     AlertState,
     AppUser,
@@ -27,6 +27,7 @@ from bot.core.models import (
     utcnow,
 )
 from bot.core.people import link_official
+from bot.features import links
 from jobs.alerts import job_name, run_scheduled, schedule_warning_jobs
 from tests.conftest import ADMIN_ID, SHARED_NAME, Harness, PublishedRow
 
@@ -120,7 +121,13 @@ def signing_id(h: Harness) -> int:
 def scheduled(h: Harness, now: dt.datetime) -> Any:
     """The weekly run at a given moment."""
     rt = h.app.bot_data.runtime
-    return run_scheduled(engine=h.engine, settings=rt.settings, indicator_id=signing_id(h), now=now)
+    return run_scheduled(
+        engine=h.engine,
+        settings=rt.settings,
+        indicator_id=signing_id(h),
+        inhibitors=rt.links.alert_inhibitors,
+        now=now,
+    )
 
 
 def chats(items: Iterable[tuple[int, str]]) -> set[int]:
@@ -431,6 +438,13 @@ INHIBITED: set[int] = set()
 INHIBITOR_CALLS: list[dict[str, Any]] = []
 
 
+def plug_inhibitor(h: Harness, monkeypatch: pytest.MonkeyPatch, inhibitor: Inhibitor) -> None:
+    """Compose the running bot with `inhibitor` in place of the deadlines' check."""
+    monkeypatch.setattr(
+        h.app.bot_data.runtime, "links", links(default_language="vi", inhibitors=(inhibitor,))
+    )
+
+
 def inhibit_marked(
     *, session: Session, indicator_id: int, unit_ids: set[int], now: dt.datetime
 ) -> set[int]:
@@ -443,7 +457,7 @@ async def test_inhibited_unit_gets_the_reminder_instead(
     loaded: Harness, shared_tsv: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A unit with an open deadline reminder gets no warning; warned once that closes."""
-    monkeypatch.setattr(firing, "INHIBITORS", ("tests.test_warnings:inhibit_marked",))
+    plug_inhibitor(loaded, monkeypatch, inhibit_marked)
     people = link_all(loaded)
     vu_tien = unit_ids(loaded)[VU_TIEN]
     monkeypatch.setattr("tests.test_warnings.INHIBITED", {vu_tien, unit_ids(loaded)[QUANG_LICH]})

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from html import unescape
 
 from sqlmodel import Session, select
 
@@ -19,23 +18,20 @@ from bot.alerts.policy import PolicyError, configure, load_policy
 from bot.alerts.silences import SilenceError, active_silences, lift_silence, silence_unit
 from bot.alerts.status import indicators_with_data, warning_status
 from bot.core.config import Settings
+from bot.core.dates import parse_day
 from bot.core.db import SIGNING_INDICATOR, create_db_engine, init_db, session_scope
 from bot.core.i18n import _
+from bot.core.links import Links, Subcommands
 from bot.core.lookup import find_units
 from bot.core.models import Indicator, utcnow
 from bot.core.people import unit_name
 from bot.core.stats import IndicatorInfo
+from bot.core.telegram_html import plain
 
 logger = logging.getLogger(__name__)
 
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
-_TAGS = re.compile(r"<[^>]+>")
-
-
-def plain(text: str) -> str:
-    """Telegram HTML to terminal text."""
-    return unescape(_TAGS.sub("", text))
 
 
 def _out(text: str) -> None:
@@ -69,19 +65,24 @@ def _indicator(session: Session, code: str) -> Indicator | None:
     return row
 
 
-def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
+def cmd_status(settings: Settings, args: argparse.Namespace, *, links: Links) -> int:
     """Print the warnings of an indicator, every unit below the threshold."""
     with _session(settings) as session:
         row = _indicator(session, args.indicator)
         if row is None:
             return EXIT_USAGE
-        status = warning_status(session=session, settings=settings, indicator_id=row.id)
+        status = warning_status(
+            session=session,
+            settings=settings,
+            indicator_id=row.id,
+            inhibitors=links.alert_inhibitors,
+        )
         assert status is not None
         _out(warnings_text.status_text(status, 0, all_units=True))
     return 0
 
 
-def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+def cmd_run(settings: Settings, args: argparse.Namespace, *, links: Links) -> int:
     """Evaluate now (with repeats); the running bot delivers what is queued."""
     with _session(settings) as session:
         if args.indicator:
@@ -102,6 +103,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
                 settings=settings,
                 actor=None,
                 trigger=Trigger.CLI,
+                inhibitors=links.alert_inhibitors,
             )
             _out(f"{row.code}: " + warnings_text.run_summary(outcome.counts(), _info(row)))
         if not rows:
@@ -177,8 +179,6 @@ def _unit_id(session: Session, query: str) -> int | None:
 
 def cmd_silence(settings: Settings, args: argparse.Namespace) -> int:
     """Silence a unit's warnings through a day."""
-    from bot.audit_log.service import parse_day
-
     day = parse_day(args.day)
     if day is None:
         _err(silence_texts.silence_bad_date(args.day))
@@ -230,18 +230,18 @@ def cmd_silences(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def add_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_cli(subparsers: Subcommands, links: Links) -> None:
     """Register `warnings` and its subcommands."""
     parser = subparsers.add_parser("warnings", help=_("low-rate warnings: status, run, settings"))
     sub = parser.add_subparsers(dest="warnings_command", required=True)
 
     p = sub.add_parser("status", help=_("units below the threshold and what each was told"))
     p.add_argument("--indicator", default=SIGNING_INDICATOR)
-    p.set_defaults(run=cmd_status)
+    p.set_defaults(run=functools.partial(cmd_status, links=links))
 
     p = sub.add_parser("run", help=_("check now and queue warnings, repeats and resolved notes"))
     p.add_argument("--indicator", help=_("default: every indicator with figures"))
-    p.set_defaults(run=cmd_run)
+    p.set_defaults(run=functools.partial(cmd_run, links=links))
 
     p = sub.add_parser("config", help=_("show or change an indicator's thresholds and schedule"))
     p.add_argument("--indicator", default=SIGNING_INDICATOR)

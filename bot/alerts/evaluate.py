@@ -17,7 +17,7 @@ queues nothing: `warning:<unit>:<indicator>:<period>:<level>:<chat>` (repeats `â
 
 Who is warned: the unit's active heads and staff (viewers only read their rate on request) who can
 be reached (see bot.alerts.firing, which also holds the inhibition seam: INHIBITORS). Pushes use
-the person's chosen language, else Vietnamese.
+the person's chosen language, else DEFAULT_LANGUAGE.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
@@ -35,18 +35,18 @@ from bot.alerts.firing import (
     KIND_RESOLVED,
     KIND_WARNING,
     Level,
-    Recipient,
     alert_states,
     inhibited_units,
     level_of,
-    recipients_for,
 )
 from bot.alerts.notices import UnitFigures, render_pushes, resolved_text, warning_for
 from bot.alerts.policy import load_policy
 from bot.alerts.silences import silenced_until
 from bot.core import audit, outbox
 from bot.core.config import Settings
+from bot.core.links import Imported, Inhibitor
 from bot.core.models import AlertState, Indicator, Role, WarningPolicy, WarningRun, utcnow
+from bot.core.people import Recipient, unit_recipients
 from bot.core.stats import (
     IndicatorInfo,
     PeriodInfo,
@@ -54,9 +54,6 @@ from bot.core.stats import (
     load_period_table,
     recent_periods,
 )
-
-if TYPE_CHECKING:
-    from bot.imports.apply import ImportResult
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +128,8 @@ def evaluate(
     session: Session,
     indicator_id: int,
     trigger: Trigger,
+    inhibitors: Sequence[Inhibitor],
+    default_language: str,
     repeat_interval: dt.timedelta | None = None,
     now: dt.datetime | None = None,
     import_id: int | None = None,
@@ -153,7 +152,7 @@ def evaluate(
     info = IndicatorInfo.from_row(indicator)
     table = load_period_table(session=session, indicator=info, period=periods[0])
     result.period = table.period
-    plans = _plan(session, table, result, repeat_interval, now)
+    plans = _plan(session, table, result, repeat_interval, now, inhibitors, default_language)
     keys = [p.key for plan in plans for p in plan.pushes]
     existing: set[str] = set()
     for start in range(0, len(keys), 500):
@@ -213,17 +212,26 @@ class _Known:
 
 
 def _look_up(
-    session: Session, indicator_id: int, levels: dict[int, Level | None], now: dt.datetime
+    session: Session,
+    indicator_id: int,
+    levels: dict[int, Level | None],
+    now: dt.datetime,
+    inhibitors: Sequence[Inhibitor],
+    default_language: str,
 ) -> _Known:
     """The states, silences, inhibitions and recipients behind one period's plan."""
     states = alert_states(session=session, indicator_id=indicator_id)
     firing = {unit_id for unit_id, level in levels.items() if level is not None}
     silenced = silenced_until(session=session, indicator_id=indicator_id, now=now)
     inhibited = inhibited_units(
-        session=session, indicator_id=indicator_id, unit_ids=firing, now=now
+        session=session, indicator_id=indicator_id, unit_ids=firing, now=now, inhibitors=inhibitors
     )
     was_notified = {u for u, st in states.items() if st.notified_level is not None}
-    recipients = recipients_for(session=session, unit_ids=firing | (was_notified & set(levels)))
+    recipients = unit_recipients(
+        session=session,
+        unit_ids=firing | (was_notified & set(levels)),
+        default_language=default_language,
+    )
     return _Known(states, silenced, inhibited, recipients)
 
 
@@ -233,6 +241,8 @@ def _plan(
     result: RunOutcome,
     repeat_interval: dt.timedelta | None,
     now: dt.datetime,
+    inhibitors: Sequence[Inhibitor],
+    default_language: str,
 ) -> list[_Planned]:
     """Update the alert states and plan the pushes of one period table."""
     info = table.indicator
@@ -241,7 +251,7 @@ def _plan(
     }
     result.below = sum(1 for level in levels.values() if level is not None)
     result.critical_below = sum(1 for level in levels.values() if level is Level.CRITICAL)
-    known = _look_up(session, info.id, levels, now)
+    known = _look_up(session, info.id, levels, now, inhibitors, default_language)
     plans: list[_Planned] = []
     for unit_id, standing in sorted(table.by_unit.items()):
         if standing.denominator <= 0:
@@ -388,6 +398,7 @@ def run_manually(
     indicator_id: int,
     settings: Settings,
     actor: int | None,
+    inhibitors: Sequence[Inhibitor],
     trigger: Trigger = Trigger.MANUAL,
     now: dt.datetime | None = None,
 ) -> RunOutcome:
@@ -399,6 +410,8 @@ def run_manually(
         session=session,
         indicator_id=indicator_id,
         trigger=trigger,
+        inhibitors=inhibitors,
+        default_language=settings.default_language,
         repeat_interval=policy.repeat_interval,
         now=now,
         actor=actor,
@@ -413,9 +426,15 @@ def run_manually(
     return outcome
 
 
-def after_import(*, session: Session, result: ImportResult) -> None:
-    """AFTER_IMPORT listener: evaluate the imported indicator if its latest period changed."""
-    indicator_code, period_id = result.indicator_code, result.period_id
+def after_import(
+    *,
+    session: Session,
+    imported: Imported,
+    inhibitors: Sequence[Inhibitor],
+    default_language: str,
+) -> None:
+    """After an import: evaluate the imported indicator if its latest period changed."""
+    indicator_code, period_id = imported.indicator_code, imported.period_id
     indicator = session.exec(select(Indicator).where(Indicator.code == indicator_code)).first()
     if indicator is None or indicator.id is None:
         return
@@ -429,5 +448,7 @@ def after_import(*, session: Session, result: ImportResult) -> None:
         session=session,
         indicator_id=indicator.id,
         trigger=Trigger.IMPORT,
-        import_id=result.batch_id,
+        inhibitors=inhibitors,
+        default_language=default_language,
+        import_id=imported.batch_id,
     )

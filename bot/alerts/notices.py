@@ -8,10 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
-from bot.alerts.firing import Level, Recipient
+from bot.alerts.firing import Level
 from bot.core import messages, outbox
 from bot.core.i18n import _, fmt_datetime, fmt_number, fmt_percent_value, fmt_rate, use_language
 from bot.core.models import Role, utcnow
+from bot.core.people import Recipient
 from bot.core.stats import IndicatorInfo, PeriodInfo, Standing, Status
 
 logger = logging.getLogger(__name__)

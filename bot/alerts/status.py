@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -16,13 +17,14 @@ from bot.alerts.firing import (
     alert_states,
     inhibited_units,
     level_of,
-    recipients_for,
 )
 from bot.alerts.policy import Policy, load_policy
 from bot.alerts.silences import display_names, silenced_until
 from bot.core.config import Settings
 from bot.core.db import SIGNING_INDICATOR
+from bot.core.links import Inhibitor
 from bot.core.models import Indicator, Official, OutboxMessage, WarningRun, utcnow
+from bot.core.people import unit_recipients
 from bot.core.stats import IndicatorInfo, PeriodInfo, load_period_table, recent_periods
 
 logger = logging.getLogger(__name__)
@@ -104,6 +106,7 @@ def warning_status(
     *,
     session: Session,
     settings: Settings,
+    inhibitors: Sequence[Inhibitor],
     indicator_id: int | None = None,
     now: dt.datetime | None = None,
 ) -> WarningStatus | None:
@@ -144,9 +147,15 @@ def warning_status(
     }
     silenced = silenced_until(session=session, indicator_id=indicator_id, now=now)
     inhibited = inhibited_units(
-        session=session, indicator_id=indicator_id, unit_ids=set(firing), now=now
+        session=session,
+        indicator_id=indicator_id,
+        unit_ids=set(firing),
+        now=now,
+        inhibitors=inhibitors,
     )
-    recipients = recipients_for(session=session, unit_ids=firing)
+    recipients = unit_recipients(
+        session=session, unit_ids=firing, default_language=settings.default_language
+    )
     units = []
     for unit_id, level in firing.items():
         s = table.by_unit[unit_id]

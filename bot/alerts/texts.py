@@ -26,6 +26,7 @@ from bot.core.i18n import (
     fmt_rate,
     ngettext,
 )
+from bot.core.links import Imported
 from bot.core.models import OutboxStatus, WarningRun
 from bot.core.roles import short_role_label
 from bot.core.stats import IndicatorInfo, load_indicator
@@ -341,10 +342,10 @@ def unit_history_text(
     return "\n".join(lines)
 
 
-def import_summary(*, session: Session, import_id: int, indicator_code: str) -> str | None:
+def import_summary(*, session: Session, imported: Imported) -> str | None:
     """The warnings line under an import's report (None if the import evaluated nothing)."""
-    run = run_for_import(session=session, import_id=import_id)
-    info = load_indicator(session=session, code=indicator_code)
+    run = run_for_import(session=session, import_id=imported.batch_id)
+    info = load_indicator(session=session, code=imported.indicator_code)
     if run is None or info is None:
         return None
     return run_summary(run.counts, info)

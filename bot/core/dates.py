@@ -233,3 +233,21 @@ def parse_plan(text: str) -> tuple[tuple[int, ...], dt.time]:
     if any(d > MAX_PLAN_DAYS for d in days) or len(days) > MAX_PLAN_STEPS:
         raise PlanInputError("range")
     return tuple(sorted(days, reverse=True)), time
+
+
+# --- days typed on the command line -----------------------------------------------------
+
+
+def parse_day(text: str) -> dt.date | None:
+    """YYYY-MM-DD or DD/MM/YYYY (the two forms the command line accepts), else None."""
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def local_midnight(day: dt.date, tz: ZoneInfo) -> dt.datetime:
+    """00:00 of a day in the display zone, as aware UTC."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=tz).astimezone(dt.UTC)

@@ -7,15 +7,19 @@ sheet in the report, open deadlines silencing warnings), the composition functio
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from bot.core.stats import PeriodInfo
+
+# The `python -m bot` subcommands a feature adds its own to.
+Subcommands = argparse._SubParsersAction  # type: ignore[type-arg]
 
 # A worksheet for the report: its name, header and rows (plain values; text is written as text).
 Sheet = tuple[str, list[str], list[list[object]]]
@@ -55,10 +59,19 @@ class ReportSection(Protocol):
         ...
 
 
+class ImportNote(Protocol):
+    """A line for an import's reply about what another feature did with it (None: nothing)."""
+
+    def __call__(self, *, session: Session, imported: Imported) -> str | None:
+        """The line (Telegram HTML), or None."""
+        ...
+
+
 @dataclass(frozen=True)
 class Links:
     """Every link between features, as callables (built by bot.features.links)."""
 
     after_import: tuple[AfterImport, ...] = ()
     alert_inhibitors: tuple[Inhibitor, ...] = ()
-    report_sections: tuple[ReportSection, ...] = field(default=())
+    report_sections: tuple[ReportSection, ...] = ()
+    import_notes: tuple[ImportNote, ...] = ()

@@ -8,11 +8,12 @@ from typing import Any
 
 from bot.core.config import Settings
 from bot.core.i18n import _, fmt_number, ngettext
+from bot.core.links import Links, Subcommands
 
 logger = logging.getLogger(__name__)
 
 
-def add_cli(subparsers: Any) -> None:
+def add_cli(subparsers: Subcommands, links: Links) -> None:
     """Register the `migrate` subcommand."""
     parser = subparsers.add_parser(
         "migrate", help=_("create or upgrade the database schema (Alembic migrations)")

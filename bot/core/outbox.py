@@ -12,12 +12,12 @@ import datetime as dt
 import hashlib
 import logging
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, update
+from sqlalchemy import Connection, Engine, event, func, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, or_, select
 
@@ -199,7 +199,43 @@ def enqueue_many(*, session: Session, pushes: Iterable[Push]) -> int:
     stmt = _insert(session).on_conflict_do_nothing(index_elements=["dedupe_key"])
     for start in range(0, len(rows), 500):
         session.execute(stmt, rows[start : start + 500])
+    session.connection().info[_ENQUEUED] = True  # the commit wakes the sender (wake_on_commit)
     return len(rows)
+
+
+# --- waking the sender when pushes are committed ------------------------------------------
+
+_ENQUEUED = "kyso.outbox.enqueued"
+
+
+class _Waker:
+    """The sender's wake-up call for one engine, fired after a commit that enqueued pushes."""
+
+    def __init__(self) -> None:
+        """No sender yet."""
+        self.wake: Callable[[], None] | None = None
+
+    def committed(self, connection: Connection) -> None:
+        """A transaction committed: wake the sender if it queued pushes."""
+        if connection.info.pop(_ENQUEUED, False) and self.wake is not None:
+            self.wake()
+
+    @staticmethod
+    def rolled_back(connection: Connection) -> None:
+        """A transaction rolled back: its pushes are gone, nothing to wake for."""
+        connection.info.pop(_ENQUEUED, None)
+
+
+def wake_on_commit(engine: Engine, wake: Callable[[], None]) -> None:
+    """Call `wake` after every commit on `engine` that enqueued a push (one sender per engine:
+    a later call replaces the earlier one). Every push path then wakes the sender by itself."""
+    waker: _Waker | None = getattr(engine, "_kyso_outbox_waker", None)
+    if waker is None:
+        waker = _Waker()
+        engine._kyso_outbox_waker = waker  # type: ignore[attr-defined]
+        event.listen(engine, "commit", waker.committed)
+        event.listen(engine, "rollback", _Waker.rolled_back)
+    waker.wake = wake
 
 
 def enqueue(*, session: Session, push: Push) -> bool:

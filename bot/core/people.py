@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core import audit
 from bot.core.db import REVISION_KEY, HotReader, bump_revision
@@ -129,3 +130,96 @@ def end_role(
     session.add(official)
     audit.record(session=session, actor=actor, action=action, subject=subject, **details)
     bump_revision(session)
+
+
+# --- who a push goes to -------------------------------------------------------------------
+
+UNIT_RECIPIENT_ROLES = (Role.HEAD.value, Role.STAFF.value)  # viewers read; they get no pushes
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A person a push goes to, in the language they read (their choice, else the default)."""
+
+    telegram_id: int
+    unit_id: int | None
+    role: str
+    language: str
+
+
+def unit_recipients(
+    *, session: Session, unit_ids: Iterable[int], default_language: str
+) -> dict[int, list[Recipient]]:
+    """The reachable heads and staff of each active unit, heads first, by unit (the one query
+    every push to a unit's officials uses)."""
+    ids = list(dict.fromkeys(unit_ids))
+    found: dict[int, list[Recipient]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        rows = session.exec(
+            select(
+                col(Official.unit_id),
+                col(Official.telegram_id),
+                col(Official.role),
+                AppUser.language,
+            )
+            .join(AppUser, col(AppUser.telegram_id) == col(Official.telegram_id), isouter=True)
+            .join(Unit, col(Unit.id) == col(Official.unit_id))
+            .where(
+                col(Official.unit_id).in_(ids[start : start + _CHUNK]),
+                col(Official.active).is_(True),
+                col(Official.role).in_(UNIT_RECIPIENT_ROLES),
+                col(Unit.active).is_(True),
+                col(AppUser.reachable).is_not(False),
+            )
+            .order_by(col(Official.role), col(Official.telegram_id))
+        ).all()
+        for unit_id, telegram_id, role, language in rows:
+            if unit_id is not None:
+                found.setdefault(unit_id, []).append(
+                    Recipient(telegram_id, unit_id, role, language or default_language)
+                )
+    return found
+
+
+def secretariat_recipients(
+    *, session: Session, admin_ids: frozenset[int], default_language: str
+) -> list[Recipient]:
+    """Everyone in the secretariat who can be reached (bootstrap administrators included)."""
+    ids = set(admin_ids)
+    ids.update(
+        session.exec(
+            select(col(Official.telegram_id)).where(
+                col(Official.active).is_(True), col(Official.role) == Role.SECRETARIAT.value
+            )
+        ).all()
+    )
+    users = {
+        u.telegram_id: u
+        for u in session.exec(select(AppUser).where(col(AppUser.telegram_id).in_(ids)))
+    }
+    found = []
+    for telegram_id in sorted(ids):
+        user = users.get(telegram_id)
+        if user is not None and not user.reachable:
+            continue
+        language = (user.language if user else None) or default_language
+        found.append(Recipient(telegram_id, None, Role.SECRETARIAT.value, language))
+    return found
+
+
+def languages_of(
+    *, session: Session, telegram_ids: Iterable[int], default_language: str
+) -> dict[int, str]:
+    """Each person's stored language, else the default (chats that are groups: the default)."""
+    wanted = list(telegram_ids)
+    found = dict.fromkeys(wanted, default_language)
+    people = [t for t in wanted if t > 0]
+    for start in range(0, len(people), _CHUNK):
+        for telegram_id, language in session.exec(
+            select(col(AppUser.telegram_id), AppUser.language).where(
+                col(AppUser.telegram_id).in_(people[start : start + _CHUNK])
+            )
+        ).all():
+            found[telegram_id] = language or default_language
+    return found

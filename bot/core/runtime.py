@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from bot.core.config import Settings
 from bot.core.db import HotReader
 from bot.core.leader import Leadership
+from bot.core.links import Links
 from bot.core.metrics import Metrics
 from bot.core.models import utcnow
 from bot.core.stats import StandingsCache
@@ -29,6 +30,8 @@ class Runtime:
     # a simulated clock (bot.core.clock.SimulatedClock).
     clock: Callable[[], dt.datetime] = field(default=utcnow)
     metrics: Metrics = field(default_factory=Metrics)
+    # How features reach each other (bot.features.links, set by the factory).
+    links: Links = field(default_factory=Links)
     # Whether this process runs the scheduled jobs (leader election with several workers);
     # reported by /healthz. A single process is always the leader.
     is_leader: Callable[[], bool] = field(default=lambda: True)

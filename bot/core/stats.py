@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import math
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -14,8 +15,10 @@ from fractions import Fraction
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from bot.core.db import REVISION_KEY, SIGNING_INDICATOR
 from bot.core.i18n import rate_percent
-from bot.core.models import Indicator, Measurement, ReportingPeriod, Unit
+from bot.core.models import AppState, Indicator, Measurement, ReportingPeriod, Unit
+from bot.core.text import vi_sort_key
 
 logger = logging.getLogger(__name__)
 
@@ -323,3 +326,30 @@ def build_report(snapshot: Snapshot, unit_id: int) -> RateReport | None:
         previous_numerator=prev.numerator if prev else None,
         previous_denominator=prev.denominator if prev else None,
     )
+
+
+def display_order(standings: Iterable[Standing]) -> list[Standing]:
+    """As the letters list units: highest rate first; then more documents; then by name.
+
+    Units with nothing to count come last.
+    """
+    rated = [s for s in standings if s.denominator > 0]
+    empty = [s for s in standings if s.denominator <= 0]
+    rated.sort(
+        key=lambda s: (
+            -Fraction(s.numerator, s.denominator),
+            -s.denominator,
+            vi_sort_key(s.unit_name),
+        )
+    )
+    empty.sort(key=lambda s: vi_sort_key(s.unit_name))
+    return rated + empty
+
+
+def latest_snapshot(
+    *, session: Session, standings: StandingsCache, indicator_code: str = SIGNING_INDICATOR
+) -> Snapshot | None:
+    """Standings at the database's current revision (fresh right after a change)."""
+    state = session.get(AppState, REVISION_KEY)
+    revision = state.value if state is not None else 0
+    return standings.get(session=session, indicator_code=indicator_code, revision=revision)

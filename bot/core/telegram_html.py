@@ -1,10 +1,14 @@
-"""Checking secretariat-written text against the HTML subset Telegram accepts."""
+"""Telegram HTML: checking what the secretariat writes, and turning replies into plain text."""
 
 from __future__ import annotations
 
+import re
+from html import unescape
 from html.parser import HTMLParser
 
 from bot.core.i18n import _
+
+_TAG = re.compile(r"<[^>]+>")
 
 ALLOWED_TAGS = {
     "b": set(),
@@ -77,3 +81,8 @@ def html_problems(text: str) -> list[str]:
     for tag in reversed(checker.stack):
         checker.problems.append(_("<{tag}> is never closed").format(tag=tag))
     return checker.problems
+
+
+def plain(text: str) -> str:
+    """Telegram HTML as plain text (tags dropped, entities decoded) for terminals and pages."""
+    return unescape(_TAG.sub("", text))

@@ -63,3 +63,22 @@ def guess_unit_kind(name: str) -> str:
         if rest.startswith(words):
             return kind
     return "khac"
+
+
+_VI_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_SHAPE_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the letter
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền hỏi ngã sắc nặng
+
+
+def vi_sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Vietnamese dictionary order: a < ă < â < b … đ after d, tones only break ties."""
+    letters: list[int] = []
+    tones: list[int] = []
+    for ch in unicodedata.normalize("NFC", text.lower()):
+        parts = unicodedata.normalize("NFD", ch)
+        base = parts[0] + "".join(m for m in parts[1:] if m in _SHAPE_MARKS)
+        letter = unicodedata.normalize("NFC", base)
+        index = _VI_ALPHABET.find(letter) if len(letter) == 1 else -1
+        letters.append(1000 + index if index >= 0 else ord(letter[0]) + 2000)
+        tones.append(max((_TONES.get(m, 0) for m in parts[1:]), default=0))
+    return tuple(letters), tuple(tones)

@@ -9,10 +9,8 @@ answer is a plain dict, already formatted for the caller's language (vi: 82,5%, 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import logging
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -35,6 +33,7 @@ from bot.core.i18n import (
     ngettext,
     rate_percent,
 )
+from bot.core.links import Links
 from bot.core.models import (
     AppUser,
     Indicator,
@@ -46,11 +45,11 @@ from bot.core.models import (
 )
 from bot.core.people import Viewer
 from bot.core.stats import IndicatorInfo, PeriodInfo, PeriodTable, Status, load_period_table
+from bot.core.telegram_html import plain
 from bot.dashboard import sources
 
 logger = logging.getLogger(__name__)
 
-_TAG = re.compile(r"<[^>]+>")
 MAX_PERIODS = 24  # periods offered by the switcher and drawn in a trend
 TABLE_CACHE_SIZE = 32
 
@@ -99,11 +98,6 @@ class Caller:
         if self.audience is Audience.OFFICIAL and self.viewer.unit_id == unit_id:
             return
         raise Forbidden
-
-
-def plain(text: str) -> str:
-    """Telegram HTML from a shared text helper as plain text (the page sets text, never HTML)."""
-    return html.unescape(_TAG.sub("", text))
 
 
 # --- period tables, cached per data revision ---------------------------------------------------
@@ -167,6 +161,7 @@ class Context:
     settings: Settings
     now: dt.datetime
     tables: TableCache
+    links: Links
 
 
 # --- indicators and periods ----------------------------------------------------------------------

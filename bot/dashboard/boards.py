@@ -169,5 +169,7 @@ def workbook(*, session: Session, caller: Caller, ctx: Context, period_id: int |
     if period_row is None or period_row.id is None:
         raise NotFound
     period = PeriodInfo(period_row.id, period_row.start_date, period_row.end_date, period_row.as_of)
-    report = sources.build_workbook(session=session, period=period, tz=ctx.settings.tz)
+    report = sources.build_workbook(
+        session=session, period=period, tz=ctx.settings.tz, sections=ctx.links.report_sections
+    )
     return Workbook(filename=report.filename, data=report.data)

@@ -212,7 +212,10 @@ class ApiHandler(_Base):
         and return FAILED."""
         rt = self.dashboard.runtime
         ctx = api.Context(
-            settings=rt.settings, now=self.dashboard.now(), tables=self.dashboard.tables
+            settings=rt.settings,
+            now=self.dashboard.now(),
+            tables=self.dashboard.tables,
+            links=rt.links,
         )
 
         def run() -> Any:

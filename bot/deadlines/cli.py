@@ -7,13 +7,13 @@ import logging
 import sys
 from html import unescape
 from pathlib import Path
-from typing import Any
 
 from sqlmodel import Session
 
 from bot.core.config import Settings
 from bot.core.db import create_db_engine, init_db
 from bot.core.i18n import _, fmt_datetime
+from bot.core.links import Links, Subcommands
 from bot.core.models import utcnow
 from bot.deadlines.errors import DeadlineError
 from bot.deadlines.views import list_deadlines, status_csv, status_view
@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 EXIT_USAGE = 2
 
 
-def add_cli(subparsers: Any) -> None:
+def add_cli(subparsers: Subcommands, links: Links) -> None:
     """`deadlines list` and `deadlines status ID [--out FILE.csv]`."""
     parser = subparsers.add_parser("deadlines", help=_("deadlines and who has complied"))
     sub = parser.add_subparsers(dest="deadlines_command", required=True)

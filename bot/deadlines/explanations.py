@@ -18,17 +18,15 @@ from bot.core.models import (
     ReportStatus,
     Unit,
 )
+from bot.core.people import Recipient, languages_of, unit_recipients
 from bot.deadlines.errors import DeadlineError
 from bot.deadlines.lifecycle import get_deadline, open_deadline
 from bot.deadlines.pushes import (
     PushContext,
-    Recipient,
     cancel_pending,
-    languages_of,
     notify_accepted,
     notify_more,
 )
-from bot.deadlines.reminders import unit_recipients
 from bot.deadlines.schedule import LOOKBACK
 
 MAX_REPORT_TEXT = 8000
@@ -267,7 +265,11 @@ def _review_recipients(
     ).get(report.unit_id, [])
     ids = {p.telegram_id for p in people}
     if report.submitted_by not in ids:
-        language = languages_of(session, [report.submitted_by], default_language)
+        language = languages_of(
+            session=session,
+            telegram_ids=[report.submitted_by],
+            default_language=default_language,
+        )
         people = [
             Recipient(
                 report.submitted_by, report.unit_id, "submitter", language[report.submitted_by]

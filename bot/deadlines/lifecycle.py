@@ -6,11 +6,11 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlmodel import Session, select
 
 from bot.core import audit
+from bot.core.links import Imported
 from bot.core.models import (
     Deadline,
     DeadlineKind,
@@ -274,17 +274,17 @@ def refresh_rate_fulfilment(*, session: Session, deadline: Deadline, now: dt.dat
     return reached
 
 
-def after_import(*, session: Session, result: Any) -> None:
-    """AFTER_IMPORT listener: units whose new figures reach a rate deadline stop being reminded."""
+def after_import(*, session: Session, imported: Imported) -> None:
+    """After an import: units whose new figures reach a rate deadline stop being reminded."""
     deadlines = session.exec(
         select(Deadline).where(
             Deadline.status == DeadlineStatus.OPEN.value,
             Deadline.kind == DeadlineKind.RATE.value,
-            Deadline.indicator_code == result.indicator_code,
+            Deadline.indicator_code == imported.indicator_code,
         )
     ).all()
     for deadline in deadlines:
-        if deadline.period_id is not None and deadline.period_id != result.period_id:
+        if deadline.period_id is not None and deadline.period_id != imported.period_id:
             continue
         reached = refresh_rate_fulfilment(session=session, deadline=deadline, now=utcnow())
         if reached:

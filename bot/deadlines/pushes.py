@@ -7,7 +7,7 @@ pushes of a deadline (or of one of its units) can be withdrawn by pattern.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -18,7 +18,6 @@ from sqlmodel import Session, col, select
 
 from bot.core.i18n import use_language
 from bot.core.models import (
-    AppUser,
     Deadline,
     DeadlineKind,
     ExplanationReport,
@@ -27,6 +26,7 @@ from bot.core.models import (
     Role,
 )
 from bot.core.outbox import PRIORITY_REMINDER, Push, QuietHours, enqueue_many
+from bot.core.people import Recipient, languages_of
 from bot.deadlines import texts
 from bot.deadlines.progress import Owing
 from bot.deadlines.schedule import Step, StepKind
@@ -46,28 +46,6 @@ class PushContext:
     quiet: QuietHours
     admin_ids: frozenset[int] = frozenset()
     default_language: str = "vi"
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """A person a push goes to."""
-
-    telegram_id: int
-    unit_id: int | None
-    role: str
-    language: str
-
-
-def languages_of(session: Session, chat_ids: Iterable[int], default: str) -> dict[int, str]:
-    """Each person's stored language, else the default."""
-    ids = [c for c in chat_ids if c > 0]
-    found = {c: default for c in chat_ids}
-    if ids:
-        for tid, lang in session.exec(
-            select(AppUser.telegram_id, AppUser.language).where(col(AppUser.telegram_id).in_(ids))
-        ).all():
-            found[int(tid)] = lang or default
-    return found
 
 
 def cancel_pending(session: Session, deadline_id: int, unit_id: int | None = None) -> int:
@@ -113,7 +91,9 @@ def _tell_reminded(
 ) -> int:
     """Queue a notice (rendered in each person's language) to everyone already reminded."""
     chats = _reminded_chats(session, deadline.id)  # type: ignore[arg-type]
-    languages = languages_of(session, chats, ctx.default_language)
+    languages = languages_of(
+        session=session, telegram_ids=chats, default_language=ctx.default_language
+    )
     pushes: list[Push] = []
     for chat_id, part in sorted(chats.items()):
         with use_language(languages[chat_id]):

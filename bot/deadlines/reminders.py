@@ -16,78 +16,20 @@ from sqlmodel import Session, col, select
 
 from bot.core.models import (
     Acknowledgement,
-    AppUser,
     Deadline,
     DeadlineKind,
     DeadlineStatus,
     DeadlineUnit,
     ExplanationReport,
     Indicator,
-    Official,
-    Role,
     Unit,
 )
 from bot.core.outbox import Push, enqueue_many
+from bot.core.people import secretariat_recipients, unit_recipients
 from bot.deadlines.lifecycle import audience_rows, get_deadline, refresh_rate_fulfilment
 from bot.deadlines.progress import Owing, below_rates, unit_progress
-from bot.deadlines.pushes import PushContext, Recipient, compose_step
+from bot.deadlines.pushes import PushContext, compose_step
 from bot.deadlines.schedule import LOOKBACK, Schedule, Step, StepKind, due_steps
-
-
-def unit_recipients(
-    *, session: Session, unit_ids: Iterable[int], default_language: str
-) -> dict[int, list[Recipient]]:
-    """Heads and staff of units who can be reached, by unit."""
-    ids = list(unit_ids)
-    if not ids:
-        return {}
-    rows = session.exec(
-        select(Official.telegram_id, Official.unit_id, Official.role, AppUser.language)
-        .join(AppUser, AppUser.telegram_id == Official.telegram_id, isouter=True)  # type: ignore[arg-type]
-        .where(
-            Official.active == True,  # noqa: E712
-            col(Official.unit_id).in_(ids),
-            col(Official.role).in_([Role.HEAD.value, Role.STAFF.value]),
-            col(AppUser.reachable).is_not(False),
-        )
-        .order_by(col(Official.telegram_id))
-    ).all()
-    found: dict[int, list[Recipient]] = {}
-    for tid, unit_id, role, lang in rows:
-        found.setdefault(int(unit_id), []).append(  # type: ignore[arg-type]
-            Recipient(int(tid), int(unit_id), role, lang or default_language)  # type: ignore[arg-type]
-        )
-    return found
-
-
-def secretariat_recipients(
-    *, session: Session, admin_ids: frozenset[int], default_language: str
-) -> list[Recipient]:
-    """Everyone in the secretariat who can be reached."""
-    ids = set(admin_ids)
-    ids.update(
-        int(t)
-        for t in session.exec(
-            select(Official.telegram_id).where(
-                Official.active == True,  # noqa: E712
-                Official.role == Role.SECRETARIAT.value,
-            )
-        ).all()
-    )
-    if not ids:
-        return []
-    users = {
-        int(u.telegram_id): u
-        for u in session.exec(select(AppUser).where(col(AppUser.telegram_id).in_(ids)))
-    }
-    found = []
-    for tid in sorted(ids):
-        user = users.get(tid)
-        if user is not None and not user.reachable:
-            continue
-        language = (user.language if user else None) or default_language
-        found.append(Recipient(tid, None, Role.SECRETARIAT.value, language))
-    return found
 
 
 def owing_units(*, session: Session, deadline: Deadline, now: dt.datetime) -> list[Owing]:

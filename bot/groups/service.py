@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.core import audit
-from bot.core.db import binary_order
+from bot.core.audiences import active_subscriptions, area_name
 from bot.core.models import Chat, GroupSubscription, Unit, utcnow
 
 logger = logging.getLogger(__name__)
 
 GROUP_TYPES = frozenset({"group", "supergroup"})
-
-
-@dataclass(frozen=True)
-class Subscription:
-    """What a group receives: an area's units, or every unit (area None)."""
-
-    chat_id: int
-    chat_title: str
-    area_unit_id: int | None
-    area_name: str | None
-    since: dt.datetime
-    created_by: int | None
 
 
 def _chat(session: Session, chat_id: int) -> Chat | None:
@@ -49,25 +35,6 @@ def record_chat(*, session: Session, chat_id: int, chat_type: str, title: str) -
     return chat
 
 
-def _active_subscriptions(session: Session, chat_id: int) -> list[GroupSubscription]:
-    """Subscriptions of a chat that have not ended."""
-    return list(
-        session.exec(
-            select(GroupSubscription)
-            .where(GroupSubscription.chat_id == chat_id, GroupSubscription.active == True)  # noqa: E712
-            .order_by(col(GroupSubscription.id))
-        )
-    )
-
-
-def _area_name(session: Session, area_unit_id: int | None) -> str | None:
-    """Name of an area unit (None for the whole province)."""
-    if area_unit_id is None:
-        return None
-    unit = session.get(Unit, area_unit_id)
-    return unit.name if unit else None
-
-
 def _end(session: Session, subs: list[GroupSubscription], actor: int | None, reason: str) -> None:
     """End subscriptions now, each with its audit record."""
     now = utcnow()
@@ -80,7 +47,7 @@ def _end(session: Session, subs: list[GroupSubscription], actor: int | None, rea
             actor=actor,
             action="group.unsubscribe",
             subject=f"chat:{sub.chat_id}",
-            area=_area_name(session, sub.area_unit_id),
+            area=area_name(session=session, area_unit_id=sub.area_unit_id),
             area_unit_id=sub.area_unit_id,
             reason=reason,
         )
@@ -99,28 +66,11 @@ def record_chat_left(*, session: Session, chat_id: int, actor: int | None) -> in
     chat.left_at = now
     chat.updated_at = now
     session.add(chat)
-    subs = _active_subscriptions(session, chat_id)
+    subs = active_subscriptions(session=session, chat_id=chat_id)
     _end(session, subs, actor, "removed")
     session.flush()
     logger.info("left chat %s; %d subscriptions ended", chat_id, len(subs))
     return len(subs)
-
-
-def current_subscription(*, session: Session, chat_id: int) -> Subscription | None:
-    """What a group receives now, if anything."""
-    subs = _active_subscriptions(session, chat_id)
-    if not subs:
-        return None
-    sub = subs[-1]
-    chat = _chat(session, chat_id)
-    return Subscription(
-        chat_id=chat_id,
-        chat_title=chat.title if chat else "",
-        area_unit_id=sub.area_unit_id,
-        area_name=_area_name(session, sub.area_unit_id),
-        since=sub.created_at,
-        created_by=sub.created_by,
-    )
 
 
 class GroupError(Exception):
@@ -150,7 +100,7 @@ def subscribe(
         if area is None or not area.active:
             raise GroupError("not_area")
     record_chat(session=session, chat_id=chat_id, chat_type=chat_type, title=title)
-    subs = _active_subscriptions(session, chat_id)
+    subs = active_subscriptions(session=session, chat_id=chat_id)
     if len(subs) == 1 and subs[0].area_unit_id == area_unit_id:
         return False
     _end(session, subs, actor, "changed")
@@ -160,7 +110,7 @@ def subscribe(
         actor=actor,
         action="group.subscribe",
         subject=f"chat:{chat_id}",
-        area=_area_name(session, area_unit_id),
+        area=area_name(session=session, area_unit_id=area_unit_id),
         area_unit_id=area_unit_id,
         title=title[:255],
     )
@@ -170,7 +120,7 @@ def subscribe(
 
 def unsubscribe(*, session: Session, chat_id: int, actor: int | None) -> None:
     """Stop sending anything to a group."""
-    subs = _active_subscriptions(session, chat_id)
+    subs = active_subscriptions(session=session, chat_id=chat_id)
     if not subs:
         raise GroupError("not_subscribed")
     _end(session, subs, actor, "unsubscribed")
@@ -202,10 +152,10 @@ def migrate_chat(*, session: Session, old_chat_id: int, new_chat_id: int) -> boo
     old.migrated_to, old.updated_at = new_chat_id, now
     session.add(old)
     session.flush()
-    moving = _active_subscriptions(session, old_chat_id)
+    moving = active_subscriptions(session=session, chat_id=old_chat_id)
     if not moving:
         return False
-    already = _active_subscriptions(session, new_chat_id)
+    already = active_subscriptions(session=session, chat_id=new_chat_id)
     for sub in moving:
         sub.active, sub.ended_at = False, now
         session.add(sub)
@@ -221,31 +171,10 @@ def migrate_chat(*, session: Session, old_chat_id: int, new_chat_id: int) -> boo
             actor=None,
             action="group.subscribe",
             subject=f"chat:{new_chat_id}",
-            area=_area_name(session, keep.area_unit_id),
+            area=area_name(session=session, area_unit_id=keep.area_unit_id),
             area_unit_id=keep.area_unit_id,
             migrated_from=old_chat_id,
         )
     session.flush()
     logger.info("chat %s migrated to %s", old_chat_id, new_chat_id)
     return True
-
-
-def subscribed_groups(*, session: Session) -> list[Subscription]:
-    """Every group receiving summaries, by title."""
-    rows = session.exec(
-        select(GroupSubscription, Chat)
-        .join(Chat, col(Chat.id) == col(GroupSubscription.chat_id))
-        .where(GroupSubscription.active == True, Chat.active == True)  # noqa: E712
-        .order_by(binary_order(col(Chat.title)), col(Chat.id))
-    ).all()
-    return [
-        Subscription(
-            chat_id=chat.id,
-            chat_title=chat.title,
-            area_unit_id=sub.area_unit_id,
-            area_name=_area_name(session, sub.area_unit_id),
-            since=sub.created_at,
-            created_by=sub.created_by,
-        )
-        for sub, chat in rows
-    ]

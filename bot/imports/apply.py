@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from bot.core import audit
 from bot.core.db import SIGNING_INDICATOR, bump_revision
-from bot.core.hooks import run_after_import
+from bot.core.links import AfterImport, Imported, ImportNote
 from bot.core.models import (
     ImportBatch,
     Indicator,
@@ -56,6 +56,10 @@ class ImportResult:
     below_critical: int
     at_target: int
     replaced_existing: bool
+
+    def imported(self) -> Imported:
+        """What other features are told about this import."""
+        return Imported(self.batch_id, self.period_id, self.indicator_code)
 
 
 _CHUNK = 500
@@ -277,9 +281,14 @@ def _record(
 
 
 def apply_import(
-    *, session: Session, plan: ImportPlan, actor_telegram_id: int | None = None
+    *,
+    session: Session,
+    plan: ImportPlan,
+    after_import: Sequence[AfterImport],
+    actor_telegram_id: int | None = None,
 ) -> ImportResult:
-    """Write a planned import in the caller's transaction (flush, no commit)."""
+    """Write a planned import in the caller's transaction (flush, no commit); then let the
+    features listening for imports react in the same transaction."""
     indicator = _indicator(session, plan.indicator_code)
     assert indicator.id is not None
     period = _period(session, plan)
@@ -328,8 +337,17 @@ def apply_import(
         at_target=count_at_target(rows, indicator.target),
         replaced_existing=replaced,
     )
-    run_after_import(session=session, result=result)
+    for listener in after_import:
+        listener(session=session, imported=result.imported())
     return result
+
+
+def import_notes(
+    *, session: Session, result: ImportResult, notes: Sequence[ImportNote]
+) -> list[str]:
+    """What the features linked to imports have to say about this one (Telegram HTML)."""
+    lines = (note(session=session, imported=result.imported()) for note in notes)
+    return [line for line in lines if line]
 
 
 def import_statistics(
@@ -341,6 +359,7 @@ def import_statistics(
     period_start: date | None = None,
     period_end: date | None = None,
     tz: ZoneInfo,
+    after_import: Sequence[AfterImport],
     actor_telegram_id: int | None = None,
 ) -> ImportResult:
     """Plan, apply and commit an import; on any error roll back so nothing is written."""
@@ -354,7 +373,12 @@ def import_statistics(
             period_end=period_end,
             tz=tz,
         )
-        result = apply_import(session=session, plan=plan, actor_telegram_id=actor_telegram_id)
+        result = apply_import(
+            session=session,
+            plan=plan,
+            after_import=after_import,
+            actor_telegram_id=actor_telegram_id,
+        )
         session.commit()
     except Exception:
         session.rollback()

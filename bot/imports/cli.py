@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import sys
 from pathlib import Path
 
 from sqlmodel import Session
 
-from bot.alerts.cli import plain
-from bot.alerts.texts import import_summary
 from bot.core.config import Settings
 from bot.core.db import create_db_engine, init_db
 from bot.core.i18n import _, fmt_date, fmt_number, fmt_rate
-from bot.imports.apply import ImportResult, import_statistics
+from bot.core.links import Links, Subcommands
+from bot.core.telegram_html import plain
+from bot.imports.apply import ImportResult, import_notes, import_statistics
 from bot.imports.issues import ImportRejected, describe_issue
 
 EXIT_REFUSED = 1
@@ -31,14 +32,14 @@ def _date(text: str) -> dt.date:
     raise argparse.ArgumentTypeError(_("not a date: {value}").format(value=text))
 
 
-def add_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_cli(subparsers: Subcommands, links: Links) -> None:
     """The `import` subcommand."""
     imp = subparsers.add_parser("import", help=_("import a statistics table (TSV, CSV, XLSX)"))
     imp.add_argument("file", type=Path)
     imp.add_argument("--period-start", type=_date)
     imp.add_argument("--period-end", type=_date)
     imp.add_argument("--indicator", default="ky-so")
-    imp.set_defaults(run=cmd_import)
+    imp.set_defaults(run=functools.partial(cmd_import, links=links))
 
 
 def _print_refusal(exc: ImportRejected) -> None:
@@ -71,7 +72,7 @@ def _summary(result: ImportResult) -> str:
     )
 
 
-def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+def cmd_import(settings: Settings, args: argparse.Namespace, *, links: Links) -> int:
     """Import one file and print a summary, or every problem found."""
     path: Path = args.file
     if not path.is_file():
@@ -89,16 +90,15 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
                 period_start=args.period_start,
                 period_end=args.period_end,
                 tz=settings.tz,
+                after_import=links.after_import,
             )
-            warnings_line = import_summary(
-                session=session, import_id=result.batch_id, indicator_code=result.indicator_code
-            )
+            notes = import_notes(session=session, result=result, notes=links.import_notes)
     except ImportRejected as exc:
         _print_refusal(exc)
         return EXIT_REFUSED
     finally:
         engine.dispose()
     print(_summary(result))
-    if warnings_line:
-        print(plain(warnings_line))
+    for line in notes:
+        print(plain(line))
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -14,6 +15,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from bot.core import messages
+from bot.core.links import AfterImport
 from bot.core.models import Indicator, Measurement, PendingImport, utcnow
 from bot.core.people import ensure_user
 from bot.imports.apply import ImportResult, apply_import
@@ -200,6 +202,7 @@ def confirm_pending(
     telegram_id: int,
     display_name: str,
     tz: ZoneInfo,
+    after_import: Sequence[AfterImport],
     now: dt.datetime | None = None,
 ) -> PendingOutcome:
     """Re-validate the stored file and import it in the caller's transaction (once only)."""
@@ -215,7 +218,9 @@ def confirm_pending(
     except ImportRejected as exc:
         return PendingOutcome(PendingStatus.REFUSED, filename=filename, issues=exc.issues)
     ensure_user(session=session, telegram_id=telegram_id, display_name=display_name)
-    result = apply_import(session=session, plan=plan, actor_telegram_id=telegram_id)
+    result = apply_import(
+        session=session, plan=plan, after_import=after_import, actor_telegram_id=telegram_id
+    )
     return PendingOutcome(
         PendingStatus.IMPORTED,
         filename=filename,

@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.core.config import Settings
 from bot.core.db import create_db_engine, init_db, session_scope
 from bot.core.i18n import _, fmt_number, ngettext
+from bot.core.links import Links, Subcommands
 from bot.core.models import Role
 from bot.invites.codes import INVITE_ROLES, bulk_invites, parse_kind, parse_role
 from bot.invites.export import invites_csv, invites_xlsx
@@ -31,7 +32,7 @@ def _kind_arg(text: str) -> str:
     return kind
 
 
-def add_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_cli(subparsers: Subcommands, links: Links) -> None:
     """`python -m bot invites`: one new invitation link per unit."""
     parser = subparsers.add_parser(
         "invites", help=_("create one invitation link per unit (CSV or XLSX)")

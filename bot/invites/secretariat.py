@@ -45,6 +45,8 @@ class MembershipResult:
     language: str | None = None
     ended_unit_name: str | None = None
     ended_role: Role | None = None
+    official_id: int | None = None  # the role row granted or ended: names the change's notice
+    reachable: bool = False  # the bot knew this person and had not found them unreachable
 
     @property
     def changed(self) -> bool:
@@ -104,22 +106,25 @@ def is_secretariat(*, session: Session, telegram_id: int, admin_ids: frozenset[i
     return row is not None and row.role == Role.SECRETARIAT.value
 
 
-def _name_and_language(session: Session, telegram_id: int) -> tuple[str, str | None]:
-    """Stored display name ('' if unknown) and language preference."""
+def _known(session: Session, telegram_id: int) -> tuple[str, str | None, bool]:
+    """Stored display name ('' if unknown), language preference, and whether they are known
+    and reachable (before this change: granting a role records the person)."""
     user = session.get(AppUser, telegram_id)
-    return (user.display_name, user.language) if user else ("", None)
+    return (user.display_name, user.language, user.reachable) if user else ("", None, False)
 
 
 def grant_secretariat(
     *, session: Session, actor: int, telegram_id: int, admin_ids: frozenset[int]
 ) -> MembershipResult:
     """Add someone to the secretariat (ending any unit role they held), audited."""
-    name, language = _name_and_language(session, telegram_id)
+    name, language, reachable = _known(session, telegram_id)
     if is_secretariat(session=session, telegram_id=telegram_id, admin_ids=admin_ids):
         return MembershipResult(MembershipStatus.ALREADY, telegram_id, name, language)
     previous = active_official(session=session, telegram_id=telegram_id)
     ended_unit = session.get(Unit, previous.unit_id) if previous and previous.unit_id else None
-    link_official(session=session, telegram_id=telegram_id, unit_id=None, role=Role.SECRETARIAT)
+    granted = link_official(
+        session=session, telegram_id=telegram_id, unit_id=None, role=Role.SECRETARIAT
+    )
     audit.record(
         session=session,
         actor=actor,
@@ -137,6 +142,8 @@ def grant_secretariat(
         language,
         ended_unit_name=ended_unit.name if ended_unit else None,
         ended_role=Role(previous.role) if previous else None,
+        official_id=granted.id,
+        reachable=reachable,
     )
 
 
@@ -158,7 +165,7 @@ def revoke_secretariat(
     *, session: Session, actor: int, telegram_id: int, admin_ids: frozenset[int]
 ) -> MembershipResult:
     """Take the secretariat role from someone (never a bootstrap admin or the last one)."""
-    name, language = _name_and_language(session, telegram_id)
+    name, language, reachable = _known(session, telegram_id)
     refused = check_revoke(session=session, telegram_id=telegram_id, admin_ids=admin_ids)
     if refused is not None:
         return MembershipResult(refused, telegram_id, name, language)
@@ -173,4 +180,11 @@ def revoke_secretariat(
         telegram_id=telegram_id,
         role=Role.SECRETARIAT.value,
     )
-    return MembershipResult(MembershipStatus.REVOKED, telegram_id, name, language)
+    return MembershipResult(
+        MembershipStatus.REVOKED,
+        telegram_id,
+        name,
+        language,
+        official_id=row.id,
+        reachable=reachable,
+    )

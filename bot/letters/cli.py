@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 import logging
-import re
 import sys
-from html import unescape
 from pathlib import Path
 
 from bot.core.config import Settings
 from bot.core.db import create_db_engine, init_db, session_scope
 from bot.core.i18n import _
+from bot.core.links import Links, Subcommands
+from bot.core.telegram_html import plain
 from bot.letters import service, texts
 from bot.letters.basis import find_passage, link_deadline
 from bot.letters.reading import LetterFileError, Limits
@@ -21,17 +21,11 @@ logger = logging.getLogger(__name__)
 
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
-_TAGS = re.compile(r"</?(b|i|u|s|code|pre)>")
-
-
-def _plain(text: str) -> str:
-    """Telegram HTML as terminal text."""
-    return unescape(_TAGS.sub("", text))
 
 
 def _err(text: str) -> None:
     """A line on stderr."""
-    print(_plain(text), file=sys.stderr)
+    print(plain(text), file=sys.stderr)
 
 
 def _engine(settings: Settings):  # type: ignore[no-untyped-def]
@@ -75,13 +69,13 @@ def cmd_add(settings: Settings, args: argparse.Namespace) -> int:
                         field=field,
                         value=value,
                     )
-            print(_plain(texts.preview_text(view)))
+            print(plain(texts.preview_text(view)))
             if not (args.yes or _confirmed()):
                 session.rollback()
                 print(_("Not added. Run again with --yes to add it."))
                 return 0
             view = service.confirm_letter(session=session, token=view.token, telegram_id=None)
-        print(_plain(texts.added_text(view)))
+        print(plain(texts.added_text(view)))
         return 0
     except LetterError as exc:
         _err(exc.message())
@@ -120,7 +114,7 @@ def cmd_list(settings: Settings, args: argparse.Namespace) -> int:
             status = "" if view.status == "active" else f" [{_('retired')}]"
             print(f"{view.id}\t{name}{status}\t{view.title}\t{view.passages}")
         if not views:
-            print(_plain(texts.list_text([], secretariat=False)))
+            print(plain(texts.list_text([], secretariat=False)))
         return 0
     finally:
         engine.dispose()
@@ -132,7 +126,7 @@ def cmd_retire(settings: Settings, args: argparse.Namespace) -> int:
     try:
         with session_scope(engine) as session:
             view = service.retire_letter(session=session, letter_id=args.id, actor=None)
-        print(_plain(texts.retired_text(view)))
+        print(plain(texts.retired_text(view)))
         return 0
     except LetterError as exc:
         _err(exc.message())
@@ -168,7 +162,7 @@ def cmd_link(settings: Settings, args: argparse.Namespace) -> int:
         engine.dispose()
 
 
-def add_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_cli(subparsers: Subcommands, links: Links) -> None:
     """Register `letters` and its subcommands."""
     letters = subparsers.add_parser(
         "letters", help=_("the letters library questions are answered from")

@@ -8,24 +8,21 @@ unit (highest rate first, as the letters list them) and a "Tổng cộng" row th
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import html
-import importlib
 import io
 import logging
 import re
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from bot.core.config import Settings
+from bot.core.dates import local_midnight
 from bot.core.i18n import _, fmt_date, fmt_datetime
+from bot.core.links import ReportSection
 from bot.core.models import (
     Acknowledgement,
     AppUser,
@@ -37,8 +34,8 @@ from bot.core.models import (
     Unit,
 )
 from bot.core.roles import role_label
-from bot.core.stats import IndicatorInfo, PeriodInfo, load_period_table
-from bot.summaries.figures import display_order, vi_sort_key
+from bot.core.stats import IndicatorInfo, PeriodInfo, display_order, load_period_table
+from bot.core.text import vi_sort_key
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +46,6 @@ _TAG = re.compile(r"<[^>]+>")
 # fn(session=Session, period=PeriodInfo, tz=ZoneInfo) and returning an iterable of ReportSheet
 # (or of (title, header, rows) tuples). They come after the appendix sheets, in this order.
 # Deadline compliance (submitted / late / missing) plugs in here.
-REPORT_SECTIONS: tuple[str, ...] = ("bot.deadlines.views:compliance_sheets",)
 
 APPENDIX_HEADER_DOCUMENTS = (
     "STT",
@@ -215,11 +211,6 @@ def _write_appendix(
 # --- other sheets ---------------------------------------------------------------------------
 
 
-def _local_midnight(day: dt.date, tz: ZoneInfo) -> dt.datetime:
-    """00:00 of a day in the bot's zone, aware."""
-    return dt.datetime.combine(day, dt.time(), tzinfo=tz)
-
-
 def _subject_label(session: Session, subject: str) -> str:
     """'broadcast:12' → 'Announcement #12: first words…'; other subjects as stored."""
     kind, _sep, ident = subject.partition(":")
@@ -233,7 +224,7 @@ def _subject_label(session: Session, subject: str) -> str:
 
 def acknowledgements_sheet(*, session: Session, period: PeriodInfo, tz: ZoneInfo) -> ReportSheet:
     """Who pressed "Đã nhận", grouped by what they acknowledged, since the period started."""
-    since = _local_midnight(period.start, tz)
+    since = local_midnight(period.start, tz)
     rows = session.exec(
         select(Acknowledgement, Unit, AppUser)
         .join(Unit, col(Unit.id) == col(Acknowledgement.unit_id), isouter=True)
@@ -341,12 +332,12 @@ def _as_sheet(item: object) -> ReportSheet:
     return ReportSheet(title=str(title), header=list(header), rows=list(rows))
 
 
-def section_sheets(*, session: Session, period: PeriodInfo, tz: ZoneInfo) -> list[ReportSheet]:
-    """Sheets from every provider in REPORT_SECTIONS."""
+def section_sheets(
+    *, session: Session, period: PeriodInfo, tz: ZoneInfo, sections: Sequence[ReportSection]
+) -> list[ReportSheet]:
+    """Sheets from the other features' report sections (see bot.features)."""
     sheets: list[ReportSheet] = []
-    for target in REPORT_SECTIONS:
-        module_name, _sep, func_name = target.partition(":")
-        provider = getattr(importlib.import_module(module_name), func_name)
+    for provider in sections:
         produced: Iterable[object] = provider(session=session, period=period, tz=tz) or ()
         sheets.extend(_as_sheet(item) for item in produced)
     return sheets
@@ -382,7 +373,9 @@ def report_filename(period: PeriodInfo) -> str:
     return f"bao-cao-{period.start.isoformat()}_{period.end.isoformat()}.xlsx"
 
 
-def build_report(*, session: Session, period: PeriodInfo, tz: ZoneInfo) -> Report:
+def build_report(
+    *, session: Session, period: PeriodInfo, tz: ZoneInfo, sections: Sequence[ReportSection]
+) -> Report:
     """The workbook for one period: appendix sheets first (the importer reads the first)."""
     from openpyxl import Workbook
 
@@ -397,7 +390,7 @@ def build_report(*, session: Session, period: PeriodInfo, tz: ZoneInfo) -> Repor
         _write_appendix(ws, session, indicator, period, tz)
         names.append(name)
     extra = [
-        *section_sheets(session=session, period=period, tz=tz),
+        *section_sheets(session=session, period=period, tz=tz, sections=sections),
         acknowledgements_sheet(session=session, period=period, tz=tz),
         unreachable_sheet(session=session, period=period, tz=tz),
     ]
@@ -412,73 +405,3 @@ def build_report(*, session: Session, period: PeriodInfo, tz: ZoneInfo) -> Repor
     return Report(
         filename=report_filename(period), data=buf.getvalue(), period=period, sheets=names
     )
-
-
-# --- command line -----------------------------------------------------------------------------
-
-
-def add_cli(subparsers: Any) -> None:
-    """`python -m bot report [--period latest|DATE] [--out FILE.xlsx]`."""
-    parser = subparsers.add_parser(
-        "report", help=_("write the XLSX report of a period (appendix, acknowledgements, …)")
-    )
-    parser.add_argument(
-        "--period",
-        default="latest",
-        help=_("'latest' (default) or a day of the period, YYYY-MM-DD or DD/MM/YYYY"),
-    )
-    parser.add_argument("--out", type=Path, help=_("output file (default: bao-cao-START_END.xlsx)"))
-    parser.set_defaults(run=run_report)
-
-
-def _parse_day(text: str) -> dt.date | None:
-    """YYYY-MM-DD or DD/MM/YYYY."""
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def run_report(settings: Settings, args: argparse.Namespace) -> int:
-    """Write the report; exit 2 when the period is unknown or unreadable."""
-    from bot.core.db import create_db_engine, init_db
-
-    engine = create_db_engine(settings.database_url)
-    init_db(engine)
-    try:
-        with Session(engine) as session:
-            periods = list_periods(session=session)
-            if not periods:
-                print(_("No statistics have been imported yet."), file=sys.stderr)
-                return EXIT_USAGE
-            if args.period.strip().lower() in ("latest", "moi-nhat", "moinhat"):
-                period: PeriodInfo | None = periods[0]
-            else:
-                day = _parse_day(args.period)
-                if day is None:
-                    print(
-                        _("Invalid date “{value}”: write it as YYYY-MM-DD or DD/MM/YYYY.").format(
-                            value=args.period
-                        ),
-                        file=sys.stderr,
-                    )
-                    return EXIT_USAGE
-                period = find_period(session=session, day=day)
-            if period is None:
-                known = ", ".join(f"{p.start.isoformat()}..{p.end.isoformat()}" for p in periods)
-                print(
-                    _("No imported period contains {value}. Periods: {periods}").format(
-                        value=args.period, periods=known
-                    ),
-                    file=sys.stderr,
-                )
-                return EXIT_USAGE
-            report = build_report(session=session, period=period, tz=settings.tz)
-    finally:
-        engine.dispose()
-    out: Path = args.out or Path(report.filename)
-    out.write_bytes(report.data)
-    print(_("Wrote {path}: {sheets}").format(path=out, sheets=", ".join(report.sheets)))
-    return 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,34 +21,17 @@ from bot.core.stats import (
     Standing,
     StandingsCache,
     Status,
+    display_order,
+    latest_snapshot,
     load_indicator,
     recent_periods,
 )
-from bot.units.queries import latest_snapshot
 
 logger = logging.getLogger(__name__)
 
 TOP = 5
 
 # --- ordering ------------------------------------------------------------------------------
-
-_VI_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
-_SHAPE_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the letter
-_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền hỏi ngã sắc nặng
-
-
-def vi_sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """Vietnamese dictionary order: a < ă < â < b … đ after d, tones only break ties."""
-    letters: list[int] = []
-    tones: list[int] = []
-    for ch in unicodedata.normalize("NFC", text.lower()):
-        parts = unicodedata.normalize("NFD", ch)
-        base = parts[0] + "".join(m for m in parts[1:] if m in _SHAPE_MARKS)
-        letter = unicodedata.normalize("NFC", base)
-        index = _VI_ALPHABET.find(letter) if len(letter) == 1 else -1
-        letters.append(1000 + index if index >= 0 else ord(letter[0]) + 2000)
-        tones.append(max((_TONES.get(m, 0) for m in parts[1:]), default=0))
-    return tuple(letters), tuple(tones)
 
 
 # --- figures --------------------------------------------------------------------------------
@@ -70,24 +52,6 @@ class UnitFigure:
     def percent(self) -> Decimal | None:
         """Rate in percent, two decimals."""
         return rate_percent(self.numerator, self.denominator)
-
-
-def display_order(standings: Iterable[Standing]) -> list[Standing]:
-    """As the letters list units: highest rate first; then more documents; then by name.
-
-    Units with nothing to count come last.
-    """
-    rated = [s for s in standings if s.denominator > 0]
-    empty = [s for s in standings if s.denominator <= 0]
-    rated.sort(
-        key=lambda s: (
-            -Fraction(s.numerator, s.denominator),
-            -s.denominator,
-            vi_sort_key(s.unit_name),
-        )
-    )
-    empty.sort(key=lambda s: vi_sort_key(s.unit_name))
-    return rated + empty
 
 
 def _figures(indicator: IndicatorInfo, standings: Iterable[Standing]) -> list[UnitFigure]:

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from bot.core import outbox
+from bot.core.audiences import subscribed_groups
 from bot.core.i18n import use_language
 from bot.core.models import OutboxMessage
 from bot.core.stats import StandingsCache
-from bot.groups import service as groups
 from bot.summaries.figures import indicators_with_data, load_summary
 from bot.summaries.texts import Rendered, chart_caption, render
 
@@ -92,7 +92,7 @@ def enqueue_group_summaries(
     """Queue this week's summary for every subscribed group, at most once per week and
     indicator (re-running the job, or a restart, queues nothing new). Caller commits."""
     week = week_label(now, tz)
-    subs = groups.subscribed_groups(session=session)
+    subs = subscribed_groups(session=session)
     codes = indicators_with_data(session=session)
     cache: dict[tuple[int | None, str], Rendered | None] = {}
     pushes: list[outbox.Push] = []

@@ -16,6 +16,7 @@ from bot.core.areas import KINDS, kind_label, parse_kind
 from bot.core.config import Settings
 from bot.core.db import create_db_engine, init_db, session_scope
 from bot.core.i18n import _, fmt_date, fmt_number
+from bot.core.links import Links, Subcommands
 from bot.core.lookup import find_units
 from bot.units.changes import add_unit, rename_unit, set_active, set_area, set_kind
 from bot.units.errors import UnitAdminError
@@ -208,7 +209,7 @@ def cmd_apply(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def add_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_cli(subparsers: Subcommands, links: Links) -> None:
     """Register `units` and its subcommands."""
     units = subparsers.add_parser("units", help=_("list and change units (bulk work)"))
     sub = units.add_subparsers(dest="units_command", required=True)

@@ -8,10 +8,9 @@ from sqlalchemy import Subquery, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from bot.core.db import REVISION_KEY, SIGNING_INDICATOR
 from bot.core.lookup import former_name_units
-from bot.core.models import AppState, Official, Unit, UnitNameHistory
-from bot.core.stats import RateReport, Snapshot, StandingsCache, build_report
+from bot.core.models import Official, Unit, UnitNameHistory
+from bot.core.stats import RateReport, Snapshot, build_report
 from bot.core.text import fold
 from bot.units.errors import UnitAdminError
 
@@ -165,15 +164,6 @@ def unit_card(*, session: Session, unit_id: int, snapshot: Snapshot | None = Non
         former_names=list(dict.fromkeys(former)),
         report=build_report(snapshot, unit_id) if snapshot is not None else None,
     )
-
-
-def latest_snapshot(
-    *, session: Session, standings: StandingsCache, indicator_code: str = SIGNING_INDICATOR
-) -> Snapshot | None:
-    """Standings at the database's current revision (fresh right after a change)."""
-    state = session.get(AppState, REVISION_KEY)
-    revision = state.value if state is not None else 0
-    return standings.get(session=session, indicator_code=indicator_code, revision=revision)
 
 
 def resolve_exact(*, session: Session, name: str) -> list[Unit]:

@@ -1,0 +1,64 @@
+"""The composition of the domain: every feature that links to another, and how.
+
+No feature imports another. The app factory (bot/app.py), the command line (bot/cli.py) and
+the console demo get the links between features from `links()` and hand them down as
+callables; a reader of this module sees every such link in one place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+from collections.abc import Callable
+
+from bot.alerts import cli as alerts_cli
+from bot.alerts import evaluate as alerts
+from bot.alerts.texts import import_summary
+from bot.audit_log import cli as audit_cli
+from bot.core import migrate_cli
+from bot.core.links import Inhibitor, Links
+from bot.deadlines import cli as deadlines_cli
+from bot.deadlines import lifecycle as deadline_lifecycle
+from bot.deadlines import reminders as deadline_reminders
+from bot.deadlines import views as deadline_views
+from bot.imports import cli as imports_cli
+from bot.invites import cli as invites_cli
+from bot.letters import cli as letters_cli
+from bot.reports import cli as reports_cli
+from bot.units import cli as units_cli
+
+
+def links(*, default_language: str, inhibitors: tuple[Inhibitor, ...] | None = None) -> Links:
+    """Every link between features, as callables (`inhibitors` replaces the usual ones);
+    `default_language` (DEFAULT_LANGUAGE) is for pushes to people who never chose one."""
+    if inhibitors is None:
+        # Units still owing an open deadline get its reminders instead of a low-rate warning.
+        inhibitors = (deadline_reminders.units_with_open_reminder,)
+    return Links(
+        # After an import: rate deadlines check who reached them; warnings are evaluated.
+        after_import=(
+            deadline_lifecycle.after_import,
+            functools.partial(
+                alerts.after_import, inhibitors=inhibitors, default_language=default_language
+            ),
+        ),
+        alert_inhibitors=inhibitors,
+        # The report workbook gets a sheet per open deadline (on time, late, missing).
+        report_sections=(deadline_views.compliance_sheets,),
+        # The import's reply says which warnings it queued.
+        import_notes=(import_summary,),
+    )
+
+
+# Each adds its subcommands to `python -m bot` (its parsers set run=callable(settings, args)).
+CLI: tuple[Callable[[argparse._SubParsersAction, Links], None], ...] = (  # type: ignore[type-arg]
+    imports_cli.add_cli,
+    invites_cli.add_cli,
+    audit_cli.add_cli,
+    units_cli.add_cli,
+    reports_cli.add_cli,
+    alerts_cli.add_cli,
+    deadlines_cli.add_cli,
+    letters_cli.add_cli,
+    migrate_cli.add_cli,
+)

@@ -1,0 +1,60 @@
+"""Questions answered from the letters: /hoi, /ask and plain questions in a private chat."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlmodel import Session
+from telegram import Message, Update
+from telegram.ext import filters
+
+from bot.letters import texts
+from bot.letters.answers import Library, ask
+from bot.letters.intents import looks_like_question
+from handlers.context import BotContext
+
+
+def library(context: BotContext) -> Library:
+    """The application's search index over the letters."""
+    index = context.bot_data.letter_library
+    assert index is not None, "handlers.letters.register sets it"
+    return index
+
+
+class Question(filters.MessageFilter):
+    """Plain text that asks something (rate questions were taken by /tyle's handler)."""
+
+    def filter(self, message: Message) -> bool:
+        """A question or a message naming what the letters deal with."""
+        return bool(message.text) and looks_like_question(message.text)  # type: ignore[arg-type]
+
+
+async def answer(update: Update, context: BotContext, question: str) -> None:
+    """Reply with the passages that answer, or say the letters do not cover it."""
+    message = update.effective_message
+    assert message is not None
+    rt = context.runtime
+    lib = library(context)
+
+    def work() -> str:
+        with Session(rt.engine) as session:
+            return texts.answer_text(ask(session=session, library=lib, question=question))
+
+    await message.reply_text(await asyncio.to_thread(work))
+
+
+async def ask_command(update: Update, context: BotContext) -> None:
+    """/hoi and /ask."""
+    message = update.effective_message
+    assert message is not None
+    question = " ".join(context.args or [])
+    if not question.strip():
+        await message.reply_text(texts.ask_usage_text())
+        return
+    await answer(update, context, question)
+
+
+async def question_text(update: Update, context: BotContext) -> None:
+    """A question typed in a private chat."""
+    assert update.effective_message is not None and update.effective_message.text is not None
+    await answer(update, context, update.effective_message.text)
