@@ -134,7 +134,9 @@ def read_only_database(folder: Path) -> str:
     engine = create_db_engine(f"sqlite:///{path}")
     init_db(engine)
     with Session(engine) as session:
-        import_statistics(session=session, data=TABLE.read_bytes(), filename=TABLE.name, tz=HANOI)
+        import_statistics(
+            session=session, data=TABLE.read_bytes(), filename=TABLE.name, tz=HANOI, after_import=()
+        )
     engine.dispose()
     with sqlite3.connect(path) as conn:  # as a copy made without its -wal file would be
         conn.execute("PRAGMA journal_mode=DELETE")
@@ -405,7 +407,9 @@ def test_output_to_a_closed_pipe_is_not_a_traceback(tmp_path: Path, argv: tuple[
     engine = create_db_engine(db)
     init_db(engine)
     with Session(engine) as session:
-        import_statistics(session=session, data=TABLE.read_bytes(), filename=TABLE.name, tz=HANOI)
+        import_statistics(
+            session=session, data=TABLE.read_bytes(), filename=TABLE.name, tz=HANOI, after_import=()
+        )
     engine.dispose()
     env: dict[str, Any] = {
         k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))

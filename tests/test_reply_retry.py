@@ -55,7 +55,11 @@ async def test_every_part_of_a_long_reply_arrives_despite_flood_answers(tmp_path
         engine = app.bot_data.runtime.engine
         with Session(engine) as session:
             import_statistics(
-                session=session, data=demo_table(), filename=SHARED_NAME, tz=settings.tz
+                session=session,
+                data=demo_table(),
+                filename=SHARED_NAME,
+                tz=settings.tz,
+                after_import=(),
             )
         add_unreachable_officials(engine, 120)
         async with app:
