@@ -17,7 +17,7 @@ from telegram.request import BaseRequest
 
 from bot.core import outbox
 from bot.core.config import SUPPORTED_LANGUAGES, Settings
-from bot.core.db import create_db_engine, init_db
+from bot.core.db import check_writable, create_db_engine, init_db
 from bot.core.leader import LeaderElector, Leadership
 from bot.core.logs import bind_update, unbind
 from bot.core.runtime import Runtime
@@ -46,6 +46,7 @@ from handlers import (
 from handlers.commands import CommandSpec, bot_commands, command_name
 from handlers.context import BotContext, BotData, KysoApp
 from handlers.invites.redeem import redeem_payload
+from handlers.replies import ReplyRetry
 from jobs import alerts as alert_jobs
 from jobs import broadcasts as broadcast_jobs
 from jobs import dashboard as dashboard_jobs
@@ -310,6 +311,7 @@ def build_application(
         .post_stop(_post_stop)
         .application_class(KysoApplication)
         .concurrent_updates(ChatOrderedProcessor(settings.concurrent_updates))
+        .rate_limiter(ReplyRetry())
     )
     if settings.api_base_url:
         builder = builder.base_url(settings.api_base_url).base_file_url(
@@ -318,11 +320,13 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     # No AIORateLimiter: pushes are paced by the outbox sender, and replies to a user's own
-    # question must never wait behind a broadcast.
+    # question must never wait behind a broadcast; ReplyRetry only resends a reply refused
+    # with 429 after Telegram's retry_after.
     app = builder.build()
     if engine is None:
         engine = create_db_engine(settings.database_url)
     init_db(engine)
+    check_writable(engine)  # a read-only database fails here, in one line (bot.cli.main)
     elector = LeaderElector(engine)
     sender = OutboxSender(
         engine=engine,
@@ -347,6 +351,8 @@ def build_application(
     runtime.is_leader = lambda: elector.leadership.is_leader
     sender.clock = lambda: runtime.clock()
     runtime.metrics.bind(backlog=lambda: _backlog(engine), sender=lambda: sender.stats)
+    if isinstance(app.bot.rate_limiter, ReplyRetry):
+        app.bot.rate_limiter.on_wait = runtime.metrics.note_reply_flood_wait
     app.bot_data.runtime = runtime
     job_queue = app.job_queue
     assert isinstance(job_queue, LeaderJobQueue)

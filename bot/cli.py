@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -89,16 +90,13 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
 
 
 def load_settings() -> Settings:
-    """Settings from the environment, or exit 2 with one clear line."""
+    """Settings from the environment, or exit 2 with one clear line in one language."""
+    from bot.core.settings_errors import describe
+
     try:
         return Settings()
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first.get("loc", ())) or "?"
-        print(
-            _("Configuration error in {field}: {reason}").format(field=field, reason=first["msg"]),
-            file=sys.stderr,
-        )
+        print(describe(exc), file=sys.stderr)
         raise SystemExit(EXIT_USAGE) from None
 
 
@@ -132,17 +130,30 @@ def cmd_run(settings: Settings, args: argparse.Namespace | None = None) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
-    from sqlalchemy.exc import SQLAlchemyError
+    from telegram.error import InvalidToken, TelegramError
 
     from bot.core.leader import WorkerAlreadyRunning
-    from bot.core.migrate_cli import database_error
     from bot.web import StartError, run_bot
 
     setup_logging(settings)
     try:
         asyncio.run(run_bot(settings, webhook=webhook))  # migrates the database first
-    except SQLAlchemyError as exc:
-        print(database_error(settings.database_url, exc), file=sys.stderr)
+    except InvalidToken:
+        print(
+            _(
+                "Telegram refused TELEGRAM_BOT_TOKEN: copy the token again from @BotFather "
+                "(and check TELEGRAM_API_BASE_URL if you use your own Bot API server)."
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    except TelegramError as exc:
+        print(
+            _("Telegram did not answer at start-up ({error}); try again later.").format(
+                error=exc.message
+            ),
+            file=sys.stderr,
+        )
         return 1
     except WorkerAlreadyRunning as exc:
         print(
@@ -196,11 +207,45 @@ def cmd_link(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of `python -m bot`."""
+    """Entry point of `python -m bot`: every command, with the failures every command shares
+    (an unusable database, output to a closed pipe) turned into one line and an exit code."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.core.db import DatabaseSetupError
+
     settings = load_settings()
     set_language(settings.default_language)
     set_timezone(settings.tz)
     args = build_parser(settings).parse_args(argv)
+    try:
+        code = dispatch(settings, args)
+        sys.stdout.flush()  # a closed pipe shows here rather than as a warning at exit
+        return code
+    except BrokenPipeError:
+        # `python -m bot units list | head -1`: the reader has what it wanted.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except (DatabaseSetupError, SQLAlchemyError) as exc:
+        return database_failure(settings, exc)
+
+
+def database_failure(settings: Settings, exc: Exception) -> int:
+    """One line for a database error: exit 2 when the configuration is at fault, else 1."""
+    from bot.core.db import setup_problem
+    from bot.core.migrate_cli import database_error
+
+    problem = setup_problem(settings.database_url, exc)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    logger.debug("Database error", exc_info=exc)
+    print(database_error(settings.database_url, exc), file=sys.stderr)
+    return 1
+
+
+def dispatch(settings: Settings, args: argparse.Namespace) -> int:
+    """Run the chosen command; returns its exit code."""
     if args.command == "run":
         return cmd_run(settings, args)
     if args.command == "console":

@@ -9,6 +9,7 @@ Application handles it exactly as it handles polled updates.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hmac
 import json
 import logging
@@ -41,6 +42,11 @@ logger = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY_BYTES = 1024 * 1024  # an update is a few kilobytes; files are never posted
 HEALTH_TIMEOUT = 5.0  # seconds before an unanswered database counts as unreachable
+# An unreachable Bot API at start-up is retried (1 s, 2 s, 4 s … at most a minute apart) until
+# it answers or the bot is stopped: a reboot before the network is up, or a short Telegram
+# outage, must not leave the service failed. A refused token is not retried (exit 2).
+API_RETRY_FIRST = 1.0
+API_RETRY_MAX = 60.0
 
 
 def _runtime(app: Application) -> Runtime:  # type: ignore[type-arg]
@@ -229,7 +235,8 @@ class StartError(RuntimeError):
 class BotRunner:
     """One running bot: long polling or the webhook, plus /healthz and /metrics.
 
-    Start-up: initialise, post_init (menus, outbox recovery, sender), start the Application,
+    Start-up: reach the Bot API (getMe, retried until it answers), initialise, post_init
+    (menus, outbox recovery, sender), start the Application,
     then the HTTP server, then setWebhook (so Telegram never posts to a closed port).
     Shut-down: stop the HTTP server (no new updates), stop polling, stop the Application
     (queued updates are handled first), post_stop (in-flight sends finish, the rest of the
@@ -274,6 +281,10 @@ class BotRunner:
         """Run until stop(); raises StartError when the bot cannot start."""
         app = self.app
         try:
+            if not await self._reach_bot_api():
+                logger.info("Stopped before the Bot API answered")
+                await app.bot.shutdown()
+                return
             async with app:
                 if app.post_init is not None:
                     await app.post_init(app)
@@ -286,6 +297,39 @@ class BotRunner:
                     await self._shutdown()
         finally:
             _runtime(app).engine.dispose()
+
+    async def _reach_bot_api(self) -> bool:
+        """getMe until Telegram answers, waiting longer each time; False if stopped meanwhile.
+
+        Raises InvalidToken (a refused token) and BadRequest at once: waiting cannot fix them.
+        """
+        from telegram.error import BadRequest, NetworkError, RetryAfter
+
+        where = self.settings.telegram_api_base_url or "https://api.telegram.org"
+        delay = API_RETRY_FIRST
+        while not self._stop.is_set():
+            try:
+                await self.app.bot.initialize()
+                return True
+            except BadRequest:
+                raise
+            except (NetworkError, RetryAfter) as exc:
+                wait = delay
+                if isinstance(exc, RetryAfter):
+                    after = exc.retry_after
+                    wait = after.total_seconds() if isinstance(after, dt.timedelta) else after
+                logger.warning(
+                    "The Telegram Bot API at %s does not answer (%s); trying again in %g s. "
+                    "Check the network, or TELEGRAM_API_BASE_URL.",
+                    where,
+                    exc.message,
+                    wait,
+                )
+                try:
+                    await asyncio.wait_for(self._stop.wait(), timeout=wait)
+                except TimeoutError:
+                    delay = min(delay * 2, API_RETRY_MAX)
+        return False
 
     async def _start(self) -> None:
         """Polling or the Application, the HTTP server, then the webhook."""
@@ -307,6 +351,7 @@ class BotRunner:
     async def _shutdown(self) -> None:
         """Stop in the safe order."""
         app = self.app
+        app.bot_data.polling = None  # an election tick must not restart polling now
         if self.server is not None:
             await self.server.stop()
         if app.updater is not None and app.updater.running:

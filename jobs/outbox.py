@@ -11,8 +11,10 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 from telegram import Bot, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
@@ -21,6 +23,17 @@ from bot.core import outbox
 from bot.core.leader import live_workers
 from bot.core.models import utcnow
 from handlers.context import BotContext
+from handlers.replies import NO_RETRY
+from jobs.outbox_recorder import (
+    FIRST_DELAY,
+    MAX_DELAY,
+    RECONCILE_SECONDS,
+    STUCK_SECONDS,
+    Claims,
+    Reconciled,
+    Write,
+    first_line,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -178,6 +191,7 @@ class OutboxSender:
         self._loop: asyncio.AbstractEventLoop | None = None  # set while run() runs
         self._stopping = asyncio.Event()
         self._migrated: dict[int, int] = {}  # old group id → supergroup id, seen this run
+        self.claims = Claims(self.engine)
 
     def wake(self) -> None:
         """Something was enqueued: look now instead of at the next poll (from any thread: the
@@ -213,22 +227,43 @@ class OutboxSender:
             return outbox.recover_orphans(session=session, live_workers=live | {self.worker})
 
     async def run(self, poll_seconds: float = 1.0) -> None:
-        """Drain until stopped, sleeping until woken or the next poll when idle."""
+        """Drain until stopped, sleeping until woken or the next poll when idle; reconcile
+        this sender's long-held rows now and then (see jobs/outbox_recorder.py)."""
         self._loop = asyncio.get_running_loop()
         logger.info("Outbox sender %s started", self.worker)
-        while not self._stopping.is_set():
-            try:
-                sent = await self.drain_once()
-            except Exception:
-                logger.exception("Outbox sender pass failed")
-                sent = 0
-            if sent == 0 and not self._stopping.is_set():
-                self._wake.clear()
+        reconciler = asyncio.create_task(self._reconcile_loop(), name="outbox-reconcile")
+        try:
+            while not self._stopping.is_set():
                 try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
-                except TimeoutError:
-                    pass
+                    sent = await self.drain_once()
+                except Exception:
+                    logger.exception("Outbox sender pass failed")
+                    sent = 0
+                if sent == 0 and not self._stopping.is_set():
+                    self._wake.clear()
+                    try:
+                        await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
+                    except TimeoutError:
+                        pass
+        finally:
+            reconciler.cancel()
+            await asyncio.gather(reconciler, return_exceptions=True)
+        await self.reconcile(stuck_after=0.0)  # nothing is in flight any more
         logger.info("Outbox sender %s stopped", self.worker)
+
+    async def _reconcile_loop(self) -> None:
+        """reconcile() every RECONCILE_SECONDS."""
+        while True:
+            await asyncio.sleep(RECONCILE_SECONDS)
+            try:
+                await self.reconcile()
+            except Exception:
+                logger.exception("Outbox reconcile failed")
+
+    async def reconcile(self, stuck_after: float = STUCK_SECONDS) -> Reconciled:
+        """Rows this sender has held too long: record known outcomes, return abandoned rows to
+        pending, leave sends in flight alone."""
+        return await self.claims.reconcile(stuck_after)
 
     async def drain_once(self) -> int:
         """Send due rows until none is left; returns how many were handled.
@@ -248,19 +283,14 @@ class OutboxSender:
                     room.set()
                 try:
                     await self._send(row)
-                except Exception:  # the row stays "sending" until recover() at the next start
-                    logger.exception("Outbox row %s: recording the outcome failed", row.id)
+                except Exception:  # reconcile() returns it to pending: sent again (at least once)
+                    logger.exception("Outbox row %s: sending failed unexpectedly", row.id)
+                    self.claims.abandon(row.id)
 
         workers = [asyncio.create_task(worker()) for _ in range(self.limits.concurrency)]
         try:
             while not self._stopping.is_set():
-                with Session(self.engine) as session:
-                    batch = outbox.claim_due(
-                        session=session,
-                        limit=self.limits.batch,
-                        worker=self.worker,
-                        now=self.clock(),
-                    )
+                batch = await self._claim()
                 if not batch:
                     break
                 handled += len(batch)
@@ -275,6 +305,28 @@ class OutboxSender:
             await asyncio.gather(*workers)
         return handled
 
+    async def _claim(self) -> list[outbox.Claimed]:
+        """The next batch of due rows; a busy database is waited out (off the event loop)."""
+        delay = FIRST_DELAY
+        while not self._stopping.is_set():
+            try:
+                batch = await self.claims.db(partial(self._claim_due, now=self.clock()))
+            except SQLAlchemyError as exc:
+                logger.warning("Outbox: claiming rows failed (%s); trying again", first_line(exc))
+                try:
+                    await asyncio.wait_for(self._stopping.wait(), timeout=delay)
+                except TimeoutError:
+                    delay = min(delay * 2, MAX_DELAY)
+                continue
+            self.claims.hold(batch)
+            return batch
+        return []
+
+    def _claim_due(self, session: Session, now: dt.datetime) -> list[outbox.Claimed]:
+        """claim_due with this sender's batch size and worker id (in a worker thread)."""
+        limit, worker = self.limits.batch, self.worker
+        return outbox.claim_due(session=session, limit=limit, worker=worker, now=now)
+
     async def drain_all(self) -> int:
         """Drain until nothing is due (tests, the console, shutdown)."""
         total = 0
@@ -283,81 +335,110 @@ class OutboxSender:
         return total
 
     async def _send(self, row: outbox.Claimed) -> None:
-        """Send one row and record the outcome; never raises."""
+        """Send one row, then record the outcome until it sticks (jobs/outbox_recorder.py)."""
         assert self.gate is not None
         chat_id = self._migrated.get(row.chat_id, row.chat_id)
         async with self.gate.chat_lock(chat_id):
             if self._stopping.is_set():  # not started yet: leave it to the next run
-                self._release(row)
+                await self._settle(row, self.claims.release_write(row.id, row.claim))
                 return
             await self.gate.acquire(chat_id)
             if self._stopping.is_set():
-                self._release(row)
+                await self._settle(row, self.claims.release_write(row.id, row.claim))
                 return
             try:
                 try:
                     message_id = await self._deliver(row, chat_id)
                 finally:
                     self.gate.done(chat_id)
-            except RetryAfter as exc:
-                seconds = exc.retry_after
-                wait = seconds.total_seconds() if isinstance(seconds, dt.timedelta) else seconds
-                self.gate.pause(float(wait))
-                self.stats.flood_waits += 1
-                self._record_retry(row, dt.timedelta(seconds=float(wait)), str(exc), count=False)
-            except ChatMigrated as exc:
-                self.stats.migrated += 1
-                self._migrated[row.chat_id] = exc.new_chat_id
-                with Session(self.engine) as session:
-                    if self.on_migrate is not None:
-                        self.on_migrate(session, row.chat_id, exc.new_chat_id)
-                    outbox.redirect_chat(
-                        session=session, old_chat_id=row.chat_id, new_chat_id=exc.new_chat_id
-                    )
-                    outbox.mark_retry(
-                        session=session,
-                        outbox_id=row.id,
-                        not_before=utcnow(),
-                        error=str(exc),
-                        count_attempt=False,
-                    )
-                    session.commit()
-            except Forbidden as exc:
-                self._record_unreachable(row, str(exc))
-            except BadRequest as exc:
-                if any(s in exc.message.lower() for s in _UNREACHABLE_BAD_REQUESTS):
-                    self._record_unreachable(row, str(exc))
-                else:
-                    self._record_failed(row, f"BadRequest: {exc.message}")
-            except NetworkError as exc:  # includes TimedOut and 5xx answers
-                if row.attempts + 1 >= self.limits.max_attempts:
-                    self._record_failed(row, f"NetworkError: {exc}")
-                else:
-                    self._record_retry(row, backoff(row.attempts), f"NetworkError: {exc}")
             except Exception as exc:
-                logger.exception("Unexpected error sending outbox row %s", row.id)
-                self._record_failed(row, f"{type(exc).__name__}: {exc}")
+                write = self._outcome_of_error(row, exc)
             else:
-                with Session(self.engine) as session:
-                    outbox.mark_sent(
-                        session=session, outbox_id=row.id, message_id=message_id, chat_id=chat_id
-                    )
-                    session.commit()
                 self.stats.sent += 1
+                write = _write(
+                    outbox.mark_sent,
+                    outbox_id=row.id,
+                    message_id=message_id,
+                    chat_id=chat_id,
+                    claim=row.claim,
+                )
+            await self._settle(row, write)
+
+    async def _settle(self, row: outbox.Claimed, write: Write) -> None:
+        """Record an outcome, retried until it sticks (bounded only once stopping)."""
+        await self.claims.settle(row, write, self._stopping)
+
+    def _outcome_of_error(self, row: outbox.Claimed, exc: Exception) -> Write:
+        """What to record after Telegram (or reading the row's photo) refused a send."""
+        claim = row.claim
+        if isinstance(exc, RetryAfter):
+            seconds = exc.retry_after
+            wait = seconds.total_seconds() if isinstance(seconds, dt.timedelta) else seconds
+            self.gate.pause(float(wait))  # type: ignore[union-attr]
+            self.stats.flood_waits += 1
+            return self._retry(row, dt.timedelta(seconds=float(wait)), str(exc), count=False)
+        if isinstance(exc, ChatMigrated):
+            self.stats.migrated += 1
+            self._migrated[row.chat_id] = exc.new_chat_id
+            return self._migration(row, exc.new_chat_id, str(exc))
+        if isinstance(exc, Forbidden) or (
+            isinstance(exc, BadRequest)
+            and any(s in exc.message.lower() for s in _UNREACHABLE_BAD_REQUESTS)
+        ):
+            self.stats.unreachable += 1
+            return _write(
+                outbox.mark_unreachable,
+                outbox_id=row.id,
+                chat_id=row.chat_id,
+                reason=str(exc),
+                claim=claim,
+            )
+        if isinstance(exc, BadRequest):
+            return self._failed(row, f"BadRequest: {exc.message}")
+        if isinstance(exc, NetworkError):  # includes TimedOut and 5xx answers
+            if row.attempts + 1 >= self.limits.max_attempts:
+                return self._failed(row, f"NetworkError: {exc}")
+            return self._retry(row, backoff(row.attempts), f"NetworkError: {exc}")
+        if isinstance(exc, SQLAlchemyError):  # the photo could not be read: nothing was sent
+            logger.warning("Outbox row %s: reading it failed (%s)", row.id, first_line(exc))
+            return self._retry(row, dt.timedelta(seconds=1), first_line(exc), count=False)
+        logger.error("Unexpected error sending outbox row %s", row.id, exc_info=exc)
+        return self._failed(row, f"{type(exc).__name__}: {exc}")
+
+    def _migration(self, row: outbox.Claimed, new_chat_id: int, error: str) -> Write:
+        """A group became a supergroup: move its subscription and rows, send again at once."""
+
+        def write(session: Session) -> None:
+            if self.on_migrate is not None:
+                self.on_migrate(session, row.chat_id, new_chat_id)
+            outbox.redirect_chat(session=session, old_chat_id=row.chat_id, new_chat_id=new_chat_id)
+            outbox.mark_retry(
+                session=session,
+                outbox_id=row.id,
+                not_before=utcnow(),
+                error=error,
+                count_attempt=False,
+                claim=row.claim,
+            )
+
+        return write
 
     async def _deliver(self, row: outbox.Claimed, chat_id: int) -> int | None:
-        """The Bot API call for a row."""
+        """The Bot API call for a row (no retry inside: RetryAfter pauses the whole sender)."""
         payload = row.payload
         markup = payload.get("reply_markup")
         reply_markup = InlineKeyboardMarkup.de_json(markup, self.bot) if markup else None
+        # The application's bot resends replies after a 429 (handlers/replies.py); the sender
+        # paces itself, so it asks for no retry.
+        own = {"rate_limit_args": NO_RETRY} if getattr(self.bot, "rate_limiter", None) else {}
         if row.method == "sendMessage":
             message = await self.bot.send_message(
-                chat_id, payload["text"], reply_markup=reply_markup
+                chat_id, payload["text"], reply_markup=reply_markup, **own
             )
             return message.message_id
         if row.method == "sendPhoto":
-            with Session(self.engine) as session:
-                data = outbox.attachment_data(session=session, sha256=payload["photo"])
+            sha = payload["photo"]
+            data = await self.claims.db(lambda s: outbox.attachment_data(session=s, sha256=sha))
             if data is None:
                 raise ValueError(f"outbox attachment {payload['photo']} is missing")
             message = await self.bot.send_photo(
@@ -365,47 +446,35 @@ class OutboxSender:
                 InputFile(data, filename="chart.png"),
                 caption=payload.get("caption") or None,
                 reply_markup=reply_markup,
+                **own,
             )
             return message.message_id
         raise ValueError(f"unsupported outbox method {row.method}")
 
-    def _record_retry(
+    def _retry(
         self, row: outbox.Claimed, delay: dt.timedelta, error: str, count: bool = True
-    ) -> None:
+    ) -> Write:
         """Back to pending after a delay."""
         self.stats.retried += 1
-        with Session(self.engine) as session:
-            outbox.mark_retry(
-                session=session,
-                outbox_id=row.id,
-                not_before=utcnow() + delay,
-                error=error,
-                count_attempt=count,
-            )
-            session.commit()
+        return _write(
+            outbox.mark_retry,
+            outbox_id=row.id,
+            not_before=utcnow() + delay,
+            error=error,
+            count_attempt=count,
+            claim=row.claim,
+        )
 
-    def _release(self, row: outbox.Claimed) -> None:
-        """Stopping: a claimed row that was not sent goes back to pending as it was."""
-        with Session(self.engine) as session:
-            outbox.release(session=session, outbox_id=row.id)
-            session.commit()
-
-    def _record_failed(self, row: outbox.Claimed, error: str) -> None:
+    def _failed(self, row: outbox.Claimed, error: str) -> Write:
         """Give up."""
         self.stats.failed += 1
         logger.warning("Outbox row %s to %s failed: %s", row.id, row.chat_id, error)
-        with Session(self.engine) as session:
-            outbox.mark_failed(session=session, outbox_id=row.id, error=error)
-            session.commit()
+        return _write(outbox.mark_failed, outbox_id=row.id, error=error, claim=row.claim)
 
-    def _record_unreachable(self, row: outbox.Claimed, reason: str) -> None:
-        """Blocked, kicked or never started."""
-        self.stats.unreachable += 1
-        with Session(self.engine) as session:
-            outbox.mark_unreachable(
-                session=session, outbox_id=row.id, chat_id=row.chat_id, reason=reason
-            )
-            session.commit()
+
+def _write(mark: Callable[..., object], **kwargs: object) -> Write:
+    """An outcome: one of bot.core.outbox's mark_* functions with its arguments."""
+    return lambda session: mark(session=session, **kwargs)
 
 
 RECOVER_SECONDS = 10.0

@@ -75,8 +75,10 @@ class FakeBotApi:
         send_delay: float = 0.0,
         limits: FloodLimits | None = None,
         faults: Faults | None = None,
+        port: int = 0,
     ) -> None:
-        """Bind to a free loopback port; `send_delay` makes each sendMessage take that long."""
+        """Bind to a loopback port (a free one by default); `send_delay` makes each
+        sendMessage take that long."""
         self.token = token
         self.send_delay = send_delay
         self.limits = limits
@@ -141,7 +143,7 @@ class FakeBotApi:
             def handle_error(self, request: object, client_address: object) -> None:
                 """A client gone mid-request (killed, or timed out on a held send) is normal."""
 
-        self.server = QuietServer(("127.0.0.1", 0), Handler)
+        self.server = QuietServer(("127.0.0.1", port), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property

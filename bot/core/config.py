@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -17,6 +18,11 @@ from bot.core.timespec import parse_duration, parse_schedule
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("vi", "en")
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def invalid(kind: str, **context: object) -> PydanticCustomError:
+    """A configuration error of our own type; bot/core/settings_errors.py words it per type."""
+    return PydanticCustomError(kind, f"invalid {kind}", context)
 
 
 class Settings(BaseSettings):
@@ -34,18 +40,25 @@ class Settings(BaseSettings):
         default=frozenset(), alias="ADMIN_TELEGRAM_IDS"
     )
     default_language: str = Field(default="vi", alias="DEFAULT_LANGUAGE")
-    outbox_rate_per_second: float = Field(default=27.0, gt=0, alias="OUTBOX_RATE_PER_SECOND")
+    # Every number is finite and in range: inf, nan or 1e999 is a configuration error.
+    outbox_rate_per_second: float = Field(
+        default=27.0, gt=0, le=1000, allow_inf_nan=False, alias="OUTBOX_RATE_PER_SECOND"
+    )
     outbox_concurrency: int = Field(default=16, ge=1, le=64, alias="OUTBOX_CONCURRENCY")
     invite_ttl_days: int = Field(default=7, ge=1, le=90, alias="INVITE_TTL_DAYS")
     bot_username: str | None = Field(default=None, alias="BOT_USERNAME")
-    max_upload_mb: float = Field(default=5.0, gt=0, alias="MAX_UPLOAD_MB")
+    max_upload_mb: float = Field(
+        default=5.0, gt=0, le=20, allow_inf_nan=False, alias="MAX_UPLOAD_MB"
+    )  # the cloud Bot API downloads at most 20 MB
     summary_weekday: str = Field(default="mon", alias="SUMMARY_WEEKDAY")
     summary_time: str = Field(default="08:00", alias="SUMMARY_TIME")
     warning_schedule: str = Field(default="mon 08:00", alias="WARNING_SCHEDULE")
     warning_repeat_interval: str = Field(default="7d", alias="WARNING_REPEAT_INTERVAL")
     quiet_hours_start: dt.time = Field(default=dt.time(21, 0), alias="QUIET_HOURS_START")
     quiet_hours_end: dt.time = Field(default=dt.time(7, 0), alias="QUIET_HOURS_END")
-    report_max_mb: float = Field(default=20.0, gt=0, alias="REPORT_MAX_MB")
+    report_max_mb: float = Field(
+        default=20.0, gt=0, le=2000, allow_inf_nan=False, alias="REPORT_MAX_MB"
+    )  # Telegram's largest file
 
     @field_validator("quiet_hours_start", "quiet_hours_end", mode="before")
     @classmethod
@@ -54,7 +67,7 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             match = re.fullmatch(r"\s*(\d{1,2})\s*(?:[:h]\s*(\d{2})?)?\s*", value.lower())
             if match is None or int(match.group(1)) > 23 or int(match.group(2) or 0) > 59:
-                raise ValueError(f"not a time of day: {value!r} (use HH:MM)")
+                raise invalid("time_of_day")
             return dt.time(int(match.group(1)), int(match.group(2) or 0))
         return value
 
@@ -78,6 +91,9 @@ class Settings(BaseSettings):
         """Accept "1, 2,3" as well as a list of ids."""
         if isinstance(value, str):
             parts = [p.strip() for p in value.replace(";", ",").split(",")]
+            for part in parts:
+                if part and not (part.isascii() and part.isdigit() and 0 < int(part) < 2**63):
+                    raise invalid("telegram_id", item=part)
             return frozenset(int(p) for p in parts if p)
         return value
 
@@ -91,7 +107,7 @@ class Settings(BaseSettings):
         if not value:
             return None
         if not all(ch.isascii() and (ch.isalnum() or ch == "_") for ch in value):
-            raise ValueError("BOT_USERNAME may contain only letters, digits and underscores")
+            raise invalid("bot_username")
         return value
 
     @field_validator("summary_weekday")
@@ -100,9 +116,7 @@ class Settings(BaseSettings):
         """mon … sun, or off to send no scheduled summaries."""
         value = value.strip().lower()[:3]
         if value not in (*WEEKDAYS, "off"):
-            raise ValueError(
-                "SUMMARY_WEEKDAY must be one of mon, tue, wed, thu, fri, sat, sun, off"
-            )
+            raise invalid("weekday")
         return value
 
     @field_validator("summary_time")
@@ -112,7 +126,7 @@ class Settings(BaseSettings):
         try:
             parsed = dt.datetime.strptime(value.strip(), "%H:%M").time()
         except ValueError as exc:
-            raise ValueError("SUMMARY_TIME must be HH:MM, e.g. 08:00") from exc
+            raise invalid("clock_time") from exc
         return parsed.strftime("%H:%M")
 
     @property
@@ -127,14 +141,20 @@ class Settings(BaseSettings):
     @classmethod
     def _check_schedule(cls, value: str) -> str:
         """'mon 08:00', 'mon,thu 07:30', 'daily 08:00' or 'off' (stored in canonical form)."""
-        schedule = parse_schedule(value)
+        try:
+            schedule = parse_schedule(value)
+        except ValueError as exc:
+            raise invalid("schedule") from exc
         return schedule.canonical() if schedule is not None else "off"
 
     @field_validator("warning_repeat_interval")
     @classmethod
     def _check_repeat(cls, value: str) -> str:
         """'7d', '36h', '90m': at least one hour."""
-        parse_duration(value)
+        try:
+            parse_duration(value)
+        except (ValueError, OverflowError) as exc:
+            raise invalid("repeat_interval") from exc
         return value.strip().lower()
 
     @field_validator("webhook_url")
@@ -146,7 +166,7 @@ class Settings(BaseSettings):
         value = value.strip()
         parsed = urlsplit(value)
         if parsed.scheme != "https" or not parsed.hostname:
-            raise ValueError("WEBHOOK_URL must be an https:// URL")
+            raise invalid("webhook_url")
         return value
 
     @field_validator("dashboard_url")
@@ -174,9 +194,7 @@ class Settings(BaseSettings):
         if value is None or not value.get_secret_value():
             return None
         if not _SECRET_RE.fullmatch(value.get_secret_value()):
-            raise ValueError(
-                "WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, underscore or hyphen"
-            )
+            raise invalid("webhook_secret")
         return value
 
     @field_validator("log_format")
@@ -185,7 +203,7 @@ class Settings(BaseSettings):
         """'text' (console) or 'json' (one JSON object per line)."""
         value = value.strip().lower()
         if value not in ("text", "json"):
-            raise ValueError("LOG_FORMAT must be text or json")
+            raise invalid("log_format")
         return value
 
     @field_validator("log_level")
@@ -194,7 +212,7 @@ class Settings(BaseSettings):
         """A standard logging level name."""
         value = value.strip().upper()
         if value not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-            raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
+            raise invalid("log_level")
         return value
 
     @field_validator("bot_timezone")
@@ -204,7 +222,7 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
+            raise invalid("time_zone") from exc
         return value
 
     @field_validator("default_language")
@@ -213,7 +231,42 @@ class Settings(BaseSettings):
         """Only languages with a catalog are allowed."""
         value = value.strip().lower()
         if value not in SUPPORTED_LANGUAGES:
-            raise ValueError(f"DEFAULT_LANGUAGE must be one of {', '.join(SUPPORTED_LANGUAGES)}")
+            raise invalid("language", choices=", ".join(SUPPORTED_LANGUAGES))
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        """A SQLite or PostgreSQL SQLAlchemy URL."""
+        value = value.strip()
+        try:
+            backend = make_url(value).get_backend_name()
+        except Exception as exc:
+            raise invalid("database_url") from exc
+        if backend not in ("sqlite", "postgresql", "postgres"):
+            raise invalid("database_url")
+        return value
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _check_api_base_url(cls, value: str | None) -> str | None:
+        """http(s)://host[:port][/path] of a self-hosted Bot API server, without the token."""
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        try:
+            parsed = urlsplit(value)
+            parsed.port  # noqa: B018 (raises ValueError for a bad port)
+        except ValueError as exc:
+            raise invalid("api_base_url") from exc
+        if (
+            parsed.scheme not in ("http", "https")
+            or not parsed.hostname
+            or parsed.query
+            or parsed.fragment
+            or any(ch.isspace() for ch in value)
+        ):
+            raise invalid("api_base_url")
         return value
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,12 +11,14 @@ from typing import Any
 
 from sqlalchemy import Engine, TextClause, event, update
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import Session, create_engine, select
 
+from bot.core.i18n import _
 from bot.core.models import AppState, Indicator
 
 logger = logging.getLogger(__name__)
@@ -31,35 +34,135 @@ BUILTIN_INDICATORS: tuple[tuple[str, str, str], ...] = (
 SIGNING_INDICATOR = "ky-so"
 
 
+# SQLite: how long a connection waits for another one's write lock before "database is locked".
+# Write transactions are short (validated data is written in one go), so this only has to
+# outlast the longest of them with room to spare; the outbox sender records outcomes off the
+# event loop and retries beyond it (jobs/outbox_recorder.py).
+SQLITE_BUSY_TIMEOUT = 15.0
+
+
+class DatabaseSetupError(Exception):
+    """The database cannot be opened as configured; `str()` is one line saying what to do."""
+
+
 def database_url(url: str) -> URL:
     """Parse DATABASE_URL; 'postgres://' and 'postgresql://' use psycopg 3, the installed driver."""
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseSetupError(_bad_url(url)) from exc
     if parsed.drivername in ("postgres", "postgresql"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
 
 
-def create_db_engine(url: str) -> Engine:
-    """Create an engine; SQLite files get their folder, WAL and foreign keys."""
+def _bad_url(url: str) -> str:
+    """The one line for an unusable DATABASE_URL."""
+    return _(
+        "DATABASE_URL is not a database address: {url}. Use sqlite:///path/to/kyso.db or "
+        "postgresql://user:password@host:5432/name."
+    ).format(url=hide_password(url))
+
+
+def hide_password(url: str) -> str:
+    """A URL as it may be shown: the password replaced by ***."""
+    try:
+        parsed = make_url(url)
+        return url if parsed.password is None else parsed.render_as_string(hide_password=True)
+    except ArgumentError:
+        return url if "@" not in url else "…@" + url.rsplit("@", 1)[1]
+
+
+def create_db_engine(url: str, *, busy_timeout: float = SQLITE_BUSY_TIMEOUT) -> Engine:
+    """Create an engine; SQLite files get their folder, WAL, a busy timeout and foreign keys."""
     parsed = database_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"check_same_thread": False})
+        file = bool(parsed.database) and parsed.database != ":memory:" and "mode=memory" not in url
+        if file:
+            _make_folder(Path(str(parsed.database).removeprefix("file:")).parent)
+        engine = _create(parsed, {"check_same_thread": False, "timeout": busy_timeout})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
-            """Per-connection SQLite settings."""
+            """Per-connection SQLite settings (every connection of the pool)."""
             cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=5000")
-            if parsed.database and parsed.database != ":memory:":
-                cur.execute("PRAGMA journal_mode=WAL")
-                cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute(f"PRAGMA busy_timeout={round(busy_timeout * 1000)}")
+            if file:
+                _wal(cur)
             cur.close()
 
         return engine
-    return create_engine(parsed, pool_pre_ping=True)
+    return _create(parsed, {}, pool_pre_ping=True)
+
+
+def _create(url: URL, connect_args: dict[str, Any], **kwargs: Any) -> Engine:
+    """create_engine, with a missing driver reported as a setup error."""
+    try:
+        return create_engine(url, connect_args=connect_args, **kwargs)
+    except (ArgumentError, ModuleNotFoundError, NoSuchModuleError) as exc:
+        raise DatabaseSetupError(_bad_url(url.render_as_string(hide_password=True))) from exc
+
+
+def _make_folder(folder: Path) -> None:
+    """Create the SQLite file's folder, or say in one line why it cannot be."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseSetupError(
+            _(
+                "Cannot create the folder {folder} for the database ({reason}): create it "
+                "yourself, or set DATABASE_URL to a file in a folder the bot may write to."
+            ).format(folder=folder, reason=exc.strerror or exc)
+        ) from exc
+
+
+def _wal(cursor: Any) -> None:
+    """Write-ahead logging: readers never wait for the writer. Skipped on a read-only file."""
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    except sqlite3.OperationalError as exc:
+        if not getattr(exc, "sqlite_errorname", "").startswith("SQLITE_READONLY"):
+            raise
+        logger.debug("Read-only SQLite database: journal mode left as it is")
+
+
+def setup_problem(url: str, exc: BaseException) -> str | None:
+    """One line for a database the configuration makes unusable (unreadable or read-only file,
+    wrong password, no such database); None for other errors (e.g. a server that is down)."""
+    if isinstance(exc, DatabaseSetupError):
+        return str(exc)
+    orig = getattr(exc, "orig", None)
+    where = hide_password(url)
+    name = str(getattr(orig, "sqlite_errorname", ""))
+    if name.startswith("SQLITE_READONLY"):
+        return _(
+            "The database {where} is read-only: let the bot's user write to the file and its "
+            "folder (SQLite keeps its -wal and -shm files there), or set DATABASE_URL to a "
+            "writable database."
+        ).format(where=where)
+    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_NOTADB")):
+        return _(
+            "Cannot open the database {where} ({reason}): check DATABASE_URL and that the bot's "
+            "user may read and write the file and its folder."
+        ).format(where=where, reason=str(orig))
+    text = str(orig or "")
+    if getattr(orig, "sqlstate", None) in _PG_SETUP_STATES or (
+        "FATAL:" in text and any(words in text for words in _PG_SETUP_WORDS)
+    ):
+        return _(
+            "The database server refused {where} ({reason}): check the user, password, "
+            "database name and the user's rights in DATABASE_URL."
+        ).format(where=where, reason=text.strip().splitlines()[-1].strip())
+    return None
+
+
+# PostgreSQL: invalid password or authorization, no such database, no privilege, read-only
+# server (a standby).
+_PG_SETUP_STATES = frozenset({"28P01", "28000", "3D000", "42501", "25006"})
+# The same refusals at connection time, where libpq gives only the server's message.
+_PG_SETUP_WORDS = ("password authentication failed", "does not exist", "no pg_hba.conf entry")
 
 
 class binary_order(ColumnElement[Any]):
@@ -115,6 +218,14 @@ def init_db(engine: Engine) -> None:
                 [{"key": REVISION_KEY, "value": 0}],
             )
         session.commit()
+
+
+def check_writable(engine: Engine) -> None:
+    """Fail now, not at the first write, when the database cannot be written (a read-only file,
+    a read-only server or user): an UPDATE that touches no row, rolled back."""
+    with engine.connect() as conn:
+        conn.execute(update(AppState).where(AppState.key == "").values(value=AppState.value))
+        conn.rollback()
 
 
 def bump_revision(session: Session) -> None:

@@ -31,6 +31,8 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import Session
 
+from bot.core.db import DatabaseSetupError
+from bot.core.i18n import _
 from bot.core.models import utcnow
 
 logger = logging.getLogger(__name__)
@@ -203,8 +205,16 @@ class LeaderElector:
         database = self.engine.url.database
         if not database or database == ":memory:":
             return
-        path = Path(f"{database}.lock")
-        handle = path.open("ab")
+        path = Path(f"{database.removeprefix('file:')}.lock")
+        try:
+            handle = path.open("ab")
+        except OSError as exc:
+            raise DatabaseSetupError(
+                _(
+                    "Cannot create the lock file {path} next to the database ({reason}): let "
+                    "the bot's user write to that folder."
+                ).format(path=path, reason=exc.strerror or exc)
+            ) from exc
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from typing import Any
-
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.config import Settings
 from bot.core.i18n import _, fmt_number, ngettext
@@ -52,10 +49,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         before = migrate.current_revision(engine)
         init_db(engine)
         after = migrate.current_revision(engine)
-    except SQLAlchemyError as exc:
-        print(database_error(settings.database_url, exc), file=sys.stderr)
-        return 1
-    finally:
+    finally:  # a database error is worded once for every command, by bot.cli.main
         engine.dispose()
     if before == after:
         print(_("{where}: already at the newest revision {rev}.").format(where=where, rev=after))
@@ -68,11 +62,11 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def database_error(url: str, exc: SQLAlchemyError) -> str:
+def database_error(url: str, exc: BaseException) -> str:
     """One line naming the database (password hidden) and the driver's first line."""
-    from bot.core.db import database_url
+    from bot.core.db import hide_password
 
-    where = database_url(url).render_as_string(hide_password=True)
+    where = hide_password(url)
     reason = str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__]
     return _("Database error ({where}): {error}").format(where=where, error=reason[0])
 

@@ -255,6 +255,7 @@ class Claimed:
     kind: str
     broadcast_id: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    claim: str = ""  # the claim token: recording an outcome applies only while it holds
 
 
 def claim_due(
@@ -310,35 +311,53 @@ def claim_due(
         .order_by(col(OutboxMessage.priority), col(OutboxMessage.not_before), col(OutboxMessage.id))
     ).all()
     claimed = [
-        Claimed(r.id, r.chat_id, r.method, dict(r.payload), r.attempts, r.kind, r.broadcast_id)  # type: ignore[arg-type]
+        Claimed(
+            r.id,  # type: ignore[arg-type]
+            r.chat_id,
+            r.method,
+            dict(r.payload),
+            r.attempts,
+            r.kind,
+            r.broadcast_id,
+            claim=token,
+        )
         for r in rows
     ]
     session.commit()
     return claimed
 
 
-def _set(session: Session, outbox_id: int, **values: Any) -> None:
-    """Update one row (caller commits)."""
-    session.exec(  # type: ignore[call-overload]
-        update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(**values)
-    )
+def _set(session: Session, outbox_id: int, claim: str | None, values: dict[str, Any]) -> bool:
+    """Update one row (caller commits); with `claim`, only while that claim still holds it
+    (status sending, claimed_by the token), so recording the same outcome twice is harmless
+    and a late outcome never overwrites a row someone else has claimed since. True if applied."""
+    stmt = update(OutboxMessage).where(OutboxMessage.id == outbox_id)
+    if claim is not None:
+        stmt = stmt.where(
+            OutboxMessage.status == OutboxStatus.SENDING.value, OutboxMessage.claimed_by == claim
+        )
+    result = session.exec(stmt.values(**values))  # type: ignore[call-overload]
+    return bool(result.rowcount)
 
 
 def mark_sent(
-    *, session: Session, outbox_id: int, message_id: int | None, chat_id: int | None = None
-) -> None:
+    *,
+    session: Session,
+    outbox_id: int,
+    message_id: int | None,
+    chat_id: int | None = None,
+    claim: str | None = None,
+) -> bool:
     """Telegram accepted the message (in `chat_id` if it moved)."""
-    extra = {"chat_id": chat_id} if chat_id is not None else {}
-    _set(
-        session,
-        outbox_id,
-        **extra,
+    values: dict[str, Any] = {"chat_id": chat_id} if chat_id is not None else {}
+    values.update(
         status=OutboxStatus.SENT.value,
         sent_at=utcnow(),
         telegram_message_id=message_id,
         attempts=OutboxMessage.attempts + 1,
         last_error=None,
     )
+    return _set(session, outbox_id, claim, values)
 
 
 def mark_retry(
@@ -348,44 +367,46 @@ def mark_retry(
     not_before: dt.datetime,
     error: str,
     count_attempt: bool = True,
-) -> None:
+    claim: str | None = None,
+) -> bool:
     """Back to pending, due again at `not_before`."""
-    _set(
-        session,
-        outbox_id,
-        status=OutboxStatus.PENDING.value,
-        not_before=not_before,
-        claimed_by=None,
-        last_error=error[:500],
-        attempts=OutboxMessage.attempts + (1 if count_attempt else 0),
-    )
+    values = {
+        "status": OutboxStatus.PENDING.value,
+        "not_before": not_before,
+        "claimed_by": None,
+        "last_error": error[:500],
+        "attempts": OutboxMessage.attempts + (1 if count_attempt else 0),
+    }
+    return _set(session, outbox_id, claim, values)
 
 
-def release(*, session: Session, outbox_id: int) -> None:
+def release(*, session: Session, outbox_id: int, claim: str | None = None) -> bool:
     """A claimed row that was not sent (the sender is stopping): pending again, unchanged."""
-    _set(session, outbox_id, status=OutboxStatus.PENDING.value, claimed_by=None)
+    values = {"status": OutboxStatus.PENDING.value, "claimed_by": None}
+    return _set(session, outbox_id, claim, values)
 
 
-def mark_failed(*, session: Session, outbox_id: int, error: str) -> None:
+def mark_failed(*, session: Session, outbox_id: int, error: str, claim: str | None = None) -> bool:
     """Give up on this row."""
-    _set(
-        session,
-        outbox_id,
-        status=OutboxStatus.FAILED.value,
-        last_error=error[:500],
-        attempts=OutboxMessage.attempts + 1,
-    )
+    values = {
+        "status": OutboxStatus.FAILED.value,
+        "last_error": error[:500],
+        "attempts": OutboxMessage.attempts + 1,
+    }
+    return _set(session, outbox_id, claim, values)
 
 
-def mark_unreachable(*, session: Session, outbox_id: int, chat_id: int, reason: str) -> None:
+def mark_unreachable(
+    *, session: Session, outbox_id: int, chat_id: int, reason: str, claim: str | None = None
+) -> bool:
     """The chat cannot be reached (blocked, kicked, never started): this row and the person."""
-    _set(
-        session,
-        outbox_id,
-        status=OutboxStatus.UNREACHABLE.value,
-        last_error=reason[:500],
-        attempts=OutboxMessage.attempts + 1,
-    )
+    values = {
+        "status": OutboxStatus.UNREACHABLE.value,
+        "last_error": reason[:500],
+        "attempts": OutboxMessage.attempts + 1,
+    }
+    if not _set(session, outbox_id, claim, values):
+        return False
     now = utcnow()
     if chat_id > 0:
         user = session.get(AppUser, chat_id)
@@ -402,6 +423,7 @@ def mark_unreachable(*, session: Session, outbox_id: int, chat_id: int, reason: 
             chat.active = False
             chat.left_at = now
             session.add(chat)
+    return True
 
 
 def mark_reachable(*, session: Session, telegram_id: int) -> None:
