@@ -42,6 +42,11 @@ class SimulatedClock:
         """Jump to an instant."""
         self.now = self._aware(value)
 
+    def advance(self, delta: dt.timedelta) -> dt.datetime:
+        """Move forward and return the new now."""
+        self.now += delta
+        return self.now
+
 
 def parse_span(text: str) -> dt.timedelta | None:
     """'1d', '3h', '30m' (also '2 ngày', '5 giờ', '10 phút'; combined: '1d 3h') → a timedelta."""
