@@ -11,6 +11,7 @@ queues the steps that fell due while the bot was down (if their deadline has not
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from sqlmodel import Session
 from telegram.ext import Application
@@ -23,11 +24,14 @@ from bot.deadlines.lifecycle import get_deadline
 from bot.deadlines.pushes import PushContext
 from bot.deadlines.reminders import RunResult, open_schedules, run_due
 from bot.deadlines.schedule import Schedule, future_steps
-from handlers.context import BotContext, KysoApp
+from handlers.context import BotContext, BotData, KysoApp
 
 logger = logging.getLogger(__name__)
 
 JOB_PREFIX = "deadline:"
+
+# The application as a callback context hands it over (`context.application`) or the factory.
+AnyApp = Application[Any, Any, Any, Any, BotData, Any]
 
 
 def job_name(deadline_id: int, step_code: str) -> str:
@@ -46,12 +50,12 @@ def push_context(rt: Runtime) -> PushContext:
     )
 
 
-def _runtime(app: KysoApp) -> Runtime:
+def _runtime(app: AnyApp) -> Runtime:
     """The application's runtime."""
-    return app.bot_data.runtime  # type: ignore[no-any-return]
+    return app.bot_data.runtime
 
 
-def run_pass(app: Application, deadline_id: int | None = None) -> RunResult:  # type: ignore[type-arg]
+def run_pass(app: AnyApp, deadline_id: int | None = None) -> RunResult:
     """Queue every step due now (one deadline or all); the commit wakes the sender."""
     rt = _runtime(app)
     set_timezone(rt.settings.tz)
@@ -79,7 +83,7 @@ def queue_names(app: KysoApp) -> list[str]:
     return sorted(j.name for j in queue.jobs() if j.name and j.name.startswith(JOB_PREFIX))
 
 
-def unschedule(app: Application, deadline_id: int | None = None) -> int:  # type: ignore[type-arg]
+def unschedule(app: AnyApp, deadline_id: int | None = None) -> int:
     """Remove the jobs of one deadline (or of all deadlines); returns how many."""
     queue = app.job_queue
     if queue is None:
@@ -93,7 +97,7 @@ def unschedule(app: Application, deadline_id: int | None = None) -> int:  # type
     return removed
 
 
-def _add_jobs(app: Application, schedule: Schedule) -> list[str]:  # type: ignore[type-arg]
+def _add_jobs(app: AnyApp, schedule: Schedule) -> list[str]:
     """One job per future step of a schedule."""
     queue = app.job_queue
     rt = _runtime(app)
@@ -119,7 +123,7 @@ def _add_jobs(app: Application, schedule: Schedule) -> list[str]:  # type: ignor
     return names
 
 
-def schedule_deadline(app: Application, deadline_id: int) -> list[str]:  # type: ignore[type-arg]
+def schedule_deadline(app: AnyApp, deadline_id: int) -> list[str]:
     """(Re)build the jobs of one deadline from the database, e.g. after it changed."""
     unschedule(app, deadline_id)
     with Session(_runtime(app).engine) as session:

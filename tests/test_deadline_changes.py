@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from bot.console import demo_table
 from bot.core.audit import recent
+from bot.core.config import Settings
 from bot.core.models import Deadline, DeadlineUnit, OutboxMessage, OutboxStatus, Role, Unit
 from jobs import deadlines as reminders
 from tests.conftest import ADMIN_ID, Harness
@@ -20,6 +21,7 @@ from tests.deadline_kit import (
     at,
     create_template,
     link_officials,
+    restarted,
     sent_to,
     step,
     use_clock,
@@ -92,6 +94,33 @@ async def test_cancel_in_the_dialog_writes_nothing_and_stale_buttons_are_explain
         assert session.exec(select(Deadline)).first() is None
     # Text typed after the dialog goes to the usual handlers again.
     assert "82,29%" not in " ".join(await loaded.send(ADMIN_ID, "xin chào"))
+
+
+async def test_the_dialog_survives_a_restart_and_expires_unanswered(
+    loaded: Harness, settings: Settings
+) -> None:
+    """The draft is kept in the database: a new process carries on where the old one stopped;
+    a question left unanswered for 30 minutes (on the runtime's clock) is forgotten."""
+    clock = use_clock(loaded, at(6, 22, 16))
+    await loaded.send(ADMIN_ID, "/hanchot_moi")
+    await loaded.press(ADMIN_ID, "dl:new:custom")
+    await loaded.send(ADMIN_ID, "Báo cáo quý II")
+    async with restarted(settings, clock) as again:
+        asked = await again.send(ADMIN_ID, "26/6")
+        assert asked == ["Mỗi đơn vị phải làm gì?"]
+        await again.press(ADMIN_ID, "dl:new:k:report")
+        clock.set(at(6, 22, 16, 31))
+        assert await again.press(ADMIN_ID, "dl:new:a:all") == []
+        alerts = [
+            c.params.get("text") for c in again.request.calls if c.method == "answerCallbackQuery"
+        ]
+        assert "Phiên thao tác này đã kết thúc" in str(alerts[-1])
+        await again.send(ADMIN_ID, "/hanchot_moi")
+        cancelled = await again.press(ADMIN_ID, "dl:x")
+        assert cancelled == ["Đã hủy, không có gì được lưu."]
+        assert await again.press(ADMIN_ID, "dl:x") == []  # the dialog has ended
+    with Session(loaded.engine) as session:
+        assert session.exec(select(Deadline)).first() is None
 
 
 async def test_template_date_already_passed_is_asked(loaded: Harness) -> None:

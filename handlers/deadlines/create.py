@@ -1,0 +1,443 @@
+"""/hanchot_moi: the guided creation of a deadline, from one of the letters or from scratch.
+
+The draft is the dialog's data; each question is a state (`DialogState.TITLE` …), each button
+an entry of `BUTTONS` (dl:new:<action>[:<arg>]), each typed answer a step of `STATES`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+
+from sqlmodel import Session
+from telegram import InlineKeyboardMarkup, Update
+
+from bot.core.areas import KINDS, list_areas
+from bot.core.dates import DateInputError, PlanInputError, parse_plan, parse_when
+from bot.core.db import session_scope
+from bot.core.dialogs import OpenDialog
+from bot.core.i18n import _
+from bot.core.models import DeadlineKind
+from bot.deadlines import replies
+from bot.deadlines.audience import (
+    Draft,
+    choosable_periods,
+    describe_audience,
+    first_reminder,
+    period_info,
+    preview_count,
+    template_draft,
+)
+from bot.deadlines.errors import DeadlineError
+from bot.deadlines.lifecycle import check_title, create_deadline
+from bot.deadlines.schedule import StepKind
+from bot.deadlines.views import status_view
+from handlers.common import private_only
+from handlers.context import BotContext
+from handlers.deadlines.dialog import (
+    CREATING,
+    DialogState,
+    at,
+    button_parts,
+    end,
+    move,
+    now,
+    refuse,
+    reply,
+    say,
+    stale,
+    use_the_buttons,
+)
+from handlers.deadlines.views import (
+    areas_markup,
+    audience_markup,
+    due_prompt,
+    kind_markup,
+    period_question,
+    periods_markup,
+    plan_prompt,
+    rate_markup,
+    summary_markup,
+    templates_markup,
+    threshold_markup,
+    unit_kinds_markup,
+)
+from handlers.dialogs import State
+from jobs import deadlines as reminders
+
+_NUMBER = re.compile(r"^\s*(\d{1,3}(?:[.,]\d{1,2})?)\s*%?\s*$")
+
+ButtonStep = Callable[[Update, BotContext, Draft, str], Awaitable[None]]
+
+
+def _parse_percent(text: str) -> float | None:
+    """'80', '80%', '95,5' → 80.0 / 95.5."""
+    match = _NUMBER.match(text or "")
+    return float(match.group(1).replace(",", ".")) if match else None
+
+
+def _typed(update: Update) -> str:
+    """The typed answer, without surrounding spaces."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    return message.text.strip()
+
+
+async def new_command(update: Update, context: BotContext) -> None:
+    """/hanchot_moi: templates or a deadline of one's own."""
+    if not await private_only(update, contact_data=False):
+        return
+    move(context, DialogState.TEMPLATE, Draft().to_dict())
+    await say(
+        update,
+        _(
+            "🗓 <b>New deadline</b>\nChoose one of the letters' deadlines (one tap), or set up "
+            "your own. /huy cancels at any step."
+        ),
+        templates_markup(),
+    )
+
+
+# --- the questions ------------------------------------------------------------------------
+
+# The details asked with one question: (state, question, its buttons).
+_QUESTIONS: dict[
+    str, tuple[DialogState, Callable[[], str], Callable[[], InlineKeyboardMarkup] | None]
+] = {
+    "title": (
+        DialogState.TITLE,
+        lambda: _("Type the deadline's title, e.g. “Báo cáo quý II”."),
+        None,
+    ),
+    "due": (DialogState.DUE, due_prompt, None),
+    "kind": (DialogState.KIND, lambda: _("What must each unit do?"), kind_markup),
+    "rate": (
+        DialogState.RATE,
+        lambda: _("Which rate must be reached? Tap one or type a percentage."),
+        rate_markup,
+    ),
+}
+
+
+async def ask_next(
+    update: Update, context: BotContext, draft: Draft, *, edit: bool = False
+) -> None:
+    """Ask for the next missing detail, or show the summary with the Create button."""
+    missing = draft.missing()
+    if missing is not None and missing in _QUESTIONS:
+        state, question, keyboard = _QUESTIONS[missing]
+        move(context, state, draft.to_dict())
+        await say(update, question(), keyboard() if keyboard else None, edit=edit)
+    elif missing == "audience":
+        await ask_audience(update, context, draft, edit=edit)
+    else:
+        await _summary(update, context, draft, edit=edit)
+
+
+async def ask_audience(
+    update: Update, context: BotContext, draft: Draft, *, edit: bool = False
+) -> None:
+    """Which units the deadline applies to (for "below a rate": which rate, which period)."""
+    audience = draft.audience
+    if audience.get("type") == "below" and audience.get("threshold") is None:
+        move(context, DialogState.THRESHOLD, draft.to_dict())
+        question = _("Units below which rate? Tap one or type a percentage.")
+        await say(update, question, threshold_markup(), edit=edit)
+    elif audience.get("type") == "below":
+        await ask_period(update, context, draft, "bp", edit=edit)
+    else:
+        move(context, DialogState.AUDIENCE, draft.to_dict())
+        await say(update, _("Which units does it apply to?"), audience_markup(), edit=edit)
+
+
+async def ask_period(
+    update: Update, context: BotContext, draft: Draft, prefix: str, *, edit: bool = False
+) -> None:
+    """Choose a period: for the audience (bp) or the rate measured (rp, with 'latest')."""
+    state = DialogState.RATE_PERIOD if prefix == "rp" else DialogState.BELOW_PERIOD
+    move(context, state, draft.to_dict())
+    with Session(context.runtime.engine) as session:
+        periods = choosable_periods(session=session)
+    if not periods:
+        await say(update, DeadlineError("no_figures").message())
+        return
+    await say(update, period_question(prefix), periods_markup(periods, prefix), edit=edit)
+
+
+async def _summary(
+    update: Update, context: BotContext, draft: Draft, *, edit: bool = False
+) -> None:
+    """The complete draft and its buttons."""
+    move(context, DialogState.CONFIRM, draft.to_dict())
+    with Session(context.runtime.engine) as session:
+        count = preview_count(session=session, draft=draft)
+        audience = describe_audience(session=session, deadline=draft, count=count)
+        period = period_info(session=session, period_id=draft.period_id)
+    first = first_reminder(draft, now=now(context), tz=context.runtime.settings.tz)
+    text = replies.draft_summary(draft, audience=audience, period=period, first=first)
+    await say(update, text, summary_markup(), edit=edit)
+
+
+# --- the buttons (dl:new:<action>[:<arg>]) ------------------------------------------------
+
+
+async def _answer(update: Update) -> None:
+    """A button that means nothing here: just stop its spinner."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+
+
+async def _template(update: Update, context: BotContext, draft: Draft, arg: str) -> None:
+    """t:<template> — one of the letters' deadlines (its date asked if already past)."""
+    rt = context.runtime
+    try:
+        with Session(rt.engine) as session:
+            draft = template_draft(
+                session=session, template=arg, now=now(context), tz=rt.settings.tz
+            )
+    except DeadlineError as exc:
+        await refuse(update, exc.message())
+        return
+    if draft.due_at is None:
+        text = _("The letter's date has passed this year.") + " " + due_prompt()
+        await say(update, text, edit=True)
+        move(context, DialogState.DUE, draft.to_dict())
+        return
+    await ask_next(update, context, draft, edit=True)
+
+
+async def _custom(update: Update, context: BotContext, draft: Draft, arg: str) -> None:
+    """custom — a deadline of one's own, from scratch."""
+    await ask_next(update, context, Draft(), edit=True)
+
+
+async def _kind(update: Update, context: BotContext, draft: Draft, arg: str) -> None:
+    """k:report|rate — what each unit must do."""
+    if arg not in (DeadlineKind.REPORT.value, DeadlineKind.RATE.value):
+        await _answer(update)
+        return
+    draft.kind = arg
+    await ask_next(update, context, draft, edit=True)
+
+
+async def _rate(update: Update, context: BotContext, draft: Draft, arg: str) -> None:
+    """r:<percent> — the rate to reach; then which figures count."""
+    draft.required_rate = float(arg)
+    await ask_period(update, context, draft, "rp", edit=True)
+
+
+async def _rate_period(update: Update, context: BotContext, draft: Draft, arg: str) -> None:
+    """rp:<period id> — the figures the rate is measured on (0: each unit's latest)."""
+    draft.period_id = int(arg) or None
+    await ask_next(update, context, draft, edit=True)
+
+
+async def _audience(update: Update, context: BotContext, draft: Draft, arg: str) -> None:
+    """a:all|below|kind|area — the kind of audience (kinds and areas are listed next)."""
+    if arg == "kind":
+        move(context, DialogState.AUDIENCE, draft.to_dict())
+        await say(update, _("Which kind of unit?"), unit_kinds_markup(), edit=True)
+        return
+    if arg == "area":
+        with Session(context.runtime.engine) as session:
+            areas = list_areas(session=session)[:30]
+        if not areas:
+            await refuse(update, _("There are no areas yet. Choose another audience."))
+            return
+        await say(update, _("Which area?"), areas_markup(areas), edit=True)
+        return
+    if arg == "all":
+        draft.audience = {"type": "all"}
+    elif arg == "below":
+        draft.audience = {"type": "below", "threshold": None, "period_id": None}
+    await ask_next(update, context, draft, edit=True)
+
+
+async def _threshold(update: Update, context: BotContext, draft: Draft, arg: str) -> None:
+    """th:<percent> — units below this rate; then in which period."""
+    draft.audience = {"type": "below", "threshold": float(arg), "period_id": None}
+    await ask_period(update, context, draft, "bp", edit=True)
+
+
+async def _below_period(update: Update, context: BotContext, draft: Draft, arg: str) -> None:
+    """bp:<period id> — the period in which the units were below the rate."""
+    draft.audience["period_id"] = int(arg)
+    await ask_next(update, context, draft, edit=True)
+
+
+async def _unit_kind(update: Update, context: BotContext, draft: Draft, arg: str) -> None:
+    """ak:<kind> — the units of one kind."""
+    if arg not in KINDS:
+        await _answer(update)
+        return
+    draft.audience = {"type": "kind", "kind": arg}
+    await ask_next(update, context, draft, edit=True)
+
+
+async def _area(update: Update, context: BotContext, draft: Draft, arg: str) -> None:
+    """aa:<area id> — the units of an area."""
+    draft.audience = {"type": "area", "area_id": int(arg)}
+    await ask_next(update, context, draft, edit=True)
+
+
+async def _change_due(update: Update, context: BotContext, draft: Draft, arg: str) -> None:
+    """due — type another date."""
+    move(context, DialogState.DUE, draft.to_dict())
+    await say(update, due_prompt())
+
+
+async def _change_plan(update: Update, context: BotContext, draft: Draft, arg: str) -> None:
+    """plan — type other reminder days."""
+    move(context, DialogState.PLAN, draft.to_dict())
+    await say(update, plan_prompt(draft))
+
+
+async def _change_audience(update: Update, context: BotContext, draft: Draft, arg: str) -> None:
+    """aud — choose the audience again."""
+    draft.audience = {}
+    await ask_audience(update, context, draft, edit=True)
+
+
+async def _create(update: Update, context: BotContext, draft: Draft, arg: str) -> None:
+    """ok — write the deadline, schedule its reminders and confirm."""
+    rt = context.runtime
+    viewer = context.require_viewer()
+    moment = now(context)
+    try:
+        with session_scope(rt.engine) as session:
+            deadline = create_deadline(
+                session=session, draft=draft, actor=viewer.telegram_id, now=moment
+            )
+            assert deadline.id is not None
+            deadline_id = deadline.id
+            view = status_view(
+                session=session, deadline_id=deadline_id, now=moment, tz=rt.settings.tz
+            )
+            next_step = view.next_step
+            text = replies.created_text(
+                deadline,
+                units=len(view.lines),
+                fulfilled=len(view.on_time),
+                first=next_step if next_step and next_step.kind != StepKind.OVERDUE else None,
+            )
+    except DeadlineError as exc:
+        await say(update, exc.message())
+        return
+    reminders.schedule_deadline(context.application, deadline_id)
+    end(context)
+    await say(update, text, edit=True)
+
+
+BUTTONS: dict[str, ButtonStep] = {
+    "t": _template,
+    "custom": _custom,
+    "k": _kind,
+    "r": _rate,
+    "rp": _rate_period,
+    "a": _audience,
+    "th": _threshold,
+    "bp": _below_period,
+    "ak": _unit_kind,
+    "aa": _area,
+    "due": _change_due,
+    "plan": _change_plan,
+    "aud": _change_audience,
+    "ok": _create,
+}
+
+
+async def creation_button(update: Update, context: BotContext) -> None:
+    """dl:new:<action>[:<arg>] — a button of the creation dialog, while it is open."""
+    dialog = at(context, *CREATING)
+    if dialog is None:
+        await stale(update)
+        return
+    parts = button_parts(update)[2:]
+    action, arg = parts[0], (parts[1] if len(parts) > 1 else "")
+    step = BUTTONS.get(action)
+    if step is None:
+        await _answer(update)
+        return
+    await step(update, context, Draft.from_dict(dialog.data), arg)
+
+
+# --- typed answers ------------------------------------------------------------------------
+
+
+async def title_step(update: Update, context: BotContext, dialog: OpenDialog) -> None:
+    """The title."""
+    draft = Draft.from_dict(dialog.data)
+    try:
+        draft.title = check_title(_typed(update))
+    except DeadlineError as exc:
+        await reply(update, exc.message())
+        return
+    await ask_next(update, context, draft)
+
+
+async def due_step(update: Update, context: BotContext, dialog: OpenDialog) -> None:
+    """The deadline, typed the Vietnamese way."""
+    draft = Draft.from_dict(dialog.data)
+    try:
+        draft.due_at = parse_when(_typed(update), now=now(context), tz=context.runtime.settings.tz)
+    except DateInputError as exc:
+        await reply(update, exc.message())
+        return
+    await ask_next(update, context, draft)
+
+
+async def _percent(update: Update) -> float | None:
+    """A typed percentage above 0 and at most 100 (else explained; None)."""
+    value = _parse_percent(_typed(update))
+    if value is None or not 0 < value <= 100:
+        await reply(update, DeadlineError("bad_rate").message())
+        return None
+    return value
+
+
+async def rate_step(update: Update, context: BotContext, dialog: OpenDialog) -> None:
+    """The rate to reach; then which figures count."""
+    value = await _percent(update)
+    if value is None:
+        return
+    draft = Draft.from_dict(dialog.data)
+    draft.required_rate = value
+    await ask_period(update, context, draft, "rp")
+
+
+async def threshold_step(update: Update, context: BotContext, dialog: OpenDialog) -> None:
+    """Units below this rate; then in which period."""
+    value = await _percent(update)
+    if value is None:
+        return
+    draft = Draft.from_dict(dialog.data)
+    draft.audience = {"type": "below", "threshold": value, "period_id": None}
+    await ask_period(update, context, draft, "bp")
+
+
+async def plan_step(update: Update, context: BotContext, dialog: OpenDialog) -> None:
+    """The reminder days and time."""
+    draft = Draft.from_dict(dialog.data)
+    try:
+        draft.plan_days, draft.plan_time = parse_plan(_typed(update))
+    except PlanInputError as exc:
+        await reply(update, exc.message())
+        return
+    await ask_next(update, context, draft)
+
+
+BUTTONS_ONLY = State(on_text=use_the_buttons)
+
+STATES: dict[str, State] = {
+    DialogState.TEMPLATE: BUTTONS_ONLY,
+    DialogState.TITLE: State(on_text=title_step),
+    DialogState.DUE: State(on_text=due_step),
+    DialogState.KIND: BUTTONS_ONLY,
+    DialogState.RATE: State(on_text=rate_step),
+    DialogState.RATE_PERIOD: BUTTONS_ONLY,
+    DialogState.AUDIENCE: BUTTONS_ONLY,
+    DialogState.THRESHOLD: State(on_text=threshold_step),
+    DialogState.BELOW_PERIOD: BUTTONS_ONLY,
+    DialogState.PLAN: State(on_text=plan_step),
+    DialogState.CONFIRM: BUTTONS_ONLY,
+}

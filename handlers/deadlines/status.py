@@ -1,0 +1,94 @@
+"""/hanchot_tt: who has and has not complied with a deadline, its report buttons, its CSV."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardMarkup, InputFile, Update
+
+from bot.core.db import session_scope
+from bot.core.i18n import _
+from bot.deadlines import replies
+from bot.deadlines.audience import period_info
+from bot.deadlines.errors import DeadlineError
+from bot.deadlines.views import list_deadlines, status_csv, status_view
+from handlers.common import secretariat_only
+from handlers.context import BotContext
+from handlers.deadlines.dialog import button_id, button_parts, now, refuse, say
+from handlers.deadlines.views import deadline_buttons, status_markup
+
+
+async def status_command(update: Update, context: BotContext) -> None:
+    """/hanchot_tt <id> (without an id: the only open deadline, or a choice of them)."""
+    arg = (context.args or [""])[0].lstrip("#")
+    if arg.isdigit():
+        await show_status(update, context, int(arg), 0)
+        return
+    with session_scope(context.runtime.engine) as session:
+        rows = list_deadlines(session=session, now=now(context))
+        ids = [r.deadline.id for r in rows]
+        buttons = deadline_buttons(rows, "st")
+    if len(ids) == 1 and ids[0] is not None:
+        await show_status(update, context, ids[0], 0)
+        return
+    text = (
+        _("Which deadline? Tap one, or type /hanchot_tt &lt;id&gt;.")
+        if rows
+        else _("No open deadlines. Create one with /hanchot_moi.")
+    )
+    message = update.effective_message
+    assert message is not None
+    await message.reply_text(text, reply_markup=InlineKeyboardMarkup(buttons) if buttons else None)
+
+
+async def show_status(update: Update, context: BotContext, deadline_id: int, page: int) -> None:
+    """The status table (page > 0 from a button: only the report buttons change)."""
+    rt = context.runtime
+    moment = now(context)
+    try:
+        with session_scope(rt.engine) as session:
+            view = status_view(
+                session=session, deadline_id=deadline_id, now=moment, tz=rt.settings.tz
+            )
+            period = period_info(session=session, period_id=view.deadline.period_id)
+            text = replies.status_text(view, period=period, now=moment)
+            markup = status_markup(view, page)
+    except DeadlineError as exc:
+        await refuse(update, exc.message())
+        return
+    query = update.callback_query
+    if query is not None and page > 0:
+        await query.answer()
+        await query.edit_message_reply_markup(reply_markup=markup)
+        return
+    await say(update, text, markup)
+
+
+@secretariat_only
+async def status_button(update: Update, context: BotContext) -> None:
+    """dl:st:<id>:<page>."""
+    _p, _d, raw_id, raw_page = button_parts(update)
+    await show_status(update, context, int(raw_id), int(raw_page))
+
+
+@secretariat_only
+async def csv_button(update: Update, context: BotContext) -> None:
+    """dl:csv:<id> — the status table as a CSV file (opens in Excel)."""
+    deadline_id = button_id(update)
+    rt = context.runtime
+    try:
+        with session_scope(rt.engine) as session:
+            view = status_view(
+                session=session, deadline_id=deadline_id, now=now(context), tz=rt.settings.tz
+            )
+            data = status_csv(view).encode("utf-8-sig")
+            title = escape(view.deadline.title)
+    except DeadlineError as exc:
+        await refuse(update, exc.message())
+        return
+    assert update.callback_query is not None and update.effective_message is not None
+    await update.callback_query.answer()
+    await update.effective_message.reply_document(
+        InputFile(data, filename=f"hanchot-{deadline_id}.csv"),
+        caption=_("Status of “{title}” (#{id})").format(title=title, id=deadline_id),
+    )
