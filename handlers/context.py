@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,7 @@ class HandlerGroup(IntEnum):
 
     MIDDLEWARE = -100  # who is asking, their language, may they use this command
     DIALOGS = -10  # /huy and the answer to an open dialog's question
+    LEAVE_DIALOGS = -9  # another command abandons a dialog that ends on commands
     # A pasted statistics table: its header ("… ký số …; Tỷ lệ") must not read as a question.
     TABLES = -1
     FEATURES = 0  # commands, buttons, free-text questions; the catch-alls come last
@@ -73,6 +74,6 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
 KysoApp = Application[
     ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, JobQueue[BotContext]
 ]
-HandlerCallback = Callable[[Update, BotContext], Awaitable[None]]
+HandlerCallback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 StartPayload = Callable[[Update, BotContext, str], Awaitable[None]]
 AnswerButtons = Callable[[Update, BotContext], InlineKeyboardMarkup | None]

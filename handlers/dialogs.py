@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop, CommandHandler, MessageHandler, filters
+from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
 from bot.core import dialogs as store
 from bot.core.db import session_scope
@@ -150,23 +150,12 @@ async def cancel_command(update: Update, context: BotContext) -> None:
     assert message is not None
     dialog = current(context, update)
     if dialog is None:
-        return  # TODO(dialogs): "Nothing to cancel." once every feature's dialog is converted
+        await message.reply_text(_("Nothing to cancel."))
+        raise ApplicationHandlerStop
     end(context, update)
     spec = context.bot_data.dialogs.get(dialog.feature)
     await message.reply_text(spec.cancelled() if spec is not None else _cancelled())
     raise ApplicationHandlerStop
-
-
-async def legacy_cancel(update: Update, context: BotContext) -> None:
-    """TODO(dialogs): /huy for features not converted yet, which keep "*_pending" user_data keys
-    (after the features' own /huy handlers); "Nothing to cancel." when nothing is open."""
-    assert update.effective_message is not None
-    data = context.user_data if context.user_data is not None else {}
-    pending = [data.pop(key) for key in [k for k in data if str(k).endswith("_pending")]]
-    if not pending:
-        await update.effective_message.reply_text(_("Nothing to cancel."))
-        return
-    await update.effective_message.reply_text(_cancelled())
 
 
 def add_dialog(app: KysoApp, spec: DialogFeature) -> None:
@@ -190,9 +179,5 @@ def register(app: KysoApp) -> None:
     answers = (filters.TEXT & ~filters.COMMAND) | filters.Document.ALL | filters.PHOTO
     app.add_handler(MessageHandler(answers, dispatch), group=HandlerGroup.DIALOGS)
     app.add_handler(
-        MessageHandler(filters.COMMAND, abandon_on_command), group=HandlerGroup.DIALOGS + 1
-    )
-    # TODO(dialogs): goes with legacy_cancel once every feature's dialog is converted.
-    app.add_handler(
-        CommandHandler(list(COMMANDS[0].names), legacy_cancel), group=HandlerGroup.FEATURES
+        MessageHandler(filters.COMMAND, abandon_on_command), group=HandlerGroup.LEAVE_DIALOGS
     )
