@@ -454,7 +454,7 @@ class Console:
             code = create_login_link(session=session, telegram_id=DEMO_ADMIN_ID, now=rt.clock())
         self.say(
             _(
-                "📊 Dashboard in your browser (single use, 10 minutes; /bangdieukhien gives a "
+                "📊 Dashboard in your browser (single use, 10 minutes; /dashboard gives a "
                 "new link):\n   {link}"
             ).format(link=f"{url}#login={code}")
         )

@@ -26,7 +26,7 @@ def help_text(context: BotContext) -> str:
         names = " ".join(f"/{n}" for n in spec.names)
         lines.append(f"{names} — {spec.description}")
     if audience is Audience.SECRETARIAT:
-        lines.append(_("/tyle &lt;unit name&gt; — any unit's rate, e.g. /tyle Nam Tiền Hải"))
+        lines.append(_("/rate &lt;unit name&gt; — any unit's rate, e.g. /rate Nam Tiền Hải"))
     lines.append("")
     lines.append(_("You can also just ask: “tỷ lệ ký số của tôi”, “what is my signing rate”."))
     return "\n".join(lines)
@@ -72,7 +72,7 @@ async def fallback(update: Update, context: BotContext) -> None:
     """Text in a private chat that no feature understood."""
     assert update.effective_message is not None
     await update.effective_message.reply_text(
-        _("I did not understand that. Type /tyle for your signing rate or /trogiup for help.")
+        _("I did not understand that. Type /rate for your signing rate or /help for help.")
     )
 
 
@@ -80,7 +80,7 @@ async def unknown_command(update: Update, context: BotContext) -> None:
     """A command the bot does not have."""
     assert update.effective_message is not None
     await update.effective_message.reply_text(
-        _("Unknown command. Type /trogiup to see what I can do.")
+        _("Unknown command. Type /help to see what I can do.")
     )
 
 

@@ -68,7 +68,7 @@ async def test_audit_page_in_english_and_unknown_actor(loaded: Harness) -> None:
     text = (await loaded.send(ADMIN_ID, "/audit", language_code="en"))[0]
     assert "🗂 <b>Audit log</b> — entries 1–2 of 2, newest first" in text
     assert "· ID 777\nunit renamed — unit:3" in text
-    assert "statistics imported — period 06/08/2026 – 06/22/2026 · 104 units" in text
+    assert "statistics imported — period 08/06/2026 – 22/06/2026 · 104 units" in text
     assert loaded.last_keyboard() == []
 
 

@@ -388,7 +388,7 @@ async def test_tab_separated_paste_from_excel(bot: Harness, titled: bytes) -> No
     """Cells copied from Excel arrive tab-separated; the title line gives the period."""
     head = "\n".join(titled.decode("utf-8").splitlines()[:6])
     texts = await bot.send(ADMIN_ID, head, language_code="en")
-    assert "Units: 4" in texts[-1] and "06/08/2026 – 06/22/2026" in texts[-1]
+    assert "Units: 4" in texts[-1] and "08/06/2026 – 22/06/2026" in texts[-1]
 
 
 async def test_ordinary_text_is_not_taken_for_a_table(loaded: Harness) -> None:

@@ -151,7 +151,7 @@ def run_summary(counts: Mapping[str, object], indicator: IndicatorInfo) -> str:
     parts = summary_parts(counts, fmt_percent_value(indicator.warning_percent))
     if not any(counts.get(k) for k in ("warned", "repeated", "resolved")):
         parts.insert(0, _("nothing new to send"))
-    return _("📨 Warnings: {parts}. Details: /canhbao").format(parts="; ".join(parts))
+    return _("📨 Warnings: {parts}. Details: /warnings").format(parts="; ".join(parts))
 
 
 # --- /canhbao ----------------------------------------------------------------------------------
@@ -241,7 +241,7 @@ def status_text(status: WarningStatus, page: int, *, all_units: bool = False) ->
         lines.append(
             _(
                 "👤 Units without a linked head or staff member cannot be warned: invite them "
-                "with /moi."
+                "with /invite."
             )
         )
     if below and all_units:
@@ -260,7 +260,7 @@ def status_text(status: WarningStatus, page: int, *, all_units: bool = False) ->
         lines.append("")
         lines.append(
             _(
-                "/canhbao &lt;unit&gt;: who was warned when · /imlang: silence a unit · "
+                "/warnings &lt;unit&gt;: who was warned when · /silence: silence a unit · "
                 "📣 Send now: warn the units not warned yet (and repeats that are due)."
             )
         )

@@ -198,15 +198,14 @@ def fmt_points(value: Decimal) -> str:
 
 
 def fmt_date(value: dt.date) -> str:
-    """Short numeric date: vi 22/06/2026, en 06/22/2026."""
+    """Short numeric date, day first in every language: vi and en 22/06/2026."""
     return _date_text(value, _language.get())
 
 
 @lru_cache(maxsize=4096)
 def _date_text(value: dt.date, language: str) -> str:
     """Babel date text, memoised (the same few period dates are shown all day)."""
-    pattern = "dd/MM/yyyy" if language == "vi" else "MM/dd/yyyy"
-    return _babel_format_date(value, pattern, locale=babel_locale(language))
+    return _babel_format_date(value, "dd/MM/yyyy", locale=babel_locale(language))
 
 
 def fmt_datetime(value: dt.datetime) -> str:

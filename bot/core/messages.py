@@ -166,7 +166,7 @@ def no_figures_for_unit(name: str) -> str:
 
 def no_unit_found(query: str) -> str:
     """Search for a unit found nothing."""
-    return _("No unit matches “{query}”. Try part of its name, e.g. /tyle Nam Tiền Hải").format(
+    return _("No unit matches “{query}”. Try part of its name, e.g. /rate Nam Tiền Hải").format(
         query=escape(query)
     )
 
@@ -190,7 +190,7 @@ def only_own_unit() -> str:
 
 def unknown_user_secretariat() -> str:
     """Secretariat without a unit asked /tyle with no argument."""
-    return _("Type a unit's name after the command, e.g. /tyle Nam Tiền Hải")
+    return _("Type a unit's name after the command, e.g. /rate Nam Tiền Hải")
 
 
 def error_apology() -> str:

@@ -55,7 +55,7 @@ def role_duties(role: Role) -> str:
         )
     if role is Role.VIEWER:
         return _(
-            "You can read your unit's signing rate at any time: type /tyle or ask "
+            "You can read your unit's signing rate at any time: type /rate or ask "
             "“tỷ lệ ký số của tôi”. I will not send you reminders."
         )
     return _(

@@ -43,7 +43,7 @@ def welcome_text(result: RedeemResult, name: str) -> str:
         "",
         role_duties(result.role),
         "",
-        _("Try it now: /tyle — your unit's signing rate; /toi — your details; /trogiup — help."),
+        _("Try it now: /rate — your unit's signing rate; /me — your details; /help — help."),
     ]
     return "\n".join(lines)
 
@@ -95,7 +95,7 @@ REFUSALS: dict[RedeemStatus, Callable[[RedeemResult], str]] = {
     RedeemStatus.ALREADY_YOURS: _already_yours,
     RedeemStatus.LAST_SECRETARIAT: lambda r: _(
         "You are the only member of the secretariat: joining a unit would leave it empty. "
-        "Add another member with /quantri_them first."
+        "Add another member with /admin_add first."
     ),
     RedeemStatus.UNKNOWN: _not_valid,
 }
