@@ -423,7 +423,7 @@ async def test_import_help(bot: Harness) -> None:
     assert refused == ["Lệnh này chỉ dành cho Văn phòng (quản trị)."]
     help_admin = (await bot.send(ADMIN_ID, "/trogiup"))[0]
     help_other = (await bot.send(STRANGER, "/trogiup"))[0]
-    assert "/nhap /import" in help_admin and "/nhap" not in help_other
+    assert "/nhap —" in help_admin and "/nhap" not in help_other
 
 
 async def test_a_failure_on_a_pasted_table_apologises_once(

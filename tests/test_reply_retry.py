@@ -63,9 +63,7 @@ async def test_every_reply_arrives_despite_flood_answers(tmp_path: Path) -> None
         add_unreachable_officials(engine, 120)
         async with app:
             for command in ("/khonglienlac", "/toi", "/trogiup"):
-                await app.process_update(
-                    Update.de_json(message_update(ADMIN_ID, command), app.bot)
-                )
+                await app.process_update(Update.de_json(message_update(ADMIN_ID, command), app.bot))
         engine.dispose()
         parts = [text for chat, _, text in api.accepted if chat == ADMIN_ID]
         assert api.answered["429"] >= 2
