@@ -25,6 +25,7 @@ from bot.core.i18n import (
     fmt_percent_value,
     fmt_rate,
     ngettext,
+    on_command_line,
 )
 from bot.core.links import Imported
 from bot.core.models import OutboxStatus, WarningRun
@@ -151,6 +152,10 @@ def run_summary(counts: Mapping[str, object], indicator: IndicatorInfo) -> str:
     parts = summary_parts(counts, fmt_percent_value(indicator.warning_percent))
     if not any(counts.get(k) for k in ("warned", "repeated", "resolved")):
         parts.insert(0, _("nothing new to send"))
+    if on_command_line():
+        return _(
+            "📨 Warnings: {parts}. Details: python -m bot warnings status (in the chat: /warnings)"
+        ).format(parts="; ".join(parts))
     return _("📨 Warnings: {parts}. Details: /warnings").format(parts="; ".join(parts))
 
 

@@ -27,6 +27,7 @@ LOCALE_DIR = Path(__file__).resolve().parents[2] / "locale"
 DOMAIN = "messages"
 
 _language: ContextVar[str] = ContextVar("kyso_language", default="vi")
+_command_line: ContextVar[bool] = ContextVar("kyso_command_line", default=False)
 _timezone: ContextVar[ZoneInfo | None] = ContextVar("kyso_timezone", default=None)
 DEFAULT_ZONE = "Asia/Ho_Chi_Minh"
 
@@ -67,6 +68,16 @@ def current_language() -> str:
 def set_language(language: str) -> None:
     """Set the language for the rest of this task (one update in PTB)."""
     _language.set(language)
+
+
+def set_command_line() -> None:
+    """This task speaks to an operator at a terminal: texts point to CLI commands too."""
+    _command_line.set(True)
+
+
+def on_command_line() -> bool:
+    """Whether the text is for the `python -m bot` command line rather than a chat."""
+    return _command_line.get()
 
 
 def set_timezone(zone: ZoneInfo) -> None:
