@@ -99,9 +99,15 @@ class ConsoleSession:
     """State of the person typing: who they are and the last buttons they saw."""
 
     user_id: int = DEMO_ADMIN_ID
-    language_code: str = "vi"
+    # Telegram app language of each person the console has acted as (Vietnamese by default)
+    languages: dict[int, str] = field(default_factory=dict)
     # chat id → the last keyboard that chat received: (label, data, message id)
     keyboards: dict[int, list[tuple[str, str, int]]] = field(default_factory=dict)
+
+    @property
+    def language_code(self) -> str:
+        """The Telegram app language of the person typing now."""
+        return self.languages.get(self.user_id, "vi")
 
     @property
     def buttons(self) -> list[tuple[str, str, int]]:
@@ -168,7 +174,7 @@ class Console:
             return True
         if word == "/lang":
             if rest in ("vi", "en"):
-                self.state.language_code = rest
+                self.state.languages[self.state.user_id] = rest  # this person only
                 self.say(_("Telegram app language: {lang}").format(lang=rest))
             else:
                 self.say(_("Usage: /lang vi or /lang en"))

@@ -88,7 +88,7 @@ async def me_command(update: Update, context: BotContext) -> None:
     else:
         lines.append(role_duties(role))
     lines.append("")
-    if role is None:
+    if role is None or viewer.unit_id is None:  # nothing to leave
         lines.append(_("Change the language: /language"))
     else:
         lines.append(_("Change the language: /language · Leave your unit: /leave"))

@@ -28,12 +28,14 @@ async def start(update: Update, context: BotContext) -> None:
     assert update.effective_message is not None and user is not None
     name = escape(user.full_name)
     if viewer.role is not None and (viewer.unit_name or viewer.is_secretariat):
-        who = _("Hello {name}! You are registered as {role}").format(
-            name=name, role=ROLE_LABELS[viewer.role]
-        )
+        role = ROLE_LABELS[viewer.role]
         if viewer.unit_name:
-            who += _(" of <b>{unit}</b>").format(unit=escape(viewer.unit_name))
-        text = who + ".\n\n" + guide.help_text(context)
+            who = _("Hello {name}! You are registered with <b>{unit}</b> as {role}.").format(
+                name=name, unit=escape(viewer.unit_name), role=role
+            )
+        else:
+            who = _("Hello {name}! You are registered as {role}.").format(name=name, role=role)
+        text = who + "\n\n" + guide.help_text(context)
     elif viewer.is_secretariat:
         text = _("Hello {name}! You are an administrator of the secretariat.").format(name=name)
         text += "\n\n" + guide.help_text(context)

@@ -107,7 +107,7 @@ async def test_guided_invitation_with_keyboards(loaded: Harness) -> None:
     """/moi alone asks for the unit; typed text offers units; buttons choose unit then role."""
     (ask,) = await loaded.send(ADMIN_ID, "/moi")
     assert "Gõ một phần tên" in ask
-    (choose,) = await loaded.send(ADMIN_ID, "tiền")
+    (choose,) = await loaded.send(ADMIN_ID, "tien")
     assert "Chọn một đơn vị" in choose
     units = dict(loaded.last_keyboard())
     assert units["Đảng ủy xã Nam Tiền Hải"] == f"inv:{unit_id(loaded, 'Nam Tiền Hải')}:*"

@@ -115,8 +115,8 @@ def summary_parts(counts: Mapping[str, object], warning: str) -> list[str]:
     if n("resolved"):
         parts.append(
             ngettext(
-                "{n} unit told it is no longer below {warning}",
-                "{n} units told they are no longer below {warning}",
+                "{n} unit back at or above {warning} and told so",
+                "{n} units back at or above {warning} and told so",
                 n("resolved"),
             ).format(n=fmt_number(n("resolved")), warning=warning)
         )

@@ -62,7 +62,7 @@ def _subject_unit(entry: AuditLog, d: Details, n: Names) -> str:
 
 def _invite_create(e: AuditLog, d: Details, n: Names) -> str:
     """An invitation was created."""
-    text = _("Created an invitation for the {role} of {unit}, valid until {until}.").format(
+    text = _("Created an invitation to {unit} as {role}, valid until {until}.").format(
         role=_role(d.get("role")),
         unit=n.unit(int_of(d.get("unit_id")), e.subject),
         until=_when(d.get("expires_at")),
@@ -113,7 +113,7 @@ def _official_leave(e: AuditLog, d: Details, n: Names) -> str:
 
 def _official_remove(e: AuditLog, d: Details, n: Names) -> str:
     """The secretariat unlinked someone."""
-    return _("Removed {person}, {role} of {unit}.").format(
+    return _("Removed {person} ({role}) from {unit}.").format(
         person=_person_of(e, d, n), role=_role(d.get("role")), unit=d.get("unit") or "?"
     )
 

@@ -83,8 +83,8 @@ def rate_report(report: RateReport) -> str:
         else:
             headline = _("<b>Below the {warning} warning threshold.</b>").format(warning=warn)
         shortfall = _(
-            "Another {need_warning} needed signing to reach {warning}; {need_target} to reach "
-            "{target}."
+            "{need_warning} more signed would have reached {warning}, and {need_target} more "
+            "the {target} target."
         ).format(
             warning=warn,
             target=target,
@@ -97,8 +97,7 @@ def rate_report(report: RateReport) -> str:
             icon
             + " "
             + _(
-                "At or above the {warning} threshold, not yet at the {target} target: "
-                "{need_target} still needed signing."
+                "At or above the {warning} threshold, {need_target} short of the {target} target."
             ).format(
                 warning=warn, target=target, need_target=items(ind.item_kind, report.need_target)
             )

@@ -289,7 +289,7 @@ def receipt_text(
     )
     lines = [
         head,
-        _("Unit: <b>{unit}</b> · deadline: {title}").format(
+        _("Unit: <b>{unit}</b> · for “{title}”").format(
             unit=escape(unit), title=escape(deadline.title)
         ),
         _("Receipt number: <b>{receipt}</b> · received at {when}").format(

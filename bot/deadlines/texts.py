@@ -92,7 +92,8 @@ def owed_text(deadline: Deadline, item: Owing) -> str:
         num, den = item.below
         threshold = fmt_percent_value(float(deadline.audience.get("threshold", 80)))
         return _(
-            "an explanation report: your signing rate {rate} ({done}/{total}) is below {threshold}"
+            "an explanation report, because your signing rate {rate} ({done}/{total}) is below "
+            "{threshold}"
         ).format(
             rate=fmt_rate(num, den),
             done=fmt_number(num),

@@ -21,14 +21,14 @@ def welcome_text(result: RedeemResult, name: str) -> str:
     """The answer to a redeemed invitation: the new role, the one it replaced, what to try."""
     assert result.role is not None and result.unit_name is not None
     lines = [
-        _("Welcome, {name}! You are now {role} of <b>{unit}</b>.").format(
+        _("Welcome, {name}! You are now with <b>{unit}</b> as {role}.").format(
             name=escape(name), role=ROLE_LABELS[result.role], unit=escape(result.unit_name)
         )
     ]
     if result.previous_role is not None:
         if result.previous_unit_name:
             lines.append(
-                _("Your previous role ({role} of {unit}) has ended.").format(
+                _("Your previous role ({role}, {unit}) has ended.").format(
                     role=ROLE_LABELS[result.previous_role],
                     unit=escape(result.previous_unit_name),
                 )

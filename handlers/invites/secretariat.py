@@ -142,7 +142,7 @@ async def admin_add_command(update: Update, context: BotContext) -> None:
     if result.ended_role is not None:
         if result.ended_unit_name:
             lines.append(
-                _("Their role as {role} of {unit} has ended.").format(
+                _("Their role at {unit} ({role}) has ended.").format(
                     role=ROLE_LABELS[result.ended_role], unit=escape(result.ended_unit_name)
                 )
             )
