@@ -188,7 +188,8 @@ async def help_button(update: Update, context: BotContext) -> None:
 
 
 def closest_command(context: BotContext, typed: str) -> str | None:
-    """The command this person may use whose name is closest to what they typed ('/tyle')."""
+    """The command this person may use whose name (in either language) is closest to what they
+    typed, named in the reply's language ('/tyel' → '/tyle'; in English '/rate')."""
     names = {
         name: spec
         for spec in _specs(context).values()
@@ -200,7 +201,7 @@ def closest_command(context: BotContext, typed: str) -> str | None:
     found = process.extractOne(typed.lower(), list(names), scorer=fuzz.ratio)
     if found is None or found[1] < SUGGEST_CUTOFF:
         return None
-    return "/" + str(found[0])
+    return command_for(names[str(found[0])])  # named in the reply's language
 
 
 def register(app: KysoApp) -> None:
