@@ -246,7 +246,7 @@ class Console:
     async def _upload(self, arg: str) -> None:
         """Send a file from disk as a document from the current user."""
         if not arg:
-            self.say(_("Usage: /gui <path to a file>"))
+            self.say(_("Usage: /upload <path to a file>"))
             return
         path = Path(arg.strip("\"'")).expanduser()
         if not path.is_file():
@@ -321,7 +321,7 @@ class Console:
         """/tua 1d | 3h | 30m: move the clock forward."""
         span = parse_span(arg)
         if span is None:
-            self.say(_("Usage: /tua 1d, /tua 3h or /tua 30m"))
+            self.say(_("Usage: /advance 1d, /advance 3h or /advance 30m"))
             return
         await self._run_until(self._clock()() + span)
 
@@ -404,9 +404,9 @@ class Console:
         for n, (label, _data, _mid) in enumerate(keyboard, start=1):
             self.say(f"   [{n}] {label}")
         if keyboard and chat_id != self.state.user_id:
-            self.say(_("   (as {chat}: /as {chat}, then /bam <n>)").format(chat=chat_id))
+            self.say(_("   (as {chat}: /as {chat}, then /press <n>)").format(chat=chat_id))
         elif keyboard:
-            self.say(_("   (press with /bam <n>)"))
+            self.say(_("   (press with /press <n>)"))
 
     def _remember_keyboard(self, call: ApiCall, chat_id: int) -> list[tuple[str, str, int]]:
         """Store the inline keyboard a chat received, for /bam."""
@@ -537,9 +537,9 @@ class Console:
             for n, (label, _data, _mid) in enumerate(keyboard, start=1):
                 self.say(f"   [{n}] {label}")
             if chat_id and chat_id != self.state.user_id:
-                self.say(_("   (as {chat}: /as {chat}, then /bam <n>)").format(chat=chat_id))
+                self.say(_("   (as {chat}: /as {chat}, then /press <n>)").format(chat=chat_id))
             else:
-                self.say(_("   (press with /bam <n>)"))
+                self.say(_("   (press with /press <n>)"))
         self.say("")
 
 

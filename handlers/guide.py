@@ -145,7 +145,7 @@ def help_text(context: BotContext) -> str:
     lines = [_("<b>What you can do most often</b>")]
     lines.extend(_line(spec, audience) for spec in _favourites(context))
     lines.append("")
-    lines.append(_("You can also just ask: “tỷ lệ ký số của tôi”, “what is my signing rate”."))
+    lines.append(_("You can also just ask, e.g. “what is my signing rate”."))
     lines.append(_("More commands, by topic:"))
     return "\n".join(lines)
 

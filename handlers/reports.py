@@ -102,7 +102,9 @@ async def report_button(update: Update, context: BotContext) -> None:
 COMMANDS = (
     CommandSpec(
         names=("baocao", "report"),
-        description=lazy_gettext("Excel report of a period: tables, acknowledgements, unreachable"),
+        description=lazy_gettext(
+            "Excel report of a period: tables, acknowledgements, unreachable officials"
+        ),
         allowed=SECRETARIAT,
         callback=report_command,
     ),

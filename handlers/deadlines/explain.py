@@ -312,7 +312,7 @@ async def more_button(update: Update, context: BotContext) -> None:
         update,
         _(
             "Type what <b>{unit}</b> should add or correct; it is sent to the unit. "
-            "/cancel cancels."
+            "Send /cancel to stop."
         ).format(unit=escape(unit)),
     )
 
@@ -334,7 +334,7 @@ async def more_step(update: Update, context: BotContext, dialog: OpenDialog) -> 
             )
             receipt = report.receipt
     except DeadlineError as exc:
-        await reply(update, exc.message() + "\n" + _("/cancel cancels."))
+        await reply(update, exc.message() + "\n" + _("Send /cancel to stop."))
         return
     end(context)
     await reply(
