@@ -99,15 +99,15 @@ class ConsoleSession:
     """State of the person typing: who they are and the last buttons they saw."""
 
     user_id: int = DEMO_ADMIN_ID
-    # Telegram app language of each person the console has acted as (Vietnamese by default)
-    languages: dict[int, str] = field(default_factory=dict)
-    # chat id → the last keyboard that chat received: (label, data, message id)
-    keyboards: dict[int, list[tuple[str, str, int]]] = field(default_factory=dict)
+    languages: dict[int, str] = field(default_factory=dict)  # person → Telegram app language
 
     @property
     def language_code(self) -> str:
-        """The Telegram app language of the person typing now."""
+        """The Telegram app language of the person typing now (each person has their own)."""
         return self.languages.get(self.user_id, "vi")
+
+    # chat id → the last keyboard that chat received: (label, data, message id)
+    keyboards: dict[int, list[tuple[str, str, int]]] = field(default_factory=dict)
 
     @property
     def buttons(self) -> list[tuple[str, str, int]]:
