@@ -62,7 +62,7 @@ def _accented_words(query: str) -> str | None:
     return words if words and words != fold(query) else None
 
 
-def _with_accents(units: Sequence[Unit], accented: str) -> list[Unit]:
+def _with_accents(units: Sequence[UnitRef], accented: str) -> list[UnitRef]:
     """The units whose name has the typed words with the same diacritics ('Tiền', not 'Tiên')."""
     wanted = f" {accented} "
     return [
@@ -97,24 +97,29 @@ def find_units(
             exact = session.exec(
                 select(Unit).where(active, col(Unit.id).in_(renamed)).order_by(col(Unit.id))
             ).all()
-    if exact and (accented is None or _with_accents(exact, accented)):
-        chosen = _with_accents(exact, accented) if accented else list(exact)
-        return UnitMatches(UnitRef(u.id, u.name) for u in chosen[:limit])  # type: ignore[arg-type]
+    exact_refs = [UnitRef(u.id, u.name) for u in exact]  # type: ignore[arg-type]
+    if exact_refs and (accented is None or _with_accents(exact_refs, accented)):
+        chosen = _with_accents(exact_refs, accented) if accented else exact_refs
+        return UnitMatches(chosen[:limit])
     padded = f"% {short} %"
-    contains = session.exec(
-        select(Unit)
-        .where(active, (" " + col(Unit.name_key) + " ").like(padded))
-        .order_by(binary_order(col(Unit.name)), col(Unit.id))
-        .limit(None if accented else limit + 1)
-    ).all()
+    contains = [
+        UnitRef(uid, name)
+        for uid, name in session.exec(
+            select(Unit.id, Unit.name)
+            .where(active, (" " + col(Unit.name_key) + " ").like(padded))
+            .order_by(binary_order(col(Unit.name)), col(Unit.id))
+            .limit(None if accented else limit + 1)
+        ).all()
+        if uid is not None
+    ]
     if accented:
         same = _with_accents(contains, accented)
         if same:
-            return UnitMatches(UnitRef(u.id, u.name) for u in same[:limit])  # type: ignore[arg-type]
-    if exact:  # typed with other diacritics than any name: the exact match all the same
-        return UnitMatches(UnitRef(u.id, u.name) for u in exact[:limit])  # type: ignore[arg-type]
+            return UnitMatches(same[:limit])
+    if exact_refs:  # typed with other diacritics than any name: the exact match all the same
+        return UnitMatches(exact_refs[:limit])
     if contains:
-        return UnitMatches(UnitRef(u.id, u.name) for u in contains[:limit])  # type: ignore[arg-type]
+        return UnitMatches(contains[:limit])
     rows = session.exec(select(Unit.id, Unit.name, Unit.short_key).where(active)).all()
     choices = {uid: skey for uid, _, skey in rows}
     names = {uid: name for uid, name, _ in rows}
