@@ -16,8 +16,8 @@ from bot.core import cli_words
 from bot.core.config import Settings
 from bot.core.i18n import (
     _,
+    command_line,
     normalize_language,
-    set_command_line,
     set_language,
     set_timezone,
 )
@@ -273,10 +273,10 @@ def dispatch(settings: Settings, args: argparse.Namespace) -> int:
         setup_logging(settings, logging.WARNING)
         return asyncio.run(run_console(settings, demo=args.demo))
     setup_logging(settings, logging.WARNING)
-    set_command_line()  # not for the bot or the console: their texts are for the chat
-    if args.command == "link":
-        return cmd_link(settings, args)
-    run = getattr(args, "run", None)
-    if run is not None:
-        return int(run(settings, args))
+    with command_line():  # not for the bot or the console: their texts are for the chat
+        if args.command == "link":
+            return cmd_link(settings, args)
+        run = getattr(args, "run", None)
+        if run is not None:
+            return int(run(settings, args))
     return EXIT_USAGE

@@ -127,6 +127,9 @@ def test_the_cli_names_roles_in_words(
     err = capsys.readouterr().err
     assert "cách dùng:" in err and "thiếu các tham số bắt buộc: telegram_id" in err
     assert "usage" not in err and "required" not in err
+    from bot.core.i18n import on_command_line
+
+    assert not on_command_line()  # the bot's own texts after the CLI ran still speak chat
 
 
 # --- the audit log as sentences -------------------------------------------------------------

@@ -70,9 +70,14 @@ def set_language(language: str) -> None:
     _language.set(language)
 
 
-def set_command_line() -> None:
-    """This task speaks to an operator at a terminal: texts point to CLI commands too."""
-    _command_line.set(True)
+@contextmanager
+def command_line() -> Iterator[None]:
+    """Inside, texts speak to an operator at a terminal: they point to CLI commands too."""
+    token = _command_line.set(True)
+    try:
+        yield
+    finally:
+        _command_line.reset(token)
 
 
 def on_command_line() -> bool:
