@@ -18,17 +18,27 @@ from handlers.context import BotContext
 
 
 async def ack_button(update: Update, context: BotContext) -> None:
-    """'✅ Received' under an announcement (anyone who got it)."""
+    """'✅ Received' under an announcement: recorded for its recipients only."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
     broadcast_id = int(query.data.rsplit(":", 1)[1])
+    chat = update.effective_chat
     try:
         with Session(context.runtime.engine) as session:
             first = broadcasts.acknowledge(
-                session=session, broadcast_id=broadcast_id, telegram_id=update.effective_user.id
+                session=session,
+                broadcast_id=broadcast_id,
+                telegram_id=update.effective_user.id,
+                chat_id=chat.id if chat is not None else None,
             )
     except LookupError:
         await query.answer(_("This announcement no longer exists."), show_alert=True)
+        return
+    except broadcasts.NotARecipientError:
+        await query.answer(
+            _("This announcement was not sent to you, so there is nothing for you to confirm."),
+            show_alert=True,
+        )
         return
     if not first:
         await query.answer(_("You have already confirmed. Thank you."))
