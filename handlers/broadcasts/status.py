@@ -11,7 +11,7 @@ from bot.broadcasts.service import Target
 from bot.core.i18n import _, fmt_number, ngettext
 from bot.core.outbox import split_text
 from handlers.broadcasts.views import ack_label, list_view, status_view, unreachable_text
-from handlers.common import secretariat_only
+from handlers.common import private_only, secretariat_only
 from handlers.context import BotContext
 
 # --- acknowledgement ------------------------------------------------------------------------
@@ -148,7 +148,10 @@ async def _remind(update: Update, context: BotContext, broadcast_id: int) -> Non
 
 
 async def unreachable_command(update: Update, context: BotContext) -> None:
-    """/khonglienlac: who cannot be reached, so the secretariat can phone them."""
+    """/khonglienlac: who cannot be reached, so the secretariat can phone them (private chat
+    only: it lists names and Telegram ids)."""
+    if not await private_only(update):
+        return
     message = update.effective_message
     assert message is not None
     with Session(context.runtime.engine) as session:
