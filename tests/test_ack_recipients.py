@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from bot.core.models import Acknowledgement, ExplanationReport, Role
+from bot.core.db import session_scope
+from bot.core.models import Acknowledgement, Deadline, ExplanationReport, Role
+from bot.core.people import link_official
 from tests.conftest import ADMIN_ID, Harness
 from tests.deadline_kit import (
     PHU_DUC_HEAD,
@@ -152,3 +154,18 @@ async def test_a_viewer_cannot_start_or_send_an_explanation_report(reminded: Har
     assert answer["text"] == ROLE_REFUSAL
     with Session(reminded.engine) as session:
         assert session.exec(select(ExplanationReport)).first() is None
+
+
+async def test_the_creation_dialog_checks_the_presser_on_every_button(loaded: Harness) -> None:
+    """A secretariat member who is made unit staff while creating a deadline: the dialog's
+    buttons are refused and no deadline is created."""
+    member = 5010
+    with session_scope(loaded.engine) as session:
+        link_official(session=session, telegram_id=member, unit_id=None, role=Role.SECRETARIAT)
+    await loaded.send(member, "/hanchot_moi")
+    await loaded.press(member, "dl:new:t:report80")
+    loaded.link(member, "Quang Lịch", Role.STAFF)
+    answer = await press(loaded, member, "dl:new:ok")
+    assert answer["text"] == "Lệnh này chỉ dành cho Văn phòng (quản trị)."
+    with Session(loaded.engine) as session:
+        assert session.exec(select(Deadline)).first() is None
