@@ -6,6 +6,7 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
+from bot.broadcasts import acks
 from bot.broadcasts import service as broadcasts
 from bot.broadcasts.service import Target
 from bot.core.i18n import _, fmt_number, ngettext
@@ -25,7 +26,7 @@ async def ack_button(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     try:
         with Session(context.runtime.engine) as session:
-            first = broadcasts.acknowledge(
+            first = acks.acknowledge(
                 session=session,
                 broadcast_id=broadcast_id,
                 telegram_id=update.effective_user.id,
@@ -34,7 +35,7 @@ async def ack_button(update: Update, context: BotContext) -> None:
     except LookupError:
         await query.answer(_("This announcement no longer exists."), show_alert=True)
         return
-    except broadcasts.NotARecipientError:
+    except acks.NotARecipientError:
         await query.answer(
             _("This announcement was not sent to you, so there is nothing for you to confirm."),
             show_alert=True,
