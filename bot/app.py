@@ -65,7 +65,9 @@ class MissingTokenError(RuntimeError):
 class Feature(Protocol):
     """A handlers module: its chat commands and the rest of its handlers."""
 
-    COMMANDS: Sequence[CommandSpec]
+    @property
+    def COMMANDS(self) -> Sequence[CommandSpec]:
+        """The feature's chat commands, in help order."""
 
     def register(self, app: KysoApp) -> None:
         """Add the feature's buttons, free-text and other non-command handlers."""

@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -430,7 +431,9 @@ class OutboxSender:
         reply_markup = InlineKeyboardMarkup.de_json(markup, self.bot) if markup else None
         # The application's bot resends replies after a 429 (handlers/replies.py); the sender
         # paces itself, so it asks for no retry.
-        own = {"rate_limit_args": NO_RETRY} if getattr(self.bot, "rate_limiter", None) else {}
+        own: dict[str, Any] = (
+            {"rate_limit_args": NO_RETRY} if getattr(self.bot, "rate_limiter", None) else {}
+        )
         if row.method == "sendMessage":
             message = await self.bot.send_message(
                 chat_id, payload["text"], reply_markup=reply_markup, **own

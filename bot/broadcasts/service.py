@@ -13,7 +13,7 @@ from sqlmodel import Session, col, func, select
 
 from bot.core import audit, outbox
 from bot.core.areas import descendants, kind_label
-from bot.core.db import SIGNING_INDICATOR
+from bot.core.db import SIGNING_INDICATOR, stored_id
 from bot.core.i18n import _, fmt_date, fmt_number, fmt_percent_value, ngettext
 from bot.core.models import (
     Acknowledgement,
@@ -94,12 +94,12 @@ def audience_units(*, session: Session, audience: Target) -> list[int]:
     """Active units in a (non-group) audience."""
     active = select(Unit.id).where(Unit.active == True)  # noqa: E712
     if audience.scope is Scope.ALL:
-        return list(session.exec(active).all())  # type: ignore[arg-type]
+        return [stored_id(u) for u in session.exec(active).all()]
     if audience.scope is Scope.KIND:
-        return list(session.exec(active.where(Unit.kind == audience.kind)).all())  # type: ignore[arg-type]
+        return [stored_id(u) for u in session.exec(active.where(Unit.kind == audience.kind))]
     if audience.scope is Scope.AREA and audience.area_unit_id is not None:
         inside = descendants(session=session, unit_id=audience.area_unit_id)
-        return [u for u in session.exec(active).all() if u in inside]  # type: ignore[misc]
+        return [stored_id(u) for u in session.exec(active).all() if u in inside]
     if audience.scope in (Scope.BELOW_WARNING, Scope.BELOW_CRITICAL):
         indicator = load_indicator(session=session, code=SIGNING_INDICATOR)
         if indicator is None:
@@ -125,14 +125,14 @@ def audience_units(*, session: Session, audience: Target) -> list[int]:
 def resolve(*, session: Session, audience: Target) -> Recipients:
     """The chats a broadcast would go to right now."""
     if audience.scope is Scope.GROUPS:
-        chats = sorted(
+        group_chats = sorted(
             set(
                 session.exec(
                     select(GroupSubscription.chat_id).where(GroupSubscription.active == True)  # noqa: E712
                 ).all()
             )
         )
-        return Recipients(chats=[(c, None) for c in chats])
+        return Recipients(chats=[(c, None) for c in group_chats])
     units = audience_units(session=session, audience=audience)
     roles = [Role.HEAD.value] if audience.reach is Reach.HEADS else list(UNIT_ROLES)
     rows = session.exec(
@@ -142,7 +142,7 @@ def resolve(*, session: Session, audience: Target) -> Recipients:
             col(Official.role).in_(roles),
             col(Official.unit_id).in_(units),
         )
-        .order_by(Official.unit_id, Official.telegram_id)
+        .order_by(col(Official.unit_id), col(Official.telegram_id))
     ).all()
     chats = [(int(t), u) for t, u in rows]
     covered = {u for _, u in chats}
@@ -488,8 +488,8 @@ def unreachable(*, session: Session) -> tuple[list[UnreachableOfficial], list[st
     """Officials marked unreachable, and active units with no official at all."""
     rows = session.exec(
         select(AppUser, Official, Unit)
-        .join(Official, Official.telegram_id == AppUser.telegram_id)  # type: ignore[arg-type]
-        .join(Unit, Unit.id == Official.unit_id)  # type: ignore[arg-type]
+        .join(Official, col(Official.telegram_id) == AppUser.telegram_id)
+        .join(Unit, col(Unit.id) == Official.unit_id)
         .where(AppUser.reachable == False, Official.active == True)  # noqa: E712
         .order_by(Unit.name)
     ).all()

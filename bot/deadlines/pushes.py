@@ -53,11 +53,11 @@ def cancel_pending(session: Session, deadline_id: int, unit_id: int | None = Non
     pattern = f"deadline:{deadline_id}:%"
     if unit_id is not None:
         pattern = f"deadline:{deadline_id}:%:u{unit_id}:%"
-    result = session.exec(  # type: ignore[call-overload]
+    result = session.exec(
         update(OutboxMessage)
         .where(
             col(OutboxMessage.dedupe_key).like(pattern),
-            OutboxMessage.status == OutboxStatus.PENDING.value,
+            col(OutboxMessage.status) == OutboxStatus.PENDING.value,
         )
         .values(status=OutboxStatus.CANCELLED.value)
     )

@@ -74,6 +74,7 @@ def cmd_add(settings: Settings, args: argparse.Namespace) -> int:
                 session.rollback()
                 print(_("Not added. Run again with --yes to add it."))
                 return 0
+            assert view.token is not None
             view = service.confirm_letter(session=session, token=view.token, telegram_id=None)
         print(plain(texts.added_text(view)))
         return 0
