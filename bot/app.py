@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import ApplicationBuilder, BaseUpdateProcessor, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, BaseUpdateProcessor, ContextTypes, Defaults, JobQueue
 from telegram.request import BaseRequest
 
 from bot.core import outbox
@@ -297,6 +297,7 @@ def build_application(
     """Build the Application: bot, defaults, database, handlers (nothing runs yet)."""
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
         raise MissingTokenError("TELEGRAM_BOT_TOKEN")
+    leader_queue: JobQueue[BotContext] = LeaderJobQueue()  # typed as KysoApp has it
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -308,7 +309,7 @@ def build_application(
             )
         )
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
-        .job_queue(LeaderJobQueue())
+        .job_queue(leader_queue)
         .post_init(_post_init)
         .post_stop(_post_stop)
         .application_class(KysoApplication)

@@ -8,7 +8,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.core.people import Viewer
 from bot.core.runtime import Runtime
@@ -72,7 +72,12 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
 
 # The Application as this project builds it (bot.app.build_application).
 KysoApp = Application[
-    ExtBot[dict[str, Any]], BotContext, dict[Any, Any], dict[Any, Any], BotData, "LeaderJobQueue"
+    ExtBot[dict[str, Any]],
+    BotContext,
+    dict[Any, Any],
+    dict[Any, Any],
+    BotData,
+    JobQueue[BotContext],
 ]
 HandlerCallback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 StartPayload = Callable[[Update, BotContext, str], Awaitable[None]]

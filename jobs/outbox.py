@@ -375,7 +375,8 @@ class OutboxSender:
         if isinstance(exc, RetryAfter):
             seconds = exc.retry_after
             wait = seconds.total_seconds() if isinstance(seconds, dt.timedelta) else seconds
-            self.gate.pause(float(wait))  # type: ignore[union-attr]
+            assert self.gate is not None
+            self.gate.pause(float(wait))
             self.stats.flood_waits += 1
             return self._retry(row, dt.timedelta(seconds=float(wait)), str(exc), count=False)
         if isinstance(exc, ChatMigrated):
@@ -485,6 +486,8 @@ RECOVER_SECONDS = 10.0
 
 async def recover_orphans_job(context: BotContext) -> None:
     """Scheduled on the leader: rows of workers that died mid-send are sent by the others."""
-    sender: OutboxSender = context.job.data  # type: ignore[union-attr,assignment]
+    job = context.job
+    assert job is not None and isinstance(job.data, OutboxSender)
+    sender = job.data
     if await asyncio.to_thread(sender.recover, startup=False):
         sender.wake()

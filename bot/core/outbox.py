@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import logging
 import uuid
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from sqlalchemy import Connection, Engine, event, func, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, or_, select
 
+from bot.core.db import stored_id
 from bot.core.models import AppUser, Chat, OutboxAttachment, OutboxMessage, OutboxStatus, utcnow
 
 if TYPE_CHECKING:
@@ -226,13 +228,17 @@ class _Waker:
         connection.info.pop(_ENQUEUED, None)
 
 
+# The waker listening on each engine (it goes with its engine).
+_WAKERS: weakref.WeakKeyDictionary[Engine, _Waker] = weakref.WeakKeyDictionary()
+
+
 def wake_on_commit(engine: Engine, wake: Callable[[], None]) -> None:
     """Call `wake` after every commit on `engine` that enqueued a push (one sender per engine:
     a later call replaces the earlier one). Every push path then wakes the sender by itself."""
-    waker: _Waker | None = getattr(engine, "_kyso_outbox_waker", None)
+    waker = _WAKERS.get(engine)
     if waker is None:
         waker = _Waker()
-        engine._kyso_outbox_waker = waker  # type: ignore[attr-defined]
+        _WAKERS[engine] = waker
         event.listen(engine, "commit", waker.committed)
         event.listen(engine, "rollback", _Waker.rolled_back)
     waker.wake = wake
@@ -314,7 +320,7 @@ def claim_due(
     ).all()
     claimed = [
         Claimed(
-            r.id,  # type: ignore[arg-type]
+            stored_id(r.id),
             r.chat_id,
             r.method,
             dict(r.payload),

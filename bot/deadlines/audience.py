@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from bot.core.areas import AREA_KIND, kind_label
 from bot.core.dates import DEFAULT_PLAN_DAYS, DEFAULT_PLAN_TIME
-from bot.core.db import SIGNING_INDICATOR
+from bot.core.db import SIGNING_INDICATOR, stored_id
 from bot.core.i18n import _, fmt_date, fmt_number, fmt_percent_value, ngettext, use_language
 from bot.core.models import Deadline, DeadlineKind, ReportingPeriod, Unit
 from bot.core.stats import PeriodInfo, load_indicator, load_period_table, recent_periods
@@ -169,7 +169,7 @@ def _active_units(session: Session) -> list[tuple[int, str, str, int | None]]:
         .where(Unit.active == True)  # noqa: E712
         .order_by(col(Unit.short_key), col(Unit.id))
     ).all()
-    return [(int(i), n, k, p) for i, n, k, p in rows]  # type: ignore[arg-type]
+    return [(stored_id(i), n, k, p) for i, n, k, p in rows]
 
 
 def _area_members(units: list[tuple[int, str, str, int | None]], area_id: int) -> set[int]:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from bot.core.db import stored_id
 from bot.core.i18n import use_language
 from bot.core.models import (
     Deadline,
@@ -90,7 +91,7 @@ def _tell_reminded(
     render: Callable[[], str],
 ) -> int:
     """Queue a notice (rendered in each person's language) to everyone already reminded."""
-    chats = _reminded_chats(session, deadline.id)  # type: ignore[arg-type]
+    chats = _reminded_chats(session, stored_id(deadline.id))
     languages = languages_of(
         session=session, telegram_ids=chats, default_language=ctx.default_language
     )
