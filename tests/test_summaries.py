@@ -48,8 +48,8 @@ from bot.summaries.charts import chunk
 from bot.summaries.figures import load_summary
 from bot.summaries.texts import summary_text
 from jobs.summaries import CATCH_UP_NAME, JOB_NAME, queue_summaries, schedule
+from tests.app_kit import REPO, document
 from tests.conftest import ADMIN_ID, SHARED_NAME, Harness, PublishedRow, make_settings
-from tests.test_app import REPO
 
 GROUP = -1001111
 AREA_GROUP = -1002222
@@ -140,12 +140,6 @@ def assert_png(data: bytes, *, max_height: int = 3000) -> tuple[int, int]:
 def answers(h: Harness, start: int) -> list[dict[str, Any]]:
     """answerCallbackQuery parameters since `start`."""
     return [c.params for c in h.request.calls[start:] if c.method == "answerCallbackQuery"]
-
-
-def document(h: Harness, start: int) -> tuple[str, bytes]:
-    """The one document sent since `start`: (file name, bytes)."""
-    (call,) = [c for c in h.request.calls[start:] if c.method == "sendDocument"]
-    return call.uploads["document"]
 
 
 # --- the numbers -----------------------------------------------------------------------------
