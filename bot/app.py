@@ -288,6 +288,11 @@ def sender_running(app: KysoApp) -> bool:
     return task is not None and not task.done()
 
 
+def _job_queue() -> JobQueue[BotContext]:
+    """The leader-only job queue, typed as KysoApp has it."""
+    return LeaderJobQueue()
+
+
 def build_application(
     settings: Settings,
     *,
@@ -297,7 +302,6 @@ def build_application(
     """Build the Application: bot, defaults, database, handlers (nothing runs yet)."""
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
         raise MissingTokenError("TELEGRAM_BOT_TOKEN")
-    leader_queue: JobQueue[BotContext] = LeaderJobQueue()  # typed as KysoApp has it
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -309,7 +313,7 @@ def build_application(
             )
         )
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
-        .job_queue(leader_queue)
+        .job_queue(_job_queue())
         .post_init(_post_init)
         .post_stop(_post_stop)
         .application_class(KysoApplication)
