@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import logging
 import uuid
-import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -228,17 +227,17 @@ class _Waker:
         connection.info.pop(_ENQUEUED, None)
 
 
-# The waker listening on each engine (it goes with its engine).
-_WAKERS: weakref.WeakKeyDictionary[Engine, _Waker] = weakref.WeakKeyDictionary()
+# The engine attribute holding its waker (it lives and dies with its engine).
+_WAKER_ATTR = "_kyso_outbox_waker"
 
 
 def wake_on_commit(engine: Engine, wake: Callable[[], None]) -> None:
     """Call `wake` after every commit on `engine` that enqueued a push (one sender per engine:
     a later call replaces the earlier one). Every push path then wakes the sender by itself."""
-    waker = _WAKERS.get(engine)
+    waker: _Waker | None = getattr(engine, _WAKER_ATTR, None)
     if waker is None:
         waker = _Waker()
-        _WAKERS[engine] = waker
+        setattr(engine, _WAKER_ATTR, waker)
         event.listen(engine, "commit", waker.committed)
         event.listen(engine, "rollback", _Waker.rolled_back)
     waker.wake = wake
