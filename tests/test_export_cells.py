@@ -223,3 +223,13 @@ def test_negative_numbers_stay_numbers(tmp_path: Path) -> None:
         "' =1",
         "",
     ]
+
+
+def test_invitation_codes_never_start_with_a_minus(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A code is copied from the invitation file as it is: none starts with "-" (which the CSV
+    would have to neutralise with an apostrophe)."""
+    from bot.invites import codes
+
+    drawn = iter(["-AAAAAAAAAAAAAAAAAAAAA", "--AAAAAAAAAAAAAAAAAAAA", "BAAAAAAAAAAAAAAAAAAAA-"])
+    monkeypatch.setattr(codes.secrets, "token_urlsafe", lambda n: next(drawn))
+    assert codes.new_code() == "BAAAAAAAAAAAAAAAAAAAA-"
