@@ -20,6 +20,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.core.i18n import _, fmt_number
 from handlers.commands import Audience, audience_of, refusal_text
+from handlers.common import private_only
 from handlers.context import BotContext, KysoApp
 
 logger = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ class ListingSource:
 
     allowed: frozenset[Audience]
     build: Callable[[BotContext], Listing | None]
+    private: bool = False  # contact data: shown in a private chat only
 
 
 def add_listing(app: KysoApp, kind: str, source: ListingSource) -> None:
@@ -139,6 +141,8 @@ async def page_button(update: Update, context: BotContext) -> None:
     if audience_of(context.viewer) not in source.allowed:
         await query.answer(refusal_text(), show_alert=True)
         return
+    if source.private and not await private_only(update):
+        return
     listing = source.build(context)
     if listing is None:
         await query.answer(_("The list is empty now."), show_alert=True)
@@ -146,9 +150,8 @@ async def page_button(update: Update, context: BotContext) -> None:
     await query.answer()
     if where == "f":
         data = listing.plain_text().encode("utf-8")
-        chat_id = query.message.chat.id if query.message is not None else owner
-        await context.bot.send_document(
-            chat_id, InputFile(io.BytesIO(data), filename=listing.file_name)
+        await context.bot.send_document(  # to the presser's own chat, whatever the button's
+            owner, InputFile(io.BytesIO(data), filename=listing.file_name)
         )
         return
     pages = listing.page_count()

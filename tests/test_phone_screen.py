@@ -60,6 +60,12 @@ async def test_a_forged_page_button_from_another_person_is_refused(loaded: Harne
     assert len(refused) == 3
     assert all(a["show_alert"] and "người đã hỏi" in a["text"] for a in refused)
     assert not [c for c in loaded.request.calls[start:] if c.method == "sendDocument"]
+    # The list names officials: its buttons, even the asker's own, do nothing in a group.
+    start = len(loaded.request.calls)
+    assert await loaded.press(ADMIN_ID, buttons["📄 Cả danh sách (tệp)"], chat_id=-100) == []
+    (alert,) = answers(loaded, start)
+    assert alert["show_alert"] and "trò chuyện riêng" in alert["text"]
+    assert not [c for c in loaded.request.calls[start:] if c.method == "sendDocument"]
     # A stranger forging a button in their own name is refused too (not the secretariat).
     start = len(loaded.request.calls)
     assert await loaded.press(4242, "pg:unreachable:4242:1") == []

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from bot.audit_log.names import Names, lookup_names
 from bot.audit_log.sentences import render
 from bot.core import audit
+from bot.core.cells import csv_record
 from bot.core.i18n import _, fmt_datetime, fmt_number
 from bot.core.models import AppUser, AuditLog
 
@@ -146,7 +147,7 @@ def write_csv(records: Sequence[dict[str, Any]], out: TextIO) -> None:
         row["details"] = json.dumps(record["details"], ensure_ascii=False, sort_keys=True)
         if row["actor_telegram_id"] is None:
             row["actor_telegram_id"] = ""
-        writer.writerow(row)
+        writer.writerow(csv_record(row))
 
 
 def write_jsonl(records: Sequence[dict[str, Any]], out: TextIO) -> None:

@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import true
 from sqlmodel import Session, col, or_, select
 
-from bot.core.db import binary_order
+from bot.core.db import binary_order, stored_id
 from bot.core.models import Unit, UnitNameHistory
 from bot.core.text import fold, short_key
 
@@ -97,20 +97,19 @@ def find_units(
             exact = session.exec(
                 select(Unit).where(active, col(Unit.id).in_(renamed)).order_by(col(Unit.id))
             ).all()
-    exact_refs = [UnitRef(u.id, u.name) for u in exact]  # type: ignore[arg-type]
+    exact_refs = [UnitRef(stored_id(u.id), u.name) for u in exact]
     if exact_refs and (accented is None or _with_accents(exact_refs, accented)):
         chosen = _with_accents(exact_refs, accented) if accented else exact_refs
         return UnitMatches(chosen[:limit])
     padded = f"% {short} %"
     contains = [
-        UnitRef(uid, name)
+        UnitRef(stored_id(uid), name)
         for uid, name in session.exec(
             select(Unit.id, Unit.name)
             .where(active, (" " + col(Unit.name_key) + " ").like(padded))
             .order_by(binary_order(col(Unit.name)), col(Unit.id))
             .limit(None if accented else limit + 1)
         ).all()
-        if uid is not None
     ]
     if accented:
         same = _with_accents(contains, accented)
@@ -121,8 +120,8 @@ def find_units(
     if contains:
         return UnitMatches(contains[:limit])
     rows = session.exec(select(Unit.id, Unit.name, Unit.short_key).where(active)).all()
-    choices = {uid: skey for uid, _, skey in rows}
-    names = {uid: name for uid, name, _ in rows}
+    choices = {stored_id(uid): skey for uid, _, skey in rows}
+    names = {stored_id(uid): name for uid, name, _ in rows}
     best = process.extract(short, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=75)
     found = UnitMatches(UnitRef(uid, names[uid]) for _, _, uid in best)
     found.fuzzy = True

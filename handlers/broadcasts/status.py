@@ -6,12 +6,13 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
+from bot.broadcasts import acks
 from bot.broadcasts import service as broadcasts
 from bot.core.audiences import Audience, AudienceKind
 from bot.core.i18n import _, fmt_number, ngettext
 from handlers.broadcasts.views import ack_label, list_view, status_view, unreachable_listing
 from handlers.commands import SECRETARIAT
-from handlers.common import secretariat_only
+from handlers.common import private_only, secretariat_only
 from handlers.context import BotContext
 from handlers.paging import Listing, ListingSource, send_listing
 
@@ -19,17 +20,27 @@ from handlers.paging import Listing, ListingSource, send_listing
 
 
 async def ack_button(update: Update, context: BotContext) -> None:
-    """'✅ Received' under an announcement (anyone who got it)."""
+    """'✅ Received' under an announcement: recorded for its recipients only."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
     broadcast_id = int(query.data.rsplit(":", 1)[1])
+    chat = update.effective_chat
     try:
         with Session(context.runtime.engine) as session:
-            first = broadcasts.acknowledge(
-                session=session, broadcast_id=broadcast_id, telegram_id=update.effective_user.id
+            first = acks.acknowledge(
+                session=session,
+                broadcast_id=broadcast_id,
+                telegram_id=update.effective_user.id,
+                chat_id=chat.id if chat is not None else None,
             )
     except LookupError:
         await query.answer(_("This announcement no longer exists."), show_alert=True)
+        return
+    except acks.NotARecipientError:
+        await query.answer(
+            _("This announcement was not sent to you, so there is nothing for you to confirm."),
+            show_alert=True,
+        )
         return
     if not first:
         await query.answer(_("You have already confirmed. Thank you."))
@@ -148,11 +159,15 @@ def unreachable_listing_for(context: BotContext) -> Listing | None:
     return unreachable_listing(people, empty_units)
 
 
-UNREACHABLE_SOURCE = ListingSource(allowed=SECRETARIAT, build=unreachable_listing_for)
+# Private chats only: it lists names and Telegram ids.
+UNREACHABLE_SOURCE = ListingSource(allowed=SECRETARIAT, build=unreachable_listing_for, private=True)
 
 
 async def unreachable_command(update: Update, context: BotContext) -> None:
-    """/khonglienlac: who cannot be reached, so the secretariat can phone them (in pages)."""
+    """/khonglienlac: who cannot be reached, so the secretariat can phone them (in pages;
+    private chat only: it lists names and Telegram ids)."""
+    if not await private_only(update):
+        return
     message = update.effective_message
     assert message is not None
     listing = unreachable_listing_for(context)
