@@ -5,6 +5,9 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.console import run_console
 from tests.conftest import make_settings
 
@@ -108,3 +111,68 @@ async def test_demo_broadcast_to_units_below_80(tmp_path: Path) -> None:
     assert "Cảm ơn đồng chí: đã ghi nhận xác nhận." in out
     assert "Đã bấm “✅ Đã nhận”: 1 người; đơn vị: 1/2" in out
     assert "Chưa xác nhận (1 đơn vị): Đảng ủy Phường Trà Lý" in out
+
+
+async def test_demo_saves_every_file_the_bot_sends(tmp_path: Path) -> None:
+    """Charts and workbooks land in the folder named at start, sizes written the reader's way."""
+    import openpyxl
+
+    out = await run(tmp_path, "/tonghop", "/baocao", "/lang en", "/tonghop")
+    files = tmp_path / "files"
+    assert f"Tệp bot gửi được lưu trong {files}/" in out
+    charts = sorted(p.name for p in files.glob("tong-hop-*.png"))
+    assert charts == [f"tong-hop-{n}{again}.png" for n in (1, 2, 3) for again in ("-2", "")]
+    first = files / "tong-hop-1.png"
+    assert first.read_bytes().startswith(b"\x89PNG")
+    size = first.stat().st_size
+    assert f"📎 tong-hop-1.png ({size:,} B) → {first}".replace(",", ".") in out  # vi: 264.254
+    again = files / "tong-hop-1-2.png"  # the same name again: kept apart
+    assert f"📎 tong-hop-1.png ({again.stat().st_size:,} B) → {again}" in out  # en: 264,254
+    (workbook,) = files.glob("bao-cao-*.xlsx")
+    sheet = openpyxl.load_workbook(workbook).worksheets[0]
+    assert "đến 15 giờ ngày 22/6/2026" in str(sheet["A1"].value)
+
+
+async def test_demo_runs_on_the_simulated_clock_from_the_start(tmp_path: Path) -> None:
+    """The built-in import and its warnings check are stamped 16:00 22/06/2026, not today."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    today = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y")
+    out = await run(tmp_path, "/nhatky", "/canhbao")
+    log = out.split("[1]> /nhatky")[-1].split("[1]> /canhbao")[0]
+    assert "16:00 22/06/2026 · CLI\nnhập số liệu thống kê" in log
+    assert "Lần kiểm tra gần nhất 16:00 22/06/2026 (sau khi nhập bảng)" in out
+    if today != "22/06/2026":
+        assert today not in out
+
+
+async def test_shipped_table_keeps_its_as_of_time(tmp_path: Path) -> None:
+    """The packaged TSV carries the appendix title: sent as a file it previews "đến 15:00"."""
+    from importlib import resources
+
+    from bot.console import DEMO_FILE
+
+    shipped = resources.files("bot").joinpath("data", DEMO_FILE)
+    text = shipped.read_text(encoding="utf-8")
+    assert "từ ngày 08/6/2026 đến 15 giờ ngày 22/6/2026" in text.splitlines()[2]
+    out = await run(tmp_path, f"/gui {shipped}")
+    preview = out.split("Xem trước")[-1]
+    assert "Kỳ báo cáo: 08/06/2026 – 22/06/2026 (số liệu đến 15:00 22/06/2026)" in preview
+    assert "Số đơn vị: 104" in preview and "82,29%" in preview
+
+
+@given(name=st.text(min_size=0, max_size=300))
+@settings(max_examples=200, deadline=None)
+def test_saved_file_names_stay_in_the_folder(name: str) -> None:
+    """Whatever name the bot gives a file, it is written inside the folder, once per name."""
+    import tempfile
+
+    from bot.console_output import SavedFiles
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "files"
+        saved = SavedFiles(folder)
+        first, second = saved.save(name, b"1"), saved.save(name, b"2")
+        assert first.parent == second.parent == folder and first != second
+        assert first.read_bytes() == b"1" and second.read_bytes() == b"2"
