@@ -176,3 +176,25 @@ def test_saved_file_names_stay_in_the_folder(name: str) -> None:
         first, second = saved.save(name, b"1"), saved.save(name, b"2")
         assert first.parent == second.parent == folder and first != second
         assert first.read_bytes() == b"1" and second.read_bytes() == b"2"
+
+
+async def test_readme_taste_is_what_the_console_prints(tmp_path: Path) -> None:
+    """The README's console excerpt is real: its commands print its lines, in that order."""
+    import re
+
+    from tests.docs_kit import REPO, fenced_blocks
+
+    (taste,) = fenced_blocks(REPO / "README.md", "A taste of the console")
+    prompt = re.compile(r"^\[\d+\]> (.*)$")
+    commands = [m.group(1) for line in taste.splitlines() if (m := prompt.match(line))]
+    expected = [line for line in taste.splitlines() if not prompt.match(line) and line != "…"]
+    out = await run(tmp_path, *commands)
+
+    def plain(text: str) -> str:
+        return re.sub(r"\(\d[\d.,]* B\) → \S*/", "(N B) → DIR/", text)
+
+    printed, position = plain(out), 0
+    for line in map(plain, expected):
+        found = printed.find(line + "\n", position)
+        assert found >= 0, line
+        position = found + len(line)

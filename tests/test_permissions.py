@@ -1,4 +1,4 @@
-"""Every chat command as every role: the README's permission table, cell by cell."""
+"""Every chat command as every role: the secretariat guide's permission table, cell by cell."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from tests.conftest import ADMIN_ID, Harness, make_settings
 ROLES = ("stranger", "viewer", "staff", "head", "secretariat")
 
 # Who may use each command (the first name; aliases share it). Written out by hand on purpose:
-# a command whose rights change must change here and in the README, not silently.
+# a command whose rights change must change here and in docs/secretariat.md, not silently.
 ALLOWED: dict[str, set[str]] = {
     "tyle": set(ROLES),
     "toi": set(ROLES),
@@ -75,13 +75,13 @@ def every_command_name() -> list[tuple[str, str]]:
 
 
 def test_the_table_covers_every_registered_command() -> None:
-    """A new command cannot ship without a row in this table (and so in the README)."""
+    """A new command cannot ship without a row in this table (and so in the guide)."""
     assert {spec.names[0] for spec in all_commands()} == set(ALLOWED)
 
 
-def test_readme_table_matches() -> None:
-    """The README's permission table says exactly what this test enforces."""
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+def test_the_guide_permission_table_matches() -> None:
+    """The secretariat guide's permission table says exactly what this test enforces."""
+    readme = (Path(__file__).parents[1] / "docs" / "secretariat.md").read_text(encoding="utf-8")
     section = readme.split("## Permissions", 1)[1].split("\n## ", 1)[0]
     rows = re.findall(r"^\| `/(\w+)`[^|]*\|(.+)\|$", section, flags=re.M)
     table = {}
