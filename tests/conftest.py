@@ -148,6 +148,17 @@ class PostgresDatabases:
 POSTGRES = PostgresDatabases(TEST_DATABASE_URL) if ON_POSTGRES else None
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the PostgreSQL pass, skip tests marked `sqlite_pass_only`: they touch no database, or
+    only the console demo's own SQLite file, so the SQLite pass has already run them as is."""
+    if not ON_POSTGRES:
+        return
+    skip = pytest.mark.skip(reason="independent of the database server: run in the SQLite pass")
+    for item in items:
+        if item.get_closest_marker("sqlite_pass_only") is not None:
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _postgres_server() -> Iterator[None]:
     """Clean up the template database at the end of the session."""

@@ -5,11 +5,14 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.console import run_console
 from tests.conftest import make_settings
+
+pytestmark = pytest.mark.sqlite_pass_only  # the demo always runs on its own temporary SQLite file
 
 
 async def run(tmp_path: Path, *lines: str) -> str:

@@ -6,8 +6,12 @@ import io
 import re
 from pathlib import Path
 
+import pytest
+
 from bot.console import run_console
 from tests.conftest import make_settings
+
+pytestmark = pytest.mark.sqlite_pass_only  # the demo always runs on its own temporary SQLite file
 
 
 async def run(tmp_path: Path, *lines: str) -> str:

@@ -20,6 +20,8 @@ from tests.docs_kit import (
     unclosed_fences,
 )
 
+pytestmark = pytest.mark.sqlite_pass_only  # no database
+
 FILES = markdown_files()
 
 

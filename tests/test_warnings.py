@@ -708,6 +708,7 @@ def test_cli_silences(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1
 
 
+@pytest.mark.sqlite_pass_only  # the demo's own SQLite file
 async def test_console_demo_import_sends_38_warnings_once(tmp_path: Path) -> None:
     """The console: link demo heads, import the shared table: 38 pushes (6 critical); again: 0."""
     import io
