@@ -46,7 +46,7 @@ from bot.core.models import OutboxMessage, OutboxStatus, use_clock, utcnow
 from bot.dashboard.auth import create_login_link
 from bot.deadlines.reminders import open_schedules
 from bot.deadlines.schedule import plan_steps
-from bot.offline import OfflineRequest, callback_update, document_update, message_update
+from bot.offline import ApiCall, OfflineRequest, callback_update, document_update, message_update
 from handlers.context import BotContext
 from jobs import deadlines as reminders
 from jobs.broadcasts import update_progress
@@ -55,13 +55,8 @@ from jobs.outbox import Limits, OutboxSender, RateGate
 logger = logging.getLogger(__name__)
 
 MAX_FULL_PUSHES = 3  # more pushes than this: the first in full, then a line each
-__all__ = [  # what tests and the command line use from here
-    "DEMO_FILE",
-    "DEMO_TITLE",
-    "Console",
-    "demo_table",
-    "run_console",
-]
+# What tests and the command line use from here (the demo data lives in bot/console_demo.py).
+__all__ = ["DEMO_FILE", "DEMO_TITLE", "Console", "demo_table", "run_console"]
 
 
 class Console:
@@ -326,7 +321,8 @@ class Console:
         start = len(self.request.calls)
         await asyncio.create_task(sender.drain_all())
         await asyncio.create_task(update_progress(BotContext(self.app)))
-        pushes, others = [], []
+        pushes: list[ApiCall] = []
+        others: list[ApiCall] = []
         for call in self.request.calls[start:]:
             delivered = isinstance(call.result, dict) and "message_id" in call.result
             (pushes if call.method == "sendMessage" and delivered else others).append(call)
