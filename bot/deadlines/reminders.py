@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from bot.core.audiences import Audience
 from bot.core.models import (
     Acknowledgement,
     Deadline,
@@ -39,7 +40,7 @@ def owing_units(*, session: Session, deadline: Deadline, now: dt.datetime) -> li
         refresh_rate_fulfilment(session=session, deadline=deadline, now=now)
     rows = session.exec(
         select(DeadlineUnit.unit_id, Unit.name)
-        .join(Unit, Unit.id == DeadlineUnit.unit_id)  # type: ignore[arg-type]
+        .join(Unit, col(Unit.id) == DeadlineUnit.unit_id)
         .where(
             DeadlineUnit.deadline_id == deadline.id,
             col(DeadlineUnit.fulfilled_at).is_(None),
@@ -54,7 +55,7 @@ def owing_units(*, session: Session, deadline: Deadline, now: dt.datetime) -> li
     )
     below = below_rates(
         session=session,
-        audience=deadline.audience,
+        audience=Audience.from_dict(deadline.audience),
         unit_ids=ids,
         indicator_code=deadline.indicator_code,
     )
@@ -170,7 +171,7 @@ def units_with_open_reminder(
         return set()
     rows = session.exec(
         select(DeadlineUnit.unit_id)
-        .join(Deadline, Deadline.id == DeadlineUnit.deadline_id)  # type: ignore[arg-type]
+        .join(Deadline, col(Deadline.id) == DeadlineUnit.deadline_id)
         .where(
             Deadline.status == DeadlineStatus.OPEN.value,
             Deadline.indicator_code == code,
