@@ -95,8 +95,10 @@ def ask(
 def current(context: BotContext, update: Update | None = None) -> OpenDialog | None:
     """The person's open dialog, if any (expired ones are closed)."""
     viewer = context.viewer
-    if viewer is not None and not viewer.may_have_dialog and _user_id(context, update) == (
-        viewer.telegram_id
+    if (
+        viewer is not None
+        and not viewer.may_have_dialog
+        and _user_id(context, update) == (viewer.telegram_id)
     ):
         return None  # the middleware's lookup found no dialog row: no query needed
     rt = context.runtime

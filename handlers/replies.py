@@ -15,10 +15,10 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, ReplyParameters
+from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram.constants import ChatType
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
-from telegram._utils.defaultvalue import DEFAULT_NONE
 
 logger = logging.getLogger(__name__)
 
@@ -118,4 +118,4 @@ async def reply_lean(
         "reply_parameters": ReplyParameters(message.message_id) if quote else None,
         "suggested_post_parameters": None,
     }
-    await bot._post("sendMessage", data)  # noqa: SLF001  (Bot.send_message minus Message.de_json)
+    await bot._post("sendMessage", data)  # Bot.send_message without Message.de_json
