@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import time
 import zipfile
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -819,24 +818,21 @@ def test_successful_import_bumps_the_data_revision(engine: Engine, shared_bytes:
         assert state is not None and state.value == before + 1
 
 
-def test_ten_thousand_rows_import_quickly(engine: Engine) -> None:
-    """A large table (10,000 units) imports, and re-imports, in a few seconds."""
+def test_ten_thousand_rows_import_and_reimport(engine: Engine) -> None:
+    """A large table (10,000 units) imports, and re-imports (its speed: bench/national.py)."""
     lines = [TITLE, "\t".join(HEADER)]
     for i in range(1, 10_001):
         total, signed = 100 + i % 50, 90 + i % 10
         lines.append(f"{i}\tĐảng ủy đơn vị số {i}\t{total}\t{signed}\t")
     data = ("\n".join(lines) + "\n").encode("utf-8")
-    started = time.perf_counter()
     first = do_import(engine, data, "lon.tsv")
     second = do_import(engine, data, "lon.tsv")
-    elapsed = time.perf_counter() - started
     assert (first.rows, len(first.new_units), second.replaced_existing) == (10_000, 10_000, True)
     expected_below = sum(
         1 for i in range(1, 10_001) if Fraction(90 + i % 10, 100 + i % 50) < Fraction(4, 5)
     )
     assert second.below_warning == expected_below
     assert table_counts(engine)["Measurement"] == 10_000
-    assert elapsed < 30
 
 
 def test_column_numbering_row_under_the_header_is_skipped() -> None:

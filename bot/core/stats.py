@@ -270,9 +270,9 @@ RENDERED_MAX = 2048
 class RenderedCache:
     """A bounded least-recently-used map of rendered texts, safe to share between threads."""
 
-    def __init__(self, limit: int = RENDERED_MAX) -> None:
-        """Start empty; keep at most `limit` texts."""
-        self.limit = limit
+    def __init__(self, limit: int | None = None) -> None:
+        """Start empty; keep at most `limit` texts (RENDERED_MAX if not given)."""
+        self.limit = RENDERED_MAX if limit is None else limit
         self._items: OrderedDict[tuple[int, str], str] = OrderedDict()
         self._lock = threading.Lock()
 
