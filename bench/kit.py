@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -11,7 +13,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -142,3 +144,136 @@ class Spread:
 def load_average() -> str:
     """The 1-minute load average, as a hint of how shared the machine was."""
     return f"{os.getloadavg()[0]:.1f}"
+
+
+class Driver:
+    """Feeds updates to a real Application on the offline Bot API and reads its keyboards."""
+
+    def __init__(self, app: Any, request: Any) -> None:
+        """Wrap an initialised application and its OfflineRequest."""
+        self.app = app
+        self.request = request
+
+    async def send(self, user_id: int, text: str, **kwargs: Any) -> None:
+        """A text message from a user."""
+        from telegram import Update
+
+        from bot.offline import message_update
+
+        payload = message_update(user_id, text, **kwargs)
+        await self.app.process_update(Update.de_json(payload, self.app.bot))
+
+    async def press(self, user_id: int, data: str, **kwargs: Any) -> None:
+        """A button pressed by a user."""
+        from telegram import Update
+
+        from bot.offline import callback_update
+
+        payload = callback_update(user_id, data, message_id=1, **kwargs)
+        await self.app.process_update(Update.de_json(payload, self.app.bot))
+
+    async def send_document(self, user_id: int, data: bytes, name: str, **kwargs: Any) -> None:
+        """A file sent by a user (served by the offline Bot API)."""
+        from telegram import Update
+
+        from bot.offline import document_update
+
+        file_id = f"file{len(self.request.files) + 1}"
+        self.request.files[file_id] = data
+        payload = document_update(
+            user_id, file_id=file_id, file_name=name, file_size=len(data), **kwargs
+        )
+        await self.app.process_update(Update.de_json(payload, self.app.bot))
+
+    def button(self, label_start: str) -> str:
+        """Callback data of the last keyboard's button whose label starts so."""
+        for call in reversed(self.request.calls):
+            markup = call.params.get("reply_markup")
+            if isinstance(markup, dict) and markup.get("inline_keyboard"):
+                for row in markup["inline_keyboard"]:
+                    for b in row:
+                        if str(b["text"]).startswith(label_start):
+                            return str(b["callback_data"])
+                raise LookupError(label_start)
+        raise LookupError(label_start)
+
+
+class LagMeter:
+    """A 10 ms ticker on the event loop: how late each tick woke up (the loop's lag)."""
+
+    def __init__(self, interval: float = 0.010) -> None:
+        """Not started."""
+        self.interval = interval
+        self.lags: list[float] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        """Tick until cancelled."""
+        while True:
+            start = time.perf_counter()
+            await asyncio.sleep(self.interval)
+            self.lags.append(time.perf_counter() - start - self.interval)
+
+    def start(self) -> None:
+        """Start ticking."""
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        """Stop ticking."""
+        assert self._task is not None
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+
+    def summary(self) -> str:
+        """max, p99, p50 of the lag in ms, and the number of ticks."""
+        lags = sorted(self.lags) or [0.0]
+        p99 = lags[min(len(lags) - 1, int(len(lags) * 0.99))]
+        return (
+            f"max {lags[-1] * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms, "
+            f"p50 {lags[len(lags) // 2] * 1000:.1f} ms over {len(self.lags):,} ticks"
+        )
+
+    @property
+    def max_ms(self) -> float:
+        """The longest lag, ms."""
+        return max(self.lags, default=0.0) * 1000
+
+
+class StallSpy:
+    """(Diagnosis) A thread that prints the loop thread's stack when it has not ticked for 50 ms."""
+
+    def __init__(self, meter: LagMeter, threshold: float = 0.05) -> None:
+        """Watch the meter's ticks."""
+        import threading
+
+        self.meter, self.threshold = meter, threshold
+        self.loop_thread = threading.get_ident()
+        self.stop = threading.Event()
+        self.seen: dict[str, int] = {}
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+
+    def _watch(self) -> None:
+        """Sample the loop thread's stack while it is stalled."""
+        import traceback
+
+        last_count, last_change = 0, time.perf_counter()
+        reported = False
+        while not self.stop.wait(0.01):
+            count = len(self.meter.lags)
+            now = time.perf_counter()
+            if count != last_count:
+                last_count, last_change, reported = count, now, False
+            elif not reported and now - last_change > self.threshold:
+                frame = sys._current_frames().get(self.loop_thread)
+                if frame is not None:
+                    stack = "".join(traceback.format_stack(frame)[-25:])
+                    self.seen[stack] = self.seen.get(stack, 0) + 1
+                reported = True
+
+    def report(self) -> None:
+        """Print the stacks seen in stalls, most frequent first."""
+        self.stop.set()
+        for stack, n in sorted(self.seen.items(), key=lambda kv: -kv[1])[:8]:
+            print(f"--- stalled {n} time(s) in:\n{stack}", file=sys.stderr)

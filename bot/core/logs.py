@@ -104,7 +104,7 @@ class TextFormatter(logging.Formatter):
         self._second = -1
         self._stamp = ""
 
-    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         """The default layout ('2026-06-26 08:00:01,234'), its seconds formatted once a second."""
         if datefmt is not None:
             return super().formatTime(record, datefmt)
