@@ -241,7 +241,7 @@ class LagMeter:
 
 
 class StallSpy:
-    """(Diagnosis) A thread that prints the loop thread's stack when it has not ticked for 50 ms."""
+    """(Diagnosis) Samples the loop thread's stack while it has not ticked for 50 ms."""
 
     def __init__(self, meter: LagMeter, threshold: float = 0.05) -> None:
         """Watch the meter's ticks."""
@@ -250,30 +250,34 @@ class StallSpy:
         self.meter, self.threshold = meter, threshold
         self.loop_thread = threading.get_ident()
         self.stop = threading.Event()
-        self.seen: dict[str, int] = {}
+        self.stalls: list[tuple[float, dict[str, int]]] = []
         self.thread = threading.Thread(target=self._watch, daemon=True)
         self.thread.start()
 
     def _watch(self) -> None:
-        """Sample the loop thread's stack while it is stalled."""
+        """Sample the loop thread's stack every 10 ms of a stall."""
         import traceback
 
         last_count, last_change = 0, time.perf_counter()
-        reported = False
+        samples: dict[str, int] = {}
         while not self.stop.wait(0.01):
             count = len(self.meter.lags)
             now = time.perf_counter()
             if count != last_count:
-                last_count, last_change, reported = count, now, False
-            elif not reported and now - last_change > self.threshold:
+                if samples:
+                    self.stalls.append((now - last_change, samples))
+                last_count, last_change, samples = count, now, {}
+            elif now - last_change > self.threshold:
                 frame = sys._current_frames().get(self.loop_thread)
                 if frame is not None:
-                    stack = "".join(traceback.format_stack(frame)[-25:])
-                    self.seen[stack] = self.seen.get(stack, 0) + 1
-                reported = True
+                    stack = "".join(traceback.format_stack(frame)[-14:])
+                    samples[stack] = samples.get(stack, 0) + 1
 
     def report(self) -> None:
-        """Print the stacks seen in stalls, most frequent first."""
+        """Print the longest stalls with their most sampled stacks."""
         self.stop.set()
-        for stack, n in sorted(self.seen.items(), key=lambda kv: -kv[1])[:8]:
-            print(f"--- stalled {n} time(s) in:\n{stack}", file=sys.stderr)
+        for seconds, samples in sorted(self.stalls, key=lambda x: -x[0])[:6]:
+            stack, n = max(samples.items(), key=lambda kv: kv[1])
+            print(
+                f"--- stall of {seconds * 1000:.0f} ms, {n} sample(s) in:\n{stack}", file=sys.stderr
+            )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import math
 import os
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -57,6 +58,11 @@ class Limits:
     batch: int = 100
 
 
+FLOOD_SLOWDOWN = 0.8  # after a 429, the overall pace times this
+FLOOD_RECOVERY = 0.5  # messages/s regained per second without a 429
+PRUNE_EVERY = 1024  # bookings between two sweeps of the per-chat state
+
+
 class RateGate:
     """Decides when the next message may go: overall pace, per-chat spacing, flood pauses.
 
@@ -77,8 +83,6 @@ class RateGate:
         self.limits = limits
         self.clock = clock
         self.sleep = sleep
-        self._interval = 1.0 / limits.overall_per_second
-        self._tolerance = self._interval / 2
         self._per_window = max(1, math.floor(limits.overall_per_second))
         self._next_global = 0.0  # the next slot of the grid
         self._window: deque[float] = deque()  # sends in the last second
@@ -86,17 +90,55 @@ class RateGate:
         self._next_private: dict[int, float] = {}
         self._group_times: dict[int, deque[float]] = {}
         self._chat_locks: dict[int, asyncio.Lock] = {}
+        self._lock_users: dict[int, int] = {}
+        self._bookings = 0
+        self.rate = limits.overall_per_second  # lowered after a 429, then back up
+        self._last_flood = -math.inf
 
     def pause(self, seconds: float) -> None:
-        """Telegram asked us to wait (RetryAfter): hold every send that long."""
-        self._paused_until = max(self._paused_until, self.clock() + seconds)
+        """Telegram asked us to wait (RetryAfter): hold every send that long, and send more
+        slowly afterwards (x0.8 per 429, climbing back by 0.5/s every 429-free second)."""
+        now = self.clock()
+        self._paused_until = max(self._paused_until, now + seconds)
+        self.rate = max(1.0, self._current_rate(now) * FLOOD_SLOWDOWN)
+        self._last_flood = now + seconds
 
-    def chat_lock(self, chat_id: int) -> asyncio.Lock:
-        """Serialises sends to one chat so parts arrive in order and spaced."""
+    def _current_rate(self, now: float) -> float:
+        """The pace now: the configured one, or lower while recovering from a 429."""
+        ceiling = self.limits.overall_per_second
+        if self.rate >= ceiling:
+            return ceiling
+        recovered = self.rate + FLOOD_RECOVERY * max(0.0, now - self._last_flood)
+        if recovered >= ceiling:
+            self.rate = ceiling
+        return min(recovered, ceiling)
+
+    def state_size(self) -> int:
+        """How many chats the gate remembers (locks, spacing, group windows)."""
+        return len(self._chat_locks) + len(self._next_private) + len(self._group_times)
+
+    @contextlib.asynccontextmanager
+    async def chat_lock(self, chat_id: int) -> AsyncIterator[None]:
+        """Serialises sends to one chat so parts arrive in order and spaced; the lock is
+        forgotten when nobody holds or awaits it."""
         lock = self._chat_locks.get(chat_id)
         if lock is None:
             lock = self._chat_locks[chat_id] = asyncio.Lock()
-        return lock
+        self._lock_users[chat_id] = self._lock_users.get(chat_id, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._lock_users[chat_id] -= 1
+            if not self._lock_users[chat_id]:
+                del self._lock_users[chat_id], self._chat_locks[chat_id]
+
+    def _prune(self, now: float) -> None:
+        """Forget chats whose spacing has passed: memory stays bounded by recent sends."""
+        self._next_private = {c: t for c, t in self._next_private.items() if t > now}
+        stale = [c for c, times in self._group_times.items() if not times or times[-1] <= now - 60]
+        for chat_id in stale:
+            del self._group_times[chat_id]
 
     def _chat_wait(self, chat_id: int, now: float) -> float:
         """Seconds until this chat may receive again."""
@@ -131,9 +173,11 @@ class RateGate:
             await self.sleep(wait)
         # Keep the grid when up to half a slot late (a late wake-up must not slow the pace);
         # later than that, restart it from now: never two sends closer than half a slot.
-        self._next_global = max(
-            self._next_global + self._interval, now + self._interval - self._tolerance
-        )
+        interval = 1.0 / self._current_rate(now)
+        self._next_global = max(self._next_global + interval, now + interval - interval / 2)
+        self._bookings += 1
+        if self._bookings % PRUNE_EVERY == 0:
+            self._prune(now)
         self._window.append(now)
         if chat_id > 0:
             self._next_private[chat_id] = now + self.limits.private_interval
