@@ -73,12 +73,18 @@ def import_period(engine: Engine, settings: Settings, units: int, index: int) ->
     return time.perf_counter() - t0
 
 
-def link_heads(engine: Engine, count: int, *, seed: int = 3, first_id: int = 10_000) -> list[int]:
-    """`count` people who started the bot, each the head of a random unit; their ids."""
+def link_heads(
+    engine: Engine, count: int, *, seed: int = 3, first_id: int = 10_000, every_unit: bool = False
+) -> list[int]:
+    """`count` people who started the bot, each the head of a random unit (with `every_unit`,
+    unit after unit, so that every unit has one); their ids."""
     with Session(engine) as session:
-        unit_ids = list(session.exec(select(Unit.id)))
+        unit_ids = sorted(session.exec(select(Unit.id)))
         rng = random.Random(seed)
-        pairs = [(first_id + i, rng.choice(unit_ids)) for i in range(count)]
+        pairs = [
+            (first_id + i, unit_ids[i % len(unit_ids)] if every_unit else rng.choice(unit_ids))
+            for i in range(count)
+        ]
         session.execute(
             insert(AppUser), [{"telegram_id": t, "display_name": f"u{t}"} for t, _ in pairs]
         )

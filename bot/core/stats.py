@@ -263,8 +263,8 @@ def load_period_table(
 
 
 # Rendered reports kept per snapshot: ~2.6 KB each (the text holds an emoji, so Python stores it
-# at 4 bytes a character); 2,048 of them are ~5 MiB, whatever the number of units.
-RENDERED_MAX = 2048
+# at 4 bytes a character); 1,024 of them are ~2.6 MiB, whatever the number of units.
+RENDERED_MAX = 1024
 
 
 class RenderedCache:
