@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import datetime as dt
 import logging
@@ -61,6 +62,9 @@ class Limits:
 FLOOD_SLOWDOWN = 0.8  # after a 429, the overall pace times this
 FLOOD_RECOVERY = 0.5  # messages/s regained per second without a 429
 PRUNE_EVERY = 1024  # bookings between two sweeps of the per-chat state
+TELEGRAM_PER_SECOND = 30  # Telegram's own limit, counted over a second widened by slow answers
+LATENCY_MEMORY = 5.0  # seconds of answers the widening looks back on
+MAX_HORIZON = 2.0  # at most this much wider
 
 
 class RateGate:
@@ -91,6 +95,8 @@ class RateGate:
         self._group_times: dict[int, deque[float]] = {}
         self._chat_locks: dict[int, asyncio.Lock] = {}
         self._lock_users: dict[int, int] = {}
+        self._booked_at: dict[int, float] = {}  # chat → when its send in flight was booked
+        self._answer_times: deque[tuple[float, float]] = deque()  # (answered at, latency)
         self._bookings = 0
         self.rate = limits.overall_per_second  # lowered after a 429, then back up
         self._last_flood = -math.inf
@@ -115,7 +121,12 @@ class RateGate:
 
     def state_size(self) -> int:
         """How many chats the gate remembers (locks, spacing, group windows)."""
-        return len(self._chat_locks) + len(self._next_private) + len(self._group_times)
+        return (
+            len(self._chat_locks)
+            + len(self._next_private)
+            + len(self._group_times)
+            + len(self._booked_at)
+        )
 
     @contextlib.asynccontextmanager
     async def chat_lock(self, chat_id: int) -> AsyncIterator[None]:
@@ -139,6 +150,7 @@ class RateGate:
         stale = [c for c, times in self._group_times.items() if not times or times[-1] <= now - 60]
         for chat_id in stale:
             del self._group_times[chat_id]
+        self._booked_at = {c: t for c, t in self._booked_at.items() if t > now - 60}
 
     def _chat_wait(self, chat_id: int, now: float) -> float:
         """Seconds until this chat may receive again."""
@@ -150,13 +162,31 @@ class RateGate:
         return times[0] + 60.0 - now
 
     def _window_wait(self, now: float) -> float:
-        """Seconds until the last second holds fewer than the allowed number of sends."""
+        """Seconds until the last second holds fewer than the allowed number of sends, and the
+        last (1 s + the slowest recent answer) fewer than Telegram's 30.
+
+        A message reaches Telegram somewhere between its booking and its answer; when answers
+        are slow (a busy machine, a stalled loop), messages booked apart can arrive together.
+        Counting Telegram's 30 over a second widened by the slowest recent answer keeps every
+        second Telegram sees under its limit, whatever the delay (bench/broadcast.py: no 429).
+        """
         window = self._window
-        while window and window[0] <= now - 1.0:
+        horizon = self._horizon(now)
+        while window and window[0] <= now - 1.0 - horizon:
             window.popleft()
-        if len(window) < self._per_window:
+        if len(window) >= TELEGRAM_PER_SECOND:
+            return window[-TELEGRAM_PER_SECOND] + 1.0 + horizon - now
+        recent = bisect.bisect_right(window, now - 1.0)
+        if len(window) - recent < self._per_window:
             return 0.0
-        return window[0] + 1.0 - now
+        return window[len(window) - self._per_window] + 1.0 - now
+
+    def _horizon(self, now: float) -> float:
+        """The slowest answer of the last few seconds (capped), 0 before any answer."""
+        answers = self._answer_times
+        while answers and answers[0][0] <= now - LATENCY_MEMORY:
+            answers.popleft()
+        return min(MAX_HORIZON, max((lat for _t, lat in answers), default=0.0))
 
     async def acquire(self, chat_id: int) -> None:
         """Wait until a message to `chat_id` is allowed, then book the slot."""
@@ -179,6 +209,7 @@ class RateGate:
         if self._bookings % PRUNE_EVERY == 0:
             self._prune(now)
         self._window.append(now)
+        self._booked_at[chat_id] = now
         if chat_id > 0:
             self._next_private[chat_id] = now + self.limits.private_interval
         else:
@@ -190,6 +221,9 @@ class RateGate:
     def done(self, chat_id: int) -> None:
         """Telegram answered the send booked for `chat_id`: time the chat's next one from now."""
         now = self.clock()
+        booked = self._booked_at.pop(chat_id, None)
+        if booked is not None:
+            self._answer_times.append((now, now - booked))
         if chat_id > 0:
             self._next_private[chat_id] = max(
                 self._next_private.get(chat_id, 0.0), now + self.limits.private_interval

@@ -82,3 +82,19 @@ async def test_a_flood_answer_slows_the_pace_and_it_recovers() -> None:
     for chat in range(26):
         await send(gate, 900 + chat)
     assert clock.now - before == pytest.approx(25 / 25, abs=0.05)  # full pace again
+
+
+async def test_slow_answers_widen_the_second_counted_against_telegrams_30() -> None:
+    """Answers taking 0.5 s: in any 1.5 s at most 30 sends are booked (none can bunch)."""
+    clock = Clock()
+    gate = RateGate(Limits(overall_per_second=27), clock=clock, sleep=clock.sleep)
+    booked: list[float] = []
+    in_flight: list[tuple[float, int]] = []
+    for chat in range(200):
+        while in_flight and in_flight[0][0] <= clock.now:
+            gate.done(in_flight.pop(0)[1])
+        await gate.acquire(2000 + chat)
+        booked.append(clock.now)
+        in_flight.append((clock.now + 0.5, 2000 + chat))
+    for start in booked[40:]:
+        assert sum(1 for t in booked if start - 1.5 < t <= start) <= 30
