@@ -196,6 +196,12 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
 GIL_SWITCH_SECONDS = 0.0005
 
 
+def _tune_process() -> None:
+    """The interpreter's switch interval, and the catalogs compiled in a background thread."""
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
+    load_catalogs_in_background(SUPPORTED_LANGUAGES)
+
+
 async def _start_worker_threads() -> None:
     """Have the default executor start all its threads now (they then wait, idle, for work):
     starting one when a handler first needs it waits for the new thread to run, which on a busy
@@ -353,8 +359,7 @@ def build_application(
     # question must never wait behind a broadcast; ReplyRetry only resends a reply refused
     # with 429 after Telegram's retry_after.
     app = builder.build()
-    sys.setswitchinterval(GIL_SWITCH_SECONDS)
-    load_catalogs_in_background(SUPPORTED_LANGUAGES)
+    _tune_process()
     if engine is None:
         engine = create_db_engine(settings.database_url)
     init_db(engine)
