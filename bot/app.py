@@ -360,8 +360,7 @@ def build_application(
     # with 429 after Telegram's retry_after.
     app = builder.build()
     _tune_process()
-    if engine is None:
-        engine = create_db_engine(settings.database_url)
+    engine = engine if engine is not None else create_db_engine(settings.database_url)
     init_db(engine)
     check_writable(engine)  # a read-only database fails here, in one line (bot.cli.main)
     elector = LeaderElector(engine)
