@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jobs.outbox import FLOOD_RECOVERY, FLOOD_SLOWDOWN, Limits, RateGate
+from jobs.outbox_gate import FLOOD_RECOVERY, FLOOD_SLOWDOWN, Limits, RateGate
 
 
 class Clock:
