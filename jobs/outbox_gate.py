@@ -155,11 +155,17 @@ class RateGate:
         return window[len(window) - self._per_window] + 1.0 - now
 
     def _horizon(self, now: float) -> float:
-        """The slowest answer of the last few seconds (capped), 0 before any answer."""
+        """How much later than usual a message may reach Telegram: the spread between the
+        slowest and the quickest answer of the last few seconds (capped; 0 before answers).
+        The quickest is Telegram's own handling time, which delays the answer, not the
+        arrival; what varies on top of it is what can bunch arrivals."""
         answers = self._answer_times
         while answers and answers[0][0] <= now - LATENCY_MEMORY:
             answers.popleft()
-        return min(MAX_HORIZON, max((lat for _t, lat in answers), default=0.0))
+        if not answers:
+            return 0.0
+        latencies = [lat for _t, lat in answers]
+        return min(MAX_HORIZON, max(latencies) - min(latencies))
 
     async def acquire(self, chat_id: int) -> None:
         """Wait until a message to `chat_id` is allowed, then book the slot."""
