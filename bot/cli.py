@@ -55,7 +55,7 @@ def setup_logging(settings: Settings | None, level: int | None = None) -> None:
     root.handlers[:] = [handler]
     if level is None:
         level = logging.getLevelName(settings.log_level) if settings else logging.INFO
-    root.setLevel(level)  # type: ignore[arg-type]
+    root.setLevel(level)
     # No formatter prints the caller's file and line, the thread or the process: skip finding
     # them for every record (the logging HOWTO's "Optimization"; a third of a record's cost).
     logging._srcfile = None  # type: ignore[attr-defined]

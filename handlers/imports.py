@@ -89,7 +89,9 @@ class _PastedTable(filters.MessageFilter):
     def filter(self, message: Message) -> bool:
         """Cheap checks first; only table-shaped text is parsed."""
         text = message.text
-        return bool(text) and looks_like_table(text)  # type: ignore[arg-type]
+        if not text:
+            return False
+        return looks_like_table(text)
 
 
 async def import_command(update: Update, context: BotContext) -> None:
@@ -290,7 +292,6 @@ async def _show_imported(
     logger.info(
         "Chat import by %s: batch %s, %d rows", query.from_user.id, result.batch_id, result.rows
     )
-    rt.wake_sender()  # warnings queued by the import's listeners
 
     def notes() -> list[str]:
         """The result and the other features' notes on it (off the loop)."""

@@ -85,8 +85,8 @@ async def test_a_flood_answer_slows_the_pace_and_it_recovers() -> None:
 
 
 async def test_uneven_answers_never_bunch_more_than_30_arrivals_in_a_second() -> None:
-    """Telegram takes 0.1 s to answer; the way there now and then takes 0.4 s (a stalled machine): in no
-    second do more than 30 messages arrive, although the pace is 27 a second."""
+    """Telegram takes 0.1 s to answer; now and then a stall holds a dozen messages back 0.4 s
+    on their way there: in no second do more than 30 arrive, at a pace of 27 a second."""
     clock = Clock()
     gate = RateGate(Limits(overall_per_second=27), clock=clock, sleep=clock.sleep)
     arrivals: list[float] = []

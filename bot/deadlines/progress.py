@@ -6,10 +6,11 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 from sqlmodel import Session, col, select
 
+from bot.core.audiences import Audience, AudienceKind
+from bot.core.db import stored_id
 from bot.core.models import Deadline, ExplanationReport, Measurement, ReportingPeriod
 from bot.core.stats import PeriodInfo, load_indicator
 from bot.deadlines.audience import Draft
@@ -63,7 +64,7 @@ def unit_progress(
             Measurement.denominator,
             ReportingPeriod,
         )
-        .join(ReportingPeriod, ReportingPeriod.id == Measurement.period_id)  # type: ignore[arg-type]
+        .join(ReportingPeriod, col(ReportingPeriod.id) == Measurement.period_id)
         .where(Measurement.indicator_id == indicator.id, col(Measurement.unit_id).in_(ids))
         .order_by(col(ReportingPeriod.end_date).desc(), col(ReportingPeriod.start_date).desc())
     )
@@ -72,18 +73,20 @@ def unit_progress(
     found: dict[int, Progress] = {}
     for unit_id, num, den, period in session.exec(stmt).all():
         if unit_id not in found:
-            info = PeriodInfo(period.id, period.start_date, period.end_date, period.as_of)  # type: ignore[arg-type]
+            info = PeriodInfo(
+                stored_id(period.id), period.start_date, period.end_date, period.as_of
+            )
             found[int(unit_id)] = Progress(int(num), int(den), info)
     return found
 
 
 def below_rates(
-    *, session: Session, audience: dict[str, Any], unit_ids: Iterable[int], indicator_code: str
+    *, session: Session, audience: Audience | None, unit_ids: Iterable[int], indicator_code: str
 ) -> dict[int, tuple[int, int]]:
     """The figures that put units in a below-threshold audience (for the reminder text)."""
-    if audience.get("type") != "below":
+    if audience is None or audience.kind is not AudienceKind.BELOW:
         return {}
-    period_id = audience.get("period_id")
+    period_id = audience.period_id
     indicator = load_indicator(session=session, code=indicator_code)
     ids = list(unit_ids)
     if indicator is None or period_id is None or not ids:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from bot.core.audiences import Audience
 from bot.core.models import (
     Acknowledgement,
     Deadline,
@@ -22,10 +23,12 @@ from bot.core.models import (
     DeadlineUnit,
     ExplanationReport,
     Indicator,
+    OutboxMessage,
     Unit,
 )
 from bot.core.outbox import Push, enqueue_many
 from bot.core.people import secretariat_recipients, unit_recipients
+from bot.deadlines.errors import DeadlineError
 from bot.deadlines.lifecycle import audience_rows, get_deadline, refresh_rate_fulfilment
 from bot.deadlines.progress import Owing, below_rates, unit_progress
 from bot.deadlines.pushes import PushContext, compose_step
@@ -39,7 +42,7 @@ def owing_units(*, session: Session, deadline: Deadline, now: dt.datetime) -> li
         refresh_rate_fulfilment(session=session, deadline=deadline, now=now)
     rows = session.exec(
         select(DeadlineUnit.unit_id, Unit.name)
-        .join(Unit, Unit.id == DeadlineUnit.unit_id)  # type: ignore[arg-type]
+        .join(Unit, col(Unit.id) == DeadlineUnit.unit_id)
         .where(
             DeadlineUnit.deadline_id == deadline.id,
             col(DeadlineUnit.fulfilled_at).is_(None),
@@ -54,7 +57,7 @@ def owing_units(*, session: Session, deadline: Deadline, now: dt.datetime) -> li
     )
     below = below_rates(
         session=session,
-        audience=deadline.audience,
+        audience=Audience.from_dict(deadline.audience),
         unit_ids=ids,
         indicator_code=deadline.indicator_code,
     )
@@ -141,8 +144,21 @@ def open_schedules(*, session: Session, now: dt.datetime) -> list[Schedule]:
 def acknowledge(
     *, session: Session, deadline_id: int, telegram_id: int, unit_id: int | None, now: dt.datetime
 ) -> bool:
-    """Record "Đã nhận" once per person; False if they had already pressed it."""
+    """Record "Đã nhận" once per person; False if they had already pressed it. Only a person
+    the deadline's pushes were sent to may (else DeadlineError "not_recipient", nothing written);
+    the acknowledgement counts for the unit they were reminded for."""
     get_deadline(session=session, deadline_id=deadline_id)
+    reminded_for = session.exec(
+        select(OutboxMessage.unit_id).where(
+            col(OutboxMessage.dedupe_key).like(f"deadline:{deadline_id}:%"),
+            OutboxMessage.chat_id == telegram_id,
+            col(OutboxMessage.unit_id).is_not(None),
+        )
+    ).first()
+    if reminded_for is None:
+        raise DeadlineError("not_recipient")
+    if unit_id is None:
+        unit_id = reminded_for
     subject = f"deadline:{deadline_id}"
     existing = session.exec(
         select(Acknowledgement).where(
@@ -170,7 +186,7 @@ def units_with_open_reminder(
         return set()
     rows = session.exec(
         select(DeadlineUnit.unit_id)
-        .join(Deadline, Deadline.id == DeadlineUnit.deadline_id)  # type: ignore[arg-type]
+        .join(Deadline, col(Deadline.id) == DeadlineUnit.deadline_id)
         .where(
             Deadline.status == DeadlineStatus.OPEN.value,
             Deadline.indicator_code == code,

@@ -20,9 +20,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from bot.core.cells import append_row
 from bot.core.dates import local_midnight
+from bot.core.db import stored_id
 from bot.core.i18n import _, fmt_date, fmt_datetime
-from bot.core.links import ReportSection
+from bot.core.links import ReportSection, Sheet
 from bot.core.models import (
     Acknowledgement,
     AppUser,
@@ -95,7 +97,7 @@ def list_periods(*, session: Session, limit: int = 8) -> list[PeriodInfo]:
         .order_by(col(ReportingPeriod.end_date).desc(), col(ReportingPeriod.start_date).desc())
         .limit(limit)
     ).all()
-    return [PeriodInfo(p.id, p.start_date, p.end_date, p.as_of) for p in rows]  # type: ignore[arg-type]
+    return [PeriodInfo(stored_id(p.id), p.start_date, p.end_date, p.as_of) for p in rows]
 
 
 def get_period(*, session: Session, period_id: int) -> PeriodInfo | None:
@@ -175,12 +177,12 @@ def _write_appendix(
     )
     thin = Side(style="thin", color="999999")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    ws.append([appendix_title(indicator, period, tz)])
+    append_row(ws, [appendix_title(indicator, period, tz)])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
     ws["A1"].font = Font(bold=True, size=12)
     ws["A1"].alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     ws.row_dimensions[1].height = 36
-    ws.append(list(header))
+    append_row(ws, header)
     for cell in ws[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
@@ -188,10 +190,10 @@ def _write_appendix(
     ws.row_dimensions[2].height = 45
     for number, s in enumerate(display_order(table.by_unit.values()), start=1):
         rate = s.numerator / s.denominator if s.denominator > 0 else None
-        ws.append([number, s.unit_name, s.denominator, s.numerator, rate])
+        append_row(ws, [number, s.unit_name, s.denominator, s.numerator, rate])
     total_row = ws.max_row + 1
     overall = table.numerator / table.denominator if table.denominator > 0 else None
-    ws.append(["Tổng cộng", None, table.denominator, table.numerator, overall])
+    append_row(ws, ["Tổng cộng", None, table.denominator, table.numerator, overall])
     ws.merge_cells(start_row=total_row, start_column=1, end_row=total_row, end_column=2)
     for row in ws.iter_rows(min_row=3, max_row=total_row):
         for cell in row:
@@ -232,8 +234,8 @@ def acknowledgements_sheet(*, session: Session, period: PeriodInfo, tz: ZoneInfo
         .where(col(Acknowledgement.at) >= since)
     ).all()
     by_subject: dict[str, list[tuple[Acknowledgement, Unit | None, AppUser | None]]] = {}
-    for ack, unit, user in rows:
-        by_subject.setdefault(ack.subject, []).append((ack, unit, user))
+    for ack, found_unit, found_user in rows:
+        by_subject.setdefault(ack.subject, []).append((ack, found_unit, found_user))
 
     def subject_order(subject: str) -> tuple[str, int, str]:
         kind, _sep, ident = subject.partition(":")
@@ -324,11 +326,11 @@ def unreachable_sheet(*, session: Session, period: PeriodInfo, tz: ZoneInfo) -> 
     )
 
 
-def _as_sheet(item: object) -> ReportSheet:
+def _as_sheet(item: ReportSheet | Sheet) -> ReportSheet:
     """Accept a ReportSheet or a (title, header, rows) tuple from a provider."""
     if isinstance(item, ReportSheet):
         return item
-    title, header, rows = item  # type: ignore[misc]
+    title, header, rows = item
     return ReportSheet(title=str(title), header=list(header), rows=list(rows))
 
 
@@ -338,7 +340,9 @@ def section_sheets(
     """Sheets from the other features' report sections (see bot.features)."""
     sheets: list[ReportSheet] = []
     for provider in sections:
-        produced: Iterable[object] = provider(session=session, period=period, tz=tz) or ()
+        produced: Iterable[ReportSheet | Sheet] = (
+            provider(session=session, period=period, tz=tz) or ()
+        )
         sheets.extend(_as_sheet(item) for item in produced)
     return sheets
 
@@ -348,16 +352,16 @@ def _write_plain(ws: Any, sheet: ReportSheet) -> None:
     from openpyxl.styles import Font
 
     if sheet.note:
-        ws.append([sheet.note])
+        append_row(ws, [sheet.note])
         ws["A1"].font = Font(italic=True)
-    ws.append(list(sheet.header))
+    append_row(ws, sheet.header)
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     ws.freeze_panes = f"A{ws.max_row + 1}"
     for row in sheet.rows:
-        ws.append(list(row))
+        append_row(ws, row)
     if not sheet.rows:
-        ws.append([_("(none)")])
+        append_row(ws, [_("(none)")])
     from openpyxl.utils import get_column_letter
 
     widths = list(sheet.widths) or [20] * len(sheet.header)

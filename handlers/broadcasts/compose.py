@@ -15,11 +15,13 @@ from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 
 from bot.broadcasts import service as broadcasts
-from bot.broadcasts.service import Reach, Recipients, Scope, Target
+from bot.broadcasts.service import Recipients, Scope, chosen_audience
 from bot.core.areas import KINDS, list_areas
+from bot.core.audiences import Audience, Reach
 from bot.core.db import session_scope
 from bot.core.dialogs import OpenDialog
 from bot.core.i18n import _
+from bot.core.telegram_html import escape_bare
 from handlers.broadcasts.views import (
     ack_label,
     area_keyboard,
@@ -59,13 +61,13 @@ def _save(context: BotContext, state: str, draft: Draft) -> None:
     ask(context, FEATURE, state, draft)
 
 
-def _target(draft: Draft) -> Target:
+def _target(draft: Draft) -> Audience:
     """The audience chosen so far."""
-    return Target(
-        scope=Scope(draft["scope"]),
+    return chosen_audience(
+        Scope(draft["scope"]),
         reach=Reach(draft.get("reach") or Reach.OFFICIALS.value),
-        kind=draft.get("kind"),
-        area_unit_id=draft.get("area"),
+        unit_kind=draft.get("kind"),
+        area_id=draft.get("area"),
     )
 
 
@@ -135,7 +137,9 @@ async def on_text(update: Update, context: BotContext, dialog: OpenDialog) -> No
 
 
 async def _take_text(message: Message, context: BotContext, draft: Draft, text: str) -> None:
-    """Validate the text; if fine, ask for the audience."""
+    """Validate the text (a bare "<" or "&" is escaped for the writer); if fine, ask for the
+    audience."""
+    text = escape_bare(text)
     problems = broadcasts.validate_text(text)
     if problems:
         await message.reply_text(text_problems(problems))
@@ -278,7 +282,7 @@ async def _preview(query: CallbackQuery, context: BotContext, draft: Draft) -> N
         """Recipients and the audience in words (a worker thread: 10,000 rows take a while)."""
         with Session(context.runtime.engine) as session:
             found = broadcasts.resolve(session=session, audience=target)
-            return found, broadcasts.describe(session=session, target=target)
+            return found, broadcasts.describe(session=session, audience=target)
 
     recipients, audience = await asyncio.to_thread(resolve)
     n = len(recipients.chats)
@@ -314,7 +318,6 @@ async def _send(query: CallbackQuery, context: BotContext, draft: Draft) -> None
             return broadcast.id, n
 
     broadcast_id, n = await asyncio.to_thread(store)
-    context.runtime.wake_sender()
     logger.info("Broadcast %s queued to %s chats by %s", broadcast_id, n, viewer.telegram_id)
     await query.edit_message_text(
         broadcasts.progress_text(broadcast_id, {"pending": n}, n, done=False), reply_markup=None
