@@ -57,7 +57,8 @@ from jobs import broadcasts as broadcast_jobs
 from jobs import dashboard as dashboard_jobs
 from jobs import deadlines as deadline_jobs
 from jobs import summaries as summary_jobs
-from jobs.outbox import RECOVER_SECONDS, Limits, OutboxSender, recover_orphans_job
+from jobs.outbox import RECOVER_SECONDS, OutboxSender, recover_orphans_job
+from jobs.outbox_gate import Limits
 from jobs.scheduler import LeaderJobQueue
 
 logger = logging.getLogger(__name__)

@@ -58,7 +58,7 @@ def setup_logging(settings: Settings | None, level: int | None = None) -> None:
     root.setLevel(level)
     # No formatter prints the caller's file and line, the thread or the process: skip finding
     # them for every record (the logging HOWTO's "Optimization"; a third of a record's cost).
-    logging._srcfile = None  # type: ignore[attr-defined]
+    logging._srcfile = None
     logging.logThreads = False
     logging.logProcesses = False
     logging.logMultiprocessing = False
