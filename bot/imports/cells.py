@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -35,3 +36,19 @@ def cell_text(cell: Cell) -> str:
 def row_is_blank(cells: Sequence[Cell]) -> bool:
     """True when no cell holds anything but whitespace."""
     return all(isinstance(c, str) and not c.strip() for c in cells)
+
+
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+
+
+def _word_key(word: str) -> str:
+    """A word with its tone marks moved to the end: "uỷ" (old style) and "ủy" are one key."""
+    tones = "".join(sorted(ch for ch in word if ch in _TONES))
+    return "".join(ch for ch in word if ch not in _TONES) + tones
+
+
+def exact_key(name: str) -> str:
+    """A name as written, up to case, spacing, Unicode form and where the tone mark sits:
+    "Đảng uỷ" = "ĐẢNG ỦY", but "Đông Hùng" ≠ "Đông Hưng"."""
+    words = unicodedata.normalize("NFD", name).casefold().split()
+    return " ".join(_word_key(word) for word in words)
