@@ -121,9 +121,7 @@ async def test_a_slow_upload_and_confirm_never_block_a_broadcast(
     assert "✅ <b>Đã nhập" in result
     await loaded.drain()  # the import's own warnings
     assert not outbox_statuses(loaded).keys() & {"pending", "sending"}
-    assert delivered_to(loaded, chats) == {chat: 1 for chat in chats} | delivered_to(
-        loaded, chats
-    )
+    assert delivered_to(loaded, chats) == {chat: 1 for chat in chats} | delivered_to(loaded, chats)
 
 
 def _import(h: Harness, data: bytes, engine: Any = None, **kw: Any) -> Any:

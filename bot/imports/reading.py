@@ -265,7 +265,7 @@ def _check_archive(data: bytes, limits: ReadLimits, budget: Budget) -> bool:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError) as exc:
+    except Exception as exc:  # not a zip after all, a broken central directory
         raise Unsupported from exc
     if len(members) > MAX_ZIP_MEMBERS:
         raise Unsupported
@@ -286,7 +286,9 @@ def _check_archive(data: bytes, limits: ReadLimits, budget: Budget) -> bool:
                     if sheet_xml and not formulas:
                         formulas = _FORMULA.search(tail + chunk) is not None
                         tail = chunk[-16:]
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
+        except LimitExceeded:
+            raise
+        except Exception as exc:  # corrupt data (zlib.error, CRC), encrypted, unknown method
             raise Unsupported from exc
     return formulas
 
