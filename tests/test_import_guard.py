@@ -15,9 +15,9 @@ from sqlmodel import Session, select
 
 import handlers.imports
 from bot.app import build_application
-from bot.broadcasts.service import Scope, Target
 from bot.broadcasts.service import create as create_broadcast
 from bot.console import demo_table
+from bot.core.audiences import Audience, AudienceKind
 from bot.core.config import Settings
 from bot.core.db import create_db_engine
 from bot.core.models import ImportBatch, Measurement, PendingImport
@@ -85,7 +85,7 @@ def start_broadcast(h: Harness) -> set[int]:
         create_broadcast(
             session=session,
             text="Họp giao ban trực tuyến lúc 14:00",
-            audience=Target(Scope.ALL),
+            audience=Audience(AudienceKind.ALL),
             actor=ADMIN_ID,
             ack_label="✅ Đã nhận",
         )
