@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 import openpyxl
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.models import OutboxMessage, Role, Unit
 from bot.core.people import link_official
@@ -46,14 +46,14 @@ def workbook(rows: list[list[Any]]) -> bytes:
 def unit_names(h: Harness) -> list[str]:
     """Every stored unit's name."""
     with Session(h.engine) as session:
-        return list(session.exec(select(Unit.name).order_by(Unit.id)).all())
+        return list(session.exec(select(Unit.name).order_by(col(Unit.id))).all())
 
 
 def link_two_per_unit(h: Harness) -> list[int]:
     """A head and a staff member in every unit; returns their Telegram ids."""
     ids: list[int] = []
     with Session(h.engine) as session:
-        units = session.exec(select(Unit).order_by(Unit.id)).all()
+        units = session.exec(select(Unit).order_by(col(Unit.id))).all()
         for n, unit in enumerate(units):
             for k, role in enumerate((Role.HEAD, Role.STAFF)):
                 telegram_id = 500_000 + 2 * n + k

@@ -11,11 +11,12 @@ import tracemalloc
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.config import Settings
 from bot.core.db import create_db_engine, init_db
@@ -42,15 +43,15 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
     eng.dispose()
 
 
-def do_import(engine: Engine, data: bytes, name: str = "bang.tsv", **kw: object) -> ImportResult:
+def do_import(engine: Engine, data: bytes, name: str = "bang.tsv", **kw: Any) -> ImportResult:
     """import_statistics in a fresh session."""
     with Session(engine) as session:
-        return import_statistics(  # type: ignore[arg-type]
+        return import_statistics(
             session=session, data=data, filename=name, tz=TZ, after_import=(), **kw
         )
 
 
-def refused(engine: Engine, data: bytes, name: str = "bang.tsv", **kw: object) -> list[RowIssue]:
+def refused(engine: Engine, data: bytes, name: str = "bang.tsv", **kw: Any) -> list[RowIssue]:
     """Every issue of a refused import; nothing was written."""
     with pytest.raises(ImportRejected) as info:
         do_import(engine, data, name, **kw)
@@ -243,7 +244,7 @@ def test_an_exact_name_wins_and_a_folded_match_is_reported(engine: Engine) -> No
     )
     assert third.new_units == ["Đảng ủy xã Đông Hùng"] and third.folded == []
     with Session(engine) as session:
-        names = session.exec(select(Unit.name).order_by(Unit.id)).all()
+        names = session.exec(select(Unit.name).order_by(col(Unit.id))).all()
     assert names == ["Đảng ủy xã Đông Hưng", "Đảng ủy xã Đông Hùng"]
 
 

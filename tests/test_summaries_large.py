@@ -32,7 +32,7 @@ def province_of_1500(h: Harness) -> None:
         ]
         session.add_all(areas)
         session.flush()
-        units = session.exec(select(Unit).where(col(Unit.kind) != "khu-vuc").order_by(Unit.id))
+        units = session.exec(select(Unit).where(col(Unit.kind) != "khu-vuc").order_by(col(Unit.id)))
         for n, unit in enumerate(units.all()):
             unit.parent_id = areas[n % 3].id
             session.add(unit)

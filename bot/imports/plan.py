@@ -10,7 +10,7 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.db import SIGNING_INDICATOR
 from bot.core.models import Indicator, Measurement, ReportingPeriod, Unit, UnitNameHistory
@@ -119,7 +119,7 @@ UnitsByKey = dict[str, list[tuple[int, bool]]]
 # A table adding more new units than this is flagged: in the preview, and the CLI wants
 # --allow-new-units (a first import into an empty database is not flagged).
 NEW_UNITS_FLOOR = 10
-NEW_UNITS_SHARE = Fraction(1, 10)
+NEW_UNITS_PERCENT = 10  # of the units already known
 NEW_UNITS_CAP = 500
 
 
@@ -155,9 +155,11 @@ def load_units(session: Session) -> KnownUnits:
     by_exact: UnitsByKey = {}
     names: dict[int, str] = {}
     active_of: dict[int, bool] = {}
-    for unit_id, name, name_key, active in session.exec(
-        select(Unit.id, Unit.name, Unit.name_key, Unit.active).order_by(Unit.id)  # type: ignore[arg-type]
+    for found_id, name, name_key, active in session.exec(
+        select(col(Unit.id), Unit.name, Unit.name_key, Unit.active).order_by(col(Unit.id))
     ).all():
+        assert found_id is not None
+        unit_id: int = found_id
         by_key.setdefault(name_key, []).append((unit_id, active))
         by_exact.setdefault(exact_key(name), []).append((unit_id, active))
         names[unit_id] = name
@@ -251,7 +253,7 @@ def many_new_units(new: int, existing: int) -> bool:
         return True
     if existing == 0:
         return False
-    return new > max(NEW_UNITS_FLOOR, existing * NEW_UNITS_SHARE)
+    return new > NEW_UNITS_FLOOR and new * 100 > existing * NEW_UNITS_PERCENT
 
 
 # --- planning -----------------------------------------------------------------------------

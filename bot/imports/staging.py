@@ -247,7 +247,7 @@ def confirm_pending(
         _claim(session, token, telegram_id)
         session.commit()
         return PendingOutcome(PendingStatus.EXPIRED, filename=filename)
-    opts = ImportOptions.from_json(options or {})
+    opts = ImportOptions.from_json(dict(options or {}))
     try:
         plan = _plan(session, bytes(data), filename, opts, tz, limits)
     except ImportRejected as exc:
