@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from bot.core import messages
@@ -127,10 +128,6 @@ def stage_upload(
     item_kind = indicator.item_kind
     dropped = _dropped_units(session, plan)
     session.rollback()  # the reads are done: the write below starts a transaction of its own
-    purge_expired(session=session, now=now)
-    session.exec(  # type: ignore[call-overload]
-        delete(PendingImport).where(col(PendingImport.telegram_id) == telegram_id)
-    )
     pending = PendingImport(
         token=secrets.token_urlsafe(12),
         telegram_id=telegram_id,
@@ -141,8 +138,17 @@ def stage_upload(
         created_at=now,
         expires_at=now + PENDING_TTL,
     )
-    session.add(pending)
-    session.commit()
+    try:
+        purge_expired(session=session, now=now)
+        session.exec(  # type: ignore[call-overload]
+            delete(PendingImport).where(col(PendingImport.telegram_id) == telegram_id)
+        )
+        session.add(pending)
+        session.commit()
+    except OperationalError:  # the database stayed locked past the busy timeout
+        session.rollback()
+        logger.warning("Could not store the preview of %r: database busy", filename)
+        return Refused([RowIssue(None, None, None, "import_busy", {})])
     return StagedImport(
         token=pending.token,
         plan=plan,
