@@ -20,6 +20,7 @@ from telegram.ext import (
 from bot.core import messages, outbox
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_number, lazy_gettext, ngettext, use_language
+from bot.core.leader import live_workers
 from bot.core.people import languages_of
 from bot.imports.apply import import_notes
 from bot.imports.issues import RowIssue
@@ -274,6 +275,7 @@ async def _confirm(query: CallbackQuery, context: BotContext, token: str) -> Non
                     telegram_id=user.id,
                     chat_id=message.chat.id,
                     message_id=message.message_id,
+                    worker=rt.leadership.worker_id,
                 )
 
         await asyncio.to_thread(mark)
@@ -341,7 +343,7 @@ def _interrupted_pushes(app: KysoApp) -> int:
     """Queue a word to everyone whose Confirm a restart cut short (buttons to confirm again)."""
     rt = app.bot_data.runtime
     with session_scope(rt.engine) as session:
-        found = take_interrupted(session=session)
+        found = take_interrupted(session=session, live_workers=live_workers(session=session))
         languages = languages_of(
             session=session,
             telegram_ids=[i.telegram_id for i in found],

@@ -247,3 +247,24 @@ async def test_a_confirm_cut_short_is_explained_after_a_restart(
 def test_database_file_is_sqlite_or_postgres(settings: Settings) -> None:
     """The guard tests run on the configured backend (a smoke check of the fixtures)."""
     assert make_url(settings.database_url).get_backend_name() in ("sqlite", "postgresql")
+
+
+async def test_a_confirm_still_being_written_by_another_worker_is_left_alone(
+    bot: Harness,
+) -> None:
+    """Several workers (PostgreSQL): a start-up tells only about marks of workers that are gone."""
+    await bot.send_document(ADMIN_ID, demo_table(), SHARED_NAME)
+    token = bot.last_keyboard()[0][1].split(":")[-1]
+    with Session(bot.engine) as session:
+        staging.mark_confirming(
+            session=session,
+            token=token,
+            telegram_id=ADMIN_ID,
+            chat_id=ADMIN_ID,
+            message_id=7,
+            worker="w1",
+        )
+        session.commit()
+        assert staging.take_interrupted(session=session, live_workers={"w1", "w2"}) == []
+        (gone,) = staging.take_interrupted(session=session, live_workers={"w2"})
+    assert (gone.token, gone.chat_id, gone.message_id, gone.expired) == (token, ADMIN_ID, 7, False)

@@ -327,17 +327,24 @@ _CONFIRMING = "confirming"
 
 
 def mark_confirming(
-    *, session: Session, token: str, telegram_id: int, chat_id: int, message_id: int
+    *,
+    session: Session,
+    token: str,
+    telegram_id: int,
+    chat_id: int,
+    message_id: int,
+    worker: str,
 ) -> None:
-    """Remember the progress message of a Confirm press, so that a restart before the import
-    was written can tell its uploader (the import deletes the row in its own transaction)."""
+    """Remember the progress message of a Confirm press and the worker writing it, so that a
+    restart before the import was written can tell its uploader (the import deletes the row
+    in its own transaction)."""
     pending = session.exec(
         select(PendingImport).where(
             PendingImport.token == token, PendingImport.telegram_id == telegram_id
         )
     ).first()
     if pending is not None:
-        marker = {"chat_id": chat_id, "message_id": message_id}
+        marker = {"chat_id": chat_id, "message_id": message_id, "worker": worker}
         pending.options = {**(pending.options or {}), _CONFIRMING: marker}
         session.add(pending)
 
@@ -354,9 +361,12 @@ class Interrupted:
     expired: bool
 
 
-def take_interrupted(*, session: Session, now: dt.datetime | None = None) -> list[Interrupted]:
-    """Pending imports marked as being confirmed (from before this start), with the mark
-    cleared in the caller's transaction; an expired one is deleted."""
+def take_interrupted(
+    *, session: Session, live_workers: set[str] | None, now: dt.datetime | None = None
+) -> list[Interrupted]:
+    """Pending imports marked as being confirmed by a worker that is gone (`live_workers` None:
+    one worker, so every mark is from before this start), with the mark cleared in the
+    caller's transaction; an expired one is deleted."""
     now = now or utcnow()
     found: list[Interrupted] = []
     rows = session.exec(
@@ -366,6 +376,8 @@ def take_interrupted(*, session: Session, now: dt.datetime | None = None) -> lis
         marker = (options or {}).get(_CONFIRMING)
         if not isinstance(marker, dict):
             continue
+        if live_workers is not None and marker.get("worker") in live_workers:
+            continue  # another worker is writing it right now
         pending = session.get(PendingImport, pending_id)
         if pending is None:
             continue
