@@ -9,7 +9,7 @@ import io
 import itertools
 import tracemalloc
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -189,7 +189,9 @@ def test_cells_that_cannot_be_stored_are_listed_with_the_other_bad_rows(engine: 
     ],
     ids=["windows-1258", "utf-16-le", "utf-16-be"],
 )
-def test_a_csv_not_in_utf8_is_told_to_be_saved_as_utf8(engine: Engine, encode, encoding) -> None:  # type: ignore[no-untyped-def]
+def test_a_csv_not_in_utf8_is_told_to_be_saved_as_utf8(
+    engine: Engine, encode: Callable[[str], bytes], encoding: str
+) -> None:
     """Windows-1258, UTF-16 without its BOM: the message names the encoding and UTF-8."""
     text = tsv(["1", "Đảng ủy xã Quang Hưng", "10", "9", ""]).decode("utf-8")
     (issue,) = refused(engine, encode(text), "bang.csv")

@@ -24,7 +24,7 @@ from sqlmodel import Session, col, func, select
 from bot.core import messages
 from bot.core.areas import kind_label
 from bot.core.config import Settings
-from bot.core.db import SIGNING_INDICATOR
+from bot.core.db import SIGNING_INDICATOR, stored_id
 from bot.core.i18n import (
     _,
     fmt_number,
@@ -187,14 +187,14 @@ def periods_of(session: Session, indicator_id: int) -> list[PeriodInfo]:
         .order_by(col(ReportingPeriod.end_date).desc(), col(ReportingPeriod.start_date).desc())
         .limit(MAX_PERIODS)
     ).all()
-    return [PeriodInfo(p.id, p.start_date, p.end_date, p.as_of) for p in rows]  # type: ignore[arg-type]
+    return [PeriodInfo(stored_id(p.id), p.start_date, p.end_date, p.as_of) for p in rows]
 
 
 def choose_indicator(session: Session, code: str | None) -> IndicatorInfo | None:
     """The asked indicator if it has figures, else the signing rate (or the first with data)."""
     found = indicators_with_data(session)
     chosen = [i for i in found if i.code == code]
-    return (chosen or found or [None])[0]
+    return next(iter(chosen or found), None)
 
 
 def indicator_json(ind: IndicatorInfo) -> dict[str, Any]:
@@ -283,16 +283,17 @@ TABLE_COLUMNS = (
 def _unit_facts(session: Session) -> tuple[dict[int, tuple[int | None, str]], dict[int, int]]:
     """Every unit's (area id, kind) and how many officials are linked to each."""
     facts = {
-        int(uid): (parent, kind)
+        stored_id(uid): (parent, kind)
         for uid, parent, kind in session.exec(select(Unit.id, Unit.parent_id, Unit.kind)).all()
     }
     counts = {
-        int(uid): int(n)
+        uid: int(n)
         for uid, n in session.exec(
             select(Official.unit_id, func.count())
             .where(Official.active == True, col(Official.unit_id).is_not(None))  # noqa: E712
-            .group_by(Official.unit_id)
+            .group_by(col(Official.unit_id))
         ).all()
+        if uid is not None
     }
     return facts, counts
 
@@ -417,7 +418,7 @@ def table(
     facts, officials = _unit_facts(session)
     areas = {a for a, _k in facts.values() if a is not None}
     names = dict(session.exec(select(Unit.id, Unit.name).where(col(Unit.id).in_(areas))).all())
-    rows = []
+    rows: list[list[Any]] = []
     status, texts = status_of(ind), _Texts()
     for s in current.by_unit.values():
         before = previous.by_unit.get(s.unit_id) if previous else None
@@ -452,7 +453,7 @@ def table(
         "previous": period_json(previous.period) if previous else None,
         "ranked": current.ranked,
         "summary": _summary(current, [r[9] for r in rows]),
-        "areas": sorted(([a, names.get(a, "?")] for a in areas), key=lambda a: a[1]),
+        "areas": sorted(([a, names.get(a, "?")] for a in areas), key=lambda a: str(a[1])),
         "kinds": [[k, kind_label(k)] for k in kinds],
         "columns": TABLE_COLUMNS,
         "rows": rows,

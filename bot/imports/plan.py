@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from bot.core.db import SIGNING_INDICATOR
+from bot.core.db import SIGNING_INDICATOR, stored_id
 from bot.core.models import Indicator, Measurement, ReportingPeriod, Unit, UnitNameHistory
 from bot.core.text import fold
 from bot.imports.cells import exact_key
@@ -155,11 +155,10 @@ def load_units(session: Session) -> KnownUnits:
     by_exact: UnitsByKey = {}
     names: dict[int, str] = {}
     active_of: dict[int, bool] = {}
-    for found_id, name, name_key, active in session.exec(
-        select(col(Unit.id), Unit.name, Unit.name_key, Unit.active).order_by(col(Unit.id))
+    for row_id, name, name_key, active in session.exec(
+        select(Unit.id, Unit.name, Unit.name_key, Unit.active).order_by(col(Unit.id))
     ).all():
-        assert found_id is not None
-        unit_id: int = found_id
+        unit_id = stored_id(row_id)
         by_key.setdefault(name_key, []).append((unit_id, active))
         by_exact.setdefault(exact_key(name), []).append((unit_id, active))
         names[unit_id] = name
@@ -169,7 +168,7 @@ def load_units(session: Session) -> KnownUnits:
     for unit_id, old_name, old_key in session.exec(
         select(
             UnitNameHistory.unit_id, UnitNameHistory.old_name, UnitNameHistory.old_name_key
-        ).order_by(UnitNameHistory.id)  # type: ignore[arg-type]
+        ).order_by(col(UnitNameHistory.id))
     ).all():
         entry = (unit_id, active_of[unit_id])
         if old_key not in by_key:

@@ -56,7 +56,7 @@ class Refused:
 
 def purge_expired(*, session: Session, now: dt.datetime | None = None) -> int:
     """Delete pending imports past their expiry; returns how many."""
-    result = session.exec(  # type: ignore[call-overload]
+    result = session.exec(
         delete(PendingImport).where(col(PendingImport.expires_at) < (now or utcnow()))
     )
     return int(result.rowcount or 0)
@@ -140,9 +140,7 @@ def stage_upload(
     )
     try:
         purge_expired(session=session, now=now)
-        session.exec(  # type: ignore[call-overload]
-            delete(PendingImport).where(col(PendingImport.telegram_id) == telegram_id)
-        )
+        session.exec(delete(PendingImport).where(col(PendingImport.telegram_id) == telegram_id))
         session.add(pending)
         session.commit()
     except OperationalError:  # the database stayed locked past the busy timeout
@@ -188,14 +186,14 @@ class PendingOutcome:
 
 def _claim(session: Session, token: str, telegram_id: int) -> Any:
     """Delete the user's pending import and return its columns (None if not theirs or gone)."""
-    return session.exec(  # type: ignore[call-overload]
+    return session.exec(
         delete(PendingImport)
         .where(col(PendingImport.token) == token, col(PendingImport.telegram_id) == telegram_id)
         .returning(
-            PendingImport.filename,
-            PendingImport.data,
-            PendingImport.options,
-            PendingImport.expires_at,
+            col(PendingImport.filename),
+            col(PendingImport.data),
+            col(PendingImport.options),
+            col(PendingImport.expires_at),
         )
     ).first()
 
@@ -369,9 +367,7 @@ def take_interrupted(
     caller's transaction; an expired one is deleted."""
     now = now or utcnow()
     found: list[Interrupted] = []
-    rows = session.exec(
-        select(PendingImport.id, PendingImport.options)  # type: ignore[call-overload]
-    ).all()
+    rows = session.exec(select(PendingImport.id, PendingImport.options)).all()
     for pending_id, options in rows:
         marker = (options or {}).get(_CONFIRMING)
         if not isinstance(marker, dict):

@@ -12,7 +12,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core import audit
 from bot.core.models import DeadlineBasis, Letter, LetterPassage, LetterStatus, utcnow
@@ -119,7 +119,7 @@ def find_passage(*, session: Session, letter_id: int, label: str) -> LetterPassa
         stmt = stmt.where(LetterPassage.kind == kind_filter)
     else:
         stmt = stmt.where(LetterPassage.kind == "item", LetterPassage.label == label)
-    return session.exec(stmt.order_by(LetterPassage.seq)).first()  # type: ignore[arg-type]
+    return session.exec(stmt.order_by(col(LetterPassage.seq))).first()
 
 
 def link_deadline(

@@ -259,9 +259,11 @@ def area_groups(
     members: dict[int | None, set[int]] = {}
     for unit_id in unit_ids:
         top, seen = unit_id, {unit_id}
-        while parent_of.get(top) not in (None, root) and parent_of[top] not in seen:
-            top = parent_of[top]  # type: ignore[assignment]
+        parent = parent_of.get(top)
+        while parent is not None and parent != root and parent not in seen:
+            top = parent
             seen.add(top)
+            parent = parent_of.get(top)
         members.setdefault(None if top == unit_id else top, set()).add(unit_id)
     names = {
         unit_id: name

@@ -221,15 +221,16 @@ def summary_charts(summary: Summary, per_image: int = charts.MAX_UNITS_PER_IMAGE
         below_warning=_("{critical} to below {warning}").format(critical=crit, warning=warn),
         critical=_("below {critical}").format(critical=crit),
     )
-    common = {"legend": legend, "warning": ind.warning, "critical": ind.critical}
     if len(rated) <= LARGE_SUMMARY:
         return charts.ranking_charts(
             bars=_bars(rated),
             title=title,
             subtitle=subtitle,
+            legend=legend,
+            warning=ind.warning,
+            critical=ind.critical,
             page_label=_("image {page}/{pages}"),
             per_image=per_image,
-            **common,  # type: ignore[arg-type]
         )
     images: list[bytes] = []
     for note, units in _chart_pages(summary):
@@ -238,8 +239,10 @@ def summary_charts(summary: Summary, per_image: int = charts.MAX_UNITS_PER_IMAGE
                 bars=_bars(units),
                 title=title,
                 subtitle=subtitle + "  ·  " + note,
+                legend=legend,
+                warning=ind.warning,
+                critical=ind.critical,
                 per_image=AREA_BARS,
-                **common,  # type: ignore[arg-type]
             )
         )
     return images
