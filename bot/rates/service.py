@@ -12,7 +12,7 @@ from bot.core.db import SIGNING_INDICATOR
 from bot.core.i18n import _, current_language, fmt_number, fmt_percent_value, fmt_rate, ngettext
 from bot.core.lookup import UnitRef, find_units
 from bot.core.people import Viewer
-from bot.core.stats import StandingsCache, Status, build_report
+from bot.core.stats import Snapshot, StandingsCache, Status, build_report
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +67,27 @@ def rate_answer(
     return answer
 
 
+def cached_answer(
+    *,
+    standings: StandingsCache,
+    viewer: Viewer,
+    query: str = "",
+    indicator_code: str = SIGNING_INDICATOR,
+) -> Answer | None:
+    """`rate_answer` from the cached standings alone, without the database; None when the
+    answer needs it (a unit search, the overview, standings to rebuild after a change)."""
+    query = query.strip()
+    if viewer.unit_id is None or (query and viewer.is_secretariat):
+        return None
+    snapshot = standings.cached(indicator_code=indicator_code, revision=viewer.revision)
+    if snapshot is None:
+        return None
+    answer = _report_answer(snapshot, viewer.unit_id, viewer.unit_name or "")
+    if query:
+        return Answer(messages.only_own_unit() + "\n\n" + answer.text)
+    return answer
+
+
 def unit_rate_answer(
     *,
     session: Session,
@@ -82,7 +103,14 @@ def unit_rate_answer(
     snapshot = standings.get(
         session=session, indicator_code=indicator_code, revision=viewer.revision
     )
-    if snapshot is None or snapshot.latest is None:
+    if snapshot is None:
+        return Answer(messages.no_data())
+    return _report_answer(snapshot, unit_id, unit_name)
+
+
+def _report_answer(snapshot: Snapshot, unit_id: int, unit_name: str) -> Answer:
+    """A unit's report in the current language, rendered once per snapshot while it is kept."""
+    if snapshot.latest is None:
         return Answer(messages.no_data())
     key = (unit_id, current_language())
     text = snapshot.rendered.get(key)
@@ -90,8 +118,8 @@ def unit_rate_answer(
         report = build_report(snapshot, unit_id)
         if report is None:
             return Answer(messages.no_figures_for_unit(unit_name))
-        # Same figures, same language, same revision: same text (cached with the snapshot).
-        text = snapshot.rendered.setdefault(key, messages.rate_report(report))
+        # Same figures, same language, same revision: same text.
+        text = snapshot.rendered.put(key, messages.rate_report(report))
     return Answer(text)
 
 
