@@ -266,6 +266,7 @@ async def _post_init(app: KysoApp) -> None:
     await app.bot.set_my_commands(bot_commands(specs, rt.settings.default_language))
     sender.recover()
     await deadline_jobs.on_startup(app)
+    await imports.on_startup(app)
     data.sender_task = asyncio.create_task(sender.run(), name="outbox-sender")
     data.elector_task = asyncio.create_task(
         elector.run(lambda leadership: align_with_leadership(app, leadership)),

@@ -17,11 +17,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot.core import messages
+from bot.core import messages, outbox
 from bot.core.db import session_scope
-from bot.core.i18n import _, fmt_number, lazy_gettext, ngettext
+from bot.core.i18n import _, fmt_number, lazy_gettext, ngettext, use_language
+from bot.core.leader import live_workers
+from bot.core.people import languages_of
 from bot.imports.apply import import_notes
 from bot.imports.issues import RowIssue
+from bot.imports.limits import limits_from
 from bot.imports.options import (
     PASTE_SPLIT_WARNING_CHARS,
     PASTED_FILENAME,
@@ -39,11 +42,14 @@ from bot.imports.staging import (
     StagedImport,
     cancel_pending,
     confirm_pending,
+    mark_confirming,
     pending_status,
     stage_upload,
+    take_interrupted,
 )
 from bot.imports.texts import (
     import_help,
+    interrupted_text,
     issues_report,
     outcome_notice,
     preview_text,
@@ -180,7 +186,8 @@ async def _preview(
     rt = context.runtime
     user = update.effective_user
     assert user is not None
-    rows = await asyncio.to_thread(count_rows, data, filename)
+    limits = limits_from(rt.settings)
+    rows = await asyncio.to_thread(count_rows, data, filename, limits)
     if rows is not None:
         await status.edit_text(
             ngettext("⏳ Checking {n} row…", "⏳ Checking {n} rows…", rows).format(
@@ -198,6 +205,7 @@ async def _preview(
                 filename=filename,
                 options=options,
                 tz=rt.settings.tz,
+                limits=limits,
             )
         if isinstance(staged, Refused):
             return staged, ""
@@ -259,10 +267,25 @@ async def _confirm(query: CallbackQuery, context: BotContext, token: str) -> Non
     rt = context.runtime
     user = query.from_user
     await query.answer()
+    message = query.message
+    if isinstance(message, Message):
+
+        def mark() -> None:
+            with session_scope(rt.engine) as session:
+                mark_confirming(
+                    session=session,
+                    token=token,
+                    telegram_id=user.id,
+                    chat_id=message.chat.id,
+                    message_id=message.message_id,
+                    worker=rt.leadership.worker_id,
+                )
+
+        await asyncio.to_thread(mark)
     await query.edit_message_text(_("⏳ Writing the figures…"))
 
     def confirm() -> PendingOutcome:
-        with session_scope(rt.engine) as session:
+        with Session(rt.engine) as session:  # re-checks first, then one short write
             return confirm_pending(
                 session=session,
                 token=token,
@@ -270,10 +293,13 @@ async def _confirm(query: CallbackQuery, context: BotContext, token: str) -> Non
                 display_name=user.full_name,
                 tz=rt.settings.tz,
                 after_import=rt.links.after_import,
+                limits=limits_from(rt.settings),
             )
 
     outcome = await asyncio.to_thread(confirm)
-    if outcome.status is PendingStatus.IMPORTED:
+    if outcome.status is PendingStatus.BUSY:
+        await query.edit_message_text(outcome_notice(outcome), reply_markup=confirm_keyboard(token))
+    elif outcome.status is PendingStatus.IMPORTED:
         await _show_imported(query, context, outcome)
     elif outcome.status is PendingStatus.REFUSED:
         assert query.message is not None and isinstance(query.message, Message)
@@ -315,6 +341,42 @@ async def _notice(query: CallbackQuery, outcome: PendingOutcome) -> None:
             await query.edit_message_reply_markup(reply_markup=None)
         except TelegramError:
             pass  # no keyboard left to remove
+
+
+def _interrupted_pushes(app: KysoApp) -> int:
+    """Queue a word to everyone whose Confirm a restart cut short (buttons to confirm again)."""
+    rt = app.bot_data.runtime
+    with session_scope(rt.engine) as session:
+        found = take_interrupted(session=session, live_workers=live_workers(session=session))
+        languages = languages_of(
+            session=session,
+            telegram_ids=[i.telegram_id for i in found],
+            default_language=rt.settings.default_language,
+        )
+        pushes = []
+        for item in found:
+            with use_language(languages[item.telegram_id]):
+                text = interrupted_text(item.filename, expired=item.expired)
+                markup = None if item.expired else confirm_keyboard(item.token).to_dict()
+            pushes.append(
+                outbox.Push(
+                    key=f"import-interrupted:{item.token}:{item.message_id}",
+                    chat_id=item.chat_id,
+                    text=text,
+                    kind="import_interrupted",
+                    priority=outbox.PRIORITY_URGENT,
+                    reply_markup=markup,
+                )
+            )
+        return outbox.enqueue_many(session=session, pushes=pushes)
+
+
+async def on_startup(app: KysoApp) -> int:
+    """At start-up: tell uploaders whose import a restart interrupted (through the outbox)."""
+    queued = await asyncio.to_thread(_interrupted_pushes, app)
+    if queued:
+        logger.info("Told %d uploader(s) their import was interrupted by a restart", queued)
+    return queued
 
 
 COMMANDS = (

@@ -50,6 +50,17 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(
         default=5.0, gt=0, le=20, allow_inf_nan=False, alias="MAX_UPLOAD_MB"
     )  # the cloud Bot API downloads at most 20 MB
+    # Bounds on reading an imported table (bot/imports/limits.py): over one, a clear refusal.
+    import_max_rows: int = Field(default=20_000, ge=100, le=1_000_000, alias="IMPORT_MAX_ROWS")
+    import_max_cell_chars: int = Field(
+        default=2_000, ge=300, le=1_000_000, alias="IMPORT_MAX_CELL_CHARS"
+    )
+    import_max_unzipped_mb: float = Field(
+        default=50.0, gt=0, le=2000, allow_inf_nan=False, alias="IMPORT_MAX_UNZIPPED_MB"
+    )
+    import_time_budget: float = Field(
+        default=60.0, gt=0, le=3600, allow_inf_nan=False, alias="IMPORT_TIME_BUDGET"
+    )  # seconds
     summary_weekday: str = Field(default="mon", alias="SUMMARY_WEEKDAY")
     summary_time: str = Field(default="08:00", alias="SUMMARY_TIME")
     warning_schedule: str = Field(default="mon 08:00", alias="WARNING_SCHEDULE")

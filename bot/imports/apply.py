@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, insert, text, update
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from bot.core import audit
@@ -25,14 +27,15 @@ from bot.core.models import (
 )
 from bot.core.text import fold, guess_unit_kind, short_key, slugify
 from bot.imports.issues import ImportRejected, RowIssue
-from bot.imports.parse import ParsedRow
+from bot.imports.limits import DEFAULT_LIMITS, ReadLimits
+from bot.imports.parse import ParsedRow, parse_file
 from bot.imports.plan import (
     ImportPlan,
     count_at_target,
     count_below,
     load_units,
-    pick_unit,
-    plan_import,
+    match_units,
+    plan_parsed,
 )
 
 logger = logging.getLogger(__name__)
@@ -56,6 +59,7 @@ class ImportResult:
     below_critical: int
     at_target: int
     replaced_existing: bool
+    folded: list[tuple[str, str]] = field(default_factory=list)  # (name in the file, unit)
 
     def imported(self) -> Imported:
         """What other features are told about this import."""
@@ -68,6 +72,28 @@ _CHUNK = 500
 def _in_chunks(values: list[Any]) -> list[list[Any]]:
     """Values in slices of at most _CHUNK, for bulk statements."""
     return [values[i : i + _CHUNK] for i in range(0, len(values), _CHUNK)]
+
+
+# --- one import at a time ----------------------------------------------------------------
+
+# pg_advisory_xact_lock key of the import writer ("kysoimp" in ASCII).
+_IMPORT_LOCK = 0x6B79736F696D70
+
+
+def lock_imports(session: Session) -> None:
+    """Start the import's write transaction holding the import lock: a second import waits
+    for the first (PostgreSQL: an advisory lock; SQLite: BEGIN IMMEDIATE, up to the busy
+    timeout); ImportRejected("import_busy") if the wait runs out. Call before any statement."""
+    dialect = session.get_bind().dialect.name
+    try:
+        if dialect == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _IMPORT_LOCK})
+        elif dialect == "sqlite":
+            session.execute(text("BEGIN IMMEDIATE"))
+    except OperationalError as exc:
+        session.rollback()
+        logger.warning("Import lock not obtained: %s", exc)
+        raise ImportRejected([RowIssue(None, None, None, "import_busy", {})]) from exc
 
 
 # --- period and units ---------------------------------------------------------------------
@@ -113,19 +139,19 @@ def _unique_code(name: str, taken: set[str]) -> str:
     return code
 
 
-def _create_units(session: Session, rows: Sequence[ParsedRow]) -> dict[str, int]:
-    """Insert new units in bulk; returns name_key → new id."""
+def _create_units(session: Session, rows: Sequence[ParsedRow]) -> dict[int, int]:
+    """Insert new units in bulk; returns row number → new id."""
     if not rows:
         return {}
     taken = set(session.exec(select(Unit.code)).all())
     now = utcnow()
     values: list[dict[str, Any]] = []
-    code_to_key: dict[str, str] = {}
+    code_to_row: dict[str, int] = {}
     for row in rows:
         name = " ".join(row.name.split())
         key = fold(name)
         code = _unique_code(name, taken)
-        code_to_key[code] = key
+        code_to_row[code] = row.row
         values.append(
             {
                 "code": code,
@@ -138,11 +164,11 @@ def _create_units(session: Session, rows: Sequence[ParsedRow]) -> dict[str, int]
                 "created_at": now,
             }
         )
-    created: dict[str, int] = {}
+    created: dict[int, int] = {}
     for chunk in _in_chunks(values):
         result = session.exec(insert(Unit).returning(col(Unit.id), col(Unit.code)), params=chunk)
         for unit_id, code in result.all():
-            created[code_to_key[code]] = stored_id(unit_id)
+            created[code_to_row[code]] = stored_id(unit_id)
     return created
 
 
@@ -150,24 +176,28 @@ def _place_units(session: Session, plan: ImportPlan) -> tuple[dict[int, int], li
     """Unit id for each row number, and the rows whose units had to be created."""
     # Re-resolve units: the database may have changed between preview and confirmation.
     units = load_units(session)
-    known_ids = {unit_id for entries in units.values() for unit_id, _active in entries}
+    known_ids = set(units.names)
     unit_for_row: dict[int, int] = {}
-    to_create: list[ParsedRow] = []
     unplaced: list[ParsedRow] = list(plan.new_units)
     for row, unit_id in plan.matched:
         if unit_id in known_ids:
             unit_for_row[row.row] = unit_id
         else:
             unplaced.append(row)  # deleted since the preview
-    for row in unplaced:
-        existing_id, _count = pick_unit(units.get(fold(row.name), []))
-        if existing_id is not None:
-            unit_for_row[row.row] = existing_id
+    taken = set(unit_for_row.values())
+    matching = match_units(units, unplaced, None)
+    to_create = list(matching.new_units)
+    for row, unit_id in matching.matched:
+        if unit_id in taken:
+            to_create.append(row)  # a unit created since the preview, already this file's
         else:
-            to_create.append(row)
+            unit_for_row[row.row] = unit_id
+            taken.add(unit_id)
+    if matching.issues:
+        raise ImportRejected(matching.issues)
     created = _create_units(session, to_create)
     for row in to_create:
-        unit_for_row[row.row] = created[fold(row.name)]
+        unit_for_row[row.row] = created[row.row]
     return unit_for_row, to_create
 
 
@@ -317,6 +347,9 @@ def apply_import(
         stale=stale,
     )
     rows = plan.table.rows
+    folded = [
+        (row.name, name) for row, unit_id, name in plan.folded if unit_for_row[row.row] == unit_id
+    ]
     result = ImportResult(
         batch_id=batch.id,
         period_id=period.id,
@@ -332,6 +365,7 @@ def apply_import(
         below_critical=count_below(rows, indicator.critical_threshold),
         at_target=count_at_target(rows, indicator.target),
         replaced_existing=replaced,
+        folded=folded,
     )
     for listener in after_import:
         listener(session=session, imported=result.imported())
@@ -357,18 +391,30 @@ def import_statistics(
     tz: ZoneInfo,
     after_import: Sequence[AfterImport],
     actor_telegram_id: int | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    allow_new_units: bool = True,
 ) -> ImportResult:
-    """Plan, apply and commit an import; on any error roll back so nothing is written."""
+    """Parse (no transaction), plan (reads), then apply and commit in one short write
+    transaction under the import lock; on any error roll back so nothing is written.
+    Without `allow_new_units` a table adding many new units is refused."""
+    outcome = parse_file(data, filename, limits)
     try:
-        plan = plan_import(
+        plan = plan_parsed(
             session=session,
-            data=data,
+            outcome=outcome,
+            sha256=hashlib.sha256(data).hexdigest(),
             filename=filename,
             indicator_code=indicator_code,
             period_start=period_start,
             period_end=period_end,
             tz=tz,
         )
+    finally:
+        session.rollback()  # end the read transaction before writing
+    if plan.many_new_units and not allow_new_units:
+        raise ImportRejected([new_units_issue(plan)])
+    lock_imports(session)
+    try:
         result = apply_import(
             session=session,
             plan=plan,
@@ -380,3 +426,15 @@ def import_statistics(
         session.rollback()
         raise
     return result
+
+
+def new_units_issue(plan: ImportPlan) -> RowIssue:
+    """The table adds more new units than an import should without a second look."""
+    names = [" ".join(r.name.split()) for r in plan.new_units]
+    return RowIssue(
+        None,
+        None,
+        None,
+        "too_many_new_units",
+        {"count": str(len(names)), "names": ", ".join(names[:10])},
+    )

@@ -17,6 +17,8 @@ from bot.core.links import Links, Subcommands
 from bot.core.telegram_html import plain
 from bot.imports.apply import ImportResult, import_notes, import_statistics
 from bot.imports.issues import ImportRejected, describe_issue
+from bot.imports.limits import limits_from
+from bot.imports.plan import NEW_UNITS_CAP, NEW_UNITS_FLOOR
 
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
@@ -39,6 +41,14 @@ def add_cli(subparsers: Subcommands, links: Links) -> None:
     imp.add_argument("--period-start", type=_date)
     imp.add_argument("--period-end", type=_date)
     imp.add_argument("--indicator", default="ky-so")
+    imp.add_argument(
+        "--allow-new-units",
+        action="store_true",
+        help=_(
+            "create the table's new units even when there are many (more than {floor} and "
+            "more than a tenth of the units already known, or more than {cap} in any case)"
+        ).format(floor=NEW_UNITS_FLOOR, cap=NEW_UNITS_CAP),
+    )
     imp.set_defaults(run=functools.partial(cmd_import, links=links))
 
 
@@ -91,6 +101,8 @@ def cmd_import(settings: Settings, args: argparse.Namespace, *, links: Links) ->
                 period_end=args.period_end,
                 tz=settings.tz,
                 after_import=links.after_import,
+                limits=limits_from(settings),
+                allow_new_units=args.allow_new_units,
             )
             notes = import_notes(session=session, result=result, notes=links.import_notes)
     except ImportRejected as exc:
@@ -99,6 +111,12 @@ def cmd_import(settings: Settings, args: argparse.Namespace, *, links: Links) ->
     finally:
         engine.dispose()
     print(_summary(result))
+    for name, unit in result.folded:
+        print(
+            _("“{name}” was taken as the unit “{unit}” (same name without diacritics)").format(
+                name=name, unit=unit
+            )
+        )
     for line in notes:
         print(plain(line))
     return 0

@@ -58,6 +58,28 @@ def _bad_period(p: Mapping[str, Any]) -> str:
     return _("Invalid date or time in the reporting period: “{value}”").format(value=p["value"])
 
 
+def _cell_too_long(p: Mapping[str, Any]) -> str:
+    """A cell longer than the reader takes (its length, when the reader could count it)."""
+    if p.get("length"):
+        return _(
+            "A cell holds {length} characters; at most {limit} are read (the limit is the "
+            "setting {setting})"
+        ).format(
+            length=_fmt_int(p.get("length")), limit=_fmt_int(p.get("limit")), setting=p["setting"]
+        )
+    return _(
+        "A cell is longer than {limit} characters (the limit is the setting {setting})"
+    ).format(limit=_fmt_int(p.get("limit")), setting=p["setting"])
+
+
+def _fmt_amount(text: str | None) -> str:
+    """A limit kept as text ("50", "2.5"), in the reader's number format."""
+    try:
+        return fmt_number(Decimal(text or "0").normalize())
+    except ArithmeticError:
+        return text or "?"
+
+
 # Each message gets the issue's params plus "value" and "column" (empty text when absent).
 ISSUE_MESSAGES: Mapping[str, Message] = {
     "signed_gt_total": lambda p: _("Signed ({signed}) is more than total ({total})").format(
@@ -94,6 +116,41 @@ ISSUE_MESSAGES: Mapping[str, Message] = {
         "“{name}” matches {count} existing units; the unit list must be fixed first"
     ).format(name=p["value"], count=_fmt_int(p.get("count", "2"))),
     "unknown_indicator": lambda p: _("Unknown indicator “{value}”").format(value=p["value"]),
+    "too_large": lambda p: _("“{column}” is too large to be a count: {value}").format(
+        column=p["column"], value=p["value"]
+    ),
+    "name_too_long": lambda p: _("The unit name is longer than {limit} characters").format(
+        limit=_fmt_int(p.get("limit"))
+    ),
+    "formula_no_value": lambda p: _(
+        "The cell holds a formula with no saved value: open the file in Excel, save it, and "
+        "send it again"
+    ),
+    "cell_too_long": _cell_too_long,
+    "too_many_rows": lambda p: _(
+        "The table has more than {limit} rows, more than I read (the limit is the setting "
+        "{setting})"
+    ).format(limit=_fmt_int(p.get("limit")), setting=p["setting"]),
+    "too_large_unzipped": lambda p: _(
+        "The Excel file unpacks to more than {limit} MB, more than I read (the limit is the "
+        "setting {setting})"
+    ).format(limit=_fmt_amount(p.get("limit")), setting=p["setting"]),
+    "too_slow": lambda p: _(
+        "Reading the file took longer than {limit} seconds, so I stopped (the limit is the "
+        "setting {setting})"
+    ).format(limit=_fmt_amount(p.get("limit")), setting=p["setting"]),
+    "not_utf8": lambda p: _(
+        "“{value}” is not saved as UTF-8 (it looks like {encoding}): save the file as UTF-8 "
+        "(in Excel: Save As → “CSV UTF-8”), or send it as an Excel file"
+    ).format(value=p["value"], encoding=p.get("encoding", "?")),
+    "too_many_new_units": lambda p: _(
+        "The table would add {count} new units ({names} …): check that it is the right file "
+        "and that these are not misspelt names of existing units, then run the import again "
+        "with --allow-new-units"
+    ).format(count=_fmt_int(p.get("count")), names=p.get("names", "")),
+    "import_busy": lambda p: _(
+        "Another import is being written right now: wait a moment and try again"
+    ),
 }
 
 

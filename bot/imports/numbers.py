@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from bot.imports.cells import Cell, Pct
+from bot.imports.limits import MAX_COUNT
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _PLAIN_INT = re.compile(r"[+-]?\d+")
 _GROUPED_INT = re.compile(r"[+-]?\d{1,3}(?:([.,' ])\d{3})(?:\1\d{3})*")
 _DECIMAL = re.compile(r"[+-]?\d+[.,]\d+")
+
+
+_MAX_DIGITS = 15  # more digits than any count (and than int() reads from a huge cell)
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,9 @@ def _count_from_text(text: str) -> Count:
     """A count from cleaned text: 92, 1.234, 1,234, 1 234, 12,0."""
     if not text:
         return Count(None, "missing_value")
+    numeric = _PLAIN_INT.fullmatch(text) or _GROUPED_INT.fullmatch(text) or _DECIMAL.fullmatch(text)
+    if numeric and sum(ch.isdigit() for ch in text.split(",")[0].split(".")[0]) > _MAX_DIGITS:
+        return Count(None, "too_large")
     if _PLAIN_INT.fullmatch(text):
         value = int(text)
     elif _GROUPED_INT.fullmatch(text):
@@ -61,12 +69,17 @@ def _count_from_text(text: str) -> Count:
 
 
 def parse_count(cell: Cell) -> Count:
-    """Read a count: 92, 1.234, 1,234, 1 234 → int; flags empty, negative, fractional, text."""
+    """Read a count: 92, 1.234, 1,234, 1 234 → int; flags empty, negative, fractional, text,
+    and a count too large to store."""
     if isinstance(cell, bool | Pct):
         return Count(None, "not_a_number")
     if isinstance(cell, int | float):
-        return _count_from_number(cell)
-    return _count_from_text(_clean_number_text(cell))
+        count = _count_from_number(cell)
+    else:
+        count = _count_from_text(_clean_number_text(cell))
+    if count.value is not None and count.value > MAX_COUNT:
+        return Count(None, "too_large")
+    return count
 
 
 def looks_numeric(cell: Cell) -> bool:
@@ -84,6 +97,8 @@ def parse_rate(cell: Cell) -> tuple[Decimal | None, str | None]:
     if isinstance(cell, Pct):
         return cell.value, ("negative" if cell.value < 0 else None)
     if isinstance(cell, bool):
+        return None, "not_a_number"
+    if isinstance(cell, float) and not math.isfinite(cell):
         return None, "not_a_number"
     if isinstance(cell, int | float):
         number = Decimal(repr(cell)) if isinstance(cell, float) else Decimal(cell)

@@ -42,7 +42,7 @@ class ImportOptions:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ImportOptions:
+    def from_json(cls, data: dict[str, Any]) -> ImportOptions:  # other keys are ignored
         """Back from PendingImport.options."""
         start = data.get("period_start")
         end = data.get("period_end")

@@ -10,9 +10,10 @@ from decimal import Decimal
 
 from bot.core.i18n import rate_percent
 from bot.core.text import fold
-from bot.imports.cells import Cell, Rows, cell_text
+from bot.imports.cells import Cell, Rows, cell_text, exact_key
 from bot.imports.header import Columns, classify_folded, classify_header, find_header
 from bot.imports.issues import ImportRejected, RowIssue
+from bot.imports.limits import DEFAULT_LIMITS, MAX_NAME_CHARS, ReadLimits
 from bot.imports.numbers import Count, looks_numeric, parse_count, parse_rate, rate_agrees
 from bot.imports.period import (
     Period,
@@ -20,7 +21,7 @@ from bot.imports.period import (
     period_from_filename,
     period_from_text,
 )
-from bot.imports.reading import UNREADABLE, file_issue, read_cells
+from bot.imports.reading import UNREADABLE, CellNote, file_issue, read_sheet
 
 # --- parsed data --------------------------------------------------------------------------
 
@@ -213,6 +214,7 @@ class _RowChecker:
     """Validates candidate rows in file order: running sums, names seen, issues, good rows."""
 
     columns: Columns
+    notes: dict[tuple[int, int], CellNote] = field(default_factory=dict)
     rows: list[ParsedRow] = field(default_factory=list)
     issues: list[RowIssue] = field(default_factory=list)
     skipped: int = 0
@@ -225,6 +227,9 @@ class _RowChecker:
     ) -> RowIssue:
         """An issue about one cell of a row."""
         title = self.columns.titles[column]
+        note = self.notes.get((cand.number, column))
+        if note is not None and note.code == "formula_no_value":
+            code = note.code
         return RowIssue(cand.number, title, cell_text(cell).strip(), code, params)
 
     def check(self, cand: _Candidate) -> None:
@@ -248,6 +253,17 @@ class _RowChecker:
                 0,
                 RowIssue(
                     cand.number, columns.titles[columns.unit], cand.stt or None, "missing_name"
+                ),
+            )
+        if len(cand.name) > MAX_NAME_CHARS:
+            row_issues.insert(
+                0,
+                RowIssue(
+                    cand.number,
+                    columns.titles[columns.unit],
+                    cand.name[:60] + "…",
+                    "name_too_long",
+                    {"limit": str(MAX_NAME_CHARS)},
                 ),
             )
         published, rate_issues = self._published_rate(cand, total)
@@ -321,12 +337,14 @@ class _RowChecker:
         ]
 
     def _duplicate(self, cand: _Candidate) -> list[RowIssue]:
-        """The unit already listed on an earlier row (the first one is remembered)."""
+        """The unit already listed on an earlier row (the first one is remembered); names that
+        differ only in diacritics (Đông Hùng, Đông Hưng) are different units."""
         if not cand.name:
             return []
-        first = self.first_row_by_key.get(cand.name_key)
+        key = exact_key(cand.name)
+        first = self.first_row_by_key.get(key)
         if first is None:
-            self.first_row_by_key[cand.name_key] = cand.number
+            self.first_row_by_key[key] = cand.number
             return []
         unit_title = self.columns.titles[self.columns.unit]
         return [
@@ -358,24 +376,44 @@ def _refused(code: str) -> ParseOutcome:
     return ParseOutcome(None, [RowIssue(None, None, None, code, {})], None, None)
 
 
-def parse_file(data: bytes, filename: str) -> ParseOutcome:
+def _note_issues(
+    notes: dict[tuple[int, int], CellNote], columns: Columns | None, limits: ReadLimits
+) -> list[RowIssue]:
+    """Over-long cells, wherever they are (a formula without value is a cell's own issue)."""
+    issues: list[RowIssue] = []
+    for (row, column), note in sorted(notes.items()):
+        if note.code != "cell_too_long":
+            continue
+        title = columns.titles[column] if columns and 0 <= column < columns.width else None
+        params = {"limit": str(limits.max_cell_chars), "setting": "IMPORT_MAX_CELL_CHARS"}
+        if note.length:
+            params["length"] = str(note.length)
+        issues.append(RowIssue(row, title, None, "cell_too_long", params))
+    return issues
+
+
+def parse_file(data: bytes, filename: str, limits: ReadLimits = DEFAULT_LIMITS) -> ParseOutcome:
     """Read and validate a table, collecting every issue instead of stopping at the first."""
     try:
-        rows = read_cells(data, filename)
+        sheet = read_sheet(data, filename, limits)
     except UNREADABLE as exc:
         return ParseOutcome(None, [file_issue(exc, filename)], None, None)
-    if not any(cells for _number, cells in rows):
+    rows = sheet.rows
+    if not any(cells for _number, cells in rows) and not sheet.notes:
         return _refused("empty_file")
     header = find_header(rows)
     if header is None:
+        if sheet.notes:
+            return ParseOutcome(None, _note_issues(sheet.notes, None, limits), None, None)
         return _refused("no_header")
     position, columns = header
     title_period = _title_period(rows[:position], filename)
     candidates, skipped = _candidates(rows[position + 1 :], rows[position][1], columns)
     candidates, trailing = _without_trailing_text(candidates, columns)
-    checker = _RowChecker(columns)
+    checker = _RowChecker(columns, sheet.notes)
     for cand in candidates:
         checker.check(cand)
+    checker.issues.extend(_note_issues(sheet.notes, columns, limits))
     if not candidates:
         checker.issues.append(RowIssue(None, None, None, "empty_file", {}))
     good = title_period if title_period is not None and title_period.is_good else None
@@ -389,9 +427,9 @@ def parse_file(data: bytes, filename: str) -> ParseOutcome:
     return ParseOutcome(table, checker.issues, title_period, columns)
 
 
-def parse_table(data: bytes, filename: str) -> ParsedTable:
+def parse_table(data: bytes, filename: str, limits: ReadLimits = DEFAULT_LIMITS) -> ParsedTable:
     """Parse and validate a statistics table; raises ImportRejected listing every issue."""
-    outcome = parse_file(data, filename)
+    outcome = parse_file(data, filename, limits)
     issues = list(outcome.issues)
     if outcome.title_period is not None and outcome.title_period.bad_text is not None:
         issues.append(bad_period_text(outcome.title_period.bad_text))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
 from zoneinfo import ZoneInfo
@@ -15,8 +15,10 @@ from sqlmodel import Session, col, select
 from bot.core.db import SIGNING_INDICATOR, stored_id
 from bot.core.models import Indicator, Measurement, ReportingPeriod, Unit, UnitNameHistory
 from bot.core.text import fold
+from bot.imports.cells import exact_key
 from bot.imports.issues import ImportRejected, RowIssue
-from bot.imports.parse import ParsedRow, ParsedTable, parse_file
+from bot.imports.limits import DEFAULT_LIMITS, ReadLimits
+from bot.imports.parse import ParsedRow, ParsedTable, ParseOutcome, parse_file
 from bot.imports.period import resolve_period
 
 # --- rates against thresholds -------------------------------------------------------------
@@ -65,6 +67,13 @@ class ImportPlan:
     target: float = 100.0
     existing_period_id: int | None = None
     existing_measurements: int = 0
+    folded: list[tuple[ParsedRow, int, str]] = field(default_factory=list)
+    existing_units: int = 0
+
+    @property
+    def many_new_units(self) -> bool:
+        """More new units than an import should add without a second look."""
+        return many_new_units(len(self.new_units), self.existing_units)
 
     @property
     def rows(self) -> list[ParsedRow]:
@@ -104,32 +113,71 @@ class ImportPlan:
 
 # --- units --------------------------------------------------------------------------------
 
-# name_key → [(unit id, active)], lowest id first
+# a key → [(unit id, active)], lowest id first
 UnitsByKey = dict[str, list[tuple[int, bool]]]
 
+# A table adding more new units than this is flagged: in the preview, and the CLI wants
+# --allow-new-units (a first import into an empty database is not flagged).
+NEW_UNITS_FLOOR = 10
+NEW_UNITS_PERCENT = 10  # of the units already known
+NEW_UNITS_CAP = 500
 
-def load_units(session: Session) -> UnitsByKey:
-    """Existing units by name_key: (id, active), lowest id first; former names of renamed
-    units map to them unless a unit has that name now."""
+
+@dataclass(frozen=True)
+class KnownUnits:
+    """Stored units by folded key and by exact key (current and former names), and names."""
+
+    by_key: UnitsByKey
+    by_exact: UnitsByKey
+    names: dict[int, str]
+
+    def get(self, key: str, default: list[tuple[int, bool]]) -> list[tuple[int, bool]]:
+        """Units whose folded name is `key` (as the plain mapping did)."""
+        return self.by_key.get(key, default)
+
+    @property
+    def active_count(self) -> int:
+        """How many units are active."""
+        return len({i for entries in self.by_key.values() for i, active in entries if active})
+
+
+def _add(mapping: UnitsByKey, key: str, entry: tuple[int, bool]) -> None:
+    """Append an entry under a key once."""
+    entries = mapping.setdefault(key, [])
+    if entry not in entries:
+        entries.append(entry)
+
+
+def load_units(session: Session) -> KnownUnits:
+    """Existing units by folded and exact name: (id, active), lowest id first; former names of
+    renamed units map to them unless a unit has that name now."""
     by_key: UnitsByKey = {}
+    by_exact: UnitsByKey = {}
+    names: dict[int, str] = {}
     active_of: dict[int, bool] = {}
-    for row_id, name_key, active in session.exec(
-        select(Unit.id, Unit.name_key, Unit.active).order_by(col(Unit.id))
+    for row_id, name, name_key, active in session.exec(
+        select(Unit.id, Unit.name, Unit.name_key, Unit.active).order_by(col(Unit.id))
     ).all():
         unit_id = stored_id(row_id)
         by_key.setdefault(name_key, []).append((unit_id, active))
+        by_exact.setdefault(exact_key(name), []).append((unit_id, active))
+        names[unit_id] = name
         active_of[unit_id] = active
     former: UnitsByKey = {}
-    for unit_id, old_key in session.exec(
-        select(UnitNameHistory.unit_id, UnitNameHistory.old_name_key).order_by(
-            col(UnitNameHistory.id)
-        )
+    former_exact: UnitsByKey = {}
+    for unit_id, old_name, old_key in session.exec(
+        select(
+            UnitNameHistory.unit_id, UnitNameHistory.old_name, UnitNameHistory.old_name_key
+        ).order_by(col(UnitNameHistory.id))
     ).all():
-        entries = former.setdefault(old_key, [])
-        if old_key not in by_key and (unit_id, active_of[unit_id]) not in entries:
-            entries.append((unit_id, active_of[unit_id]))
-    by_key.update({key: entries for key, entries in former.items() if entries})
-    return by_key
+        entry = (unit_id, active_of[unit_id])
+        if old_key not in by_key:
+            _add(former, old_key, entry)
+        if exact_key(old_name) not in by_exact:
+            _add(former_exact, exact_key(old_name), entry)
+    by_key.update(former)
+    by_exact.update(former_exact)
+    return KnownUnits(by_key, by_exact, names)
 
 
 def pick_unit(candidates: list[tuple[int, bool]]) -> tuple[int | None, int]:
@@ -144,26 +192,67 @@ def pick_unit(candidates: list[tuple[int, bool]]) -> tuple[int | None, int]:
     return None, 0
 
 
-def _match_units(
-    units: UnitsByKey, rows: Sequence[ParsedRow], unit_title: str | None
-) -> tuple[list[tuple[ParsedRow, int]], list[ParsedRow], list[RowIssue]]:
-    """Rows matched with a stored unit, rows naming a new unit, and ambiguous names."""
-    matched: list[tuple[ParsedRow, int]] = []
-    new_units: list[ParsedRow] = []
-    issues: list[RowIssue] = []
+@dataclass
+class Matching:
+    """Rows matched with stored units: exactly, by a name that differs only in diacritics
+    (shown, never applied silently), as new units, or refused as ambiguous."""
+
+    matched: list[tuple[ParsedRow, int]] = field(default_factory=list)
+    folded: list[tuple[ParsedRow, int, str]] = field(default_factory=list)
+    new_units: list[ParsedRow] = field(default_factory=list)
+    issues: list[RowIssue] = field(default_factory=list)
+
+
+def match_units(units: KnownUnits, rows: Sequence[ParsedRow], unit_title: str | None) -> Matching:
+    """An exact name always wins over a folded one; a unit the table names exactly is never
+    also given to a row whose name only folds to it (that row is a new unit)."""
+    result = Matching()
+    exact_ids: set[int] = set()
+    pending: list[ParsedRow] = []
     for row in rows:
-        unit_id, active_count = pick_unit(units.get(fold(row.name), []))
+        candidates = units.by_exact.get(exact_key(row.name), [])
+        unit_id, active_count = pick_unit(candidates)
         if active_count > 1:
-            issues.append(
+            result.issues.append(_ambiguous(row, unit_title, active_count))
+        elif unit_id is not None:
+            result.matched.append((row, unit_id))
+            exact_ids.add(unit_id)
+        else:
+            pending.append(row)
+    claimed: dict[int, ParsedRow] = {}
+    for row in pending:
+        unit_id, active_count = pick_unit(units.by_key.get(fold(row.name), []))
+        if active_count > 1:
+            result.issues.append(_ambiguous(row, unit_title, active_count))
+        elif unit_id is None or unit_id in exact_ids:
+            result.new_units.append(row)
+        elif unit_id in claimed:
+            first = claimed[unit_id]
+            result.issues.append(
                 RowIssue(
-                    row.row, unit_title, row.name, "ambiguous_unit", {"count": str(active_count)}
+                    row.row, unit_title, row.name, "duplicate_unit", {"first_row": str(first.row)}
                 )
             )
-        elif unit_id is not None:
-            matched.append((row, unit_id))
         else:
-            new_units.append(row)
-    return matched, new_units, issues
+            claimed[unit_id] = row
+            result.matched.append((row, unit_id))
+            result.folded.append((row, unit_id, units.names.get(unit_id, "")))
+    return result
+
+
+def _ambiguous(row: ParsedRow, unit_title: str | None, count: int) -> RowIssue:
+    """A name several active units share."""
+    return RowIssue(row.row, unit_title, row.name, "ambiguous_unit", {"count": str(count)})
+
+
+def many_new_units(new: int, existing: int) -> bool:
+    """More new units than a small share of the existing ones (at least NEW_UNITS_FLOOR), or
+    more than NEW_UNITS_CAP; a first import into an empty database only by the cap."""
+    if new > NEW_UNITS_CAP:
+        return True
+    if existing == 0:
+        return False
+    return new > NEW_UNITS_FLOOR and new * 100 > existing * NEW_UNITS_PERCENT
 
 
 # --- planning -----------------------------------------------------------------------------
@@ -197,13 +286,37 @@ def plan_import(
     period_start: date | None = None,
     period_end: date | None = None,
     tz: ZoneInfo,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> ImportPlan:
     """Parse, validate and match units with the database; raises ImportRejected; writes nothing."""
+    return plan_parsed(
+        session=session,
+        outcome=parse_file(data, filename, limits),
+        sha256=hashlib.sha256(data).hexdigest(),
+        filename=filename,
+        indicator_code=indicator_code,
+        period_start=period_start,
+        period_end=period_end,
+        tz=tz,
+    )
+
+
+def plan_parsed(
+    *,
+    session: Session,
+    outcome: ParseOutcome,
+    sha256: str,
+    filename: str,
+    indicator_code: str = SIGNING_INDICATOR,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    tz: ZoneInfo,
+) -> ImportPlan:
+    """Match a parsed table with the database (reads only); raises ImportRejected."""
     issues: list[RowIssue] = []
     indicator = session.exec(select(Indicator).where(Indicator.code == indicator_code)).first()
     if indicator is None:
         issues.append(RowIssue(None, None, indicator_code, "unknown_indicator", {}))
-    outcome = parse_file(data, filename)
     issues.extend(outcome.issues)
     table = outcome.table
     if table is None:
@@ -214,8 +327,9 @@ def plan_import(
     if not any(i.code == "empty_file" for i in outcome.issues):
         issues.extend(period_issues)
     unit_title = outcome.columns.titles[outcome.columns.unit] if outcome.columns else None
-    matched, new_units, unit_issues = _match_units(load_units(session), table.rows, unit_title)
-    issues.extend(unit_issues)
+    units = load_units(session)
+    matching = match_units(units, table.rows, unit_title)
+    issues.extend(matching.issues)
     if issues:
         raise ImportRejected(issues)
     assert indicator is not None and start is not None and end is not None
@@ -226,13 +340,15 @@ def plan_import(
         period_start=start,
         period_end=end,
         as_of=as_of,
-        matched=matched,
-        new_units=new_units,
-        sha256=hashlib.sha256(data).hexdigest(),
+        matched=matching.matched,
+        new_units=matching.new_units,
+        sha256=sha256,
         source=filename,
         warning_threshold=indicator.warning_threshold,
         critical_threshold=indicator.critical_threshold,
         target=indicator.target,
         existing_period_id=period_id,
         existing_measurements=existing,
+        folded=matching.folded,
+        existing_units=units.active_count,
     )

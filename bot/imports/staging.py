@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import secrets
 from collections.abc import Sequence
@@ -12,16 +13,19 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from bot.core import messages
 from bot.core.links import AfterImport
 from bot.core.models import Indicator, Measurement, PendingImport, utcnow
 from bot.core.people import ensure_user
-from bot.imports.apply import ImportResult, apply_import
+from bot.imports.apply import ImportResult, apply_import, lock_imports
 from bot.imports.issues import ImportRejected, RowIssue
+from bot.imports.limits import DEFAULT_LIMITS, ReadLimits
 from bot.imports.options import ImportOptions
-from bot.imports.plan import ImportPlan, plan_import
+from bot.imports.parse import parse_file
+from bot.imports.plan import ImportPlan, plan_parsed
 
 logger = logging.getLogger(__name__)
 
@@ -59,18 +63,30 @@ def purge_expired(*, session: Session, now: dt.datetime | None = None) -> int:
 
 
 def _plan(
-    session: Session, data: bytes, filename: str, options: ImportOptions, tz: ZoneInfo
+    session: Session,
+    data: bytes,
+    filename: str,
+    options: ImportOptions,
+    tz: ZoneInfo,
+    limits: ReadLimits,
 ) -> ImportPlan:
-    """plan_import with the uploader's options."""
-    return plan_import(
-        session=session,
-        data=data,
-        filename=filename,
-        indicator_code=options.indicator_code,
-        period_start=options.period_start,
-        period_end=options.period_end,
-        tz=tz,
-    )
+    """Parse first (no transaction), then match with the database (reads only) and end the
+    read transaction, so nothing holds the database while a file is read."""
+    session.rollback()
+    outcome = parse_file(data, filename, limits)
+    try:
+        return plan_parsed(
+            session=session,
+            outcome=outcome,
+            sha256=hashlib.sha256(data).hexdigest(),
+            filename=filename,
+            indicator_code=options.indicator_code,
+            period_start=options.period_start,
+            period_end=options.period_end,
+            tz=tz,
+        )
+    finally:
+        session.rollback()
 
 
 def _dropped_units(session: Session, plan: ImportPlan) -> int:
@@ -98,16 +114,20 @@ def stage_upload(
     options: ImportOptions,
     tz: ZoneInfo,
     now: dt.datetime | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> StagedImport | Refused:
-    """Validate a file; if valid, store it for confirmation (replacing the user's earlier one)."""
+    """Validate a file; if valid, store it for confirmation (replacing the user's earlier one)
+    in one short write transaction, committed here."""
     now = now or utcnow()
-    purge_expired(session=session, now=now)
     try:
-        plan = _plan(session, data, filename, options, tz)
+        plan = _plan(session, data, filename, options, tz, limits)
     except ImportRejected as exc:
         return Refused(exc.issues)
     indicator = session.exec(select(Indicator).where(Indicator.code == plan.indicator_code)).one()
-    session.exec(delete(PendingImport).where(col(PendingImport.telegram_id) == telegram_id))
+    indicator_name = messages.indicator_name(indicator.code, indicator.name)
+    item_kind = indicator.item_kind
+    dropped = _dropped_units(session, plan)
+    session.rollback()  # the reads are done: the write below starts a transaction of its own
     pending = PendingImport(
         token=secrets.token_urlsafe(12),
         telegram_id=telegram_id,
@@ -118,15 +138,22 @@ def stage_upload(
         created_at=now,
         expires_at=now + PENDING_TTL,
     )
-    session.add(pending)
-    session.flush()
+    try:
+        purge_expired(session=session, now=now)
+        session.exec(delete(PendingImport).where(col(PendingImport.telegram_id) == telegram_id))
+        session.add(pending)
+        session.commit()
+    except OperationalError:  # the database stayed locked past the busy timeout
+        session.rollback()
+        logger.warning("Could not store the preview of %r: database busy", filename)
+        return Refused([RowIssue(None, None, None, "import_busy", {})])
     return StagedImport(
         token=pending.token,
         plan=plan,
-        indicator_name=messages.indicator_name(indicator.code, indicator.name),
-        item_kind=indicator.item_kind,
-        dropped_units=_dropped_units(session, plan),
-        expires_at=pending.expires_at,
+        indicator_name=indicator_name,
+        item_kind=item_kind,
+        dropped_units=dropped,
+        expires_at=now + PENDING_TTL,
     )
 
 
@@ -142,6 +169,7 @@ class PendingStatus(StrEnum):
     EXPIRED = "expired"
     MISSING = "missing"  # already confirmed, cancelled, replaced or purged
     FOREIGN = "foreign"  # someone else's preview
+    BUSY = "busy"  # another import held the lock too long; the preview stays open
 
 
 @dataclass(frozen=True)
@@ -202,28 +230,72 @@ def confirm_pending(
     tz: ZoneInfo,
     after_import: Sequence[AfterImport],
     now: dt.datetime | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> PendingOutcome:
-    """Re-validate the stored file and import it in the caller's transaction (once only)."""
-    claimed = _claim(session, token, telegram_id)
-    if claimed is None:
-        return _not_claimed(session, token)
-    filename, data, options, expires_at = claimed
+    """Re-validate the stored file outside any write transaction, then claim it and import it
+    in one short write transaction under the import lock, committed here (once only)."""
+    stored = session.exec(
+        select(
+            PendingImport.filename,
+            PendingImport.data,
+            PendingImport.options,
+            PendingImport.expires_at,
+        ).where(col(PendingImport.token) == token, col(PendingImport.telegram_id) == telegram_id)
+    ).first()
+    if stored is None:
+        outcome = _not_claimed(session, token)
+        session.rollback()
+        return outcome
+    filename, data, options, expires_at = stored
     if _aware(expires_at) <= (now or utcnow()):
+        _claim(session, token, telegram_id)
+        session.commit()
         return PendingOutcome(PendingStatus.EXPIRED, filename=filename)
-    opts = ImportOptions.from_json(options or {})
+    opts = ImportOptions.from_json(dict(options or {}))
     try:
-        plan = _plan(session, bytes(data), filename, opts, tz)
+        plan = _plan(session, bytes(data), filename, opts, tz, limits)
     except ImportRejected as exc:
+        _claim(session, token, telegram_id)
+        session.commit()
         return PendingOutcome(PendingStatus.REFUSED, filename=filename, issues=exc.issues)
-    ensure_user(session=session, telegram_id=telegram_id, display_name=display_name)
-    result = apply_import(
-        session=session, plan=plan, after_import=after_import, actor_telegram_id=telegram_id
-    )
+    return _write(session, plan, token, telegram_id, display_name, after_import, filename)
+
+
+def _write(
+    session: Session,
+    plan: ImportPlan,
+    token: str,
+    telegram_id: int,
+    display_name: str,
+    after_import: Sequence[AfterImport],
+    filename: str,
+) -> PendingOutcome:
+    """The short write transaction of Confirm: claim, apply, commit (nothing on an error)."""
+    try:
+        lock_imports(session)
+    except ImportRejected as exc:
+        return PendingOutcome(PendingStatus.BUSY, filename=filename, issues=exc.issues)
+    try:
+        if _claim(session, token, telegram_id) is None:
+            session.rollback()
+            return _not_claimed(session, token)
+        ensure_user(session=session, telegram_id=telegram_id, display_name=display_name)
+        result = apply_import(
+            session=session, plan=plan, after_import=after_import, actor_telegram_id=telegram_id
+        )
+        item_kind = _item_kind(session, plan.indicator_code)
+        session.commit()
+    except ImportRejected as exc:
+        session.rollback()
+        return PendingOutcome(PendingStatus.REFUSED, filename=filename, issues=exc.issues)
+    except Exception:
+        session.rollback()
+        raise
     return PendingOutcome(
         PendingStatus.IMPORTED,
         filename=filename,
         result=result,
-        item_kind=_item_kind(session, plan.indicator_code),
+        item_kind=item_kind,
         thresholds=(plan.warning_threshold, plan.critical_threshold, plan.target),
     )
 
@@ -245,3 +317,80 @@ def cancel_pending(*, session: Session, token: str, telegram_id: int) -> Pending
 def _aware(value: dt.datetime) -> dt.datetime:
     """A datetime returned by RETURNING may come back naive from SQLite: it is UTC."""
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+# --- a Confirm cut short by a restart -----------------------------------------------------
+
+_CONFIRMING = "confirming"
+
+
+def mark_confirming(
+    *,
+    session: Session,
+    token: str,
+    telegram_id: int,
+    chat_id: int,
+    message_id: int,
+    worker: str,
+) -> None:
+    """Remember the progress message of a Confirm press and the worker writing it, so that a
+    restart before the import was written can tell its uploader (the import deletes the row
+    in its own transaction)."""
+    pending = session.exec(
+        select(PendingImport).where(
+            PendingImport.token == token, PendingImport.telegram_id == telegram_id
+        )
+    ).first()
+    if pending is not None:
+        marker = {"chat_id": chat_id, "message_id": message_id, "worker": worker}
+        pending.options = {**(pending.options or {}), _CONFIRMING: marker}
+        session.add(pending)
+
+
+@dataclass(frozen=True)
+class Interrupted:
+    """A Confirm press whose import never finished: the previewed file is still stored."""
+
+    token: str
+    telegram_id: int
+    chat_id: int
+    message_id: int
+    filename: str
+    expired: bool
+
+
+def take_interrupted(
+    *, session: Session, live_workers: set[str] | None, now: dt.datetime | None = None
+) -> list[Interrupted]:
+    """Pending imports marked as being confirmed by a worker that is gone (`live_workers` None:
+    one worker, so every mark is from before this start), with the mark cleared in the
+    caller's transaction; an expired one is deleted."""
+    now = now or utcnow()
+    found: list[Interrupted] = []
+    rows = session.exec(select(PendingImport.id, PendingImport.options)).all()
+    for pending_id, options in rows:
+        marker = (options or {}).get(_CONFIRMING)
+        if not isinstance(marker, dict):
+            continue
+        if live_workers is not None and marker.get("worker") in live_workers:
+            continue  # another worker is writing it right now
+        pending = session.get(PendingImport, pending_id)
+        if pending is None:
+            continue
+        expired = _aware(pending.expires_at) <= now
+        found.append(
+            Interrupted(
+                token=pending.token,
+                telegram_id=pending.telegram_id,
+                chat_id=int(marker.get("chat_id", pending.telegram_id)),
+                message_id=int(marker.get("message_id", 0)),
+                filename=pending.filename,
+                expired=expired,
+            )
+        )
+        if expired:
+            session.delete(pending)
+        else:
+            pending.options = {k: v for k, v in options.items() if k != _CONFIRMING}
+            session.add(pending)
+    return found

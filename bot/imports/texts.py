@@ -23,6 +23,7 @@ from bot.imports.staging import PendingOutcome, PendingStatus, StagedImport
 
 MESSAGE_LIMIT = 4096
 NEW_UNITS_SHOWN = 5
+NAMES_SHOWN = 10
 
 READABLE_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".csv", ".tsv", ".txt", ""})
 
@@ -136,6 +137,38 @@ def _figures_lines(
     ]
 
 
+def _folded_lines(staged: StagedImport) -> list[str]:
+    """Names that match a stored unit only without diacritics: "Đông Hùng → Đông Hưng?"."""
+    folded = staged.plan.folded
+    if not folded:
+        return []
+    lines = [
+        "🔤 "
+        + ngettext(
+            "{n} name matches a unit only when diacritics are ignored; check it before confirming:",
+            "{n} names match units only when diacritics are ignored; check them before confirming:",
+            len(folded),
+        ).format(n=fmt_number(len(folded)))
+    ]
+    lines.extend(
+        f"• {escape(row.name)} → {escape(unit)}?" for row, _id, unit in folded[:NAMES_SHOWN]
+    )
+    if len(folded) > NAMES_SHOWN:
+        lines.append(_("and {n} more").format(n=fmt_number(len(folded) - NAMES_SHOWN)))
+    return lines
+
+
+def _many_new_units_line(staged: StagedImport) -> str:
+    """A warning when the table adds more new units than an import normally does."""
+    return "⚠️ " + ngettext(
+        "That is many new units for the {n} unit already known: check that this is the right "
+        "file and that the new names are not misspellings of existing units.",
+        "That is many new units for the {n} units already known: check that this is the right "
+        "file and that the new names are not misspellings of existing units.",
+        staged.plan.existing_units,
+    ).format(n=fmt_number(staged.plan.existing_units))
+
+
 def _replacing_lines(staged: StagedImport) -> list[str]:
     """Figures already stored for the period will be replaced; some units' removed."""
     plan = staged.plan
@@ -187,6 +220,9 @@ def preview_text(staged: StagedImport, *, filename: str, maybe_split: bool = Fal
     ]
     if plan.new_units:
         lines.append(_new_units_line([" ".join(r.name.split()) for r in plan.new_units]))
+        if plan.many_new_units:
+            lines.append(_many_new_units_line(staged))
+    lines.extend(_folded_lines(staged))
     if plan.replaces_existing:
         lines.extend(_replacing_lines(staged))
     if maybe_split:
@@ -313,6 +349,11 @@ def outcome_notice(outcome: PendingOutcome) -> str:
         ).format(filename=escape(outcome.filename))
     if status is PendingStatus.FOREIGN:
         return _("Only the person who sent this file can confirm or cancel its import.")
+    if status is PendingStatus.BUSY:
+        return _(
+            "⏳ Another import is being written right now, so “{filename}” was not written yet. "
+            "Wait a moment and press Confirm again."
+        ).format(filename=escape(outcome.filename))
     return _(
         "This preview is no longer open: the file was already imported or cancelled, or a "
         "newer file replaced it."
@@ -337,3 +378,16 @@ def import_help(max_bytes: int) -> str:
         "Importing the same period again replaces its figures (a correction). Every import "
         "is recorded in the audit log (/audit)."
     ).format(limit=_megabytes(max_bytes))
+
+
+def interrupted_text(filename: str, *, expired: bool) -> str:
+    """After a restart: a Confirm press whose import was never written."""
+    if expired:
+        return _(
+            "⚠️ The bot restarted while it was writing “{filename}”. The import was not "
+            "written, and its preview has expired: send the file again to import it."
+        ).format(filename=escape(filename))
+    return _(
+        "⚠️ The bot restarted while it was writing “{filename}”. The import was not written. "
+        "Press Confirm import below to write it now, or send the file again."
+    ).format(filename=escape(filename))

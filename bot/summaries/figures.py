@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -30,6 +30,9 @@ from bot.core.stats import (
 logger = logging.getLogger(__name__)
 
 TOP = 5
+# Above this many units with figures, charts show each area's highest and lowest units
+# (one image per area) instead of every unit (one image per 40 units).
+LARGE_SUMMARY = 120
 
 # --- ordering ------------------------------------------------------------------------------
 
@@ -82,6 +85,14 @@ def _figures(indicator: IndicatorInfo, standings: Iterable[Standing]) -> list[Un
 
 
 @dataclass(frozen=True)
+class UnitGroup:
+    """The units of a summary under one area just below its scope (name None: in no area)."""
+
+    name: str | None
+    unit_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
 class Summary:
     """The latest period of one indicator for the province (area None) or one area."""
 
@@ -94,6 +105,7 @@ class Summary:
     previous_numerator: int | None = None
     previous_denominator: int | None = None
     previous_below_warning: int | None = None
+    groups: tuple[UnitGroup, ...] = ()  # filled in for a large summary only
 
     @property
     def numerator(self) -> int:
@@ -219,13 +231,50 @@ def load_summary(
             return None
         area_name = area.name
         scope = {area_unit_id} | descendants(session=session, unit_id=area_unit_id)
-    return build_summary(
+    summary = build_summary(
         latest=snapshot.latest,
         previous=snapshot.previous,
         scope=scope,
         area_unit_id=area_unit_id,
         area_name=area_name,
     )
+    if len(summary.rated) <= LARGE_SUMMARY:
+        return summary
+    groups = area_groups(
+        session=session, root=area_unit_id, unit_ids=[u.unit_id for u in summary.rated]
+    )
+    return replace(summary, groups=groups)
+
+
+def area_groups(
+    *, session: Session, root: int | None, unit_ids: Iterable[int]
+) -> tuple[UnitGroup, ...]:
+    """Units by the area just below `root` (None: the province) that holds them, largest
+    group first; units directly under `root` form the group without a name."""
+    parent_of: dict[int, int | None] = {
+        unit_id: parent
+        for unit_id, parent in session.exec(select(col(Unit.id), col(Unit.parent_id))).all()
+        if unit_id is not None
+    }
+    members: dict[int | None, set[int]] = {}
+    for unit_id in unit_ids:
+        top, seen = unit_id, {unit_id}
+        parent = parent_of.get(top)
+        while parent is not None and parent != root and parent not in seen:
+            top = parent
+            seen.add(top)
+            parent = parent_of.get(top)
+        members.setdefault(None if top == unit_id else top, set()).add(unit_id)
+    names = {
+        unit_id: name
+        for unit_id, name in session.exec(
+            select(col(Unit.id), col(Unit.name)).where(
+                col(Unit.id).in_([k for k in members if k is not None])
+            )
+        ).all()
+    }
+    groups = [UnitGroup(names.get(k) if k else None, frozenset(v)) for k, v in members.items()]
+    return tuple(sorted(groups, key=lambda g: (g.name is None, -len(g.unit_ids), g.name or "")))
 
 
 def indicators_with_data(*, session: Session) -> list[str]:

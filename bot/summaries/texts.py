@@ -18,7 +18,12 @@ from bot.core.i18n import (
 from bot.core.messages import STATUS_ICON, indicator_name, items, period_text
 from bot.core.stats import Status
 from bot.summaries import charts
-from bot.summaries.figures import TOP, Summary, UnitFigure
+from bot.summaries.figures import LARGE_SUMMARY, TOP, Summary, UnitFigure, UnitGroup
+
+# A large summary's charts: at most this many images (one per area), each with at most
+# AREA_BARS units (an area's highest and lowest when it has more).
+MAX_AREA_IMAGES = 10
+AREA_BARS = 40
 
 
 def where_text(area_name: str | None) -> str:
@@ -149,16 +154,53 @@ def chart_label(name: str) -> str:
     return text
 
 
+def _bars(units: list[UnitFigure]) -> list[charts.Bar]:
+    """Chart bars of units, in the order given."""
+    return [
+        charts.Bar(chart_label(u.name), u.rank or 0, u.numerator, u.denominator, u.status)
+        for u in units
+    ]
+
+
+def _chart_pages(summary: Summary) -> list[tuple[str, list[UnitFigure]]]:
+    """(subtitle addition, units) of each image of a large summary: one image per area (the
+    largest areas, the rest together), an area's highest and lowest units when it has many."""
+    rated = summary.rated
+    groups = list(summary.groups)
+    pages: list[tuple[str | None, list[UnitFigure]]] = []
+    if len(groups) > MAX_AREA_IMAGES:
+        kept, rest = groups[: MAX_AREA_IMAGES - 1], groups[MAX_AREA_IMAGES - 1 :]
+        groups = [*kept, UnitGroup(None, frozenset().union(*(g.unit_ids for g in rest)))]
+    if not groups:
+        pages.append((None, rated))
+    for group in groups:
+        pages.append((group.name, [u for u in rated if u.unit_id in group.unit_ids]))
+    out: list[tuple[str, list[UnitFigure]]] = []
+    half = AREA_BARS // 2
+    for name, units in pages:
+        where = _drawn(name) if name else _("other units")
+        if len(units) <= AREA_BARS:
+            out.append((where, units))
+            continue
+        note = _("{where}: highest {n} and lowest {n} of {total} units").format(
+            where=where, n=fmt_number(half), total=fmt_number(len(units))
+        )
+        out.append((note, units[:half] + units[-half:]))
+    return out
+
+
+def _drawn(name: str) -> str:
+    """An area's name for a chart (drawn, not HTML)."""
+    return " ".join(unicodedata.normalize("NFC", name).split())
+
+
 def summary_charts(summary: Summary, per_image: int = charts.MAX_UNITS_PER_IMAGE) -> list[bytes]:
-    """PNG charts of every unit's rate, best first, split into images of ≤ `per_image`."""
+    """PNG charts of every unit's rate, best first, split into images of ≤ `per_image`; a
+    summary of more than LARGE_SUMMARY units gets one image per area instead."""
     rated = summary.rated
     if not rated:
         return []
     ind = summary.indicator
-    bars = [
-        charts.Bar(chart_label(u.name), u.rank or 0, u.numerator, u.denominator, u.status)
-        for u in rated
-    ]
     warn = fmt_percent_value(ind.warning_percent)
     crit = fmt_percent_value(ind.critical_percent)
     target = fmt_percent_value(ind.target_percent)
@@ -179,16 +221,31 @@ def summary_charts(summary: Summary, per_image: int = charts.MAX_UNITS_PER_IMAGE
         below_warning=_("{critical} to below {warning}").format(critical=crit, warning=warn),
         critical=_("below {critical}").format(critical=crit),
     )
-    return charts.ranking_charts(
-        bars=bars,
-        title=title,
-        subtitle=subtitle,
-        legend=legend,
-        warning=ind.warning,
-        critical=ind.critical,
-        page_label=_("image {page}/{pages}"),
-        per_image=per_image,
-    )
+    if len(rated) <= LARGE_SUMMARY:
+        return charts.ranking_charts(
+            bars=_bars(rated),
+            title=title,
+            subtitle=subtitle,
+            legend=legend,
+            warning=ind.warning,
+            critical=ind.critical,
+            page_label=_("image {page}/{pages}"),
+            per_image=per_image,
+        )
+    images: list[bytes] = []
+    for note, units in _chart_pages(summary):
+        images.extend(
+            charts.ranking_charts(
+                bars=_bars(units),
+                title=title,
+                subtitle=subtitle + "  ·  " + note,
+                legend=legend,
+                warning=ind.warning,
+                critical=ind.critical,
+                per_image=AREA_BARS,
+            )
+        )
+    return images
 
 
 def chart_caption(summary: Summary, page: int, pages: int) -> str:
