@@ -42,6 +42,7 @@ from handlers import (
     invites,
     letters,
     me,
+    paging,
     rates,
     reports,
     start,
@@ -113,6 +114,7 @@ def compose(app: KysoApp) -> None:
         for name in spec.names:
             data.commands[name] = spec
     common.register(app)
+    paging.register(app)
     for spec in specs:
         app.add_handler(spec.handler(), group=spec.group)
     for module in FEATURES:

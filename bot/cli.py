@@ -12,8 +12,16 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from bot import features
+from bot.core import cli_words
 from bot.core.config import Settings
-from bot.core.i18n import _, set_language, set_timezone
+from bot.core.i18n import (
+    _,
+    command_line,
+    normalize_language,
+    set_language,
+    set_timezone,
+)
+from bot.core.roles import role_label
 
 logger = logging.getLogger(__name__)
 
@@ -204,12 +212,22 @@ def cmd_link(settings: Settings, args: argparse.Namespace) -> int:
             link_official(session=session, telegram_id=args.telegram_id, unit_id=unit_id, role=role)
     finally:
         engine.dispose()
-    print(
-        _("Linked {id} as {role} {unit}").format(
-            id=args.telegram_id, role=role.value, unit=unit_label
+    if role is Role.SECRETARIAT:
+        print(_("Added {id} to the secretariat.").format(id=args.telegram_id))
+    else:
+        print(
+            _("Linked {id} to {unit} as {role}.").format(
+                id=args.telegram_id, role=role_label(role), unit=unit_label
+            )
         )
-    )
     return 0
+
+
+def cli_language(settings: Settings) -> str:
+    """DEFAULT_LANGUAGE if set, else the terminal's LANG if we speak it, else the default."""
+    if "default_language" in settings.model_fields_set:
+        return settings.default_language
+    return normalize_language(os.environ.get("LANG")) or settings.default_language
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -220,8 +238,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.core.db import DatabaseSetupError
 
     settings = load_settings()
-    set_language(settings.default_language)
+    set_language(cli_language(settings))
     set_timezone(settings.tz)
+    cli_words.install()
     args = build_parser(settings).parse_args(argv)
     try:
         code = dispatch(settings, args)
@@ -260,9 +279,10 @@ def dispatch(settings: Settings, args: argparse.Namespace) -> int:
         setup_logging(settings, logging.WARNING)
         return asyncio.run(run_console(settings, demo=args.demo))
     setup_logging(settings, logging.WARNING)
-    if args.command == "link":
-        return cmd_link(settings, args)
-    run = getattr(args, "run", None)
-    if run is not None:
-        return int(run(settings, args))
+    with command_line():  # not for the bot or the console: their texts are for the chat
+        if args.command == "link":
+            return cmd_link(settings, args)
+        run = getattr(args, "run", None)
+        if run is not None:
+            return int(run(settings, args))
     return EXIT_USAGE

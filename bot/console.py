@@ -125,7 +125,7 @@ class Console:
             return True
         if word == "/lang":
             if rest in ("vi", "en"):
-                self.state.language_code = rest
+                self.state.languages[self.state.user_id] = rest  # this person only
                 self.say(_("Telegram app language: {lang}").format(lang=rest))
             else:
                 self.say(_("Usage: /lang vi or /lang en"))
@@ -199,7 +199,7 @@ class Console:
     async def _upload(self, arg: str) -> None:
         """Send a file from disk as a document from the current user."""
         if not arg:
-            self.say(_("Usage: /gui <path to a file>"))
+            self.say(_("Usage: /upload <path to a file>"))
             return
         path = Path(arg.strip("\"'")).expanduser()
         if not path.is_file():
@@ -274,7 +274,7 @@ class Console:
         """/tua 1d | 3h | 30m: move the clock forward."""
         span = parse_span(arg)
         if span is None:
-            self.say(_("Usage: /tua 1d, /tua 3h or /tua 30m"))
+            self.say(_("Usage: /advance 1d, /advance 3h or /advance 30m"))
             return
         await self._run_until(self._clock()() + span)
 
@@ -380,7 +380,7 @@ class Console:
             code = create_login_link(session=session, telegram_id=DEMO_ADMIN_ID, now=rt.clock())
         self.say(
             _(
-                "📊 Dashboard in your browser (single use, 10 minutes; /bangdieukhien gives a "
+                "📊 Dashboard in your browser (single use, 10 minutes; /dashboard gives a "
                 "new link):\n   {link}"
             ).format(link=f"{url}#login={code}")
         )

@@ -85,9 +85,14 @@ class ConsoleSession:
     """State of the person typing: who they are and the last buttons they saw."""
 
     user_id: int
-    language_code: str = "vi"
+    languages: dict[int, str] = field(default_factory=dict)  # person → Telegram app language
     # chat id → the last keyboard that chat received
     keyboards: dict[int, Keyboard] = field(default_factory=dict)
+
+    @property
+    def language_code(self) -> str:
+        """The Telegram app language of the person typing now (each person has their own)."""
+        return self.languages.get(self.user_id, "vi")
 
     @property
     def buttons(self) -> Keyboard:
@@ -159,9 +164,9 @@ class Printer:
         for n, (label, _data, _mid) in enumerate(keyboard, start=1):
             self.say(f"   [{n}] {label}")
         if chat_id and chat_id != self.state.user_id:
-            self.say(_("   (as {chat}: /as {chat}, then /bam <n>)").format(chat=chat_id))
+            self.say(_("   (as {chat}: /as {chat}, then /press <n>)").format(chat=chat_id))
         else:
-            self.say(_("   (press with /bam <n>)"))
+            self.say(_("   (press with /press <n>)"))
 
     def remember_keyboard(self, call: ApiCall, chat_id: int) -> Keyboard:
         """Store the inline keyboard a chat received, for /bam."""

@@ -104,7 +104,7 @@ def member_refusal_text() -> str:
 
 def role_refusal_text() -> str:
     """For officials trying a command their role does not include."""
-    return _("Your role does not include this command. Type /trogiup to see yours.")
+    return _("Your role does not include this command. Type /help to see yours.")
 
 
 def refusal_for(spec: CommandSpec, audience: Audience) -> str:

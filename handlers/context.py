@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from bot.letters.answers import Library
     from handlers.commands import CommandSpec
     from handlers.dialogs import DialogFeature
+    from handlers.paging import ListingSource
     from jobs.outbox import OutboxSender
 
 
@@ -43,6 +44,7 @@ class BotData:
         """Empty registries; the factory fills in the rest."""
         self.commands: dict[str, CommandSpec] = {}  # every command name → its spec
         self.dialogs: dict[str, DialogFeature] = {}  # feature name → its dialog
+        self.listings: dict[str, ListingSource] = {}  # kind → a long list shown in pages
         self.start_payload: StartPayload | None = None  # /start CODE (the invites feature)
         self.answer_buttons: AnswerButtons | None = None  # under answers (the dashboard's)
         self.sender_task: asyncio.Task[None] | None = None

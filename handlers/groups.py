@@ -70,7 +70,7 @@ async def my_chat_member(update: Update, context: BotContext) -> None:
             chat.id,
             _(
                 "Hello! I follow the digital signing of electronic documents. A member of the "
-                "secretariat can type /nhom here to choose the summaries this group receives."
+                "secretariat can type /group here to choose the summaries this group receives."
             ),
         )
     elif was_in and not is_in:
@@ -114,7 +114,7 @@ def group_view(
     if not areas:
         lines.append(
             _(
-                "To choose a single area, first make a unit an area in /donvi (kind “area”, or "
+                "To choose a single area, first make a unit an area in /units (kind “area”, or "
                 "place units under it)."
             )
         )
@@ -170,8 +170,8 @@ async def group_command(update: Update, context: BotContext) -> None:
     if chat.type not in groups.GROUP_TYPES:
         await update.effective_message.reply_text(
             _(
-                "Use /nhom inside the group: add me to the group, then type /nhom there to "
-                "choose what it receives. /nhom_ds lists the groups that receive summaries."
+                "Use /group inside the group: add me to the group, then type /group there to "
+                "choose what it receives. /groups lists the groups that receive summaries."
             )
         )
         return
@@ -227,7 +227,7 @@ async def groups_command(update: Update, context: BotContext) -> None:
         subs = subscribed_groups(session=session)
     if not subs:
         await update.effective_message.reply_text(
-            _("No group receives summaries yet. Add me to a group and type /nhom there.")
+            _("No group receives summaries yet. Add me to a group and type /group there.")
         )
         return
     lines = [_("👥 <b>Groups receiving summaries: {n}</b>").format(n=fmt_number(len(subs)))]

@@ -88,10 +88,10 @@ async def me_command(update: Update, context: BotContext) -> None:
     else:
         lines.append(role_duties(role))
     lines.append("")
-    if role is None:
-        lines.append(_("Change the language: /ngonngu"))
+    if role is None or viewer.unit_id is None:  # nothing to leave
+        lines.append(_("Change the language: /language"))
     else:
-        lines.append(_("Change the language: /ngonngu · Leave your unit: /roi"))
+        lines.append(_("Change the language: /language · Leave your unit: /leave"))
     await update.effective_message.reply_text("\n".join(lines))
 
 
@@ -163,7 +163,7 @@ async def leave_command(update: Update, context: BotContext) -> None:
     else:
         question = _(
             "Leave the secretariat? You will lose its commands at once; another member can "
-            "add you again with /quantri_them."
+            "add you again with /admin_add."
         )
     keyboard = InlineKeyboardMarkup(
         [
@@ -181,7 +181,7 @@ def _leave_refusal(status: LeaveStatus, viewer: Viewer | None) -> str:
     if status is LeaveStatus.LAST_SECRETARIAT:
         return _(
             "You are the only member of the secretariat, so you cannot leave. Add another "
-            "member first with /quantri_them."
+            "member first with /admin_add."
         )
     if viewer is not None and viewer.is_secretariat:
         return _(

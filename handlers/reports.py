@@ -61,7 +61,7 @@ async def report_command(update: Update, context: BotContext) -> None:
     assert chat is not None and message is not None
     if chat.type != "private":
         await message.reply_text(
-            _("Send /baocao to me in a private chat: the report lists officials' contacts.")
+            _("Send /report to me in a private chat: the report lists officials' contacts.")
         )
         return
     with Session(context.runtime.engine) as session:
@@ -89,7 +89,7 @@ async def report_button(update: Update, context: BotContext) -> None:
         period = reports.get_period(session=session, period_id=period_id)
     if period is None:
         await query.answer(
-            _("That period no longer has figures. Type /baocao again."), show_alert=True
+            _("That period no longer has figures. Type /report again."), show_alert=True
         )
         return
     await query.answer()
@@ -102,7 +102,9 @@ async def report_button(update: Update, context: BotContext) -> None:
 COMMANDS = (
     CommandSpec(
         names=("baocao", "report"),
-        description=lazy_gettext("Excel report of a period: tables, acknowledgements, unreachable"),
+        description=lazy_gettext(
+            "Excel report of a period: tables, acknowledgements, unreachable officials"
+        ),
         allowed=SECRETARIAT,
         callback=report_command,
     ),

@@ -1,4 +1,4 @@
-"""/start, /trogiup (/help) and a hint for messages the bot does not understand."""
+"""/start, /trogiup (/help; see handlers/guide.py) and hints for what the bot missed."""
 
 from __future__ import annotations
 
@@ -10,26 +10,11 @@ from telegram.ext import MessageHandler, filters
 
 from bot.core.i18n import _, lazy_gettext
 from bot.core.roles import ROLE_LABELS
-from handlers.commands import ANYONE, Audience, CommandSpec, audience_of
+from handlers import guide
+from handlers.commands import ANYONE, CommandSpec, command_name
 from handlers.context import BotContext, KysoApp
 
 logger = logging.getLogger(__name__)
-
-
-def help_text(context: BotContext) -> str:
-    """Help listing exactly the commands this person may use."""
-    audience = audience_of(context.viewer)
-    lines = [_("<b>Commands</b>")]
-    for spec in dict.fromkeys(context.bot_data.commands.values()):
-        if audience not in spec.allowed:
-            continue
-        names = " ".join(f"/{n}" for n in spec.names)
-        lines.append(f"{names} — {spec.description}")
-    if audience is Audience.SECRETARIAT:
-        lines.append(_("/tyle &lt;unit name&gt; — any unit's rate, e.g. /tyle Nam Tiền Hải"))
-    lines.append("")
-    lines.append(_("You can also just ask: “tỷ lệ ký số của tôi”, “what is my signing rate”."))
-    return "\n".join(lines)
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -43,15 +28,17 @@ async def start(update: Update, context: BotContext) -> None:
     assert update.effective_message is not None and user is not None
     name = escape(user.full_name)
     if viewer.role is not None and (viewer.unit_name or viewer.is_secretariat):
-        who = _("Hello {name}! You are registered as {role}").format(
-            name=name, role=ROLE_LABELS[viewer.role]
-        )
+        role = ROLE_LABELS[viewer.role]
         if viewer.unit_name:
-            who += _(" of <b>{unit}</b>").format(unit=escape(viewer.unit_name))
-        text = who + ".\n\n" + help_text(context)
+            who = _("Hello {name}! You are registered with <b>{unit}</b> as {role}.").format(
+                name=name, unit=escape(viewer.unit_name), role=role
+            )
+        else:
+            who = _("Hello {name}! You are registered as {role}.").format(name=name, role=role)
+        text = who + "\n\n" + guide.help_text(context)
     elif viewer.is_secretariat:
         text = _("Hello {name}! You are an administrator of the secretariat.").format(name=name)
-        text += "\n\n" + help_text(context)
+        text += "\n\n" + guide.help_text(context)
     else:
         text = _(
             "Hello {name}! I follow the digital signing of electronic documents for your unit: "
@@ -59,29 +46,38 @@ async def start(update: Update, context: BotContext) -> None:
             "You are not linked to a unit yet. Open the invitation link the secretariat sent "
             "you, or send them your Telegram ID <code>{telegram_id}</code>."
         ).format(name=name, telegram_id=user.id)
-    await update.effective_message.reply_text(text)
+    markup = guide.help_markup(context, user.id) if viewer.role or viewer.is_secretariat else None
+    await update.effective_message.reply_text(text, reply_markup=markup)
 
 
 async def help_command(update: Update, context: BotContext) -> None:
-    """/trogiup and /help."""
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(help_text(context))
+    """/trogiup and /help: the person's most used commands and one button per topic."""
+    assert update.effective_message is not None and update.effective_user is not None
+    await update.effective_message.reply_text(
+        guide.help_text(context),
+        reply_markup=guide.help_markup(context, update.effective_user.id),
+    )
 
 
 async def fallback(update: Update, context: BotContext) -> None:
     """Text in a private chat that no feature understood."""
     assert update.effective_message is not None
     await update.effective_message.reply_text(
-        _("I did not understand that. Type /tyle for your signing rate or /trogiup for help.")
+        _("I did not understand that. Type /rate for your signing rate or /help for help.")
     )
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
-    """A command the bot does not have."""
+    """A command the bot does not have: suggest the closest one this person may use."""
     assert update.effective_message is not None
-    await update.effective_message.reply_text(
-        _("Unknown command. Type /trogiup to see what I can do.")
-    )
+    typed = command_name(update, context.bot.username)
+    suggestion = guide.closest_command(context, typed) if typed else None
+    if suggestion is None:
+        text = _("Unknown command. Type /help to see what I can do.")
+    else:
+        text = _("Unknown command. Did you mean {command}? Type /help to see what I can do.")
+        text = text.format(command=suggestion)
+    await update.effective_message.reply_text(text)
 
 
 COMMANDS = (
@@ -105,7 +101,8 @@ COMMANDS = (
 
 
 def register(app: KysoApp) -> None:
-    """Greeting, help and the private-chat fallbacks (registered after every feature)."""
+    """Greeting, help and its buttons, and the private-chat fallbacks (after every feature)."""
+    guide.register(app)
     # Catch-alls: last in group 0, so they only see what no feature handler took.
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, unknown_command))
     app.add_handler(

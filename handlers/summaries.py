@@ -134,7 +134,7 @@ async def _group_summary(update: Update, context: BotContext, chat_id: int) -> N
         await message.reply_text(
             _(
                 "This group does not receive summaries yet. A member of the secretariat can "
-                "choose what it receives with /nhom."
+                "choose what it receives with /group."
             )
         )
         return
@@ -205,7 +205,7 @@ async def history_command(update: Update, context: BotContext) -> None:
         if not matches:
             await message.reply_text(
                 _(
-                    "No unit matches “{query}”. Try part of its name, e.g. /lichsu Nam Tiền Hải"
+                    "No unit matches “{query}”. Try part of its name, e.g. /history Nam Tiền Hải"
                 ).format(query=escape(query))
             )
             return
@@ -220,7 +220,7 @@ async def history_command(update: Update, context: BotContext) -> None:
         return
     if viewer.unit_id is None:
         await message.reply_text(
-            _("Type a unit's name after the command, e.g. /lichsu Nam Tiền Hải")
+            _("Type a unit's name after the command, e.g. /history Nam Tiền Hải")
         )
         return
     prefix = messages.only_own_unit() + "\n\n" if query else ""

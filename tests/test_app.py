@@ -99,13 +99,13 @@ async def test_start_and_help_for_linked_official(loaded: Harness) -> None:
     (text,) = await loaded.send(5002, "/start")
     assert "Quang Lịch" in text and "bí thư" in text.lower()
     (help_text,) = await loaded.send(5002, "/help", language_code="en")
-    assert "/tyle" in help_text and "Commands" in help_text
+    assert "/rate —" in help_text and "What you can do most often" in help_text
 
 
 async def test_help_for_secretariat_mentions_unit_lookup(bot: Harness) -> None:
     """The secretariat's help includes looking up any unit."""
     (text,) = await bot.send(ADMIN_ID, "/trogiup")
-    assert "/tyle &lt;tên đơn vị&gt;" in text
+    assert "/tyle — tỷ lệ của đơn vị bất kỳ, ví dụ /tyle Nam Tiền Hải" in text
 
 
 async def test_unknown_text_and_command_get_a_hint(bot: Harness) -> None:

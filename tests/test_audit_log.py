@@ -34,8 +34,10 @@ def add_entries(h: Harness, n: int, *, start: dt.datetime | None = None) -> None
                 session=session,
                 actor=NAMED,
                 action="invite.create",
-                subject=f"invite:{i + 1}",
+                subject="Đảng ủy xã Quang Lịch",
                 role="head",
+                unit_id=None,
+                expires_at=dt.datetime(2030, 1, 8, 1, 0, tzinfo=dt.UTC).isoformat(),
             )
             entry.at = base + dt.timedelta(minutes=i)
 
@@ -47,7 +49,10 @@ async def test_audit_pages_newest_first_with_buttons(loaded: Harness) -> None:
     assert first.startswith("🗂 <b>Nhật ký quản trị</b> — mục 1–8 trong 13, mới nhất trước")
     assert "<b>07:11 01/01/2030</b> · Nguyễn &lt;Văn&gt; A" in first  # 00:11 UTC in Hà Nội
     assert first.index("07:11") < first.index("07:10")  # newest first
-    assert "tạo lời mời — invite:12 · role: head" in first
+    assert (
+        "Đã tạo lời mời cho người đứng đầu đơn vị (bí thư/chủ tịch) của Đảng ủy xã Quang Lịch, "
+        "hiệu lực đến 08:00 08/01/2030." in first
+    )
     keyboard = loaded.last_keyboard()
     assert keyboard == [("⬅️ Cũ hơn", "audit:8")]
     second = (await loaded.press(ADMIN_ID, "audit:8"))[0]
@@ -67,8 +72,8 @@ async def test_audit_page_in_english_and_unknown_actor(loaded: Harness) -> None:
         audit.record(session=session, actor=777, action="unit.rename", subject="unit:3")
     text = (await loaded.send(ADMIN_ID, "/audit", language_code="en"))[0]
     assert "🗂 <b>Audit log</b> — entries 1–2 of 2, newest first" in text
-    assert "· ID 777\nunit renamed — unit:3" in text
-    assert "statistics imported — period 06/08/2026 – 06/22/2026 · 104 units" in text
+    assert "· ID 777\nunit renamed: Đảng ủy xã " in text  # no details: the label and the name
+    assert "statistics imported — period 08/06/2026 – 22/06/2026 · 104 units" in text
     assert loaded.last_keyboard() == []
 
 

@@ -35,7 +35,7 @@ async def test_demo_answers_for_the_published_table(tmp_path: Path) -> None:
 
 async def test_demo_keyboard_can_be_pressed(tmp_path: Path) -> None:
     """Several matches print numbered buttons; /bam presses one and shows that unit."""
-    out = await run(tmp_path, "/tyle tiền", "/bam 3")
+    out = await run(tmp_path, "/tyle tien", "/bam 3")
     assert "[3] Đảng ủy xã Nam Tiền Hải" in out
     assert out.count("Xếp hạng: 62/104") == 1
 
@@ -46,6 +46,16 @@ async def test_demo_act_as_a_unit_official_in_english(tmp_path: Path) -> None:
     assert "Đảng ủy xã Quang Lịch" in out
     assert "80% (24/30 documents)" in out
     assert "Bạn đang là người dùng Telegram 900" in out  # console text stays in Vietnamese
+
+
+async def test_lang_switches_the_current_person_only(tmp_path: Path) -> None:
+    """/lang en as a unit's head leaves the secretariat (user 1) in Vietnamese."""
+    out = await run(
+        tmp_path, "/as Quang Lịch", "/lang en", "/toi", "/as 1", "/toi", "/as Quang Lịch", "/toi"
+    )
+    head_en, admin, head_again = out.split("🤖 👤")[1:4]
+    assert "Role: head of unit" in head_en and "Role: head of unit" in head_again
+    assert "Vai trò: Văn phòng" in admin and "Role:" not in admin
 
 
 async def test_demo_handles_mistakes(tmp_path: Path) -> None:

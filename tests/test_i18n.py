@@ -76,6 +76,8 @@ def test_dates_and_times_in_the_display_zone() -> None:
         assert fmt_number(1234) == "1.234"
     with use_language("en"):
         assert fmt_number(1234) == "1,234"
+        assert fmt_date(dt.date(2026, 6, 8)) == "08/06/2026"  # day first, never US 06/08
+        assert fmt_datetime(as_of) == "15:00 22/06/2026"
 
 
 def test_every_message_has_a_vietnamese_translation() -> None:

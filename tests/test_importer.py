@@ -584,7 +584,7 @@ def test_period_ending_before_it_starts(engine: Engine) -> None:
     with use_language("en"):
         assert (
             issue.message()
-            == "The reporting period ends (06/08/2026) before it starts (06/22/2026)"
+            == "The reporting period ends (08/06/2026) before it starts (22/06/2026)"
         )
 
 

@@ -107,7 +107,7 @@ async def test_guided_invitation_with_keyboards(loaded: Harness) -> None:
     """/moi alone asks for the unit; typed text offers units; buttons choose unit then role."""
     (ask,) = await loaded.send(ADMIN_ID, "/moi")
     assert "Gõ một phần tên" in ask
-    (choose,) = await loaded.send(ADMIN_ID, "tiền")
+    (choose,) = await loaded.send(ADMIN_ID, "tien")
     assert "Chọn một đơn vị" in choose
     units = dict(loaded.last_keyboard())
     assert units["Đảng ủy xã Nam Tiền Hải"] == f"inv:{unit_id(loaded, 'Nam Tiền Hải')}:*"
@@ -459,11 +459,15 @@ def test_cli_refuses_bad_options(tmp_path: Path, capsys: pytest.CaptureFixture[s
 async def test_help_lists_invitation_commands_for_the_secretariat_only(loaded: Harness) -> None:
     """The secretariat sees /moi and /quantri in help; officials see /toi but not /moi."""
     (admin_help,) = await loaded.send(ADMIN_ID, "/trogiup")
-    assert "/moi /invite" in admin_help and "/quantri_bo /admin_remove" in admin_help
+    (people,) = await loaded.press(
+        ADMIN_ID, dict(loaded.last_keyboard())["👥 Lời mời và Văn phòng"]
+    )
+    assert "/moi —" in admin_help and "/quantri_bo —" in people
     loaded.link(OFFICIAL, "Quang Lịch")
     (official_help,) = await loaded.send(OFFICIAL, "/trogiup")
-    assert "/moi" not in official_help and "/quantri" not in official_help
-    assert "/toi /me" in official_help and "/roi /leave" in official_help
+    (account,) = await loaded.press(OFFICIAL, dict(loaded.last_keyboard())["👤 Đồng chí và bot"])
+    assert "/moi" not in official_help + account and "/quantri" not in official_help + account
+    assert "/toi —" in account and "/roi —" in account
 
 
 async def test_audit_trail_of_the_whole_flow(loaded: Harness) -> None:

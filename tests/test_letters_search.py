@@ -96,7 +96,7 @@ def test_citations_in_both_languages() -> None:
         )
     with use_language("en"):
         assert texts.citation(letter, item) == (
-            "Official letter No. 484-CV/TU of 05/21/2026 from Tỉnh ủy Hưng Yên, item 1"
+            "Official letter No. 484-CV/TU of 21/05/2026 from Tỉnh ủy Hưng Yên, item 1"
         )
 
 

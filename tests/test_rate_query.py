@@ -51,8 +51,8 @@ async def test_lookup_without_diacritics_and_any_case(loaded: Harness) -> None:
 async def test_several_matches_offer_buttons_and_a_press_shows_the_report(
     loaded: Harness,
 ) -> None:
-    """'/tyle tiền' matches several units: a keyboard; pressing one edits in its report."""
-    (text,) = await loaded.send(ADMIN_ID, "/tyle tiền")
+    """'/tyle tien' matches several units: a keyboard; pressing one edits in its report."""
+    (text,) = await loaded.send(ADMIN_ID, "/tyle tien")
     keyboard = loaded.last_keyboard()
     labels = [label for label, _ in keyboard]
     assert len(keyboard) >= 3
@@ -96,11 +96,11 @@ async def test_official_gets_own_unit_from_free_text_and_commands(
 
 
 async def test_english_user_gets_english_and_english_numbers(loaded: Harness) -> None:
-    """Telegram language en: English text, '82.5%', 'Rank 62/104', dates month first."""
+    """Telegram language en: English text, '82.5%', 'Rank 62/104', dates day first."""
     (text,) = await loaded.send(ADMIN_ID, "/rate nam tien hai", language_code="en")
     assert "<b>82.5%</b>" in text
     assert "Rank: 62/104" in text
-    assert "06/08/2026 – 06/22/2026" in text
+    assert "08/06/2026 – 22/06/2026" in text
     assert "Xếp hạng" not in text
 
 
@@ -130,7 +130,7 @@ async def test_official_cannot_look_up_another_unit(loaded: Harness) -> None:
 async def test_official_cannot_press_a_button_for_another_unit(loaded: Harness) -> None:
     """Forged callback data for another unit is refused."""
     loaded.link(OFFICIAL, "Quang Lịch", role=Role.STAFF)
-    await loaded.send(ADMIN_ID, "/tyle tiền")
+    await loaded.send(ADMIN_ID, "/tyle tien")
     data = dict(loaded.last_keyboard())["Đảng ủy xã Nam Tiền Hải"]
     (text,) = await loaded.press(OFFICIAL, data)
     assert "82,5%" not in text and "Chỉ Văn phòng" in text
@@ -198,3 +198,15 @@ async def test_stored_language_beats_telegram_language(loaded: Harness) -> None:
         set_language_preference(session=session, telegram_id=ADMIN_ID, language="en")
     (text,) = await loaded.send(ADMIN_ID, "/tyle nam tien hai", language_code="vi")
     assert "Rank: 62/104" in text
+
+
+async def test_typed_diacritics_prefer_the_same_diacritics(loaded: Harness) -> None:
+    """'/tyle tiền' means Nam Tiền Hải, not the Tiên units; without accents it still asks."""
+    (text,) = await loaded.send(ADMIN_ID, "/tyle tiền")
+    assert "Đảng ủy xã Nam Tiền Hải" in text and "82,5%" in text
+    (text,) = await loaded.send(ADMIN_ID, "/tyle Tiền Hải")  # not the exact 'Tiên Hải'
+    assert "Đảng ủy xã Nam Tiền Hải" in text and "82,5%" in text
+    (text,) = await loaded.send(ADMIN_ID, "/tyle tiên hải")
+    assert "Đảng ủy xã Tiên Hải" in text and "Nam Tiền" not in text
+    await loaded.send(ADMIN_ID, "/tyle tien")
+    assert len(loaded.last_keyboard()) > 5

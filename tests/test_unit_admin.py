@@ -487,9 +487,15 @@ async def test_everything_is_refused_to_non_secretariat(loaded: Harness) -> None
 async def test_help_lists_admin_commands_for_the_secretariat_only(loaded: Harness) -> None:
     """/trogiup shows /donvi to the secretariat and hides it from officials."""
     loaded.link(HEAD, "Quang Lịch")
-    (admin_help,) = await loaded.send(ADMIN_ID, "/trogiup")
-    assert "/donvi" in admin_help and "/nhom" in admin_help
+    await loaded.send(ADMIN_ID, "/trogiup")
+    admin_help = "\n".join(
+        [(await loaded.press(ADMIN_ID, data))[0] for _label, data in loaded.last_keyboard()]
+    )
+    assert "/donvi —" in admin_help and "/nhom —" in admin_help
     (head_help,) = await loaded.send(HEAD, "/trogiup")
+    head_help += "\n".join(
+        [(await loaded.press(HEAD, data))[0] for _label, data in loaded.last_keyboard()]
+    )
     assert "/donvi" not in head_help and "/nhom" not in head_help
 
 

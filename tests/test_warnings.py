@@ -185,7 +185,7 @@ async def test_improved_table_sends_resolved_notes_to_units_that_crossed(
         {NVL: 32, TRA_LY: 48, VU_TIEN: 20, TIEN_LU: 38, QUANG_LICH: 20},
     )
     report = await import_in_chat(loaded, improved)
-    assert "2 đơn vị được báo đã không còn dưới 80%" in report
+    assert "2 đơn vị đã trở lại từ 80% trở lên và đã được thông báo" in report
     sent = await drained(loaded)
     by_unit = {people[chat]: text for chat, text in sent}
     assert set(by_unit) == {NVL, TRA_LY, VU_TIEN, QUANG_LICH}
@@ -369,7 +369,7 @@ async def test_silence_needs_a_day_within_a_year(loaded: Harness) -> None:
 async def test_ambiguous_silence_offers_buttons_and_keeps_the_reason(loaded: Harness) -> None:
     """Several matches: choose with a button; the reason typed is kept."""
     day = (utcnow() + dt.timedelta(days=10)).date()
-    texts = await loaded.send(ADMIN_ID, f"/imlang tiền {day:%d/%m/%Y} đã họp")
+    texts = await loaded.send(ADMIN_ID, f"/imlang tien {day:%d/%m/%Y} đã họp")
     assert "Chọn đơn vị cần tạm dừng cảnh báo" in texts[0]
     data = next(d for lb, d in loaded.last_keyboard() if "Nam Tiền Hải" in lb)
     assert data == f"wn:s:{unit_ids(loaded)['Đảng ủy xã Nam Tiền Hải']}:{day:%Y%m%d}"

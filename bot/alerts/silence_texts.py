@@ -67,9 +67,9 @@ def silence_usage() -> str:
     """How to type /imlang."""
     return _(
         "Type the unit and the last day of the silence, optionally a reason:\n"
-        "<code>/imlang Nam Tiền Hải 30/06/2026 đã giải trình</code>\n"
+        "<code>/silence Nam Tiền Hải 30/06/2026 đã giải trình</code>\n"
         "Until that day the unit gets no warning or repeat; if it rises above the threshold it "
-        "still gets the short note. /imlang_ds lists silences."
+        "still gets the short note. /silences lists silences."
     )
 
 
@@ -92,7 +92,7 @@ def silence_done(unit_name: str, until_day: dt.date, reason: str) -> str:
     lines.append(
         _(
             "If the unit rises above the threshold meanwhile, its officials still get the short "
-            "note. /imlang_ds lists silences and lifts them early."
+            "note. /silences lists silences and lifts them early."
         )
     )
     return "\n".join(lines)
@@ -113,7 +113,7 @@ def silences_text(silences: list[SilenceInfo]) -> str:
     if not silences:
         return _(
             "No unit is silenced. To silence one after an accepted explanation:\n"
-            "<code>/imlang Nam Tiền Hải 30/06/2026 đã giải trình</code>"
+            "<code>/silence Nam Tiền Hải 30/06/2026 đã giải trình</code>"
         )
     lines = [
         "🔕 "

@@ -25,6 +25,7 @@ from bot.core.i18n import (
     fmt_percent_value,
     fmt_rate,
     ngettext,
+    on_command_line,
 )
 from bot.core.links import Imported
 from bot.core.models import OutboxStatus, WarningRun
@@ -114,8 +115,8 @@ def summary_parts(counts: Mapping[str, object], warning: str) -> list[str]:
     if n("resolved"):
         parts.append(
             ngettext(
-                "{n} unit told it is no longer below {warning}",
-                "{n} units told they are no longer below {warning}",
+                "{n} unit back at or above {warning} and told so",
+                "{n} units back at or above {warning} and told so",
                 n("resolved"),
             ).format(n=fmt_number(n("resolved")), warning=warning)
         )
@@ -151,7 +152,11 @@ def run_summary(counts: Mapping[str, object], indicator: IndicatorInfo) -> str:
     parts = summary_parts(counts, fmt_percent_value(indicator.warning_percent))
     if not any(counts.get(k) for k in ("warned", "repeated", "resolved")):
         parts.insert(0, _("nothing new to send"))
-    return _("📨 Warnings: {parts}. Details: /canhbao").format(parts="; ".join(parts))
+    if on_command_line():
+        return _(
+            "📨 Warnings: {parts}. Details: python -m bot warnings status (in the chat: /warnings)"
+        ).format(parts="; ".join(parts))
+    return _("📨 Warnings: {parts}. Details: /warnings").format(parts="; ".join(parts))
 
 
 # --- /canhbao ----------------------------------------------------------------------------------
@@ -241,7 +246,7 @@ def status_text(status: WarningStatus, page: int, *, all_units: bool = False) ->
         lines.append(
             _(
                 "👤 Units without a linked head or staff member cannot be warned: invite them "
-                "with /moi."
+                "with /invite."
             )
         )
     if below and all_units:
@@ -260,7 +265,7 @@ def status_text(status: WarningStatus, page: int, *, all_units: bool = False) ->
         lines.append("")
         lines.append(
             _(
-                "/canhbao &lt;unit&gt;: who was warned when · /imlang: silence a unit · "
+                "/warnings &lt;unit&gt;: who was warned when · /silence: silence a unit · "
                 "📣 Send now: warn the units not warned yet (and repeats that are due)."
             )
         )

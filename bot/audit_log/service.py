@@ -15,9 +15,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from bot.audit_log.names import Names, lookup_names
+from bot.audit_log.sentences import render
 from bot.core import audit
 from bot.core.cells import csv_record
-from bot.core.i18n import _, fmt_date, fmt_datetime, fmt_number, ngettext
+from bot.core.i18n import _, fmt_datetime, fmt_number
 from bot.core.models import AppUser, AuditLog
 
 logger = logging.getLogger(__name__)
@@ -51,58 +53,9 @@ def actor_label(actor: int | None, names: dict[int, str]) -> str:
 # --- details ------------------------------------------------------------------------------
 
 
-def _period_range(value: object) -> str | None:
-    """'2026-06-08..2026-06-22' → '08/06/2026 – 22/06/2026' in the current language."""
-    if not isinstance(value, str) or ".." not in value:
-        return None
-    start, _sep, end = value.partition("..")
-    try:
-        return _("{start} – {end}").format(
-            start=fmt_date(dt.date.fromisoformat(start)), end=fmt_date(dt.date.fromisoformat(end))
-        )
-    except ValueError:
-        return None
-
-
-def _import_details(details: dict[str, Any]) -> list[str]:
-    """Key facts of an import entry."""
-    parts: list[str] = []
-    period = _period_range(details.get("period"))
-    if period:
-        parts.append(_("period {period}").format(period=period))
-    rows = details.get("rows")
-    if isinstance(rows, int):
-        parts.append(ngettext("{n} unit", "{n} units", rows).format(n=fmt_number(rows)))
-    new = details.get("new_units")
-    if isinstance(new, int) and new:
-        parts.append(ngettext("{n} new unit", "{n} new units", new).format(n=fmt_number(new)))
-    if details.get("replaced"):
-        parts.append(_("replaced earlier figures"))
-    source = details.get("source")
-    if source:
-        parts.append(_("file “{name}”").format(name=source))
-    return parts
-
-
-def _generic_details(subject: str, details: dict[str, Any]) -> list[str]:
-    """Subject and key: value pairs of any other entry."""
-    parts = [subject] if subject else []
-    for key, value in details.items():
-        if value in (None, "", [], {}):
-            continue
-        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        parts.append(f"{key}: {text[:80]}")
-    return parts
-
-
-def entry_details(entry: AuditLog) -> str:
-    """The subject and key details of an entry, plain text, in the current language."""
-    details = entry.details if isinstance(entry.details, dict) else {}
-    if entry.action == "import":
-        parts = _import_details(details)
-    else:
-        parts = _generic_details(entry.subject, details)
-    text = " · ".join(parts)
+def entry_details(entry: AuditLog, names: Names | None = None) -> str:
+    """An entry as one sentence, plain text, in the current language (shortened if long)."""
+    text = render(entry, names or Names())
     if len(text) > DETAIL_CHARS:
         text = text[: DETAIL_CHARS - 1] + "…"
     return text
@@ -128,7 +81,7 @@ def audit_page(*, session: Session, offset: int = 0, page_size: int = PAGE_SIZE)
         return AuditPage(_("The audit log is empty."), 0, None, None)
     offset = max(0, min(offset, (total - 1) // page_size * page_size))
     entries = audit.recent(session=session, limit=page_size, offset=offset)
-    names = actor_names(session=session, actor_ids=(e.actor_telegram_id for e in entries))
+    names = lookup_names(session=session, entries=entries)
     lines = [
         _("🗂 <b>Audit log</b> — entries {first}–{last} of {total}, newest first").format(
             first=fmt_number(offset + 1),
@@ -140,11 +93,9 @@ def audit_page(*, session: Session, offset: int = 0, page_size: int = PAGE_SIZE)
         lines.append("")
         lines.append(
             f"<b>{escape(fmt_datetime(entry.at))}</b> · "
-            f"{escape(actor_label(entry.actor_telegram_id, names))}"
+            f"{escape(actor_label(entry.actor_telegram_id, names.people))}"
         )
-        detail = entry_details(entry)
-        label = escape(audit.action_label(entry.action))
-        lines.append(f"{label} — {escape(detail)}" if detail else label)
+        lines.append(escape(entry_details(entry, names)))
     older = offset + page_size if offset + page_size < total else None
     newer = max(0, offset - page_size) if offset > 0 else None
     return AuditPage("\n".join(lines), offset, older, newer)

@@ -152,7 +152,7 @@ def progress_text(broadcast_id: int, counts: dict[str, int], total: int, done: b
     if done:
         return _(
             "✅ <b>Announcement #{id} sent.</b>\n{line}\nDetails and acknowledgements: "
-            "/thongbao_tt {id}"
+            "/broadcast_status {id}"
         ).format(id=broadcast_id, line=line)
     return _("📤 <b>Announcement #{id}</b> is being sent…\n{line}").format(
         id=broadcast_id, line=line

@@ -28,6 +28,7 @@ LOCALE_DIR = Path(__file__).resolve().parents[2] / "locale"
 DOMAIN = "messages"
 
 _language: ContextVar[str] = ContextVar("kyso_language", default="vi")
+_command_line: ContextVar[bool] = ContextVar("kyso_command_line", default=False)
 _timezone: ContextVar[ZoneInfo | None] = ContextVar("kyso_timezone", default=None)
 DEFAULT_ZONE = "Asia/Ho_Chi_Minh"
 
@@ -81,6 +82,21 @@ def current_language() -> str:
 def set_language(language: str) -> None:
     """Set the language for the rest of this task (one update in PTB)."""
     _language.set(language)
+
+
+@contextmanager
+def command_line() -> Iterator[None]:
+    """Inside, texts speak to an operator at a terminal: they point to CLI commands too."""
+    token = _command_line.set(True)
+    try:
+        yield
+    finally:
+        _command_line.reset(token)
+
+
+def on_command_line() -> bool:
+    """Whether the text is for the `python -m bot` command line rather than a chat."""
+    return _command_line.get()
 
 
 def set_timezone(zone: ZoneInfo) -> None:
@@ -212,15 +228,14 @@ def fmt_points(value: Decimal) -> str:
 
 
 def fmt_date(value: dt.date) -> str:
-    """Short numeric date: vi 22/06/2026, en 06/22/2026."""
+    """Short numeric date, day first in every language: vi and en 22/06/2026."""
     return _date_text(value, _language.get())
 
 
 @lru_cache(maxsize=4096)
 def _date_text(value: dt.date, language: str) -> str:
     """Babel date text, memoised (the same few period dates are shown all day)."""
-    pattern = "dd/MM/yyyy" if language == "vi" else "MM/dd/yyyy"
-    return _babel_format_date(value, pattern, locale=babel_locale(language))
+    return _babel_format_date(value, "dd/MM/yyyy", locale=babel_locale(language))
 
 
 def fmt_datetime(value: dt.datetime) -> str:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -14,6 +17,8 @@ from bot.core.models import Unit, UnitNameHistory
 from bot.core.text import fold, short_key
 
 logger = logging.getLogger(__name__)
+
+_NON_WORD = re.compile(r"[^\w]+")
 
 
 @dataclass(frozen=True)
@@ -51,13 +56,34 @@ def former_name_units(*, session: Session, key: str, short: bool = True) -> list
     return found
 
 
+def _accented_words(query: str) -> str | None:
+    """The query in lower case with its diacritics, if it has any ('tiền'), else None."""
+    words = " ".join(_NON_WORD.sub(" ", unicodedata.normalize("NFC", query).casefold()).split())
+    return words if words and words != fold(query) else None
+
+
+def _with_accents(units: Sequence[UnitRef], accented: str) -> list[UnitRef]:
+    """The units whose name has the typed words with the same diacritics ('Tiền', not 'Tiên')."""
+    wanted = f" {accented} "
+    return [
+        u
+        for u in units
+        if wanted in " " + " ".join(_NON_WORD.sub(" ", u.name.casefold()).split()) + " "
+    ]
+
+
 def find_units(
     *, session: Session, query: str, limit: int = 8, include_inactive: bool = False
 ) -> UnitMatches:
-    """Units matching a typed name: exact (or a former name), whole-word contains, spelling."""
+    """Units matching a typed name: exact (or a former name), whole-word contains, spelling.
+
+    Typed with diacritics ('tiền'), names with the same diacritics come first and alone if
+    there are any: 'Nam Tiền Hải' rather than 'Tiên Hải'.
+    """
     key = fold(query)
     if not key:
         return UnitMatches()
+    accented = _accented_words(query)
     short = short_key(key)
     active = true() if include_inactive else Unit.active == True  # noqa: E712
     exact = session.exec(
@@ -71,17 +97,28 @@ def find_units(
             exact = session.exec(
                 select(Unit).where(active, col(Unit.id).in_(renamed)).order_by(col(Unit.id))
             ).all()
-    if exact:
-        return UnitMatches(UnitRef(stored_id(u.id), u.name) for u in exact[:limit])
+    exact_refs = [UnitRef(stored_id(u.id), u.name) for u in exact]
+    if exact_refs and (accented is None or _with_accents(exact_refs, accented)):
+        chosen = _with_accents(exact_refs, accented) if accented else exact_refs
+        return UnitMatches(chosen[:limit])
     padded = f"% {short} %"
-    contains = session.exec(
-        select(Unit)
-        .where(active, (" " + col(Unit.name_key) + " ").like(padded))
-        .order_by(binary_order(col(Unit.name)), col(Unit.id))
-        .limit(limit + 1)
-    ).all()
+    contains = [
+        UnitRef(stored_id(uid), name)
+        for uid, name in session.exec(
+            select(Unit.id, Unit.name)
+            .where(active, (" " + col(Unit.name_key) + " ").like(padded))
+            .order_by(binary_order(col(Unit.name)), col(Unit.id))
+            .limit(None if accented else limit + 1)
+        ).all()
+    ]
+    if accented:
+        same = _with_accents(contains, accented)
+        if same:
+            return UnitMatches(same[:limit])
+    if exact_refs:  # typed with other diacritics than any name: the exact match all the same
+        return UnitMatches(exact_refs[:limit])
     if contains:
-        return UnitMatches(UnitRef(stored_id(u.id), u.name) for u in contains[:limit])
+        return UnitMatches(contains[:limit])
     rows = session.exec(select(Unit.id, Unit.name, Unit.short_key).where(active)).all()
     choices = {stored_id(uid): skey for uid, _, skey in rows}
     names = {stored_id(uid): name for uid, name, _ in rows}

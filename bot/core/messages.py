@@ -83,8 +83,8 @@ def rate_report(report: RateReport) -> str:
         else:
             headline = _("<b>Below the {warning} warning threshold.</b>").format(warning=warn)
         shortfall = _(
-            "Another {need_warning} needed signing to reach {warning}; {need_target} to reach "
-            "{target}."
+            "{need_warning} more signed would have reached {warning}, and {need_target} more "
+            "the {target} target."
         ).format(
             warning=warn,
             target=target,
@@ -97,8 +97,7 @@ def rate_report(report: RateReport) -> str:
             icon
             + " "
             + _(
-                "At or above the {warning} threshold, not yet at the {target} target: "
-                "{need_target} still needed signing."
+                "At or above the {warning} threshold, {need_target} short of the {target} target."
             ).format(
                 warning=warn, target=target, need_target=items(ind.item_kind, report.need_target)
             )
@@ -166,7 +165,7 @@ def no_figures_for_unit(name: str) -> str:
 
 def no_unit_found(query: str) -> str:
     """Search for a unit found nothing."""
-    return _("No unit matches “{query}”. Try part of its name, e.g. /tyle Nam Tiền Hải").format(
+    return _("No unit matches “{query}”. Try part of its name, e.g. /rate Nam Tiền Hải").format(
         query=escape(query)
     )
 
@@ -190,7 +189,7 @@ def only_own_unit() -> str:
 
 def unknown_user_secretariat() -> str:
     """Secretariat without a unit asked /tyle with no argument."""
-    return _("Type a unit's name after the command, e.g. /tyle Nam Tiền Hải")
+    return _("Type a unit's name after the command, e.g. /rate Nam Tiền Hải")
 
 
 def error_apology() -> str:

@@ -55,8 +55,8 @@ def role_duties(role: Role) -> str:
         )
     if role is Role.VIEWER:
         return _(
-            "You can read your unit's signing rate at any time: type /tyle or ask "
-            "“tỷ lệ ký số của tôi”. I will not send you reminders."
+            "You can read your unit's signing rate at any time: type /rate or ask "
+            "“what is my signing rate”. I will not send you reminders."
         )
     return _(
         "You import the statistics, look up any unit, invite officials and manage the secretariat."

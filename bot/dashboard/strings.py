@@ -18,12 +18,12 @@ def page_strings() -> dict[str, str]:
             "from the bot."
         ),
         "no_launch": _(
-            "Open this dashboard from the bot in Telegram: the menu button, or /bangdieukhien "
+            "Open this dashboard from the bot in Telegram: the menu button, or /dashboard "
             "for a login link."
         ),
         "login_failed": _(
             "This login link is invalid, already used or expired. Ask the bot for a new one "
-            "with /bangdieukhien."
+            "with /dashboard."
         ),
         "forbidden": _("Your role does not include this page."),
         "not_found": _("Not found."),

@@ -287,7 +287,7 @@ def _open_deadlines(session: Session, ctx: Context, unit_id: int) -> list[dict[s
         if item.owing is None:
             todo = _("Done: nothing more is owed for this deadline.")
         elif deadline.kind == DeadlineKind.REPORT.value:
-            todo = _("Send the explanation report with /giaitrinh in the chat with the bot.")
+            todo = _("Send the explanation report with /explain in the chat with the bot.")
         else:
             todo = _("Sign the remaining documents digitally before the deadline.")
         found.append(

@@ -52,7 +52,12 @@ def run_list(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     if not rows:
-        print(unescape(_("No open deadlines. Create one with /hanchot_moi.")), file=sys.stderr)
+        print(
+            unescape(
+                _("No open deadlines. The secretariat creates them in the chat with /deadline_new.")
+            ),
+            file=sys.stderr,
+        )
     return 0
 
 

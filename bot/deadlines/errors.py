@@ -25,7 +25,7 @@ def _megabytes(params: Mapping[str, Any], key: str) -> str:
 
 def _not_found(params: Mapping[str, Any]) -> str:
     """No deadline with that id."""
-    return _("There is no deadline #{id}. Type /hanchot to see the list.").format(
+    return _("There is no deadline #{id}. Type /deadlines to see the list.").format(
         id=params.get("id", "?")
     )
 

@@ -94,7 +94,7 @@ def created_text(deadline: Deadline, *, units: int, fulfilled: int, first: Step 
         )
     if first is not None:
         lines.append(_("First reminder: {when}").format(when=fmt_datetime(first.at)))
-    lines.append(_("Status: /hanchot_tt {id}").format(id=deadline.id))
+    lines.append(_("Status: /deadline_status {id}").format(id=deadline.id))
     return "\n".join(lines)
 
 
@@ -289,7 +289,7 @@ def receipt_text(
     )
     lines = [
         head,
-        _("Unit: <b>{unit}</b> · deadline: {title}").format(
+        _("Unit: <b>{unit}</b> · for “{title}”").format(
             unit=escape(unit), title=escape(deadline.title)
         ),
         _("Receipt number: <b>{receipt}</b> · received at {when}").format(
@@ -304,7 +304,7 @@ def receipt_text(
         )
     else:
         lines.append(
-            _("You can replace it until {due} with /giaitrinh.").format(
+            _("You can replace it until {due} with /explain.").format(
                 due=fmt_datetime(deadline.due_at)
             )
         )
@@ -337,14 +337,14 @@ def unit_list_text(unit: str, items: Sequence[UnitDeadline], *, now: dt.datetime
             lines.append("   " + _("✅ Done: the required rate is reached."))
     if any(i.deadline.kind == DeadlineKind.REPORT.value for i in items):
         lines.append("")
-        lines.append(_("To send an explanation report, type /giaitrinh."))
+        lines.append(_("To send an explanation report, type /explain."))
     return "\n".join(lines)
 
 
 def secretariat_list_text(rows: Sequence[DeadlineRow], *, now: dt.datetime) -> str:
     """/hanchot for the secretariat: every open deadline."""
     if not rows:
-        return _("No open deadlines. Create one with /hanchot_moi.")
+        return _("No open deadlines. Create one with /deadline_new.")
     lines = [_("🗓 <b>Open deadlines</b>")]
     for row in rows:
         deadline: Deadline = row.deadline
@@ -358,5 +358,7 @@ def secretariat_list_text(rows: Sequence[DeadlineRow], *, now: dt.datetime) -> s
             )
         )
     lines.append("")
-    lines.append(_("Tap a deadline to manage it; /hanchot_tt &lt;id&gt; shows who has complied."))
+    lines.append(
+        _("Tap a deadline to manage it; /deadline_status &lt;id&gt; shows who has complied.")
+    )
     return "\n".join(lines)

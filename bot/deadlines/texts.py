@@ -95,7 +95,8 @@ def owed_text(deadline: Deadline, item: Owing) -> str:
         percent = audience.threshold if audience and audience.threshold is not None else 80.0
         threshold = fmt_percent_value(percent)
         return _(
-            "an explanation report: your signing rate {rate} ({done}/{total}) is below {threshold}"
+            "an explanation report, because your signing rate {rate} ({done}/{total}) is below "
+            "{threshold}"
         ).format(
             rate=fmt_rate(num, den),
             done=fmt_number(num),
@@ -150,7 +151,7 @@ def reminder(deadline: Deadline, item: Owing, *, now: dt.datetime, due_day: bool
         due_line(deadline, now),
     ]
     if deadline.kind == DeadlineKind.REPORT.value:
-        lines.append(_("Send it with the “Submit explanation” button or by typing /giaitrinh."))
+        lines.append(_("Send it with the “Submit explanation” button or by typing /explain."))
     else:
         lines.append(_("Your rate is checked again after each update of the figures."))
     return "\n".join(lines)
@@ -186,7 +187,7 @@ def overdue_notice(deadline: Deadline, item: Owing) -> str:
         ),
     ]
     if deadline.kind == DeadlineKind.REPORT.value:
-        lines.append(_("You can still send the report (it will be marked late): /giaitrinh"))
+        lines.append(_("You can still send the report (it will be marked late): /explain"))
     return "\n".join(lines)
 
 
@@ -217,7 +218,7 @@ def secretariat_list(
             ).format(n=fmt_number(len(owing)), total=fmt_number(total))
         )
         lines.extend(f"{n}. {_short_owed(deadline, o)}" for n, o in enumerate(owing, start=1))
-    lines.append(_("Details: /hanchot_tt {id}").format(id=deadline.id))
+    lines.append(_("Details: /deadline_status {id}").format(id=deadline.id))
     return "\n".join(lines)
 
 
@@ -264,6 +265,6 @@ def more_notice(
                 unit=escape(unit), receipt=report.receipt
             ),
             _("The secretariat asks: {note}").format(note=escape(report.review_note)),
-            _("Send the completed report with /giaitrinh; it replaces the one you sent."),
+            _("Send the completed report with /explain; it replaces the one you sent."),
         ]
     )

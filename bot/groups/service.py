@@ -82,7 +82,7 @@ class GroupError(CodedError):
 
     MESSAGES: ClassVar[Mapping[str, Message]] = {
         "not_subscribed": lambda p: _("This group does not receive summaries."),
-        "not_area": lambda p: _("That area no longer exists or is deactivated. Type /nhom again."),
+        "not_area": lambda p: _("That area no longer exists or is deactivated. Type /group again."),
     }
 
 

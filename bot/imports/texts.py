@@ -276,7 +276,7 @@ def result_text(outcome: PendingOutcome) -> str:
     if result.replaced_existing:
         lines.append("♻️ " + _("The figures stored earlier for this period were replaced."))
     lines.append("")
-    lines.append(_("Type /tyle for the overview, or /tyle &lt;unit name&gt; for one unit."))
+    lines.append(_("Type /rate for the overview, or /rate &lt;unit name&gt; for one unit."))
     return "\n".join(lines)
 
 
@@ -376,7 +376,7 @@ def import_help(max_bytes: int) -> str:
         "<b>Confirm import</b>; a table with mistakes is refused with the list of rows to "
         "correct.\n"
         "Importing the same period again replaces its figures (a correction). Every import "
-        "is recorded in the audit log (/nhatky)."
+        "is recorded in the audit log (/audit)."
     ).format(limit=_megabytes(max_bytes))
 
 

@@ -212,8 +212,8 @@ def ask_usage_text() -> str:
     """/hoi without a question."""
     return _(
         "Ask me about the letters, for example:\n"
-        "<code>/hoi văn thư có được ký thay bí thư khi đi vắng không</code>\n"
-        "<code>/hoi hạn nộp báo cáo giải trình</code>\n"
+        "<code>/ask văn thư có được ký thay bí thư khi đi vắng không</code>\n"
+        "<code>/ask hạn nộp báo cáo giải trình</code>\n"
         "<code>/ask may I scan paper documents instead of signing them?</code>\n"
         "In a private chat you can also just type the question."
     )
@@ -293,13 +293,13 @@ def field_prompt(field: str) -> str:
         "issuer": _("Type the issuing body, e.g. <code>Tỉnh ủy Hưng Yên</code>."),
         "title": _("Type the letter's subject (after “V/v”)."),
     }
-    return prompts[field] + "\n" + _("Send /huy to leave it as it is.")
+    return prompts[field] + "\n" + _("Send /cancel to leave it as it is.")
 
 
 def added_text(view: Any) -> str:
     """A letter is now in the library."""
     return _(
-        "✅ Added to the library as letter #{id}: {name}. Officials can now ask about it with /hoi."
+        "✅ Added to the library as letter #{id}: {name}. Officials can now ask about it with /ask."
     ).format(id=view.id, name=escape(_list_name(view)))
 
 
@@ -338,7 +338,7 @@ def list_text(views: list[Any], *, secretariat: bool) -> str:
             + (f" — {escape(view.title)}" if view.title else "")
         )
     lines.append("")
-    lines.append(_("Ask about them with /hoi, e.g. <code>/hoi hạn nộp báo cáo giải trình</code>."))
+    lines.append(_("Ask about them with /ask, e.g. <code>/ask hạn nộp báo cáo giải trình</code>."))
     if secretariat:
         lines.append(_("To take a letter out of the answers, press its button below."))
     return "\n".join(lines)
@@ -375,7 +375,7 @@ def not_secretariat_text() -> str:
     """A letter file from someone outside the secretariat."""
     return _(
         "Thank you, but only the secretariat adds letters to the library, so I did not read "
-        "this file. To send an explanation report, use /giaitrinh."
+        "this file. To send an explanation report, use /explain."
     )
 
 

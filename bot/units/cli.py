@@ -18,6 +18,7 @@ from bot.core.db import create_db_engine, init_db, session_scope
 from bot.core.i18n import _, fmt_date, fmt_number
 from bot.core.links import Links, Subcommands
 from bot.core.lookup import find_units
+from bot.core.roles import role_label
 from bot.units.changes import add_unit, rename_unit, set_active, set_area, set_kind
 from bot.units.errors import UnitAdminError
 from bot.units.files import NO_AREA, UnitsFileRejected, apply_units_file, units_csv
@@ -175,8 +176,8 @@ def _remove_official(session: Session, args: argparse.Namespace) -> str:
     if row is None:
         raise UnitAdminError("official_gone")
     remove_official(session=session, official_id=row.id, actor=None)
-    return _("Removed {id} ({role}) from {unit}.").format(
-        id=row.telegram_id, role=row.role, unit=row.unit_name or "—"
+    return _("Removed {id} from {unit} (their role was {role}).").format(
+        id=row.telegram_id, role=role_label(row.role), unit=row.unit_name or "—"
     )
 
 

@@ -7,6 +7,8 @@ from telegram.ext import CallbackQueryHandler
 from bot.core.i18n import lazy_gettext
 from handlers.broadcasts.compose import DIALOG, broadcast_command, draft_button
 from handlers.broadcasts.status import (
+    UNREACHABLE,
+    UNREACHABLE_SOURCE,
     ack_button,
     list_command,
     status_button,
@@ -16,6 +18,7 @@ from handlers.broadcasts.status import (
 from handlers.commands import SECRETARIAT, CommandSpec
 from handlers.context import KysoApp
 from handlers.dialogs import add_dialog
+from handlers.paging import add_listing
 
 COMMANDS = (
     CommandSpec(
@@ -48,6 +51,7 @@ COMMANDS = (
 def register(app: KysoApp) -> None:
     """The draft's dialog and buttons, the status buttons and the acknowledgement button."""
     add_dialog(app, DIALOG)
+    add_listing(app, UNREACHABLE, UNREACHABLE_SOURCE)
     app.add_handler(CallbackQueryHandler(draft_button, pattern=r"^bc:"))
     app.add_handler(CallbackQueryHandler(status_button, pattern=r"^bc[sr]:\d+$"))
     app.add_handler(CallbackQueryHandler(ack_button, pattern=r"^ack:b:\d+$"))

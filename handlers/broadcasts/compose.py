@@ -165,7 +165,7 @@ async def draft_button(update: Update, context: BotContext) -> None:
     dialog = current_of(context, FEATURE, AUDIENCE, CONFIRM)
     if match is None or dialog is None or dialog.data.get("token") != match.group(1):
         await query.answer(
-            _("This draft is no longer open. Start again with /thongbao."), show_alert=True
+            _("This draft is no longer open. Start again with /broadcast."), show_alert=True
         )
         return
     await query.answer()
@@ -256,7 +256,7 @@ async def _ask_kind_or_area(
         areas = list_areas(session=session)[:AREA_BUTTONS]
     if not areas:
         await query.edit_message_text(
-            _("No areas are set up yet (see /donvi). Choose another audience."),
+            _("No areas are set up yet (see /units). Choose another audience."),
             reply_markup=audience_keyboard(token),
         )
         return

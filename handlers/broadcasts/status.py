@@ -10,10 +10,11 @@ from bot.broadcasts import acks
 from bot.broadcasts import service as broadcasts
 from bot.core.audiences import Audience, AudienceKind
 from bot.core.i18n import _, fmt_number, ngettext
-from bot.core.outbox import split_text
-from handlers.broadcasts.views import ack_label, list_view, status_view, unreachable_text
+from handlers.broadcasts.views import ack_label, list_view, status_view, unreachable_listing
+from handlers.commands import SECRETARIAT
 from handlers.common import private_only, secretariat_only
 from handlers.context import BotContext
+from handlers.paging import Listing, ListingSource, send_listing
 
 # --- acknowledgement ------------------------------------------------------------------------
 
@@ -68,7 +69,7 @@ async def list_command(update: Update, context: BotContext) -> None:
             assert st is not None
             items.append((b, st))
     if not items:
-        await message.reply_text(_("No announcements yet. Write one with /thongbao."))
+        await message.reply_text(_("No announcements yet. Write one with /broadcast."))
         return
     text, markup = list_view(items)
     await message.reply_text(text, reply_markup=markup)
@@ -81,7 +82,7 @@ async def status_command(update: Update, context: BotContext) -> None:
     args = context.args or []
     if len(args) != 1 or not args[0].lstrip("#").isdigit():
         await message.reply_text(
-            _("Type the announcement's number, e.g. /thongbao_tt 12 (see /thongbao_ds).")
+            _("Type the announcement's number, e.g. /broadcast_status 12 (see /broadcasts).")
         )
         return
     text, markup = _status_view(context, int(args[0].lstrip("#")))
@@ -146,17 +147,31 @@ async def _remind(update: Update, context: BotContext, broadcast_id: int) -> Non
 # --- unreachable ----------------------------------------------------------------------------
 
 
+UNREACHABLE = "unreachable"  # the kind of list /khonglienlac pages through
+
+
+def unreachable_listing_for(context: BotContext) -> Listing | None:
+    """The unreachable officials and units without anyone, or None when there are none."""
+    with Session(context.runtime.engine) as session:
+        people, empty_units = broadcasts.unreachable(session=session)
+    if not people and not empty_units:
+        return None
+    return unreachable_listing(people, empty_units)
+
+
+# Private chats only: it lists names and Telegram ids.
+UNREACHABLE_SOURCE = ListingSource(allowed=SECRETARIAT, build=unreachable_listing_for, private=True)
+
+
 async def unreachable_command(update: Update, context: BotContext) -> None:
-    """/khonglienlac: who cannot be reached, so the secretariat can phone them (private chat
-    only: it lists names and Telegram ids)."""
+    """/khonglienlac: who cannot be reached, so the secretariat can phone them (in pages;
+    private chat only: it lists names and Telegram ids)."""
     if not await private_only(update):
         return
     message = update.effective_message
     assert message is not None
-    with Session(context.runtime.engine) as session:
-        people, empty_units = broadcasts.unreachable(session=session)
-    if not people and not empty_units:
+    listing = unreachable_listing_for(context)
+    if listing is None:
         await message.reply_text(_("✅ Every unit has at least one official the bot can reach."))
         return
-    for part in split_text(unreachable_text(people, empty_units)):
-        await message.reply_text(part)
+    await send_listing(update, context, UNREACHABLE, listing)

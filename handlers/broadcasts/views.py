@@ -15,6 +15,7 @@ from bot.core.i18n import _, fmt_datetime, fmt_number, ngettext
 from bot.core.lookup import UnitRef
 from bot.core.models import Broadcast
 from bot.core.roles import role_label
+from handlers.paging import Listing, Section
 
 MAX_UNIT_NAMES = 40
 
@@ -99,7 +100,7 @@ def compose_prompt() -> str:
         "Send the text now. You can format it with Telegram's bold/italic, or with HTML: "
         '&lt;b&gt;, &lt;i&gt;, &lt;u&gt;, &lt;a href="…"&gt;. Then you will choose who '
         "receives it and see a preview before anything is sent.\n"
-        "/huy to cancel."
+        "/cancel to cancel."
     )
 
 
@@ -108,7 +109,7 @@ def text_problems(problems: list[str]) -> str:
     lines = "\n".join(f"• {escape(p)}" for p in problems[:10])
     return _(
         "⚠️ This text cannot be sent as it is:\n{problems}\n\n"
-        "Send the corrected text, or /huy to cancel."
+        "Send the corrected text, or /cancel to cancel."
     ).format(problems=lines)
 
 
@@ -126,9 +127,8 @@ def _reach_lines(recipients: Recipients, n: int) -> list[str]:
     if empty:
         lines.append(
             ngettext(
-                "⚠️ {n} unit has nobody using the bot and will not receive it (see /khonglienlac).",
-                "⚠️ {n} units have nobody using the bot and will not receive it "
-                "(see /khonglienlac).",
+                "⚠️ {n} unit has nobody using the bot and will not receive it (see /unreachable).",
+                "⚠️ {n} units have nobody using the bot and will not receive it (see /unreachable).",
                 empty,
             ).format(n=fmt_number(empty))
         )
@@ -254,33 +254,30 @@ def status_view(st: BroadcastStatus, audience: str) -> tuple[str, InlineKeyboard
     return "\n".join(lines), markup
 
 
-def unreachable_text(people: list[broadcasts.UnreachableOfficial], empty_units: list[str]) -> str:
+def unreachable_listing(
+    people: list[broadcasts.UnreachableOfficial], empty_units: list[str]
+) -> Listing:
     """/khonglienlac: officials the bot cannot reach, and units nobody uses it in."""
-    lines: list[str] = []
+    sections: list[Section] = []
     if people:
-        lines.append(
-            ngettext(
-                "🚫 <b>{n} official cannot be reached</b> (blocked the bot, left Telegram, or "
-                "never pressed Start):",
-                "🚫 <b>{n} officials cannot be reached</b> (blocked the bot, left Telegram, or "
-                "never pressed Start):",
-                len(people),
-            ).format(n=fmt_number(len(people)))
-        )
-        for p in people:
-            lines.append(
-                f"• {escape(p.name or str(p.telegram_id))} ({p.telegram_id}) — "
-                f"{escape(role_label(p.role))}, {escape(p.unit_name)}"
-            )
+        heading = ngettext(
+            "🚫 <b>{n} official cannot be reached</b> (blocked the bot, left Telegram, or "
+            "never pressed Start):",
+            "🚫 <b>{n} officials cannot be reached</b> (blocked the bot, left Telegram, or "
+            "never pressed Start):",
+            len(people),
+        ).format(n=fmt_number(len(people)))
+        lines = [
+            f"• {escape(p.name or str(p.telegram_id))} ({p.telegram_id}) — "
+            f"{escape(role_label(p.role))}, {escape(p.unit_name)}"
+            for p in people
+        ]
+        sections.append(Section(heading, lines))
     if empty_units:
-        if lines:
-            lines.append("")
-        lines.append(
-            ngettext(
-                "🏢 <b>{n} unit has nobody using the bot</b> (invite them with /moi):",
-                "🏢 <b>{n} units have nobody using the bot</b> (invite them with /moi):",
-                len(empty_units),
-            ).format(n=fmt_number(len(empty_units)))
-        )
-        lines.extend(f"• {escape(name)}" for name in empty_units)
-    return "\n".join(lines)
+        heading = ngettext(
+            "🏢 <b>{n} unit has nobody using the bot</b> (invite them with /invite):",
+            "🏢 <b>{n} units have nobody using the bot</b> (invite them with /invite):",
+            len(empty_units),
+        ).format(n=fmt_number(len(empty_units)))
+        sections.append(Section(heading, [f"• {escape(name)}" for name in empty_units]))
+    return Listing(sections, file_name=_("unreachable.txt"))

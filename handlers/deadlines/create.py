@@ -94,7 +94,7 @@ async def new_command(update: Update, context: BotContext) -> None:
         update,
         _(
             "🗓 <b>New deadline</b>\nChoose one of the letters' deadlines (one tap), or set up "
-            "your own. /huy cancels at any step."
+            "your own. /cancel stops at any step."
         ),
         templates_markup(),
     )

@@ -124,7 +124,7 @@ async def stale(update: Update) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer(
-        _("This dialog has ended. Start again with /hanchot_moi or /giaitrinh."), show_alert=True
+        _("This dialog has ended. Start again with /deadline_new or /explain."), show_alert=True
     )
 
 
@@ -139,4 +139,4 @@ async def cancel_button(update: Update, context: BotContext) -> None:
 
 async def use_the_buttons(update: Update, context: BotContext, dialog: OpenDialog) -> None:
     """Typed text while the dialog waits for a button."""
-    await reply(update, _("Please use the buttons above, or /huy to cancel."))
+    await reply(update, _("Please use the buttons above, or /cancel to cancel."))

@@ -79,7 +79,7 @@ async def edit_button(update: Update, context: BotContext) -> None:
             return
         prompt = _prompt(state, deadline)
     move(context, state, {"deadline_id": deadline_id})
-    await say(update, prompt + "\n" + _("/huy cancels."))
+    await say(update, prompt + "\n" + _("Send /cancel to stop."))
 
 
 # --- the typed new values -----------------------------------------------------------------
@@ -147,7 +147,7 @@ async def edit_step(update: Update, context: BotContext, dialog: OpenDialog) -> 
         with session_scope(rt.engine) as session:
             done = CHANGES[dialog.state](session, context, deadline_id, message.text.strip())
     except (DateInputError, PlanInputError, DeadlineError) as exc:
-        await reply(update, exc.message() + "\n" + _("/huy cancels."))
+        await reply(update, exc.message() + "\n" + _("Send /cancel to stop."))
         return
     end(context)
     reminders.schedule_deadline(context.application, deadline_id)

@@ -79,7 +79,8 @@ async def report_command(update: Update, context: BotContext) -> None:
         await reply(
             update,
             _(
-                "<b>{unit}</b> has no explanation report to send now. /hanchot shows its deadlines."
+                "<b>{unit}</b> has no explanation report to send now. /deadlines shows its "
+                "deadlines."
             ).format(unit=escape(viewer.unit_name or "")),
         )
         return
@@ -324,7 +325,8 @@ async def more_button(update: Update, context: BotContext) -> None:
     await say(
         update,
         _(
-            "Type what <b>{unit}</b> should add or correct; it is sent to the unit. /huy cancels."
+            "Type what <b>{unit}</b> should add or correct; it is sent to the unit. "
+            "Send /cancel to stop."
         ).format(unit=escape(unit)),
     )
 
@@ -346,7 +348,7 @@ async def more_step(update: Update, context: BotContext, dialog: OpenDialog) -> 
             )
             receipt = report.receipt
     except DeadlineError as exc:
-        await reply(update, exc.message() + "\n" + _("/huy cancels."))
+        await reply(update, exc.message() + "\n" + _("Send /cancel to stop."))
         return
     end(context)
     await reply(

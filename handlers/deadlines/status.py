@@ -32,9 +32,9 @@ async def status_command(update: Update, context: BotContext) -> None:
         await show_status(update, context, ids[0], 0)
         return
     text = (
-        _("Which deadline? Tap one, or type /hanchot_tt &lt;id&gt;.")
+        _("Which deadline? Tap one, or type /deadline_status &lt;id&gt;.")
         if rows
-        else _("No open deadlines. Create one with /hanchot_moi.")
+        else _("No open deadlines. Create one with /deadline_new.")
     )
     message = update.effective_message
     assert message is not None

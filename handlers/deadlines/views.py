@@ -256,7 +256,7 @@ def report_prompt(
     lines.append(
         _(
             "Type the explanation and/or send a file (PDF, DOCX or an image, at most {max} MB), "
-            "then tap “📨 Submit”. /huy cancels."
+            "then tap “📨 Submit”. Send /cancel to stop."
         ).format(max=max_mb)
     )
     return "\n".join(lines)

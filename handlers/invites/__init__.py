@@ -32,7 +32,7 @@ COMMANDS = (
     CommandSpec(
         names=("moi", "invite"),
         description=lazy_gettext(
-            "invitation link for one unit and role, e.g. /moi Quang Lịch bithu "
+            "invitation link for one unit and role, e.g. /invite Quang Lịch bithu "
             "(roles: bithu/chutich/head, vanphong/vanthu/staff, xem/viewer)"
         ),
         allowed=SECRETARIAT,
@@ -41,7 +41,7 @@ COMMANDS = (
     CommandSpec(
         names=("moi_hangloat", "invite_bulk"),
         description=lazy_gettext(
-            "Excel file with a new invitation link for every unit, e.g. /moi_hangloat xa bithu"
+            "Excel file with a new invitation link for every unit, e.g. /invite_bulk xa bithu"
         ),
         allowed=SECRETARIAT,
         callback=bulk_command,

@@ -263,8 +263,8 @@ async def bulk_command(update: Update, context: BotContext) -> None:
     if unknown:
         await message.reply_text(
             _(
-                "I did not understand “{words}”.\nUsage: /moi_hangloat [kind] [role], e.g. "
-                "/moi_hangloat xa bithu. Kinds: xa, phuong, thitran, so, ban, khac (default: "
+                "I did not understand “{words}”.\nUsage: /invite_bulk [kind] [role], e.g. "
+                "/invite_bulk xa bithu. Kinds: xa, phuong, thitran, so, ban, khac (default: "
                 "all units). Roles: bithu, vanphong, xem (default: bithu)."
             ).format(words=escape(" ".join(unknown)))
         )

@@ -21,14 +21,14 @@ def welcome_text(result: RedeemResult, name: str) -> str:
     """The answer to a redeemed invitation: the new role, the one it replaced, what to try."""
     assert result.role is not None and result.unit_name is not None
     lines = [
-        _("Welcome, {name}! You are now {role} of <b>{unit}</b>.").format(
+        _("Welcome, {name}! You are now with <b>{unit}</b> as {role}.").format(
             name=escape(name), role=ROLE_LABELS[result.role], unit=escape(result.unit_name)
         )
     ]
     if result.previous_role is not None:
         if result.previous_unit_name:
             lines.append(
-                _("Your previous role ({role} of {unit}) has ended.").format(
+                _("Your previous role ({role}, {unit}) has ended.").format(
                     role=ROLE_LABELS[result.previous_role],
                     unit=escape(result.previous_unit_name),
                 )
@@ -43,7 +43,7 @@ def welcome_text(result: RedeemResult, name: str) -> str:
         "",
         role_duties(result.role),
         "",
-        _("Try it now: /tyle — your unit's signing rate; /toi — your details; /trogiup — help."),
+        _("Try it now: /rate — your unit's signing rate; /me — your details; /help — help."),
     ]
     return "\n".join(lines)
 
@@ -95,7 +95,7 @@ REFUSALS: dict[RedeemStatus, Callable[[RedeemResult], str]] = {
     RedeemStatus.ALREADY_YOURS: _already_yours,
     RedeemStatus.LAST_SECRETARIAT: lambda r: _(
         "You are the only member of the secretariat: joining a unit would leave it empty. "
-        "Add another member with /quantri_them first."
+        "Add another member with /admin_add first."
     ),
     RedeemStatus.UNKNOWN: _not_valid,
 }

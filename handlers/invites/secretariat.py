@@ -67,8 +67,8 @@ async def admins_command(update: Update, context: BotContext) -> None:
     lines.append("")
     lines.append(
         _(
-            "Add: /quantri_them &lt;Telegram ID&gt; · Remove: /quantri_bo &lt;Telegram ID&gt;. "
-            "A person finds their Telegram ID with /toi."
+            "Add: /admin_add &lt;Telegram ID&gt; · Remove: /admin_remove &lt;Telegram ID&gt;. "
+            "A person finds their Telegram ID with /me."
         )
     )
     await update.effective_message.reply_text("\n".join(lines))
@@ -84,7 +84,7 @@ def _telegram_id_arg(context: BotContext) -> int | None:
 
 def _added_text() -> str:
     """What a new member of the secretariat is told."""
-    return _("You have been added to the secretariat. Type /trogiup to see your new commands.")
+    return _("You have been added to the secretariat. Type /help to see your new commands.")
 
 
 def _removed_text() -> str:
@@ -119,8 +119,8 @@ async def admin_add_command(update: Update, context: BotContext) -> None:
     if telegram_id is None:
         await message.reply_text(
             _(
-                "Usage: /quantri_them &lt;Telegram ID&gt;, e.g. /quantri_them 123456789. The "
-                "person finds their ID with /toi."
+                "Usage: /admin_add &lt;Telegram ID&gt;, e.g. /admin_add 123456789. The "
+                "person finds their ID with /me."
             )
         )
         return
@@ -140,7 +140,7 @@ async def admin_add_command(update: Update, context: BotContext) -> None:
     if result.ended_role is not None:
         if result.ended_unit_name:
             lines.append(
-                _("Their role as {role} of {unit} has ended.").format(
+                _("Their role at {unit} ({role}) has ended.").format(
                     role=ROLE_LABELS[result.ended_role], unit=escape(result.ended_unit_name)
                 )
             )
@@ -174,7 +174,10 @@ async def admin_remove_command(update: Update, context: BotContext) -> None:
     telegram_id = _telegram_id_arg(context)
     if telegram_id is None:
         await message.reply_text(
-            _("Usage: /quantri_bo &lt;Telegram ID&gt;, e.g. /quantri_bo 123456789. See /quantri.")
+            _(
+                "Usage: /admin_remove &lt;Telegram ID&gt;, e.g. /admin_remove 123456789. "
+                "See /admins."
+            )
         )
         return
     with session_scope(context.runtime.engine) as session:

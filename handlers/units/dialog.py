@@ -65,7 +65,7 @@ def _ask_again(context: BotContext, state: str, unit_id: int | None) -> None:
 async def ask_new_unit(update: Update, context: BotContext) -> None:
     """/donvi_them without a name: ask for it."""
     _ask_again(context, ADD, None)
-    await _reply(update, _("Type the name of the new unit, or /huy to cancel."))
+    await _reply(update, _("Type the name of the new unit, or /cancel to cancel."))
 
 
 async def ask_about_unit(update: Update, context: BotContext, unit_id: int, state: str) -> None:
@@ -78,9 +78,9 @@ async def ask_about_unit(update: Update, context: BotContext, unit_id: int, stat
             return
     _ask_again(context, state, unit_id)
     if state == RENAME:
-        text = _("Type the new name for <b>{unit}</b>, or /huy to cancel.")
+        text = _("Type the new name for <b>{unit}</b>, or /cancel to cancel.")
     else:
-        text = _("Type the name of the area (any unit) for <b>{unit}</b>, or /huy to cancel.")
+        text = _("Type the name of the area (any unit) for <b>{unit}</b>, or /cancel to cancel.")
     await show(update, text.format(unit=escape(name)))
 
 
@@ -97,7 +97,7 @@ async def add_named(update: Update, context: BotContext, name: str, *, typed: bo
         text = exc.message()
         if typed:
             _ask_again(context, ADD, None)
-            text += "\n" + _("Type another name, or /huy to cancel.")
+            text += "\n" + _("Type another name, or /cancel to cancel.")
         await _reply(update, text)
         return
     assert unit_id is not None
@@ -118,7 +118,7 @@ async def _rename(update: Update, context: BotContext, unit_id: int, name: str) 
             new = unit.name
     except UnitAdminError as exc:
         _ask_again(context, RENAME, unit_id)
-        await _reply(update, exc.message() + "\n" + _("Type another name, or /huy to cancel."))
+        await _reply(update, exc.message() + "\n" + _("Type another name, or /cancel to cancel."))
         return
     note = _(
         "✅ Renamed “{old}” to “{new}”. The old name still finds it in lookups and imports."
@@ -137,7 +137,7 @@ async def _area_typed(update: Update, context: BotContext, unit_id: int, text: s
         _ask_again(context, AREA, unit_id)
         await _reply(
             update,
-            _("No unit matches “{query}”. Type another name, or /huy to cancel.").format(
+            _("No unit matches “{query}”. Type another name, or /cancel to cancel.").format(
                 query=escape(text)
             ),
         )

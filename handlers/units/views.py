@@ -40,7 +40,7 @@ def list_view(result: UnitPage) -> tuple[str, InlineKeyboardMarkup]:
             page=fmt_number(result.page + 1), pages=fmt_number(result.pages)
         )
     if not result.rows:
-        lines.append(_("No unit found. Try part of a name, e.g. /donvi tien hai"))
+        lines.append(_("No unit found. Try part of a name, e.g. /units tien hai"))
     first = result.page * PAGE_SIZE
     buttons: list[list[InlineKeyboardButton]] = []
     for number, row in enumerate(result.rows, start=first + 1):
@@ -80,7 +80,7 @@ def list_view(result: UnitPage) -> tuple[str, InlineKeyboardMarkup]:
     buttons.append([InlineKeyboardButton(_("🗂 Filter by kind"), callback_data="ul:k")])
     if result.rows:
         lines.append("")
-        lines.append(_("Tap a unit to open it. Add one with /donvi_them &lt;name&gt;."))
+        lines.append(_("Tap a unit to open it. Add one with /addunit &lt;name&gt;."))
     return "\n".join(lines), InlineKeyboardMarkup(buttons)
 
 
@@ -144,7 +144,7 @@ def card_text(card: UnitCard) -> str:
 def deactivation_meaning() -> str:
     """What deactivating a unit does."""
     return _(
-        "A deactivated unit is left out of lookups (/tyle), rankings and summaries. Its "
+        "A deactivated unit is left out of lookups (/rate), rankings and summaries. Its "
         "figures, officials and history are kept, and it can be reactivated at any time."
     )
 
