@@ -54,7 +54,11 @@ async def _reply(update: Update, context: BotContext, query: str) -> None:
     rt = context.runtime
     with Session(rt.engine) as session:
         answer = rate_answer(
-            session=session, standings=rt.standings, viewer=context.require_viewer(), query=query
+            session=session,
+            standings=rt.standings,
+            viewer=context.require_viewer(),
+            query=query,
+            basis=rt.links.rule_basis,
         )
     assert update.effective_message is not None
     markup = answer_markup(answer, CALLBACK_PREFIX) or extra_buttons(update, context)
@@ -74,6 +78,7 @@ async def rate_choice(update: Update, context: BotContext) -> None:
             viewer=context.require_viewer(),
             unit_id=unit_id,
             unit_name=unit_name(session=session, unit_id=unit_id) or "",
+            basis=rt.links.rule_basis,
         )
     await query.answer()
     await query.edit_message_text(answer.text)

@@ -323,7 +323,7 @@ def library_version(*, session: Session) -> tuple[Any, ...]:
 
 @dataclass(frozen=True)
 class SourcePassage:
-    """A stored passage with its letter, for indexing and quoting."""
+    """A stored passage with its letter, for indexing and quoting (copies, in no session)."""
 
     passage: LetterPassage
     letter: Letter
@@ -337,7 +337,15 @@ def active_passages(*, session: Session) -> list[SourcePassage]:
         .where(Letter.status == LetterStatus.ACTIVE.value, LetterPassage.kind != APPENDIX)
         .order_by(col(Letter.id), col(LetterPassage.seq))
     ).all()
-    return [SourcePassage(p, letter) for p, letter in rows]
+    # Copies outside the session: the search cache keeps them after the session commits
+    # (which would expire the originals) or closes.
+    letters: dict[int | None, Letter] = {}
+    found = []
+    for passage, letter in rows:
+        if letter.id not in letters:
+            letters[letter.id] = Letter(**letter.model_dump())
+        found.append(SourcePassage(LetterPassage(**passage.model_dump()), letters[letter.id]))
+    return found
 
 
 def add_now(

@@ -10,11 +10,19 @@ from sqlmodel import Session
 from bot.core import messages
 from bot.core.db import SIGNING_INDICATOR
 from bot.core.i18n import _, current_language, fmt_number, fmt_percent_value, fmt_rate, ngettext
+from bot.core.links import RULE_LOW_RATE, RULE_SIGN_ALL, RuleBasis
 from bot.core.lookup import UnitRef, find_units
 from bot.core.people import Viewer
 from bot.core.stats import StandingsCache, Status, build_report
 
 logger = logging.getLogger(__name__)
+
+# The rule each "what to do" line paraphrases (bot.core.messages.what_to_do).
+_RULES = {
+    Status.CRITICAL: RULE_LOW_RATE,
+    Status.BELOW_WARNING: RULE_LOW_RATE,
+    Status.BELOW_TARGET: RULE_SIGN_ALL,
+}
 
 
 @dataclass(frozen=True)
@@ -32,8 +40,10 @@ def rate_answer(
     viewer: Viewer,
     query: str = "",
     indicator_code: str = SIGNING_INDICATOR,
+    basis: RuleBasis | None = None,
 ) -> Answer:
-    """Rate of the viewer's unit, or (secretariat) of the unit named in `query`."""
+    """Rate of the viewer's unit, or (secretariat) of the unit named in `query`; its "what to
+    do" line cites the letter `basis` finds for the rule it paraphrases."""
     query = query.strip()
     if query and viewer.is_secretariat:
         matches = find_units(session=session, query=query)
@@ -49,6 +59,7 @@ def rate_answer(
             unit_id=matches.unique.id,
             unit_name=matches.unique.name,
             indicator_code=indicator_code,
+            basis=basis,
         )
     if viewer.unit_id is None:
         if viewer.is_secretariat:
@@ -61,6 +72,7 @@ def rate_answer(
         unit_id=viewer.unit_id,
         unit_name=viewer.unit_name or "",
         indicator_code=indicator_code,
+        basis=basis,
     )
     if query:
         return Answer(messages.only_own_unit() + "\n\n" + answer.text)
@@ -75,6 +87,7 @@ def unit_rate_answer(
     unit_id: int,
     unit_name: str,
     indicator_code: str = SIGNING_INDICATOR,
+    basis: RuleBasis | None = None,
 ) -> Answer:
     """Rate report for one unit; only the secretariat may ask about a unit not their own."""
     if unit_id != viewer.unit_id and not viewer.is_secretariat:
@@ -92,6 +105,11 @@ def unit_rate_answer(
             return Answer(messages.no_figures_for_unit(unit_name))
         # Same figures, same language, same revision: same text (cached with the snapshot).
         text = snapshot.rendered.setdefault(key, messages.rate_report(report))
+    standing = snapshot.latest.by_unit[unit_id]
+    rule = _RULES.get(snapshot.latest.indicator.status(standing.numerator, standing.denominator))
+    cited = basis(session=session, rule=rule) if basis is not None and rule else None
+    if cited is not None:
+        text += "\n" + messages.basis_line(cited.citation())
     return Answer(text)
 
 
