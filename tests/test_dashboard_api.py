@@ -22,7 +22,7 @@ from bot.core.db import session_scope
 from bot.core.i18n import fmt_number, fmt_points, fmt_rate, rate_percent, use_language
 from bot.core.models import AuditLog
 from bot.dashboard import auth
-from bot.dashboard.api import FastFormat
+from bot.dashboard.fastformat import FastFormat
 from tests.conftest import ADMIN_ID
 from tests.dashboard_kit import (
     OFFICIAL_ID,

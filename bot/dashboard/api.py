@@ -21,6 +21,7 @@ from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import and_
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
@@ -30,13 +31,11 @@ from bot.core.config import Settings
 from bot.core.db import SIGNING_INDICATOR
 from bot.core.i18n import (
     _,
-    current_language,
     fmt_number,
     fmt_percent_value,
     fmt_points,
     fmt_rate,
     ngettext,
-    number_style,
     rate_percent,
 )
 from bot.core.links import Links
@@ -59,6 +58,7 @@ from bot.core.stats import (
     rank_rows,
 )
 from bot.core.telegram_html import plain
+from bot.dashboard.fastformat import FastFormat
 from bot.dashboard.sources import Sources
 
 logger = logging.getLogger(__name__)
@@ -310,23 +310,6 @@ TABLE_COLUMNS = (
 )
 
 
-def _unit_facts(session: Session) -> tuple[dict[int, tuple[int | None, str]], dict[int, int]]:
-    """Every unit's (area id, kind) and how many officials are linked to each."""
-    facts = {
-        int(uid): (parent, kind)
-        for uid, parent, kind in session.exec(select(Unit.id, Unit.parent_id, Unit.kind)).all()
-    }
-    counts = {
-        int(uid): int(n)
-        for uid, n in session.exec(
-            select(Official.unit_id, func.count())
-            .where(Official.active == True, col(Official.unit_id).is_not(None))  # noqa: E712
-            .group_by(Official.unit_id)
-        ).all()
-    }
-    return facts, counts
-
-
 def _switchers(session: Session, ind: IndicatorInfo, periods: list[PeriodInfo]) -> dict[str, Any]:
     """The indicator and period choices."""
     return {
@@ -376,56 +359,6 @@ def status_of(ind: IndicatorInfo) -> Callable[[int, int], str]:
     return status
 
 
-@dataclass(frozen=True)
-class FastFormat:
-    """The table's per-row texts in integer arithmetic: the same text as fmt_rate, fmt_number
-    and fmt_points give (tests/test_dashboard_api.py checks it), without a Decimal per row."""
-
-    table: dict[int, str]
-    prefix: str
-    suffix: str
-
-    @classmethod
-    def current(cls) -> FastFormat:
-        """For the current language."""
-        style = number_style(current_language())
-        return cls(style.table, style.percent_prefix, style.percent_suffix)
-
-    @staticmethod
-    def hundredths(num: int, den: int) -> int:
-        """The rate in hundredths of a percent, rounded half up as rate_percent (den > 0)."""
-        return (num * 20_000 + den) // (2 * den)
-
-    def _decimal(self, hundredths: int) -> str:
-        """'1.234,5' from 123450 (trailing zeros dropped); hundredths ≥ 0."""
-        whole, part = divmod(hundredths, 100)
-        text = f"{whole:,}"
-        if part:
-            text += "." + f"{part:02d}".rstrip("0")
-        return text.translate(self.table)
-
-    def rate(self, num: int, den: int) -> str:
-        """'82,5%' ('—' when there is nothing to count)."""
-        if den <= 0:
-            return "—"
-        if num < 0:
-            return fmt_rate(num, den)
-        return f"{self.prefix}{self._decimal(self.hundredths(num, den))}{self.suffix}"
-
-    def figure(self, num: int, den: int) -> str:
-        """'1.234/2.000'."""
-        return f"{num:,}/{den:,}".translate(self.table)
-
-    def points(self, hundredths: int) -> str:
-        """'+7,5', '−2,25' or '0' from a change in hundredths of a point."""
-        text = self._decimal(abs(hundredths))
-        if hundredths > 0:
-            return "+" + text
-        if hundredths < 0:
-            return "−" + text
-        return text
-
-
 def _table_rows(
     session: Session, ind: IndicatorInfo, current: PeriodInfo, previous: PeriodInfo | None
 ) -> list[tuple[Any, ...]]:
@@ -436,20 +369,20 @@ def _table_rows(
     officials = (
         select(Official.unit_id, func.count().label("n"))
         .where(Official.active == True, col(Official.unit_id).is_not(None))  # noqa: E712
-        .group_by(Official.unit_id)
+        .group_by(col(Official.unit_id))
         .subquery()
     )
     stmt = (
-        select(
-            Unit.id,
-            Unit.name,
-            Measurement.numerator,
-            Measurement.denominator,
-            before.numerator,
-            before.denominator,
-            Unit.parent_id,
-            area.name,
-            Unit.kind,
+        sa_select(
+            col(Unit.id),
+            col(Unit.name),
+            col(Measurement.numerator),
+            col(Measurement.denominator),
+            col(before.numerator),
+            col(before.denominator),
+            col(Unit.parent_id),
+            col(area.name),
+            col(Unit.kind),
             officials.c.n,
         )
         .join(Unit, col(Unit.id) == col(Measurement.unit_id))
@@ -464,9 +397,9 @@ def _table_rows(
         .outerjoin(area, col(area.id) == col(Unit.parent_id))
         .outerjoin(officials, officials.c.unit_id == col(Unit.id))
         .where(
-            Measurement.indicator_id == ind.id,
-            Measurement.period_id == current.id,
-            Unit.active == True,  # noqa: E712
+            col(Measurement.indicator_id) == ind.id,
+            col(Measurement.period_id) == current.id,
+            col(Unit.active) == True,  # noqa: E712
         )
     )
     return [tuple(row) for row in session.connection().execute(stmt)]
