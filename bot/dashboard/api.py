@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import and_
@@ -458,7 +459,9 @@ def table(
     standings, ranked = rank_rows([(r[0], r[1], r[2], r[3]) for r in found])
     status, fast = status_of(ind), FastFormat.current()
     rows = [_table_row(r, standings[r[0]].rank, status, fast) for r in found]
-    rows.sort(key=lambda r: (r[6] is None, r[6] or 0, r[1]))
+    # By rank, unranked last, then by name (two stable sorts: no key tuple per row).
+    rows.sort(key=itemgetter(1))
+    rows.sort(key=lambda r: r[6] if r[6] is not None else len(rows) + 1)
     areas = {r[6]: r[7] or "?" for r in found if r[6] is not None}
     answer = {
         **_switchers(session, ind, periods),
