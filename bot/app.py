@@ -344,7 +344,6 @@ def build_application(
     runtime = Runtime(
         settings=settings,
         engine=engine,
-        wake_sender=sender.wake,
         leadership=elector.leadership,
         links=links(default_language=settings.default_language),
     )

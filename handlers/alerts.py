@@ -221,7 +221,6 @@ async def _run_now(query: CallbackQuery, context: BotContext, status: WarningSta
             return outcome.counts()
 
     counts = await asyncio.to_thread(run)
-    rt.wake_sender()
     await query.answer()
     refreshed = await asyncio.to_thread(_status, context, ident) or status
     await query.edit_message_text(

@@ -289,7 +289,6 @@ async def _show_imported(
     logger.info(
         "Chat import by %s: batch %s, %d rows", query.from_user.id, result.batch_id, result.rows
     )
-    rt.wake_sender()  # warnings queued by the import's listeners
 
     def notes() -> list[str]:
         with Session(rt.engine) as session:

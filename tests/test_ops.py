@@ -121,7 +121,6 @@ async def test_stop_lets_in_flight_sends_finish_and_returns_the_rest_to_pending(
                 pushes=[Push(key=f"s{c}", chat_id=c, text="Nhắc việc", kind="t") for c in chats],
             )
             session.commit()
-        app.bot_data.runtime.wake_sender()
         for _ in range(2000):
             if request.in_flight == 4:
                 break
@@ -143,7 +142,7 @@ async def test_stop_lets_in_flight_sends_finish_and_returns_the_rest_to_pending(
     app2 = build_application(settings, request=again)
     async with app2:
         await app2.post_init(app2)  # type: ignore[misc]
-        app2.bot_data.runtime.wake_sender()
+        app2.bot_data.sender.wake()  # the rows queued before the restart
         for _ in range(2000):
             if len(again.sent()) >= 16:
                 break

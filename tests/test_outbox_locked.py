@@ -16,9 +16,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
-from bot.broadcasts.service import Scope, Target
 from bot.broadcasts.service import create as create_broadcast
 from bot.core import outbox
+from bot.core.audiences import Audience, AudienceKind
 from bot.core.db import create_db_engine
 from bot.core.models import Role, Unit
 from bot.core.people import link_official
@@ -99,7 +99,7 @@ async def test_write_lock_during_a_broadcast_loses_nothing_and_users_get_answers
         broadcast, recipients = create_broadcast(
             session=session,
             text="Họp giao ban trực tuyến lúc 14:00",
-            audience=Target(Scope.ALL),
+            audience=Audience(AudienceKind.ALL),
             actor=ADMIN_ID,
             ack_label="✅ Đã nhận",
         )

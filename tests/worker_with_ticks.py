@@ -40,7 +40,6 @@ async def tick(context: Any) -> None:
                 )
             ],
         )
-    runtime.wake_sender()
 
 
 def build_application(settings: Any, **kwargs: Any) -> Any:

@@ -102,6 +102,13 @@ def indicators_with_data(*, session: Session) -> list[tuple[int, str, str]]:
     return found
 
 
+def _default_indicator(with_data: list[tuple[int, str, str]]) -> int | None:
+    """The signing indicator if it has figures, else the first that has (None: none has)."""
+    signing = [i for i in with_data if i[1] == SIGNING_INDICATOR]
+    chosen = signing[0] if signing else (with_data[0] if with_data else None)
+    return chosen[0] if chosen is not None else None
+
+
 def warning_status(
     *,
     session: Session,
@@ -113,14 +120,9 @@ def warning_status(
     """Units below the threshold in the latest period and what each was told (None: no data)."""
     now = now or utcnow()
     with_data = indicators_with_data(session=session)
-    if indicator_id is None:
-        signing = [i for i in with_data if i[1] == SIGNING_INDICATOR]
-        chosen = signing[0] if signing else (with_data[0] if with_data else None)
-        if chosen is None:
-            return None
-        indicator_id = chosen[0]
-    indicator = session.get(Indicator, indicator_id)
-    if indicator is None:
+    indicator_id = indicator_id if indicator_id is not None else _default_indicator(with_data)
+    indicator = session.get(Indicator, indicator_id) if indicator_id is not None else None
+    if indicator is None or indicator_id is None:
         return None
     info = IndicatorInfo.from_row(indicator)
     policy = load_policy(session=session, indicator=indicator, settings=settings)

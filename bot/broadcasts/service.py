@@ -12,8 +12,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from bot.core import audit, outbox
-from bot.core.areas import descendants, kind_label
-from bot.core.db import SIGNING_INDICATOR
+from bot.core.areas import kind_label
+from bot.core.audiences import (
+    Audience,
+    AudienceKind,
+    Band,
+    Reach,
+    audience_unit_ids,
+    below_period,
+    below_threshold,
+)
 from bot.core.i18n import _, fmt_date, fmt_number, fmt_percent_value, ngettext
 from bot.core.models import (
     Acknowledgement,
@@ -26,7 +34,6 @@ from bot.core.models import (
     Unit,
     utcnow,
 )
-from bot.core.stats import Status, load_indicator, load_period_table, recent_periods
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +42,7 @@ UNIT_ROLES = (Role.HEAD.value, Role.STAFF.value, Role.VIEWER.value)
 
 
 class Scope(StrEnum):
-    """Which units (or groups) a broadcast goes to."""
+    """The audience choices the composer offers (each one an `Audience`)."""
 
     ALL = "all"
     BELOW_WARNING = "below_warning"
@@ -45,40 +52,20 @@ class Scope(StrEnum):
     GROUPS = "groups"
 
 
-class Reach(StrEnum):
-    """Who in each unit."""
-
-    HEADS = "heads"
-    OFFICIALS = "officials"
-
-
-@dataclass(frozen=True)
-class Target:
-    """Who a broadcast goes to, as chosen with the buttons."""
-
-    scope: Scope
-    reach: Reach = Reach.OFFICIALS
-    kind: str | None = None
-    area_unit_id: int | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        """For storage."""
-        return {
-            "scope": self.scope.value,
-            "reach": self.reach.value,
-            "kind": self.kind,
-            "area_unit_id": self.area_unit_id,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Target:
-        """From storage."""
-        return cls(
-            scope=Scope(data["scope"]),
-            reach=Reach(data.get("reach", Reach.OFFICIALS.value)),
-            kind=data.get("kind"),
-            area_unit_id=data.get("area_unit_id"),
-        )
+def chosen_audience(
+    scope: Scope,
+    *,
+    reach: Reach = Reach.OFFICIALS,
+    unit_kind: str | None = None,
+    area_id: int | None = None,
+) -> Audience:
+    """The audience a composer choice stands for (below: the latest period)."""
+    if scope is Scope.BELOW_WARNING:
+        return Audience(AudienceKind.BELOW, band=Band.WARNING, reach=reach)
+    if scope is Scope.BELOW_CRITICAL:
+        return Audience(AudienceKind.BELOW, band=Band.CRITICAL, reach=reach)
+    kind = AudienceKind(scope.value)
+    return Audience(kind, unit_kind=unit_kind, area_id=area_id, reach=reach)
 
 
 @dataclass(frozen=True)
@@ -90,41 +77,14 @@ class Recipients:
     units_without_officials: list[int] = field(default_factory=list)
 
 
-def audience_units(*, session: Session, audience: Target) -> list[int]:
-    """Active units in a (non-group) audience."""
-    active = select(Unit.id).where(Unit.active == True)  # noqa: E712
-    if audience.scope is Scope.ALL:
-        return list(session.exec(active).all())  # type: ignore[arg-type]
-    if audience.scope is Scope.KIND:
-        return list(session.exec(active.where(Unit.kind == audience.kind)).all())  # type: ignore[arg-type]
-    if audience.scope is Scope.AREA and audience.area_unit_id is not None:
-        inside = descendants(session=session, unit_id=audience.area_unit_id)
-        return [u for u in session.exec(active).all() if u in inside]  # type: ignore[misc]
-    if audience.scope in (Scope.BELOW_WARNING, Scope.BELOW_CRITICAL):
-        indicator = load_indicator(session=session, code=SIGNING_INDICATOR)
-        if indicator is None:
-            return []
-        periods = recent_periods(session=session, indicator_id=indicator.id, limit=1)
-        if not periods:
-            return []
-        table = load_period_table(session=session, indicator=indicator, period=periods[0])
-        wanted = (
-            {Status.CRITICAL}
-            if audience.scope is Scope.BELOW_CRITICAL
-            else {Status.CRITICAL, Status.BELOW_WARNING}
-        )
-        active_ids = set(session.exec(active).all())
-        return [
-            s.unit_id
-            for s in table.by_unit.values()
-            if s.unit_id in active_ids and indicator.status(s.numerator, s.denominator) in wanted
-        ]
-    return []
+def audience_units(*, session: Session, audience: Audience) -> list[int]:
+    """Active units in a (non-group) audience; area units' officials read announcements too."""
+    return audience_unit_ids(session=session, audience=audience, with_areas=True)
 
 
-def resolve(*, session: Session, audience: Target) -> Recipients:
+def resolve(*, session: Session, audience: Audience) -> Recipients:
     """The chats a broadcast would go to right now."""
-    if audience.scope is Scope.GROUPS:
+    if audience.kind is AudienceKind.GROUPS:
         chats = sorted(
             set(
                 session.exec(
@@ -151,35 +111,26 @@ def resolve(*, session: Session, audience: Target) -> Recipients:
     )
 
 
-def describe(*, session: Session, target: Target) -> str:
+def describe(*, session: Session, audience: Audience) -> str:
     """The audience in words, e.g. "units below 80% (08/06/2026 – 22/06/2026) · heads only"."""
-    if target.scope is Scope.GROUPS:
+    if audience.kind is AudienceKind.GROUPS:
         return _("subscribed group chats")
-    if target.scope is Scope.ALL:
-        what = _("all units")
-    elif target.scope is Scope.KIND:
-        what = _("units of kind “{kind}”").format(kind=kind_label(target.kind or ""))
-    elif target.scope is Scope.AREA:
-        area = session.get(Unit, target.area_unit_id) if target.area_unit_id else None
+    if audience.kind is AudienceKind.KIND:
+        what = _("units of kind “{kind}”").format(kind=kind_label(audience.unit_kind or ""))
+    elif audience.kind is AudienceKind.AREA:
+        area = session.get(Unit, audience.area_id) if audience.area_id else None
         what = _("units in {area}").format(area=escape(area.name if area else "?"))
-    else:
-        indicator = load_indicator(session=session, code=SIGNING_INDICATOR)
-        periods = (
-            recent_periods(session=session, indicator_id=indicator.id, limit=1) if indicator else []
-        )
-        threshold = None
-        if indicator is not None:
-            threshold = (
-                indicator.critical_percent
-                if target.scope is Scope.BELOW_CRITICAL
-                else indicator.warning_percent
-            )
+    elif audience.kind is AudienceKind.BELOW:
+        threshold = below_threshold(session=session, audience=audience)
         what = _("units below {threshold}").format(
-            threshold=fmt_percent_value(threshold, 0) if threshold is not None else "?"
+            threshold=fmt_percent_value(float(threshold * 100), 0) if threshold is not None else "?"
         )
-        if periods:
-            what += f" ({fmt_date(periods[0].start)} – {fmt_date(periods[0].end)})"
-    reach = _("heads only") if target.reach is Reach.HEADS else _("all officials")
+        period = below_period(session=session, audience=audience)
+        if period is not None:
+            what += f" ({fmt_date(period.start)} – {fmt_date(period.end)})"
+    else:
+        what = _("all units")
+    reach = _("heads only") if audience.reach is Reach.HEADS else _("all officials")
     return f"{what} · {reach}"
 
 
@@ -238,7 +189,7 @@ def create(
     *,
     session: Session,
     text: str,
-    audience: Target,
+    audience: Audience,
     actor: int | None,
     ack_label: str,
     progress_chat_id: int | None = None,

@@ -1,14 +1,199 @@
-"""Who a push goes to beyond one person: group chats and the areas they follow."""
+"""Who a push goes to: the one audience model (announcements and deadlines), and group chats."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
+from fractions import Fraction
+from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bot.core.db import binary_order
-from bot.core.models import Chat, GroupSubscription, Unit
+from bot.core.areas import AREA_KIND, descendants
+from bot.core.db import SIGNING_INDICATOR, binary_order
+from bot.core.models import Chat, GroupSubscription, ReportingPeriod, Unit
+from bot.core.stats import PeriodInfo, load_indicator, load_period_table, recent_periods
+
+
+class AudienceKind(StrEnum):
+    """Which units an audience names."""
+
+    ALL = "all"
+    KIND = "kind"  # units of one kind (xã, phường, sở…)
+    AREA = "area"  # every unit below an area
+    BELOW = "below"  # units whose rate is below a threshold
+    GROUPS = "groups"  # the subscribed group chats, not units
+
+
+class Band(StrEnum):
+    """A threshold named by the indicator rather than by a number."""
+
+    WARNING = "warning"
+    CRITICAL = "critical"
+
+
+class Reach(StrEnum):
+    """Who in each unit."""
+
+    HEADS = "heads"
+    OFFICIALS = "officials"
+
+
+# How announcements stored before the one model wrote their audience ({"scope": …}).
+_LEGACY_SCOPES: dict[str, dict[str, Any]] = {
+    "all": {"type": "all"},
+    "below_warning": {"type": "below", "band": "warning"},
+    "below_critical": {"type": "below", "band": "critical"},
+    "kind": {"type": "kind"},
+    "area": {"type": "area"},
+    "groups": {"type": "groups"},
+}
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Whom an announcement or a deadline addresses, stored as JSON on its row."""
+
+    kind: AudienceKind
+    unit_kind: str | None = None  # KIND
+    area_id: int | None = None  # AREA
+    threshold: float | None = None  # BELOW: percent (None: the band's, or not chosen yet)
+    band: Band | None = None  # BELOW: the indicator's warning or critical threshold
+    period_id: int | None = None  # BELOW: the period measured (None: the latest)
+    reach: Reach = Reach.OFFICIALS
+
+    def as_dict(self) -> dict[str, Any]:
+        """The stored form: only the fields the kind uses."""
+        data: dict[str, Any] = {"type": self.kind.value}
+        if self.kind is AudienceKind.KIND:
+            data["kind"] = self.unit_kind
+        elif self.kind is AudienceKind.AREA:
+            data["area_id"] = self.area_id
+        elif self.kind is AudienceKind.BELOW:
+            if self.band is not None:
+                data["band"] = self.band.value
+            else:
+                data["threshold"] = self.threshold
+            data["period_id"] = self.period_id
+        if self.reach is not Reach.OFFICIALS:
+            data["reach"] = self.reach.value
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Audience | None:
+        """Back from the stored form (also the announcements' older {"scope": …} form)."""
+        if not data:
+            return None
+        if "type" not in data and data.get("scope") in _LEGACY_SCOPES:
+            legacy = dict(_LEGACY_SCOPES[data["scope"]])
+            legacy.update(kind=data.get("kind"), area_id=data.get("area_unit_id"))
+            legacy["reach"] = data.get("reach", Reach.OFFICIALS.value)
+            data = legacy
+        try:
+            kind = AudienceKind(data.get("type"))
+        except ValueError:
+            return None
+        threshold = data.get("threshold")
+        return cls(
+            kind=kind,
+            unit_kind=data.get("kind"),
+            area_id=int(data["area_id"]) if data.get("area_id") is not None else None,
+            threshold=float(threshold) if threshold is not None else None,
+            band=Band(data["band"]) if data.get("band") else None,
+            period_id=int(data["period_id"]) if data.get("period_id") is not None else None,
+            reach=Reach(data.get("reach") or Reach.OFFICIALS.value),
+        )
+
+    @property
+    def complete(self) -> bool:
+        """Everything the kind needs is chosen."""
+        if self.kind is AudienceKind.KIND:
+            return bool(self.unit_kind)
+        if self.kind is AudienceKind.AREA:
+            return self.area_id is not None
+        if self.kind is AudienceKind.BELOW:
+            return self.band is not None or self.threshold is not None
+        return True
+
+
+def _latest_period(session: Session, indicator_id: int) -> PeriodInfo | None:
+    """The newest period with figures."""
+    periods = recent_periods(session=session, indicator_id=indicator_id, limit=1)
+    return periods[0] if periods else None
+
+
+def below_period(
+    *, session: Session, audience: Audience, indicator_code: str = SIGNING_INDICATOR
+) -> PeriodInfo | None:
+    """The period a below-threshold audience is measured in (its own, else the latest)."""
+    indicator = load_indicator(session=session, code=indicator_code)
+    if indicator is None:
+        return None
+    if audience.period_id is None:
+        return _latest_period(session, indicator.id)
+    row = session.get(ReportingPeriod, audience.period_id)
+    if row is None or row.id is None:
+        return None
+    return PeriodInfo(row.id, row.start_date, row.end_date, row.as_of)
+
+
+def below_threshold(
+    *, session: Session, audience: Audience, indicator_code: str = SIGNING_INDICATOR
+) -> Fraction | None:
+    """The rate a below-threshold audience is under (None: unknown indicator)."""
+    if audience.threshold is not None and audience.band is None:
+        return Fraction(str(audience.threshold)) / 100
+    indicator = load_indicator(session=session, code=indicator_code)
+    if indicator is None:
+        return None
+    return indicator.critical if audience.band is Band.CRITICAL else indicator.warning
+
+
+def _below(session: Session, audience: Audience, indicator_code: str) -> set[int]:
+    """Units whose rate in the audience's period is below its threshold."""
+    indicator = load_indicator(session=session, code=indicator_code)
+    period = below_period(session=session, audience=audience, indicator_code=indicator_code)
+    threshold = below_threshold(session=session, audience=audience, indicator_code=indicator_code)
+    if indicator is None or period is None or threshold is None:
+        return set()
+    table = load_period_table(session=session, indicator=indicator, period=period)
+    return {
+        s.unit_id
+        for s in table.by_unit.values()
+        if s.denominator > 0 and Fraction(s.numerator, s.denominator) < threshold
+    }
+
+
+def audience_unit_ids(
+    *,
+    session: Session,
+    audience: Audience,
+    indicator_code: str = SIGNING_INDICATOR,
+    with_areas: bool = False,
+) -> list[int]:
+    """The active units an audience names, in name order (groups name no unit). Area units
+    count for "all" only `with_areas` (an announcement reaches their officials; they owe no
+    figures, so a deadline never addresses them)."""
+    units = session.exec(
+        select(col(Unit.id), col(Unit.kind), col(Unit.parent_id))
+        .where(col(Unit.active) == True)  # noqa: E712
+        .order_by(col(Unit.short_key), col(Unit.id))
+    ).all()
+    chosen: set[int]
+    if audience.kind is AudienceKind.ALL:
+        chosen = {
+            int(u) for u, kind, _p in units if u is not None and (with_areas or kind != AREA_KIND)
+        }
+    elif audience.kind is AudienceKind.KIND:
+        chosen = {int(u) for u, kind, _p in units if u is not None and kind == audience.unit_kind}
+    elif audience.kind is AudienceKind.AREA and audience.area_id is not None:
+        chosen = descendants(session=session, unit_id=audience.area_id)
+    elif audience.kind is AudienceKind.BELOW:
+        chosen = _below(session, audience, indicator_code)
+    else:
+        return []
+    return [int(u) for u, _k, _p in units if u is not None and u in chosen]
 
 
 @dataclass(frozen=True)

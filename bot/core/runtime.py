@@ -25,7 +25,6 @@ class Runtime:
     engine: Engine
     standings: StandingsCache = field(default_factory=StandingsCache)
     reader: HotReader = field(init=False)
-    wake_sender: Callable[[], None] = field(default=lambda: None)
     # "Now" for schedules, deadlines and the outbox; tests and the console demo replace it with
     # a simulated clock (bot.core.clock.SimulatedClock).
     clock: Callable[[], dt.datetime] = field(default=utcnow)

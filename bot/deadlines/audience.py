@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from fractions import Fraction
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from bot.core.areas import AREA_KIND, kind_label
+from bot.core.areas import kind_label
+from bot.core.audiences import Audience, AudienceKind
+from bot.core.audiences import audience_unit_ids as core_audience_unit_ids
 from bot.core.dates import DEFAULT_PLAN_DAYS, DEFAULT_PLAN_TIME
 from bot.core.db import SIGNING_INDICATOR
 from bot.core.i18n import _, fmt_date, fmt_number, fmt_percent_value, ngettext, use_language
 from bot.core.models import Deadline, DeadlineKind, ReportingPeriod, Unit
-from bot.core.stats import PeriodInfo, load_indicator, load_period_table, recent_periods
+from bot.core.stats import PeriodInfo, load_indicator, recent_periods
 from bot.deadlines.errors import DeadlineError
 from bot.deadlines.schedule import Schedule, StepKind, parse_hhmm, plan_steps
 
@@ -37,7 +38,7 @@ class Draft:
     indicator_code: str = SIGNING_INDICATOR
     period_id: int | None = None  # rate deadlines: measured period (None: latest)
     required_rate: float | None = None
-    audience: dict[str, Any] = field(default_factory=dict)
+    audience: Audience | None = None
     plan_days: tuple[int, ...] = DEFAULT_PLAN_DAYS
     plan_time: dt.time = DEFAULT_PLAN_TIME
     template: str | None = None
@@ -51,7 +52,7 @@ class Draft:
             "indicator_code": self.indicator_code,
             "period_id": self.period_id,
             "required_rate": self.required_rate,
-            "audience": dict(self.audience),
+            "audience": self.audience.as_dict() if self.audience else {},
             "plan_days": list(self.plan_days),
             "plan_time": self.plan_time.strftime("%H:%M"),
             "template": self.template,
@@ -68,7 +69,7 @@ class Draft:
             indicator_code=data.get("indicator_code", SIGNING_INDICATOR),
             period_id=data.get("period_id"),
             required_rate=data.get("required_rate"),
-            audience=dict(data.get("audience") or {}),
+            audience=Audience.from_dict(data.get("audience")),
             plan_days=tuple(data["plan_days"]) if "plan_days" in data else DEFAULT_PLAN_DAYS,
             plan_time=parse_hhmm(data.get("plan_time", "08:00")),
             template=data.get("template"),
@@ -84,11 +85,10 @@ class Draft:
             return "kind"
         if self.kind == DeadlineKind.RATE.value and self.required_rate is None:
             return "rate"
-        if not self.audience.get("type"):
+        audience = self.audience
+        if audience is None or not audience.complete:
             return "audience"
-        if self.audience["type"] == "below" and (
-            self.audience.get("threshold") is None or not self.audience.get("period_id")
-        ):
+        if audience.kind is AudienceKind.BELOW and audience.period_id is None:
             return "audience"
         return None
 
@@ -150,77 +150,23 @@ def template_draft(*, session: Session, template: str, now: dt.datetime, tz: Zon
     draft = Draft(title=title, template=template, due_at=due if due > now else None)
     if template == TEMPLATE_REPORT:
         draft.kind = DeadlineKind.REPORT.value
-        draft.audience = {
-            "type": "below",
-            "threshold": float(indicator.warning_percent),
-            "period_id": period.id,
-        }
+        draft.audience = Audience(
+            AudienceKind.BELOW, threshold=float(indicator.warning_percent), period_id=period.id
+        )
     else:
         draft.kind = DeadlineKind.RATE.value
         draft.required_rate = float(indicator.target_percent)
-        draft.audience = {"type": "all"}
+        draft.audience = Audience(AudienceKind.ALL)
     return draft
 
 
-def _active_units(session: Session) -> list[tuple[int, str, str, int | None]]:
-    """(id, name, kind, parent id) of active units."""
-    rows = session.exec(
-        select(Unit.id, Unit.name, Unit.kind, Unit.parent_id)
-        .where(Unit.active == True)  # noqa: E712
-        .order_by(col(Unit.short_key), col(Unit.id))
-    ).all()
-    return [(int(i), n, k, p) for i, n, k, p in rows]  # type: ignore[arg-type]
-
-
-def _area_members(units: list[tuple[int, str, str, int | None]], area_id: int) -> set[int]:
-    """Every unit below an area in the unit tree."""
-    children: dict[int, list[int]] = {}
-    for uid, _n, _k, parent in units:
-        if parent is not None:
-            children.setdefault(parent, []).append(uid)
-    chosen: set[int] = set()
-    todo = [area_id]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in chosen:
-                chosen.add(child)
-                todo.append(child)
-    return chosen
-
-
-def _below_threshold(session: Session, audience: dict[str, Any], indicator_code: str) -> set[int]:
-    """Units whose rate in the audience's period is below its threshold."""
-    indicator = load_indicator(session=session, code=indicator_code)
-    period = period_info(session=session, period_id=audience.get("period_id"))
-    if indicator is None or period is None:
-        return set()
-    table = load_period_table(session=session, indicator=indicator, period=period)
-    threshold = Fraction(str(audience.get("threshold", 80))) / 100
-    return {
-        s.unit_id
-        for s in table.by_unit.values()
-        if s.denominator > 0 and Fraction(s.numerator, s.denominator) < threshold
-    }
-
-
 def audience_unit_ids(
-    *, session: Session, audience: dict[str, Any], indicator_code: str = SIGNING_INDICATOR
+    *, session: Session, audience: Audience | None, indicator_code: str = SIGNING_INDICATOR
 ) -> list[int]:
-    """The active units an audience names, in name order (areas themselves never)."""
-    units = _active_units(session)
-    kind_of = audience.get("type")
-    chosen: set[int]
-    if kind_of == "all":
-        chosen = {uid for uid, _n, kind, _p in units if kind != AREA_KIND}
-    elif kind_of == "kind":
-        chosen = {uid for uid, _n, kind, _p in units if kind == audience.get("kind")}
-    elif kind_of == "area":
-        chosen = _area_members(units, int(audience.get("area_id") or 0))
-    elif kind_of == "below":
-        chosen = _below_threshold(session, audience, indicator_code)
-    else:
+    """The active units a deadline's audience names, in name order (areas themselves never)."""
+    if audience is None:
         return []
-    return [uid for uid, _n, _k, _p in units if uid in chosen]
+    return core_audience_unit_ids(session=session, audience=audience, indicator_code=indicator_code)
 
 
 def preview_count(*, session: Session, draft: Draft) -> int:
@@ -283,14 +229,18 @@ def _units_in_area(count: int, area: str) -> str:
 
 def describe_audience(*, session: Session, deadline: Deadline | Draft, count: int) -> str:
     """'38 units below 80% in 08/06/2026 – 22/06/2026', translated."""
-    audience = deadline.audience
-    kind = audience.get("type")
-    if kind == "below":
-        period = period_info(session=session, period_id=audience.get("period_id"))
-        return _units_below(count, float(audience.get("threshold", 80)), period)
-    if kind == "kind":
-        return _units_of_kind(count, str(audience.get("kind")))
-    if kind == "area":
-        area = session.get(Unit, int(audience.get("area_id") or 0))
+    audience = (
+        deadline.audience if isinstance(deadline, Draft) else Audience.from_dict(deadline.audience)
+    )
+    if audience is None:
+        return _all_units(count)
+    if audience.kind is AudienceKind.BELOW:
+        period = period_info(session=session, period_id=audience.period_id)
+        threshold = audience.threshold if audience.threshold is not None else 80.0
+        return _units_below(count, threshold, period)
+    if audience.kind is AudienceKind.KIND:
+        return _units_of_kind(count, str(audience.unit_kind))
+    if audience.kind is AudienceKind.AREA:
+        area = session.get(Unit, audience.area_id or 0)
         return _units_in_area(count, area.name if area else "?")
     return _all_units(count)

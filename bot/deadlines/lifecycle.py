@@ -77,7 +77,7 @@ def create_deadline(
         indicator_code=draft.indicator_code,
         period_id=draft.period_id,
         required_rate=draft.required_rate,
-        audience=dict(draft.audience),
+        audience=draft.audience.as_dict() if draft.audience else {},
         plan_days=sorted(set(draft.plan_days), reverse=True),
         plan_time=draft.plan_time.strftime("%H:%M"),
         template=draft.template,

@@ -6,10 +6,10 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 from sqlmodel import Session, col, select
 
+from bot.core.audiences import Audience, AudienceKind
 from bot.core.models import Deadline, ExplanationReport, Measurement, ReportingPeriod
 from bot.core.stats import PeriodInfo, load_indicator
 from bot.deadlines.audience import Draft
@@ -78,12 +78,12 @@ def unit_progress(
 
 
 def below_rates(
-    *, session: Session, audience: dict[str, Any], unit_ids: Iterable[int], indicator_code: str
+    *, session: Session, audience: Audience | None, unit_ids: Iterable[int], indicator_code: str
 ) -> dict[int, tuple[int, int]]:
     """The figures that put units in a below-threshold audience (for the reminder text)."""
-    if audience.get("type") != "below":
+    if audience is None or audience.kind is not AudienceKind.BELOW:
         return {}
-    period_id = audience.get("period_id")
+    period_id = audience.period_id
     indicator = load_indicator(session=session, code=indicator_code)
     ids = list(unit_ids)
     if indicator is None or period_id is None or not ids:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from bot.core.audiences import Audience
 from bot.core.models import (
     Acknowledgement,
     Deadline,
@@ -54,7 +55,7 @@ def owing_units(*, session: Session, deadline: Deadline, now: dt.datetime) -> li
     )
     below = below_rates(
         session=session,
-        audience=deadline.audience,
+        audience=Audience.from_dict(deadline.audience),
         unit_ids=ids,
         indicator_code=deadline.indicator_code,
     )

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from html import escape
 
 from bot.core import messages
+from bot.core.audiences import Audience
 from bot.core.i18n import _, fmt_datetime, fmt_number, fmt_percent_value, fmt_rate, ngettext
 from bot.core.links import Cited
 from bot.core.models import Deadline, DeadlineKind, ExplanationReport, ReportStatus
@@ -92,7 +93,9 @@ def owed_text(deadline: Deadline, item: Owing) -> str:
         )
     if item.below is not None:
         num, den = item.below
-        threshold = fmt_percent_value(float(deadline.audience.get("threshold", 80)))
+        audience = Audience.from_dict(deadline.audience)
+        percent = audience.threshold if audience and audience.threshold is not None else 80.0
+        threshold = fmt_percent_value(percent)
         return _(
             "an explanation report: your signing rate {rate} ({done}/{total}) is below {threshold}"
         ).format(

@@ -14,8 +14,9 @@ from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 
 from bot.broadcasts import service as broadcasts
-from bot.broadcasts.service import Reach, Scope, Target
+from bot.broadcasts.service import Scope, chosen_audience
 from bot.core.areas import KINDS, list_areas
+from bot.core.audiences import Audience, Reach
 from bot.core.db import session_scope
 from bot.core.dialogs import OpenDialog
 from bot.core.i18n import _
@@ -58,13 +59,13 @@ def _save(context: BotContext, state: str, draft: Draft) -> None:
     ask(context, FEATURE, state, draft)
 
 
-def _target(draft: Draft) -> Target:
+def _target(draft: Draft) -> Audience:
     """The audience chosen so far."""
-    return Target(
-        scope=Scope(draft["scope"]),
+    return chosen_audience(
+        Scope(draft["scope"]),
         reach=Reach(draft.get("reach") or Reach.OFFICIALS.value),
-        kind=draft.get("kind"),
-        area_unit_id=draft.get("area"),
+        unit_kind=draft.get("kind"),
+        area_id=draft.get("area"),
     )
 
 
@@ -274,7 +275,7 @@ async def _preview(query: CallbackQuery, context: BotContext, draft: Draft) -> N
     target = _target(draft)
     with Session(context.runtime.engine) as session:
         recipients = broadcasts.resolve(session=session, audience=target)
-        audience = broadcasts.describe(session=session, target=target)
+        audience = broadcasts.describe(session=session, audience=target)
     n = len(recipients.chats)
     _save(context, CONFIRM if n else AUDIENCE, draft)
     await query.edit_message_text(
@@ -305,7 +306,6 @@ async def _send(query: CallbackQuery, context: BotContext, draft: Draft) -> None
             chat_id=query.message.chat.id,
             message_id=query.message.message_id,
         )
-    context.runtime.wake_sender()
     logger.info("Broadcast %s queued to %s chats by %s", broadcast_id, n, viewer.telegram_id)
     await query.edit_message_text(
         broadcasts.progress_text(broadcast_id, {"pending": n}, n, done=False), reply_markup=None

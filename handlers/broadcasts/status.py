@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
 from bot.broadcasts import service as broadcasts
-from bot.broadcasts.service import Target
+from bot.core.audiences import Audience, AudienceKind
 from bot.core.i18n import _, fmt_number, ngettext
 from bot.core.outbox import split_text
 from handlers.broadcasts.views import ack_label, list_view, status_view, unreachable_text
@@ -98,9 +98,8 @@ def _status_view(context: BotContext, broadcast_id: int) -> tuple[str, InlineKey
         st = broadcasts.status(session=session, broadcast_id=broadcast_id)
         if st is None:
             return _("There is no announcement #{id}.").format(id=broadcast_id), None
-        audience = broadcasts.describe(
-            session=session, target=Target.from_dict(st.broadcast.audience or {"scope": "all"})
-        )
+        stored = Audience.from_dict(st.broadcast.audience) or Audience(AudienceKind.ALL)
+        audience = broadcasts.describe(session=session, audience=stored)
     return status_view(st, audience)
 
 
@@ -125,7 +124,6 @@ async def _remind(update: Update, context: BotContext, broadcast_id: int) -> Non
         except LookupError:
             await query.answer(_("This announcement no longer exists."), show_alert=True)
             return
-    context.runtime.wake_sender()
     await query.answer(
         ngettext("Reminder queued for {n} person.", "Reminder queued for {n} people.", n).format(
             n=fmt_number(n)

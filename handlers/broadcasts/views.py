@@ -8,8 +8,9 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.broadcasts import service as broadcasts
-from bot.broadcasts.service import BroadcastStatus, Reach, Recipients, Scope, Target
+from bot.broadcasts.service import BroadcastStatus, Recipients, Scope
 from bot.core.areas import KINDS, kind_label
+from bot.core.audiences import Audience, AudienceKind, Reach
 from bot.core.i18n import _, fmt_datetime, fmt_number, ngettext
 from bot.core.lookup import UnitRef
 from bot.core.models import Broadcast
@@ -134,11 +135,11 @@ def _reach_lines(recipients: Recipients, n: int) -> list[str]:
     return lines
 
 
-def preview_text(target: Target, recipients: Recipients, audience: str, text: str) -> str:
+def preview_text(target: Audience, recipients: Recipients, audience: str, text: str) -> str:
     """The exact text, the audience in words and the recipient count."""
     n = len(recipients.chats)
     lines = [_("📋 <b>Preview</b>"), _("Audience: {audience}").format(audience=audience)]
-    if target.scope is Scope.GROUPS:
+    if target.kind is AudienceKind.GROUPS:
         lines.append(
             ngettext(
                 "It will go to <b>{n} group chat</b>.",

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from sqlmodel import Session
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.core.areas import KINDS, list_areas
+from bot.core.audiences import Audience, AudienceKind
 from bot.core.dates import DateInputError, PlanInputError, parse_plan, parse_when
 from bot.core.db import session_scope
 from bot.core.dialogs import OpenDialog
@@ -139,11 +141,12 @@ async def ask_audience(
 ) -> None:
     """Which units the deadline applies to (for "below a rate": which rate, which period)."""
     audience = draft.audience
-    if audience.get("type") == "below" and audience.get("threshold") is None:
+    below = audience is not None and audience.kind is AudienceKind.BELOW
+    if below and audience is not None and audience.threshold is None:
         move(context, DialogState.THRESHOLD, draft.to_dict())
         question = _("Units below which rate? Tap one or type a percentage.")
         await say(update, question, threshold_markup(), edit=edit)
-    elif audience.get("type") == "below":
+    elif below:
         await ask_period(update, context, draft, "bp", edit=edit)
     else:
         move(context, DialogState.AUDIENCE, draft.to_dict())
@@ -247,21 +250,24 @@ async def _audience(update: Update, context: BotContext, draft: Draft, arg: str)
         await say(update, _("Which area?"), areas_markup(areas), edit=True)
         return
     if arg == "all":
-        draft.audience = {"type": "all"}
+        draft.audience = Audience(AudienceKind.ALL)
     elif arg == "below":
-        draft.audience = {"type": "below", "threshold": None, "period_id": None}
+        draft.audience = Audience(AudienceKind.BELOW)
     await ask_next(update, context, draft, edit=True)
 
 
 async def _threshold(update: Update, context: BotContext, draft: Draft, arg: str) -> None:
     """th:<percent> — units below this rate; then in which period."""
-    draft.audience = {"type": "below", "threshold": float(arg), "period_id": None}
+    draft.audience = Audience(AudienceKind.BELOW, threshold=float(arg))
     await ask_period(update, context, draft, "bp", edit=True)
 
 
 async def _below_period(update: Update, context: BotContext, draft: Draft, arg: str) -> None:
     """bp:<period id> — the period in which the units were below the rate."""
-    draft.audience["period_id"] = int(arg)
+    if draft.audience is None or draft.audience.kind is not AudienceKind.BELOW:
+        await _answer(update)
+        return
+    draft.audience = replace(draft.audience, period_id=int(arg))
     await ask_next(update, context, draft, edit=True)
 
 
@@ -270,13 +276,13 @@ async def _unit_kind(update: Update, context: BotContext, draft: Draft, arg: str
     if arg not in KINDS:
         await _answer(update)
         return
-    draft.audience = {"type": "kind", "kind": arg}
+    draft.audience = Audience(AudienceKind.KIND, unit_kind=arg)
     await ask_next(update, context, draft, edit=True)
 
 
 async def _area(update: Update, context: BotContext, draft: Draft, arg: str) -> None:
     """aa:<area id> — the units of an area."""
-    draft.audience = {"type": "area", "area_id": int(arg)}
+    draft.audience = Audience(AudienceKind.AREA, area_id=int(arg))
     await ask_next(update, context, draft, edit=True)
 
 
@@ -294,7 +300,7 @@ async def _change_plan(update: Update, context: BotContext, draft: Draft, arg: s
 
 async def _change_audience(update: Update, context: BotContext, draft: Draft, arg: str) -> None:
     """aud — choose the audience again."""
-    draft.audience = {}
+    draft.audience = None
     await ask_audience(update, context, draft, edit=True)
 
 
@@ -411,7 +417,7 @@ async def threshold_step(update: Update, context: BotContext, dialog: OpenDialog
     if value is None:
         return
     draft = Draft.from_dict(dialog.data)
-    draft.audience = {"type": "below", "threshold": value, "period_id": None}
+    draft.audience = Audience(AudienceKind.BELOW, threshold=value)
     await ask_period(update, context, draft, "bp")
 
 

@@ -131,8 +131,6 @@ async def admin_add_command(update: Update, context: BotContext) -> None:
         )
         if result.changed:
             _notify(session, context, result, _added_text)
-    if result.changed:
-        context.runtime.wake_sender()
     who = _person(result.telegram_id, result.display_name)
     if result.status is MembershipStatus.ALREADY:
         await message.reply_text(_("{who} is already in the secretariat.").format(who=who))
@@ -223,8 +221,6 @@ async def admin_remove_choice(update: Update, context: BotContext) -> None:
         )
         if result.changed and telegram_id != actor:
             _notify(session, context, result, _removed_text)
-    if result.changed:
-        context.runtime.wake_sender()
     who = _person(result.telegram_id, result.display_name)
     if result.status is not MembershipStatus.REVOKED:
         await query.edit_message_text(_revoke_refusal(result.status, who))
