@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from bot.core import audit
+from bot.core.db import bump_revision
 from bot.core.errors import CodedError, Message
 from bot.core.models import Letter, LetterPassage, LetterStatus, utcnow
 from bot.letters import texts
@@ -247,6 +248,7 @@ def confirm_letter(
     )
     if not done.rowcount:
         raise LetterError("gone")
+    bump_revision(session)  # answers cached per data revision cite the letters
     session.refresh(letter)
     audit.record(
         session=session,
@@ -300,6 +302,7 @@ def retire_letter(
     letter.status, letter.retired_at, letter.retired_by = LetterStatus.RETIRED.value, now, actor
     letter.updated_at = now
     session.add(letter)
+    bump_revision(session)  # answers cached per data revision cite the letters
     audit.record(
         session=session,
         actor=actor,

@@ -103,14 +103,18 @@ def unit_rate_answer(
         report = build_report(snapshot, unit_id)
         if report is None:
             return Answer(messages.no_figures_for_unit(unit_name))
-        # Same figures, same language, same revision: same text (cached with the snapshot).
-        text = snapshot.rendered.setdefault(key, messages.rate_report(report))
-    standing = snapshot.latest.by_unit[unit_id]
-    rule = _RULES.get(snapshot.latest.indicator.status(standing.numerator, standing.denominator))
-    cited = basis(session=session, rule=rule) if basis is not None and rule else None
-    if cited is not None:
-        text += "\n" + messages.basis_line(cited.citation())
+        # Same figures, same language, same revision: same text (cached with the snapshot; a
+        # change to the letters library bumps the revision too, so the citation stays current).
+        text = messages.rate_report(report) + _basis_line(session, basis, report.status)
+        text = snapshot.rendered.setdefault(key, text)
     return Answer(text)
+
+
+def _basis_line(session: Session, basis: RuleBasis | None, status: Status) -> str:
+    """'\n📜 Căn cứ: …' for the rule the "what to do" line paraphrases ('' without one)."""
+    rule = _RULES.get(status)
+    cited = basis(session=session, rule=rule) if basis is not None and rule else None
+    return "\n" + messages.basis_line(cited.citation()) if cited is not None else ""
 
 
 def overview(
