@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import ApplicationBuilder, BaseUpdateProcessor, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, BaseUpdateProcessor, ContextTypes, Defaults, JobQueue
 from telegram.request import BaseRequest
 
 from bot.core import outbox
@@ -65,7 +65,9 @@ class MissingTokenError(RuntimeError):
 class Feature(Protocol):
     """A handlers module: its chat commands and the rest of its handlers."""
 
-    COMMANDS: Sequence[CommandSpec]
+    @property
+    def COMMANDS(self) -> Sequence[CommandSpec]:
+        """The feature's chat commands, in help order."""
 
     def register(self, app: KysoApp) -> None:
         """Add the feature's buttons, free-text and other non-command handlers."""
@@ -286,6 +288,11 @@ def sender_running(app: KysoApp) -> bool:
     return task is not None and not task.done()
 
 
+def _job_queue() -> JobQueue[BotContext]:
+    """The leader-only job queue, typed as KysoApp has it."""
+    return LeaderJobQueue()
+
+
 def build_application(
     settings: Settings,
     *,
@@ -306,7 +313,7 @@ def build_application(
             )
         )
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
-        .job_queue(LeaderJobQueue())
+        .job_queue(_job_queue())
         .post_init(_post_init)
         .post_stop(_post_stop)
         .application_class(KysoApplication)

@@ -55,7 +55,7 @@ def setup_logging(settings: Settings | None, level: int | None = None) -> None:
     root.handlers[:] = [handler]
     if level is None:
         level = logging.getLevelName(settings.log_level) if settings else logging.INFO
-    root.setLevel(level)  # type: ignore[arg-type]
+    root.setLevel(level)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("tornado.access").setLevel(logging.WARNING)

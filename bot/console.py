@@ -363,7 +363,7 @@ class Console:
         start = len(self.request.calls)
         await asyncio.create_task(sender.drain_all())
         await asyncio.create_task(update_progress(BotContext(self.app)))
-        pushes, others = [], []
+        pushes, others = list[ApiCall](), list[ApiCall]()
         for call in self.request.calls[start:]:
             delivered = isinstance(call.result, dict) and "message_id" in call.result
             (pushes if call.method == "sendMessage" and delivered else others).append(call)

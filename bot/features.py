@@ -7,7 +7,6 @@ callables; a reader of this module sees every such link in one place.
 
 from __future__ import annotations
 
-import argparse
 import functools
 from collections.abc import Callable
 
@@ -18,7 +17,7 @@ from bot.alerts.texts import import_summary
 from bot.audit_log import cli as audit_cli
 from bot.broadcasts import service as broadcasts
 from bot.core import migrate_cli
-from bot.core.links import Inhibitor, Links
+from bot.core.links import Inhibitor, Links, Subcommands
 from bot.dashboard.sources import Sources
 from bot.deadlines import cli as deadlines_cli
 from bot.deadlines import explanations as deadline_explanations
@@ -86,7 +85,7 @@ def dashboard_sources() -> Sources:
 
 
 # Each adds its subcommands to `python -m bot` (its parsers set run=callable(settings, args)).
-CLI: tuple[Callable[[argparse._SubParsersAction, Links], None], ...] = (  # type: ignore[type-arg]
+CLI: tuple[Callable[[Subcommands, Links], None], ...] = (
     imports_cli.add_cli,
     invites_cli.add_cli,
     audit_cli.add_cli,

@@ -87,7 +87,8 @@ class OfflineRequest(BaseRequest):
             return 404, b""
         api_method = url.rsplit("/", 1)[-1]
         params = request_data.parameters if request_data else {}
-        queued = self.faults.get(int(params.get("chat_id", 0) or 0))
+        chat = params.get("chat_id", 0) or 0
+        queued = self.faults.get(int(chat) if isinstance(chat, int | str) else 0)
         if queued and api_method in _MESSAGE_METHODS:
             status, error = queued.pop(0)
             if self.record:

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application
 from telegram.request import BaseRequest
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
@@ -35,6 +34,7 @@ from bot.core.runtime import Runtime
 from bot.dashboard.web import Dashboard
 from bot.dashboard.web import routes as dashboard_routes
 from bot.features import dashboard_sources
+from handlers.context import KysoApp
 from handlers.dashboard import file_sender
 
 logger = logging.getLogger(__name__)
@@ -49,12 +49,12 @@ API_RETRY_FIRST = 1.0
 API_RETRY_MAX = 60.0
 
 
-def _runtime(app: Application) -> Runtime:  # type: ignore[type-arg]
+def _runtime(app: KysoApp) -> Runtime:
     """The Runtime of a built Application."""
-    return app.bot_data.runtime  # type: ignore[no-any-return]
+    return app.bot_data.runtime
 
 
-async def check_health(app: Application) -> health.Health:  # type: ignore[type-arg]
+async def check_health(app: KysoApp) -> health.Health:
     """Database (off the event loop, bounded), scheduler, sender and leader of an Application."""
     rt = _runtime(app)
     scheduler = bool(app.job_queue is not None and app.job_queue.scheduler.running)
@@ -84,7 +84,7 @@ async def check_health(app: Application) -> health.Health:  # type: ignore[type-
 class _Base(RequestHandler):
     """Shared set-up: the bot Application and, for the webhook, the secret."""
 
-    def initialize(self, app: Application, secret: str | None = None) -> None:  # type: ignore[type-arg,override]
+    def initialize(self, app: KysoApp, secret: str | None = None) -> None:
         """Receive the bot Application."""
         self.app = app
         self.secret = secret
@@ -162,7 +162,7 @@ class MetricsHandler(_Base):
 class WebServer:
     """Tornado on `listen:port`: the webhook (when a secret is given), /healthz, /metrics."""
 
-    app: Application  # type: ignore[type-arg]
+    app: KysoApp
     listen: str = "127.0.0.1"
     port: int = 8080
     webhook_path: str | None = None
@@ -376,7 +376,7 @@ async def run_bot(settings: Settings, *, webhook: bool) -> None:
             loop.remove_signal_handler(signum)
 
 
-async def _set_webhook(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+async def _set_webhook(app: KysoApp, settings: Settings) -> None:
     """Register WEBHOOK_URL with the secret; updates queued while away are kept."""
     from telegram.error import TelegramError
 

@@ -72,7 +72,12 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
 
 # The Application as this project builds it (bot.app.build_application).
 KysoApp = Application[
-    ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, JobQueue[BotContext]
+    ExtBot[dict[str, Any]],
+    BotContext,
+    dict[Any, Any],
+    dict[Any, Any],
+    BotData,
+    JobQueue[BotContext],
 ]
 HandlerCallback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 StartPayload = Callable[[Update, BotContext, str], Awaitable[None]]

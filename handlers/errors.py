@@ -31,4 +31,4 @@ async def on_error(update: object, context: BotContext) -> None:
 
 def register(app: KysoApp) -> None:
     """Install the error handler."""
-    app.add_error_handler(on_error)  # type: ignore[arg-type]
+    app.add_error_handler(on_error)

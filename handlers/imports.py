@@ -89,7 +89,9 @@ class _PastedTable(filters.MessageFilter):
     def filter(self, message: Message) -> bool:
         """Cheap checks first; only table-shaped text is parsed."""
         text = message.text
-        return bool(text) and looks_like_table(text)  # type: ignore[arg-type]
+        if not text:
+            return False
+        return looks_like_table(text)
 
 
 async def import_command(update: Update, context: BotContext) -> None:

@@ -36,7 +36,9 @@ class _RateQuestion(filters.MessageFilter):
     def filter(self, message: object) -> bool:
         """Match on the folded text."""
         text = getattr(message, "text", None)
-        return bool(text) and is_rate_question(text)
+        if not text:
+            return False
+        return is_rate_question(text)
 
 
 async def rate_command(update: Update, context: BotContext) -> None:

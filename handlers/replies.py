@@ -42,7 +42,6 @@ class ReplyRetry(BaseRateLimiter[dict[str, Any]]):
     def __init__(self, sleep: Callable[[float], Coroutine[Any, Any, None]] = asyncio.sleep) -> None:
         """`sleep` is replaceable for tests."""
         self.sleep = sleep
-        self.waits = 0
         # Called for each 429 waited out (metrics); one that reaches the caller is counted there.
         self.on_wait: Callable[[], None] | None = None
 
@@ -72,7 +71,6 @@ class ReplyRetry(BaseRateLimiter[dict[str, Any]]):
                 if attempt >= retries or wait > MAX_WAIT:
                     raise
                 attempt += 1
-                self.waits += 1
                 if self.on_wait is not None:
                     self.on_wait()
                 logger.info(

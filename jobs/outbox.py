@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -374,7 +375,8 @@ class OutboxSender:
         if isinstance(exc, RetryAfter):
             seconds = exc.retry_after
             wait = seconds.total_seconds() if isinstance(seconds, dt.timedelta) else seconds
-            self.gate.pause(float(wait))  # type: ignore[union-attr]
+            assert self.gate is not None
+            self.gate.pause(float(wait))
             self.stats.flood_waits += 1
             return self._retry(row, dt.timedelta(seconds=float(wait)), str(exc), count=False)
         if isinstance(exc, ChatMigrated):
@@ -430,7 +432,9 @@ class OutboxSender:
         reply_markup = InlineKeyboardMarkup.de_json(markup, self.bot) if markup else None
         # The application's bot resends replies after a 429 (handlers/replies.py); the sender
         # paces itself, so it asks for no retry.
-        own = {"rate_limit_args": NO_RETRY} if getattr(self.bot, "rate_limiter", None) else {}
+        own: dict[str, Any] = (
+            {"rate_limit_args": NO_RETRY} if getattr(self.bot, "rate_limiter", None) else {}
+        )
         if row.method == "sendMessage":
             message = await self.bot.send_message(
                 chat_id, payload["text"], reply_markup=reply_markup, **own
@@ -482,6 +486,8 @@ RECOVER_SECONDS = 10.0
 
 async def recover_orphans_job(context: BotContext) -> None:
     """Scheduled on the leader: rows of workers that died mid-send are sent by the others."""
-    sender: OutboxSender = context.job.data  # type: ignore[union-attr,assignment]
+    job = context.job
+    assert job is not None and isinstance(job.data, OutboxSender)
+    sender = job.data
     if await asyncio.to_thread(sender.recover, startup=False):
         sender.wake()

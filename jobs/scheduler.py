@@ -9,6 +9,7 @@ from apscheduler.schedulers.base import STATE_PAUSED, STATE_RUNNING
 from telegram.ext import JobQueue
 
 from bot.core.leader import Leadership
+from handlers.context import BotContext
 
 logger = logging.getLogger(__name__)
 
@@ -17,7 +18,7 @@ logger = logging.getLogger(__name__)
 JOB_DEFAULTS = {"misfire_grace_time": 300, "coalesce": True}
 
 
-class LeaderJobQueue(JobQueue):  # type: ignore[type-arg]
+class LeaderJobQueue(JobQueue[BotContext]):
     """PTB's JobQueue, paused on followers and resumed when this worker becomes the leader."""
 
     leadership: Leadership | None = None

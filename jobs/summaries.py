@@ -6,13 +6,11 @@ import asyncio
 import datetime as dt
 import logging
 
-from telegram.ext import Application
-
 from bot.core.db import session_scope
 from bot.core.models import utcnow
 from bot.core.runtime import Runtime
 from bot.summaries.scheduled import ScheduledRun, enqueue_group_summaries
-from handlers.context import BotContext
+from handlers.context import BotContext, KysoApp
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +44,7 @@ def this_weeks_moment(now: dt.datetime, weekday: int, at: dt.time, tz: dt.tzinfo
     return dt.datetime.combine(day, at, tzinfo=tz)
 
 
-def schedule(app: Application, now: dt.datetime | None = None) -> None:  # type: ignore[type-arg]
+def schedule(app: KysoApp, now: dt.datetime | None = None) -> None:
     """Schedule the weekly job (SUMMARY_WEEKDAY at SUMMARY_TIME); after a restart that missed
     this week's run, catch up once shortly after start (the job skips groups already served)."""
     runtime: Runtime = app.bot_data.runtime

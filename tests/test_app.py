@@ -3,35 +3,14 @@
 from __future__ import annotations
 
 import logging
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.app import MissingTokenError, build_application
 from bot.cli import RedactTokenFilter
+from tests.app_kit import REPO, run_cli
 from tests.conftest import ADMIN_ID, Harness, make_settings
-
-REPO = Path(__file__).resolve().parent.parent
-
-
-def run_cli(
-    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run `python -m bot …` in a clean environment."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
-    base["PYTHONPATH"] = str(REPO)
-    base.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        env=base,
-        cwd=cwd or REPO,
-        timeout=120,
-    )
 
 
 def test_missing_token_prints_one_line_and_exits_2(tmp_path: Path) -> None:

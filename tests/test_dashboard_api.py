@@ -279,6 +279,8 @@ def test_the_table_formats_rows_as_the_chat_does(
         assert fast.figure(num, den) == f"{fmt_number(num)}/{fmt_number(den)}"
         if den > 0:
             change = fast.hundredths(num, den) - fast.hundredths(num0, den0)
-            exact = rate_percent(num, den) - rate_percent(num0, den0)  # type: ignore[operator]
+            now, before = rate_percent(num, den), rate_percent(num0, den0)
+            assert now is not None and before is not None
+            exact = now - before
             assert fast.points(change) == fmt_points(exact)
             assert change / 100 == float(exact)

@@ -10,9 +10,9 @@ from openpyxl import load_workbook
 
 from bot.core import models
 from tests import deadline_kit as kit
+from tests.app_kit import document
 from tests.conftest import ADMIN_ID, SHARED_NAME, Harness
-from tests.test_summaries import document
-from tests.test_warnings import CRITICAL_TITLE, WARNING_TITLE, drained, link_all, scheduled
+from tests.warnings_kit import CRITICAL_TITLE, WARNING_TITLE, drained, link_all, scheduled
 
 
 @pytest.fixture

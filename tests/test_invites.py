@@ -517,7 +517,7 @@ def test_invite_settings_are_validated(tmp_path: Path) -> None:
 
 def test_cli_subcommand_prints_links_with_the_configured_username(tmp_path: Path) -> None:
     """`python -m bot invites --unit-kind phuong` prints CSV links using BOT_USERNAME."""
-    from tests.test_app import run_cli as run_python_m_bot
+    from tests.app_kit import run_cli as run_python_m_bot
 
     env = {"DATABASE_URL": database_url(tmp_path, "cli"), "BOT_USERNAME": "kyso_bot"}
     table = tmp_path / "table.tsv"

@@ -176,6 +176,7 @@ def test_link_a_deadline_from_the_command_line(db: str, capsys: pytest.CaptureFi
     code, _out, err = run(capsys, "link", "999", str(letter_id), "3.2")
     assert code == 1 and "Không có hạn chót #999." in err
     with Session(engine) as session, use_language("vi"):
-        basis = deadline_basis(session=session, library=Library(), deadline_id=deadline_id)  # type: ignore[arg-type]
+        assert deadline_id is not None
+        basis = deadline_basis(session=session, library=Library(), deadline_id=deadline_id)
         assert basis is not None and basis.citation().endswith("mục 3.2")
     engine.dispose()

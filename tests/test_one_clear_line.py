@@ -30,9 +30,9 @@ from bot.core.config import Settings
 from bot.core.db import create_db_engine, init_db
 from bot.imports.apply import import_statistics
 from bot.web import BotRunner
+from tests.app_kit import REPO, run_cli
 from tests.conftest import TEST_DATABASE_URL, make_settings, needs_postgres
 from tests.fake_bot_api import FakeBotApi
-from tests.test_app import REPO, run_cli
 
 TOKEN = "515151:CLEAR-LINE"
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")

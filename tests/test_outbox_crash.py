@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -15,9 +14,9 @@ from sqlmodel import Session, func, select
 from bot.core import outbox
 from bot.core.db import create_db_engine, init_db
 from bot.core.models import OutboxMessage
+from tests.app_kit import REPO, wait_for
 from tests.conftest import database_url
 from tests.fake_bot_api import FakeBotApi
-from tests.test_app import REPO
 
 TOKEN = "555555:CRASH-TEST"
 RECIPIENTS = 1000
@@ -43,16 +42,6 @@ def start_bot(api: FakeBotApi, db: str, cwd: Path) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
-
-
-def wait_for(condition: object, limit: float) -> bool:
-    """Poll a condition (bounded, so a broken build fails instead of hanging)."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_sigkill_mid_broadcast_loses_nothing_and_repeats_at_most_in_flight(

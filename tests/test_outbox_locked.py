@@ -24,7 +24,7 @@ from bot.core.models import Role, Unit
 from bot.core.people import link_official
 from jobs.outbox import Limits, OutboxSender, RateGate
 from tests.conftest import ADMIN_ID, ON_POSTGRES, Harness
-from tests.test_outbox import enqueue, push, rows, sender, sent_to
+from tests.outbox_kit import enqueue, push, rows, sender, sent_to
 
 sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="SQLite's single write lock")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from bot.core.db import session_scope
+from bot.core.db import session_scope, stored_id
 from bot.core.models import AuditLog, DeadlineBasis, Letter, Role
 from bot.letters.service import load_shipped
 from tests.conftest import ADMIN_ID, SHARED_NAME, Harness
@@ -35,7 +35,7 @@ def load_letters(h: Harness) -> dict[str, int]:
     with session_scope(h.engine) as session:
         load_shipped(session=session)
     with Session(h.engine) as session:
-        return {str(r.number): int(r.id) for r in session.exec(select(Letter))}  # type: ignore[arg-type]
+        return {str(r.number): stored_id(r.id) for r in session.exec(select(Letter))}
 
 
 async def warnings_to(h: Harness, chat_id: int, data: bytes) -> list[str]:

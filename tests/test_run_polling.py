@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 from bot.offline import message_update
+from tests.app_kit import REPO, run_cli
 from tests.conftest import database_url
 from tests.fake_bot_api import FakeBotApi
-from tests.test_app import REPO, run_cli
 
 TOKEN = "424242:E2E-SECRET-TOKEN"
 

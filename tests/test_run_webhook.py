@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 
 from bot.offline import message_update
+from tests.app_kit import REPO, run_cli
 from tests.fake_bot_api import FakeBotApi
-from tests.test_app import REPO, run_cli
 
 TOKEN = "434343:WEBHOOK-E2E-TOKEN"
 SECRET = "e2e-Secret_0123456789"

@@ -27,7 +27,7 @@ from jobs import outbox as sender_module
 from jobs.outbox import Limits, OutboxSender, RateGate
 from tests.conftest import Harness
 from tests.fake_bot_api import FakeBotApi, Faults, FloodLimits
-from tests.test_outbox import FakeClock, enqueue, push, rows, sender, sent_to
+from tests.outbox_kit import FakeClock, enqueue, push, rows, sender, sent_to
 
 TOKEN = "777777:PACING"
 FAST = Limits(overall_per_second=1000, private_interval=0, group_per_minute=100_000)

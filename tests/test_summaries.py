@@ -20,12 +20,19 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from bot import cli
-from bot.core.db import create_db_engine, init_db, session_scope
+from bot.core.db import (
+    SIGNING_INDICATOR,
+    bump_revision,
+    create_db_engine,
+    init_db,
+    session_scope,
+)
 from bot.core.i18n import use_language
 from bot.core.models import (
     Acknowledgement,
     AppUser,
     Broadcast,
+    Indicator,
     OutboxAttachment,
     OutboxMessage,
     Role,
@@ -41,8 +48,8 @@ from bot.summaries.charts import chunk
 from bot.summaries.figures import load_summary
 from bot.summaries.texts import summary_text
 from jobs.summaries import CATCH_UP_NAME, JOB_NAME, queue_summaries, schedule
+from tests.app_kit import REPO, document
 from tests.conftest import ADMIN_ID, SHARED_NAME, Harness, PublishedRow, make_settings
-from tests.test_app import REPO
 
 GROUP = -1001111
 AREA_GROUP = -1002222
@@ -133,12 +140,6 @@ def assert_png(data: bytes, *, max_height: int = 3000) -> tuple[int, int]:
 def answers(h: Harness, start: int) -> list[dict[str, Any]]:
     """answerCallbackQuery parameters since `start`."""
     return [c.params for c in h.request.calls[start:] if c.method == "answerCallbackQuery"]
-
-
-def document(h: Harness, start: int) -> tuple[str, bytes]:
-    """The one document sent since `start`: (file name, bytes)."""
-    (call,) = [c for c in h.request.calls[start:] if c.method == "sendDocument"]
-    return call.uploads["document"]
 
 
 # --- the numbers -----------------------------------------------------------------------------
@@ -294,6 +295,25 @@ async def test_group_summary_on_demand_posts_text_and_three_charts(loaded: Harne
     (reply,) = await loaded.send(HEAD, "/tonghop", chat_id=GROUP, chat_type="supergroup")
     assert "vừa được gửi" in reply
     assert photos(loaded, again) == []
+
+
+async def test_charts_draw_a_threshold_with_a_decimal(loaded: Harness) -> None:
+    """A warning threshold of 82.5% is drawn on the charts as "82,5%" (it used to stop them)."""
+    with session_scope(loaded.engine) as session:
+        indicator = session.exec(select(Indicator).where(Indicator.code == SIGNING_INDICATOR)).one()
+        indicator.warning_threshold = 82.5
+        session.add(indicator)
+        bump_revision(session)
+    subscribe_group(loaded, GROUP, None)
+    loaded.link(HEAD, "Nam Tiền Hải", Role.HEAD)
+    start = len(loaded.request.calls)
+    await loaded.send(HEAD, "/tonghop", chat_id=GROUP, chat_type="supergroup")
+    (text,) = texts_to(loaded, GROUP, start)
+    assert "dưới 82,5%" in text
+    sent = photos(loaded, start, GROUP)
+    assert len(sent) == 3
+    for call in sent:
+        assert_png(call.uploads["photo"][1])
 
 
 async def test_group_without_subscription_is_told_how_to_get_one(loaded: Harness) -> None:

@@ -13,8 +13,8 @@ from sqlmodel import Session, col, select
 from bot import cli
 from bot.core.db import create_db_engine
 from bot.core.models import AuditLog, Official, Unit, UnitNameHistory
+from tests.app_kit import REPO, run_cli
 from tests.conftest import SHARED_NAME, database_url
-from tests.test_app import REPO, run_cli
 
 TABLE = REPO / "bot" / "data" / SHARED_NAME
 NAM = "Đảng ủy xã Nam Tiền Hải"

@@ -19,22 +19,26 @@ from bot.core.models import (
     AlertState,
     AppUser,
     AuditLog,
-    Indicator,
     OutboxMessage,
     Role,
     Unit,
     WarningSilence,
     utcnow,
 )
-from bot.core.people import link_official
 from bot.features import links
-from jobs.alerts import job_name, run_scheduled, schedule_warning_jobs
+from jobs.alerts import job_name, schedule_warning_jobs
 from tests.conftest import ADMIN_ID, SHARED_NAME, Harness, PublishedRow
+from tests.warnings_kit import (
+    CRITICAL_TITLE,
+    HEADS,
+    WARNING_TITLE,
+    drained,
+    link_all,
+    scheduled,
+    signing_id,
+)
 
-HEADS = 700_000
 STAFF = 800_000
-CRITICAL_TITLE = "CẢNH BÁO NGHIÊM TRỌNG"
-WARNING_TITLE = "⚠️ <b>Cảnh báo:"
 RESOLVED_TITLE = "đã không còn dưới 80%"
 REFUSAL = "Lệnh này chỉ dành cho Văn phòng (quản trị)."
 
@@ -56,36 +60,9 @@ def unit_ids(h: Harness) -> dict[str, int]:
         return {u.name: u.id for u in session.exec(select(Unit))}  # type: ignore[misc]
 
 
-def link_all(h: Harness, base: int = HEADS, role: Role = Role.HEAD) -> dict[int, str]:
-    """Link one official per unit (Telegram id base + unit id); return id → unit name."""
-    people: dict[int, str] = {}
-    with session_scope(h.engine) as session:
-        for unit in session.exec(select(Unit)).all():
-            assert unit.id is not None
-            link_official(session=session, telegram_id=base + unit.id, unit_id=unit.id, role=role)
-            people[base + unit.id] = unit.name
-    return people
-
-
 def below(published: list[PublishedRow], threshold: Fraction) -> set[str]:
     """Names of units strictly below a rate."""
     return {clean(r.name) for r in published if r.total and r.rate < threshold}
-
-
-def pushes(h: Harness, start: int = 0) -> list[tuple[int, str]]:
-    """(chat id, text) of every delivered message since `start`."""
-    return [
-        (int(c.params["chat_id"]), str(c.params["text"]))
-        for c in h.request.calls[start:]
-        if c.method == "sendMessage" and isinstance(c.result, dict)
-    ]
-
-
-async def drained(h: Harness) -> list[tuple[int, str]]:
-    """Deliver the outbox; return (chat id, text) of what went out."""
-    start = len(h.request.calls)
-    await h.drain()
-    return pushes(h, start)
 
 
 def edited_table(shared_tsv: bytes, changes: dict[str, int]) -> bytes:
@@ -108,26 +85,6 @@ async def import_in_chat(h: Harness, data: bytes, name: str = SHARED_NAME) -> st
     assert keyboard and keyboard[0][1].startswith("imp:ok:")
     texts = await h.press(ADMIN_ID, keyboard[0][1])
     return texts[-1]
-
-
-def signing_id(h: Harness) -> int:
-    """Id of the signing indicator."""
-    with Session(h.engine) as session:
-        row = session.exec(select(Indicator).where(Indicator.code == SIGNING_INDICATOR)).one()
-        assert row.id is not None
-        return row.id
-
-
-def scheduled(h: Harness, now: dt.datetime) -> Any:
-    """The weekly run at a given moment."""
-    rt = h.app.bot_data.runtime
-    return run_scheduled(
-        engine=h.engine,
-        settings=rt.settings,
-        indicator_id=signing_id(h),
-        inhibitors=rt.links.alert_inhibitors,
-        now=now,
-    )
 
 
 def chats(items: Iterable[tuple[int, str]]) -> set[int]:

@@ -20,10 +20,9 @@ from bot.core import outbox
 from bot.core.db import create_db_engine, init_db
 from bot.core.leader import LeaderElector, live_workers
 from bot.core.models import OutboxMessage, OutboxStatus
+from tests.app_kit import REPO, wait_for
 from tests.conftest import ON_POSTGRES, database_url, needs_postgres
 from tests.fake_bot_api import FakeBotApi
-from tests.test_app import REPO
-from tests.test_outbox_crash import wait_for
 
 TOKEN = "777777:WORKERS-TEST"
 
@@ -350,7 +349,7 @@ def test_second_worker_on_the_same_sqlite_file_is_refused(tmp_path: Path) -> Non
 
 def test_run_with_an_unreachable_database_says_so_in_one_line(tmp_path: Path) -> None:
     """A worker that cannot reach PostgreSQL exits 1 with one line, password hidden."""
-    from tests.test_app import run_cli
+    from tests.app_kit import run_cli
 
     result = run_cli(
         "run",

@@ -85,6 +85,7 @@ def cmd_status(settings: Settings, args: argparse.Namespace, *, links: Links) ->
 def cmd_run(settings: Settings, args: argparse.Namespace, *, links: Links) -> int:
     """Evaluate now (with repeats); the running bot delivers what is queued."""
     with _session(settings) as session:
+        rows: list[Indicator | None]
         if args.indicator:
             row = _indicator(session, args.indicator)
             if row is None or row.id is None:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from bot.core import audit
+from bot.core.db import stored_id
 from bot.core.errors import CodedError, Message
 from bot.core.i18n import _
 from bot.core.models import AppUser, Unit, WarningSilence, utcnow
@@ -135,7 +136,7 @@ def active_silences(*, session: Session, now: dt.datetime | None = None) -> list
     )
     return [
         SilenceInfo(
-            id=r.id,  # type: ignore[arg-type]
+            id=stored_id(r.id),
             unit_id=r.unit_id,
             unit_name=names.get(r.unit_id, "?"),
             until=r.until,
@@ -165,7 +166,7 @@ def _unit_names(session: Session, unit_ids: Iterable[int]) -> dict[int, str]:
     if not ids:
         return {}
     rows = session.exec(select(Unit.id, Unit.name).where(col(Unit.id).in_(ids))).all()
-    return {int(uid): name for uid, name in rows}
+    return {stored_id(uid): name for uid, name in rows}
 
 
 def display_names(*, session: Session, telegram_ids: Iterable[int]) -> dict[int, str]:

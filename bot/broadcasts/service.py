@@ -85,14 +85,14 @@ def audience_units(*, session: Session, audience: Audience) -> list[int]:
 def resolve(*, session: Session, audience: Audience) -> Recipients:
     """The chats a broadcast would go to right now."""
     if audience.kind is AudienceKind.GROUPS:
-        chats = sorted(
+        group_chats = sorted(
             set(
                 session.exec(
                     select(GroupSubscription.chat_id).where(GroupSubscription.active == True)  # noqa: E712
                 ).all()
             )
         )
-        return Recipients(chats=[(c, None) for c in chats])
+        return Recipients(chats=[(c, None) for c in group_chats])
     units = audience_units(session=session, audience=audience)
     roles = [Role.HEAD.value] if audience.reach is Reach.HEADS else list(UNIT_ROLES)
     rows = session.exec(
@@ -102,7 +102,7 @@ def resolve(*, session: Session, audience: Audience) -> Recipients:
             col(Official.role).in_(roles),
             col(Official.unit_id).in_(units),
         )
-        .order_by(Official.unit_id, Official.telegram_id)
+        .order_by(col(Official.unit_id), col(Official.telegram_id))
     ).all()
     chats = [(int(t), u) for t, u in rows]
     covered = {u for _, u in chats}
@@ -439,8 +439,8 @@ def unreachable(*, session: Session) -> tuple[list[UnreachableOfficial], list[st
     """Officials marked unreachable, and active units with no official at all."""
     rows = session.exec(
         select(AppUser, Official, Unit)
-        .join(Official, Official.telegram_id == AppUser.telegram_id)  # type: ignore[arg-type]
-        .join(Unit, Unit.id == Official.unit_id)  # type: ignore[arg-type]
+        .join(Official, col(Official.telegram_id) == AppUser.telegram_id)
+        .join(Unit, col(Unit.id) == Official.unit_id)
         .where(AppUser.reachable == False, Official.active == True)  # noqa: E712
         .order_by(Unit.name)
     ).all()

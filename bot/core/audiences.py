@@ -90,8 +90,11 @@ class Audience:
             legacy.update(kind=data.get("kind"), area_id=data.get("area_unit_id"))
             legacy["reach"] = data.get("reach", Reach.OFFICIALS.value)
             data = legacy
+        raw_kind = data.get("type")
+        if not isinstance(raw_kind, str):
+            return None
         try:
-            kind = AudienceKind(data.get("type"))
+            kind = AudienceKind(raw_kind)
         except ValueError:
             return None
         threshold = data.get("threshold")

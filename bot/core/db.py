@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, TextClause, event, update
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
-from sqlmodel import Session, create_engine, select
+from sqlmodel import Session, col, create_engine, select
 
 from bot.core.i18n import _
 from bot.core.models import AppState, Indicator
@@ -83,9 +84,9 @@ def create_db_engine(url: str, *, busy_timeout: float = SQLITE_BUSY_TIMEOUT) -> 
         engine = _create(parsed, {"check_same_thread": False, "timeout": busy_timeout})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
+        def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: object) -> None:
             """Per-connection SQLite settings (every connection of the pool)."""
-            cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
+            cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute(f"PRAGMA busy_timeout={round(busy_timeout * 1000)}")
             if file:
@@ -195,10 +196,9 @@ def init_db(engine: Engine) -> None:
     from bot.core.migrate import upgrade
 
     upgrade(engine)
-    if engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
     with Session(engine) as session:
         existing = set(session.exec(select(Indicator.code)).all())
         missing = [
@@ -224,14 +224,20 @@ def check_writable(engine: Engine) -> None:
     """Fail now, not at the first write, when the database cannot be written (a read-only file,
     a read-only server or user): an UPDATE that touches no row, rolled back."""
     with engine.connect() as conn:
-        conn.execute(update(AppState).where(AppState.key == "").values(value=AppState.value))
+        conn.execute(update(AppState).where(col(AppState.key) == "").values(value=AppState.value))
         conn.rollback()
+
+
+def stored_id(value: int | None) -> int:
+    """The primary key of a row read from the database (never None once stored)."""
+    assert value is not None
+    return value
 
 
 def bump_revision(session: Session) -> None:
     """Mark cached standings and identities stale; call inside the writing transaction."""
-    session.exec(  # type: ignore[call-overload]
-        update(AppState).where(AppState.key == REVISION_KEY).values(value=AppState.value + 1)
+    session.exec(
+        update(AppState).where(col(AppState.key) == REVISION_KEY).values(value=AppState.value + 1)
     )
 
 
@@ -270,10 +276,12 @@ class HotReader:
             self._compiled[stmt] = found
         return found
 
-    def one(self, stmt: TextClause, params: dict[str, object]) -> tuple[object, ...] | None:
+    def one(self, stmt: TextClause, params: dict[str, object]) -> tuple[Any, ...] | None:
         """First row of a query, or None."""
         sql, order = self._compile(stmt)
-        args: object = tuple(params[name] for name in order) if order else params
+        args: Sequence[Any] | Mapping[str, Any] = (
+            tuple(params[name] for name in order) if order else params
+        )
         raw = self.engine.raw_connection()
         try:
             cursor = raw.cursor()

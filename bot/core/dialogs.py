@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bot.core.models import Dialog, utcnow
 
@@ -70,12 +70,10 @@ def current_dialog(
 
 def close_dialog(*, session: Session, telegram_id: int) -> None:
     """Forget the person's dialog, if any."""
-    session.execute(delete(Dialog).where(Dialog.telegram_id == telegram_id))  # type: ignore[arg-type]
+    session.exec(delete(Dialog).where(col(Dialog.telegram_id) == telegram_id))
 
 
 def purge_expired(*, session: Session, now: dt.datetime | None = None) -> int:
     """Drop dialogs nobody finished; returns how many."""
-    result = session.execute(
-        delete(Dialog).where(Dialog.expires_at <= (now or utcnow()))  # type: ignore[arg-type]
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    result = session.exec(delete(Dialog).where(col(Dialog.expires_at) <= (now or utcnow())))
+    return int(result.rowcount or 0)

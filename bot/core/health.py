@@ -55,7 +55,7 @@ def probe_database(engine: Engine) -> outbox.Backlog | None:
     """SELECT 1 and the outbox backlog; None when the database does not answer (blocking)."""
     try:
         with Session(engine) as session:
-            session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+            session.execute(text("SELECT 1"))
             return outbox.backlog(session=session)
     except Exception:
         logger.warning("Health check: the database did not answer", exc_info=True)

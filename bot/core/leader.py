@@ -95,7 +95,7 @@ def live_workers(*, session: Session) -> set[str] | None:
     """Worker ids holding their lock on this database; None where workers cannot be seen."""
     if session.get_bind().dialect.name != "postgresql":
         return None
-    rows = session.exec(  # type: ignore[call-overload]
+    rows = session.execute(
         text(
             "SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND granted "
             "AND classid = :cls AND objsubid = 2 "

@@ -11,7 +11,7 @@ import argparse
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeAlias
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -19,7 +19,7 @@ from sqlmodel import Session
 from bot.core.stats import PeriodInfo
 
 # The `python -m bot` subcommands a feature adds its own to.
-Subcommands = argparse._SubParsersAction  # type: ignore[type-arg]
+Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 # A worksheet for the report: its name, header and rows (plain values; text is written as text).
 Sheet = tuple[str, list[str], list[list[object]]]

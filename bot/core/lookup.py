@@ -9,7 +9,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import true
 from sqlmodel import Session, col, or_, select
 
-from bot.core.db import binary_order
+from bot.core.db import binary_order, stored_id
 from bot.core.models import Unit, UnitNameHistory
 from bot.core.text import fold, short_key
 
@@ -72,7 +72,7 @@ def find_units(
                 select(Unit).where(active, col(Unit.id).in_(renamed)).order_by(col(Unit.id))
             ).all()
     if exact:
-        return UnitMatches(UnitRef(u.id, u.name) for u in exact[:limit])  # type: ignore[arg-type]
+        return UnitMatches(UnitRef(stored_id(u.id), u.name) for u in exact[:limit])
     padded = f"% {short} %"
     contains = session.exec(
         select(Unit)
@@ -81,10 +81,10 @@ def find_units(
         .limit(limit + 1)
     ).all()
     if contains:
-        return UnitMatches(UnitRef(u.id, u.name) for u in contains[:limit])  # type: ignore[arg-type]
+        return UnitMatches(UnitRef(stored_id(u.id), u.name) for u in contains[:limit])
     rows = session.exec(select(Unit.id, Unit.name, Unit.short_key).where(active)).all()
-    choices = {uid: skey for uid, _, skey in rows}
-    names = {uid: name for uid, name, _ in rows}
+    choices = {stored_id(uid): skey for uid, _, skey in rows}
+    names = {stored_id(uid): name for uid, name, _ in rows}
     best = process.extract(short, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=75)
     found = UnitMatches(UnitRef(uid, names[uid]) for _, _, uid in best)
     found.fuzzy = True

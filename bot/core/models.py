@@ -65,7 +65,7 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value.astimezone(dt.UTC)
 
 
-def _ts(nullable: bool = False, default: bool = True) -> object:
+def _ts(nullable: bool = False, default: bool = True) -> Any:
     """A UTC timestamp field."""
     return Field(
         default_factory=utcnow if default else None,
@@ -95,7 +95,7 @@ class Unit(SQLModel, table=True):
     kind: str = Field(default="khac", max_length=32, index=True)
     parent_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     active: bool = Field(default=True)
-    created_at: dt.datetime = _ts()  # type: ignore[assignment]
+    created_at: dt.datetime = _ts()
 
 
 class Indicator(SQLModel, table=True):
@@ -109,7 +109,7 @@ class Indicator(SQLModel, table=True):
     critical_threshold: float = Field(default=50.0)
     target: float = Field(default=100.0)
     builtin: bool = Field(default=False)
-    created_at: dt.datetime = _ts()  # type: ignore[assignment]
+    created_at: dt.datetime = _ts()
 
 
 class ReportingPeriod(SQLModel, table=True):
@@ -120,8 +120,8 @@ class ReportingPeriod(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     start_date: dt.date
     end_date: dt.date = Field(index=True)
-    as_of: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
-    created_at: dt.datetime = _ts()  # type: ignore[assignment]
+    as_of: dt.datetime | None = _ts(nullable=True, default=False)
+    created_at: dt.datetime = _ts()
 
 
 class ImportBatch(SQLModel, table=True):
@@ -135,7 +135,7 @@ class ImportBatch(SQLModel, table=True):
     row_count: int
     new_units: int
     actor_telegram_id: int | None = Field(default=None, sa_type=BigInteger)
-    created_at: dt.datetime = _ts()  # type: ignore[assignment]
+    created_at: dt.datetime = _ts()
 
 
 class Measurement(SQLModel, table=True):
@@ -154,7 +154,7 @@ class Measurement(SQLModel, table=True):
     denominator: int
     published_rate: float | None = None
     import_id: int | None = Field(default=None, foreign_key="importbatch.id")
-    updated_at: dt.datetime = _ts()  # type: ignore[assignment]
+    updated_at: dt.datetime = _ts()
 
 
 class AppUser(SQLModel, table=True):
@@ -166,9 +166,9 @@ class AppUser(SQLModel, table=True):
     language: str | None = Field(default=None, max_length=8)
     reachable: bool = Field(default=True)
     unreachable_reason: str | None = Field(default=None, max_length=64)
-    unreachable_since: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
-    created_at: dt.datetime = _ts()  # type: ignore[assignment]
-    updated_at: dt.datetime = _ts()  # type: ignore[assignment]
+    unreachable_since: dt.datetime | None = _ts(nullable=True, default=False)
+    created_at: dt.datetime = _ts()
+    updated_at: dt.datetime = _ts()
 
 
 class Official(SQLModel, table=True):
@@ -189,8 +189,8 @@ class Official(SQLModel, table=True):
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     role: str = Field(max_length=16)
     active: bool = Field(default=True)
-    created_at: dt.datetime = _ts()  # type: ignore[assignment]
-    ended_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+    created_at: dt.datetime = _ts()
+    ended_at: dt.datetime | None = _ts(nullable=True, default=False)
 
 
 class Chat(SQLModel, table=True):
@@ -201,9 +201,9 @@ class Chat(SQLModel, table=True):
     title: str = Field(default="", max_length=255)
     active: bool = Field(default=True)
     migrated_to: int | None = Field(default=None, sa_type=BigInteger)
-    left_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
-    created_at: dt.datetime = _ts()  # type: ignore[assignment]
-    updated_at: dt.datetime = _ts()  # type: ignore[assignment]
+    left_at: dt.datetime | None = _ts(nullable=True, default=False)
+    created_at: dt.datetime = _ts()
+    updated_at: dt.datetime = _ts()
 
 
 class GroupSubscription(SQLModel, table=True):
@@ -214,8 +214,8 @@ class GroupSubscription(SQLModel, table=True):
     area_unit_id: int | None = Field(default=None, foreign_key="unit.id")
     active: bool = Field(default=True)
     created_by: int | None = Field(default=None, sa_type=BigInteger)
-    created_at: dt.datetime = _ts()  # type: ignore[assignment]
-    ended_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+    created_at: dt.datetime = _ts()
+    ended_at: dt.datetime | None = _ts(nullable=True, default=False)
 
 
 class Invite(SQLModel, table=True):
@@ -226,11 +226,11 @@ class Invite(SQLModel, table=True):
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     role: str = Field(max_length=16)
     created_by: int | None = Field(default=None, sa_type=BigInteger)
-    created_at: dt.datetime = _ts()  # type: ignore[assignment]
-    expires_at: dt.datetime = _ts(default=False)  # type: ignore[assignment]
+    created_at: dt.datetime = _ts()
+    expires_at: dt.datetime = _ts(default=False)
     used_by: int | None = Field(default=None, sa_type=BigInteger)
-    used_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
-    revoked_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+    used_at: dt.datetime | None = _ts(nullable=True, default=False)
+    revoked_at: dt.datetime | None = _ts(nullable=True, default=False)
 
 
 class RedeemAttempt(SQLModel, table=True):
@@ -239,7 +239,7 @@ class RedeemAttempt(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     telegram_id: int = Field(sa_type=BigInteger, index=True)
     ok: bool
-    at: dt.datetime = _ts()  # type: ignore[assignment]
+    at: dt.datetime = _ts()
 
 
 class UnitNameHistory(SQLModel, table=True):
@@ -251,16 +251,14 @@ class UnitNameHistory(SQLModel, table=True):
     old_name_key: str = Field(index=True, max_length=255)
     new_name: str = Field(max_length=255)
     changed_by: int | None = Field(default=None, sa_type=BigInteger)
-    changed_at: dt.datetime = _ts()  # type: ignore[assignment]
+    changed_at: dt.datetime = _ts()
 
 
 class AuditLog(SQLModel, table=True):
     """Who did what, when: every administrative action."""
 
     id: int | None = Field(default=None, primary_key=True)
-    at: dt.datetime = Field(  # type: ignore[call-overload]
-        default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True
-    )
+    at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
     actor_telegram_id: int | None = Field(default=None, sa_type=BigInteger, index=True)
     action: str = Field(max_length=64, index=True)
     subject: str = Field(default="", max_length=255)
@@ -301,13 +299,13 @@ class OutboxMessage(SQLModel, table=True):
     payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     status: str = Field(default=OutboxStatus.PENDING.value, max_length=16)
     attempts: int = Field(default=0)
-    not_before: dt.datetime = _ts()  # type: ignore[assignment]
-    claimed_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+    not_before: dt.datetime = _ts()
+    claimed_at: dt.datetime | None = _ts(nullable=True, default=False)
     claimed_by: str | None = Field(default=None, max_length=64)
-    sent_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+    sent_at: dt.datetime | None = _ts(nullable=True, default=False)
     telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
     last_error: str | None = Field(default=None, max_length=500)
-    created_at: dt.datetime = _ts()  # type: ignore[assignment]
+    created_at: dt.datetime = _ts()
 
 
 class OutboxAttachment(SQLModel, table=True):
@@ -316,7 +314,7 @@ class OutboxAttachment(SQLModel, table=True):
     sha256: str = Field(primary_key=True, max_length=64)
     filename: str = Field(default="image.png", max_length=255)
     data: bytes = Field(sa_type=LargeBinary)
-    created_at: dt.datetime = _ts()  # type: ignore[assignment]
+    created_at: dt.datetime = _ts()
 
 
 class Broadcast(SQLModel, table=True):
@@ -327,10 +325,10 @@ class Broadcast(SQLModel, table=True):
     audience: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     recipients: int = 0
     created_by: int | None = Field(default=None, sa_type=BigInteger)
-    created_at: dt.datetime = _ts()  # type: ignore[assignment]
+    created_at: dt.datetime = _ts()
     progress_chat_id: int | None = Field(default=None, sa_type=BigInteger)
     progress_message_id: int | None = Field(default=None, sa_type=BigInteger)
-    finished_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+    finished_at: dt.datetime | None = _ts(nullable=True, default=False)
 
 
 class Acknowledgement(SQLModel, table=True):
@@ -342,7 +340,7 @@ class Acknowledgement(SQLModel, table=True):
     subject: str = Field(max_length=64, index=True)  # e.g. "broadcast:12"
     telegram_id: int = Field(sa_type=BigInteger)
     unit_id: int | None = Field(default=None, foreign_key="unit.id")
-    at: dt.datetime = _ts()  # type: ignore[assignment]
+    at: dt.datetime = _ts()
 
 
 class PendingImport(SQLModel, table=True):
@@ -355,8 +353,8 @@ class PendingImport(SQLModel, table=True):
     data: bytes = Field(sa_type=LargeBinary)
     sha256: str = Field(max_length=64)
     options: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
-    created_at: dt.datetime = _ts()  # type: ignore[assignment]
-    expires_at: dt.datetime = _ts(default=False)  # type: ignore[assignment]
+    created_at: dt.datetime = _ts()
+    expires_at: dt.datetime = _ts(default=False)
 
 
 # --- Warnings (issue 6): per-indicator policy, alert state, silences, evaluation runs --------
@@ -369,7 +367,7 @@ class WarningPolicy(SQLModel, table=True):
     enabled: bool = Field(default=True)
     schedule: str | None = Field(default=None, max_length=64)  # "mon 08:00", "off"
     repeat_seconds: int | None = Field(default=None)
-    updated_at: dt.datetime = _ts()  # type: ignore[assignment]
+    updated_at: dt.datetime = _ts()
 
 
 class AlertState(SQLModel, table=True):
@@ -383,15 +381,15 @@ class AlertState(SQLModel, table=True):
     indicator_id: int = Field(foreign_key="indicator.id", index=True)
     period_id: int = Field(foreign_key="reportingperiod.id")  # last evaluated period
     level: str | None = Field(default=None, max_length=16)  # warning, critical; None: fine
-    firing_since: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+    firing_since: dt.datetime | None = _ts(nullable=True, default=False)
     notified_period_id: int | None = Field(default=None, foreign_key="reportingperiod.id")
     notified_level: str | None = Field(default=None, max_length=16)
-    first_sent_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
-    last_sent_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+    first_sent_at: dt.datetime | None = _ts(nullable=True, default=False)
+    last_sent_at: dt.datetime | None = _ts(nullable=True, default=False)
     repeats: int = Field(default=0)
     recipients: int = Field(default=0)
-    resolved_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
-    updated_at: dt.datetime = _ts()  # type: ignore[assignment]
+    resolved_at: dt.datetime | None = _ts(nullable=True, default=False)
+    updated_at: dt.datetime = _ts()
 
 
 class WarningSilence(SQLModel, table=True):
@@ -400,11 +398,11 @@ class WarningSilence(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="unit.id", index=True)
     indicator_id: int | None = Field(default=None, foreign_key="indicator.id")  # None: all
-    until: dt.datetime = _ts(default=False)  # type: ignore[assignment]
+    until: dt.datetime = _ts(default=False)
     reason: str = Field(default="", max_length=255)
     created_by: int | None = Field(default=None, sa_type=BigInteger)
-    created_at: dt.datetime = _ts()  # type: ignore[assignment]
-    ended_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+    created_at: dt.datetime = _ts()
+    ended_at: dt.datetime | None = _ts(nullable=True, default=False)
     ended_by: int | None = Field(default=None, sa_type=BigInteger)
 
 
@@ -417,9 +415,7 @@ class WarningRun(SQLModel, table=True):
     trigger: str = Field(max_length=16)  # import, schedule, manual, cli
     import_id: int | None = Field(default=None, foreign_key="importbatch.id", index=True)
     actor_telegram_id: int | None = Field(default=None, sa_type=BigInteger)
-    at: dt.datetime = Field(  # type: ignore[call-overload]
-        default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True
-    )
+    at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
     counts: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
 
 
@@ -446,7 +442,7 @@ class Deadline(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=255)
     kind: str = Field(max_length=16)
-    due_at: dt.datetime = _ts(default=False)  # type: ignore[assignment]
+    due_at: dt.datetime = _ts(default=False)
     indicator_code: str = Field(default="ky-so", max_length=64)
     # Rate deadlines: the period measured (None: each unit's latest figures).
     period_id: int | None = Field(default=None, foreign_key="reportingperiod.id")
@@ -459,11 +455,11 @@ class Deadline(SQLModel, table=True):
     template: str | None = Field(default=None, max_length=32)
     status: str = Field(default=DeadlineStatus.OPEN.value, max_length=16, index=True)
     version: int = Field(default=1)  # bumped when postponed: a fresh set of reminder steps
-    schedule_from: dt.datetime = _ts()  # type: ignore[assignment]  # no step before this is sent
+    schedule_from: dt.datetime = _ts()  # no step before this is sent
     created_by: int | None = Field(default=None, sa_type=BigInteger)
-    created_at: dt.datetime = _ts()  # type: ignore[assignment]
-    updated_at: dt.datetime = _ts()  # type: ignore[assignment]
-    cancelled_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+    created_at: dt.datetime = _ts()
+    updated_at: dt.datetime = _ts()
+    cancelled_at: dt.datetime | None = _ts(nullable=True, default=False)
 
 
 class DeadlineUnit(SQLModel, table=True):
@@ -475,7 +471,7 @@ class DeadlineUnit(SQLModel, table=True):
     deadline_id: int = Field(foreign_key="deadline.id", index=True)
     unit_id: int = Field(foreign_key="unit.id", index=True)
     # Report submitted (cleared when the secretariat asks for more) or rate reached (kept).
-    fulfilled_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+    fulfilled_at: dt.datetime | None = _ts(nullable=True, default=False)
 
 
 class ReportStatus(StrEnum):
@@ -503,13 +499,13 @@ class ExplanationReport(SQLModel, table=True):
     file_size: int | None = None
     mime_type: str | None = Field(default=None, max_length=128)
     submitted_by: int = Field(sa_type=BigInteger)
-    first_submitted_at: dt.datetime = _ts()  # type: ignore[assignment]
-    submitted_at: dt.datetime = _ts()  # type: ignore[assignment]
+    first_submitted_at: dt.datetime = _ts()
+    submitted_at: dt.datetime = _ts()
     late: bool = Field(default=False)  # first submitted after the deadline
     status: str = Field(default=ReportStatus.SUBMITTED.value, max_length=16)
     review_note: str = Field(default="", sa_type=Text)
     reviewed_by: int | None = Field(default=None, sa_type=BigInteger)
-    reviewed_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+    reviewed_at: dt.datetime | None = _ts(nullable=True, default=False)
 
 
 # --- dialogs: the question the bot is waiting for a person to answer ----------------------
@@ -523,8 +519,8 @@ class Dialog(SQLModel, table=True):
     feature: str = Field(max_length=32)
     state: str = Field(max_length=64)
     data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
-    updated_at: dt.datetime = _ts()  # type: ignore[assignment]
-    expires_at: dt.datetime = _ts(default=False)  # type: ignore[assignment]
+    updated_at: dt.datetime = _ts()
+    expires_at: dt.datetime = _ts(default=False)
 
 
 # --- the dashboard (Mini App): single-use login links and the sessions they open -----------
@@ -536,11 +532,11 @@ class DashboardLogin(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code_hash: str = Field(unique=True, index=True, max_length=64)
     telegram_id: int = Field(sa_type=BigInteger, index=True)
-    created_at: dt.datetime = _ts()  # type: ignore[assignment]
-    expires_at: dt.datetime = _ts(default=False)  # type: ignore[assignment]
-    used_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+    created_at: dt.datetime = _ts()
+    expires_at: dt.datetime = _ts(default=False)
+    used_at: dt.datetime | None = _ts(nullable=True, default=False)
     session_hash: str | None = Field(default=None, unique=True, index=True, max_length=64)
-    session_expires_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+    session_expires_at: dt.datetime | None = _ts(nullable=True, default=False)
 
 
 # --- directive letters: the library officials' questions are answered from (issue 16) ------
@@ -569,10 +565,10 @@ class Letter(SQLModel, table=True):
     filename: str = Field(default="", max_length=255)
     sha256: str = Field(max_length=64, index=True)
     created_by: int | None = Field(default=None, sa_type=BigInteger)
-    created_at: dt.datetime = _ts()  # type: ignore[assignment]
-    updated_at: dt.datetime = _ts()  # type: ignore[assignment]
-    expires_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
-    retired_at: dt.datetime | None = _ts(nullable=True, default=False)  # type: ignore[assignment]
+    created_at: dt.datetime = _ts()
+    updated_at: dt.datetime = _ts()
+    expires_at: dt.datetime | None = _ts(nullable=True, default=False)
+    retired_at: dt.datetime | None = _ts(nullable=True, default=False)
     retired_by: int | None = Field(default=None, sa_type=BigInteger)
 
 
@@ -599,4 +595,4 @@ class DeadlineBasis(SQLModel, table=True):
     deadline_id: int = Field(foreign_key="deadline.id", unique=True)
     passage_id: int = Field(foreign_key="letterpassage.id", index=True)
     linked_by: int | None = Field(default=None, sa_type=BigInteger)
-    linked_at: dt.datetime = _ts()  # type: ignore[assignment]
+    linked_at: dt.datetime = _ts()

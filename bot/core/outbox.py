@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, event, func, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, or_, select
 
+from bot.core.db import stored_id
 from bot.core.models import AppUser, Chat, OutboxAttachment, OutboxMessage, OutboxStatus, utcnow
 
 if TYPE_CHECKING:
@@ -84,11 +85,11 @@ class Push:
 
 def _insert(session: Session, table: Any = OutboxMessage) -> Any:
     """INSERT … ON CONFLICT for the session's dialect."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
     if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 def _photo_row(push: Push, now: dt.datetime) -> dict[str, Any]:
@@ -226,13 +227,17 @@ class _Waker:
         connection.info.pop(_ENQUEUED, None)
 
 
+# The engine attribute holding its waker (it lives and dies with its engine).
+_WAKER_ATTR = "_kyso_outbox_waker"
+
+
 def wake_on_commit(engine: Engine, wake: Callable[[], None]) -> None:
     """Call `wake` after every commit on `engine` that enqueued a push (one sender per engine:
     a later call replaces the earlier one). Every push path then wakes the sender by itself."""
-    waker: _Waker | None = getattr(engine, "_kyso_outbox_waker", None)
+    waker: _Waker | None = getattr(engine, _WAKER_ATTR, None)
     if waker is None:
         waker = _Waker()
-        engine._kyso_outbox_waker = waker  # type: ignore[attr-defined]
+        setattr(engine, _WAKER_ATTR, waker)
         event.listen(engine, "commit", waker.committed)
         event.listen(engine, "rollback", _Waker.rolled_back)
     waker.wake = wake
@@ -274,9 +279,9 @@ def claim_due(
         select(earlier.id)
         .where(
             earlier.chat_id == OutboxMessage.chat_id,
-            earlier.id < OutboxMessage.id,  # type: ignore[operator]
+            col(earlier.id) < col(OutboxMessage.id),
             col(earlier.status).in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]),
-            earlier.not_before <= now,  # type: ignore[operator]
+            earlier.not_before <= now,
         )
         .exists()
     )
@@ -296,9 +301,11 @@ def claim_due(
     if not ids:
         session.rollback()
         return []
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         update(OutboxMessage)
-        .where(col(OutboxMessage.id).in_(ids), OutboxMessage.status == OutboxStatus.PENDING.value)
+        .where(
+            col(OutboxMessage.id).in_(ids), col(OutboxMessage.status) == OutboxStatus.PENDING.value
+        )
         .values(status=OutboxStatus.SENDING.value, claimed_at=now, claimed_by=token)
     )
     rows = session.exec(
@@ -312,7 +319,7 @@ def claim_due(
     ).all()
     claimed = [
         Claimed(
-            r.id,  # type: ignore[arg-type]
+            stored_id(r.id),
             r.chat_id,
             r.method,
             dict(r.payload),
@@ -331,12 +338,13 @@ def _set(session: Session, outbox_id: int, claim: str | None, values: dict[str, 
     """Update one row (caller commits); with `claim`, only while that claim still holds it
     (status sending, claimed_by the token), so recording the same outcome twice is harmless
     and a late outcome never overwrites a row someone else has claimed since. True if applied."""
-    stmt = update(OutboxMessage).where(OutboxMessage.id == outbox_id)
+    stmt = update(OutboxMessage).where(col(OutboxMessage.id) == outbox_id)
     if claim is not None:
         stmt = stmt.where(
-            OutboxMessage.status == OutboxStatus.SENDING.value, OutboxMessage.claimed_by == claim
+            col(OutboxMessage.status) == OutboxStatus.SENDING.value,
+            col(OutboxMessage.claimed_by) == claim,
         )
-    result = session.exec(stmt.values(**values))  # type: ignore[call-overload]
+    result = session.exec(stmt.values(**values))
     return bool(result.rowcount)
 
 
@@ -438,10 +446,10 @@ def mark_reachable(*, session: Session, telegram_id: int) -> None:
 
 def redirect_chat(*, session: Session, old_chat_id: int, new_chat_id: int) -> int:
     """Point unsent rows of a migrated group at its new id; returns rows moved."""
-    result = session.exec(  # type: ignore[call-overload]
+    result = session.exec(
         update(OutboxMessage)
         .where(
-            OutboxMessage.chat_id == old_chat_id,
+            col(OutboxMessage.chat_id) == old_chat_id,
             col(OutboxMessage.status).in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]),
         )
         .values(chat_id=new_chat_id)
@@ -451,12 +459,10 @@ def redirect_chat(*, session: Session, old_chat_id: int, new_chat_id: int) -> in
 
 def recover_stale(*, session: Session, older_than: dt.datetime | None = None) -> int:
     """Return rows left 'sending' by a dead sender to pending (all of them if no cut-off)."""
-    stmt = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.SENDING.value)
+    stmt = update(OutboxMessage).where(col(OutboxMessage.status) == OutboxStatus.SENDING.value)
     if older_than is not None:
         stmt = stmt.where(col(OutboxMessage.claimed_at) < older_than)
-    result = session.exec(  # type: ignore[call-overload]
-        stmt.values(status=OutboxStatus.PENDING.value, claimed_by=None)
-    )
+    result = session.exec(stmt.values(status=OutboxStatus.PENDING.value, claimed_by=None))
     session.commit()
     count = int(result.rowcount or 0)
     if count:
@@ -483,10 +489,10 @@ def recover_orphans(*, session: Session, live_workers: Iterable[str]) -> int:
         return 0
     owner = col(OutboxMessage.claimed_by)
     named = [t for t in dead if t is not None]
-    result = session.exec(  # type: ignore[call-overload]
+    result = session.exec(
         update(OutboxMessage)
         .where(
-            OutboxMessage.status == OutboxStatus.SENDING.value,
+            col(OutboxMessage.status) == OutboxStatus.SENDING.value,
             or_(owner.in_(named), owner.is_(None)),
         )
         .values(status=OutboxStatus.PENDING.value, claimed_by=None)

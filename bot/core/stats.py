@@ -12,9 +12,9 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from bot.core.db import REVISION_KEY, SIGNING_INDICATOR
+from bot.core.db import REVISION_KEY, SIGNING_INDICATOR, stored_id
 from bot.core.i18n import rate_percent
 from bot.core.models import AppState, Indicator, Measurement, ReportingPeriod, Unit
 from bot.core.text import vi_sort_key
@@ -219,16 +219,18 @@ def recent_periods(*, session: Session, indicator_id: int, limit: int = 2) -> li
     stmt = (
         select(ReportingPeriod)
         .where(
-            ReportingPeriod.id.in_(  # type: ignore[union-attr]
+            col(ReportingPeriod.id).in_(
                 select(Measurement.period_id)
                 .where(Measurement.indicator_id == indicator_id)
                 .distinct()
             )
         )
-        .order_by(ReportingPeriod.end_date.desc(), ReportingPeriod.start_date.desc())  # type: ignore[attr-defined]
+        .order_by(col(ReportingPeriod.end_date).desc(), col(ReportingPeriod.start_date).desc())
         .limit(limit)
     )
-    return [PeriodInfo(p.id, p.start_date, p.end_date, p.as_of) for p in session.exec(stmt)]  # type: ignore[arg-type]
+    return [
+        PeriodInfo(stored_id(p.id), p.start_date, p.end_date, p.as_of) for p in session.exec(stmt)
+    ]
 
 
 def load_period_table(
@@ -238,14 +240,14 @@ def load_period_table(
     a deactivated unit keeps its figures but leaves the rankings)."""
     stmt = (
         select(Unit.id, Unit.name, Measurement.numerator, Measurement.denominator)
-        .join(Unit, Unit.id == Measurement.unit_id)  # type: ignore[arg-type]
+        .join(Unit, col(Unit.id) == Measurement.unit_id)
         .where(
             Measurement.indicator_id == indicator.id,
             Measurement.period_id == period.id,
             Unit.active == True,  # noqa: E712
         )
     )
-    rows = [(int(u), str(n), int(a), int(b)) for u, n, a, b in session.exec(stmt)]
+    rows = [(stored_id(u), str(n), int(a), int(b)) for u, n, a, b in session.exec(stmt)]
     by_unit, ranked = _rank(rows)
     return PeriodTable(
         indicator=indicator,

@@ -29,7 +29,7 @@ from sqlmodel import Session, col, func, select
 from bot.core import messages
 from bot.core.areas import kind_label
 from bot.core.config import Settings
-from bot.core.db import SIGNING_INDICATOR
+from bot.core.db import SIGNING_INDICATOR, stored_id
 from bot.core.i18n import (
     _,
     fmt_number,
@@ -218,14 +218,14 @@ def periods_of(session: Session, indicator_id: int) -> list[PeriodInfo]:
         .order_by(col(ReportingPeriod.end_date).desc(), col(ReportingPeriod.start_date).desc())
         .limit(MAX_PERIODS)
     ).all()
-    return [PeriodInfo(p.id, p.start_date, p.end_date, p.as_of) for p in rows]  # type: ignore[arg-type]
+    return [PeriodInfo(stored_id(p.id), p.start_date, p.end_date, p.as_of) for p in rows]
 
 
 def choose_indicator(session: Session, code: str | None) -> IndicatorInfo | None:
     """The asked indicator if it has figures, else the signing rate (or the first with data)."""
     found = indicators_with_data(session)
     chosen = [i for i in found if i.code == code]
-    return (chosen or found or [None])[0]
+    return next(iter(chosen or found), None)
 
 
 def indicator_json(ind: IndicatorInfo) -> dict[str, Any]:

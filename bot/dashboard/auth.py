@@ -204,7 +204,7 @@ def redeem_login(*, session: Session, code: str, now: dt.datetime, address: str)
         return None
     token = secrets.token_urlsafe(32)
     expires = now + SESSION_TTL
-    result = session.execute(
+    result = session.exec(
         update(DashboardLogin)
         .where(
             col(DashboardLogin.code_hash) == _hash(code),
@@ -213,7 +213,7 @@ def redeem_login(*, session: Session, code: str, now: dt.datetime, address: str)
         )
         .values(used_at=now, session_hash=_hash(token), session_expires_at=expires)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         return None
     row = session.exec(select(DashboardLogin).where(DashboardLogin.code_hash == _hash(code))).one()
     audit.record(

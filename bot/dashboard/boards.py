@@ -12,7 +12,8 @@ from bot.core.errors import CodedError
 from bot.core.i18n import _, fmt_datetime, fmt_number
 from bot.core.models import DeadlineKind, ReportingPeriod, Unit
 from bot.core.stats import PeriodInfo
-from bot.dashboard.api import Caller, Context, NotFound, plain
+from bot.core.telegram_html import plain
+from bot.dashboard.api import Caller, Context, NotFound
 from bot.dashboard.unitview import deadline_state, report_json
 
 logger = logging.getLogger(__name__)

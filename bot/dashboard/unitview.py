@@ -21,6 +21,7 @@ from bot.core.models import (
 )
 from bot.core.roles import short_role_label
 from bot.core.stats import IndicatorInfo
+from bot.core.telegram_html import plain
 from bot.dashboard.api import (
     Audience,
     Caller,
@@ -30,7 +31,6 @@ from bot.dashboard.api import (
     choose_indicator,
     indicator_json,
     periods_of,
-    plain,
     unit_figures,
 )
 

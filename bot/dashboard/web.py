@@ -107,7 +107,7 @@ def render_page(public_url: str | None) -> tuple[bytes, str]:
 class _Base(RequestHandler):
     """Shared set-up and headers."""
 
-    def initialize(self, dashboard: Dashboard) -> None:  # type: ignore[override]
+    def initialize(self, dashboard: Dashboard) -> None:
         """Receive the shared state."""
         self.dashboard = dashboard
 

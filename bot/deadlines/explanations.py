@@ -9,6 +9,7 @@ from pathlib import PurePath
 from sqlmodel import Session, col, select
 
 from bot.core import audit
+from bot.core.db import stored_id
 from bot.core.models import (
     Deadline,
     DeadlineKind,
@@ -75,7 +76,7 @@ def report_deadlines(
     """Report deadlines of a unit that it may still submit to (or replace before the due)."""
     rows = session.exec(
         select(Deadline)
-        .join(DeadlineUnit, DeadlineUnit.deadline_id == Deadline.id)  # type: ignore[arg-type]
+        .join(DeadlineUnit, col(DeadlineUnit.deadline_id) == Deadline.id)
         .where(
             DeadlineUnit.unit_id == unit_id,
             Deadline.status == DeadlineStatus.OPEN.value,
@@ -86,7 +87,7 @@ def report_deadlines(
     ).all()
     found = []
     for deadline in rows:
-        report = report_of(session, deadline.id, unit_id)  # type: ignore[arg-type]
+        report = report_of(session, stored_id(deadline.id), unit_id)
         if report is None or _may_replace(deadline, report, now):
             found.append((deadline, report))
     return found

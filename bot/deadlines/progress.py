@@ -10,6 +10,7 @@ from fractions import Fraction
 from sqlmodel import Session, col, select
 
 from bot.core.audiences import Audience, AudienceKind
+from bot.core.db import stored_id
 from bot.core.models import Deadline, ExplanationReport, Measurement, ReportingPeriod
 from bot.core.stats import PeriodInfo, load_indicator
 from bot.deadlines.audience import Draft
@@ -63,7 +64,7 @@ def unit_progress(
             Measurement.denominator,
             ReportingPeriod,
         )
-        .join(ReportingPeriod, ReportingPeriod.id == Measurement.period_id)  # type: ignore[arg-type]
+        .join(ReportingPeriod, col(ReportingPeriod.id) == Measurement.period_id)
         .where(Measurement.indicator_id == indicator.id, col(Measurement.unit_id).in_(ids))
         .order_by(col(ReportingPeriod.end_date).desc(), col(ReportingPeriod.start_date).desc())
     )
@@ -72,7 +73,9 @@ def unit_progress(
     found: dict[int, Progress] = {}
     for unit_id, num, den, period in session.exec(stmt).all():
         if unit_id not in found:
-            info = PeriodInfo(period.id, period.start_date, period.end_date, period.as_of)  # type: ignore[arg-type]
+            info = PeriodInfo(
+                stored_id(period.id), period.start_date, period.end_date, period.as_of
+            )
             found[int(unit_id)] = Progress(int(num), int(den), info)
     return found
 

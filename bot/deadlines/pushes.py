@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from bot.core.db import stored_id
 from bot.core.i18n import use_language
 from bot.core.links import Cited, DeadlineBasis
 from bot.core.models import (
@@ -66,11 +67,11 @@ def cancel_pending(session: Session, deadline_id: int, unit_id: int | None = Non
     pattern = f"deadline:{deadline_id}:%"
     if unit_id is not None:
         pattern = f"deadline:{deadline_id}:%:u{unit_id}:%"
-    result = session.exec(  # type: ignore[call-overload]
+    result = session.exec(
         update(OutboxMessage)
         .where(
             col(OutboxMessage.dedupe_key).like(pattern),
-            OutboxMessage.status == OutboxStatus.PENDING.value,
+            col(OutboxMessage.status) == OutboxStatus.PENDING.value,
         )
         .values(status=OutboxStatus.CANCELLED.value)
     )
@@ -103,7 +104,7 @@ def _tell_reminded(
     render: Callable[[], str],
 ) -> int:
     """Queue a notice (rendered in each person's language) to everyone already reminded."""
-    chats = _reminded_chats(session, deadline.id)  # type: ignore[arg-type]
+    chats = _reminded_chats(session, stored_id(deadline.id))
     languages = languages_of(
         session=session, telegram_ids=chats, default_language=ctx.default_language
     )

@@ -40,7 +40,7 @@ def owing_units(*, session: Session, deadline: Deadline, now: dt.datetime) -> li
         refresh_rate_fulfilment(session=session, deadline=deadline, now=now)
     rows = session.exec(
         select(DeadlineUnit.unit_id, Unit.name)
-        .join(Unit, Unit.id == DeadlineUnit.unit_id)  # type: ignore[arg-type]
+        .join(Unit, col(Unit.id) == DeadlineUnit.unit_id)
         .where(
             DeadlineUnit.deadline_id == deadline.id,
             col(DeadlineUnit.fulfilled_at).is_(None),
@@ -172,7 +172,7 @@ def units_with_open_reminder(
         return set()
     rows = session.exec(
         select(DeadlineUnit.unit_id)
-        .join(Deadline, Deadline.id == DeadlineUnit.deadline_id)  # type: ignore[arg-type]
+        .join(Deadline, col(Deadline.id) == DeadlineUnit.deadline_id)
         .where(
             Deadline.status == DeadlineStatus.OPEN.value,
             Deadline.indicator_code == code,

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from bot.core.db import stored_id
 from bot.core.i18n import _, fmt_datetime
 from bot.core.models import (
     Acknowledgement,
@@ -85,7 +86,7 @@ def _status_lines(session: Session, deadline: Deadline) -> list[UnitLine]:
     """Every unit of a deadline, by name: done or not, its report, figures and "Received"."""
     rows = session.exec(
         select(DeadlineUnit, Unit.name)
-        .join(Unit, Unit.id == DeadlineUnit.unit_id)  # type: ignore[arg-type]
+        .join(Unit, col(Unit.id) == DeadlineUnit.unit_id)
         .where(DeadlineUnit.deadline_id == deadline.id)
         .order_by(col(Unit.short_key), col(Unit.name), col(Unit.id))
     ).all()
@@ -160,7 +161,7 @@ def list_deadlines(
     for deadline in deadlines:
         if deadline.kind == DeadlineKind.RATE.value:
             refresh_rate_fulfilment(session=session, deadline=deadline, now=now)
-        members = audience_rows(session, deadline.id)  # type: ignore[arg-type]
+        members = audience_rows(session, stored_id(deadline.id))
         done = sum(1 for m in members if m.fulfilled_at is not None)
         found.append(DeadlineRow(deadline, len(members), done))
     return found
@@ -180,7 +181,7 @@ def unit_deadlines(*, session: Session, unit_id: int, now: dt.datetime) -> list[
     """A unit's open deadlines: upcoming ones, and overdue ones it still owes."""
     deadlines = session.exec(
         select(Deadline)
-        .join(DeadlineUnit, DeadlineUnit.deadline_id == Deadline.id)  # type: ignore[arg-type]
+        .join(DeadlineUnit, col(DeadlineUnit.deadline_id) == Deadline.id)
         .where(
             DeadlineUnit.unit_id == unit_id,
             Deadline.status == DeadlineStatus.OPEN.value,
@@ -200,7 +201,9 @@ def unit_deadlines(*, session: Session, unit_id: int, now: dt.datetime) -> list[
             else None
         )
         found.append(
-            UnitDeadline(deadline, item, report_of(session, deadline.id, unit_id), progress)  # type: ignore[arg-type]
+            UnitDeadline(
+                deadline, item, report_of(session, stored_id(deadline.id), unit_id), progress
+            )
         )
     return found
 

@@ -10,10 +10,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, insert, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core import audit
-from bot.core.db import SIGNING_INDICATOR, bump_revision
+from bot.core.db import SIGNING_INDICATOR, bump_revision, stored_id
 from bot.core.links import AfterImport, Imported, ImportNote
 from bot.core.models import (
     ImportBatch,
@@ -140,11 +140,9 @@ def _create_units(session: Session, rows: Sequence[ParsedRow]) -> dict[str, int]
         )
     created: dict[str, int] = {}
     for chunk in _in_chunks(values):
-        result = session.exec(  # type: ignore[call-overload]
-            insert(Unit).returning(Unit.id, Unit.code), params=chunk
-        )
+        result = session.exec(insert(Unit).returning(col(Unit.id), col(Unit.code)), params=chunk)
         for unit_id, code in result.all():
-            created[code_to_key[code]] = unit_id
+            created[code_to_key[code]] = stored_id(unit_id)
     return created
 
 
@@ -179,9 +177,9 @@ def _place_units(session: Session, plan: ImportPlan) -> tuple[dict[int, int], li
 def _stored_measurements(session: Session, indicator_id: int, period_id: int) -> dict[int, int]:
     """Measurement id by unit id for the indicator and period."""
     return {
-        unit_id: measurement_id
+        unit_id: stored_id(measurement_id)
         for measurement_id, unit_id in session.exec(
-            select(Measurement.id, Measurement.unit_id).where(  # type: ignore[arg-type]
+            select(Measurement.id, Measurement.unit_id).where(
                 Measurement.indicator_id == indicator_id, Measurement.period_id == period_id
             )
         ).all()
@@ -230,13 +228,11 @@ def _write_measurements(
             )
     stale = [mid for unit_id, mid in existing.items() if unit_id not in seen_units]
     for chunk in _in_chunks(stale):
-        session.exec(  # type: ignore[call-overload]
-            delete(Measurement).where(Measurement.id.in_(chunk))  # type: ignore[union-attr]
-        )
+        session.exec(delete(Measurement).where(col(Measurement.id).in_(chunk)))
     for chunk in _in_chunks(updates):
-        session.exec(update(Measurement), params=chunk)  # type: ignore[call-overload]
+        session.exec(update(Measurement), params=chunk)
     for chunk in _in_chunks(inserts):
-        session.exec(insert(Measurement), params=chunk)  # type: ignore[call-overload]
+        session.exec(insert(Measurement), params=chunk)
     return len(stale)
 
 

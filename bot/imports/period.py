@@ -137,17 +137,17 @@ def resolve_period(
     tz: ZoneInfo,
 ) -> tuple[date | None, date | None, datetime | None, list[RowIssue]]:
     """Period from the options, else the title or file name; as_of only from the title."""
-    title_ok = title is not None and title.is_good
+    good = title if title is not None and title.is_good else None
     need_title = period_start is None or period_end is None
     if need_title and title is not None and title.bad_text is not None:
         return None, None, None, [bad_period_text(title.bad_text)]
-    start = period_start if period_start is not None else (title.start if title_ok else None)
-    end = period_end if period_end is not None else (title.end if title_ok else None)
+    start = period_start if period_start is not None else (good.start if good is not None else None)
+    end = period_end if period_end is not None else (good.end if good is not None else None)
     if start is None or end is None:
         return None, None, None, [RowIssue(None, None, None, "no_period", {})]
     if end < start:
         return None, None, None, [_end_before_start(start, end)]
     as_of: datetime | None = None
-    if title_ok and title is not None and title.as_of_local is not None and title.end == end:
-        as_of = title.as_of_local.replace(tzinfo=tz).astimezone(UTC)
+    if good is not None and good.as_of_local is not None and good.end == end:
+        as_of = good.as_of_local.replace(tzinfo=tz).astimezone(UTC)
     return start, end, as_of, []

@@ -10,9 +10,9 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from bot.core.db import SIGNING_INDICATOR
+from bot.core.db import SIGNING_INDICATOR, stored_id
 from bot.core.models import Indicator, Measurement, ReportingPeriod, Unit, UnitNameHistory
 from bot.core.text import fold
 from bot.imports.issues import ImportRejected, RowIssue
@@ -113,15 +113,16 @@ def load_units(session: Session) -> UnitsByKey:
     units map to them unless a unit has that name now."""
     by_key: UnitsByKey = {}
     active_of: dict[int, bool] = {}
-    for unit_id, name_key, active in session.exec(
-        select(Unit.id, Unit.name_key, Unit.active).order_by(Unit.id)  # type: ignore[arg-type]
+    for row_id, name_key, active in session.exec(
+        select(Unit.id, Unit.name_key, Unit.active).order_by(col(Unit.id))
     ).all():
+        unit_id = stored_id(row_id)
         by_key.setdefault(name_key, []).append((unit_id, active))
         active_of[unit_id] = active
     former: UnitsByKey = {}
     for unit_id, old_key in session.exec(
         select(UnitNameHistory.unit_id, UnitNameHistory.old_name_key).order_by(
-            UnitNameHistory.id  # type: ignore[arg-type]
+            col(UnitNameHistory.id)
         )
     ).all():
         entries = former.setdefault(old_key, [])

@@ -52,7 +52,7 @@ class Refused:
 
 def purge_expired(*, session: Session, now: dt.datetime | None = None) -> int:
     """Delete pending imports past their expiry; returns how many."""
-    result = session.exec(  # type: ignore[call-overload]
+    result = session.exec(
         delete(PendingImport).where(col(PendingImport.expires_at) < (now or utcnow()))
     )
     return int(result.rowcount or 0)
@@ -107,9 +107,7 @@ def stage_upload(
     except ImportRejected as exc:
         return Refused(exc.issues)
     indicator = session.exec(select(Indicator).where(Indicator.code == plan.indicator_code)).one()
-    session.exec(  # type: ignore[call-overload]
-        delete(PendingImport).where(col(PendingImport.telegram_id) == telegram_id)
-    )
+    session.exec(delete(PendingImport).where(col(PendingImport.telegram_id) == telegram_id))
     pending = PendingImport(
         token=secrets.token_urlsafe(12),
         telegram_id=telegram_id,
@@ -160,14 +158,14 @@ class PendingOutcome:
 
 def _claim(session: Session, token: str, telegram_id: int) -> Any:
     """Delete the user's pending import and return its columns (None if not theirs or gone)."""
-    return session.exec(  # type: ignore[call-overload]
+    return session.exec(
         delete(PendingImport)
         .where(col(PendingImport.token) == token, col(PendingImport.telegram_id) == telegram_id)
         .returning(
-            PendingImport.filename,
-            PendingImport.data,
-            PendingImport.options,
-            PendingImport.expires_at,
+            col(PendingImport.filename),
+            col(PendingImport.data),
+            col(PendingImport.options),
+            col(PendingImport.expires_at),
         )
     ).first()
 

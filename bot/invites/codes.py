@@ -13,7 +13,7 @@ from enum import StrEnum
 from sqlmodel import Session, col, select
 
 from bot.core import audit
-from bot.core.db import binary_order
+from bot.core.db import binary_order, stored_id
 from bot.core.models import Invite, Official, RedeemAttempt, Role, Unit, utcnow
 from bot.core.people import link_official
 from bot.core.text import fold
@@ -251,12 +251,13 @@ def bulk_invites(
     stmt = select(Unit.id).where(Unit.active == True)  # noqa: E712
     if kind:
         stmt = stmt.where(Unit.kind == kind)
-    unit_ids = list(session.exec(stmt.order_by(binary_order(col(Unit.name)), col(Unit.id))))
+    ordered = stmt.order_by(binary_order(col(Unit.name)), col(Unit.id))
+    unit_ids = [stored_id(u) for u in session.exec(ordered)]
     now = now or utcnow()
     return [
         create_invite(
             session=session,
-            unit_id=unit_id,  # type: ignore[arg-type]
+            unit_id=unit_id,
             role=role,
             created_by=created_by,
             ttl=ttl,

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core import audit
 from bot.core.models import Deadline, DeadlineBasis, Letter, LetterPassage, LetterStatus, utcnow
@@ -130,7 +130,7 @@ def find_passage(*, session: Session, letter_id: int, label: str) -> LetterPassa
         stmt = stmt.where(LetterPassage.kind == kind_filter)
     else:
         stmt = stmt.where(LetterPassage.kind == "item", LetterPassage.label == label)
-    return session.exec(stmt.order_by(LetterPassage.seq)).first()  # type: ignore[arg-type]
+    return session.exec(stmt.order_by(col(LetterPassage.seq))).first()
 
 
 def link_item(

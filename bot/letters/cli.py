@@ -7,6 +7,8 @@ import logging
 import sys
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from bot.core.config import Settings
 from bot.core.db import create_db_engine, init_db, session_scope
 from bot.core.i18n import _
@@ -28,7 +30,7 @@ def _err(text: str) -> None:
     print(plain(text), file=sys.stderr)
 
 
-def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+def _engine(settings: Settings) -> Engine:
     """The configured database, migrated."""
     engine = create_db_engine(settings.database_url)
     init_db(engine)
@@ -74,6 +76,7 @@ def cmd_add(settings: Settings, args: argparse.Namespace) -> int:
                 session.rollback()
                 print(_("Not added. Run again with --yes to add it."))
                 return 0
+            assert view.token is not None
             view = service.confirm_letter(session=session, token=view.token, telegram_id=None)
         print(plain(texts.added_text(view)))
         return 0

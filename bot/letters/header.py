@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from bot.core.text import fold
 
@@ -183,7 +184,7 @@ def parse_header(lines: Sequence[str], signature: Sequence[str] = ()) -> Header:
             first = match.group("value").strip()
             title = [first] if first else []
         elif (match := _DATE.match(fold(line))) and not header.precision:
-            header = replace(header, **_date_fields(match, line))  # type: ignore[arg-type]
+            header = replace(header, **_date_fields(match, line))
         elif not header.number and not header.title:
             top.append(line)
     if title:
@@ -197,7 +198,7 @@ def parse_header(lines: Sequence[str], signature: Sequence[str] = ()) -> Header:
     )
 
 
-def _date_fields(match: re.Match[str], line: str) -> dict[str, object]:
+def _date_fields(match: re.Match[str], line: str) -> dict[str, Any]:
     """issued_on, precision and place from a matched date line."""
     place = line.split(",", 1)[0].strip(" *#")
     year = int(match.group("y"))

@@ -22,7 +22,6 @@ from bot.letters.docx import DocxTooLarge, docx_text
 logger = logging.getLogger(__name__)
 
 TEXT_EXTENSIONS = frozenset({".txt", ".md", ".text"})
-LETTER_EXTENSIONS = frozenset({".docx", ".pdf"} | TEXT_EXTENSIONS)
 OLD_WORD_EXTENSIONS = frozenset({".doc", ".rtf", ".odt"})
 _ALLOWED_CONTROL = frozenset("\t\n\r\x0b\x0c")
 

@@ -112,7 +112,7 @@ class LetterIndex:
     """BM25 over the passages of the active letters."""
 
     documents: Sequence[Document]
-    tf: list[Counter[str]] = field(init=False)
+    tf: list[dict[str, float]] = field(init=False)
     df: Counter[str] = field(init=False)
     lengths: list[float] = field(init=False)
     vocabulary: list[str] = field(init=False)
@@ -122,7 +122,7 @@ class LetterIndex:
         self.tf, self.lengths, self.df = [], [], Counter()
         self.postings: dict[str, list[int]] = {}
         for doc in self.documents:
-            counts: Counter[str] = Counter()
+            counts: dict[str, float] = {}
             for text, weight in (
                 (doc.text, 1.0),
                 (doc.heading, HEADING_WEIGHT),
@@ -131,7 +131,7 @@ class LetterIndex:
                 (_lead(doc.text), LEAD_WEIGHT),
             ):
                 for term in index_terms(document_tokens(text)) if text else ():
-                    counts[term] += weight  # type: ignore[assignment]
+                    counts[term] = counts.get(term, 0.0) + weight
             for term in counts:
                 self.postings.setdefault(term, []).append(len(self.tf))
             self.tf.append(counts)

@@ -125,8 +125,8 @@ def purge_expired(*, session: Session, now: dt.datetime | None = None) -> int:
         )
     ).all()
     if stale:
-        session.exec(delete(LetterPassage).where(col(LetterPassage.letter_id).in_(stale)))  # type: ignore[call-overload]
-        session.exec(delete(Letter).where(col(Letter.id).in_(stale)))  # type: ignore[call-overload]
+        session.exec(delete(LetterPassage).where(col(LetterPassage.letter_id).in_(stale)))
+        session.exec(delete(Letter).where(col(Letter.id).in_(stale)))
     return len(stale)
 
 
@@ -241,7 +241,7 @@ def confirm_letter(
     letter = _pending(session, token, telegram_id, now)
     if _duplicate(session, letter.sha256) is not None:
         raise LetterError("duplicate_now")
-    done = session.exec(  # type: ignore[call-overload]
+    done = session.exec(
         update(Letter)
         .where(col(Letter.id) == letter.id, col(Letter.status) == LetterStatus.PENDING.value)
         .values(status=LetterStatus.ACTIVE.value, token=None, expires_at=None, updated_at=now)
@@ -264,7 +264,7 @@ def confirm_letter(
 def cancel_letter(*, session: Session, token: str, telegram_id: int | None) -> None:
     """Throw a preview away."""
     letter = _pending(session, token, telegram_id, utcnow())
-    session.exec(delete(LetterPassage).where(col(LetterPassage.letter_id) == letter.id))  # type: ignore[call-overload]
+    session.exec(delete(LetterPassage).where(col(LetterPassage.letter_id) == letter.id))
     session.delete(letter)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -135,7 +135,7 @@ def _replace(
     tokens: Sequence[Tok],
     table: dict[tuple[str, ...], tuple[Tok, ...]],
     *,
-    allowed: object = None,
+    allowed: Callable[[Sequence[Tok], int, int], bool] | None = None,
     drop: frozenset[str] = frozenset(),
     chunks: bool = False,
     isolate: bool = False,
@@ -151,7 +151,7 @@ def _replace(
         for size in range(min(longest, len(tokens) - i), 0, -1):
             key = folded(tokens[i : i + size])
             target = table.get(key)
-            if target is not None and (allowed is None or allowed(tokens, i, size)):  # type: ignore[operator]
+            if target is not None and (allowed is None or allowed(tokens, i, size)):
                 out.extend(replace(t, chunk=chunk) for t in target)
                 i += size
                 break

@@ -21,8 +21,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from bot.core.dates import local_midnight
+from bot.core.db import stored_id
 from bot.core.i18n import _, fmt_date, fmt_datetime
-from bot.core.links import ReportSection
+from bot.core.links import ReportSection, Sheet
 from bot.core.models import (
     Acknowledgement,
     AppUser,
@@ -95,7 +96,7 @@ def list_periods(*, session: Session, limit: int = 8) -> list[PeriodInfo]:
         .order_by(col(ReportingPeriod.end_date).desc(), col(ReportingPeriod.start_date).desc())
         .limit(limit)
     ).all()
-    return [PeriodInfo(p.id, p.start_date, p.end_date, p.as_of) for p in rows]  # type: ignore[arg-type]
+    return [PeriodInfo(stored_id(p.id), p.start_date, p.end_date, p.as_of) for p in rows]
 
 
 def get_period(*, session: Session, period_id: int) -> PeriodInfo | None:
@@ -232,8 +233,8 @@ def acknowledgements_sheet(*, session: Session, period: PeriodInfo, tz: ZoneInfo
         .where(col(Acknowledgement.at) >= since)
     ).all()
     by_subject: dict[str, list[tuple[Acknowledgement, Unit | None, AppUser | None]]] = {}
-    for ack, unit, user in rows:
-        by_subject.setdefault(ack.subject, []).append((ack, unit, user))
+    for ack, found_unit, found_user in rows:
+        by_subject.setdefault(ack.subject, []).append((ack, found_unit, found_user))
 
     def subject_order(subject: str) -> tuple[str, int, str]:
         kind, _sep, ident = subject.partition(":")
@@ -324,11 +325,11 @@ def unreachable_sheet(*, session: Session, period: PeriodInfo, tz: ZoneInfo) -> 
     )
 
 
-def _as_sheet(item: object) -> ReportSheet:
+def _as_sheet(item: ReportSheet | Sheet) -> ReportSheet:
     """Accept a ReportSheet or a (title, header, rows) tuple from a provider."""
     if isinstance(item, ReportSheet):
         return item
-    title, header, rows = item  # type: ignore[misc]
+    title, header, rows = item
     return ReportSheet(title=str(title), header=list(header), rows=list(rows))
 
 
@@ -338,7 +339,9 @@ def section_sheets(
     """Sheets from the other features' report sections (see bot.features)."""
     sheets: list[ReportSheet] = []
     for provider in sections:
-        produced: Iterable[object] = provider(session=session, period=period, tz=tz) or ()
+        produced: Iterable[ReportSheet | Sheet] = (
+            provider(session=session, period=period, tz=tz) or ()
+        )
         sheets.extend(_as_sheet(item) for item in produced)
     return sheets
 

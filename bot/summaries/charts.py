@@ -16,10 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.core.i18n import fmt_percent_value, rate_percent
 from bot.core.stats import Status
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +95,7 @@ def chunk(items: Sequence[Any], per_image: int = MAX_UNITS_PER_IMAGE) -> list[Se
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def _rc() -> dict[str, Any]:
+def _rc() -> dict[RcKeyType, Any]:
     """Rendering settings independent of any matplotlibrc on the machine."""
     return {
         "font.family": "sans-serif",
@@ -101,6 +104,11 @@ def _rc() -> dict[str, Any]:
         "axes.unicode_minus": True,
         "svg.fonttype": "none",
     }
+
+
+def _percent(share: Fraction) -> Decimal:
+    """A threshold as a share (0.825) in percent (82.5), exactly."""
+    return Decimal(share.numerator * 100) / Decimal(share.denominator)
 
 
 def _png(fig: Any) -> bytes:
@@ -179,8 +187,8 @@ def _ranking_image(
         )
         _ranking_bars(ax, bars)
         top = -0.75 if len(bars) >= 3 else -1.75
-        _threshold_line(ax, float(warning * 100), fmt_percent_value(warning * 100), "--", top)
-        _threshold_line(ax, float(critical * 100), fmt_percent_value(critical * 100), ":", top)
+        _threshold_line(ax, float(warning * 100), fmt_percent_value(_percent(warning)), "--", top)
+        _threshold_line(ax, float(critical * 100), fmt_percent_value(_percent(critical)), ":", top)
         _ranking_frame(fig, height, title, subtitle, legend)
         return _png(fig)
 
@@ -299,7 +307,7 @@ def history_chart(
             ax.text(
                 len(points) - 0.5 + 0.02,
                 float(threshold * 100),
-                fmt_percent_value(threshold * 100),
+                fmt_percent_value(_percent(threshold)),
                 va="center",
                 ha="left",
                 fontsize=8,

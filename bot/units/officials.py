@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
+from bot.core.db import stored_id
 from bot.core.models import AppUser, Official, Unit
 from bot.core.people import end_role
 from bot.units.errors import UnitAdminError
@@ -27,7 +29,7 @@ class OfficialRow:
     unit_name: str | None
 
 
-def _official_rows(session: Session, *conditions: object) -> list[OfficialRow]:
+def _official_rows(session: Session, *conditions: ColumnElement[bool]) -> list[OfficialRow]:
     """Active officials matching conditions, with their name and unit."""
     stmt = (
         select(Official, AppUser.display_name, AppUser.username, Unit.name)
@@ -38,7 +40,7 @@ def _official_rows(session: Session, *conditions: object) -> list[OfficialRow]:
     )
     return [
         OfficialRow(
-            id=o.id,  # type: ignore[arg-type]
+            id=stored_id(o.id),
             telegram_id=o.telegram_id,
             display_name=display or "",
             username=username or "",
@@ -54,14 +56,14 @@ def _official_rows(session: Session, *conditions: object) -> list[OfficialRow]:
 def unit_officials(*, session: Session, unit_id: int) -> list[OfficialRow]:
     """People linked to a unit now, heads first."""
     get_unit(session=session, unit_id=unit_id)
-    rows = _official_rows(session, Official.unit_id == unit_id)
+    rows = _official_rows(session, col(Official.unit_id) == unit_id)
     order = {"head": 0, "staff": 1, "viewer": 2}
     return sorted(rows, key=lambda r: (order.get(r.role, 3), r.since, r.id))
 
 
 def official(*, session: Session, official_id: int) -> OfficialRow:
     """One active official, or UnitAdminError('official_gone')."""
-    rows = _official_rows(session, Official.id == official_id)
+    rows = _official_rows(session, col(Official.id) == official_id)
     if not rows:
         raise UnitAdminError("official_gone")
     return rows[0]
@@ -69,7 +71,7 @@ def official(*, session: Session, official_id: int) -> OfficialRow:
 
 def official_by_telegram_id(*, session: Session, telegram_id: int) -> OfficialRow | None:
     """The active role of a Telegram user, if any."""
-    rows = _official_rows(session, Official.telegram_id == telegram_id)
+    rows = _official_rows(session, col(Official.telegram_id) == telegram_id)
     return rows[0] if rows else None
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Subquery, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from bot.core.lookup import former_name_units
 from bot.core.models import Official, Unit, UnitNameHistory
@@ -64,14 +66,15 @@ def list_units(
     """Units whose folded name contains the query, by name without its prefix; one page."""
     parent = aliased(Unit)
     counts = _official_counts()
-    stmt = (
-        select(
-            Unit.id,
-            Unit.code,
-            Unit.name,
-            Unit.kind,
-            parent.name,
-            Unit.active,
+    # sqlmodel's select() is typed for up to four columns; this is the Select it builds.
+    stmt: Select[*tuple[Any, ...]] = (
+        Select(
+            col(Unit.id),
+            col(Unit.code),
+            col(Unit.name),
+            col(Unit.kind),
+            col(parent.name),
+            col(Unit.active),
             func.coalesce(counts.c.n, 0),
         )
         .outerjoin(parent, col(parent.id) == col(Unit.parent_id))

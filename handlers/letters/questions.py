@@ -26,7 +26,10 @@ class Question(filters.MessageFilter):
 
     def filter(self, message: Message) -> bool:
         """A question or a message naming what the letters deal with."""
-        return bool(message.text) and looks_like_question(message.text)  # type: ignore[arg-type]
+        text = message.text
+        if not text:
+            return False
+        return looks_like_question(text)
 
 
 async def answer(update: Update, context: BotContext, question: str) -> None:
