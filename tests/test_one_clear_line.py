@@ -256,6 +256,28 @@ def test_an_invalid_bot_api_address_is_a_configuration_error(
     assert "TELEGRAM_API_BASE_URL" in line and "http://127.0.0.1:8081" in line
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "http://bot.example:0",
+        "https://api.telegram.org/bot",
+        "http://127.0.0.1:8081/bot515151:CLEAR-LINE",
+        "https://user:secret@bot.example",
+    ],
+)
+def test_a_bot_api_address_with_a_token_path_port_0_or_a_password_is_refused(
+    env: Env, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    """We add /bot<token> ourselves; port 0 is no port; a password would be logged at start-up:
+    one line, exit 2, before anything else runs."""
+    env.set(TELEGRAM_API_BASE_URL=value, TELEGRAM_BOT_TOKEN=TOKEN)
+    code, err = cli_exit(capsys, "units", "list")
+    assert code == 2
+    (line,) = lines(err)
+    assert "TELEGRAM_API_BASE_URL" in line and "http://127.0.0.1:8081" in line
+    assert files(env.folder) == set()
+
+
 NUMBER_FIELDS = {
     "OUTBOX_RATE_PER_SECOND": "outbox_rate_per_second",
     "OUTBOX_CONCURRENCY": "outbox_concurrency",

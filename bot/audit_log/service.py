@@ -16,6 +16,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bot.core import audit
+from bot.core.cells import csv_record
 from bot.core.i18n import _, fmt_date, fmt_datetime, fmt_number, ngettext
 from bot.core.models import AppUser, AuditLog
 
@@ -195,7 +196,7 @@ def write_csv(records: Sequence[dict[str, Any]], out: TextIO) -> None:
         row["details"] = json.dumps(record["details"], ensure_ascii=False, sort_keys=True)
         if row["actor_telegram_id"] is None:
             row["actor_telegram_id"] = ""
-        writer.writerow(row)
+        writer.writerow(csv_record(row))
 
 
 def write_jsonl(records: Sequence[dict[str, Any]], out: TextIO) -> None:

@@ -8,7 +8,6 @@ from enum import StrEnum
 from html import escape
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from bot.core import audit, outbox
@@ -234,29 +233,6 @@ def create(
     )
     session.commit()
     return broadcast, len(recipients.chats)
-
-
-def acknowledge(*, session: Session, broadcast_id: int, telegram_id: int) -> bool:
-    """Record "Đã nhận"; False if this person had already acknowledged."""
-    if session.get(Broadcast, broadcast_id) is None:
-        raise LookupError(broadcast_id)
-    unit_id = session.exec(
-        select(Official.unit_id).where(
-            Official.telegram_id == telegram_id,
-            Official.active == True,  # noqa: E712
-        )
-    ).first()
-    session.add(
-        Acknowledgement(
-            subject=f"broadcast:{broadcast_id}", telegram_id=telegram_id, unit_id=unit_id
-        )
-    )
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        return False
-    return True
 
 
 @dataclass(frozen=True)

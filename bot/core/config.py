@@ -259,9 +259,13 @@ class Settings(BaseSettings):
             parsed.port  # noqa: B018 (raises ValueError for a bad port)
         except ValueError as exc:
             raise invalid("api_base_url") from exc
+        last_segment = parsed.path.rstrip("/").rsplit("/", 1)[-1].lower()
         if (
             parsed.scheme not in ("http", "https")
             or not parsed.hostname
+            or parsed.port == 0
+            or parsed.username is not None  # would be shown in logs; Bot API servers take none
+            or last_segment.startswith("bot")  # ".../bot" or ".../bot<token>": we add /bot<token>
             or parsed.query
             or parsed.fragment
             or any(ch.isspace() for ch in value)

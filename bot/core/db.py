@@ -74,13 +74,24 @@ def hide_password(url: str) -> str:
         return url if "@" not in url else "…@" + url.rsplit("@", 1)[1]
 
 
-def create_db_engine(url: str, *, busy_timeout: float = SQLITE_BUSY_TIMEOUT) -> Engine:
-    """Create an engine; SQLite files get their folder, WAL, a busy timeout and foreign keys."""
+def create_db_engine(
+    url: str, *, busy_timeout: float = SQLITE_BUSY_TIMEOUT, existing: bool = False
+) -> Engine:
+    """Create an engine; SQLite files get their folder, WAL, a busy timeout and foreign keys.
+    `existing`: a reader's engine, which refuses (in one line) to create a missing SQLite file."""
     parsed = database_url(url)
     if parsed.get_backend_name() == "sqlite":
         file = bool(parsed.database) and parsed.database != ":memory:" and "mode=memory" not in url
+        path = Path(str(parsed.database).removeprefix("file:"))
+        if file and existing and not path.is_file():
+            raise DatabaseSetupError(
+                _(
+                    "There is no database at {path}: check DATABASE_URL, or import a statistics "
+                    "table first."
+                ).format(path=path)
+            )
         if file:
-            _make_folder(Path(str(parsed.database).removeprefix("file:")).parent)
+            _make_folder(path.parent)
         engine = _create(parsed, {"check_same_thread": False, "timeout": busy_timeout})
 
         @event.listens_for(engine, "connect")

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
-from html import unescape
+from html import escape, unescape
 from html.parser import HTMLParser
 
 from bot.core.i18n import _
 
 _TAG = re.compile(r"<[^>]+>")
+# What stays as written: a whole tag, or an entity Telegram knows (the four named ones and
+# numeric ones). Every other "<", ">" and "&" is text.
+_KEPT = re.compile(
+    r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?>|&(?:lt|gt|amp|quot|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});"
+)
 
 ALLOWED_TAGS = {
     "b": set(),
@@ -74,13 +79,26 @@ def html_problems(text: str) -> list[str]:
         if char == "<":
             rest = text[index + 1 : index + 2]
             if not rest or not (rest.isalpha() or rest == "/"):
-                checker.problems.append(_("a bare “<” must be written &amp;lt;"))
+                checker.problems.append(_("a bare “<” must be written as &lt;"))
                 break
     checker.feed(text)
     checker.close()
     for tag in reversed(checker.stack):
         checker.problems.append(_("<{tag}> is never closed").format(tag=tag))
     return checker.problems
+
+
+def escape_bare(text: str) -> str:
+    """Escape every "<", ">" and "&" that is not part of a tag or an entity ("a < b & c" →
+    "a &lt; b &amp; c"); tags stay tags (html_problems still checks them)."""
+    out: list[str] = []
+    position = 0
+    for match in _KEPT.finditer(text):
+        out.append(escape(text[position : match.start()], quote=False))
+        out.append(match.group())
+        position = match.end()
+    out.append(escape(text[position:], quote=False))
+    return "".join(out)
 
 
 def plain(text: str) -> str:

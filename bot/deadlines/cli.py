@@ -75,7 +75,14 @@ def run_status(settings: Settings, args: argparse.Namespace) -> int:
         engine.dispose()
     if args.out is None:
         sys.stdout.write(text)
-    else:
+        return 0
+    try:
         args.out.write_text(text, encoding="utf-8-sig")
-        print(_("Written: {path}").format(path=args.out), file=sys.stderr)
+    except OSError as exc:
+        print(
+            _("Cannot write {path}: {reason}").format(path=args.out, reason=exc.strerror),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    print(_("Written: {path}").format(path=args.out), file=sys.stderr)
     return 0

@@ -97,6 +97,9 @@ class DeadlineError(CodedError):
         ),
         "long_report": _long_report,
         "file": lambda p: str(p.get("text", "")),
+        "not_recipient": lambda p: _(
+            "This reminder was not sent to you, so there is nothing for you to confirm."
+        ),
         "file_type": _file_type,
         "file_size": _file_size,
         "no_report": lambda p: _("That report no longer exists."),

@@ -23,10 +23,12 @@ from bot.core.models import (
     DeadlineUnit,
     ExplanationReport,
     Indicator,
+    OutboxMessage,
     Unit,
 )
 from bot.core.outbox import Push, enqueue_many
 from bot.core.people import secretariat_recipients, unit_recipients
+from bot.deadlines.errors import DeadlineError
 from bot.deadlines.lifecycle import audience_rows, get_deadline, refresh_rate_fulfilment
 from bot.deadlines.progress import Owing, below_rates, unit_progress
 from bot.deadlines.pushes import PushContext, compose_step
@@ -143,8 +145,21 @@ def open_schedules(*, session: Session, now: dt.datetime) -> list[Schedule]:
 def acknowledge(
     *, session: Session, deadline_id: int, telegram_id: int, unit_id: int | None, now: dt.datetime
 ) -> bool:
-    """Record "Đã nhận" once per person; False if they had already pressed it."""
+    """Record "Đã nhận" once per person; False if they had already pressed it. Only a person
+    the deadline's pushes were sent to may (else DeadlineError "not_recipient", nothing written);
+    the acknowledgement counts for the unit they were reminded for."""
     get_deadline(session=session, deadline_id=deadline_id)
+    reminded_for = session.exec(
+        select(OutboxMessage.unit_id).where(
+            col(OutboxMessage.dedupe_key).like(f"deadline:{deadline_id}:%"),
+            OutboxMessage.chat_id == telegram_id,
+            col(OutboxMessage.unit_id).is_not(None),
+        )
+    ).first()
+    if reminded_for is None:
+        raise DeadlineError("not_recipient")
+    if unit_id is None:
+        unit_id = reminded_for
     subject = f"deadline:{deadline_id}"
     existing = session.exec(
         select(Acknowledgement).where(

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from bot.core.cells import csv_row
 from bot.core.db import stored_id
 from bot.core.i18n import _, fmt_datetime
 from bot.core.models import (
@@ -260,16 +261,18 @@ def status_csv(view: StatusView) -> str:
         if line.progress is not None:
             figures = f"{line.progress.numerator}/{line.progress.denominator}"
         writer.writerow(
-            [
-                n,
-                line.unit_name,
-                state,
-                fmt_datetime(report.submitted_at) if report else "",
-                report.receipt if report else "",
-                review,
-                figures,
-                _("yes") if line.acknowledged else "",
-            ]
+            csv_row(
+                [
+                    n,
+                    line.unit_name,
+                    state,
+                    fmt_datetime(report.submitted_at) if report else "",
+                    report.receipt if report else "",
+                    review,
+                    figures,
+                    _("yes") if line.acknowledged else "",
+                ]
+            )
         )
     return out.getvalue()
 

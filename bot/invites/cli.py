@@ -68,7 +68,7 @@ def run_cli(settings: Settings, args: argparse.Namespace) -> int:
     engine = create_db_engine(settings.database_url)
     init_db(engine)
     try:
-        with session_scope(engine) as session:
+        with session_scope(engine) as session:  # a file that cannot be written undoes the codes
             invites = bulk_invites(
                 session=session,
                 kind=args.unit_kind or None,
@@ -86,6 +86,12 @@ def run_cli(settings: Settings, args: argparse.Namespace) -> int:
                 out.write_bytes(invites_xlsx(invites, username))
             else:
                 out.write_text(invites_csv(invites, username, bom=True), encoding="utf-8")
+    except OSError as exc:
+        print(
+            _("Cannot write {path}: {reason}").format(path=out, reason=exc.strerror),
+            file=sys.stderr,
+        )
+        return 2
     finally:
         engine.dispose()
     if out is not None:

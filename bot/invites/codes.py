@@ -120,8 +120,12 @@ def hash_code(code: str) -> str:
 
 
 def new_code() -> str:
-    """A random single-use code (128 bits) valid as a deep-link payload."""
-    return secrets.token_urlsafe(CODE_BYTES)
+    """A random single-use code (128 bits) valid as a deep-link payload; never starting with
+    "-", which a spreadsheet reads as a formula (the CSV export would have to mark it)."""
+    while True:
+        code = secrets.token_urlsafe(CODE_BYTES)
+        if not code.startswith("-"):
+            return code
 
 
 def parse_role(text: str) -> Role | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from bot.core.cells import append_row, csv_row
 from bot.core.i18n import LazyString, _, fmt_datetime, lazy_gettext
 from bot.core.roles import role_label
 from bot.invites.codes import CreatedInvite
@@ -63,11 +64,11 @@ def invites_xlsx(invites: list[CreatedInvite], bot_username: str | None) -> byte
     ws = wb.active
     assert ws is not None
     ws.title = _("Invitations")[:31]
-    ws.append(export_header())
+    append_row(ws, export_header())
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in export_rows(invites, bot_username):
-        ws.append(row)
+        append_row(ws, row)
     for letter, width in zip("ABCDEFG", (6, 40, 12, 18, 60, 28, 18), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
@@ -80,6 +81,6 @@ def invites_csv(invites: list[CreatedInvite], bot_username: str | None, *, bom: 
     """The invitation list as CSV text (with a BOM so Excel reads Vietnamese correctly)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(export_header())
-    writer.writerows(export_rows(invites, bot_username))
+    writer.writerow(csv_row(export_header()))
+    writer.writerows(csv_row(row) for row in export_rows(invites, bot_username))
     return ("\ufeff" if bom else "") + buf.getvalue()

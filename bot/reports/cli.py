@@ -37,7 +37,7 @@ def add_cli(subparsers: Subcommands, links: Links) -> None:
 def run_report(settings: Settings, args: argparse.Namespace, *, links: Links) -> int:
     """Write the report; exit 2 when the period is unknown or unreadable."""
 
-    engine = create_db_engine(settings.database_url)
+    engine = create_db_engine(settings.database_url, existing=True)  # a report writes nothing
     init_db(engine)
     try:
         with Session(engine) as session:
@@ -73,6 +73,13 @@ def run_report(settings: Settings, args: argparse.Namespace, *, links: Links) ->
     finally:
         engine.dispose()
     out: Path = args.out or Path(report.filename)
-    out.write_bytes(report.data)
+    try:
+        out.write_bytes(report.data)
+    except OSError as exc:
+        print(
+            _("Cannot write {path}: {reason}").format(path=out, reason=exc.strerror),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     print(_("Wrote {path}: {sheets}").format(path=out, sheets=", ".join(report.sheets)))
     return 0

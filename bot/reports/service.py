@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from bot.core.cells import append_row
 from bot.core.dates import local_midnight
 from bot.core.db import stored_id
 from bot.core.i18n import _, fmt_date, fmt_datetime
@@ -176,12 +177,12 @@ def _write_appendix(
     )
     thin = Side(style="thin", color="999999")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    ws.append([appendix_title(indicator, period, tz)])
+    append_row(ws, [appendix_title(indicator, period, tz)])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
     ws["A1"].font = Font(bold=True, size=12)
     ws["A1"].alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     ws.row_dimensions[1].height = 36
-    ws.append(list(header))
+    append_row(ws, header)
     for cell in ws[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
@@ -189,10 +190,10 @@ def _write_appendix(
     ws.row_dimensions[2].height = 45
     for number, s in enumerate(display_order(table.by_unit.values()), start=1):
         rate = s.numerator / s.denominator if s.denominator > 0 else None
-        ws.append([number, s.unit_name, s.denominator, s.numerator, rate])
+        append_row(ws, [number, s.unit_name, s.denominator, s.numerator, rate])
     total_row = ws.max_row + 1
     overall = table.numerator / table.denominator if table.denominator > 0 else None
-    ws.append(["Tổng cộng", None, table.denominator, table.numerator, overall])
+    append_row(ws, ["Tổng cộng", None, table.denominator, table.numerator, overall])
     ws.merge_cells(start_row=total_row, start_column=1, end_row=total_row, end_column=2)
     for row in ws.iter_rows(min_row=3, max_row=total_row):
         for cell in row:
@@ -351,16 +352,16 @@ def _write_plain(ws: Any, sheet: ReportSheet) -> None:
     from openpyxl.styles import Font
 
     if sheet.note:
-        ws.append([sheet.note])
+        append_row(ws, [sheet.note])
         ws["A1"].font = Font(italic=True)
-    ws.append(list(sheet.header))
+    append_row(ws, sheet.header)
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     ws.freeze_panes = f"A{ws.max_row + 1}"
     for row in sheet.rows:
-        ws.append(list(row))
+        append_row(ws, row)
     if not sheet.rows:
-        ws.append([_("(none)")])
+        append_row(ws, [_("(none)")])
     from openpyxl.utils import get_column_letter
 
     widths = list(sheet.widths) or [20] * len(sheet.header)

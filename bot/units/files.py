@@ -12,6 +12,7 @@ from html import escape
 from sqlmodel import Session, select
 
 from bot.core.areas import KINDS, parse_kind
+from bot.core.cells import csv_row, restore
 from bot.core.i18n import _, fmt_number
 from bot.core.models import Unit
 from bot.core.text import fold
@@ -124,7 +125,7 @@ def _cell(cells: list[str], index: int | None) -> str:
     """A stripped cell, '' when missing."""
     if index is None or index >= len(cells):
         return ""
-    return cells[index].strip()
+    return restore(cells[index].strip())
 
 
 def _name_lists(units: Iterable[Unit]) -> str:
@@ -361,13 +362,15 @@ def units_csv(*, session: Session, kind: str | None = None, include_inactive: bo
     page = list_units(session=session, kind=kind, include_inactive=include_inactive, per_page=None)
     for row in page.rows:
         writer.writerow(
-            [
-                row.name,
-                row.kind,
-                row.area_name or "",
-                "1" if row.active else "0",
-                row.officials,
-                row.code,
-            ]
+            csv_row(
+                [
+                    row.name,
+                    row.kind,
+                    row.area_name or "",
+                    "1" if row.active else "0",
+                    row.officials,
+                    row.code,
+                ]
+            )
         )
     return out.getvalue()

@@ -20,6 +20,7 @@ from bot.core.audiences import Audience, Reach
 from bot.core.db import session_scope
 from bot.core.dialogs import OpenDialog
 from bot.core.i18n import _
+from bot.core.telegram_html import escape_bare
 from handlers.broadcasts.views import (
     ack_label,
     area_keyboard,
@@ -135,7 +136,9 @@ async def on_text(update: Update, context: BotContext, dialog: OpenDialog) -> No
 
 
 async def _take_text(message: Message, context: BotContext, draft: Draft, text: str) -> None:
-    """Validate the text; if fine, ask for the audience."""
+    """Validate the text (a bare "<" or "&" is escaped for the writer); if fine, ask for the
+    audience."""
+    text = escape_bare(text)
     problems = broadcasts.validate_text(text)
     if problems:
         await message.reply_text(text_problems(problems))

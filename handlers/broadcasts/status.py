@@ -6,29 +6,40 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
+from bot.broadcasts import acks
 from bot.broadcasts import service as broadcasts
 from bot.core.audiences import Audience, AudienceKind
 from bot.core.i18n import _, fmt_number, ngettext
 from bot.core.outbox import split_text
 from handlers.broadcasts.views import ack_label, list_view, status_view, unreachable_text
-from handlers.common import secretariat_only
+from handlers.common import private_only, secretariat_only
 from handlers.context import BotContext
 
 # --- acknowledgement ------------------------------------------------------------------------
 
 
 async def ack_button(update: Update, context: BotContext) -> None:
-    """'✅ Received' under an announcement (anyone who got it)."""
+    """'✅ Received' under an announcement: recorded for its recipients only."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
     broadcast_id = int(query.data.rsplit(":", 1)[1])
+    chat = update.effective_chat
     try:
         with Session(context.runtime.engine) as session:
-            first = broadcasts.acknowledge(
-                session=session, broadcast_id=broadcast_id, telegram_id=update.effective_user.id
+            first = acks.acknowledge(
+                session=session,
+                broadcast_id=broadcast_id,
+                telegram_id=update.effective_user.id,
+                chat_id=chat.id if chat is not None else None,
             )
     except LookupError:
         await query.answer(_("This announcement no longer exists."), show_alert=True)
+        return
+    except acks.NotARecipientError:
+        await query.answer(
+            _("This announcement was not sent to you, so there is nothing for you to confirm."),
+            show_alert=True,
+        )
         return
     if not first:
         await query.answer(_("You have already confirmed. Thank you."))
@@ -136,7 +147,10 @@ async def _remind(update: Update, context: BotContext, broadcast_id: int) -> Non
 
 
 async def unreachable_command(update: Update, context: BotContext) -> None:
-    """/khonglienlac: who cannot be reached, so the secretariat can phone them."""
+    """/khonglienlac: who cannot be reached, so the secretariat can phone them (private chat
+    only: it lists names and Telegram ids)."""
+    if not await private_only(update):
+        return
     message = update.effective_message
     assert message is not None
     with Session(context.runtime.engine) as session:

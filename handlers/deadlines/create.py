@@ -34,7 +34,7 @@ from bot.deadlines.errors import DeadlineError
 from bot.deadlines.lifecycle import check_title, create_deadline
 from bot.deadlines.schedule import StepKind
 from bot.deadlines.views import status_view
-from handlers.common import private_only
+from handlers.common import private_only, secretariat_only
 from handlers.context import BotContext
 from handlers.deadlines.dialog import (
     CREATING,
@@ -352,8 +352,10 @@ BUTTONS: dict[str, ButtonStep] = {
 }
 
 
+@secretariat_only
 async def creation_button(update: Update, context: BotContext) -> None:
-    """dl:new:<action>[:<arg>] — a button of the creation dialog, while it is open."""
+    """dl:new:<action>[:<arg>] — a button of the creation dialog, while it is open (checked on
+    every press: someone who left the secretariat meanwhile creates nothing)."""
     dialog = at(context, *CREATING)
     if dialog is None:
         await stale(update)

@@ -31,6 +31,7 @@ from bot.deadlines.explanations import (
 )
 from bot.deadlines.lifecycle import get_deadline
 from bot.deadlines.views import unit_name_of
+from handlers.commands import Audience, audience_of, role_refusal_text
 from handlers.common import private_only, secretariat_only
 from handlers.context import BotContext
 from handlers.deadlines.dialog import (
@@ -114,9 +115,20 @@ def _max_mb(context: BotContext) -> str:
     return fmt_number(int(max_mb)) if max_mb.is_integer() else str(max_mb)
 
 
+async def _reports_for_a_unit(update: Update, context: BotContext) -> bool:
+    """Viewers only read: like /giaitrinh, its buttons are refused to them (nothing written)."""
+    if audience_of(context.viewer) is not Audience.VIEWER:
+        return True
+    drop(context)
+    await refuse(update, role_refusal_text())
+    return False
+
+
 async def _start_report(update: Update, context: BotContext, deadline_id: int) -> None:
     """Check the unit may report, then ask for the content."""
     viewer = context.require_viewer()
+    if not await _reports_for_a_unit(update, context):
+        return
     with Session(context.runtime.engine) as session:
         try:
             deadline, report = check_can_submit(
@@ -197,6 +209,8 @@ async def send_button(update: Update, context: BotContext) -> None:
         return
     if dialog.state != DialogState.REPORT_COMPOSE:
         await refuse(update, _("Please choose the deadline with the buttons above."))
+        return
+    if not await _reports_for_a_unit(update, context):
         return
     viewer = context.require_viewer()
     rt = context.runtime
