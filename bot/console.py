@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import html
 import logging
 import mimetypes
-import re
 import sys
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -21,28 +17,36 @@ from sqlmodel import Session, col, select
 from telegram import Update
 
 from bot.app import build_application
+from bot.console_demo import (
+    DEMO_ADMIN_ID,
+    DEMO_FILE,
+    DEMO_OFFICIAL_BASE,
+    DEMO_STAFF_BASE,
+    DEMO_TITLE,
+    DemoDashboard,
+    demo_table,
+    link_demo_officials,
+    link_unit_head,
+    load_demo_data,
+)
+from bot.console_output import (
+    DEFAULT_FILES_DIR,
+    ConsoleSession,
+    Printer,
+    SavedFiles,
+    render_html,
+    shown_path,
+)
 from bot.core.clock import SimulatedClock, parse_span
 from bot.core.config import Settings
 from bot.core.dates import DateInputError, parse_when
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_datetime, ngettext, set_timezone, use_language
-from bot.core.lookup import find_units
-from bot.core.models import Official, OutboxMessage, OutboxStatus, Role, Unit, use_clock, utcnow
-from bot.core.people import link_official
-from bot.core.runtime import Runtime
+from bot.core.models import OutboxMessage, OutboxStatus, use_clock, utcnow
 from bot.dashboard.auth import create_login_link
 from bot.deadlines.reminders import open_schedules
 from bot.deadlines.schedule import plan_steps
-from bot.imports.apply import ImportResult, import_statistics
-from bot.letters.service import load_shipped as load_shipped_letters
-from bot.offline import (
-    ApiCall,
-    OfflineRequest,
-    callback_update,
-    document_update,
-    message_update,
-)
-from bot.web import WebServer
+from bot.offline import ApiCall, OfflineRequest, callback_update, document_update, message_update
 from handlers.context import BotContext
 from jobs import deadlines as reminders
 from jobs.broadcasts import update_progress
@@ -50,84 +54,31 @@ from jobs.outbox import Limits, OutboxSender, RateGate
 
 logger = logging.getLogger(__name__)
 
-DEMO_FILE = "hung-yen-dang-uy-xa-phuong-2026-06-08_2026-06-22.tsv"
-DEMO_TITLE = (
-    "THỐNG KÊ TỶ LỆ VĂN BẢN ĐIỆN TỬ ĐƯỢC KÝ SỐ CỦA ĐẢNG ỦY CÁC XÃ, PHƯỜNG "
-    "(từ ngày 08/6/2026 đến 15 giờ ngày 22/6/2026)\n"
-)
-DEMO_ADMIN_ID = 1
-DEMO_OFFICIAL_BASE = 900_000  # /as <unit> and /canbo_demo: the unit's head
-DEMO_STAFF_BASE = 800_000  # /canbo_demo: the unit's office staff
 MAX_FULL_PUSHES = 3  # more pushes than this: the first in full, then a line each
-_TAG = re.compile(r"<(/?)(b|i|u|s|code|pre|a)[^>]*>")
-
-
-def demo_table() -> bytes:
-    """The published June 2026 table, with its title line as in the original letter."""
-    data = resources.files("bot").joinpath("data", DEMO_FILE).read_bytes()
-    return DEMO_TITLE.encode("utf-8") + data
-
-
-def load_demo_data(runtime: Runtime) -> ImportResult:
-    """Import the packaged table and the five letters into a fresh database; returns the
-    import result."""
-    with session_scope(runtime.engine) as session:
-        load_shipped_letters(session=session)
-    with Session(runtime.engine) as session:
-        return import_statistics(
-            session=session,
-            data=demo_table(),
-            filename=DEMO_FILE,
-            tz=runtime.settings.tz,
-            after_import=runtime.links.after_import,
-        )
-
-
-def render_html(text: str, *, bold: bool) -> str:
-    """Telegram HTML to terminal text."""
-
-    def tag(match: re.Match[str]) -> str:
-        if not bold or match.group(2) != "b":
-            return ""
-        return "\033[0m" if match.group(1) else "\033[1m"
-
-    return html.unescape(_TAG.sub(tag, text))
-
-
-@dataclass
-class ConsoleSession:
-    """State of the person typing: who they are and the last buttons they saw."""
-
-    user_id: int = DEMO_ADMIN_ID
-    language_code: str = "vi"
-    # chat id → the last keyboard that chat received: (label, data, message id)
-    keyboards: dict[int, list[tuple[str, str, int]]] = field(default_factory=dict)
-
-    @property
-    def buttons(self) -> list[tuple[str, str, int]]:
-        """The last keyboard the current user received."""
-        return self.keyboards.get(self.user_id, [])
+# What tests and the command line use from here (the demo data lives in bot/console_demo.py).
+__all__ = ["DEMO_FILE", "DEMO_TITLE", "Console", "demo_table", "run_console"]
 
 
 class Console:
     """Reads lines, turns them into updates, prints what the bot sent back."""
 
     def __init__(
-        self, app: Any, request: OfflineRequest, out: TextIO, settings: Settings | None = None
+        self,
+        app: Any,
+        request: OfflineRequest,
+        out: TextIO,
+        settings: Settings | None = None,
+        files_dir: Path = DEFAULT_FILES_DIR,
     ) -> None:
-        """Wrap an initialised application."""
+        """Wrap an initialised application; files the bot sends are saved in `files_dir`."""
         self.app = app
         self.request = request
-        self.out = out
         self.settings = settings
-        self.state = ConsoleSession()
-        self.bold = out.isatty()
-        self.web: WebServer | None = None  # the dashboard on 127.0.0.1 (demo)
-        self.web_port = 0
-
-    def say(self, text: str) -> None:
-        """Print a console (not bot) line."""
-        print(text, file=self.out)
+        self.state = ConsoleSession(user_id=DEMO_ADMIN_ID)
+        self.files = SavedFiles(files_dir)
+        self.printer = Printer(out, self.state, self.files)
+        self.say = self.printer.say
+        self.dashboard = DemoDashboard()
 
     def intro(self) -> None:
         """How to use the console."""
@@ -149,6 +100,11 @@ class Console:
                 "  /tua <span>       move it on, e.g. /tua 1d or /tua 3h (also /advance)\n"
                 "  /khoidong         restart the bot on the same database (also /restart)\n"
                 "  /canbo_demo       link a head and an office staff member to every unit"
+            )
+        )
+        self.say(
+            _("Files the bot sends are saved in {folder}").format(
+                folder=shown_path(self.files.folder) + "/"
             )
         )
         self.say(_("Simulated clock: {now}").format(now=self._clock_text()))
@@ -189,7 +145,13 @@ class Console:
             await self._restart()
             return True
         if word in ("/canbo_demo", "/demo_officials"):
-            self._demo_officials()
+            linked = link_demo_officials(self.runtime.engine)
+            self.say(
+                _(
+                    "Linked {n} demo officials: for each unit, office staff {staff}+id and head "
+                    "{head}+id (/as <unit> becomes the head)."
+                ).format(n=linked, staff=DEMO_STAFF_BASE, head=DEMO_OFFICIAL_BASE)
+            )
             return True
         await self._send(
             message_update(self.state.user_id, line, language_code=self.state.language_code)
@@ -205,22 +167,18 @@ class Console:
             self.state.user_id = int(arg)
             self.say(_("You are now Telegram user {id}.").format(id=arg))
             return
-        engine = self.app.bot_data.runtime.engine
-        with session_scope(engine) as session:
-            matches = find_units(session=session, query=arg)
-            if matches.unique is None:
-                if not matches:
-                    self.say(_("No unit matches “{query}”.").format(query=arg))
-                else:
-                    self.say(_("Several units match; be more precise:"))
-                    for m in matches:
-                        self.say(f"  - {m.name}")
-                return
-            unit = matches.unique
-            user_id = DEMO_OFFICIAL_BASE + unit.id
-            link_official(session=session, telegram_id=user_id, unit_id=unit.id, role=Role.HEAD)
+        linked = link_unit_head(self.runtime.engine, arg)
+        if isinstance(linked, list):
+            if not linked:
+                self.say(_("No unit matches “{query}”.").format(query=arg))
+            else:
+                self.say(_("Several units match; be more precise:"))
+                for name in linked:
+                    self.say(f"  - {name}")
+            return
+        user_id, unit_name = linked
         self.state.user_id = user_id
-        self.say(_("You are now user {id}, head of {unit}.").format(id=user_id, unit=unit.name))
+        self.say(_("You are now user {id}, head of {unit}.").format(id=user_id, unit=unit_name))
 
     async def _press(self, arg: str) -> None:
         """Press a numbered inline button."""
@@ -267,7 +225,7 @@ class Console:
         # A task of its own, so the user's language does not leak into console lines.
         await asyncio.create_task(self.app.process_update(Update.de_json(payload, self.app.bot)))
         for call in self.request.calls[start:]:
-            self._print_call(call)
+            self.printer.call(call)
         await self._deliver(None)
 
     # --- simulated time ---------------------------------------------------------------
@@ -381,41 +339,10 @@ class Console:
             few = len(pushes) <= MAX_FULL_PUSHES
             for index, call in enumerate(pushes):
                 chat_id = int(call.params.get("chat_id", 0) or 0)
-                self._print_push(call, full=few or index == 0 or chat_id == self.state.user_id)
+                self.printer.push(call, full=few or index == 0 or chat_id == self.state.user_id)
             self.say("")
         for call in others:
-            self._print_call(call)
-
-    def _print_push(self, call: ApiCall, *, full: bool) -> None:
-        """One delivered push: in full with its buttons, or its first line."""
-        chat_id = int(call.params.get("chat_id", 0) or 0)
-        text = render_html(str(call.params.get("text", "")), bold=self.bold)
-        keyboard = self._remember_keyboard(call, chat_id)
-        if not full:
-            self.say(f"📨 → {chat_id}: {text.splitlines()[0] if text else ''}")
-            return
-        self.say(f"📨 → {chat_id}:\n{text}")
-        for n, (label, _data, _mid) in enumerate(keyboard, start=1):
-            self.say(f"   [{n}] {label}")
-        if keyboard and chat_id != self.state.user_id:
-            self.say(_("   (as {chat}: /as {chat}, then /bam <n>)").format(chat=chat_id))
-        elif keyboard:
-            self.say(_("   (press with /bam <n>)"))
-
-    def _remember_keyboard(self, call: ApiCall, chat_id: int) -> list[tuple[str, str, int]]:
-        """Store the inline keyboard a chat received, for /bam."""
-        markup = call.params.get("reply_markup")
-        if not (isinstance(markup, dict) and markup.get("inline_keyboard")):
-            return []
-        message_id = call.result.get("message_id", 0) if isinstance(call.result, dict) else 0
-        keyboard = [
-            (button["text"], button["callback_data"], message_id)
-            for row in markup["inline_keyboard"]
-            for button in row
-            if "callback_data" in button
-        ]
-        self.state.keyboards[chat_id or self.state.user_id] = keyboard
-        return keyboard
+            self.printer.call(call)
 
     async def _restart(self) -> None:
         """Stop this bot and start a new one on the same database and simulated clock."""
@@ -428,7 +355,7 @@ class Console:
         self.app = build_application(self.settings, request=self.request)
         self.runtime.clock = clock
         await self.app.initialize()
-        await self.move_dashboard()
+        await self.dashboard.move(self.app)
         result = await reminders.on_startup(self.app)
         jobs = len(reminders.queue_names(self.app))
         self.say(
@@ -444,9 +371,7 @@ class Console:
         rt = self.runtime
         if not rt.settings.dashboard_enabled:
             return
-        self.web = WebServer(self.app, listen="127.0.0.1", port=rt.settings.status_port or 0)
-        port = self.web_port = await self.web.start()
-        url = f"http://127.0.0.1:{port}/app/"
+        url = await self.dashboard.start(self.app, port=rt.settings.status_port or 0)
         rt.settings = rt.settings.model_copy(update={"dashboard_url": url})
         if self.settings is not None:
             self.settings = self.settings.model_copy(update={"dashboard_url": url})
@@ -459,83 +384,6 @@ class Console:
             ).format(link=f"{url}#login={code}")
         )
 
-    async def move_dashboard(self) -> None:
-        """After a restart, serve the dashboard of the new bot on the same port."""
-        if self.web is None:
-            return
-        await self.web.stop()
-        self.web = WebServer(self.app, listen="127.0.0.1", port=self.web_port)
-        await self.web.start()
-
-    async def stop_dashboard(self) -> None:
-        """Stop serving the dashboard."""
-        if self.web is not None:
-            await self.web.stop()
-            self.web = None
-
-    def _demo_officials(self) -> None:
-        """Link a head and an office staff member to every active unit that has nobody."""
-        linked = 0
-        with session_scope(self.runtime.engine) as session:
-            staffed = set(
-                session.exec(select(Official.unit_id).where(Official.active == True)).all()  # noqa: E712
-            )
-            for unit in session.exec(select(Unit).where(Unit.active == True)).all():  # noqa: E712
-                if unit.id in staffed or unit.id is None:
-                    continue
-                link_official(
-                    session=session,
-                    telegram_id=DEMO_STAFF_BASE + unit.id,
-                    unit_id=unit.id,
-                    role=Role.STAFF,
-                )
-                session.flush()
-                link_official(
-                    session=session,
-                    telegram_id=DEMO_OFFICIAL_BASE + unit.id,
-                    unit_id=unit.id,
-                    role=Role.HEAD,
-                )
-                linked += 2
-        self.say(
-            _(
-                "Linked {n} demo officials: for each unit, office staff {staff}+id and head "
-                "{head}+id (/as <unit> becomes the head)."
-            ).format(n=linked, staff=DEMO_STAFF_BASE, head=DEMO_OFFICIAL_BASE)
-        )
-
-    def _print_call(self, call: ApiCall) -> None:
-        """Show a Bot API call as chat output."""
-        if call.method in ("sendDocument", "sendPhoto") and call.uploads:
-            name, data = next(iter(call.uploads.values()))
-            self.say(f"🤖 📎 {name} ({len(data):,} B)")
-            if call.params.get("caption"):
-                self.say(render_html(str(call.params["caption"]), bold=self.bold))
-            self.say("")
-            return
-        if call.method == "answerCallbackQuery" and call.params.get("text"):
-            self.say("🤖 💬 " + str(call.params["text"]) + "\n")
-            return
-        if call.method not in ("sendMessage", "editMessageText"):
-            return
-        chat_id = int(call.params.get("chat_id", 0) or 0)
-        if not isinstance(call.result, dict) or "error_code" in call.result:  # refused
-            self.say(_("🤖 ✖ not delivered to {chat}").format(chat=chat_id) + "\n")
-            return
-        prefix = "🤖 " if call.method == "sendMessage" else "🤖 ✎ "
-        if chat_id and chat_id != self.state.user_id:
-            prefix += _("→ to {chat}: ").format(chat=chat_id)
-        self.say(prefix + render_html(str(call.params.get("text", "")), bold=self.bold))
-        keyboard = self._remember_keyboard(call, chat_id)
-        if keyboard:
-            for n, (label, _data, _mid) in enumerate(keyboard, start=1):
-                self.say(f"   [{n}] {label}")
-            if chat_id and chat_id != self.state.user_id:
-                self.say(_("   (as {chat}: /as {chat}, then /bam <n>)").format(chat=chat_id))
-            else:
-                self.say(_("   (press with /bam <n>)"))
-        self.say("")
-
 
 async def run_console(
     settings: Settings,
@@ -543,8 +391,10 @@ async def run_console(
     demo: bool,
     lines: Iterable[str] | None = None,
     out: TextIO = sys.stdout,
+    files_dir: Path = DEFAULT_FILES_DIR,
 ) -> int:
-    """Run the console until EOF or /thoat; returns an exit code."""
+    """Run the console until EOF or /thoat; returns an exit code. Files the bot sends are saved
+    in `files_dir` (created when the first one comes)."""
     tmp: tempfile.TemporaryDirectory[str] | None = None
     overrides: dict[str, Any] = {"telegram_bot_token": SecretStr("123456:offline-console")}
     if demo:
@@ -554,14 +404,10 @@ async def run_console(
     settings = settings.model_copy(update=overrides)
     request = OfflineRequest()
     app = build_application(settings, request=request)
-    console = Console(app, request, out, settings)
+    console = Console(app, request, out, settings, files_dir)
     try:
-        if demo:
-            result = load_demo_data(app.bot_data.runtime)
-            # Demo time: just after the table's figures were taken, before the letters' dates.
-            start = (result.as_of or utcnow()) + dt.timedelta(hours=1)
-            app.bot_data.runtime.clock = SimulatedClock(start)
-            use_clock(app.bot_data.runtime.clock)
+        if demo:  # on a simulated clock from an hour after the table's figures were taken
+            load_demo_data(app.bot_data.runtime)
         await console.app.initialize()
         try:
             await reminders.on_startup(console.app)
@@ -579,7 +425,7 @@ async def run_console(
                     if not await console.handle_line(line):
                         break
         finally:
-            await console.stop_dashboard()
+            await console.dashboard.stop()
             await console.app.shutdown()
     finally:
         console.app.bot_data.runtime.engine.dispose()
@@ -599,5 +445,5 @@ def _stdin_lines(console: Console) -> Iterable[str]:
         if not interactive and line == "":
             return
         if not interactive:
-            print(f"[{console.state.user_id}]> {line.rstrip()}", file=console.out)
+            print(f"[{console.state.user_id}]> {line.rstrip()}", file=console.printer.out)
         yield line

@@ -58,6 +58,24 @@ class _Answer:
     delay: float = 0.0
 
 
+class ManualClock:
+    """The server's time for the flood limits, moved by hand rather than by the wall clock: on a
+    busy machine a test's sends may be seconds apart, yet still count as "at once". A flood
+    answer moves it on by the wait it asks for (the client waits that long before it retries)."""
+
+    def __init__(self) -> None:
+        """Start at 0."""
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        """The current time in seconds."""
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Move on."""
+        self.now += seconds
+
+
 def _error(status: int, description: str, **parameters: Any) -> dict[str, Any]:
     """A Bot API error body."""
     body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
@@ -76,13 +94,15 @@ class FakeBotApi:
         limits: FloodLimits | None = None,
         faults: Faults | None = None,
         port: int = 0,
+        clock: ManualClock | None = None,
     ) -> None:
         """Bind to a loopback port (a free one by default); `send_delay` makes each
-        sendMessage take that long."""
+        sendMessage take that long; `clock` replaces the wall clock for the flood limits."""
         self.token = token
         self.send_delay = send_delay
         self.limits = limits
         self.faults = faults or Faults()
+        self.clock = clock
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.updates: list[dict[str, Any]] = []
         self.accepted: list[tuple[int, float, str]] = []  # (chat id, monotonic time, text)
@@ -172,7 +192,7 @@ class FakeBotApi:
         faults = self.faults
         with self.lock:
             self.calls.append(("sendMessage", params))
-            now = time.monotonic()
+            now = self.clock() if self.clock is not None else time.monotonic()
             if chat_id in faults.blocked:
                 self.answered["403"] += 1
                 return _Answer(403, _error(403, "Forbidden: bot was blocked by the user"))
@@ -180,6 +200,8 @@ class FakeBotApi:
             if wait > 0:
                 self.answered["429"] += 1
                 seconds = max(1, math.ceil(wait))
+                if self.clock is not None:
+                    self.clock.advance(seconds)
                 return _Answer(
                     429,
                     _error(429, f"Too Many Requests: retry after {seconds}", retry_after=seconds),

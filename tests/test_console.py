@@ -5,14 +5,22 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.console import run_console
 from tests.conftest import make_settings
+
+pytestmark = pytest.mark.sqlite_pass_only  # the demo always runs on its own temporary SQLite file
 
 
 async def run(tmp_path: Path, *lines: str) -> str:
     """Run the demo console on scripted input; return everything it printed."""
     out = io.StringIO()
-    code = await run_console(make_settings(tmp_path), demo=True, lines=list(lines), out=out)
+    code = await run_console(
+        make_settings(tmp_path), demo=True, lines=list(lines), out=out, files_dir=tmp_path / "files"
+    )
     assert code == 0
     return out.getvalue()
 
@@ -106,3 +114,93 @@ async def test_demo_broadcast_to_units_below_80(tmp_path: Path) -> None:
     assert "Cảm ơn đồng chí: đã ghi nhận xác nhận." in out
     assert "Đã bấm “✅ Đã nhận”: 1 người; đơn vị: 1/2" in out
     assert "Chưa xác nhận (1 đơn vị): Đảng ủy Phường Trà Lý" in out
+
+
+async def test_demo_saves_every_file_the_bot_sends(tmp_path: Path) -> None:
+    """Charts and workbooks land in the folder named at start, sizes written the reader's way."""
+    import openpyxl
+
+    out = await run(tmp_path, "/tonghop", "/baocao", "/lang en", "/baocao")
+    files = tmp_path / "files"
+    assert f"Tệp bot gửi được lưu trong {files}/" in out
+    assert sorted(p.name for p in files.glob("tong-hop-*.png")) == [
+        "tong-hop-1.png",
+        "tong-hop-2.png",
+        "tong-hop-3.png",
+    ]
+    first = files / "tong-hop-1.png"
+    assert first.read_bytes().startswith(b"\x89PNG")
+    size = first.stat().st_size
+    assert f"📎 tong-hop-1.png ({size:,} B) → {first}".replace(",", ".") in out  # vi: 264.254
+    (workbook, again) = sorted(files.glob("bao-cao-*.xlsx"), key=lambda p: len(p.name))
+    assert again.name == workbook.name.replace(".xlsx", "-2.xlsx")  # the same name: kept apart
+    assert f"📎 {workbook.name} ({again.stat().st_size:,} B) → {again}" in out  # en: 11,275
+    sheet = openpyxl.load_workbook(workbook).worksheets[0]
+    assert "đến 15 giờ ngày 22/6/2026" in str(sheet["A1"].value)
+
+
+async def test_demo_runs_on_the_simulated_clock_from_the_start(tmp_path: Path) -> None:
+    """The built-in import and its warnings check are stamped 16:00 22/06/2026, not today."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    today = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y")
+    out = await run(tmp_path, "/nhatky", "/canhbao")
+    log = out.split("[1]> /nhatky")[-1].split("[1]> /canhbao")[0]
+    assert "16:00 22/06/2026 · CLI\nnhập số liệu thống kê" in log
+    assert "Lần kiểm tra gần nhất 16:00 22/06/2026 (sau khi nhập bảng)" in out
+    if today != "22/06/2026":
+        assert today not in out
+
+
+async def test_shipped_table_keeps_its_as_of_time(tmp_path: Path) -> None:
+    """The packaged TSV carries the appendix title: sent as a file it previews "đến 15:00"."""
+    from importlib import resources
+
+    from bot.console import DEMO_FILE
+
+    shipped = resources.files("bot").joinpath("data", DEMO_FILE)
+    text = shipped.read_text(encoding="utf-8")
+    assert "từ ngày 08/6/2026 đến 15 giờ ngày 22/6/2026" in text.splitlines()[2]
+    out = await run(tmp_path, f"/gui {shipped}")
+    preview = out.split("Xem trước")[-1]
+    assert "Kỳ báo cáo: 08/06/2026 – 22/06/2026 (số liệu đến 15:00 22/06/2026)" in preview
+    assert "Số đơn vị: 104" in preview and "82,29%" in preview
+
+
+@given(name=st.text(min_size=0, max_size=300))
+@settings(max_examples=200, deadline=None)
+def test_saved_file_names_stay_in_the_folder(name: str) -> None:
+    """Whatever name the bot gives a file, it is written inside the folder, once per name."""
+    import tempfile
+
+    from bot.console_output import SavedFiles
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "files"
+        saved = SavedFiles(folder)
+        first, second = saved.save(name, b"1"), saved.save(name, b"2")
+        assert first.parent == second.parent == folder and first != second
+        assert first.read_bytes() == b"1" and second.read_bytes() == b"2"
+
+
+async def test_readme_taste_is_what_the_console_prints(tmp_path: Path) -> None:
+    """The README's console excerpt is real: its commands print its lines, in that order."""
+    import re
+
+    from tests.docs_kit import REPO, fenced_blocks
+
+    (taste,) = fenced_blocks(REPO / "README.md", "A taste of the console")
+    prompt = re.compile(r"^\[\d+\]> (.*)$")
+    commands = [m.group(1) for line in taste.splitlines() if (m := prompt.match(line))]
+    expected = [line for line in taste.splitlines() if not prompt.match(line) and line != "…"]
+    out = await run(tmp_path, *commands)
+
+    def plain(text: str) -> str:
+        return re.sub(r"\(\d[\d.,]* B\) → \S*/", "(N B) → DIR/", text)
+
+    printed, position = plain(out), 0
+    for line in map(plain, expected):
+        found = printed.find(line + "\n", position)
+        assert found >= 0, line
+        position = found + len(line)

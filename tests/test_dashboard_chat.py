@@ -194,10 +194,10 @@ async def test_the_console_demo_serves_the_dashboard_with_a_login_link(tmp_path:
             headers = {"Authorization": "Session " + login.json()["token"]}
             table = await client.get("/app/api/table", headers=headers)
             assert len(table.json()["rows"]) == 104
-            await console.move_dashboard()  # what /khoidong does
+            await console.dashboard.move(app)  # what /khoidong does
             again = await client.get("/app/api/me", headers=headers)
             assert again.json()["role"] == "secretariat"
     finally:
-        await console.stop_dashboard()
+        await console.dashboard.stop()
         await app.shutdown()
         app.bot_data.runtime.engine.dispose()

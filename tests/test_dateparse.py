@@ -11,6 +11,8 @@ from bot.core.dates import DateInputError, PlanInputError, parse_plan, parse_whe
 from bot.core.i18n import set_timezone, use_language
 from tests.deadline_kit import TZ, at
 
+pytestmark = pytest.mark.sqlite_pass_only  # no database
+
 NOW = at(6, 22, 16)
 
 

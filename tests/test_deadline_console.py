@@ -6,14 +6,20 @@ import io
 import re
 from pathlib import Path
 
+import pytest
+
 from bot.console import run_console
 from tests.conftest import make_settings
+
+pytestmark = pytest.mark.sqlite_pass_only  # the demo always runs on its own temporary SQLite file
 
 
 async def run(tmp_path: Path, *lines: str) -> str:
     """Run the demo console on scripted input; return everything it printed."""
     out = io.StringIO()
-    code = await run_console(make_settings(tmp_path), demo=True, lines=list(lines), out=out)
+    code = await run_console(
+        make_settings(tmp_path), demo=True, lines=list(lines), out=out, files_dir=tmp_path / "files"
+    )
     assert code == 0
     return out.getvalue()
 

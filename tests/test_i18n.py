@@ -21,6 +21,8 @@ from bot.core.i18n import (
     use_language,
 )
 
+pytestmark = pytest.mark.sqlite_pass_only  # no database
+
 
 @pytest.mark.parametrize(
     ("lang", "num", "den", "expected"),

@@ -77,7 +77,7 @@ async def test_upload_preview_confirm_and_overview(bot: Harness, titled: bytes) 
     # one message, edited in place: reading → checking → preview
     assert methods(bot, start).count("sendMessage") == 1
     assert texts[0] == "⏳ Đang đọc tệp…"
-    assert texts[1] == "⏳ Đang kiểm tra 106 dòng…"
+    assert texts[1] == "⏳ Đang kiểm tra 108 dòng…"  # three title lines, the header, 104 units
     preview = texts[-1]
     assert "Kỳ báo cáo: 08/06/2026 – 22/06/2026 (số liệu đến 15:00 22/06/2026)" in preview
     assert "Số đơn vị: 104" in preview
@@ -384,9 +384,10 @@ async def test_pasted_table_is_previewed_and_imported(bot: Harness) -> None:
     assert count(bot, Measurement) == 2
 
 
-async def test_tab_separated_paste_from_excel(bot: Harness, titled: bytes) -> None:
+async def test_tab_separated_paste_from_excel(bot: Harness, shared_tsv: bytes) -> None:
     """Cells copied from Excel arrive tab-separated; the title line gives the period."""
-    head = "\n".join(titled.decode("utf-8").splitlines()[:6])
+    period_line = DEMO_TITLE.strip().splitlines()[-1]  # "… từ ngày 08/6/2026 đến 15 giờ …"
+    head = "\n".join([period_line, *shared_tsv.decode("utf-8").splitlines()[:5]])
     texts = await bot.send(ADMIN_ID, head, language_code="en")
     assert "Units: 4" in texts[-1] and "06/08/2026 – 06/22/2026" in texts[-1]
 

@@ -13,6 +13,8 @@ from bot.letters.reading import LetterFileError, Limits, read_letter, upload_pro
 from bot.letters.service import shipped_letters
 from tests.letters_kit import docx_bomb, docx_letter, pdf_of, zipped
 
+pytestmark = pytest.mark.sqlite_pass_only  # no database
+
 HUNG_YEN = dict(shipped_letters())["hung-yen-cv-tu-2026-06-ky-so-van-ban-dien-tu.txt"]
 
 

@@ -10,6 +10,8 @@ from bot.letters.header import parse_date_input
 from bot.letters.passages import APPENDIX, END, INTRO, ITEM, ParsedLetter, split_letter
 from bot.letters.service import shipped_letters
 
+pytestmark = pytest.mark.sqlite_pass_only  # no database
+
 LETTERS = dict(shipped_letters())
 
 

@@ -247,6 +247,7 @@ async def test_the_last_secretariat_member_cannot_remove_or_unlink_themselves(
 # --- console ----------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_pass_only  # the demo's own SQLite file
 async def test_console_supports_the_whole_invitation_flow(tmp_path: Path) -> None:
     """Secretariat invites, a new user opens the code, then asks for their rate."""
     out = io.StringIO()
@@ -262,7 +263,9 @@ async def test_console_supports_the_whole_invitation_flow(tmp_path: Path) -> Non
         yield "/as 1"
         yield "/moi_hangloat xa"
 
-    code = await run_console(make_settings(tmp_path), demo=True, lines=feed(), out=out)
+    code = await run_console(
+        make_settings(tmp_path), demo=True, lines=feed(), out=out, files_dir=tmp_path / "files"
+    )
     assert code == 0
     text = out.getvalue()
     assert "Bây giờ bạn là người dùng Telegram 5555" in text

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Column, Engine, Integer, MetaData, Table, inspect, select, text
+from sqlalchemy import Column, Engine, Integer, MetaData, Table, event, inspect, select, text
 from sqlmodel import Session, SQLModel
 
 from bot import cli
@@ -427,6 +427,44 @@ def test_workers_starting_together_migrate_once(engine: Engine) -> None:
     assert migrate.current_revision(engine) == migrate.head_revision()
     with Session(engine) as session:
         assert len(session.exec(select(Indicator)).all()) == 3  # built-in rows added once
+
+
+def test_a_migration_waits_for_another_longer_than_the_busy_timeout(tmp_path: Path) -> None:
+    """A worker whose migration waits behind another (slow on a busy machine) keeps waiting past
+    the ordinary busy timeout, then finds the schema done: no "database is locked"."""
+    url = f"sqlite:///{tmp_path / 'slow.db'}"
+    waiting = create_db_engine(url, busy_timeout=0.05)  # ordinary writes give up after 50 ms
+    blocker = create_db_engine(url).raw_connection()
+    blocker.execute("PRAGMA journal_mode=WAL")
+    blocker.execute("BEGIN IMMEDIATE")  # "another worker" holds the write lock
+    reached = threading.Event()
+
+    @event.listens_for(waiting, "before_cursor_execute")
+    def _seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement == "BEGIN IMMEDIATE":
+            reached.set()
+
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            init_db(waiting)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    try:
+        assert reached.wait(120)
+        thread.join(0.5)  # ten busy timeouts: the worker is still waiting, not failed
+        assert thread.is_alive() and not errors, errors
+    finally:
+        blocker.rollback()
+        blocker.close()
+    thread.join(120)
+    assert not errors, errors
+    assert migrate.current_revision(waiting) == migrate.head_revision()
+    waiting.dispose()
 
 
 def test_migrate_command_upgrades_and_reports(

@@ -665,6 +665,7 @@ def test_cli_silences(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1
 
 
+@pytest.mark.sqlite_pass_only  # the demo's own SQLite file
 async def test_console_demo_import_sends_38_warnings_once(tmp_path: Path) -> None:
     """The console: link demo heads, import the shared table: 38 pushes (6 critical); again: 0."""
     import io
@@ -674,7 +675,9 @@ async def test_console_demo_import_sends_38_warnings_once(tmp_path: Path) -> Non
 
     out = io.StringIO()
     lines = ["/canbo_demo", f"/gui {TABLE}", "/bam 1", f"/gui {TABLE}", "/bam 1"]
-    assert await run_console(make_settings(tmp_path), demo=True, lines=lines, out=out) == 0
+    settings = make_settings(tmp_path)
+    files = tmp_path / "files"
+    assert await run_console(settings, demo=True, lines=lines, out=out, files_dir=files) == 0
     text = out.getvalue()
     assert "Đã gắn 208 cán bộ demo" in text  # a head and an office staff member per unit
     first, second = text.split("Xem trước", 2)[1:]

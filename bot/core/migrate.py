@@ -24,6 +24,10 @@ logger = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # pg_advisory_xact_lock key held while migrating, so workers starting together migrate once.
 MIGRATION_LOCK = 0x6B79_736F  # "kyso"
+# SQLite: how long a worker waits for another one's migration (one write transaction that can
+# take seconds on a busy machine) before giving up — like the advisory lock on PostgreSQL, far
+# longer than the busy timeout ordinary writes use.
+SQLITE_MIGRATION_WAIT_MS = 600_000
 # Tables every schema since before migrations existed has: their presence without an
 # alembic_version table marks a database made by create_all.
 _LEGACY_MARKERS = frozenset({"unit", "measurement", "reportingperiod"})
@@ -103,7 +107,7 @@ def upgrade(engine: Engine, revision: str = "head") -> UpgradeResult:
         if sqlite:
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
             conn.commit()
-            conn.exec_driver_sql("BEGIN IMMEDIATE")  # transactional DDL under pysqlite
+            _begin_immediate_waiting(conn)  # transactional DDL under pysqlite
         elif engine.dialect.name == "postgresql":
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         try:
@@ -128,6 +132,16 @@ def upgrade(engine: Engine, revision: str = "head") -> UpgradeResult:
     if before != after:
         logger.info("Database migrated from %s to %s", before or "empty", after)
     return UpgradeResult(before, after, legacy)
+
+
+def _begin_immediate_waiting(conn: Connection) -> None:
+    """BEGIN IMMEDIATE on SQLite, waiting as long as another worker's migration may take."""
+    usual = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_MIGRATION_WAIT_MS}")
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={int(usual or 0)}")
 
 
 def differences(engine: Engine) -> list[Any]:
