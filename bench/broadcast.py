@@ -95,32 +95,55 @@ def unsettled(engine: Any) -> int:
         )
 
 
-def enqueue(engine: Any, chats: list[int]) -> int:
-    """Users who started the bot, one broadcast, its pushes: one transaction like the real one."""
+def add_people(engine: Any, chats: list[int]) -> None:
+    """People who started the bot (set-up, not timed)."""
     with Session(engine) as session:
         session.execute(
             insert(AppUser), [{"telegram_id": c, "display_name": f"Đồng chí {c}"} for c in chats]
         )
+        session.commit()
+
+
+def enqueue(engine: Any, chats: list[int], groups: list[int], per_group: int) -> int:
+    """One broadcast and its pushes in one transaction, like the real one; with `groups`
+    (the same-chats scenario) also a reminder and a warning to every person and `per_group`
+    summaries to each group. Returns how many pushes were queued."""
+    pushes: list[outbox.Push] = []
+    with Session(engine) as session:
         broadcast = Broadcast(text=TEXT, recipients=len(chats), audience={"bench": True})
         session.add(broadcast)
         session.flush()
         assert broadcast.id is not None
-        outbox.enqueue_many(
-            session=session,
-            pushes=[
-                outbox.Push(
-                    key=f"broadcast:{broadcast.id}:{c}",
-                    chat_id=c,
-                    text=TEXT,
-                    kind="broadcast",
-                    priority=outbox.PRIORITY_BROADCAST,
-                    broadcast_id=broadcast.id,
-                )
-                for c in chats
-            ],
-        )
+        if groups:
+            for kind, priority in (
+                ("reminder", outbox.PRIORITY_REMINDER),
+                ("warning", outbox.PRIORITY_WARNING),
+            ):
+                pushes += [
+                    outbox.Push(
+                        key=f"{kind}:1:{c}", chat_id=c, text=TEXT, kind=kind, priority=priority
+                    )
+                    for c in chats
+                ]
+            pushes += [
+                outbox.Push(key=f"summary:{k}:{g}", chat_id=g, text=TEXT, kind="summary")
+                for g in groups
+                for k in range(per_group)
+            ]
+        pushes += [
+            outbox.Push(
+                key=f"broadcast:{broadcast.id}:{c}",
+                chat_id=c,
+                text=TEXT,
+                kind="broadcast",
+                priority=outbox.PRIORITY_BROADCAST,
+                broadcast_id=broadcast.id,
+            )
+            for c in chats
+        ]
+        outbox.enqueue_many(session=session, pushes=pushes)
         session.commit()
-        return broadcast.id
+    return len(pushes)
 
 
 def hold_write_lock(path: str, start: float, at: float, seconds: float) -> None:
@@ -148,6 +171,7 @@ async def send_all(
     base_url: str,
     give_up: float,
     hold: tuple[float, float] | None = None,
+    queue: Any = None,
 ) -> tuple[float, float, OutboxSender, float]:
     """Run the real sender loop against the server until every row is settled.
 
@@ -173,6 +197,8 @@ async def send_all(
         sender.recover()
         start = time.monotonic()
         probe = asyncio.create_task(loop_stall(probing, stalled))
+        if queue is not None:  # the enqueue counts: the pushes are written, then sent
+            await asyncio.to_thread(queue)
         if hold is not None:
             path = str(engine.url.database)
             threading.Thread(target=hold_write_lock, args=(path, start, *hold), daemon=True).start()
@@ -239,48 +265,69 @@ def run(args: argparse.Namespace) -> bool:
         )
         engine = create_db_engine(settings.database_url)
         init_db(engine)
-        t0 = time.perf_counter()
-        enqueue(engine, chats)
-        enqueue_s = time.perf_counter() - t0
-        ideal = n / TELEGRAM_RATE
+        add_people(engine, chats)
+        groups = [-(FIRST_CHAT + i) for i in range(args.groups)] if args.same_chats else []
+        timed: dict[str, float] = {}
+
+        def queue() -> None:
+            t0 = time.perf_counter()
+            timed["pushes"] = enqueue(engine, chats, groups, args.per_group)
+            timed["enqueue"] = time.perf_counter() - t0
+
+        total = n * (3 if groups else 1) + len(groups) * args.per_group
+        # Telegram's bounds: 30/s overall, one message a second per person, 20 a minute per group
+        ideal = max(total / TELEGRAM_RATE, 2.0 if groups else 0.0)
+        if groups:
+            ideal = max(ideal, (args.per_group - 1) // 20 * 60.0)
         give_up = args.give_up or max(60.0, 3 * ideal)
         hold = (args.hold_at, args.hold_lock) if args.hold_lock else None
         start, elapsed, sender, stall = asyncio.run(
-            send_all(settings, engine, base_url, give_up, hold)
+            send_all(settings, engine, base_url, give_up, hold, queue)
         )
+        enqueue_s = timed["enqueue"]
         rows = rows_by_status(engine)
         engine.dispose()
     parent.send("report")
     report = parent.recv()
     server.join(timeout=30)
 
+    if args.same_chats:
+        expected = {c: 3 for c in chats} | {g: args.per_group for g in groups}
+    else:
+        expected = {c: 1 for c in chats}
     per_chat: Counter[int] = Counter(report["per_chat"])
     answered: dict[str, int] = report["answered"]
     lost: set[int] = report["lost_answer_chats"]
     reachable = [c for c in chats if c not in blocked]
-    missing = [c for c in reachable if per_chat[c] == 0]
+    reachable += groups
+    missing = [c for c in reachable if per_chat[c] < expected[c]]
     first = report["first_delivery"]
-    reached = sorted(first[c] - start for c in reachable if c in first)
-    k99 = max(0, math.ceil(0.99 * len(reachable)) - 1)
+    reached = sorted(first[c] - start for c in chats if c in first and c not in blocked)
+    k99 = max(0, math.ceil(0.99 * (len(chats) - len(blocked))) - 1)
     p99 = reached[k99] if k99 < len(reached) else float("nan")
-    duplicates = sum(k - 1 for k in per_chat.values() if k > 1)
-    expected_dups = sum(per_chat[c] - 1 for c in lost if per_chat[c] > 1)
+    duplicates = sum(k - expected[c] for c, k in per_chat.items() if k > expected[c])
+    expected_dups = sum(per_chat[c] - expected[c] for c in lost if per_chat[c] > expected[c])
     other_dups = duplicates - expected_dups
     ratio = elapsed / ideal
     too_many = answered.get("429", 0)
 
     print(f"N: {n:,} private chats; faults: {'on' if args.faults else 'off'}")
+    if groups:
+        print(
+            f"same chats: a reminder, a warning and the announcement to each person, "
+            f"{args.per_group} summaries to each of {len(groups)} groups: {total:,} pushes"
+        )
     print(
         f"sender: OUTBOX_RATE_PER_SECOND={settings.outbox_rate_per_second:g}, "
         f"OUTBOX_CONCURRENCY={settings.outbox_concurrency}; server latency {args.latency:g} s"
     )
-    print(f"enqueue (one transaction): {enqueue_s:.2f} s")
-    print(f"elapsed:  {elapsed:8.2f} s   (start to every outbox row settled)")
-    print(f"ideal:    {ideal:8.2f} s   (N / 30 messages/s)")
-    ok_time = ratio <= 1.15
+    print(f"enqueue (one transaction, {timed['pushes']:,} pushes): {enqueue_s:.2f} s")
+    print(f"elapsed:  {elapsed:8.2f} s   (enqueue start to every outbox row settled)")
+    print(f"ideal:    {ideal:8.2f} s   (pushes / 30 messages/s, or the per-chat limits)")
+    ok_time = ratio <= 1.12
     clean = not args.faults and not args.hold_lock
     goal = verdict(ok_time) if clean else "only for runs without faults or a held lock"
-    print(f"ratio:    {ratio:8.3f}     (goal <= 1.15: {goal})")
+    print(f"ratio:    {ratio:8.3f}     (goal <= 1.12: {goal})")
     print(f"99% of reachable chats had the message after {p99:.2f} s")
     print(f"busiest second at the server: {report['busiest_second']} messages (limit 30)")
     print(f"429 received: {too_many}   (goal 0: {verdict(too_many == 0)})")
@@ -360,10 +407,26 @@ def main() -> None:
         "--hold-lock", type=float, default=0.0, help="hold SQLite's write lock this many s"
     )
     parser.add_argument("--hold-at", type=float, default=5.0, help="…from this many s in")
+    parser.add_argument("--runs", type=int, default=1, help="repeat, and count runs with a 429")
+    parser.add_argument(
+        "--same-chats",
+        action="store_true",
+        help="a reminder, a warning and the announcement to each person, summaries to groups",
+    )
+    parser.add_argument("--groups", type=int, default=20, help="groups (with --same-chats)")
+    parser.add_argument("--per-group", type=int, default=25, help="summaries to each group")
     args = parser.parse_args()
     if args.n is None:
         args.n = 300 if args.quick else 1000
-    sys.exit(0 if run(args) else 1)
+    results = []
+    for number in range(1, args.runs + 1):
+        if args.runs > 1:
+            print(f"=== run {number} of {args.runs}", flush=True)
+        results.append(run(args))
+        sys.stdout.flush()
+    if args.runs > 1:
+        print(f"runs meeting every goal: {sum(results)} of {args.runs}")
+    sys.exit(0 if all(results) else 1)
 
 
 if __name__ == "__main__":

@@ -50,7 +50,8 @@ from bot.offline import ApiCall, OfflineRequest, callback_update, document_updat
 from handlers.context import BotContext
 from jobs import deadlines as reminders
 from jobs.broadcasts import update_progress
-from jobs.outbox import Limits, OutboxSender, RateGate
+from jobs.outbox import OutboxSender
+from jobs.outbox_gate import Limits, RateGate
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from telegram import Update
@@ -80,6 +80,8 @@ def ask(
     """Open (or move) the person's dialog: their next message goes to `feature`'s `state`."""
     spec = context.bot_data.dialogs[feature]
     rt = context.runtime
+    if context.viewer is not None and not context.viewer.may_have_dialog:
+        context.viewer = replace(context.viewer, may_have_dialog=True)  # now it has one
     with session_scope(rt.engine) as session:
         return store.open_dialog(
             session=session,
@@ -92,6 +94,13 @@ def ask(
 
 def current(context: BotContext, update: Update | None = None) -> OpenDialog | None:
     """The person's open dialog, if any (expired ones are closed)."""
+    viewer = context.viewer
+    if (
+        viewer is not None
+        and not viewer.may_have_dialog
+        and _user_id(context, update) == (viewer.telegram_id)
+    ):
+        return None  # the middleware's lookup found no dialog row: no query needed
     rt = context.runtime
     with session_scope(rt.engine) as session:
         return store.current_dialog(

@@ -188,9 +188,10 @@ async def _preview(
             )
         )
 
-    def stage() -> StagedImport | Refused:
+    def stage() -> tuple[StagedImport | Refused, str]:
+        """Check and store the upload, and word the preview (10,000 rows: off the loop)."""
         with session_scope(rt.engine) as session:
-            return stage_upload(
+            staged = stage_upload(
                 session=session,
                 telegram_id=user.id,
                 data=data,
@@ -198,16 +199,16 @@ async def _preview(
                 options=options,
                 tz=rt.settings.tz,
             )
+        if isinstance(staged, Refused):
+            return staged, ""
+        return staged, preview_text(staged, filename=filename, maybe_split=maybe_split)
 
-    outcome = await asyncio.to_thread(stage)
+    outcome, text = await asyncio.to_thread(stage)
     if isinstance(outcome, Refused):
         await _show_refusal(status, outcome.issues, filename, stale=False)
         return
     logger.info("Import preview for %s: %r", user.id, filename)
-    await status.edit_text(
-        preview_text(outcome, filename=filename, maybe_split=maybe_split),
-        reply_markup=confirm_keyboard(outcome.token),
-    )
+    await status.edit_text(text, reply_markup=confirm_keyboard(outcome.token))
 
 
 async def _show_refusal(
@@ -293,11 +294,12 @@ async def _show_imported(
     )
 
     def notes() -> list[str]:
+        """The result and the other features' notes on it (off the loop)."""
         with Session(rt.engine) as session:
-            return import_notes(session=session, result=result, notes=rt.links.import_notes)
+            lines = import_notes(session=session, result=result, notes=rt.links.import_notes)
+        return [result_text(outcome), *lines]
 
-    lines = await asyncio.to_thread(notes)
-    await query.edit_message_text("\n".join([result_text(outcome), *lines]))
+    await query.edit_message_text("\n".join(await asyncio.to_thread(notes)))
 
 
 async def _notice(query: CallbackQuery, outcome: PendingOutcome) -> None:

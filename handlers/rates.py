@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from sqlmodel import Session
@@ -9,12 +10,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.core.i18n import lazy_gettext
-from bot.core.people import unit_name
+from bot.core.people import Viewer, unit_name
 from bot.rates.intents import is_rate_question
-from bot.rates.service import Answer, rate_answer, unit_rate_answer
+from bot.rates.service import Answer, cached_answer, rate_answer, unit_rate_answer
 from handlers.commands import ANYONE, CommandSpec
 from handlers.common import extra_buttons
 from handlers.context import BotContext, KysoApp
+from handlers.replies import reply_lean
 
 logger = logging.getLogger(__name__)
 
@@ -52,19 +54,33 @@ async def rate_text(update: Update, context: BotContext) -> None:
 
 
 async def _reply(update: Update, context: BotContext, query: str) -> None:
-    """Answer with the report or a keyboard of matching units."""
+    """Answer with the report or a keyboard of matching units.
+
+    The usual question is answered from the cached standings without a database session; a
+    search, the overview or standings to rebuild after a change go to a worker thread, so
+    10,000 units being ranked never hold up other chats.
+    """
+    rt = context.runtime
+    viewer = context.require_viewer()
+    answer = cached_answer(standings=rt.standings, viewer=viewer, query=query)
+    if answer is None:
+        answer = await asyncio.to_thread(_answer, context, viewer, query)
+    assert update.effective_message is not None
+    markup = answer_markup(answer, CALLBACK_PREFIX) or extra_buttons(update, context)
+    await reply_lean(update.effective_message, answer.text, reply_markup=markup)
+
+
+def _answer(context: BotContext, viewer: Viewer, query: str) -> Answer:
+    """The answer with the database (in a worker thread)."""
     rt = context.runtime
     with Session(rt.engine) as session:
-        answer = rate_answer(
+        return rate_answer(
             session=session,
             standings=rt.standings,
-            viewer=context.require_viewer(),
+            viewer=viewer,
             query=query,
             basis=rt.links.rule_basis,
         )
-    assert update.effective_message is not None
-    markup = answer_markup(answer, CALLBACK_PREFIX) or extra_buttons(update, context)
-    await update.effective_message.reply_text(answer.text, reply_markup=markup)
 
 
 async def rate_choice(update: Update, context: BotContext) -> None:
@@ -72,18 +88,24 @@ async def rate_choice(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     unit_id = int(query.data.split(":", 1)[1])
+    viewer = context.require_viewer()
+    answer = await asyncio.to_thread(_unit_answer, context, viewer, unit_id)
+    await query.answer()
+    await query.edit_message_text(answer.text)
+
+
+def _unit_answer(context: BotContext, viewer: Viewer, unit_id: int) -> Answer:
+    """A chosen unit's report (in a worker thread)."""
     rt = context.runtime
     with Session(rt.engine) as session:
-        answer = unit_rate_answer(
+        return unit_rate_answer(
             session=session,
             standings=rt.standings,
-            viewer=context.require_viewer(),
+            viewer=viewer,
             unit_id=unit_id,
             unit_name=unit_name(session=session, unit_id=unit_id) or "",
             basis=rt.links.rule_basis,
         )
-    await query.answer()
-    await query.edit_message_text(answer.text)
 
 
 COMMANDS = (

@@ -5,11 +5,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import math
 import os
-import time
-from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -25,6 +22,7 @@ from bot.core.leader import live_workers
 from bot.core.models import utcnow
 from handlers.context import BotContext
 from handlers.replies import NO_RETRY
+from jobs.outbox_gate import DEFER_AFTER, Limits, RateGate
 from jobs.outbox_recorder import (
     FIRST_DELAY,
     MAX_DELAY,
@@ -44,115 +42,6 @@ _UNREACHABLE_BAD_REQUESTS = (
     "peer_id_invalid",
     "user is deactivated",
 )
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Telegram's flood limits, with headroom (see the Bot FAQ and OUTBOX_RATE_PER_SECOND)."""
-
-    overall_per_second: float = 27.0
-    private_interval: float = 1.0
-    group_per_minute: int = 20
-    concurrency: int = 16
-    max_attempts: int = 10
-    batch: int = 100
-
-
-class RateGate:
-    """Decides when the next message may go: overall pace, per-chat spacing, flood pauses.
-
-    The overall pace is an even grid of 1/rate slots (a GCRA pacer): a send that wakes up a
-    little late keeps the grid instead of drifting, no two sends are closer than half a slot,
-    and a sliding window allows at most `overall_per_second` sends in any second.
-    A chat's next message is timed from when Telegram answered the previous one, which is after
-    Telegram counted it, so a slow answer cannot bring two messages too close on its side.
-    """
-
-    def __init__(
-        self,
-        limits: Limits,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        """Start with no history."""
-        self.limits = limits
-        self.clock = clock
-        self.sleep = sleep
-        self._interval = 1.0 / limits.overall_per_second
-        self._tolerance = self._interval / 2
-        self._per_window = max(1, math.floor(limits.overall_per_second))
-        self._next_global = 0.0  # the next slot of the grid
-        self._window: deque[float] = deque()  # sends in the last second
-        self._paused_until = 0.0
-        self._next_private: dict[int, float] = {}
-        self._group_times: dict[int, deque[float]] = {}
-        self._chat_locks: dict[int, asyncio.Lock] = {}
-
-    def pause(self, seconds: float) -> None:
-        """Telegram asked us to wait (RetryAfter): hold every send that long."""
-        self._paused_until = max(self._paused_until, self.clock() + seconds)
-
-    def chat_lock(self, chat_id: int) -> asyncio.Lock:
-        """Serialises sends to one chat so parts arrive in order and spaced."""
-        lock = self._chat_locks.get(chat_id)
-        if lock is None:
-            lock = self._chat_locks[chat_id] = asyncio.Lock()
-        return lock
-
-    def _chat_wait(self, chat_id: int, now: float) -> float:
-        """Seconds until this chat may receive again."""
-        if chat_id > 0:
-            return self._next_private.get(chat_id, 0.0) - now
-        times = self._group_times.get(chat_id)
-        if times is None or len(times) < self.limits.group_per_minute:
-            return 0.0
-        return times[0] + 60.0 - now
-
-    def _window_wait(self, now: float) -> float:
-        """Seconds until the last second holds fewer than the allowed number of sends."""
-        window = self._window
-        while window and window[0] <= now - 1.0:
-            window.popleft()
-        if len(window) < self._per_window:
-            return 0.0
-        return window[0] + 1.0 - now
-
-    async def acquire(self, chat_id: int) -> None:
-        """Wait until a message to `chat_id` is allowed, then book the slot."""
-        while True:
-            now = self.clock()
-            wait = max(
-                self._paused_until - now,
-                self._next_global - now,
-                self._chat_wait(chat_id, now),
-                self._window_wait(now),
-            )
-            if wait <= 0:
-                break
-            await self.sleep(wait)
-        # Keep the grid when up to half a slot late (a late wake-up must not slow the pace);
-        # later than that, restart it from now: never two sends closer than half a slot.
-        self._next_global = max(
-            self._next_global + self._interval, now + self._interval - self._tolerance
-        )
-        self._window.append(now)
-        if chat_id > 0:
-            self._next_private[chat_id] = now + self.limits.private_interval
-        else:
-            times = self._group_times.setdefault(chat_id, deque())
-            times.append(now)
-            while len(times) > self.limits.group_per_minute:
-                times.popleft()
-
-    def done(self, chat_id: int) -> None:
-        """Telegram answered the send booked for `chat_id`: time the chat's next one from now."""
-        now = self.clock()
-        if chat_id > 0:
-            self._next_private[chat_id] = max(
-                self._next_private.get(chat_id, 0.0), now + self.limits.private_interval
-            )
-        elif times := self._group_times.get(chat_id):
-            times[-1] = max(times[-1], now)
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -343,6 +232,10 @@ class OutboxSender:
             if self._stopping.is_set():  # not started yet: leave it to the next run
                 await self._settle(row, self.claims.release_write(row.id, row.claim))
                 return
+            delay = self.gate.chat_delay(chat_id)
+            if delay > DEFER_AFTER:  # a group's minute is full: free the worker meanwhile
+                await self._settle(row, self._defer(row, delay))
+                return
             await self.gate.acquire(chat_id)
             if self._stopping.is_set():
                 await self._settle(row, self.claims.release_write(row.id, row.claim))
@@ -466,6 +359,17 @@ class OutboxSender:
             not_before=utcnow() + delay,
             error=error,
             count_attempt=count,
+            claim=row.claim,
+        )
+
+    def _defer(self, row: outbox.Claimed, seconds: float) -> Write:
+        """Back to pending until the chat may receive again (no attempt counted)."""
+        return _write(
+            outbox.mark_retry,
+            outbox_id=row.id,
+            not_before=self.clock() + dt.timedelta(seconds=seconds),
+            error="waiting for the chat's limit",
+            count_attempt=False,
             claim=row.claim,
         )
 

@@ -825,8 +825,9 @@ def test_successful_import_bumps_the_data_revision(engine: Engine, shared_bytes:
         assert state is not None and state.value == before + 1
 
 
-def test_ten_thousand_rows_import_quickly(engine: Engine) -> None:
-    """A large table (10,000 units) imports, and re-imports as a correction."""
+def test_ten_thousand_rows_import_and_reimport(engine: Engine) -> None:
+    """A large table (10,000 units) imports, and re-imports as a correction (its speed:
+    bench/loop_lag.py)."""
     lines = [TITLE, "\t".join(HEADER)]
     for i in range(1, 10_001):
         total, signed = 100 + i % 50, 90 + i % 10

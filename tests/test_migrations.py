@@ -537,3 +537,10 @@ def test_new_revision_is_written_from_a_model_change(
         SQLModel.metadata.remove(probe)
         monkeypatch.undo()
         migrate._script.cache_clear()
+
+
+def test_start_up_reads_the_shipped_head_without_alembic() -> None:
+    """The quick check at start-up names the same head as Alembic."""
+    from bot.core.db import shipped_head
+
+    assert shipped_head() == migrate.head_revision()

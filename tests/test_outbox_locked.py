@@ -120,7 +120,8 @@ async def test_write_lock_during_a_broadcast_loses_nothing_and_users_get_answers
         s.stop()
         await running
     assert language == ["From now on I will answer you in English."]
-    assert "Đảng ủy xã Nam Tiền Hải" in rate[0] and "82,5%" in rate[0]
+    # the answer is worked out in a worker thread, so sends of the broadcast may come between
+    assert any("Đảng ủy xã Nam Tiền Hải" in text and "82,5%" in text for text in rate)
     assert delivered(loaded, chats) == Counter({chat: 1 for chat in chats})
     with Session(loaded.engine) as session:
         counts = outbox.status_counts(session=session, broadcast_id=broadcast_id or 0)

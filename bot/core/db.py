@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
+from ast import literal_eval
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, TextClause, event, update
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
@@ -201,12 +203,47 @@ def _binary_order_postgresql(element: binary_order, compiler: SQLCompiler, **kw:
     return f'{compiler.process(element.column, **kw)} COLLATE "C"'
 
 
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\b[^=\n]*=\s*(.+?)\s*$", re.MULTILINE)
+
+
+def shipped_head() -> str | None:
+    """The newest migration shipped, read from the revision files without loading Alembic;
+    None when it cannot be told that simply (then Alembic decides)."""
+    revisions: set[str] = set()
+    parents: set[object] = set()
+    for path in (Path(__file__).with_name("migrations") / "versions").glob("*.py"):
+        found = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
+        try:
+            revisions.add(str(literal_eval(found["revision"])))
+            down = literal_eval(found.get("down_revision", "None"))
+        except (KeyError, ValueError, SyntaxError):
+            return None
+        parents.update(down if isinstance(down, tuple | list) else [down])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _at_head(engine: Engine) -> bool:
+    """Whether the database is already at the shipped head (one query, no Alembic: loading it
+    costs ~0.3 s and 7 MiB at every start)."""
+    head = shipped_head()
+    if head is None:
+        return False
+    try:
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    except DBAPIError:
+        return False  # no such table yet: a new database
+    return [str(r[0]) for r in rows] == [head]
+
+
 def init_db(engine: Engine) -> None:
     """Migrate the schema to the newest revision and add the built-in rows (idempotent, and
     safe when several workers start at once)."""
-    from bot.core.migrate import upgrade
+    if not _at_head(engine):
+        from bot.core.migrate import upgrade
 
-    upgrade(engine)
+        upgrade(engine)
     from sqlalchemy.dialects import postgresql, sqlite
 
     insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert

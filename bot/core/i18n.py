@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -43,6 +44,19 @@ def translations(language: str) -> gettext.NullTranslations:
     write_mo(buf, catalog, use_fuzzy=False)
     buf.seek(0)
     return gettext.GNUTranslations(buf)
+
+
+def load_catalogs_in_background(languages: Iterable[str]) -> threading.Thread:
+    """Compile the catalogs in a thread at start-up, so the first answer in a language does not
+    stop the event loop for the ~0.1 s its .po file takes to read."""
+
+    def load() -> None:
+        for language in languages:
+            translations(language)
+
+    thread = threading.Thread(target=load, name="load-catalogs", daemon=True)
+    thread.start()
+    return thread
 
 
 @cache

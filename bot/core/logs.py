@@ -6,6 +6,7 @@ import contextvars
 import datetime as dt
 import json
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -100,6 +101,18 @@ class TextFormatter(logging.Formatter):
         """The classic layout, plus what to scrub."""
         super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
         self.secrets = tuple(secrets)
+        self._second = -1
+        self._stamp = ""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        """The default layout ('2026-06-26 08:00:01,234'), its seconds formatted once a second."""
+        if datefmt is not None:
+            return super().formatTime(record, datefmt)
+        second = int(record.created)
+        if second != self._second:
+            self._second = second
+            self._stamp = time.strftime(self.default_time_format, self.converter(record.created))
+        return f"{self._stamp},{int(record.msecs):03d}"  # logging's default_msec_format
 
     def format(self, record: logging.LogRecord) -> str:
         """Render the record, with the update's ids appended when known."""

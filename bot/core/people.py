@@ -18,7 +18,8 @@ logger = logging.getLogger(__name__)
 
 _VIEWER_SQL = text(
     "SELECT u.language, u.reachable, o.unit_id, o.role, un.name, "
-    "(SELECT value FROM appstate WHERE key = :rev) AS revision "
+    "(SELECT value FROM appstate WHERE key = :rev) AS revision, "
+    "(SELECT 1 FROM dialog WHERE telegram_id = :tid) AS dialog "
     "FROM (SELECT 1 AS one) AS anchor "
     "LEFT JOIN appuser AS u ON u.telegram_id = :tid "
     "LEFT JOIN official AS o ON o.telegram_id = :tid AND o.active "
@@ -38,13 +39,16 @@ class Viewer:
     is_secretariat: bool
     revision: int
     reachable: bool = True
+    # Whether a dialog row (open or expired) existed when the update arrived; False lets the
+    # dialog handlers skip their own query on the hot path.
+    may_have_dialog: bool = True
 
 
 def load_viewer(*, reader: HotReader, telegram_id: int, admin_ids: frozenset[int]) -> Viewer:
     """One indexed query per update: stored language, active role and unit, data revision."""
     row = reader.one(_VIEWER_SQL, {"tid": telegram_id, "rev": REVISION_KEY})
     assert row is not None  # the anchor row is always there
-    language, reachable, unit_id, role, unit_name, revision = row
+    language, reachable, unit_id, role, unit_name, revision, dialog = row
     role_value = Role(role) if role else None
     return Viewer(
         telegram_id=telegram_id,
@@ -55,6 +59,7 @@ def load_viewer(*, reader: HotReader, telegram_id: int, admin_ids: frozenset[int
         is_secretariat=role_value is Role.SECRETARIAT or telegram_id in admin_ids,
         revision=int(revision or 0),
         reachable=reachable is None or bool(reachable),
+        may_have_dialog=dialog is not None,
     )
 
 

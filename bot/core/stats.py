@@ -6,11 +6,14 @@ import datetime as dt
 import logging
 import math
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from operator import itemgetter
+from typing import NamedTuple
 
 from sqlmodel import Session, col, select
 
@@ -103,9 +106,12 @@ class PeriodInfo:
     as_of: dt.datetime | None
 
 
-@dataclass(frozen=True)
-class Standing:
-    """One unit's figures and rank in a period (rank None when it had nothing to count)."""
+class Standing(NamedTuple):
+    """One unit's figures and rank in a period (rank None when it had nothing to count).
+
+    A named tuple: 10,000 of them are built per table on every data change, ~3x faster than
+    a frozen dataclass.
+    """
 
     unit_id: int
     unit_name: str
@@ -174,33 +180,36 @@ class RateReport:
         return now - before
 
 
-def _rate_key(num: int, den: int) -> float | Fraction:
-    """A sort key equal exactly when the rates are equal. For 0 <= num <= den < 2**26 two
-    different rates differ by at least 2**-52, more than twice the rounding of a float in
-    [0, 1], so num/den orders exactly (and sorts ~20x faster than Fraction); otherwise the
-    Fraction itself."""
-    if 0 <= num <= den < 1 << 26 and den > 0:
-        return num / den
-    return Fraction(num, den)
+# Below this denominator, num/den as a float orders rates exactly (see `_rank`).
+_FLOAT_EXACT = 1 << 26
 
 
 def _rank(rows: list[tuple[int, str, int, int]]) -> tuple[dict[int, Standing], int]:
-    """Competition ranking by exact rate (ties share a rank: 1, 1, 3)."""
-    rated = [(_rate_key(r[2], r[3]), r) for r in rows if r[3] > 0]
-    if any(isinstance(key, Fraction) for key, _row in rated):  # huge counts: exact keys only
-        rated = [(Fraction(r[2], r[3]), r) for _key, r in rated]
-    rated.sort(key=lambda item: item[0], reverse=True)
+    """Competition ranking by exact rate (ties share a rank: 1, 1, 3).
+
+    For 0 <= num <= den < 2**26 two different rates differ by at least 2**-52, more than twice
+    the rounding of a float in [0, 1], so num/den is an exact sort key (~20x faster than
+    Fraction); otherwise (huge or odd counts) the Fraction itself is the key.
+    """
+    rated = [r for r in rows if r[3] > 0]
+    if all(0 <= r[2] <= r[3] < _FLOAT_EXACT for r in rated):
+        keyed: list[tuple[float | Fraction, tuple[int, str, int, int]]] = [
+            (r[2] / r[3], r) for r in rated
+        ]
+    else:
+        keyed = [(Fraction(r[2], r[3]), r) for r in rated]
+    keyed.sort(key=itemgetter(0), reverse=True)
     standings: dict[int, Standing] = {}
     prev: float | Fraction | None = None
     rank = 0
-    for position, (key, (unit_id, name, num, den)) in enumerate(rated, start=1):
+    for position, (key, (unit_id, name, num, den)) in enumerate(keyed, start=1):
         if key != prev:
             rank, prev = position, key
         standings[unit_id] = Standing(unit_id, name, num, den, rank)
     for unit_id, name, num, den in rows:
         if den <= 0:
             standings[unit_id] = Standing(unit_id, name, num, den, None)
-    return standings, len(rated)
+    return standings, len(keyed)
 
 
 def rank_rows(rows: list[tuple[int, str, int, int]]) -> tuple[dict[int, Standing], int]:
@@ -247,7 +256,10 @@ def load_period_table(
             Unit.active == True,  # noqa: E712
         )
     )
-    rows = [(stored_id(u), str(n), int(a), int(b)) for u, n, a, b in session.exec(stmt)]
+    # Core rows, not ORM entities: ~5x faster for 10,000 rows.
+    rows = [
+        (stored_id(u), str(n), int(a), int(b)) for u, n, a, b in session.connection().execute(stmt)
+    ]
     by_unit, ranked = _rank(rows)
     return PeriodTable(
         indicator=indicator,
@@ -259,6 +271,42 @@ def load_period_table(
     )
 
 
+# Rendered reports kept per snapshot: ~2.6 KB each (the text holds an emoji, so Python stores it
+# at 4 bytes a character); 1,024 of them are ~2.6 MiB, whatever the number of units.
+RENDERED_MAX = 1024
+
+
+class RenderedCache:
+    """A bounded least-recently-used map of rendered texts, safe to share between threads."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        """Start empty; keep at most `limit` texts (RENDERED_MAX if not given)."""
+        self.limit = RENDERED_MAX if limit is None else limit
+        self._items: OrderedDict[tuple[int, str], str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        """How many texts are kept."""
+        return len(self._items)
+
+    def get(self, key: tuple[int, str]) -> str | None:
+        """The text for a key, marked as recently used; None if not kept."""
+        with self._lock:
+            text = self._items.get(key)
+            if text is not None:
+                self._items.move_to_end(key)
+            return text
+
+    def put(self, key: tuple[int, str], text: str) -> str:
+        """Keep a text (dropping the least recently used beyond the limit); returns it."""
+        with self._lock:
+            self._items[key] = text
+            self._items.move_to_end(key)
+            while len(self._items) > self.limit:
+                self._items.popitem(last=False)
+        return text
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """Latest and previous period tables of one indicator at one data revision."""
@@ -266,7 +314,7 @@ class Snapshot:
     revision: int
     latest: PeriodTable | None
     previous: PeriodTable | None
-    rendered: dict[tuple[int, str], str] = field(default_factory=dict, compare=False)
+    rendered: RenderedCache = field(default_factory=RenderedCache, compare=False)
 
 
 class StandingsCache:
@@ -276,6 +324,11 @@ class StandingsCache:
         """Start empty."""
         self._snapshots: dict[str, Snapshot] = {}
         self._lock = threading.Lock()
+
+    def cached(self, *, indicator_code: str, revision: int) -> Snapshot | None:
+        """The snapshot if it is already built at `revision` (no database); else None."""
+        snap = self._snapshots.get(indicator_code)
+        return snap if snap is not None and snap.revision == revision else None
 
     def get(self, *, session: Session, indicator_code: str, revision: int) -> Snapshot | None:
         """Snapshot for an indicator, loading it if the revision moved; None if unknown."""

@@ -13,7 +13,7 @@ from bot.core.i18n import _, current_language, fmt_number, fmt_percent_value, fm
 from bot.core.links import RULE_LOW_RATE, RULE_SIGN_ALL, RuleBasis
 from bot.core.lookup import UnitRef, find_units
 from bot.core.people import Viewer
-from bot.core.stats import StandingsCache, Status, build_report
+from bot.core.stats import Snapshot, StandingsCache, Status, build_report
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +79,27 @@ def rate_answer(
     return answer
 
 
+def cached_answer(
+    *,
+    standings: StandingsCache,
+    viewer: Viewer,
+    query: str = "",
+    indicator_code: str = SIGNING_INDICATOR,
+) -> Answer | None:
+    """`rate_answer` from the cached standings alone, without the database; None when the
+    answer needs it (a unit search, the overview, standings to rebuild after a change)."""
+    query = query.strip()
+    if viewer.unit_id is None or (query and viewer.is_secretariat):
+        return None
+    snapshot = standings.cached(indicator_code=indicator_code, revision=viewer.revision)
+    if snapshot is None or snapshot.rendered.get((viewer.unit_id, current_language())) is None:
+        return None  # not rendered yet: its citation needs the database
+    answer = _report_answer(snapshot, viewer.unit_id, viewer.unit_name or "")
+    if query:
+        return Answer(messages.only_own_unit() + "\n\n" + answer.text)
+    return answer
+
+
 def unit_rate_answer(
     *,
     session: Session,
@@ -95,7 +116,22 @@ def unit_rate_answer(
     snapshot = standings.get(
         session=session, indicator_code=indicator_code, revision=viewer.revision
     )
-    if snapshot is None or snapshot.latest is None:
+    if snapshot is None:
+        return Answer(messages.no_data())
+    return _report_answer(snapshot, unit_id, unit_name, session=session, basis=basis)
+
+
+def _report_answer(
+    snapshot: Snapshot,
+    unit_id: int,
+    unit_name: str,
+    *,
+    session: Session | None = None,
+    basis: RuleBasis | None = None,
+) -> Answer:
+    """A unit's report in the current language, rendered once per snapshot while it is kept
+    (with the citation of its "what to do" line when a session and `basis` are given)."""
+    if snapshot.latest is None:
         return Answer(messages.no_data())
     key = (unit_id, current_language())
     text = snapshot.rendered.get(key)
@@ -103,10 +139,10 @@ def unit_rate_answer(
         report = build_report(snapshot, unit_id)
         if report is None:
             return Answer(messages.no_figures_for_unit(unit_name))
-        # Same figures, same language, same revision: same text (cached with the snapshot; a
-        # change to the letters library bumps the revision too, so the citation stays current).
-        text = messages.rate_report(report) + _basis_line(session, basis, report.status)
-        text = snapshot.rendered.setdefault(key, text)
+        # Same figures, same language, same revision: same text (a change to the letters
+        # library bumps the revision too, so the citation stays current).
+        cite = _basis_line(session, basis, report.status) if session is not None else ""
+        text = snapshot.rendered.put(key, messages.rate_report(report) + cite)
     return Answer(text)
 
 

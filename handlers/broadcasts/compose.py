@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import re
@@ -14,7 +15,7 @@ from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 
 from bot.broadcasts import service as broadcasts
-from bot.broadcasts.service import Scope, chosen_audience
+from bot.broadcasts.service import Recipients, Scope, chosen_audience
 from bot.core.areas import KINDS, list_areas
 from bot.core.audiences import Audience, Reach
 from bot.core.db import session_scope
@@ -276,9 +277,14 @@ async def _units_chosen(query: CallbackQuery, context: BotContext, draft: Draft)
 async def _preview(query: CallbackQuery, context: BotContext, draft: Draft) -> None:
     """The exact text, the audience in words and the recipient count; Send / Cancel."""
     target = _target(draft)
-    with Session(context.runtime.engine) as session:
-        recipients = broadcasts.resolve(session=session, audience=target)
-        audience = broadcasts.describe(session=session, audience=target)
+
+    def resolve() -> tuple[Recipients, str]:
+        """Recipients and the audience in words (a worker thread: 10,000 rows take a while)."""
+        with Session(context.runtime.engine) as session:
+            found = broadcasts.resolve(session=session, audience=target)
+            return found, broadcasts.describe(session=session, audience=target)
+
+    recipients, audience = await asyncio.to_thread(resolve)
     n = len(recipients.chats)
     _save(context, CONFIRM if n else AUDIENCE, draft)
     await query.edit_message_text(
@@ -292,23 +298,26 @@ async def _send(query: CallbackQuery, context: BotContext, draft: Draft) -> None
     assert query.message is not None
     end(context)  # a second press finds no draft
     viewer = context.require_viewer()
-    with session_scope(context.runtime.engine) as session:
-        broadcast, n = broadcasts.create(
-            session=session,
-            text=draft["text"],
-            audience=_target(draft),
-            actor=viewer.telegram_id,
-            ack_label=ack_label(),
-            progress_chat_id=query.message.chat.id,
-        )
-        broadcast_id = broadcast.id
-        assert broadcast_id is not None
-        broadcasts.set_progress_message(
-            session=session,
-            broadcast_id=broadcast_id,
-            chat_id=query.message.chat.id,
-            message_id=query.message.message_id,
-        )
+    chat_id, message_id = query.message.chat.id, query.message.message_id
+
+    def store() -> tuple[int, int]:
+        """Write the broadcast and its pushes (a worker thread: 10,000 rows take a second)."""
+        with session_scope(context.runtime.engine) as session:
+            broadcast, n = broadcasts.create(
+                session=session,
+                text=draft["text"],
+                audience=_target(draft),
+                actor=viewer.telegram_id,
+                ack_label=ack_label(),
+                progress_chat_id=chat_id,
+            )
+            assert broadcast.id is not None
+            broadcasts.set_progress_message(
+                session=session, broadcast_id=broadcast.id, chat_id=chat_id, message_id=message_id
+            )
+            return broadcast.id, n
+
+    broadcast_id, n = await asyncio.to_thread(store)
     logger.info("Broadcast %s queued to %s chats by %s", broadcast_id, n, viewer.telegram_id)
     await query.edit_message_text(
         broadcasts.progress_text(broadcast_id, {"pending": n}, n, done=False), reply_markup=None
