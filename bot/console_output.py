@@ -76,7 +76,7 @@ def _join(stem: str, suffix: str) -> str:
 def _safe_name(name: str) -> str:
     """A file name that stays inside the folder: no directories, no odd characters."""
     base = os.path.basename(name.replace("\\", "/")).strip().lstrip(".")
-    base = _UNSAFE.sub("-", base).strip("-")[-_MAX_NAME:]
+    base = _UNSAFE.sub("-", base)[-_MAX_NAME:].strip("-.")  # never ".", ".." or hidden
     return base or "file"
 
 

@@ -27,7 +27,9 @@ from bot.deadlines import texts as deadline_texts
 from bot.deadlines import views as deadline_views
 from bot.imports import cli as imports_cli
 from bot.invites import cli as invites_cli
+from bot.letters import basis as letters_basis
 from bot.letters import cli as letters_cli
+from bot.letters.answers import Library
 from bot.reports import cli as reports_cli
 from bot.reports import service as reports
 from bot.units import cli as units_cli
@@ -40,12 +42,18 @@ def links(*, default_language: str, inhibitors: tuple[Inhibitor, ...] | None = N
     if inhibitors is None:
         # Units still owing an open deadline get its reminders instead of a low-rate warning.
         inhibitors = (deadline_reminders.units_with_open_reminder,)
+    # Warnings, reminders and the rate answer cite the letter passage they rest on.
+    library = Library()
+    rule_basis = functools.partial(letters_basis.rule_basis, library=library)
     return Links(
         # After an import: rate deadlines check who reached them; warnings are evaluated.
         after_import=(
             deadline_lifecycle.after_import,
             functools.partial(
-                alerts.after_import, inhibitors=inhibitors, default_language=default_language
+                alerts.after_import,
+                inhibitors=inhibitors,
+                default_language=default_language,
+                basis=rule_basis,
             ),
         ),
         alert_inhibitors=inhibitors,
@@ -53,6 +61,8 @@ def links(*, default_language: str, inhibitors: tuple[Inhibitor, ...] | None = N
         report_sections=(deadline_views.compliance_sheets,),
         # The import's reply says which warnings it queued.
         import_notes=(import_summary,),
+        rule_basis=rule_basis,
+        deadline_basis=functools.partial(letters_basis.deadline_basis, library=library),
     )
 
 

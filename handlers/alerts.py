@@ -216,6 +216,7 @@ async def _run_now(query: CallbackQuery, context: BotContext, status: WarningSta
                 settings=rt.settings,
                 actor=actor,
                 inhibitors=rt.links.alert_inhibitors,
+                basis=rt.links.rule_basis,
             )
             return outcome.counts()
 

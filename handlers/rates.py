@@ -74,7 +74,13 @@ def _answer(context: BotContext, viewer: Viewer, query: str) -> Answer:
     """The answer with the database (in a worker thread)."""
     rt = context.runtime
     with Session(rt.engine) as session:
-        return rate_answer(session=session, standings=rt.standings, viewer=viewer, query=query)
+        return rate_answer(
+            session=session,
+            standings=rt.standings,
+            viewer=viewer,
+            query=query,
+            basis=rt.links.rule_basis,
+        )
 
 
 async def rate_choice(update: Update, context: BotContext) -> None:
@@ -98,6 +104,7 @@ def _unit_answer(context: BotContext, viewer: Viewer, unit_id: int) -> Answer:
             viewer=viewer,
             unit_id=unit_id,
             unit_name=unit_name(session=session, unit_id=unit_id) or "",
+            basis=rt.links.rule_basis,
         )
 
 

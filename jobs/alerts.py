@@ -15,7 +15,7 @@ from bot.alerts.policy import Policy, all_policies, load_policy
 from bot.core.config import Settings
 from bot.core.db import session_scope
 from bot.core.i18n import set_timezone
-from bot.core.links import Inhibitor
+from bot.core.links import Inhibitor, RuleBasis
 from bot.core.models import Indicator
 from handlers.context import BotContext, KysoApp
 
@@ -34,6 +34,7 @@ def run_scheduled(
     indicator_id: int,
     inhibitors: Sequence[Inhibitor],
     now: dt.datetime | None = None,
+    basis: RuleBasis | None = None,
 ) -> RunOutcome | None:
     """Evaluate one indicator with repeats, in one transaction (None: indicator gone)."""
     with session_scope(engine) as session:
@@ -49,6 +50,7 @@ def run_scheduled(
             default_language=settings.default_language,
             repeat_interval=policy.repeat_interval,
             now=now,
+            basis=basis,
         )
 
 
@@ -65,6 +67,7 @@ async def scheduled_warnings(context: BotContext) -> None:
             settings=rt.settings,
             indicator_id=job.data,
             inhibitors=rt.links.alert_inhibitors,
+            basis=rt.links.rule_basis,
         )
     except Exception:
         logger.exception("Scheduled warnings run %s failed", job.name)

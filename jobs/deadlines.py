@@ -47,6 +47,7 @@ def push_context(rt: Runtime) -> PushContext:
         quiet=QuietHours.from_settings(settings),
         admin_ids=settings.admin_telegram_ids,
         default_language=settings.default_language,
+        basis=rt.links.deadline_basis,
     )
 
 

@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.console import run_console
@@ -179,6 +179,8 @@ async def test_shipped_table_keeps_its_as_of_time(tmp_path: Path) -> None:
 
 
 @given(name=st.text(min_size=0, max_size=300))
+@example(name="\x1b.")  # a control character and a dot once made the name "."
+@example(name="..")
 @settings(max_examples=200, deadline=None)
 def test_saved_file_names_stay_in_the_folder(name: str) -> None:
     """Whatever name the bot gives a file, it is written inside the folder, once per name."""

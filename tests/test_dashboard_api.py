@@ -12,13 +12,17 @@ import json
 from collections.abc import AsyncIterator
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from bot.core.config import Settings
 from bot.core.db import session_scope
+from bot.core.i18n import fmt_number, fmt_points, fmt_rate, rate_percent, use_language
 from bot.core.models import AuditLog
 from bot.dashboard import auth
+from bot.dashboard.fastformat import FastFormat
 from tests.conftest import ADMIN_ID
 from tests.dashboard_kit import (
     OFFICIAL_ID,
@@ -256,3 +260,27 @@ async def test_the_page_has_a_strict_content_security_policy(served: tuple[Serve
     assert (await s.client.get("/app/static/other.js")).status_code == 404
     api = await s.get("me", signed_init_data(ADMIN_ID))
     assert api.headers["cache-control"] == "no-store"
+
+
+@given(
+    st.integers(0, 10**7),
+    st.integers(0, 10**7),
+    st.integers(0, 10**7),
+    st.integers(1, 10**7),
+    st.sampled_from(["vi", "en"]),
+)
+def test_the_table_formats_rows_as_the_chat_does(
+    num: int, den: int, num0: int, den0: int, language: str
+) -> None:
+    """The table's fast per-row texts are the chat's: rate, figures and change, in vi and en."""
+    with use_language(language):
+        fast = FastFormat.current()
+        assert fast.rate(num, den) == fmt_rate(num, den)
+        assert fast.figure(num, den) == f"{fmt_number(num)}/{fmt_number(den)}"
+        if den > 0:
+            change = fast.hundredths(num, den) - fast.hundredths(num0, den0)
+            now, before = rate_percent(num, den), rate_percent(num0, den0)
+            assert now is not None and before is not None
+            exact = now - before
+            assert fast.points(change) == fmt_points(exact)
+            assert change / 100 == float(exact)

@@ -150,3 +150,33 @@ def test_a_deadline_linked_to_a_letter_cites_it(library_db: object) -> None:
 def test_shipped_letters_are_package_data() -> None:
     """The demo and the tests load them from the installed package."""
     assert len(shipped_letters()) == 5
+
+
+def test_link_a_deadline_from_the_command_line(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`letters link DEADLINE LETTER ITEM`: checked, and the deadline then cites that item."""
+    engine = create_db_engine(db)
+    init_db(engine)
+    with session_scope(engine) as session:
+        load_shipped(session=session)
+        deadline = Deadline(
+            title="Kết nối", kind="report", due_at=dt.datetime(2026, 6, 25, tzinfo=dt.UTC)
+        )
+        session.add(deadline)
+        session.flush()
+        deadline_id = deadline.id
+        letter_id = session.exec(select(Letter.id).where(Letter.number == "484-CV/TU")).one()
+    code, out, _err = run(capsys, "link", str(deadline_id), str(letter_id), "3.2")
+    assert code == 0
+    assert out.strip() == (
+        f"🔗 Hạn chót #{deadline_id} nay dẫn căn cứ: Công văn số 484-CV/TU ngày 21/05/2026 "
+        "của Tỉnh ủy Hưng Yên, mục 3.2"
+    )
+    code, _out, err = run(capsys, "link", str(deadline_id), str(letter_id), "9")
+    assert code == 2 and f"Văn bản #{letter_id} không có mục “9”." in err
+    code, _out, err = run(capsys, "link", "999", str(letter_id), "3.2")
+    assert code == 1 and "Không có hạn chót #999." in err
+    with Session(engine) as session, use_language("vi"):
+        assert deadline_id is not None
+        basis = deadline_basis(session=session, library=Library(), deadline_id=deadline_id)
+        assert basis is not None and basis.citation().endswith("mục 3.2")
+    engine.dispose()

@@ -275,6 +275,7 @@ def test_a_bot_api_address_with_a_token_path_port_0_or_a_password_is_refused(
     assert code == 2
     (line,) = lines(err)
     assert "TELEGRAM_API_BASE_URL" in line and "http://127.0.0.1:8081" in line
+    assert "secret" not in line and "CLEAR-LINE" not in line  # neither password nor token shown
     assert files(env.folder) == set()
 
 

@@ -55,6 +55,7 @@ ALLOWED: dict[str, set[str]] = {
     "hoi": set(ROLES),
     "vanban": set(ROLES),
     "vanban_them": {"secretariat"},
+    "cancu": {"secretariat"},
 }
 
 UNKNOWN_COMMAND = "Lệnh không tồn tại."  # the catch-all's reply: the command is not routed

@@ -105,6 +105,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace, *, links: Links) -> in
                 actor=None,
                 trigger=Trigger.CLI,
                 inhibitors=links.alert_inhibitors,
+                basis=links.rule_basis,
             )
             _out(f"{row.code}: " + warnings_text.run_summary(outcome.counts(), _info(row)))
         if not rows:

@@ -44,7 +44,7 @@ from bot.alerts.policy import load_policy
 from bot.alerts.silences import silenced_until
 from bot.core import audit, outbox
 from bot.core.config import Settings
-from bot.core.links import Imported, Inhibitor
+from bot.core.links import RULE_LOW_RATE, Cited, Imported, Inhibitor, RuleBasis
 from bot.core.models import AlertState, Indicator, Role, WarningPolicy, WarningRun, utcnow
 from bot.core.people import Recipient, unit_recipients
 from bot.core.stats import (
@@ -134,9 +134,11 @@ def evaluate(
     now: dt.datetime | None = None,
     import_id: int | None = None,
     actor: int | None = None,
+    basis: RuleBasis | None = None,
 ) -> RunOutcome:
     """Evaluate an indicator's latest period and queue warnings, repeats and resolved notes in
-    the caller's transaction. Repeats only when `repeat_interval` is given (scheduled runs)."""
+    the caller's transaction. Repeats only when `repeat_interval` is given (scheduled runs);
+    warnings cite the letter `basis` finds for the low-rate rule."""
     now = now or utcnow()
     indicator = session.get(Indicator, indicator_id)
     assert indicator is not None and indicator.id is not None
@@ -152,7 +154,10 @@ def evaluate(
     info = IndicatorInfo.from_row(indicator)
     table = load_period_table(session=session, indicator=info, period=periods[0])
     result.period = table.period
-    plans = _plan(session, table, result, repeat_interval, now, inhibitors, default_language)
+    cited = basis(session=session, rule=RULE_LOW_RATE) if basis is not None else None
+    plans = _plan(
+        session, table, result, repeat_interval, now, (inhibitors, default_language, cited)
+    )
     keys = [p.key for plan in plans for p in plan.pushes]
     existing: set[str] = set()
     for start in range(0, len(keys), 500):
@@ -209,6 +214,7 @@ class _Known:
     silenced: dict[int, dt.datetime]
     inhibited: set[int]
     recipients: dict[int, list[Recipient]]
+    cited: Cited | None = None  # the letter the warnings cite
 
 
 def _look_up(
@@ -218,6 +224,7 @@ def _look_up(
     now: dt.datetime,
     inhibitors: Sequence[Inhibitor],
     default_language: str,
+    cited: Cited | None,
 ) -> _Known:
     """The states, silences, inhibitions and recipients behind one period's plan."""
     states = alert_states(session=session, indicator_id=indicator_id)
@@ -232,7 +239,7 @@ def _look_up(
         unit_ids=firing | (was_notified & set(levels)),
         default_language=default_language,
     )
-    return _Known(states, silenced, inhibited, recipients)
+    return _Known(states, silenced, inhibited, recipients, cited)
 
 
 def _plan(
@@ -241,17 +248,17 @@ def _plan(
     result: RunOutcome,
     repeat_interval: dt.timedelta | None,
     now: dt.datetime,
-    inhibitors: Sequence[Inhibitor],
-    default_language: str,
+    given: tuple[Sequence[Inhibitor], str, Cited | None],
 ) -> list[_Planned]:
-    """Update the alert states and plan the pushes of one period table."""
+    """Update the alert states and plan the pushes of one period table (`given`: the
+    inhibitors, the default language and the letter warnings cite)."""
     info = table.indicator
     levels = {
         unit_id: level_of(info, s.numerator, s.denominator) for unit_id, s in table.by_unit.items()
     }
     result.below = sum(1 for level in levels.values() if level is not None)
     result.critical_below = sum(1 for level in levels.values() if level is Level.CRITICAL)
-    known = _look_up(session, info.id, levels, now, inhibitors, default_language)
+    known = _look_up(session, info.id, levels, now, *given)
     plans: list[_Planned] = []
     for unit_id, standing in sorted(table.by_unit.items()):
         if standing.denominator <= 0:
@@ -317,7 +324,7 @@ def _plan_firing(
         return None
     recipients = known.recipients[unit_id]
     state.last_sent_at, state.recipients = now, len(recipients)
-    pushes = _warning_pushes(fig, level, state, outcome, recipients)
+    pushes = _warning_pushes(fig, level, state, outcome, recipients, known.cited)
     return _Planned(unit_id, outcome, level, pushes)
 
 
@@ -373,7 +380,12 @@ def _next_send(
 
 
 def _warning_pushes(
-    fig: UnitFigures, level: Level, state: AlertState, outcome: str, recipients: list[Recipient]
+    fig: UnitFigures,
+    level: Level,
+    state: AlertState,
+    outcome: str,
+    recipients: list[Recipient],
+    cited: Cited | None,
 ) -> list[outbox.Push]:
     """The warning (or its repeat) to each recipient; repeats get their own dedupe keys."""
     unit_id = fig.standing.unit_id
@@ -385,7 +397,9 @@ def _warning_pushes(
         for r in recipients
     }
     head_included = any(r.role == Role.HEAD.value for r in recipients)
-    make = functools.partial(warning_for, fig, level, repeat, state.firing_since, head_included)
+    make = functools.partial(
+        warning_for, fig, level, repeat, state.firing_since, head_included, cited
+    )
     return render_pushes(recipients, keys, KIND_WARNING, unit_id, make)
 
 
@@ -401,6 +415,7 @@ def run_manually(
     inhibitors: Sequence[Inhibitor],
     trigger: Trigger = Trigger.MANUAL,
     now: dt.datetime | None = None,
+    basis: RuleBasis | None = None,
 ) -> RunOutcome:
     """The secretariat's "send now" (or the CLI): an evaluation with repeats, audited."""
     indicator = session.get(Indicator, indicator_id)
@@ -415,6 +430,7 @@ def run_manually(
         repeat_interval=policy.repeat_interval,
         now=now,
         actor=actor,
+        basis=basis,
     )
     audit.record(
         session=session,
@@ -432,6 +448,7 @@ def after_import(
     imported: Imported,
     inhibitors: Sequence[Inhibitor],
     default_language: str,
+    basis: RuleBasis | None = None,
 ) -> None:
     """After an import: evaluate the imported indicator if its latest period changed."""
     indicator_code, period_id = imported.indicator_code, imported.period_id
@@ -451,4 +468,5 @@ def after_import(
         inhibitors=inhibitors,
         default_language=default_language,
         import_id=imported.batch_id,
+        basis=basis,
     )

@@ -11,6 +11,7 @@ from html import escape
 from bot.alerts.firing import Level
 from bot.core import messages, outbox
 from bot.core.i18n import _, fmt_datetime, fmt_number, fmt_percent_value, fmt_rate, use_language
+from bot.core.links import Cited
 from bot.core.models import Role, utcnow
 from bot.core.people import Recipient
 from bot.core.stats import IndicatorInfo, PeriodInfo, Standing, Status
@@ -81,8 +82,10 @@ def warning_text(
     since: dt.datetime | None = None,
     head_included: bool = True,
     reader_role: str = Role.HEAD.value,
+    cited: Cited | None = None,
 ) -> str:
-    """The warning an official receives (firmer when critical), in the current language."""
+    """The warning an official receives (firmer when critical), in the current language;
+    `cited` is the letter that requires it."""
     ind = fig.indicator
     unit = escape(fig.standing.unit_name)
     warn = fmt_percent_value(ind.warning_percent)
@@ -127,6 +130,8 @@ def warning_text(
     todo = messages.what_to_do(Status.BELOW_WARNING, warn)
     lines.append("")
     lines.append(todo)
+    if cited is not None:
+        lines.append(messages.basis_line(cited.citation()))
     return "\n".join(lines)
 
 
@@ -136,6 +141,7 @@ def warning_for(
     repeat: int,
     since: dt.datetime | None,
     head_included: bool,
+    cited: Cited | None,
     reader_role: str,
 ) -> str:
     """warning_text with positional arguments, for functools.partial."""
@@ -146,6 +152,7 @@ def warning_for(
         since=since,
         head_included=head_included,
         reader_role=reader_role,
+        cited=cited,
     )
 
 

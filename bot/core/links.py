@@ -67,6 +67,43 @@ class ImportNote(Protocol):
         ...
 
 
+# The rules a push or an answer may cite (bot.letters.basis knows what each passage must say).
+RULE_LOW_RATE = "low_rate"  # units below the warning threshold: explanation report (26/6)
+RULE_REPORT = "report80"  # the explanation report below 80 % by 26/6 (the deadline template)
+RULE_SIGN_ALL = "sign100"  # 100 % of electronic documents signed by 30/6 (the template)
+
+
+class Cited(Protocol):
+    """A letter's passage a push rests on."""
+
+    def citation(self) -> str:
+        """'Công văn số … của …, mục 3' in the current language (plain text)."""
+        ...
+
+
+class RuleBasis(Protocol):
+    """The passage of the letters that sets a rule (None: no letter loaded says it)."""
+
+    def __call__(self, *, session: Session, rule: str, due: dt.date | None = None) -> Cited | None:
+        """The passage for `rule` (one of the RULE_* names); with `due`, naming that day."""
+        ...
+
+
+class DeadlineBasis(Protocol):
+    """The passage a deadline carries out: its link, else its template's rule."""
+
+    def __call__(
+        self,
+        *,
+        session: Session,
+        deadline_id: int,
+        template: str | None = None,
+        due: dt.date | None = None,
+    ) -> Cited | None:
+        """The passage, or None (no letter linked or loaded)."""
+        ...
+
+
 @dataclass(frozen=True)
 class Links:
     """Every link between features, as callables (built by bot.features.links)."""
@@ -75,3 +112,6 @@ class Links:
     alert_inhibitors: tuple[Inhibitor, ...] = ()
     report_sections: tuple[ReportSection, ...] = ()
     import_notes: tuple[ImportNote, ...] = ()
+    # The letters pushes and answers cite (None: they cite nothing).
+    rule_basis: RuleBasis | None = None
+    deadline_basis: DeadlineBasis | None = None

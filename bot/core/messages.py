@@ -144,6 +144,11 @@ def what_to_do(status: Status, warning: str) -> str:
     return ""
 
 
+def basis_line(citation: str) -> str:
+    """'📜 Basis: Công văn số … của …, mục 3' (the citation is plain text)."""
+    return _("📜 Basis: {citation}").format(citation=escape(citation))
+
+
 def not_linked(telegram_id: int) -> str:
     """Instruction for someone the bot does not know yet."""
     return _(

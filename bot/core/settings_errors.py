@@ -6,6 +6,7 @@ pydantic words its errors in English ("Input should be a valid number"); each er
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -105,7 +106,23 @@ def _value(field: str, error: Mapping[str, Any]) -> str | None:
         from bot.core.db import hide_password
 
         text = hide_password(text)
+    elif field.endswith("_URL"):
+        text = _hide_url_secrets(text)
     return _shown(text)
+
+
+_TOKEN_IN_PATH = re.compile(r"/bot\d+:[^/]*", re.IGNORECASE)
+
+
+def _hide_url_secrets(url: str) -> str:
+    """A URL as it may be shown: no user:password@ and no /bot<token> in its path."""
+    if "@" in url:
+        scheme, sep, rest = url.partition("://")
+        head = rest.split("/", 1)
+        if "@" in head[0]:
+            head[0] = "…@" + head[0].rsplit("@", 1)[1]
+            url = scheme + sep + "/".join(head) if sep else "/".join(head)
+    return _TOKEN_IN_PATH.sub("/bot…", url)
 
 
 def describe(exc: ValidationError) -> str:

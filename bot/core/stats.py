@@ -212,6 +212,11 @@ def _rank(rows: list[tuple[int, str, int, int]]) -> tuple[dict[int, Standing], i
     return standings, len(keyed)
 
 
+def rank_rows(rows: list[tuple[int, str, int, int]]) -> tuple[dict[int, Standing], int]:
+    """Standings of (unit id, name, numerator, denominator) rows, and how many were ranked."""
+    return _rank(rows)
+
+
 def load_indicator(*, session: Session, code: str) -> IndicatorInfo | None:
     """Indicator by code."""
     row = session.exec(select(Indicator).where(Indicator.code == code)).first()

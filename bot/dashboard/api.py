@@ -9,6 +9,7 @@ answer is a plain dict, already formatted for the caller's language (vi: 82,5%, 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import logging
 import threading
@@ -17,8 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+from operator import itemgetter
 from typing import Any
 
+from sqlalchemy import and_
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from bot.core import messages
@@ -45,14 +50,24 @@ from bot.core.models import (
     Unit,
 )
 from bot.core.people import Viewer
-from bot.core.stats import IndicatorInfo, PeriodInfo, PeriodTable, Status, load_period_table
+from bot.core.stats import (
+    IndicatorInfo,
+    PeriodInfo,
+    PeriodTable,
+    Status,
+    load_period_table,
+    rank_rows,
+)
 from bot.core.telegram_html import plain
+from bot.dashboard.fastformat import FastFormat
 from bot.dashboard.sources import Sources
 
 logger = logging.getLogger(__name__)
 
 MAX_PERIODS = 24  # periods offered by the switcher and drawn in a trend
 TABLE_CACHE_SIZE = 32
+GZIP_KEEP_BYTES = 64 * 1024  # answers this large are gzipped once and kept
+GZIP_CACHE_SIZE = 8
 
 
 class Forbidden(Exception):
@@ -112,6 +127,7 @@ class TableCache:
         self._revision: int | None = None
         self._tables: OrderedDict[tuple[int, int], PeriodTable] = OrderedDict()
         self._answers: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self._gzipped: OrderedDict[bytes, bytes] = OrderedDict()  # body → gzipped body
         self._lock = threading.Lock()
 
     def _check(self, revision: int) -> None:
@@ -119,6 +135,7 @@ class TableCache:
         if revision != self._revision:
             self._tables.clear()
             self._answers.clear()
+            self._gzipped.clear()
             self._revision = revision
 
     def table(
@@ -145,6 +162,20 @@ class TableCache:
         with self._lock:
             self._check(revision)
             return self._answers.get(key)
+
+    def gzipped(self, body: bytes) -> bytes:
+        """A body gzipped; a large one (the table) once, not on every view."""
+        if len(body) < GZIP_KEEP_BYTES:
+            return gzip.compress(body, compresslevel=5)
+        with self._lock:
+            found = self._gzipped.get(body)
+        if found is None:
+            found = gzip.compress(body, compresslevel=5)
+            with self._lock:
+                self._gzipped[body] = found
+                while len(self._gzipped) > GZIP_CACHE_SIZE:
+                    self._gzipped.popitem(last=False)
+        return found
 
     def keep(self, revision: int, key: tuple[Any, ...], body: bytes) -> None:
         """Remember a rendered answer."""
@@ -280,24 +311,6 @@ TABLE_COLUMNS = (
 )
 
 
-def _unit_facts(session: Session) -> tuple[dict[int, tuple[int | None, str]], dict[int, int]]:
-    """Every unit's (area id, kind) and how many officials are linked to each."""
-    facts = {
-        stored_id(uid): (parent, kind)
-        for uid, parent, kind in session.exec(select(Unit.id, Unit.parent_id, Unit.kind)).all()
-    }
-    counts = {
-        uid: int(n)
-        for uid, n in session.exec(
-            select(Official.unit_id, func.count())
-            .where(Official.active == True, col(Official.unit_id).is_not(None))  # noqa: E712
-            .group_by(col(Official.unit_id))
-        ).all()
-        if uid is not None
-    }
-    return facts, counts
-
-
 def _switchers(session: Session, ind: IndicatorInfo, periods: list[PeriodInfo]) -> dict[str, Any]:
     """The indicator and period choices."""
     return {
@@ -310,14 +323,15 @@ def _switchers(session: Session, ind: IndicatorInfo, periods: list[PeriodInfo]) 
     }
 
 
-def _summary(table: PeriodTable, statuses: list[str]) -> dict[str, Any]:
+def _summary(
+    ind: IndicatorInfo, statuses: list[str], numerator: int, denominator: int
+) -> dict[str, Any]:
     """The overall figures of a period (statuses: every unit's, already computed)."""
-    ind = table.indicator
     return {
-        "overall": fmt_rate(table.numerator, table.denominator),
-        "figures": f"{fmt_number(table.numerator)}/{fmt_number(table.denominator)}",
-        "units": ngettext("{n} unit", "{n} units", len(table.by_unit)).format(
-            n=fmt_number(len(table.by_unit))
+        "overall": fmt_rate(numerator, denominator),
+        "figures": f"{fmt_number(numerator)}/{fmt_number(denominator)}",
+        "units": ngettext("{n} unit", "{n} units", len(statuses)).format(
+            n=fmt_number(len(statuses))
         ),
         "at_target": statuses.count(Status.AT_TARGET.value),
         "below_warning": statuses.count(Status.BELOW_WARNING.value)
@@ -346,43 +360,75 @@ def status_of(ind: IndicatorInfo) -> Callable[[int, int], str]:
     return status
 
 
-class _Texts:
-    """Formatted rates, counts and changes, each worked out once per answer."""
+def _table_rows(
+    session: Session, ind: IndicatorInfo, current: PeriodInfo, previous: PeriodInfo | None
+) -> list[tuple[Any, ...]]:
+    """One query: every active unit of the period with its figures, the previous period's,
+    its area (id, name), its kind and how many officials are linked to it."""
+    before = aliased(Measurement)
+    area = aliased(Unit)
+    officials = (
+        select(Official.unit_id, func.count().label("n"))
+        .where(Official.active == True, col(Official.unit_id).is_not(None))  # noqa: E712
+        .group_by(col(Official.unit_id))
+        .subquery()
+    )
+    stmt = (
+        sa_select(
+            col(Unit.id),
+            col(Unit.name),
+            col(Measurement.numerator),
+            col(Measurement.denominator),
+            col(before.numerator),
+            col(before.denominator),
+            col(Unit.parent_id),
+            col(area.name),
+            col(Unit.kind),
+            officials.c.n,
+        )
+        .join(Unit, col(Unit.id) == col(Measurement.unit_id))
+        .outerjoin(
+            before,
+            and_(
+                col(before.unit_id) == col(Measurement.unit_id),
+                col(before.indicator_id) == ind.id,
+                col(before.period_id) == (previous.id if previous is not None else -1),
+            ),
+        )
+        .outerjoin(area, col(area.id) == col(Unit.parent_id))
+        .outerjoin(officials, officials.c.unit_id == col(Unit.id))
+        .where(
+            col(Measurement.indicator_id) == ind.id,
+            col(Measurement.period_id) == current.id,
+            col(Unit.active) == True,  # noqa: E712
+        )
+    )
+    return [tuple(row) for row in session.connection().execute(stmt)]
 
-    def __init__(self) -> None:
-        """Empty memo."""
-        self.rates: dict[tuple[int, int], str] = {}
-        self.figures: dict[tuple[int, int], str] = {}
-        self.points: dict[Any, str] = {}
-        self.percents: dict[tuple[int, int], Any] = {}
 
-    def percent(self, num: int, den: int) -> Any:
-        """The rate in percent, rounded as the letters round (den > 0)."""
-        found = self.percents.get((num, den))
-        if found is None:
-            found = self.percents[(num, den)] = rate_percent(num, den)
-        return found
-
-    def rate(self, num: int, den: int) -> str:
-        """'82,5%'."""
-        found = self.rates.get((num, den))
-        if found is None:
-            found = self.rates[(num, den)] = fmt_rate(num, den)
-        return found
-
-    def figure(self, num: int, den: int) -> str:
-        """'33/40'."""
-        found = self.figures.get((num, den))
-        if found is None:
-            found = self.figures[(num, den)] = f"{fmt_number(num)}/{fmt_number(den)}"
-        return found
-
-    def change(self, value: Any) -> str:
-        """'+7,5'."""
-        found = self.points.get(value)
-        if found is None:
-            found = self.points[value] = fmt_points(value)
-        return found
+def _table_row(
+    found: tuple[Any, ...], rank: int | None, status: Callable[[int, int], str], fast: FastFormat
+) -> list[Any]:
+    """One unit's row, in the order of TABLE_COLUMNS."""
+    unit_id, name, num, den, num0, den0, area, _area_name, kind, officials = found
+    change = None
+    if num0 is not None and den > 0 and den0 > 0:
+        change = fast.hundredths(num, den) - fast.hundredths(num0, den0)
+    return [
+        unit_id,
+        name,
+        num,
+        den,
+        fast.rate(num, den),
+        fast.figure(num, den),
+        rank,
+        change / 100 if change is not None else None,
+        fast.points(change) if change is not None else "",
+        status(num, den),
+        area,
+        kind,
+        officials or 0,
+    ]
 
 
 def table(
@@ -393,7 +439,8 @@ def table(
     indicator_code: str | None = None,
     period_id: int | None = None,
 ) -> bytes:
-    """Every unit of a period (secretariat): compact rows, JSON-encoded, cached per revision."""
+    """Every unit of a period (secretariat): compact rows from one query, JSON-encoded, cached
+    per revision."""
     caller.require_secretariat()
     ind = choose_indicator(session, indicator_code)
     if ind is None:
@@ -407,54 +454,25 @@ def table(
     cached = ctx.tables.answer(revision, key)
     if cached is not None:
         return cached
-    current = ctx.tables.table(
-        session=session, revision=revision, indicator=ind, period=periods[index]
-    )
-    previous = None
-    if index + 1 < len(periods):
-        previous = ctx.tables.table(
-            session=session, revision=revision, indicator=ind, period=periods[index + 1]
-        )
-    facts, officials = _unit_facts(session)
-    areas = {a for a, _k in facts.values() if a is not None}
-    names = dict(session.exec(select(Unit.id, Unit.name).where(col(Unit.id).in_(areas))).all())
-    rows: list[list[Any]] = []
-    status, texts = status_of(ind), _Texts()
-    for s in current.by_unit.values():
-        before = previous.by_unit.get(s.unit_id) if previous else None
-        change = None
-        if before is not None and s.denominator > 0 and before.denominator > 0:
-            change = texts.percent(s.numerator, s.denominator) - texts.percent(
-                before.numerator, before.denominator
-            )
-        area, kind = facts.get(s.unit_id, (None, "khac"))
-        rows.append(
-            [
-                s.unit_id,
-                s.unit_name,
-                s.numerator,
-                s.denominator,
-                texts.rate(s.numerator, s.denominator),
-                texts.figure(s.numerator, s.denominator),
-                s.rank,
-                float(change) if change is not None else None,
-                texts.change(change) if change is not None else "",
-                status(s.numerator, s.denominator),
-                area,
-                kind,
-                officials.get(s.unit_id, 0),
-            ]
-        )
-    rows.sort(key=lambda r: (r[6] is None, r[6] or 0, r[1]))
-    kinds = sorted({r[11] for r in rows})
+    previous = periods[index + 1] if index + 1 < len(periods) else None
+    found = _table_rows(session, ind, periods[index], previous)
+    standings, ranked = rank_rows([(r[0], r[1], r[2], r[3]) for r in found])
+    status, fast = status_of(ind), FastFormat.current()
+    rows = [_table_row(r, standings[r[0]].rank, status, fast) for r in found]
+    # By rank, unranked last, then by name (two stable sorts: no key tuple per row).
+    rows.sort(key=itemgetter(1))
+    rows.sort(key=lambda r: r[6] if r[6] is not None else len(rows) + 1)
+    areas = {r[6]: r[7] or "?" for r in found if r[6] is not None}
     answer = {
         **_switchers(session, ind, periods),
         "period": period_json(periods[index]),
-        "previous": period_json(previous.period) if previous else None,
-        "ranked": current.ranked,
-        "summary": _summary(current, [r[9] for r in rows]),
-        "areas": sorted(([a, names.get(a, "?")] for a in areas), key=lambda a: str(a[1])),
-        "kinds": [[k, kind_label(k)] for k in kinds],
+        "previous": period_json(previous) if previous is not None else None,
+        "ranked": ranked,
+        "summary": _summary(
+            ind, [r[9] for r in rows], sum(r[2] for r in rows), sum(r[3] for r in rows)
+        ),
+        "areas": sorted(([a, n] for a, n in areas.items()), key=lambda a: a[1]),
+        "kinds": [[k, kind_label(k)] for k in sorted({r[11] for r in rows})],
         "columns": TABLE_COLUMNS,
         "rows": rows,
     }

@@ -17,9 +17,9 @@ from bot.core.models import (
     DeadlineKind,
     ExplanationReport,
     ReportStatus,
-    Role,
     Unit,
 )
+from bot.core.roles import short_role_label
 from bot.core.stats import IndicatorInfo
 from bot.core.telegram_html import plain
 from bot.dashboard.api import (
@@ -38,17 +38,6 @@ logger = logging.getLogger(__name__)
 
 TREND_PERIODS = 12
 HISTORY_LIMIT = 30
-
-
-def role_label(role: str | None) -> str:
-    """A role in a unit, in words."""
-    labels = {
-        Role.HEAD.value: _("head"),
-        Role.STAFF.value: _("staff"),
-        Role.VIEWER.value: _("viewer"),
-        Role.SECRETARIAT.value: _("secretariat"),
-    }
-    return labels.get(role or "", _("no longer linked"))
 
 
 def trend(
@@ -94,7 +83,7 @@ def _officials(session: Session, ctx: Context, unit_id: int) -> list[dict[str, A
                 "name": r.display_name or str(r.telegram_id),
                 "username": r.username,
                 "telegram_id": r.telegram_id,
-                "role": role_label(r.role),
+                "role": short_role_label(r.role),
                 "reachable": reachable,
                 "reason": ""
                 if reachable
@@ -130,7 +119,7 @@ def _warnings(
                 "at": fmt_datetime(w.at),
                 "kind": _warning_kind(w.kind, w.repeat),
                 "to": w.name or str(w.telegram_id),
-                "role": role_label(w.role),
+                "role": short_role_label(w.role),
                 "delivered": delivered,
                 "status": _("delivered {at}").format(at=fmt_datetime(w.sent_at))
                 if delivered and w.sent_at is not None

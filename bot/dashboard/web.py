@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import gzip
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -202,7 +201,7 @@ class ApiHandler(_Base):
         if len(body) > 2048 and "gzip" in self.request.headers.get("Accept-Encoding", ""):
             self.set_header("Content-Encoding", "gzip")
             self.set_header("Vary", "Accept-Encoding")
-            body = gzip.compress(body, compresslevel=5)
+            body = self.dashboard.tables.gzipped(body)
         self.finish(body)
 
     def reply_json(self, value: Any) -> None:

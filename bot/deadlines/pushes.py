@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from bot.core.db import stored_id
 from bot.core.i18n import use_language
+from bot.core.links import Cited, DeadlineBasis
 from bot.core.models import (
     Deadline,
     DeadlineKind,
@@ -47,6 +48,18 @@ class PushContext:
     quiet: QuietHours
     admin_ids: frozenset[int] = frozenset()
     default_language: str = "vi"
+    basis: DeadlineBasis | None = None  # the letter a deadline's pushes cite
+
+    def cited(self, session: Session, deadline: Deadline) -> Cited | None:
+        """The letter passage the deadline carries out (None: none linked or loaded)."""
+        if self.basis is None or deadline.id is None:
+            return None
+        return self.basis(
+            session=session,
+            deadline_id=deadline.id,
+            template=deadline.template,
+            due=deadline.due_at.astimezone(self.tz).date(),
+        )
 
 
 def cancel_pending(session: Session, deadline_id: int, unit_id: int | None = None) -> int:
@@ -187,7 +200,12 @@ def _step_push(
 
 
 def _unit_step_pushes(
-    deadline: Deadline, step: Step, item: Owing, people: Sequence[Recipient], send_at: dt.datetime
+    deadline: Deadline,
+    step: Step,
+    item: Owing,
+    people: Sequence[Recipient],
+    send_at: dt.datetime,
+    cited: Cited | None,
 ) -> list[Push]:
     """A step's pushes to one unit that still owes: reminders, the escalation or the notice."""
     staff = [p for p in people if p.role == Role.STAFF.value]
@@ -195,16 +213,16 @@ def _unit_step_pushes(
     unit = f":u{item.unit_id}"
     sends: list[tuple[Recipient, str, str, Callable[[], str]]]
     if step.kind is StepKind.REMIND:
-        remind = partial(texts.reminder, deadline, item, now=send_at)
+        remind = partial(texts.reminder, deadline, item, now=send_at, cited=cited)
         # A unit without office staff: its head is reminded.
         sends = [(person, unit, KIND_REMINDER, remind) for person in staff or heads]
     elif step.kind is StepKind.DUE_DAY:
-        remind = partial(texts.reminder, deadline, item, now=send_at, due_day=True)
-        escalate = partial(texts.escalation, deadline, item, now=send_at)
+        remind = partial(texts.reminder, deadline, item, now=send_at, due_day=True, cited=cited)
+        escalate = partial(texts.escalation, deadline, item, now=send_at, cited=cited)
         sends = [(person, unit, KIND_REMINDER, remind) for person in staff]
         sends += [(person, f"-esc{unit}", KIND_ESCALATION, escalate) for person in heads]
     else:
-        notice = partial(texts.overdue_notice, deadline, item)
+        notice = partial(texts.overdue_notice, deadline, item, cited)
         sends = [(person, unit, KIND_REMINDER, notice) for person in staff + heads]
     buttons = step.kind is not StepKind.OVERDUE or deadline.kind == DeadlineKind.REPORT.value
     return [
@@ -267,14 +285,15 @@ def compose_step(
     total: int,
     now: dt.datetime,
     ctx: PushContext,
+    cited: Cited | None = None,
 ) -> list[Push]:
     """The pushes of one step: to each unit still owing (its `people`), then the list of them
-    to the `secretariat` (given on the due day and when overdue)."""
+    to the `secretariat` (given on the due day and when overdue); units' pushes cite `cited`."""
     send_at = ctx.quiet.defer(now)
     pushes: list[Push] = []
     for item in owing:
         pushes.extend(
-            _unit_step_pushes(deadline, step, item, people.get(item.unit_id, []), send_at)
+            _unit_step_pushes(deadline, step, item, people.get(item.unit_id, []), send_at, cited)
         )
     pushes.extend(_list_pushes(deadline, step, owing, secretariat, total=total, send_at=send_at))
     return pushes
@@ -354,7 +373,9 @@ def notify_more(
         report,
         people,
         tag="more",
-        render=lambda: texts.more_notice(deadline, report, unit, now=now),
+        render=partial(
+            texts.more_notice, deadline, report, unit, now=now, cited=ctx.cited(session, deadline)
+        ),
         buttons=True,
         ctx=ctx,
         now=now,

@@ -99,6 +99,7 @@ def step_pushes(
         total=total,
         now=now,
         ctx=ctx,
+        cited=ctx.cited(session, deadline),
     )
 
 

@@ -7,8 +7,10 @@ import logging
 from collections.abc import Sequence
 from html import escape
 
+from bot.core import messages
 from bot.core.audiences import Audience
 from bot.core.i18n import _, fmt_datetime, fmt_number, fmt_percent_value, fmt_rate, ngettext
+from bot.core.links import Cited
 from bot.core.models import Deadline, DeadlineKind, ExplanationReport, ReportStatus
 from bot.deadlines.progress import Owing, Progress
 
@@ -128,6 +130,13 @@ def _short_owed(deadline: Deadline, item: Owing) -> str:
     return name
 
 
+def _with_basis(lines: list[str], cited: Cited | None) -> str:
+    """The lines, and the letter that requires it last ('📜 Căn cứ: Công văn số …, mục 3')."""
+    if cited is not None:
+        lines.append(messages.basis_line(cited.citation()))
+    return "\n".join(lines)
+
+
 def due_line(deadline: Deadline, now: dt.datetime) -> str:
     """'Deadline: 23:59 26/06/2026 (3 days 15 hours left)'."""
     return _("Deadline: <b>{due}</b> ({left})").format(
@@ -138,8 +147,15 @@ def due_line(deadline: Deadline, now: dt.datetime) -> str:
 # --- pushes -------------------------------------------------------------------------------
 
 
-def reminder(deadline: Deadline, item: Owing, *, now: dt.datetime, due_day: bool = False) -> str:
-    """A reminder to a unit's office staff."""
+def reminder(
+    deadline: Deadline,
+    item: Owing,
+    *,
+    now: dt.datetime,
+    due_day: bool = False,
+    cited: Cited | None = None,
+) -> str:
+    """A reminder to a unit's office staff (citing the letter that requires it)."""
     title = escape(deadline.title)
     head = (
         _("⏰ <b>Due today: {title}</b>") if due_day else _("⏰ <b>Reminder: {title}</b>")
@@ -154,10 +170,12 @@ def reminder(deadline: Deadline, item: Owing, *, now: dt.datetime, due_day: bool
         lines.append(_("Send it with the “Submit explanation” button or by typing /explain."))
     else:
         lines.append(_("Your rate is checked again after each update of the figures."))
-    return "\n".join(lines)
+    return _with_basis(lines, cited)
 
 
-def escalation(deadline: Deadline, item: Owing, *, now: dt.datetime) -> str:
+def escalation(
+    deadline: Deadline, item: Owing, *, now: dt.datetime, cited: Cited | None = None
+) -> str:
     """The due-day message to a unit's head: firmer, personal."""
     lines = [
         _("🚨 <b>Due today: {title}</b>").format(title=escape(deadline.title)),
@@ -172,10 +190,10 @@ def escalation(deadline: Deadline, item: Owing, *, now: dt.datetime) -> str:
             "secretariat receives the list of units that miss the deadline."
         ),
     ]
-    return "\n".join(lines)
+    return _with_basis(lines, cited)
 
 
-def overdue_notice(deadline: Deadline, item: Owing) -> str:
+def overdue_notice(deadline: Deadline, item: Owing, cited: Cited | None = None) -> str:
     """The one notice a unit gets when the deadline has passed."""
     lines = [
         _("⛔ <b>Deadline missed: {title}</b>").format(title=escape(deadline.title)),
@@ -188,7 +206,7 @@ def overdue_notice(deadline: Deadline, item: Owing) -> str:
     ]
     if deadline.kind == DeadlineKind.REPORT.value:
         lines.append(_("You can still send the report (it will be marked late): /explain"))
-    return "\n".join(lines)
+    return _with_basis(lines, cited)
 
 
 def secretariat_list(
@@ -253,10 +271,15 @@ def accepted_notice(deadline: Deadline, report: ExplanationReport, unit: str) ->
 
 
 def more_notice(
-    deadline: Deadline, report: ExplanationReport, unit: str, *, now: dt.datetime
+    deadline: Deadline,
+    report: ExplanationReport,
+    unit: str,
+    *,
+    now: dt.datetime,
+    cited: Cited | None = None,
 ) -> str:
     """The secretariat asks the unit to complete its report."""
-    return "\n".join(
+    return _with_basis(
         [
             _("↩️ <b>Please complete your explanation report: {title}</b>").format(
                 title=escape(deadline.title)
@@ -266,5 +289,6 @@ def more_notice(
             ),
             _("The secretariat asks: {note}").format(note=escape(report.review_note)),
             _("Send the completed report with /explain; it replaces the one you sent."),
-        ]
+        ],
+        cited,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +60,7 @@ class Library:
     _version: tuple[Any, ...] | None = None
     _index: LetterIndex | None = None
     _sources: dict[int, SourcePassage] = field(default_factory=dict)
+    _memo: dict[Hashable, object] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def index(self, session: Session) -> tuple[LetterIndex, dict[int, SourcePassage]]:
@@ -70,8 +72,26 @@ class Library:
                 self._index = build_index(sources)
                 self._sources = {s.passage.id: s for s in sources if s.passage.id is not None}
                 self._version = version
+                self._memo = {}
                 logger.info("Letters index built: %d passages", len(sources))
             return self._index, self._sources
+
+    def remembered(
+        self,
+        session: Session,
+        key: Hashable,
+        compute: Callable[[LetterIndex, dict[int, SourcePassage]], object],
+    ) -> object:
+        """`compute(index, sources)`, kept until the library changes."""
+        index, sources = self.index(session)
+        with self._lock:
+            if self._index is index and key in self._memo:
+                return self._memo[key]
+        value = compute(index, sources)
+        with self._lock:
+            if self._index is index:
+                self._memo[key] = value
+        return value
 
 
 def build_index(sources: list[SourcePassage]) -> LetterIndex:

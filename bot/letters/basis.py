@@ -10,15 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
 from bot.core import audit
-from bot.core.models import DeadlineBasis, Letter, LetterPassage, LetterStatus, utcnow
+from bot.core.models import Deadline, DeadlineBasis, Letter, LetterPassage, LetterStatus, utcnow
 from bot.letters import texts
 from bot.letters.answers import Library
-from bot.letters.service import LetterError
+from bot.letters.search import LetterIndex
+from bot.letters.service import LetterError, SourcePassage
 
 logger = logging.getLogger(__name__)
 
@@ -73,17 +75,22 @@ def rule_basis(
     *, session: Session, library: Library, rule: str, due: dt.date | None = None
 ) -> Basis | None:
     """The active passage that sets a rule ('report80', 'sign100', 'low_rate'); with `due`,
-    it must also name that day ('26/6'). None when the library has no such passage."""
+    it must also name that day ('26/6'). None when the library has no such passage.
+    Remembered until the library changes (pushes and /tyle ask often)."""
     wanted = RULES.get(rule)
     if wanted is None:
         return None
-    index, sources = library.index(session)
-    needles = [*wanted.must, *([f"{due.day}/{due.month}"] if due is not None else [])]
-    for hit in index.search(wanted.query, limit=5):
-        source = sources[hit.key]
-        if all(_mentions(source.passage.text, n) for n in needles):
-            return Basis(source.letter, source.passage)
-    return None
+
+    def find(index: LetterIndex, sources: Mapping[int, SourcePassage]) -> Basis | None:
+        needles = [*wanted.must, *([f"{due.day}/{due.month}"] if due is not None else [])]
+        for hit in index.search(wanted.query, limit=5):
+            source = sources[hit.key]
+            if all(_mentions(source.passage.text, n) for n in needles):
+                return Basis(source.letter, source.passage)
+        return None
+
+    found = library.remembered(session, ("rule", rule, due), find)
+    return found if isinstance(found, Basis) else None
 
 
 def deadline_basis(
@@ -103,9 +110,13 @@ def deadline_basis(
         letter = session.get(Letter, passage.letter_id) if passage is not None else None
         if passage is not None and letter is not None:
             return Basis(letter, passage)
-    if template:
-        return rule_basis(session=session, library=library, rule=template, due=due)
-    return None
+    if not template:
+        return None
+    # The template's own day first ('26/6'); a postponed deadline still rests on its rule.
+    found = rule_basis(session=session, library=library, rule=template, due=due)
+    if found is None and due is not None:
+        found = rule_basis(session=session, library=library, rule=template)
+    return found
 
 
 def find_passage(*, session: Session, letter_id: int, label: str) -> LetterPassage | None:
@@ -122,6 +133,20 @@ def find_passage(*, session: Session, letter_id: int, label: str) -> LetterPassa
     return session.exec(stmt.order_by(col(LetterPassage.seq))).first()
 
 
+def link_item(
+    *, session: Session, deadline_id: int, letter_id: int, label: str, actor: int | None
+) -> Basis:
+    """Link a deadline to a letter's item ('3.2', 'intro', 'end'): checked, audited."""
+    if session.get(Deadline, deadline_id) is None:
+        raise LetterError("no_deadline", id=deadline_id)
+    passage = find_passage(session=session, letter_id=letter_id, label=label)
+    letter = session.get(Letter, letter_id)
+    if passage is None or passage.id is None or letter is None:
+        raise LetterError("no_item", id=letter_id, item=label)
+    link_deadline(session=session, deadline_id=deadline_id, passage_id=passage.id, actor=actor)
+    return Basis(letter, passage)
+
+
 def link_deadline(
     *, session: Session, deadline_id: int, passage_id: int, actor: int | None
 ) -> DeadlineBasis:
@@ -129,6 +154,8 @@ def link_deadline(
     passage = session.get(LetterPassage, passage_id)
     if passage is None:
         raise LetterError("not_found", id=passage_id)
+    if session.get(Deadline, deadline_id) is None:
+        raise LetterError("no_deadline", id=deadline_id)
     link = session.exec(
         select(DeadlineBasis).where(DeadlineBasis.deadline_id == deadline_id)
     ).first()

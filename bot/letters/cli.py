@@ -15,7 +15,7 @@ from bot.core.i18n import _
 from bot.core.links import Links, Subcommands
 from bot.core.telegram_html import plain
 from bot.letters import service, texts
-from bot.letters.basis import find_passage, link_deadline
+from bot.letters.basis import link_item
 from bot.letters.reading import LetterFileError, Limits
 from bot.letters.service import LetterError
 
@@ -143,24 +143,19 @@ def cmd_link(settings: Settings, args: argparse.Namespace) -> int:
     engine = _engine(settings)
     try:
         with session_scope(engine) as session:
-            passage = find_passage(session=session, letter_id=args.letter, label=args.item)
-            if passage is None or passage.id is None:
-                _err(_("Letter #{id} has no item “{item}”.").format(id=args.letter, item=args.item))
-                return EXIT_USAGE
-            link_deadline(
-                session=session, deadline_id=args.deadline, passage_id=passage.id, actor=None
+            basis = link_item(
+                session=session,
+                deadline_id=args.deadline,
+                letter_id=args.letter,
+                label=args.item,
+                actor=None,
             )
-        print(
-            _("Deadline {deadline} now cites letter #{id}, {item}.").format(
-                deadline=args.deadline,
-                id=args.letter,
-                item=texts.place_text(passage.kind, passage.label),
-            )
-        )
+            text = plain(texts.linked_text(args.deadline, basis))
+        print(text)
         return 0
     except LetterError as exc:
         _err(exc.message())
-        return EXIT_REFUSED
+        return EXIT_USAGE if exc.code == "no_item" else EXIT_REFUSED
     finally:
         engine.dispose()
 

@@ -1,5 +1,7 @@
 """Retrieval over the letters' passages: BM25 on syllables and syllable pairs (folded, and with
-diacritics where the question has them), the domain's synonyms, and a confidence score.
+diacritics where the question has them), the domain's synonyms, and a confidence score. Fields
+are weighted: the passage, its opening words (an item names who must act first), its heading,
+its footnotes and its letter's subject and issuer.
 
 A few hundred passages fit in memory; the index is rebuilt when the library changes. The
 confidence of a hit is the share of the question's content (weighted by rarity: a word no
@@ -24,11 +26,13 @@ from bot.letters.tokens import (
     document_tokens,
     english_table,
     index_terms,
+    is_english,
     is_stop,
     is_vietnamese_syllable,
     phrase,
     query_terms,
     question_tokens,
+    tokenize,
 )
 
 K1 = 1.2
@@ -40,6 +44,8 @@ RELATED_CREDIT = 0.7
 HEADING_WEIGHT = 0.6
 FOOTNOTE_WEIGHT = 0.5
 LETTER_WEIGHT = 0.25  # the letter's subject and issuer, on every passage of it
+LEAD_WEIGHT = 0.5  # a passage's opening words again: who must act, or what it is about
+LEAD_WORDS = 8  # (weight and length tuned on the tuning questions of bench/letters_qa.py)
 THRESHOLD = 0.55  # calibrated on bench/letters_qa.py (tuning questions)
 SECOND_RATIO = 0.8  # a second passage is shown when it scores this close to the first
 MAX_QUESTION_CHARS = 500
@@ -122,6 +128,7 @@ class LetterIndex:
                 (doc.heading, HEADING_WEIGHT),
                 (doc.footnotes, FOOTNOTE_WEIGHT),
                 (doc.letter_text, LETTER_WEIGHT),
+                (_lead(doc.text), LEAD_WEIGHT),
             ):
                 for term in index_terms(document_tokens(text)) if text else ():
                     counts[term] = counts.get(term, 0.0) + weight
@@ -147,11 +154,12 @@ class LetterIndex:
         df = self.df.get(term, 0)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
-    def _correct(self, token: Tok) -> list[Tok]:
+    def _correct(self, token: Tok, english: bool = False) -> list[Tok]:
         """A typed token that no Vietnamese syllable spells: split run-together syllables
-        ('kyso'), or fix a typo ('trnh' → 'trinh'). Real words the letters lack stay."""
+        ('kyso'), or fix a typo ('trnh' → 'trinh'). Real words the letters lack stay, and so
+        do the English words of an English question ('pays' is not a typo of 'pass')."""
         word = token.f
-        if word in self._known or is_vietnamese_syllable(word) or len(word) < 3:
+        if word in self._known or is_vietnamese_syllable(word) or len(word) < 3 or english:
             return [token]
         for cut in range(2, len(word) - 1):
             left, right = phrase(word[:cut]), phrase(word[cut:])
@@ -174,9 +182,9 @@ class LetterIndex:
 
     def query(self, question: str) -> Query:
         """Normalise a question, fix typos and add the other wordings of what it mentions."""
-        tokens = [
-            w for t in question_tokens(question[:MAX_QUESTION_CHARS]) for w in self._correct(t)
-        ]
+        question = question[:MAX_QUESTION_CHARS]
+        english = is_english(tokenize(question, accents=False))
+        tokens = [w for t in question_tokens(question) for w in self._correct(t, english)]
         expansions = tuple(_expansions(tokens))
         terms = tuple(dict.fromkeys(query_terms(tokens)))
         stop_pairs = tuple(
@@ -300,14 +308,19 @@ class LetterIndex:
                 (
                     e.credit
                     for e in query.expansions
-                    if span.start < e.span.stop
-                    and e.span.start < span.stop
+                    if e.span.start <= span.start
+                    and span.stop <= e.span.stop
                     and any(all(t in counts for t in wording) for wording in e.phrases)
                 ),
                 default=0.0,
             )
             matched += weight * credit
         return matched / total if total else 0.0
+
+
+def _lead(text: str) -> str:
+    """A passage's opening words, which name who must act or what it is about."""
+    return " ".join(text.split()[:LEAD_WORDS])
 
 
 def document(

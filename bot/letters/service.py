@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from bot.core import audit
+from bot.core.db import bump_revision
 from bot.core.errors import CodedError, Message
 from bot.core.models import Letter, LetterPassage, LetterStatus, utcnow
 from bot.letters import texts
@@ -247,6 +248,7 @@ def confirm_letter(
     )
     if not done.rowcount:
         raise LetterError("gone")
+    bump_revision(session)  # answers cached per data revision cite the letters
     session.refresh(letter)
     audit.record(
         session=session,
@@ -300,6 +302,7 @@ def retire_letter(
     letter.status, letter.retired_at, letter.retired_by = LetterStatus.RETIRED.value, now, actor
     letter.updated_at = now
     session.add(letter)
+    bump_revision(session)  # answers cached per data revision cite the letters
     audit.record(
         session=session,
         actor=actor,
@@ -323,7 +326,7 @@ def library_version(*, session: Session) -> tuple[Any, ...]:
 
 @dataclass(frozen=True)
 class SourcePassage:
-    """A stored passage with its letter, for indexing and quoting."""
+    """A stored passage with its letter, for indexing and quoting (copies, in no session)."""
 
     passage: LetterPassage
     letter: Letter
@@ -337,7 +340,15 @@ def active_passages(*, session: Session) -> list[SourcePassage]:
         .where(Letter.status == LetterStatus.ACTIVE.value, LetterPassage.kind != APPENDIX)
         .order_by(col(Letter.id), col(LetterPassage.seq))
     ).all()
-    return [SourcePassage(p, letter) for p, letter in rows]
+    # Copies outside the session: the search cache keeps them after the session commits
+    # (which would expire the originals) or closes.
+    letters: dict[int | None, Letter] = {}
+    found = []
+    for passage, letter in rows:
+        if letter.id not in letters:
+            letters[letter.id] = Letter(**letter.model_dump())
+        found.append(SourcePassage(LetterPassage(**passage.model_dump()), letters[letter.id]))
+    return found
 
 
 def add_now(

@@ -126,6 +126,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("hướng dẫn 09", "09-hd/vptw", "hướng dẫn số 09-hd/vptw"),
     ("người khác", "đồng nghiệp", "cấp dưới", "người khác giữ"),
     ("vắng", "đi vắng", "vắng mặt", "đi công tác", "không có mặt"),
+    ("thấp", "kém", "chưa đạt"),
 )
 
 # Words related without meaning the same: a question using the first also looks, with less
@@ -142,6 +143,7 @@ RELATED: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("hạn", ("hoàn thành",)),
     ("sổ tay đảng viên", ("ban xây dựng đảng",)),
     ("theo dõi", ("tổng hợp",)),
+    ("kỷ luật", ("chịu trách nhiệm", "kiểm điểm")),
 )
 
 # English questions: phrases and their Vietnamese wording in the letters.
@@ -252,6 +254,14 @@ ENGLISH: dict[str, str] = {
     "sign for": "ký hộ",
     "sign on behalf": "ký hộ",
     "on behalf": "ký hộ",
+    "issue": "cấp",
+    "date": "ngày",
+    "by what date": "hạn",
+    "department": "sở",
+    "annual": "hằng năm",
+    "supervision": "giám sát",
+    "all documents": "100% văn bản",
+    "party": "đảng",
     "salary": "lương",
     "allowance": "phụ cấp",
 }
@@ -259,9 +269,9 @@ ENGLISH: dict[str, str] = {
 ENGLISH_STOPWORDS = frozenset(
     "a an the is are was were be been do does did can could may might must should shall will "
     "would i we you he she they it my our your their his her its of for to in on at by with "
-    "from about what which when where how why whom whose this that these those there here "
+    "from about what which who when where how why whom whose this that these those there here "
     "and or not no yes if then than so as any all each every some have has had get got "
-    "me us them please tell instead".split()
+    "me us them please tell instead many much".split()
 )
 
 # Words that only an English question has (not Vietnamese syllables once folded: "the" is
@@ -277,5 +287,7 @@ STOPWORDS = frozenset(
     "la cua va cac nhung mot nay do thi ma cho voi trong tren tai theo de den khi neu da "
     "se co duoc khong gi nao the nhu lam sao bao nhieu hay hoac roi thoi a oi nhe vay ha "
     "kia day nua cung viec ve muon biet hoi xin minh toi em anh chu ai dau may phai can "
-    "vao ra len xuong thi sau truoc luc bay gio hien nay nhe nha ak ah uh ok".split()
+    "vao ra len xuong thi sau truoc luc bay gio hien nay nhe nha ak ah uh ok "
+    # chat spellings of "không" and "được"
+    "ko k kg hok hem khong dc dk duoc".split()
 )

@@ -8,6 +8,7 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
+from bot.core import messages
 from bot.core.i18n import _, fmt_date, fmt_number, lazy_gettext, ngettext
 from bot.letters.header import DAY, MONTH
 from bot.letters.passages import APPENDIX, END, INTRO
@@ -96,6 +97,10 @@ LIBRARY_ERRORS = {
     ).format(value=escape(str(p["value"]))),
     "not_found": lambda p: _("There is no letter #{id} in the library.").format(id=p["id"]),
     "already_retired": lambda p: _("Letter #{id} was already retired.").format(id=p["id"]),
+    "no_deadline": lambda p: _("There is no deadline #{id}.").format(id=p["id"]),
+    "no_item": lambda p: _("Letter #{id} has no item “{item}”.").format(
+        id=p["id"], item=escape(str(p["item"]))
+    ),
 }
 
 KIND_LABELS = {
@@ -421,6 +426,23 @@ def cancel_label() -> str:
     return _("✖️ Cancel")
 
 
+def linked_text(deadline_id: int, basis: Any) -> str:
+    """The reply when a deadline is linked to a letter's item."""
+    return _("🔗 Deadline #{deadline} now cites: {citation}").format(
+        deadline=deadline_id, citation=escape(basis.citation())
+    )
+
+
+def link_usage_text() -> str:
+    """How to use /cancu."""
+    return _(
+        "Link a deadline to the letter item it carries out, so its reminders cite it:\n"
+        "<code>/cancu DEADLINE LETTER ITEM</code>, e.g. <code>/cancu 12 3 3.2</code>\n"
+        "DEADLINE is the number in /hanchot, LETTER the number in /vanban, ITEM an item of "
+        "the letter (1, 3.2) or intro or end."
+    )
+
+
 def basis_line(basis: Any) -> str:
     """'📜 Căn cứ: Công văn số … , mục 3' under a push (HTML-escaped), for a Basis."""
-    return _("📜 Basis: {citation}").format(citation=escape(basis.citation()))
+    return messages.basis_line(basis.citation())

@@ -202,12 +202,39 @@ def document_tokens(text: str) -> list[Tok]:
     return _expand_after(expanded, capitals_only=True)
 
 
+def _english_base(token: Tok, table: dict[tuple[str, ...], tuple[Tok, ...]]) -> Tok:
+    """An inflected English word the glossary has in its base form ('certificates',
+    'supervises', 'connected', 'heads' → 'certificate', 'supervise', 'connect', 'head')."""
+    word = token.f
+    if (word,) in table or len(word) < 4:
+        return token
+    for suffix, ending in _INFLECTIONS:
+        if word.endswith(suffix) and (word[: -len(suffix)] + ending,) in table:
+            return replace(token, f=word[: -len(suffix)] + ending)
+    return token
+
+
+_INFLECTIONS: tuple[tuple[str, str], ...] = (
+    ("ies", "y"),
+    ("es", ""),
+    ("s", ""),
+    ("ed", ""),
+    ("ed", "e"),
+    ("d", ""),
+    ("ing", ""),
+    ("ing", "e"),
+)
+
+
 def question_tokens(text: str) -> list[Tok]:
     """A question: English put in Vietnamese, abbreviations expanded, diacritics kept if typed."""
     tokens = tokenize(_capitals(text), accents=has_diacritics(text))
     english = is_english(tokens)
     drop = vocab.ENGLISH_STOPWORDS if english else frozenset()
-    tokens = _replace(tokens, english_table(english), drop=drop, chunks=True, isolate=english)
+    table = english_table(english)
+    if english:
+        tokens = [_english_base(t, table) for t in tokens]
+    tokens = _replace(tokens, table, drop=drop, chunks=True, isolate=english)
     tokens = _replace(tokens, _abbreviations(), allowed=_ambiguous_ok)
     return _expand_after(tokens, capitals_only=False)
 

@@ -10,11 +10,19 @@ from sqlmodel import Session
 from bot.core import messages
 from bot.core.db import SIGNING_INDICATOR
 from bot.core.i18n import _, current_language, fmt_number, fmt_percent_value, fmt_rate, ngettext
+from bot.core.links import RULE_LOW_RATE, RULE_SIGN_ALL, RuleBasis
 from bot.core.lookup import UnitRef, find_units
 from bot.core.people import Viewer
 from bot.core.stats import Snapshot, StandingsCache, Status, build_report
 
 logger = logging.getLogger(__name__)
+
+# The rule each "what to do" line paraphrases (bot.core.messages.what_to_do).
+_RULES = {
+    Status.CRITICAL: RULE_LOW_RATE,
+    Status.BELOW_WARNING: RULE_LOW_RATE,
+    Status.BELOW_TARGET: RULE_SIGN_ALL,
+}
 
 
 @dataclass(frozen=True)
@@ -32,8 +40,10 @@ def rate_answer(
     viewer: Viewer,
     query: str = "",
     indicator_code: str = SIGNING_INDICATOR,
+    basis: RuleBasis | None = None,
 ) -> Answer:
-    """Rate of the viewer's unit, or (secretariat) of the unit named in `query`."""
+    """Rate of the viewer's unit, or (secretariat) of the unit named in `query`; its "what to
+    do" line cites the letter `basis` finds for the rule it paraphrases."""
     query = query.strip()
     if query and viewer.is_secretariat:
         matches = find_units(session=session, query=query)
@@ -49,6 +59,7 @@ def rate_answer(
             unit_id=matches.unique.id,
             unit_name=matches.unique.name,
             indicator_code=indicator_code,
+            basis=basis,
         )
     if viewer.unit_id is None:
         if viewer.is_secretariat:
@@ -61,6 +72,7 @@ def rate_answer(
         unit_id=viewer.unit_id,
         unit_name=viewer.unit_name or "",
         indicator_code=indicator_code,
+        basis=basis,
     )
     if query:
         return Answer(messages.only_own_unit() + "\n\n" + answer.text)
@@ -80,8 +92,8 @@ def cached_answer(
     if viewer.unit_id is None or (query and viewer.is_secretariat):
         return None
     snapshot = standings.cached(indicator_code=indicator_code, revision=viewer.revision)
-    if snapshot is None:
-        return None
+    if snapshot is None or snapshot.rendered.get((viewer.unit_id, current_language())) is None:
+        return None  # not rendered yet: its citation needs the database
     answer = _report_answer(snapshot, viewer.unit_id, viewer.unit_name or "")
     if query:
         return Answer(messages.only_own_unit() + "\n\n" + answer.text)
@@ -96,6 +108,7 @@ def unit_rate_answer(
     unit_id: int,
     unit_name: str,
     indicator_code: str = SIGNING_INDICATOR,
+    basis: RuleBasis | None = None,
 ) -> Answer:
     """Rate report for one unit; only the secretariat may ask about a unit not their own."""
     if unit_id != viewer.unit_id and not viewer.is_secretariat:
@@ -105,11 +118,19 @@ def unit_rate_answer(
     )
     if snapshot is None:
         return Answer(messages.no_data())
-    return _report_answer(snapshot, unit_id, unit_name)
+    return _report_answer(snapshot, unit_id, unit_name, session=session, basis=basis)
 
 
-def _report_answer(snapshot: Snapshot, unit_id: int, unit_name: str) -> Answer:
-    """A unit's report in the current language, rendered once per snapshot while it is kept."""
+def _report_answer(
+    snapshot: Snapshot,
+    unit_id: int,
+    unit_name: str,
+    *,
+    session: Session | None = None,
+    basis: RuleBasis | None = None,
+) -> Answer:
+    """A unit's report in the current language, rendered once per snapshot while it is kept
+    (with the citation of its "what to do" line when a session and `basis` are given)."""
     if snapshot.latest is None:
         return Answer(messages.no_data())
     key = (unit_id, current_language())
@@ -118,9 +139,18 @@ def _report_answer(snapshot: Snapshot, unit_id: int, unit_name: str) -> Answer:
         report = build_report(snapshot, unit_id)
         if report is None:
             return Answer(messages.no_figures_for_unit(unit_name))
-        # Same figures, same language, same revision: same text.
-        text = snapshot.rendered.put(key, messages.rate_report(report))
+        # Same figures, same language, same revision: same text (a change to the letters
+        # library bumps the revision too, so the citation stays current).
+        cite = _basis_line(session, basis, report.status) if session is not None else ""
+        text = snapshot.rendered.put(key, messages.rate_report(report) + cite)
     return Answer(text)
+
+
+def _basis_line(session: Session, basis: RuleBasis | None, status: Status) -> str:
+    """'\n📜 Căn cứ: …' for the rule the "what to do" line paraphrases ('' without one)."""
+    rule = _RULES.get(status)
+    cited = basis(session=session, rule=rule) if basis is not None and rule else None
+    return "\n" + messages.basis_line(cited.citation()) if cited is not None else ""
 
 
 def overview(

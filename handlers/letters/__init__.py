@@ -18,7 +18,7 @@ from handlers.letters.adding import (
     on_letter_file,
     on_preview_button,
 )
-from handlers.letters.library import list_command, on_retire_button
+from handlers.letters.library import link_command, list_command, on_retire_button
 from handlers.letters.questions import Question, ask_command, question_text
 
 COMMANDS = (
@@ -41,6 +41,12 @@ COMMANDS = (
         description=lazy_gettext("add a letter to the library (then send its file)"),
         allowed=SECRETARIAT,
         callback=add_command,
+    ),
+    CommandSpec(
+        names=("cancu", "basis"),
+        description=lazy_gettext("link a deadline to the letter item its reminders cite"),
+        allowed=SECRETARIAT,
+        callback=link_command,
     ),
 )
 

@@ -1,4 +1,5 @@
-"""The letters library: /vanban (/letters) and retiring a letter (secretariat)."""
+"""The letters library: /vanban (/letters), retiring a letter and linking a deadline to a
+letter's item (/cancu, secretariat)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 
 from bot.core.db import session_scope
 from bot.letters import service, texts
+from bot.letters.basis import link_item
 from bot.letters.service import LetterError, LetterView
 from handlers.commands import refusal_text
 from handlers.context import BotContext
@@ -111,3 +113,35 @@ async def _retire(query: CallbackQuery, context: BotContext, letter_id: int) -> 
     logger.info("Letter %s retired by %s", letter_id, user.id)
     await query.answer()
     await query.edit_message_text(texts.retired_text(view))
+
+
+async def link_command(update: Update, context: BotContext) -> None:
+    """/cancu DEADLINE LETTER ITEM (/basis): a deadline's reminders cite that item."""
+    message = update.effective_message
+    assert message is not None
+    args = context.args or []
+    if len(args) != 3 or not args[0].isdigit() or not args[1].isdigit() or len(args[2]) > 20:
+        await message.reply_text(texts.link_usage_text())
+        return
+    deadline_id, letter_id, label = int(args[0]), int(args[1]), args[2].strip().lower()
+    rt = context.runtime
+    actor = context.require_viewer().telegram_id
+
+    def link() -> str:
+        with session_scope(rt.engine) as session:
+            basis = link_item(
+                session=session,
+                deadline_id=deadline_id,
+                letter_id=letter_id,
+                label=label,
+                actor=actor,
+            )
+            return texts.linked_text(deadline_id, basis)
+
+    try:
+        text = await asyncio.to_thread(link)
+    except LetterError as exc:
+        await message.reply_text(exc.message())
+        return
+    logger.info("Deadline %s linked to letter %s item %s", deadline_id, letter_id, label)
+    await message.reply_text(text)
