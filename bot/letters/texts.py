@@ -437,8 +437,8 @@ def link_usage_text() -> str:
     """How to use /cancu."""
     return _(
         "Link a deadline to the letter item it carries out, so its reminders cite it:\n"
-        "<code>/cancu DEADLINE LETTER ITEM</code>, e.g. <code>/cancu 12 3 3.2</code>\n"
-        "DEADLINE is the number in /hanchot, LETTER the number in /vanban, ITEM an item of "
+        "<code>/basis DEADLINE LETTER ITEM</code>, e.g. <code>/basis 12 3 3.2</code>\n"
+        "DEADLINE is the number in /deadlines, LETTER the number in /letters, ITEM an item of "
         "the letter (1, 3.2) or intro or end."
     )
 
