@@ -188,6 +188,16 @@ class LeaderElector:
         """How this worker appears in pg_stat_activity and logs."""
         return f"kyso-bot {self.leadership.worker_id} pid {os.getpid()}"
 
+    def _release_locks(self) -> None:
+        """Unlock everything now: closing the connection releases the locks only when the
+        server's backend has finished exiting, which other workers could see a moment later."""
+        if self._conn is None or self.engine.dialect.name != "postgresql":
+            return
+        try:
+            self._conn.execute(text("SELECT pg_advisory_unlock_all()"))
+        except Exception:  # a broken connection: dropping it releases them anyway
+            logger.debug("unlocking on a broken election connection", exc_info=True)
+
     def _drop_connection(self) -> None:
         """Close the election connection for good: the server releases its locks."""
         conn, self._conn = self._conn, None
@@ -276,6 +286,7 @@ class LeaderElector:
     def close(self) -> None:
         """Give up every lock: this worker is gone (its unsent claims may be recovered)."""
         self.step_down()
+        self._release_locks()
         self._drop_connection()
         if self._lock_file is not None:
             self._lock_file.close()
