@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import httpx
 from sqlmodel import Session
 
-from bench.rate_query import make_table
+from bench.kit import make_table
 from bot.app import build_application
 from bot.core.config import Settings
 from bot.core.db import bump_revision, session_scope
