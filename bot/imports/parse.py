@@ -384,7 +384,7 @@ def _note_issues(
     for (row, column), note in sorted(notes.items()):
         if note.code != "cell_too_long":
             continue
-        title = columns.titles[column] if columns and 0 <= column < columns.width else None
+        title = columns.titles.get(column) if columns is not None else None  # a known column
         params = {"limit": str(limits.max_cell_chars), "setting": "IMPORT_MAX_CELL_CHARS"}
         if note.length:
             params["length"] = str(note.length)
