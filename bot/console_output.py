@@ -163,10 +163,12 @@ class Printer:
             return
         for n, (label, _data, _mid) in enumerate(keyboard, start=1):
             self.say(f"   [{n}] {label}")
-        if chat_id and chat_id != self.state.user_id:
-            self.say(_("   (as {chat}: /as {chat}, then /press <n>)").format(chat=chat_id))
-        else:
-            self.say(_("   (press with /press <n>)"))
+        with use_language(self.state.language_code):  # the language of the person typing
+            if chat_id and chat_id != self.state.user_id:
+                hint = _("   (as {chat}: /as {chat}, then /press <n>)").format(chat=chat_id)
+            else:
+                hint = _("   (press with /press <n>)")
+        self.say(hint)
 
     def remember_keyboard(self, call: ApiCall, chat_id: int) -> Keyboard:
         """Store the inline keyboard a chat received, for /bam."""

@@ -216,3 +216,11 @@ async def test_readme_taste_is_what_the_console_prints(tmp_path: Path) -> None:
         found = printed.find(line + "\n", position)
         assert found >= 0, line
         position = found + len(line)
+
+
+async def test_button_hint_speaks_the_language_of_the_person_typing(tmp_path: Path) -> None:
+    """After /lang en, the console's "how to press" line under buttons is English too."""
+    out = await run(tmp_path, "/lang en", "/help")
+    after = out.split("What you can do most often", 1)[1]
+    assert "(press with /press <n>)" in after
+    assert "bấm nút bằng lệnh" not in after
