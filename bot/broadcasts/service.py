@@ -18,8 +18,7 @@ from bot.core.audiences import (
     Band,
     Reach,
     audience_unit_ids,
-    below_period,
-    below_threshold,
+    below_terms,
 )
 from bot.core.i18n import _, fmt_date, fmt_number, fmt_percent_value, ngettext
 from bot.core.models import (
@@ -120,13 +119,12 @@ def describe(*, session: Session, audience: Audience) -> str:
         area = session.get(Unit, audience.area_id) if audience.area_id else None
         what = _("units in {area}").format(area=escape(area.name if area else "?"))
     elif audience.kind is AudienceKind.BELOW:
-        threshold = below_threshold(session=session, audience=audience)
+        terms = below_terms(session=session, audience=audience)
         what = _("units below {threshold}").format(
-            threshold=fmt_percent_value(float(threshold * 100), 0) if threshold is not None else "?"
+            threshold=fmt_percent_value(float(terms.threshold * 100), 0) if terms else "?"
         )
-        period = below_period(session=session, audience=audience)
-        if period is not None:
-            what += f" ({fmt_date(period.start)} – {fmt_date(period.end)})"
+        if terms is not None and terms.period is not None:
+            what += f" ({fmt_date(terms.period.start)} – {fmt_date(terms.period.end)})"
     else:
         what = _("all units")
     reach = _("heads only") if audience.reach is Reach.HEADS else _("all officials")

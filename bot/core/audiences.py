@@ -12,8 +12,15 @@ from sqlmodel import Session, col, select
 
 from bot.core.areas import AREA_KIND, descendants
 from bot.core.db import SIGNING_INDICATOR, binary_order
-from bot.core.models import Chat, GroupSubscription, ReportingPeriod, Unit
-from bot.core.stats import PeriodInfo, load_indicator, load_period_table, recent_periods
+from bot.core.models import Chat, GroupSubscription, Unit
+from bot.core.stats import (
+    IndicatorInfo,
+    PeriodInfo,
+    load_indicator,
+    load_period_table,
+    period_info,
+    recent_periods,
+)
 
 
 class AudienceKind(StrEnum):
@@ -120,51 +127,45 @@ class Audience:
         return True
 
 
-def _latest_period(session: Session, indicator_id: int) -> PeriodInfo | None:
-    """The newest period with figures."""
-    periods = recent_periods(session=session, indicator_id=indicator_id, limit=1)
-    return periods[0] if periods else None
+@dataclass(frozen=True)
+class BelowTerms:
+    """What a below-threshold audience measures: the indicator, the period and the rate."""
+
+    indicator: IndicatorInfo
+    period: PeriodInfo | None  # None: no figures yet (or the chosen period is gone)
+    threshold: Fraction
 
 
-def below_period(
+def below_terms(
     *, session: Session, audience: Audience, indicator_code: str = SIGNING_INDICATOR
-) -> PeriodInfo | None:
-    """The period a below-threshold audience is measured in (its own, else the latest)."""
+) -> BelowTerms | None:
+    """The indicator, period (its own, else the latest) and threshold (its own, else the
+    band's) of a below-threshold audience; None when the indicator is unknown."""
     indicator = load_indicator(session=session, code=indicator_code)
     if indicator is None:
         return None
     if audience.period_id is None:
-        return _latest_period(session, indicator.id)
-    row = session.get(ReportingPeriod, audience.period_id)
-    if row is None or row.id is None:
-        return None
-    return PeriodInfo(row.id, row.start_date, row.end_date, row.as_of)
-
-
-def below_threshold(
-    *, session: Session, audience: Audience, indicator_code: str = SIGNING_INDICATOR
-) -> Fraction | None:
-    """The rate a below-threshold audience is under (None: unknown indicator)."""
+        latest = recent_periods(session=session, indicator_id=indicator.id, limit=1)
+        period = latest[0] if latest else None
+    else:
+        period = period_info(session=session, period_id=audience.period_id)
     if audience.threshold is not None and audience.band is None:
-        return Fraction(str(audience.threshold)) / 100
-    indicator = load_indicator(session=session, code=indicator_code)
-    if indicator is None:
-        return None
-    return indicator.critical if audience.band is Band.CRITICAL else indicator.warning
+        threshold = Fraction(str(audience.threshold)) / 100
+    else:
+        threshold = indicator.critical if audience.band is Band.CRITICAL else indicator.warning
+    return BelowTerms(indicator, period, threshold)
 
 
 def _below(session: Session, audience: Audience, indicator_code: str) -> set[int]:
     """Units whose rate in the audience's period is below its threshold."""
-    indicator = load_indicator(session=session, code=indicator_code)
-    period = below_period(session=session, audience=audience, indicator_code=indicator_code)
-    threshold = below_threshold(session=session, audience=audience, indicator_code=indicator_code)
-    if indicator is None or period is None or threshold is None:
+    terms = below_terms(session=session, audience=audience, indicator_code=indicator_code)
+    if terms is None or terms.period is None:
         return set()
-    table = load_period_table(session=session, indicator=indicator, period=period)
+    table = load_period_table(session=session, indicator=terms.indicator, period=terms.period)
     return {
         s.unit_id
         for s in table.by_unit.values()
-        if s.denominator > 0 and Fraction(s.numerator, s.denominator) < threshold
+        if s.denominator > 0 and Fraction(s.numerator, s.denominator) < terms.threshold
     }
 
 

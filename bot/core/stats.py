@@ -223,6 +223,16 @@ def load_indicator(*, session: Session, code: str) -> IndicatorInfo | None:
     return IndicatorInfo.from_row(row) if row else None
 
 
+def period_info(*, session: Session, period_id: int | None) -> PeriodInfo | None:
+    """A period by id (None: no id, or no such period)."""
+    if period_id is None:
+        return None
+    row = session.get(ReportingPeriod, period_id)
+    if row is None or row.id is None:
+        return None
+    return PeriodInfo(row.id, row.start_date, row.end_date, row.as_of)
+
+
 def recent_periods(*, session: Session, indicator_id: int, limit: int = 2) -> list[PeriodInfo]:
     """Latest periods that have data for an indicator, newest first."""
     stmt = (

@@ -16,8 +16,8 @@ from bot.core.audiences import audience_unit_ids as core_audience_unit_ids
 from bot.core.dates import DEFAULT_PLAN_DAYS, DEFAULT_PLAN_TIME
 from bot.core.db import SIGNING_INDICATOR
 from bot.core.i18n import _, fmt_date, fmt_number, fmt_percent_value, ngettext, use_language
-from bot.core.models import Deadline, DeadlineKind, ReportingPeriod, Unit
-from bot.core.stats import PeriodInfo, load_indicator, recent_periods
+from bot.core.models import Deadline, DeadlineKind, Unit
+from bot.core.stats import PeriodInfo, load_indicator, period_info, recent_periods
 from bot.deadlines.errors import DeadlineError
 from bot.deadlines.schedule import Schedule, StepKind, parse_hhmm, plan_steps
 
@@ -112,16 +112,6 @@ def choosable_periods(
     if indicator is None:
         return []
     return recent_periods(session=session, indicator_id=indicator.id, limit=limit)
-
-
-def period_info(*, session: Session, period_id: int | None) -> PeriodInfo | None:
-    """A period by id."""
-    if period_id is None:
-        return None
-    row = session.get(ReportingPeriod, period_id)
-    if row is None or row.id is None:
-        return None
-    return PeriodInfo(row.id, row.start_date, row.end_date, row.as_of)
 
 
 def template_title(template: str) -> str:

@@ -20,13 +20,13 @@ from bot.core.db import session_scope
 from bot.core.dialogs import OpenDialog
 from bot.core.i18n import _
 from bot.core.models import DeadlineKind
+from bot.core.stats import period_info
 from bot.deadlines import replies
 from bot.deadlines.audience import (
     Draft,
     choosable_periods,
     describe_audience,
     first_reminder,
-    period_info,
     preview_count,
     template_draft,
 )

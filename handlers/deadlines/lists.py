@@ -10,8 +10,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.core.db import session_scope
 from bot.core.i18n import _
 from bot.core.models import DeadlineKind
+from bot.core.stats import period_info
 from bot.deadlines import replies, texts
-from bot.deadlines.audience import period_info
 from bot.deadlines.errors import DeadlineError
 from bot.deadlines.lifecycle import cancel, get_deadline
 from bot.deadlines.reminders import acknowledge

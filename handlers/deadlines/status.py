@@ -8,8 +8,8 @@ from telegram import InlineKeyboardMarkup, InputFile, Update
 
 from bot.core.db import session_scope
 from bot.core.i18n import _
+from bot.core.stats import period_info
 from bot.deadlines import replies
-from bot.deadlines.audience import period_info
 from bot.deadlines.errors import DeadlineError
 from bot.deadlines.views import list_deadlines, status_csv, status_view
 from handlers.common import secretariat_only
