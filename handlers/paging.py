@@ -1,9 +1,10 @@
 """Long lists that fit a phone screen: pages with ◀️/▶️ buttons and the whole list as a file.
 
 A feature registers a `ListingSource` under a short kind; its command calls `send_listing`.
-The page shown and the person it was shown to travel in the callback data
-('pg:<kind>:<owner>:<page>' or 'pg:<kind>:<owner>:f'), never in memory: a press after a restart
-works, and a press by anyone but that person is refused.
+The page shown, the person it was shown to and the list's subject (a deadline's or an
+announcement's id) travel in the callback data ('pg:<kind>:<owner>:<page>[:<subject>]', 'f' for
+the file), never in memory: a press after a restart rebuilds the list from the database, and a
+press by anyone but that person is refused.
 """
 
 from __future__ import annotations
@@ -27,63 +28,96 @@ logger = logging.getLogger(__name__)
 
 PAGE_LINES = 12
 CALLBACK_PREFIX = "pg"
-_DATA = re.compile(rf"^{CALLBACK_PREFIX}:([a-z_]{{1,20}}):(\d{{1,20}}):(\d{{1,6}}|f)$")
+_DATA = re.compile(
+    rf"^{CALLBACK_PREFIX}:([a-z_]{{1,20}}):(\d{{1,20}}):(\d{{1,6}}|f)(?::(\d{{1,12}}))?$"
+)
 _TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True)
 class Section:
-    """A heading (HTML) and its item lines (HTML, one per item)."""
+    """A heading (HTML) and its item lines (HTML, one per item), with an optional button per
+    item (shown under the page that shows the item)."""
 
     heading: str
     lines: list[str] = field(default_factory=list)
+    buttons: list[InlineKeyboardButton | None] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Listing:
-    """A long list in sections, and the name of the file that holds it whole."""
+    """A long list in sections, what stays above and below it on every page, and the file.
+
+    `file_name` None: no text file (the list offers its own file in `rows`)."""
 
     sections: list[Section]
-    file_name: str
+    file_name: str | None
+    header: str = ""
+    footer: str = ""
+    rows: list[list[InlineKeyboardButton]] = field(default_factory=list)
 
     @property
-    def items(self) -> list[tuple[int, str]]:
-        """(section index, line) for every item, in order."""
-        return [(i, line) for i, s in enumerate(self.sections) for line in s.lines]
+    def items(self) -> list[tuple[int, int]]:
+        """(section index, line index) for every item, in order."""
+        return [(i, n) for i, s in enumerate(self.sections) for n in range(len(s.lines))]
 
     def page_count(self) -> int:
         """How many pages of PAGE_LINES items."""
         return max(1, -(-len(self.items) // PAGE_LINES))
 
+    def _chunk(self, page: int) -> list[tuple[int, int]]:
+        """The items of one page."""
+        return self.items[page * PAGE_LINES : (page + 1) * PAGE_LINES]
+
     def page_text(self, page: int) -> str:
         """The page's items under the headings of the sections they belong to."""
-        chunk = self.items[page * PAGE_LINES : (page + 1) * PAGE_LINES]
         lines: list[str] = []
         shown: int | None = None
-        for index, line in chunk:
+        for index, n in self._chunk(page):
             if index != shown:
                 if lines:
                     lines.append("")
                 lines.append(self.sections[index].heading)
                 shown = index
-            lines.append(line)
+            lines.append(self.sections[index].lines[n])
         return "\n".join(lines)
+
+    def page_buttons(self, page: int) -> list[list[InlineKeyboardButton]]:
+        """The buttons of the items on one page, one per row."""
+        rows = []
+        for index, n in self._chunk(page):
+            buttons = self.sections[index].buttons
+            if n < len(buttons) and (button := buttons[n]) is not None:
+                rows.append([button])
+        return rows
+
+    def render(self, page: int, pages: int) -> str:
+        """Header, the page, where it is in the list (when there are pages), footer."""
+        parts = [self.header] if self.header else []
+        parts.append(self.page_text(page))
+        if pages > 1:
+            where = _("Page {page} of {pages}").format(
+                page=fmt_number(page + 1), pages=fmt_number(pages)
+            )
+            parts.append(f"<i>{where}</i>")
+        if self.footer:
+            parts.append(self.footer)
+        return "\n\n".join(part for part in parts if part)
 
     def plain_text(self) -> str:
         """The whole list as plain text, for the file."""
-        blocks = []
+        blocks = [self.header] if self.header else []
         for section in self.sections:
-            rows = [section.heading, *section.lines]
-            blocks.append("\n".join(html.unescape(_TAG.sub("", row)) for row in rows))
-        return "\n\n".join(blocks) + "\n"
+            blocks.append("\n".join([section.heading, *section.lines]))
+        return "\n\n".join(html.unescape(_TAG.sub("", block)) for block in blocks) + "\n"
 
 
 @dataclass(frozen=True)
 class ListingSource:
-    """Who may read a kind of list, and how to build it (None: nothing to list)."""
+    """Who may read a kind of list, and how to build it for a subject (None: nothing to list)."""
 
     allowed: frozenset[Audience]
-    build: Callable[[BotContext], Listing | None]
+    build: Callable[[BotContext, int | None], Listing | None]
     private: bool = False  # contact data: shown in a private chat only
 
 
@@ -92,36 +126,38 @@ def add_listing(app: KysoApp, kind: str, source: ListingSource) -> None:
     app.bot_data.listings[kind] = source
 
 
-def _keyboard(kind: str, owner: int, page: int, pages: int) -> InlineKeyboardMarkup:
-    """◀️ ▶️ and the whole list as a file."""
+def _keyboard(
+    listing: Listing, where: tuple[str, int, int | None], page: int, pages: int
+) -> InlineKeyboardMarkup | None:
+    """The items' buttons, ◀️ ▶️, the whole list as a file, the list's own rows."""
+    kind, owner, subject = where
+    tail = "" if subject is None else f":{subject}"
     base = f"{CALLBACK_PREFIX}:{kind}:{owner}"
-    row = []
+    rows = listing.page_buttons(page)
+    nav = []
     if page > 0:
-        row.append(InlineKeyboardButton(_("◀️ Back"), callback_data=f"{base}:{page - 1}"))
+        nav.append(InlineKeyboardButton(_("◀️ Back"), callback_data=f"{base}:{page - 1}{tail}"))
     if page + 1 < pages:
-        row.append(InlineKeyboardButton(_("Next ▶️"), callback_data=f"{base}:{page + 1}"))
-    whole = InlineKeyboardButton(_("📄 Whole list as a file"), callback_data=f"{base}:f")
-    return InlineKeyboardMarkup([row, [whole]])
+        nav.append(InlineKeyboardButton(_("Next ▶️"), callback_data=f"{base}:{page + 1}{tail}"))
+    if nav:
+        rows.append(nav)
+    if pages > 1 and listing.file_name is not None:
+        whole = _("📄 Whole list as a file")
+        rows.append([InlineKeyboardButton(whole, callback_data=f"{base}:f{tail}")])
+    rows.extend(listing.rows)
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
-def _page(listing: Listing, page: int, pages: int) -> str:
-    """One page and where it is in the list."""
-    where = _("Page {page} of {pages}").format(page=fmt_number(page + 1), pages=fmt_number(pages))
-    return f"{listing.page_text(page)}\n\n<i>{where}</i>"
-
-
-async def send_listing(update: Update, context: BotContext, kind: str, listing: Listing) -> None:
-    """Reply with the first page (with buttons when there are more), or the whole short list."""
+async def send_listing(
+    update: Update, context: BotContext, kind: str, listing: Listing, subject: int | None = None
+) -> None:
+    """Reply with the first page and its buttons (a short list: all of it, without ◀️/▶️)."""
     message = update.effective_message
     user = update.effective_user
     assert message is not None and user is not None
     pages = listing.page_count()
-    if pages == 1:
-        await message.reply_text(listing.page_text(0))
-        return
-    await message.reply_text(
-        _page(listing, 0, pages), reply_markup=_keyboard(kind, user.id, 0, pages)
-    )
+    markup = _keyboard(listing, (kind, user.id, subject), 0, pages)
+    await message.reply_text(listing.render(0, pages), reply_markup=markup)
 
 
 async def page_button(update: Update, context: BotContext) -> None:
@@ -130,10 +166,11 @@ async def page_button(update: Update, context: BotContext) -> None:
     assert query is not None and query.data is not None
     match = _DATA.match(query.data)
     source = context.bot_data.listings.get(match.group(1)) if match else None
-    if match is None or source is None:
-        await query.answer()
+    if match is None or source is None:  # a button of a list this version no longer has
+        await query.answer(_("This list has expired: send the command again."), show_alert=True)
         return
     kind, owner, where = match.group(1), int(match.group(2)), match.group(3)
+    subject = int(match.group(4)) if match.group(4) is not None else None
     if query.from_user.id != owner:
         logger.info("Refused a %s page button of %s to %s", kind, owner, query.from_user.id)
         await query.answer(_("These buttons belong to the person who asked."), show_alert=True)
@@ -143,7 +180,7 @@ async def page_button(update: Update, context: BotContext) -> None:
         return
     if source.private and not await private_only(update):
         return
-    listing = source.build(context)
+    listing = source.build(context, subject)
     if listing is None:
         await query.answer(_("The list is empty now."), show_alert=True)
         return
@@ -151,14 +188,27 @@ async def page_button(update: Update, context: BotContext) -> None:
     if where == "f":
         data = listing.plain_text().encode("utf-8")
         await context.bot.send_document(  # to the presser's own chat, whatever the button's
-            owner, InputFile(io.BytesIO(data), filename=listing.file_name)
+            owner, InputFile(io.BytesIO(data), filename=listing.file_name or "list.txt")
         )
         return
+    await show_page(update, context, kind, listing, (owner, subject, int(where)))
+
+
+async def show_page(
+    update: Update,
+    context: BotContext,
+    kind: str,
+    listing: Listing,
+    place: tuple[int, int | None, int],
+) -> None:
+    """Edit the pressed message into one page of a list ((owner, subject, page))."""
+    query = update.callback_query
+    assert query is not None
+    owner, subject, wanted = place
     pages = listing.page_count()
-    page = min(int(where), pages - 1)
-    await query.edit_message_text(
-        _page(listing, page, pages), reply_markup=_keyboard(kind, owner, page, pages)
-    )
+    page = max(0, min(wanted, pages - 1))
+    markup = _keyboard(listing, (kind, owner, subject), page, pages)
+    await query.edit_message_text(listing.render(page, pages), reply_markup=markup)
 
 
 def register(app: KysoApp) -> None:

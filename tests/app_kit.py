@@ -46,3 +46,18 @@ def document(h: Harness, start: int) -> tuple[str, bytes]:
     """The one document sent since `start`: (file name, bytes)."""
     (call,) = [c for c in h.request.calls[start:] if c.method == "sendDocument"]
     return call.uploads["document"]
+
+
+NEXT_PAGE = ("Tiếp ▶️", "Next ▶️")
+
+
+async def every_page(h: Harness, user_id: int, command: str, **kwargs: object) -> str:
+    """Send a command and press ▶️ until the last page; every page's text, joined."""
+    pages = ["\n".join(await h.send(user_id, command, **kwargs))]
+    for _page in range(200):  # bounded: a pager that never ends fails the test
+        buttons = dict(h.last_keyboard())
+        data = next((buttons[label] for label in NEXT_PAGE if label in buttons), None)
+        if data is None:
+            return "\n".join(pages)
+        pages.extend(await h.press(user_id, data, **kwargs))
+    raise AssertionError(f"{command}: more than 200 pages")

@@ -123,7 +123,7 @@ async def test_demo_broadcast_to_units_below_80(tmp_path: Path) -> None:
     assert "Đã gửi xong thông báo #1.\nĐã gửi 2/2 · 0 lỗi" in out
     assert "Cảm ơn đồng chí: đã ghi nhận xác nhận." in out
     assert "Đã bấm “✅ Đã nhận”: 1 người; đơn vị: 1/2" in out
-    assert "Chưa xác nhận (1 đơn vị): Đảng ủy Phường Trà Lý" in out
+    assert "Chưa xác nhận (1 đơn vị):\n• Đảng ủy Phường Trà Lý" in out
 
 
 async def test_demo_saves_every_file_the_bot_sends(tmp_path: Path) -> None:

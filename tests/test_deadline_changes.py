@@ -11,6 +11,7 @@ from bot.core.audit import recent
 from bot.core.config import Settings
 from bot.core.models import Deadline, DeadlineUnit, OutboxMessage, OutboxStatus, Role, Unit
 from jobs import deadlines as reminders
+from tests.app_kit import every_page
 from tests.conftest import ADMIN_ID, Harness
 from tests.deadline_kit import (
     NGHIA_TRU_STAFF,
@@ -278,7 +279,7 @@ async def test_rate_deadline_stops_reminding_a_unit_that_reached_the_rate(
     )
     await step(loaded, clock, at(6, 29, 8))
     assert len(sent_to(loaded, PHU_DUC_STAFF)) == 1
-    status = "\n".join(await loaded.send(ADMIN_ID, f"/hanchot_tt {deadline_id}"))
+    status = await every_page(loaded, ADMIN_ID, f"/hanchot_tt {deadline_id}")
     assert "✅ Đã đạt: 15 · ❌ Chưa đạt: 89" in status
     assert "Đảng ủy xã Quang Lịch — 80% (24/30), còn thiếu 6" in status
 

@@ -20,6 +20,7 @@ from bot.core.models import (
     Unit,
 )
 from bot.offline import message_update
+from tests.app_kit import every_page
 from tests.conftest import ADMIN_ID, Harness
 from tests.deadline_kit import (
     PHU_DUC_HEAD,
@@ -120,6 +121,7 @@ async def test_secretariat_reads_the_file_accepts_and_asks_for_more(loaded: Harn
     assert [label for label, _data in buttons] == [
         "📄 Đảng ủy xã Phụ Dực",
         "📄 Đảng ủy xã Tiên Hưng",
+        "Tiếp ▶️",
         "📥 Tải bảng (CSV)",
     ]
     await loaded.press(ADMIN_ID, "dl:csv:1")
@@ -259,7 +261,7 @@ async def test_received_button_is_recorded_once_per_person(loaded: Harness) -> N
     assert [(a.subject, a.telegram_id, a.unit_id) for a in acks] == [
         ("deadline:1", PHU_DUC_STAFF, unit.id)
     ]
-    status = "\n".join(await loaded.send(ADMIN_ID, "/hanchot_tt 1"))
+    status = await every_page(loaded, ADMIN_ID, "/hanchot_tt 1")
     assert "👁 Đã bấm “Đã nhận”: 1 đơn vị" in status
     assert "Đảng ủy xã Phụ Dực 👁" in status
 

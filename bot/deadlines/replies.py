@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
 
 from bot.core import messages
@@ -141,8 +142,29 @@ def _report_line(report: ExplanationReport) -> str:
     return " · ".join(parts)
 
 
-def status_text(view: StatusView, *, period: PeriodInfo | None, now: dt.datetime) -> str:
-    """Who has and has not complied, for the secretariat."""
+@dataclass(frozen=True)
+class StatusSection:
+    """One group of a status table: its heading, a line per unit, and per line the unit's
+    report to read ((unit name, report id), or None)."""
+
+    heading: str
+    texts: list[str]
+    reports: list[tuple[str, int] | None]
+
+
+def _section(heading: str, group: list[UnitLine], texts: list[str]) -> StatusSection:
+    """A section of these units' lines, with their reports."""
+    reports = [
+        (line.unit_name, line.report.id)
+        if line.report is not None and line.report.id is not None
+        else None
+        for line in group
+    ]
+    return StatusSection(heading, texts, reports)
+
+
+def status_head(view: StatusView, *, period: PeriodInfo | None, now: dt.datetime) -> str:
+    """The deadline, what it asks, when, of whom, the next reminder and the counts."""
     deadline = view.deadline
     lines = [
         _("📊 <b>{title}</b> (#{id})").format(title=escape(deadline.title), id=deadline.id),
@@ -154,46 +176,71 @@ def status_text(view: StatusView, *, period: PeriodInfo | None, now: dt.datetime
         lines.append(_("🗑 Cancelled."))
     elif view.next_step is not None and view.next_step.days >= 0:  # not the overdue step
         lines.append(_("Next reminder: {when}").format(when=fmt_datetime(view.next_step.at)))
-    acks = sum(1 for line in view.lines if line.acknowledged)
+    acks = fmt_number(sum(1 for line in view.lines if line.acknowledged))
     if deadline.kind == DeadlineKind.REPORT.value:
-        lines.extend(_report_status(view, acks))
+        lines.append(
+            _(
+                "✅ On time: {on_time} · ⏰ Late: {late} · ❌ Missing: {missing} · "
+                "👁 “Received” pressed: {acks} units"
+            ).format(
+                on_time=fmt_number(len(view.on_time)),
+                late=fmt_number(len(view.late)),
+                missing=fmt_number(len(view.missing)),
+                acks=acks,
+            )
+        )
     else:
-        lines.extend(_rate_status(view, acks))
+        lines.append(
+            _(
+                "✅ Reached: {done} · ❌ Not yet: {missing} · 👁 “Received” pressed: {acks} units"
+            ).format(
+                done=fmt_number(len(view.on_time)),
+                missing=fmt_number(len(view.missing)),
+                acks=acks,
+            )
+        )
     return "\n".join(lines)
 
 
-def _report_status(view: StatusView, acks: int) -> list[str]:
-    """A report deadline's counts, then who submitted on time, late, and who is missing."""
-    lines = [
-        _(
-            "✅ On time: {on_time} · ⏰ Late: {late} · ❌ Missing: {missing} · "
-            "👁 “Received” pressed: {acks} units"
-        ).format(
-            on_time=fmt_number(len(view.on_time)),
-            late=fmt_number(len(view.late)),
-            missing=fmt_number(len(view.missing)),
-            acks=fmt_number(acks),
-        )
-    ]
-    sections = [
+def status_sections(view: StatusView) -> list[StatusSection]:
+    """Who submitted on time, late, and who is missing (a rate: not yet, then reached)."""
+    if view.deadline.kind != DeadlineKind.REPORT.value:
+        return _rate_sections(view)
+    sections = []
+    for head, group in (
         (_("✅ <b>Submitted on time ({n})</b>"), view.on_time),
         (_("⏰ <b>Submitted late ({n})</b>"), view.late),
-    ]
-    for head, group in sections:
-        if group:
-            lines.append("")
-            lines.append(head.format(n=fmt_number(len(group))))
-            for n, line in enumerate(group, start=1):
-                assert line.report is not None
-                lines.append(f"{n}. {escape(line.unit_name)} — {_report_line(line.report)}")
-    if view.missing:
-        lines.append("")
-        lines.append(_("❌ <b>Missing ({n})</b>").format(n=fmt_number(len(view.missing))))
-        lines.extend(_missing_report(n, line) for n, line in enumerate(view.missing, start=1))
-    if view.reports:
-        lines.append("")
-        lines.append(_("Tap a unit below to read its report and accept it or ask for more."))
-    return lines
+    ):
+        texts = []
+        for n, line in enumerate(group, start=1):
+            assert line.report is not None
+            texts.append(f"{n}. {escape(line.unit_name)} — {_report_line(line.report)}")
+        sections.append(_section(head.format(n=fmt_number(len(group))), group, texts))
+    missing = view.missing
+    sections.append(
+        _section(
+            _("❌ <b>Missing ({n})</b>").format(n=fmt_number(len(missing))),
+            missing,
+            [_missing_report(n, line) for n, line in enumerate(missing, start=1)],
+        )
+    )
+    return [section for section in sections if section.texts]
+
+
+def status_footer(view: StatusView) -> str:
+    """How to read the reports, when there are any."""
+    if any(line.report is not None for line in view.lines):
+        return _("Tap a unit below to read its report and accept it or ask for more.")
+    return ""
+
+
+def status_text(view: StatusView, *, period: PeriodInfo | None, now: dt.datetime) -> str:
+    """The whole status table as one text (for a file or a console)."""
+    blocks = [status_head(view, period=period, now=now)]
+    for section in status_sections(view):
+        blocks.append("\n".join([section.heading, *section.texts]))
+    footer = status_footer(view)
+    return "\n\n".join([*blocks, footer] if footer else blocks)
 
 
 def _missing_report(n: int, line: UnitLine) -> str:
@@ -205,27 +252,27 @@ def _missing_report(n: int, line: UnitLine) -> str:
     return f"{n}. {escape(line.unit_name)}{mark}{extra}"
 
 
-def _rate_status(view: StatusView, acks: int) -> list[str]:
-    """A rate deadline's counts, then the units not there yet with their figures, then the rest."""
+def _rate_sections(view: StatusView) -> list[StatusSection]:
+    """The units not there yet with their figures, then those that reached the rate."""
     required = float(view.deadline.required_rate or 100)
-    lines = [
-        _("✅ Reached: {done} · ❌ Not yet: {missing} · 👁 “Received” pressed: {acks} units").format(
-            done=fmt_number(len(view.on_time)),
-            missing=fmt_number(len(view.missing)),
-            acks=fmt_number(acks),
-        )
+    missing, reached = view.missing, view.on_time
+    sections = [
+        _section(
+            _("❌ <b>Not yet ({n})</b>").format(n=fmt_number(len(missing))),
+            missing,
+            [
+                f"{n}. {escape(line.unit_name)}{' 👁' if line.acknowledged else ''} — "
+                f"{_figures(line, required)}"
+                for n, line in enumerate(missing, start=1)
+            ],
+        ),
+        _section(
+            _("✅ <b>Reached ({n})</b>").format(n=fmt_number(len(reached))),
+            reached,
+            [f"{n}. {escape(line.unit_name)}" for n, line in enumerate(reached, start=1)],
+        ),
     ]
-    if view.missing:
-        lines.append("")
-        lines.append(_("❌ <b>Not yet ({n})</b>").format(n=fmt_number(len(view.missing))))
-        for n, line in enumerate(view.missing, start=1):
-            mark = " 👁" if line.acknowledged else ""
-            lines.append(f"{n}. {escape(line.unit_name)}{mark} — {_figures(line, required)}")
-    if view.on_time:
-        lines.append("")
-        lines.append(_("✅ <b>Reached ({n})</b>").format(n=fmt_number(len(view.on_time))))
-        lines.append(", ".join(escape(line.unit_name) for line in view.on_time))
-    return lines
+    return [section for section in sections if section.texts]
 
 
 def _figures(line: UnitLine, required: float) -> str:

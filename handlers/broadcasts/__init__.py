@@ -7,6 +7,8 @@ from telegram.ext import CallbackQueryHandler
 from bot.core.i18n import lazy_gettext
 from handlers.broadcasts.compose import DIALOG, broadcast_command, draft_button
 from handlers.broadcasts.status import (
+    STATUS,
+    STATUS_SOURCE,
     UNREACHABLE,
     UNREACHABLE_SOURCE,
     ack_button,
@@ -52,6 +54,7 @@ def register(app: KysoApp) -> None:
     """The draft's dialog and buttons, the status buttons and the acknowledgement button."""
     add_dialog(app, DIALOG)
     add_listing(app, UNREACHABLE, UNREACHABLE_SOURCE)
+    add_listing(app, STATUS, STATUS_SOURCE)
     app.add_handler(CallbackQueryHandler(draft_button, pattern=r"^bc:"))
     app.add_handler(CallbackQueryHandler(status_button, pattern=r"^bc[sr]:\d+$"))
     app.add_handler(CallbackQueryHandler(ack_button, pattern=r"^ack:b:\d+$"))

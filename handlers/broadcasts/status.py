@@ -10,11 +10,11 @@ from bot.broadcasts import acks
 from bot.broadcasts import service as broadcasts
 from bot.core.audiences import Audience, AudienceKind
 from bot.core.i18n import _, fmt_number, ngettext
-from handlers.broadcasts.views import ack_label, list_view, status_view, unreachable_listing
+from handlers.broadcasts.views import ack_label, list_view, status_listing, unreachable_listing
 from handlers.commands import SECRETARIAT
 from handlers.common import private_only, secretariat_only
 from handlers.context import BotContext
-from handlers.paging import Listing, ListingSource, send_listing
+from handlers.paging import Listing, ListingSource, send_listing, show_page
 
 # --- acknowledgement ------------------------------------------------------------------------
 
@@ -75,6 +75,25 @@ async def list_command(update: Update, context: BotContext) -> None:
     await message.reply_text(text, reply_markup=markup)
 
 
+STATUS = "broadcast"  # the kind of list /thongbao_tt pages through; its subject: the id
+
+
+def status_listing_for(context: BotContext, broadcast_id: int | None) -> Listing | None:
+    """One announcement's status from the database (None: there is no such announcement)."""
+    if broadcast_id is None:
+        return None
+    with Session(context.runtime.engine) as session:
+        st = broadcasts.status(session=session, broadcast_id=broadcast_id)
+        if st is None:
+            return None
+        stored = Audience.from_dict(st.broadcast.audience) or Audience(AudienceKind.ALL)
+        audience = broadcasts.describe(session=session, audience=stored)
+    return status_listing(st, audience)
+
+
+STATUS_SOURCE = ListingSource(allowed=SECRETARIAT, build=status_listing_for)
+
+
 async def status_command(update: Update, context: BotContext) -> None:
     """/thongbao_tt <id>."""
     message = update.effective_message
@@ -85,13 +104,17 @@ async def status_command(update: Update, context: BotContext) -> None:
             _("Type the announcement's number, e.g. /broadcast_status 12 (see /broadcasts).")
         )
         return
-    text, markup = _status_view(context, int(args[0].lstrip("#")))
-    await message.reply_text(text, reply_markup=markup)
+    broadcast_id = int(args[0].lstrip("#"))
+    listing = status_listing_for(context, broadcast_id)
+    if listing is None:
+        await message.reply_text(_("There is no announcement #{id}.").format(id=broadcast_id))
+        return
+    await send_listing(update, context, STATUS, listing, broadcast_id)
 
 
 @secretariat_only
 async def status_button(update: Update, context: BotContext) -> None:
-    """A '#12' button of /thongbao_ds, or the remind button."""
+    """A '#12' button of /thongbao_ds (the status in place), or the remind button."""
     query = update.callback_query
     assert query is not None and query.data is not None
     action, _sep, raw = query.data.partition(":")
@@ -99,20 +122,12 @@ async def status_button(update: Update, context: BotContext) -> None:
     if action == "bcr":
         await _remind(update, context, broadcast_id)
         return
+    listing = status_listing_for(context, broadcast_id)
+    if listing is None:
+        await query.answer(_("This announcement no longer exists."), show_alert=True)
+        return
     await query.answer()
-    text, markup = _status_view(context, broadcast_id)
-    await query.edit_message_text(text, reply_markup=markup)
-
-
-def _status_view(context: BotContext, broadcast_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
-    """One announcement's status from the database (or why there is none)."""
-    with Session(context.runtime.engine) as session:
-        st = broadcasts.status(session=session, broadcast_id=broadcast_id)
-        if st is None:
-            return _("There is no announcement #{id}.").format(id=broadcast_id), None
-        stored = Audience.from_dict(st.broadcast.audience) or Audience(AudienceKind.ALL)
-        audience = broadcasts.describe(session=session, audience=stored)
-    return status_view(st, audience)
+    await show_page(update, context, STATUS, listing, (query.from_user.id, broadcast_id, 0))
 
 
 async def _remind(update: Update, context: BotContext, broadcast_id: int) -> None:
@@ -150,7 +165,7 @@ async def _remind(update: Update, context: BotContext, broadcast_id: int) -> Non
 UNREACHABLE = "unreachable"  # the kind of list /khonglienlac pages through
 
 
-def unreachable_listing_for(context: BotContext) -> Listing | None:
+def unreachable_listing_for(context: BotContext, _subject: int | None = None) -> Listing | None:
     """The unreachable officials and units without anyone, or None when there are none."""
     with Session(context.runtime.engine) as session:
         people, empty_units = broadcasts.unreachable(session=session)

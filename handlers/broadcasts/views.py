@@ -17,8 +17,6 @@ from bot.core.models import Broadcast
 from bot.core.roles import role_label
 from handlers.paging import Listing, Section
 
-MAX_UNIT_NAMES = 40
-
 
 def ack_label() -> str:
     """The acknowledgement button's label."""
@@ -216,24 +214,12 @@ def _delivery_lines(st: BroadcastStatus) -> list[str]:
     return lines
 
 
-def _not_confirmed_line(missing: list[tuple[int, str]]) -> str:
-    """The units that have not acknowledged, by name (the first forty)."""
-    names = ", ".join(escape(name) for _id, name in missing[:MAX_UNIT_NAMES])
-    more = len(missing) - MAX_UNIT_NAMES
-    if more > 0:
-        names += " " + _("and {n} more").format(n=fmt_number(more))
-    return ngettext(
-        "Not yet confirmed ({n} unit): {names}",
-        "Not yet confirmed ({n} units): {names}",
-        len(missing),
-    ).format(n=fmt_number(len(missing)), names=names)
-
-
-def status_view(st: BroadcastStatus, audience: str) -> tuple[str, InlineKeyboardMarkup | None]:
-    """Delivered / acknowledged / failed / unreachable, who has not acknowledged, Remind."""
+def status_listing(st: BroadcastStatus, audience: str) -> Listing:
+    """Delivered / acknowledged / failed / unreachable, then the units that have not
+    acknowledged (in pages), and Remind once the sending is over."""
     b = st.broadcast
     assert b.id is not None
-    lines = [
+    head = [
         _("📊 <b>Announcement #{id}</b> · {when}").format(id=b.id, when=fmt_datetime(b.created_at)),
         _("Audience: {audience}").format(audience=audience),
         escape(excerpt(b.text, 200)),
@@ -241,17 +227,22 @@ def status_view(st: BroadcastStatus, audience: str) -> tuple[str, InlineKeyboard
         *_delivery_lines(st),
     ]
     missing = st.units_not_acknowledged
+    sections = []
     if missing:
-        lines.append(_not_confirmed_line(missing))
-    markup = None
+        heading = ngettext(
+            "Not yet confirmed ({n} unit):", "Not yet confirmed ({n} units):", len(missing)
+        ).format(n=fmt_number(len(missing)))
+        sections.append(Section(heading, [f"• {escape(name)}" for _id, name in missing]))
+    rows = []
     if missing and st.done:
         label = ngettext(
             "🔔 Remind the {n} unit that has not confirmed",
             "🔔 Remind the {n} units that have not confirmed",
             len(missing),
         ).format(n=fmt_number(len(missing)))
-        markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=f"bcr:{b.id}")]])
-    return "\n".join(lines), markup
+        rows.append([InlineKeyboardButton(label, callback_data=f"bcr:{b.id}")])
+    file_name = _("not-confirmed-{id}.txt").format(id=b.id)
+    return Listing(sections, file_name=file_name, header="\n".join(head), rows=rows)
 
 
 def unreachable_listing(

@@ -8,7 +8,7 @@ Callback data (all under 64 bytes):
   dl:pick:<id>          choose the deadline to report on · dl:send  submit the report
   dl:card:<id>          a deadline's card (secretariat) · dl:ed:<id>:title|plan|due  edit it
   dl:cx:<id> / dl:cxy:<id> / dl:cxn:<id>   cancel a deadline: ask / confirm / keep
-  dl:st:<id>:<page>     status table and its report buttons
+  dl:st:<id>:<page>     status table (its pages: pg:deadline:<owner>:<page>:<id>, handlers/paging)
   dl:csv:<id>           the status table as a CSV file
   dl:see:<report id>    read a report · dl:acc:<report id> accept · dl:more:<report id> ask more
 
@@ -26,6 +26,7 @@ from handlers.context import KysoApp
 from handlers.deadlines import create, edit, explain, lists, status
 from handlers.deadlines.dialog import FEATURE, TTL, cancel_button, cancelled_text
 from handlers.dialogs import DialogFeature, add_dialog
+from handlers.paging import add_listing
 
 COMMANDS = (
     CommandSpec(
@@ -89,5 +90,6 @@ def register(app: KysoApp) -> None:
             cancelled=cancelled_text,
         ),
     )
+    add_listing(app, status.STATUS, status.STATUS_SOURCE)
     for pattern, callback in BUTTONS:
         app.add_handler(CallbackQueryHandler(callback, pattern=pattern))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from telegram import InlineKeyboardButton as Button
 from telegram import InlineKeyboardMarkup, InputFile, Update
 
 from bot.core.db import session_scope
@@ -12,10 +13,12 @@ from bot.core.stats import period_info
 from bot.deadlines import replies
 from bot.deadlines.errors import DeadlineError
 from bot.deadlines.views import list_deadlines, status_csv, status_view
+from handlers.commands import SECRETARIAT
 from handlers.common import secretariat_only
 from handlers.context import BotContext
-from handlers.deadlines.dialog import button_id, button_parts, now, refuse, say
-from handlers.deadlines.views import deadline_buttons, status_markup
+from handlers.deadlines.dialog import button_id, button_parts, now, refuse
+from handlers.deadlines.views import deadline_buttons
+from handlers.paging import Listing, ListingSource, Section, send_listing, show_page
 
 
 async def status_command(update: Update, context: BotContext) -> None:
@@ -41,27 +44,66 @@ async def status_command(update: Update, context: BotContext) -> None:
     await message.reply_text(text, reply_markup=InlineKeyboardMarkup(buttons) if buttons else None)
 
 
-async def show_status(update: Update, context: BotContext, deadline_id: int, page: int) -> None:
-    """The status table (page > 0 from a button: only the report buttons change)."""
+STATUS = "deadline"  # the kind of list /hanchot_tt pages through; its subject is the deadline
+
+
+def status_listing(context: BotContext, deadline_id: int | None) -> Listing | None:
+    """A deadline's status table in pages: the units under the deadline's summary, a button
+    per report to read, and the table as a CSV file (None: there is no such deadline)."""
+    if deadline_id is None:
+        return None
     rt = context.runtime
     moment = now(context)
+    with session_scope(rt.engine) as session:
+        view = status_view(session=session, deadline_id=deadline_id, now=moment, tz=rt.settings.tz)
+        period = period_info(session=session, period_id=view.deadline.period_id)
+        head = replies.status_head(view, period=period, now=moment)
+        groups = replies.status_sections(view)
+        footer = replies.status_footer(view)
+    sections = [
+        Section(
+            group.heading,
+            group.texts,
+            [
+                Button(f"📄 {read[0]}"[:60], callback_data=f"dl:see:{read[1]}") if read else None
+                for read in group.reports
+            ],
+        )
+        for group in groups
+    ]
+    csv_row = [Button(_("📥 Table as a file (CSV)"), callback_data=f"dl:csv:{deadline_id}")]
+    return Listing(sections, file_name=None, header=head, footer=footer, rows=[csv_row])
+
+
+def _listing_or_none(context: BotContext, deadline_id: int | None) -> Listing | None:
+    """The listing, or None for a deadline deleted since the buttons were shown."""
     try:
-        with session_scope(rt.engine) as session:
-            view = status_view(
-                session=session, deadline_id=deadline_id, now=moment, tz=rt.settings.tz
-            )
-            period = period_info(session=session, period_id=view.deadline.period_id)
-            text = replies.status_text(view, period=period, now=moment)
-            markup = status_markup(view, page)
+        return status_listing(context, deadline_id)
+    except DeadlineError:
+        return None
+
+
+STATUS_SOURCE = ListingSource(allowed=SECRETARIAT, build=_listing_or_none)
+
+
+async def show_status(update: Update, context: BotContext, deadline_id: int, page: int) -> None:
+    """The status table: a new message from a command or a choice, a page of it in place from
+    the buttons of an older version ('dl:st:<id>:<page>' with a page > 0)."""
+    try:
+        listing = status_listing(context, deadline_id)
     except DeadlineError as exc:
         await refuse(update, exc.message())
         return
+    assert listing is not None
     query = update.callback_query
     if query is not None and page > 0:
         await query.answer()
-        await query.edit_message_reply_markup(reply_markup=markup)
+        owner = query.from_user.id
+        await show_page(update, context, STATUS, listing, (owner, deadline_id, page))
         return
-    await say(update, text, markup)
+    if query is not None:
+        await query.answer()
+    await send_listing(update, context, STATUS, listing, deadline_id)
 
 
 @secretariat_only

@@ -16,9 +16,7 @@ from bot.core.models import Deadline, ExplanationReport
 from bot.core.stats import PeriodInfo
 from bot.deadlines import replies
 from bot.deadlines.audience import TEMPLATES, Draft, template_title
-from bot.deadlines.views import DeadlineRow, StatusView
-
-PAGE = 10  # report buttons per page of the status table
+from bot.deadlines.views import DeadlineRow
 
 Button = InlineKeyboardButton
 
@@ -196,30 +194,6 @@ def deadline_buttons(rows: Sequence[DeadlineRow], action: str) -> list[list[Inli
         ]
         for r in rows[:30]
     ]
-
-
-def status_markup(view: StatusView, page: int) -> InlineKeyboardMarkup:
-    """Buttons to read each report, 10 per page, and the table as a file."""
-    deadline_id = view.deadline.id
-    csv_row = [Button(_("📥 Table as a file (CSV)"), callback_data=f"dl:csv:{deadline_id}")]
-    reports = [(line, line.report) for line in view.lines if line.report is not None]
-    if not reports:
-        return InlineKeyboardMarkup([csv_row])
-    pages = (len(reports) + PAGE - 1) // PAGE
-    page = max(0, min(page, pages - 1))
-    rows = [
-        [Button(f"📄 {line.unit_name}"[:60], callback_data=f"dl:see:{report.id}")]
-        for line, report in reports[page * PAGE : (page + 1) * PAGE]
-    ]
-    nav = []
-    if page > 0:
-        nav.append(Button(_("◀️ Previous"), callback_data=f"dl:st:{deadline_id}:{page - 1}"))
-    if page + 1 < pages:
-        nav.append(Button(_("Next ▶️"), callback_data=f"dl:st:{deadline_id}:{page + 1}"))
-    if nav:
-        rows.append(nav)
-    rows.append(csv_row)
-    return InlineKeyboardMarkup(rows)
 
 
 # --- explanation reports ------------------------------------------------------------------
