@@ -23,9 +23,10 @@ from bot.core.messages import indicator_name
 from bot.core.models import utcnow
 from bot.core.people import unit_name
 from handlers.commands import SECRETARIAT, CommandSpec
-from handlers.common import private_only, secretariat_only, with_extra_buttons
+from handlers.common import private_only, secretariat_only
 from handlers.context import BotContext, KysoApp
 from handlers.dialogs import DialogFeature, State, add_dialog, ask, current_of, end
+from handlers.paging import Listing, ListingSource, Section, add_listing, send_listing, show_page
 
 logger = logging.getLogger(__name__)
 
@@ -40,30 +41,39 @@ DIALOG = DialogFeature(feature=FEATURE, states={CHOOSE_UNIT: State()})
 # --- /canhbao ----------------------------------------------------------------------------------
 
 
-def status_markup(status: WarningStatus, page: int) -> InlineKeyboardMarkup | None:
-    """Paging, send now, and the other indicators with data."""
+WARNINGS = "warnings"  # the kind of list /canhbao pages through; its subject: the indicator
+
+
+def status_listing(status: WarningStatus) -> Listing:
+    """The units below the threshold under the counts and policy, send now, other indicators."""
     ind = status.indicator.id
     rows: list[list[InlineKeyboardButton]] = []
-    total = warnings_text.pages(status)
-    page = min(max(page, 0), total - 1)
-    nav = []
-    if page > 0:
-        nav.append(InlineKeyboardButton(_("◀️ Previous"), callback_data=f"wn:p:{ind}:{page - 1}"))
-    if page + 1 < total:
-        nav.append(InlineKeyboardButton(_("Next ▶️"), callback_data=f"wn:p:{ind}:{page + 1}"))
-    if nav:
-        rows.append(nav)
     if status.period is not None and status.policy.enabled:
         rows.append([InlineKeyboardButton(_("📣 Send now"), callback_data=f"wn:run:{ind}")])
     for other_id, code, name in status.other_indicators:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    indicator_name(code, name)[:60], callback_data=f"wn:p:{other_id}:0"
-                )
-            ]
-        )
-    return InlineKeyboardMarkup(rows) if rows else None
+        label = indicator_name(code, name)[:60]
+        rows.append([InlineKeyboardButton(label, callback_data=f"wn:p:{other_id}:0")])
+    units = [warnings_text.unit_line(u) for u in status.units] if status.period else []
+    return Listing(
+        [Section("", units)] if units else [],
+        file_name=_("warnings.txt"),
+        header=warnings_text.status_head(status),
+        footer=warnings_text.status_hint() if units else "",
+        rows=rows,
+        page_lines=10,
+        answer_buttons=True,
+    )
+
+
+def _listing_for(context: BotContext, indicator_id: int | None) -> Listing | None:
+    """The /canhbao list of an indicator, from the database (None: nothing imported)."""
+    status = _status(context, indicator_id)
+    if status is None or (indicator_id is not None and status.indicator.id != indicator_id):
+        return None
+    return status_listing(status)
+
+
+WARNINGS_SOURCE = ListingSource(allowed=SECRETARIAT, build=_listing_for, private=True)
 
 
 def _status(context: BotContext, indicator_id: int | None) -> WarningStatus | None:
@@ -94,10 +104,7 @@ async def warnings_command(update: Update, context: BotContext) -> None:
             _("No statistics have been imported yet, so there are no warnings.")
         )
         return
-    await message.reply_text(
-        warnings_text.status_text(status, 0),
-        reply_markup=with_extra_buttons(status_markup(status, 0), update, context),
-    )
+    await send_listing(update, context, WARNINGS, status_listing(status), status.indicator.id)
 
 
 async def _unit_lookup(message: Message, context: BotContext, query: str) -> None:
@@ -166,16 +173,14 @@ async def warnings_button(update: Update, context: BotContext) -> None:
     if status is None or status.indicator.id != ident:
         await query.answer(_("No statistics have been imported yet."), show_alert=True)
         return
-    if action == "p":
-        page = int(parts[3])
+    if action == "p":  # another indicator, cancel, or a page button of an older version
         await query.answer()
-        await query.edit_message_text(
-            warnings_text.status_text(status, page), reply_markup=status_markup(status, page)
-        )
+        place = (query.from_user.id, ident, int(parts[3]))
+        await show_page(update, context, WARNINGS, status_listing(status), place)
     elif action == "run":
         await _ask_run(query, status)
     else:  # "go"
-        await _run_now(query, context, status)
+        await _run_now(update, context, status)
 
 
 async def _ask_run(query: CallbackQuery, status: WarningStatus) -> None:
@@ -202,8 +207,10 @@ async def _ask_run(query: CallbackQuery, status: WarningStatus) -> None:
     await query.edit_message_text(text, reply_markup=markup)
 
 
-async def _run_now(query: CallbackQuery, context: BotContext, status: WarningStatus) -> None:
+async def _run_now(update: Update, context: BotContext, status: WarningStatus) -> None:
     """✅ Send: run the warnings for one indicator now, then show the refreshed status."""
+    query = update.callback_query
+    assert query is not None
     ident = status.indicator.id
     actor = query.from_user.id
     rt = context.runtime
@@ -223,9 +230,8 @@ async def _run_now(query: CallbackQuery, context: BotContext, status: WarningSta
     counts = await asyncio.to_thread(run)
     await query.answer()
     refreshed = await asyncio.to_thread(_status, context, ident) or status
-    await query.edit_message_text(
-        warnings_text.status_text(refreshed, 0), reply_markup=status_markup(refreshed, 0)
-    )
+    place = (query.from_user.id, ident, 0)
+    await show_page(update, context, WARNINGS, status_listing(refreshed), place)
     if isinstance(query.message, Message):
         await query.message.reply_text(warnings_text.run_summary(counts, status.indicator))
 
@@ -396,6 +402,7 @@ COMMANDS = (
 def register(app: KysoApp) -> None:
     """The /canhbao and /imlang buttons, and the dialog that keeps /imlang's reason."""
     add_dialog(app, DIALOG)
+    add_listing(app, WARNINGS, WARNINGS_SOURCE)
     app.add_handler(
         CallbackQueryHandler(warnings_button, pattern=r"^wn:(p:\d+:\d+|run:\d+|go:\d+|u:\d+)$")
     )

@@ -21,7 +21,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.core.i18n import _, fmt_number
 from handlers.commands import Audience, audience_of, refusal_text
-from handlers.common import private_only
+from handlers.common import private_only, with_extra_buttons
 from handlers.context import BotContext, KysoApp
 
 logger = logging.getLogger(__name__)
@@ -48,13 +48,16 @@ class Section:
 class Listing:
     """A long list in sections, what stays above and below it on every page, and the file.
 
-    `file_name` None: no text file (the list offers its own file in `rows`)."""
+    `file_name` None: no text file (the list offers its own file in `rows`); `answer_buttons`:
+    the buttons another feature puts under answers (the dashboard's) go under every page."""
 
     sections: list[Section]
     file_name: str | None
     header: str = ""
     footer: str = ""
     rows: list[list[InlineKeyboardButton]] = field(default_factory=list)
+    page_lines: int = PAGE_LINES
+    answer_buttons: bool = False
 
     @property
     def items(self) -> list[tuple[int, int]]:
@@ -62,12 +65,12 @@ class Listing:
         return [(i, n) for i, s in enumerate(self.sections) for n in range(len(s.lines))]
 
     def page_count(self) -> int:
-        """How many pages of PAGE_LINES items."""
-        return max(1, -(-len(self.items) // PAGE_LINES))
+        """How many pages of `page_lines` items."""
+        return max(1, -(-len(self.items) // self.page_lines))
 
     def _chunk(self, page: int) -> list[tuple[int, int]]:
         """The items of one page."""
-        return self.items[page * PAGE_LINES : (page + 1) * PAGE_LINES]
+        return self.items[page * self.page_lines : (page + 1) * self.page_lines]
 
     def page_text(self, page: int) -> str:
         """The page's items under the headings of the sections they belong to."""
@@ -77,7 +80,8 @@ class Listing:
             if index != shown:
                 if lines:
                     lines.append("")
-                lines.append(self.sections[index].heading)
+                if self.sections[index].heading:
+                    lines.append(self.sections[index].heading)
                 shown = index
             lines.append(self.sections[index].lines[n])
         return "\n".join(lines)
@@ -108,7 +112,8 @@ class Listing:
         """The whole list as plain text, for the file."""
         blocks = [self.header] if self.header else []
         for section in self.sections:
-            blocks.append("\n".join([section.heading, *section.lines]))
+            heading = [section.heading] if section.heading else []
+            blocks.append("\n".join([*heading, *section.lines]))
         return "\n\n".join(html.unescape(_TAG.sub("", block)) for block in blocks) + "\n"
 
 
@@ -157,6 +162,8 @@ async def send_listing(
     assert message is not None and user is not None
     pages = listing.page_count()
     markup = _keyboard(listing, (kind, user.id, subject), 0, pages)
+    if listing.answer_buttons:
+        markup = with_extra_buttons(markup, update, context)
     await message.reply_text(listing.render(0, pages), reply_markup=markup)
 
 
@@ -208,6 +215,8 @@ async def show_page(
     pages = listing.page_count()
     page = max(0, min(wanted, pages - 1))
     markup = _keyboard(listing, (kind, owner, subject), page, pages)
+    if listing.answer_buttons:
+        markup = with_extra_buttons(markup, update, context)
     await query.edit_message_text(listing.render(page, pages), reply_markup=markup)
 
 

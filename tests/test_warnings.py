@@ -449,12 +449,13 @@ async def test_status_shows_who_cannot_be_warned_and_pages(loaded: Harness) -> N
     assert "38 đơn vị dưới 80%, trong đó 6 đơn vị dưới 50%" in text
     assert "Đã cảnh báo: 0 · tạm dừng: 0 · thay bằng nhắc hạn: 0 · chưa có cán bộ nhận: 38" in text
     assert "vào Thứ Hai hằng tuần lúc 08:00; nhắc lại sau mỗi 7 ngày" in text
-    assert "Trang 1/4:" in text and "👤 chưa có cán bộ nhận" in text
+    assert "Trang 1/4" in text and "👤 chưa có cán bộ nhận" in text
     assert "🔴 Đảng ủy Phường Thái Bình — 9,09% (5/55) hạng 104" in text
     ind = signing_id(loaded)
-    assert ("Tiếp ▶️", f"wn:p:{ind}:1") in loaded.last_keyboard()
-    page2 = await loaded.press(ADMIN_ID, f"wn:p:{ind}:1")
-    assert "Trang 2/4:" in page2[-1]
+    assert ("Tiếp ▶️", f"pg:warnings:{ADMIN_ID}:1:{ind}") in loaded.last_keyboard()
+    page2 = await loaded.press(ADMIN_ID, f"pg:warnings:{ADMIN_ID}:1:{ind}")
+    assert "Trang 2/4" in page2[-1] and "Thái Bình" not in page2[-1]
+    assert page2[-1].startswith("🚨 <b>Cảnh báo")  # the counts stay above every page
 
 
 async def test_send_now_after_linking_officials(loaded: Harness) -> None:

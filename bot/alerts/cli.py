@@ -78,7 +78,7 @@ def cmd_status(settings: Settings, args: argparse.Namespace, *, links: Links) ->
             inhibitors=links.alert_inhibitors,
         )
         assert status is not None
-        _out(warnings_text.status_text(status, 0, all_units=True))
+        _out(warnings_text.status_text(status))
     return 0
 
 

@@ -35,8 +35,6 @@ from bot.core.timespec import WeeklySchedule
 
 logger = logging.getLogger(__name__)
 
-PAGE_SIZE = 10
-
 
 # --- schedule and summaries --------------------------------------------------------------------
 
@@ -187,13 +185,8 @@ def unit_line(u: UnitWarning) -> str:
     return line
 
 
-def pages(status: WarningStatus) -> int:
-    """Number of pages of units."""
-    return max(1, -(-len(status.units) // PAGE_SIZE))
-
-
-def status_text(status: WarningStatus, page: int, *, all_units: bool = False) -> str:
-    """The /canhbao screen: counts, policy, last run, one page of units (or all, for the CLI)."""
+def status_head(status: WarningStatus) -> str:
+    """The /canhbao screen above its units: counts, policy, next and last run."""
     ind = status.indicator
     warning = fmt_percent_value(ind.warning_percent)
     lines = [
@@ -249,26 +242,23 @@ def status_text(status: WarningStatus, page: int, *, all_units: bool = False) ->
                 "with /invite."
             )
         )
-    if below and all_units:
+    return "\n".join(lines)
+
+
+def status_hint() -> str:
+    """What the secretariat can do from the /canhbao screen."""
+    return _(
+        "/warnings &lt;unit&gt;: who was warned when · /silence: silence a unit · "
+        "📣 Send now: warn the units not warned yet (and repeats that are due)."
+    )
+
+
+def status_text(status: WarningStatus) -> str:
+    """The whole /canhbao screen with every unit (for the CLI)."""
+    lines = [status_head(status)]
+    if status.period is not None and status.units:
         lines.append("")
         lines.extend(unit_line(u) for u in status.units)
-    elif below:
-        total = pages(status)
-        page = min(max(page, 0), total - 1)
-        lines.append("")
-        if total > 1:
-            lines.append(
-                _("Page {page}/{pages}:").format(page=fmt_number(page + 1), pages=fmt_number(total))
-            )
-        for u in status.units[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
-            lines.append(unit_line(u))
-        lines.append("")
-        lines.append(
-            _(
-                "/warnings &lt;unit&gt;: who was warned when · /silence: silence a unit · "
-                "📣 Send now: warn the units not warned yet (and repeats that are due)."
-            )
-        )
     return "\n".join(lines)
 
 
