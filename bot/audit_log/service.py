@@ -24,7 +24,7 @@ from bot.core.models import AppUser, AuditLog
 
 logger = logging.getLogger(__name__)
 
-PAGE_SIZE = 8
+PAGE_SIZE = 6  # three lines an entry: a page fits a phone screen
 DETAIL_CHARS = 320
 EXIT_USAGE = 2
 

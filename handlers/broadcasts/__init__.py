@@ -7,6 +7,8 @@ from telegram.ext import CallbackQueryHandler
 from bot.core.i18n import lazy_gettext
 from handlers.broadcasts.compose import DIALOG, broadcast_command, draft_button
 from handlers.broadcasts.status import (
+    LATEST,
+    LATEST_SOURCE,
     STATUS,
     STATUS_SOURCE,
     UNREACHABLE,
@@ -55,6 +57,7 @@ def register(app: KysoApp) -> None:
     add_dialog(app, DIALOG)
     add_listing(app, UNREACHABLE, UNREACHABLE_SOURCE)
     add_listing(app, STATUS, STATUS_SOURCE)
+    add_listing(app, LATEST, LATEST_SOURCE)
     app.add_handler(CallbackQueryHandler(draft_button, pattern=r"^bc:"))
     app.add_handler(CallbackQueryHandler(status_button, pattern=r"^bc[sr]:\d+$"))
     app.add_handler(CallbackQueryHandler(ack_button, pattern=r"^ack:b:\d+$"))

@@ -10,7 +10,12 @@ from bot.broadcasts import acks
 from bot.broadcasts import service as broadcasts
 from bot.core.audiences import Audience, AudienceKind
 from bot.core.i18n import _, fmt_number, ngettext
-from handlers.broadcasts.views import ack_label, list_view, status_listing, unreachable_listing
+from handlers.broadcasts.views import (
+    ack_label,
+    list_listing,
+    status_listing,
+    unreachable_listing,
+)
 from handlers.commands import SECRETARIAT
 from handlers.common import private_only, secretariat_only
 from handlers.context import BotContext
@@ -57,10 +62,11 @@ async def ack_button(update: Update, context: BotContext) -> None:
 # --- lists and status ------------------------------------------------------------------------
 
 
-async def list_command(update: Update, context: BotContext) -> None:
-    """/thongbao_ds: the latest announcements with their delivery."""
-    message = update.effective_message
-    assert message is not None
+LATEST = "broadcasts"  # the kind of list /thongbao_ds pages through
+
+
+def latest_listing(context: BotContext, _subject: int | None = None) -> Listing | None:
+    """The latest announcements with their delivery (None: there are none)."""
     with Session(context.runtime.engine) as session:
         items = []
         for b in broadcasts.recent(session=session, limit=10):
@@ -68,11 +74,21 @@ async def list_command(update: Update, context: BotContext) -> None:
             st = broadcasts.status(session=session, broadcast_id=b.id)
             assert st is not None
             items.append((b, st))
-    if not items:
+    return list_listing(items) if items else None
+
+
+LATEST_SOURCE = ListingSource(allowed=SECRETARIAT, build=latest_listing)
+
+
+async def list_command(update: Update, context: BotContext) -> None:
+    """/thongbao_ds: the latest announcements with their delivery."""
+    message = update.effective_message
+    assert message is not None
+    listing = latest_listing(context)
+    if listing is None:
         await message.reply_text(_("No announcements yet. Write one with /broadcast."))
         return
-    text, markup = list_view(items)
-    await message.reply_text(text, reply_markup=markup)
+    await send_listing(update, context, LATEST, listing)
 
 
 STATUS = "broadcast"  # the kind of list /thongbao_tt pages through; its subject: the id

@@ -164,10 +164,10 @@ def excerpt(text: str, limit: int = 80) -> str:
     return plain if len(plain) <= limit else plain[: limit - 1] + "…"
 
 
-def list_view(items: list[tuple[Broadcast, BroadcastStatus]]) -> tuple[str, InlineKeyboardMarkup]:
-    """/thongbao_ds: one paragraph and one '#id' button per announcement."""
-    lines = [_("📢 <b>Latest announcements</b>")]
-    rows = []
+def list_listing(items: list[tuple[Broadcast, BroadcastStatus]]) -> Listing:
+    """/thongbao_ds: a paragraph and a '#id' button per announcement, five a page."""
+    lines: list[str] = []
+    buttons: list[InlineKeyboardButton | None] = []
     for b, st in items:
         assert b.id is not None
         sent = st.counts.get("sent", 0)
@@ -181,8 +181,9 @@ def list_view(items: list[tuple[Broadcast, BroadcastStatus]]) -> tuple[str, Inli
                 excerpt=escape(excerpt(b.text)),
             )
         )
-        rows.append([InlineKeyboardButton(f"#{b.id}", callback_data=f"bcs:{b.id}")])
-    return "\n\n".join(lines), InlineKeyboardMarkup(rows)
+        buttons.append(InlineKeyboardButton(f"#{b.id}", callback_data=f"bcs:{b.id}"))
+    section = Section(_("📢 <b>Latest announcements</b>"), lines, buttons)
+    return Listing([section], file_name=_("announcements.txt"), page_lines=5)
 
 
 def _delivery_lines(st: BroadcastStatus) -> list[str]:
