@@ -295,20 +295,29 @@ async def silence_command(update: Update, context: BotContext) -> None:
     await message.reply_text(text)
 
 
-def _silences_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The /imlang_ds text and one lift button per silence."""
+SILENCES = "silences"  # the kind of list /imlang_ds pages through
+
+
+def silences_listing(context: BotContext, _subject: int | None = None) -> Listing | None:
+    """The silenced units, a button under each to turn its warnings back on (None: none)."""
     with Session(context.runtime.engine) as session:
         silences = active_silences(session=session)
-    buttons = [
-        [
-            InlineKeyboardButton(
-                (_("🔔 Turn on: {unit}").format(unit=s.unit_name))[:64],
-                callback_data=f"wn:un:{s.id}",
-            )
-        ]
-        for s in silences[:40]
+    if not silences:
+        return None
+    buttons: list[InlineKeyboardButton | None] = [
+        InlineKeyboardButton(
+            (_("🔔 Turn on: {unit}").format(unit=s.unit_name))[:64], callback_data=f"wn:un:{s.id}"
+        )
+        for s in silences
     ]
-    return silence_texts.silences_text(silences), InlineKeyboardMarkup(buttons) if buttons else None
+    section = Section(
+        silence_texts.silences_heading(silences), silence_texts.silence_lines(silences), buttons
+    )
+    footer = silence_texts.silences_footer()
+    return Listing([section], file_name=_("silences.txt"), footer=footer, page_lines=8)
+
+
+SILENCES_SOURCE = ListingSource(allowed=SECRETARIAT, build=silences_listing, private=True)
 
 
 async def silences_command(update: Update, context: BotContext) -> None:
@@ -317,8 +326,11 @@ async def silences_command(update: Update, context: BotContext) -> None:
     assert message is not None
     if not await private_only(update):
         return
-    text, markup = await asyncio.to_thread(_silences_view, context)
-    await message.reply_text(text, reply_markup=markup)
+    listing = await asyncio.to_thread(silences_listing, context)
+    if listing is None:
+        await message.reply_text(silence_texts.no_silences_text())
+        return
+    await send_listing(update, context, SILENCES, listing)
 
 
 @secretariat_only
@@ -330,7 +342,7 @@ async def silence_button(update: Update, context: BotContext) -> None:
     if parts[1] == "s":
         await _silence_chosen(query, context, int(parts[2]), parts[3])
     else:
-        await _lift(query, context, int(parts[2]))
+        await _lift(update, context, int(parts[2]))
 
 
 async def _silence_chosen(
@@ -351,8 +363,10 @@ async def _silence_chosen(
     await query.edit_message_text(text)
 
 
-async def _lift(query: CallbackQuery, context: BotContext, silence_id: int) -> None:
-    """🔔 Turn on: lift a silence early, then show the list again."""
+async def _lift(update: Update, context: BotContext, silence_id: int) -> None:
+    """🔔 Turn on: lift a silence early, then show the list again (its first page)."""
+    query = update.callback_query
+    assert query is not None
     rt = context.runtime
     actor = query.from_user.id
 
@@ -369,8 +383,11 @@ async def _lift(query: CallbackQuery, context: BotContext, silence_id: int) -> N
         await query.answer(SilenceError("missing").message(), show_alert=True)
     else:
         await query.answer(silence_texts.silence_lifted(name))
-    text, markup = await asyncio.to_thread(_silences_view, context)
-    await query.edit_message_text(text, reply_markup=markup)
+    listing = await asyncio.to_thread(silences_listing, context)
+    if listing is None:
+        await query.edit_message_text(silence_texts.no_silences_text())
+        return
+    await show_page(update, context, SILENCES, listing, (actor, None, 0))
 
 
 COMMANDS = (
@@ -403,6 +420,7 @@ def register(app: KysoApp) -> None:
     """The /canhbao and /imlang buttons, and the dialog that keeps /imlang's reason."""
     add_dialog(app, DIALOG)
     add_listing(app, WARNINGS, WARNINGS_SOURCE)
+    add_listing(app, SILENCES, SILENCES_SOURCE)
     app.add_handler(
         CallbackQueryHandler(warnings_button, pattern=r"^wn:(p:\d+:\d+|run:\d+|go:\d+|u:\d+)$")
     )

@@ -29,12 +29,12 @@ from bot.groups import service as groups
 from handlers.commands import SECRETARIAT, CommandSpec
 from handlers.common import secretariat_only
 from handlers.context import BotContext, KysoApp
+from handlers.paging import Listing, ListingSource, Section, add_listing, send_listing
 
 logger = logging.getLogger(__name__)
 
 
 AREA_PAGE = 8
-MAX_LISTED = 40  # keeps /nhom_ds well under Telegram's 4,096 characters
 _IN = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER}
 
 
@@ -220,31 +220,42 @@ async def group_button(update: Update, context: BotContext) -> None:
     await query.edit_message_text(text)
 
 
-async def groups_command(update: Update, context: BotContext) -> None:
-    """/nhom_ds: every subscribed group."""
-    assert update.effective_message is not None
+GROUPS = "groups"  # the kind of list /nhom_ds pages through
+
+
+def groups_listing(context: BotContext, _subject: int | None = None) -> Listing | None:
+    """Every subscribed group (None: there are none)."""
     with Session(context.runtime.engine) as session:
         subs = subscribed_groups(session=session)
     if not subs:
+        return None
+    heading = _("👥 <b>Groups receiving summaries: {n}</b>").format(n=fmt_number(len(subs)))
+    lines = [
+        _("{number}. {title} — {what}, since {since} · <code>{id}</code>").format(
+            number=number,
+            title=escape(sub.chat_title) if sub.chat_title else _("(no title)"),
+            what=_what(sub.area_name),
+            since=fmt_datetime(sub.since),
+            id=sub.chat_id,
+        )
+        for number, sub in enumerate(subs, start=1)
+    ]
+    return Listing([Section(heading, lines)], file_name=_("groups.txt"))
+
+
+GROUPS_SOURCE = ListingSource(allowed=SECRETARIAT, build=groups_listing)
+
+
+async def groups_command(update: Update, context: BotContext) -> None:
+    """/nhom_ds: every subscribed group, in pages."""
+    assert update.effective_message is not None
+    listing = groups_listing(context)
+    if listing is None:
         await update.effective_message.reply_text(
             _("No group receives summaries yet. Add me to a group and type /group there.")
         )
         return
-    lines = [_("👥 <b>Groups receiving summaries: {n}</b>").format(n=fmt_number(len(subs)))]
-    for number, sub in enumerate(subs[:MAX_LISTED], start=1):
-        title = escape(sub.chat_title) if sub.chat_title else _("(no title)")
-        lines.append(
-            _("{number}. {title} — {what}, since {since} · <code>{id}</code>").format(
-                number=number,
-                title=title,
-                what=_what(sub.area_name),
-                since=fmt_datetime(sub.since),
-                id=sub.chat_id,
-            )
-        )
-    if len(subs) > MAX_LISTED:
-        lines.append(_("… and {n} more.").format(n=fmt_number(len(subs) - MAX_LISTED)))
-    await update.effective_message.reply_text("\n".join(lines))
+    await send_listing(update, context, GROUPS, listing)
 
 
 COMMANDS = (
@@ -265,6 +276,7 @@ COMMANDS = (
 
 def register(app: KysoApp) -> None:
     """Membership changes, /nhom, /nhom_ds, their buttons and migrations."""
+    add_listing(app, GROUPS, GROUPS_SOURCE)
     app.add_handler(ChatMemberHandler(my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migrated))
     app.add_handler(CallbackQueryHandler(group_button, pattern=r"^gs:(all|off|a:\d+|p:\d+)$"))

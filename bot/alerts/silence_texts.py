@@ -108,21 +108,26 @@ def last_day(until: dt.datetime) -> str:
     return fmt_date((until.astimezone(current_timezone()) - dt.timedelta(seconds=1)).date())
 
 
-def silences_text(silences: list[SilenceInfo]) -> str:
-    """/imlang_ds."""
-    if not silences:
-        return _(
-            "No unit is silenced. To silence one after an accepted explanation:\n"
-            "<code>/silence Nam Tiền Hải 30/06/2026 đã giải trình</code>"
-        )
-    lines = [
-        "🔕 "
-        + ngettext(
-            "<b>{n} unit with warnings silenced</b>",
-            "<b>{n} units with warnings silenced</b>",
-            len(silences),
-        ).format(n=fmt_number(len(silences)))
-    ]
+def no_silences_text() -> str:
+    """/imlang_ds when no unit is silenced."""
+    return _(
+        "No unit is silenced. To silence one after an accepted explanation:\n"
+        "<code>/silence Nam Tiền Hải 30/06/2026 đã giải trình</code>"
+    )
+
+
+def silences_heading(silences: list[SilenceInfo]) -> str:
+    """'🔕 3 units with warnings silenced'."""
+    return "🔕 " + ngettext(
+        "<b>{n} unit with warnings silenced</b>",
+        "<b>{n} units with warnings silenced</b>",
+        len(silences),
+    ).format(n=fmt_number(len(silences)))
+
+
+def silence_lines(silences: list[SilenceInfo]) -> list[str]:
+    """One line per silenced unit: until when, why, by whom."""
+    lines = []
     for n, s in enumerate(silences, start=1):
         line = _("{n}. {unit} — through {day}").format(
             n=n, unit=escape(s.unit_name), day=last_day(s.until)
@@ -135,6 +140,9 @@ def silences_text(silences: list[SilenceInfo]) -> str:
                 who=escape(who), at=fmt_datetime(s.created_at)
             )
         lines.append(line)
-    lines.append("")
-    lines.append(_("Press a button to turn a unit's warnings back on."))
-    return "\n".join(lines)
+    return lines
+
+
+def silences_footer() -> str:
+    """Under the list of silences."""
+    return _("Press a button to turn a unit's warnings back on.")

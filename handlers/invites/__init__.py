@@ -22,11 +22,14 @@ from handlers.invites.invite import (
 )
 from handlers.invites.secretariat import (
     ADMIN_CALLBACK,
+    ADMINS,
+    ADMINS_SOURCE,
     admin_add_command,
     admin_remove_choice,
     admin_remove_command,
     admins_command,
 )
+from handlers.paging import add_listing
 
 COMMANDS = (
     CommandSpec(
@@ -79,3 +82,4 @@ def register(app: KysoApp) -> None:
         CallbackQueryHandler(admin_remove_choice, pattern=rf"^{ADMIN_CALLBACK}:(keep|rm:\d+)$")
     )
     add_dialog(app, DIALOG)
+    add_listing(app, ADMINS, ADMINS_SOURCE)

@@ -24,13 +24,14 @@ from bot.invites.secretariat import (
     list_secretariat,
     revoke_secretariat,
 )
+from handlers.commands import SECRETARIAT
 from handlers.common import secretariat_only
 from handlers.context import BotContext
+from handlers.paging import Listing, ListingSource, Section, send_listing
 
 logger = logging.getLogger(__name__)
 
 ADMIN_CALLBACK = "adm"  # adm:rm:<telegram id> (confirm removal)  ·  adm:keep
-MAX_LISTED = 25  # /quantri stays well under Telegram's 4,096 characters
 
 
 def _admin_ids(context: BotContext) -> frozenset[int]:
@@ -44,17 +45,18 @@ def _person(telegram_id: int, name: str) -> str:
     return f"{escape(name[:60])} ({code})" if name else code
 
 
-async def admins_command(update: Update, context: BotContext) -> None:
-    """/quantri: everyone in the secretariat."""
-    assert update.effective_message is not None
+ADMINS = "admins"  # the kind of list /quantri pages through
+
+
+def admins_listing(context: BotContext, _subject: int | None = None) -> Listing:
+    """Everyone in the secretariat, with how to add and remove."""
     with session_scope(context.runtime.engine) as session:
         members = list_secretariat(session=session, admin_ids=_admin_ids(context))
-    lines = [
-        ngettext(
-            "👥 <b>Secretariat</b>: {n} member", "👥 <b>Secretariat</b>: {n} members", len(members)
-        ).format(n=fmt_number(len(members)))
-    ]
-    for m in members[:MAX_LISTED]:
+    heading = ngettext(
+        "👥 <b>Secretariat</b>: {n} member", "👥 <b>Secretariat</b>: {n} members", len(members)
+    ).format(n=fmt_number(len(members)))
+    lines = []
+    for m in members:
         who = _person(m.telegram_id, m.display_name)
         if m.bootstrap:
             lines.append("• " + who + " — " + _("by configuration, cannot be removed in chat"))
@@ -62,16 +64,19 @@ async def admins_command(update: Update, context: BotContext) -> None:
             lines.append("• " + who + " — " + _("since {date}").format(date=fmt_datetime(m.since)))
         else:
             lines.append("• " + who)
-    if len(members) > MAX_LISTED:
-        lines.append(_("… and {n} more").format(n=fmt_number(len(members) - MAX_LISTED)))
-    lines.append("")
-    lines.append(
-        _(
-            "Add: /admin_add &lt;Telegram ID&gt; · Remove: /admin_remove &lt;Telegram ID&gt;. "
-            "A person finds their Telegram ID with /me."
-        )
+    footer = _(
+        "Add: /admin_add &lt;Telegram ID&gt; · Remove: /admin_remove &lt;Telegram ID&gt;. "
+        "A person finds their Telegram ID with /me."
     )
-    await update.effective_message.reply_text("\n".join(lines))
+    return Listing([Section(heading, lines)], file_name=_("secretariat.txt"), footer=footer)
+
+
+ADMINS_SOURCE = ListingSource(allowed=SECRETARIAT, build=admins_listing)
+
+
+async def admins_command(update: Update, context: BotContext) -> None:
+    """/quantri: everyone in the secretariat, in pages."""
+    await send_listing(update, context, ADMINS, admins_listing(context))
 
 
 def _telegram_id_arg(context: BotContext) -> int | None:
