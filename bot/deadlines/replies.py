@@ -388,24 +388,24 @@ def unit_list_text(unit: str, items: Sequence[UnitDeadline], *, now: dt.datetime
     return "\n".join(lines)
 
 
-def secretariat_list_text(rows: Sequence[DeadlineRow], *, now: dt.datetime) -> str:
-    """/hanchot for the secretariat: every open deadline."""
-    if not rows:
-        return _("No open deadlines. Create one with /deadline_new.")
-    lines = [_("🗓 <b>Open deadlines</b>")]
+def secretariat_list_items(rows: Sequence[DeadlineRow], *, now: dt.datetime) -> list[str]:
+    """/hanchot for the secretariat: an item per open deadline (title, due, done)."""
+    items = []
     for row in rows:
         deadline: Deadline = row.deadline
-        lines.append("")
-        lines.append(_("#{id} <b>{title}</b>").format(id=deadline.id, title=escape(deadline.title)))
-        lines.append("   " + due_line(deadline, now))
-        lines.append(
-            "   "
-            + _("Done: {done}/{total} units").format(
-                done=fmt_number(row.fulfilled), total=fmt_number(row.units)
-            )
+        done = _("Done: {done}/{total} units").format(
+            done=fmt_number(row.fulfilled), total=fmt_number(row.units)
         )
-    lines.append("")
-    lines.append(
-        _("Tap a deadline to manage it; /deadline_status &lt;id&gt; shows who has complied.")
-    )
-    return "\n".join(lines)
+        title = _("#{id} <b>{title}</b>").format(id=deadline.id, title=escape(deadline.title))
+        items.append(f"{title}\n   {due_line(deadline, now)}\n   {done}")
+    return items
+
+
+def secretariat_list_heading() -> str:
+    """Above the open deadlines."""
+    return _("🗓 <b>Open deadlines</b>")
+
+
+def secretariat_list_footer() -> str:
+    """Under the open deadlines."""
+    return _("Tap a deadline to manage it; /deadline_status &lt;id&gt; shows who has complied.")

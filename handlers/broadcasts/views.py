@@ -243,7 +243,7 @@ def status_listing(st: BroadcastStatus, audience: str) -> Listing:
         ).format(n=fmt_number(len(missing)))
         rows.append([InlineKeyboardButton(label, callback_data=f"bcr:{b.id}")])
     file_name = _("not-confirmed-{id}.txt").format(id=b.id)
-    return Listing(sections, file_name=file_name, header="\n".join(head), rows=rows)
+    return Listing(sections, file_name=file_name, header="\n".join(head), rows=rows, page_lines=10)
 
 
 def unreachable_listing(

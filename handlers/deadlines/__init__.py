@@ -91,5 +91,6 @@ def register(app: KysoApp) -> None:
         ),
     )
     add_listing(app, status.STATUS, status.STATUS_SOURCE)
+    add_listing(app, lists.OPEN, lists.OPEN_SOURCE)
     for pattern, callback in BUTTONS:
         app.add_handler(CallbackQueryHandler(callback, pattern=pattern))

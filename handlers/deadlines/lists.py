@@ -16,10 +16,12 @@ from bot.deadlines.errors import DeadlineError
 from bot.deadlines.lifecycle import cancel, get_deadline
 from bot.deadlines.reminders import acknowledge
 from bot.deadlines.views import ack_count, list_deadlines, status_view, unit_deadlines
+from handlers.commands import SECRETARIAT
 from handlers.common import secretariat_only
 from handlers.context import BotContext
 from handlers.deadlines.dialog import button_id, button_parts, now, refuse, say
 from handlers.deadlines.views import cancel_confirm_markup, card_markup, deadline_buttons
+from handlers.paging import Listing, ListingSource, Section, send_listing
 from jobs import deadlines as reminders
 
 
@@ -40,14 +42,35 @@ async def list_command(update: Update, context: BotContext) -> None:
     await _unit_list(update, context, viewer.unit_id, viewer.unit_name or "")
 
 
-async def _open_deadlines(update: Update, context: BotContext) -> None:
-    """Every open deadline with its progress, a button to each card."""
+OPEN = "deadlines"  # the kind of list /hanchot pages through for the secretariat
+
+
+def open_listing(context: BotContext, _subject: int | None = None) -> Listing | None:
+    """Every open deadline with its progress and a button to its card (None: none open)."""
     moment = now(context)
     with session_scope(context.runtime.engine) as session:
         rows = list_deadlines(session=session, now=moment)
-        text = replies.secretariat_list_text(rows, now=moment)
-        buttons = deadline_buttons(rows, "card")
-    await say(update, text, InlineKeyboardMarkup(buttons) if buttons else None)
+        items = replies.secretariat_list_items(rows, now=moment)
+        buttons: list[InlineKeyboardButton | None] = [
+            row[0] for row in deadline_buttons(rows, "card", limit=len(rows))
+        ]
+    if not items:
+        return None
+    section = Section(replies.secretariat_list_heading(), items, buttons)
+    footer = replies.secretariat_list_footer()
+    return Listing([section], file_name=_("deadlines.txt"), footer=footer, page_lines=4)
+
+
+OPEN_SOURCE = ListingSource(allowed=SECRETARIAT, build=open_listing)
+
+
+async def _open_deadlines(update: Update, context: BotContext) -> None:
+    """Every open deadline with its progress, a button to each card, in pages."""
+    listing = open_listing(context)
+    if listing is None:
+        await say(update, _("No open deadlines. Create one with /deadline_new."))
+        return
+    await send_listing(update, context, OPEN, listing)
 
 
 async def _unit_list(update: Update, context: BotContext, unit_id: int, unit: str) -> None:

@@ -182,8 +182,10 @@ def cancel_confirm_markup(deadline_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def deadline_buttons(rows: Sequence[DeadlineRow], action: str) -> list[list[InlineKeyboardButton]]:
-    """One button per open deadline (at most 30): dl:card:<id> or dl:st:<id>:0."""
+def deadline_buttons(
+    rows: Sequence[DeadlineRow], action: str, limit: int = 30
+) -> list[list[InlineKeyboardButton]]:
+    """One button per open deadline (at most `limit`): dl:card:<id> or dl:st:<id>:0."""
     suffix = ":0" if action == "st" else ""
     return [
         [
@@ -192,7 +194,7 @@ def deadline_buttons(rows: Sequence[DeadlineRow], action: str) -> list[list[Inli
                 callback_data=f"dl:{action}:{r.deadline.id}{suffix}",
             )
         ]
-        for r in rows[:30]
+        for r in rows[:limit]
     ]
 
 
