@@ -12,7 +12,15 @@ from typing import ClassVar
 
 from bot.alerts.silences import SilenceInfo
 from bot.core.errors import CodedError, Message
-from bot.core.i18n import _, current_timezone, fmt_date, fmt_datetime, fmt_number, ngettext
+from bot.core.i18n import (
+    _,
+    current_timezone,
+    fmt_date,
+    fmt_datetime,
+    fmt_number,
+    ngettext,
+    on_command_line,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -89,12 +97,21 @@ def silence_done(unit_name: str, until_day: dt.date, reason: str) -> str:
     ]
     if reason:
         lines.append(_("Reason: {reason}").format(reason=escape(reason)))
-    lines.append(
-        _(
-            "If the unit rises above the threshold meanwhile, its officials still get the short "
-            "note. /silences lists silences and lifts them early."
+    if on_command_line():
+        lines.append(
+            _(
+                "If the unit rises above the threshold meanwhile, its officials still get the "
+                "short note. python -m bot warnings silences lists silences and python -m bot "
+                "warnings unsilence lifts one early (in the chat: /silences)."
+            )
         )
-    )
+    else:
+        lines.append(
+            _(
+                "If the unit rises above the threshold meanwhile, its officials still get the "
+                "short note. /silences lists silences and lifts them early."
+            )
+        )
     return "\n".join(lines)
 
 

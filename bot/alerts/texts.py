@@ -236,13 +236,21 @@ def status_head(status: WarningStatus) -> str:
             )
         )
     if status.unreachable:
-        lines.append(
-            _(
-                "👤 Units without a linked head or staff member cannot be warned: invite them "
-                "with /invite."
-            )
-        )
+        lines.append(_unreachable_hint())
     return "\n".join(lines)
+
+
+def _unreachable_hint() -> str:
+    """How to reach units nobody can be warned in (on the command line: both ways)."""
+    if on_command_line():
+        return _(
+            "👤 Units without a linked head or staff member cannot be warned: write their "
+            "invitation links with python -m bot invites --out invites.csv, or invite one in the "
+            "chat with /invite."
+        )
+    return _(
+        "👤 Units without a linked head or staff member cannot be warned: invite them with /invite."
+    )
 
 
 def status_hint() -> str:

@@ -8,7 +8,7 @@ from html import escape
 from typing import Any, ClassVar
 
 from bot.core.errors import CodedError, Message
-from bot.core.i18n import _, fmt_datetime, fmt_number
+from bot.core.i18n import _, fmt_datetime, fmt_number, on_command_line
 
 _MB = Decimal(1024 * 1024)
 
@@ -24,7 +24,12 @@ def _megabytes(params: Mapping[str, Any], key: str) -> str:
 
 
 def _not_found(params: Mapping[str, Any]) -> str:
-    """No deadline with that id."""
+    """No deadline with that id (on the command line: both ways to see the list)."""
+    if on_command_line():
+        return _(
+            "There is no deadline #{id}. List them with python -m bot deadlines list (in the "
+            "chat: /deadlines)."
+        ).format(id=params.get("id", "?"))
     return _("There is no deadline #{id}. Type /deadlines to see the list.").format(
         id=params.get("id", "?")
     )
