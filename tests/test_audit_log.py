@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -153,6 +154,7 @@ def test_export_csv_with_bom_utc_and_local_times(
     assert first["at_local"] == "2026-06-22T16:00:00+07:00"
     assert first["actor_name"] == "CLI" and first["actor_telegram_id"] == ""
     assert first["action_label"] == "nhập số liệu thống kê"
+    assert first["sentence"].startswith("nhập số liệu thống kê — kỳ 08/06/2026 – 22/06/2026")
     details = json.loads(first["details"])
     assert details["rows"] == 104 and details["source"] == SHARED_NAME
     assert "Đã xuất 1 mục nhật ký" in capsys.readouterr().err
@@ -167,6 +169,48 @@ def test_export_jsonl_to_stdout(audit_db: Path, capsysbinary: pytest.CaptureFixt
     assert records[0]["actor_name"] == "Trần Thị B" and records[0]["actor_telegram_id"] == NAMED
     assert records[0]["at_local"] == "2026-07-01T00:30:00+07:00"
     assert records[0]["at_utc"] == "2026-06-30T17:30:00Z"
+    assert records[0]["sentence"] == "Đã thêm một người vào Văn phòng."
+
+
+def test_export_has_the_sentence_next_to_the_raw_fields(
+    audit_db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsysbinary: pytest.CaptureFixture[bytes],
+) -> None:
+    """Issue 13: each exported entry carries the sentence /nhatky shows — names instead of ids,
+    local times — in the CLI's language, right after the action's label, in CSV and JSON."""
+    engine = create_db_engine(os.environ["DATABASE_URL"])
+    with session_scope(engine) as session:
+        entry = audit.record(
+            session=session,
+            actor=NAMED,
+            action="invite.create",
+            subject="Đảng ủy xã Quang Lịch",
+            role="head",
+            unit_id=None,
+            expires_at=dt.datetime(2026, 7, 3, 1, 0, tzinfo=dt.UTC).isoformat(),
+        )
+        entry.at = dt.datetime(2026, 7, 2, 4, 0, tzinfo=dt.UTC)
+    engine.dispose()
+    out = tmp_path / "audit.csv"
+    assert main(["audit", "--since", "2026-07-02", "--out", str(out)]) == 0
+    text = out.read_bytes().decode("utf-8-sig")
+    header = text.splitlines()[0].split(",")
+    assert header[header.index("action_label") + 1] == "sentence"
+    rows = list(csv.DictReader(io.StringIO(text)))
+    invite = next(r for r in rows if r["action"] == "invite.create")
+    assert invite["sentence"] == (
+        "Đã tạo lời mời cho người đứng đầu đơn vị (bí thư/chủ tịch) của Đảng ủy xã Quang Lịch, "
+        "hiệu lực đến 08:00 03/07/2026."  # 01:00 UTC in Hà Nội, day first
+    )
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "en")
+    capsysbinary.readouterr()
+    assert main(["audit", "--since", "2026-07-02", "--format", "jsonl"]) == 0
+    lines = capsysbinary.readouterr().out.decode("utf-8").splitlines()
+    sentences = [json.loads(line)["sentence"] for line in lines]
+    (english,) = [s for s in sentences if "Quang Lịch" in s]
+    assert english.startswith("Created ") and english.endswith("valid until 08:00 03/07/2026.")
 
 
 @pytest.mark.parametrize(

@@ -111,6 +111,7 @@ EXPORT_FIELDS = (
     "actor_name",
     "action",
     "action_label",
+    "sentence",
     "subject",
     "details",
 )
@@ -119,9 +120,11 @@ EXPORT_FIELDS = (
 def export_records(
     *, session: Session, start: dt.datetime, end: dt.datetime | None, tz: ZoneInfo
 ) -> list[dict[str, Any]]:
-    """Entries in [start, end), oldest first, as flat records (details kept as a dict)."""
+    """Entries in [start, end), oldest first, as flat records (details kept as a dict), each
+    with its sentence as /nhatky writes it (the current language, local times, names)."""
     entries = audit.since(session=session, start=start, end=end)
     names = actor_names(session=session, actor_ids=(e.actor_telegram_id for e in entries))
+    things = lookup_names(session=session, entries=entries)
     return [
         {
             "id": e.id,
@@ -131,6 +134,7 @@ def export_records(
             "actor_name": actor_label(e.actor_telegram_id, names),
             "action": e.action,
             "action_label": audit.action_label(e.action),
+            "sentence": render(e, things),
             "subject": e.subject,
             "details": e.details if isinstance(e.details, dict) else {},
         }
