@@ -12,6 +12,7 @@ from bot.core.config import Settings
 from tests.app_kit import every_page
 from tests.conftest import ADMIN_ID, Harness
 from tests.deadline_kit import at, create_template, restarted, use_clock
+from tests.import_kit import tsv, units_table
 from tests.warnings_kit import link_all
 
 OTHER_ADMIN = 8101
@@ -142,3 +143,16 @@ async def test_no_reply_of_any_command_is_longer_than_a_phone_screen(loaded: Har
                     too_long.append(f"{command}: {len(text.splitlines())} lines, {len(text)} chars")
             await loaded.send(ADMIN_ID, "/huy")  # leave any dialog the command opened
     assert not too_long, "\n".join(too_long)
+
+
+async def test_import_previews_fit_a_phone_screen(loaded: Harness) -> None:
+    """A table of 104 rows that are all wrong, and one of 104 new units: each preview stays
+    within a screen (the first problems and names, the full list as a file)."""
+    wrong = tsv(*([str(i), f"Đảng ủy đơn vị số {i}", "mười", "9", ""] for i in range(1, 105)))
+    new_units = units_table(104, prefix="Đảng ủy phường Mới")
+    for data in (wrong, new_units):
+        texts = await loaded.send_document(ADMIN_ID, data, "thong-ke.tsv")
+        assert texts, "no preview"
+        for text in texts:
+            assert len(text.splitlines()) <= MAX_LINES and len(text) <= MAX_CHARS, text
+        await loaded.send(ADMIN_ID, "/huy")

@@ -24,6 +24,7 @@ from bot.imports.staging import PendingOutcome, PendingStatus, StagedImport
 MESSAGE_LIMIT = 4096
 NEW_UNITS_SHOWN = 5
 NAMES_SHOWN = 10
+PROBLEMS_SHOWN = 12  # a phone screen; the full list comes as a file
 
 READABLE_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".csv", ".tsv", ".txt", ""})
 
@@ -291,7 +292,8 @@ def issue_lines(issues: Sequence[RowIssue]) -> list[str]:
 def refusal_text(
     issues: Sequence[RowIssue], *, filename: str, stale: bool = False, limit: int = MESSAGE_LIMIT
 ) -> tuple[str, bool]:
-    """Every problem found, as far as one message allows; True if some were left out."""
+    """The problems found, as many as fit a phone screen; True if some were left out (they
+    come as a file)."""
     count = len(issues)
     if stale:
         head = _(
@@ -309,12 +311,12 @@ def refusal_text(
     ).format(n=fmt_number(count))
     lines = ["• " + escape(line) for line in issue_lines(issues)]
     text = "\n".join([head, *lines])
-    if len(text) <= limit:
+    if len(text) <= limit and len(lines) <= PROBLEMS_SHOWN:
         return text, False
     budget = limit - 200  # room for the closing line
     kept: list[str] = []
     used = len(head)
-    for line in lines:
+    for line in lines[:PROBLEMS_SHOWN]:
         if used + 1 + len(line) > budget:
             break
         kept.append(line)
