@@ -234,15 +234,6 @@ def status_footer(view: StatusView) -> str:
     return ""
 
 
-def status_text(view: StatusView, *, period: PeriodInfo | None, now: dt.datetime) -> str:
-    """The whole status table as one text (for a file or a console)."""
-    blocks = [status_head(view, period=period, now=now)]
-    for section in status_sections(view):
-        blocks.append("\n".join([section.heading, *section.texts]))
-    footer = status_footer(view)
-    return "\n\n".join([*blocks, footer] if footer else blocks)
-
-
 def _missing_report(n: int, line: UnitLine) -> str:
     """A unit still owing its report: pressed “Received”? sent back to be completed?"""
     extra = ""
