@@ -21,6 +21,7 @@ from bot.core.audiences import Audience, AudienceKind
 from bot.core.config import Settings
 from bot.core.db import create_db_engine
 from bot.core.models import ImportBatch, Measurement, PendingImport
+from bot.imports import apply as apply_module
 from bot.imports import parse as parse_module
 from bot.imports import plan as plan_module
 from bot.imports import staging
@@ -145,11 +146,8 @@ async def test_two_imports_at_once_the_second_waits(
     replaces its figures; no IntegrityError, no 'database is locked', units created once."""
     gate = Gate()
     table = units_table(30)
-
-    def listener(**_kw: Any) -> None:
-        gate.entered.set()
-        gate.opened.wait(WAIT)  # the first import holds its write transaction here
-
+    # The first import holds its write transaction in _record (audit, after the figures).
+    monkeypatch.setattr(apply_module, "_record", gate.hold(apply_module._record))
     planned = threading.Event()
     calls: list[int] = []
     stored_figures = plan_module._stored_figures
@@ -162,7 +160,7 @@ async def test_two_imports_at_once_the_second_waits(
         return found
 
     monkeypatch.setattr(plan_module, "_stored_figures", counted)
-    first = asyncio.create_task(asyncio.to_thread(_import, bot, table, after_import=[listener]))
+    first = asyncio.create_task(asyncio.to_thread(_import, bot, table))
     assert await gate.reached()
     second = asyncio.create_task(asyncio.to_thread(_import, bot, table))
     assert await asyncio.to_thread(planned.wait, WAIT)
@@ -176,18 +174,12 @@ async def test_two_imports_at_once_the_second_waits(
 
 @sqlite_only
 async def test_an_import_that_cannot_get_the_lock_says_another_import_is_running(
-    bot: Harness,
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Held past the busy timeout: a clear refusal naming the other import, nothing written."""
     gate = Gate()
-
-    def listener(**_kw: Any) -> None:
-        gate.entered.set()
-        gate.opened.wait(WAIT)
-
-    first = asyncio.create_task(
-        asyncio.to_thread(_import, bot, units_table(5), after_import=[listener])
-    )
+    monkeypatch.setattr(apply_module, "_record", gate.hold(apply_module._record))
+    first = asyncio.create_task(asyncio.to_thread(_import, bot, units_table(5)))
     assert await gate.reached()
     url = bot.app.bot_data.runtime.settings.database_url
     impatient = create_db_engine(url, busy_timeout=0.1)
