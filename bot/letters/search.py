@@ -296,25 +296,31 @@ class LetterIndex:
                 if e.span.start <= span.start and span.stop <= e.span.stop
             )
         ]
-        total = matched = 0.0
-        for unit, span in query.units:
+        # chunk → (weight, matched): an English word put in Vietnamese ("explanation" →
+        # "giải trình") is one unit of the question however many syllables it became.
+        parts: dict[int, tuple[float, float, float]] = {}
+        for n, (unit, span) in enumerate(query.units):
             weight = self.idf(unit)
-            total += weight
             whole = not any(b.start <= span.start and span.stop <= b.stop for b in broken)
             if unit in counts and whole:
-                matched += weight
-                continue
-            credit = max(
-                (
-                    e.credit
-                    for e in query.expansions
-                    if e.span.start <= span.start
-                    and span.stop <= e.span.stop
-                    and any(all(t in counts for t in wording) for wording in e.phrases)
-                ),
-                default=0.0,
-            )
-            matched += weight * credit
+                credit = 1.0
+            else:
+                credit = max(
+                    (
+                        e.credit
+                        for e in query.expansions
+                        if e.span.start <= span.start
+                        and span.stop <= e.span.stop
+                        and any(all(t in counts for t in wording) for wording in e.phrases)
+                    ),
+                    default=0.0,
+                )
+            chunk = query.tokens[span.start].chunk
+            key = chunk if chunk >= 0 else -1 - n
+            total, matched, top = parts.get(key, (0.0, 0.0, 0.0))
+            parts[key] = (total + weight, matched + weight * credit, max(top, weight))
+        total = sum(top for _w, _m, top in parts.values())
+        matched = sum(top * m / w for w, m, top in parts.values() if w)
         return matched / total if total else 0.0
 
 
