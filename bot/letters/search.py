@@ -46,6 +46,7 @@ FOOTNOTE_WEIGHT = 0.5
 LETTER_WEIGHT = 0.25  # the letter's subject and issuer, on every passage of it
 LEAD_WEIGHT = 0.5  # a passage's opening words again: who must act, or what it is about
 LEAD_WORDS = 8  # (weight and length tuned on the tuning questions of bench/letters_qa.py)
+UNKNOWN_WEIGHT = 1.5  # a word no letter uses, in the confidence
 THRESHOLD = 0.55  # calibrated on bench/letters_qa.py (tuning questions)
 SECOND_RATIO = 0.8  # a second passage is shown when it scores this close to the first
 MAX_QUESTION_CHARS = 500
@@ -300,7 +301,7 @@ class LetterIndex:
         # "giải trình") is one unit of the question however many syllables it became.
         parts: dict[int, tuple[float, float, float]] = {}
         for n, (unit, span) in enumerate(query.units):
-            weight = self.idf(unit)
+            weight = self.idf(unit) * (UNKNOWN_WEIGHT if unit not in self.df else 1.0)
             whole = not any(b.start <= span.start and span.stop <= b.stop for b in broken)
             if unit in counts and whole:
                 credit = 1.0
@@ -405,7 +406,9 @@ def _subsequence(short: str, long: str) -> bool:
 
 
 def _find(tokens: Sequence[Tok], wording: Sequence[Tok], starts: dict[str, list[int]]) -> list[int]:
-    """Where a wording occurs in the question (diacritics compared when both have them)."""
+    """Where a wording occurs in the question (diacritics compared when both have them). A
+    one-syllable wording that folds to a function word ('tải' → 'tai', as in 'tại sao') must
+    be typed with its diacritics."""
     size = len(wording)
     if not size:
         return []
@@ -413,6 +416,7 @@ def _find(tokens: Sequence[Tok], wording: Sequence[Tok], starts: dict[str, list[
         i
         for i in starts.get(wording[0].f, ())
         if i + size <= len(tokens)
+        and not (size == 1 and is_stop(wording[0]) and tokens[i].a is None)
         and all(
             t.f == w.f and (t.a is None or w.a is None or t.a == w.a)
             for t, w in zip(tokens[i : i + size], wording, strict=True)

@@ -217,6 +217,7 @@ ENGLISH: dict[str, str] = {
     "who": "ai",
     "whom": "ai",
     "when": "khi nào",
+    "why": "tại sao",
     "data": "dữ liệu",
     "security": "an toàn thông tin",
     "cyber security": "an ninh mạng",

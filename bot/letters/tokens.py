@@ -122,6 +122,12 @@ def english_table(full: bool) -> dict[tuple[str, ...], tuple[Tok, ...]]:
     return table
 
 
+@cache
+def _english_stopwords() -> frozenset[str]:
+    """English function words as tokens spell them ('by', 'my' → 'bi', 'mi')."""
+    return frozenset(_tok(w, accents=False).f for w in vocab.ENGLISH_STOPWORDS)
+
+
 def is_english(tokens: Sequence[Tok]) -> bool:
     """An English question: it has an English function word, or mostly English words."""
     words = [t.f for t in tokens if t.f.isalpha()]
@@ -157,6 +163,8 @@ def _replace(
                 break
         else:
             if tokens[i].f not in drop:
+                if isolate and tokens[i].f.isdigit() and out and out[-1].f.isdigit():
+                    chunk = out[-1].chunk  # a date or a number ('25/6') stays one phrase
                 out.append(replace(tokens[i], chunk=chunk) if isolate else tokens[i])
             i += 1
     return out
@@ -226,11 +234,33 @@ _INFLECTIONS: tuple[tuple[str, str], ...] = (
 )
 
 
+_MONTHS = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    "|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTHS})\b", re.IGNORECASE)
+_MONTH_DAY = re.compile(rf"\b({_MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b", re.IGNORECASE)
+_VI_DATE = re.compile(r"\b(\d{1,2})\s+th(?:a|á)ng\s+(\d{1,2})\b", re.IGNORECASE)
+
+
+def _month(name: str) -> int:
+    """'June', 'jun' → 6."""
+    return [m[:3] for m in _MONTHS.replace("(?:", "").split("|")].index(name[:3].lower()) + 1
+
+
+def dates_as_letters_write_them(text: str) -> str:
+    """'25 June', 'June 25th', 'ngày 25 tháng 6' → '25/6', as the letters write dates."""
+    text = _DAY_MONTH.sub(lambda m: f"{m.group(1)}/{_month(m.group(2))}", text)
+    text = _MONTH_DAY.sub(lambda m: f"{m.group(2)}/{_month(m.group(1))}", text)
+    return _VI_DATE.sub(r"\1/\2", text)
+
+
 def question_tokens(text: str) -> list[Tok]:
     """A question: English put in Vietnamese, abbreviations expanded, diacritics kept if typed."""
+    text = dates_as_letters_write_them(text)
     tokens = tokenize(_capitals(text), accents=has_diacritics(text))
     english = is_english(tokens)
-    drop = vocab.ENGLISH_STOPWORDS if english else frozenset()
+    drop = _english_stopwords() if english else frozenset()
     table = english_table(english)
     if english:
         tokens = [_english_base(t, table) for t in tokens]
