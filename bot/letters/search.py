@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot.letters import synonyms as vocab
 from bot.letters.tokens import (
@@ -172,7 +172,7 @@ class LetterIndex:
             ):
                 return [Tok(left[0].f), Tok(right[0].f)]
         candidates = process.extract(
-            word, self.vocabulary, scorer=Levenshtein.distance, score_cutoff=1, limit=None
+            word, self.vocabulary, scorer=OSA.distance, score_cutoff=1, limit=None
         )
         if not candidates:
             return [token]

@@ -14,6 +14,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from bot.core.text import fold
 from bot.letters import synonyms as vocab
 
@@ -21,9 +24,22 @@ _WORD = re.compile(r"[^\W_]+|%")
 _MARKS = str.maketrans(dict.fromkeys("⁰¹²³⁴⁵⁶⁷⁸⁹", " "))  # footnote marks are not part of words
 _Y_TO_I = re.compile(r"^(b|c|d|g|h|k|l|m|n|p|r|s|t|v|x|ch|gh|kh|nh|ph|th|tr|ng|ngh|qu)y$")
 _TONES = {"\u0300": "2", "\u0301": "1", "\u0303": "4", "\u0309": "3", "\u0323": "5"}
+# Vietnamese rimes once folded (ă, â → a; ê → e; ô, ơ → o; ư → u): a word outside onset + rime
+# is not a Vietnamese syllable ('aang', 'tihn' are typos; 'deadline' is English).
+_RIMES = (
+    "a ai ao au ay ac ach am an ang anh ap at "
+    "e eo eu ec ech em en eng enh ep et "
+    "i ia iu ich im in inh ip it "
+    "ieu iec iem ien ieng iep iet yeu yem yen yet "
+    "o oi oc om on ong op ot ooc oong "
+    "oa oai oay oac oach oam oan oang oanh oap oat oe oeo oem oen oet "
+    "u ua ue ui uu uy uc um un ung up ut "
+    "uo uoi uou uoc uom uon uong uop uot "
+    "uan uang uat uay uech uenh uya uyu uych uynh uyn uyt uyen uyet y ych ynh yn yt"
+).split()
 _VI_SYLLABLE = re.compile(
-    r"^(ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnprstvx])?"
-    r"(uye|uya|[aeiouy]{1,3})(ch|nh|ng|[cmnpt])?$"
+    r"^(ngh|ng|nh|ch|gh|gi(?!i)|kh|ph|th|tr|qu|k(?=[eiy])|[bcdghlmnprstvx])?"
+    rf"({'|'.join(sorted(_RIMES, key=len, reverse=True))})$"
 )
 _CAPITALS = {"AI": "trí tuệ nhân tạo", "TU": "tỉnh ủy", "VP": "văn phòng"}
 
@@ -222,6 +238,27 @@ def _english_base(token: Tok, table: dict[tuple[str, ...], tuple[Tok, ...]]) -> 
     return token
 
 
+@cache
+def _english_words() -> tuple[str, ...]:
+    """Every English word the glossary and the stopword list know, as tokens spell them."""
+    words = {_tok(w, accents=False).f for en in vocab.ENGLISH for w in en.split()}
+    return tuple(sorted(words | _english_stopwords() | set(vocab.ENGLISH_MARKERS)))
+
+
+def _english_typo(token: Tok) -> Tok:
+    """An English word the glossary lacks, one keystroke from one it has ('edadline',
+    'rpeort' → 'deadline', 'report'); short words are left alone ('pays' is not 'pass')."""
+    word = token.f
+    known = _english_words()
+    if len(word) < 5 or not word.isalpha() or word in known:
+        return token
+    candidates = process.extract(word, known, scorer=OSA.distance, score_cutoff=1, limit=None)
+    if not candidates:
+        return token
+    best = min(candidates, key=lambda c: (c[1], c[0]))
+    return replace(token, f=best[0])
+
+
 _INFLECTIONS: tuple[tuple[str, str], ...] = (
     ("ies", "y"),
     ("es", ""),
@@ -263,7 +300,7 @@ def question_tokens(text: str) -> list[Tok]:
     drop = _english_stopwords() if english else frozenset()
     table = english_table(english)
     if english:
-        tokens = [_english_base(t, table) for t in tokens]
+        tokens = [_english_base(_english_typo(t), table) for t in tokens]
     tokens = _replace(tokens, table, drop=drop, chunks=True, isolate=english)
     tokens = _replace(tokens, _abbreviations(), allowed=_ambiguous_ok)
     return _expand_after(tokens, capitals_only=False)
