@@ -48,11 +48,28 @@ ABBREVIATIONS: dict[str, str] = {
     "gq": "giải quyết",
     "sl": "số lượng",
     "tl": "tỷ lệ",
+    "cq": "cơ quan",
+    "cb": "cán bộ",
+    "nq": "nghị quyết",
+    "lđ": "lãnh đạo",
+    "vt": "văn thư",
+    "cntt": "công nghệ thông tin",
+    "cchc": "cải cách hành chính",
+    "bt": "bí thư",
+    "skhcn": "sở khoa học công nghệ",
+    "snv": "sở nội vụ",
+    "xp": "xã phường",
+    "ng": "người",
+    "trc": "trước",
+    "tgian": "thời gian",
+    "hthong": "hệ thống",
+    "ntn": "như thế nào",
+    "bn": "bao nhiêu",
 }
 
 # Short forms that are also the first syllable of common words ("dự", "hợp"…): abbreviations
 # only in capitals or before a number ("nd 30/2020").
-NEEDS_NUMBER = frozenset({"nd", "qd", "hd", "du", "dv", "cv", "tl", "sl", "gq", "ks"})
+NEEDS_NUMBER = frozenset({"nd", "qd", "hd", "du", "dv", "cv", "tl", "sl", "gq", "ks", "nq", "bt"})
 
 # Short forms that are abbreviations only after certain words ("tu" is also "từ", "tư"):
 # short form → (long form, the words it may follow). Typed in capitals, "TU" always is.
