@@ -122,6 +122,7 @@ class LetterIndex:
         """Count terms once."""
         self.tf, self.lengths, self.df = [], [], Counter()
         self.postings: dict[str, list[int]] = {}
+        self._bm25: dict[str, dict[int, float]] = {}
         for doc in self.documents:
             counts: dict[str, float] = {}
             for text, weight in (
@@ -232,52 +233,68 @@ class LetterIndex:
             units.append((term, span))
         return tuple(units)
 
-    def _term_score(self, term: str, index: int) -> float:
-        """BM25 of one term in one passage."""
-        tf = self.tf[index].get(term)
-        if not tf:
-            return 0.0
-        norm = K1 * (1 - B + B * self.lengths[index] / self.avgdl)
-        return self.idf(term) * tf * (K1 + 1) / (tf + norm)
+    def _term_scores(self, term: str) -> dict[int, float]:
+        """BM25 of one term in each passage that has it (computed once per index)."""
+        found = self._bm25.get(term)
+        if found is None:
+            idf = self.idf(term)
+            found = {}
+            for index in self.postings.get(term, ()):
+                tf = self.tf[index][term]
+                norm = K1 * (1 - B + B * self.lengths[index] / self.avgdl)
+                found[index] = idf * tf * (K1 + 1) / (tf + norm)
+            self._bm25[term] = found
+        return found
 
-    def score(self, query: Query, index: int) -> float:
-        """BM25 of the question's terms; a span said in other words scores as the best of its
-        wordings (at the synonym's weight), never on top of the span as typed."""
-        scores = [
-            self._term_score(term, index) * (STOP_PAIR_WEIGHT if stop else 1.0)
-            for (term, _span), stop in zip(query.terms, query.stop_pairs, strict=True)
+    def scores(self, query: Query) -> dict[int, float]:
+        """BM25 of the question's terms in every passage that has one; a span said in other
+        words scores as the best of its wordings (at the synonym's weight), never on top of
+        the span as typed. Term by term over the postings, so the cost follows the passages
+        that match, not the size of the library."""
+        weighted = [
+            (self._term_scores(term), STOP_PAIR_WEIGHT if stop else 1.0, span)
+            for (term, span), stop in zip(query.terms, query.stop_pairs, strict=True)
         ]
-        total = sum(scores)
+        totals: dict[int, float] = {}
+        for found, weight, _span in weighted:
+            for index, value in found.items():
+                totals[index] = totals.get(index, 0.0) + value * weight
         for expansion in query.expansions:
             inside = [
-                s
-                for s, (_term, span) in zip(scores, query.terms, strict=True)
+                (found, weight)
+                for found, weight, span in weighted
                 if expansion.span.start <= span.start and span.stop <= expansion.span.stop
             ]
-            best = max(
-                (
-                    sum(self._term_score(t, index) for t in wording) / len(wording)
-                    for wording in expansion.phrases
-                    if wording and all(t in self.tf[index] for t in wording)
-                ),
-                default=0.0,
-            )
-            total += max(0.0, expansion.weight * best * max(len(inside), 1) - sum(inside))
-        return total
+            for index, best in self._best_wording(expansion).items():
+                extra = expansion.weight * best * max(len(inside), 1) - sum(
+                    found.get(index, 0.0) * weight for found, weight in inside
+                )
+                if extra > 0:
+                    totals[index] = totals.get(index, 0.0) + extra
+        return totals
+
+    def _best_wording(self, expansion: Expansion) -> dict[int, float]:
+        """Per passage that has one of the other wordings whole, its best mean term score."""
+        best: dict[int, float] = {}
+        for wording in expansion.phrases:
+            if not wording:
+                continue
+            found = [self._term_scores(term) for term in wording]
+            for index in set(found[0]).intersection(*found[1:]):
+                value = sum(f[index] for f in found) / len(wording)
+                if value > best.get(index, 0.0):
+                    best[index] = value
+        return best
 
     def search(self, question: str, limit: int = 3) -> list[Hit]:
         """The best passages for a question, best first."""
         if not self.documents:
             return []
         query = self.query(question)
-        terms = [t for t, _span in query.terms]
-        terms += [t for e in query.expansions for wording in e.phrases for t in wording]
-        candidates = {i for t in terms for i in self.postings.get(t, ())}
-        scores = [(self.score(query, i), i) for i in candidates]
-        scores.sort(key=lambda pair: (-pair[0], pair[1]))
+        ranked = sorted(self.scores(query).items(), key=lambda pair: (-pair[1], pair[0]))
         return [
             Hit(self.documents[i].key, self.documents[i].letter, s, self.coverage(query, i))
-            for s, i in scores[:limit]
+            for i, s in ranked[:limit]
             if s > 0
         ]
 
