@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import random
 import statistics
 import sys
 import time
@@ -123,6 +124,30 @@ def evaluate(
     }
 
 
+def one_keystroke_off(questions: list, seed: int = 7) -> list:
+    """The answerable questions with one word of 4+ letters mistyped: a letter dropped,
+    changed or swapped with the next (fixed seed, so every run asks the same)."""
+    rng = random.Random(seed)
+    out = []
+    for question, expected in questions:
+        words = question.split()
+        spots = [i for i, w in enumerate(words) if len(w) >= 4 and w.isalpha()]
+        if not expected or not spots:
+            continue
+        i = rng.choice(spots)
+        word, k = words[i], rng.randrange(len(words[i]) - 1)
+        how = rng.choice("dst")
+        if how == "d":
+            word = word[:k] + word[k + 1 :]
+        elif how == "s":
+            word = word[:k] + rng.choice("aeiounhtcg") + word[k + 1 :]
+        else:
+            word = word[:k] + word[k + 1] + word[k] + word[k + 2 :]
+        words[i] = word
+        out.append((" ".join(words), expected))
+    return out
+
+
 def report(name: str, c: dict) -> None:
     """Print one set's figures."""
     n, u = max(c["answerable"], 1), max(c["unanswerable"], 1)
@@ -165,6 +190,7 @@ def main() -> None:
         f"threshold {threshold}"
     )
     report("tuning  ", evaluate(index, places, tuning, threshold, args.verbose))
+    report("  typo'd", evaluate(index, places, one_keystroke_off(tuning), threshold, False))
     if args.held_out:
         held = [q for q in QUESTIONS if held_out(q[0])]
         report("held-out", evaluate(index, places, held, threshold, args.verbose))
