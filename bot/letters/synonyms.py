@@ -69,7 +69,7 @@ ABBREVIATIONS: dict[str, str] = {
 
 # Short forms that are also the first syllable of common words ("dự", "hợp"…): abbreviations
 # only in capitals or before a number ("nd 30/2020").
-NEEDS_NUMBER = frozenset({"nd", "qd", "hd", "du", "dv", "cv", "tl", "sl", "gq", "ks", "nq", "bt"})
+NEEDS_NUMBER = frozenset({"nd", "qd", "hd", "du", "dv", "cv", "tl", "sl", "gq", "nq", "bt"})
 
 # Short forms that are abbreviations only after certain words ("tu" is also "từ", "tư"):
 # short form → (long form, the words it may follow). Typed in capitals, "TU" always is.
@@ -100,7 +100,16 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("văn thư", "cán bộ văn phòng", "nhân viên văn phòng", "chuyên viên văn phòng"),
     ("ký hộ", "ký thay", "nhờ ký", "ký giùm", "ký giúp", "ký dùm", "ký hộ lãnh đạo"),
     ("mật khẩu", "mã pin", "password", "pass"),
-    ("cho mượn", "đưa cho", "giao cho", "chuyển giao", "nhờ giữ", "cho người khác"),
+    (
+        "cho mượn",
+        "đưa cho",
+        "giao cho",
+        "chuyển giao",
+        "nhờ giữ",
+        "cho người khác",
+        "giữ hộ",
+        "cầm hộ",
+    ),
     (
         "hạn",
         "thời hạn",
@@ -118,7 +127,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("giải trình", "báo cáo giải trình", "bản giải trình"),
     ("nội dung", "gồm", "bao gồm", "những gì", "nguyên nhân trách nhiệm giải pháp"),
     ("chịu trách nhiệm", "trách nhiệm", "chịu trách nhiệm trực tiếp"),
-    ("bí thư", "người đứng đầu", "thủ trưởng"),
+    ("bí thư", "người đứng đầu", "thủ trưởng", "sếp", "giám đốc", "trưởng phòng"),
     ("theo dõi", "đôn đốc", "kiểm tra", "giám sát"),
     ("phần trăm", "%"),
     ("tối thiểu", "ít nhất", "chỉ tiêu"),
@@ -141,9 +150,10 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("phát hành", "ban hành", "gửi đi"),
     ("sở khoa học và công nghệ", "sở khoa học công nghệ"),
     ("hướng dẫn 09", "09-hd/vptw", "hướng dẫn số 09-hd/vptw"),
-    ("người khác", "đồng nghiệp", "cấp dưới", "người khác giữ"),
+    ("người khác", "đồng nghiệp", "cấp dưới", "người khác giữ", "cấp phó", "thư ký"),
     ("vắng", "đi vắng", "vắng mặt", "đi công tác", "không có mặt"),
     ("thấp", "kém", "chưa đạt"),
+    ("hoàn thành", "xong", "hoàn tất"),
 )
 
 # Words related without meaning the same: a question using the first also looks, with less
@@ -161,6 +171,7 @@ RELATED: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("sổ tay đảng viên", ("ban xây dựng đảng",)),
     ("theo dõi", ("tổng hợp",)),
     ("kỷ luật", ("chịu trách nhiệm", "kiểm điểm")),
+    ("vi phạm", ("nghiêm cấm", "không đúng quy định")),
 )
 
 # English questions: phrases and their Vietnamese wording in the letters.
@@ -198,6 +209,8 @@ ENGLISH: dict[str, str] = {
     "secretary": "bí thư",
     "head": "người đứng đầu",
     "clerk": "văn thư",
+    "deputy": "cấp phó",
+    "director": "giám đốc",
     "office clerk": "văn thư",
     "provincial party office": "văn phòng tỉnh ủy",
     "office": "văn phòng",
@@ -420,7 +433,7 @@ ENGLISH_STOPWORDS = frozenset(
     "would i we you he she they it my our your their his her its of for to in on at by with "
     "from about what which who when where how why whom whose this that these those there here "
     "and or not no yes if then than so as any all each every some have has had get got "
-    "me us them please tell instead many much allowed permitted ok okay possible".split()
+    "me us them please tell instead many much allowed permitted ok okay possible let".split()
 )
 
 # Words that only an English question has (not Vietnamese syllables once folded: "the" is

@@ -268,6 +268,7 @@ _INFLECTIONS: tuple[tuple[str, str], ...] = (
     ("d", ""),
     ("ing", ""),
     ("ing", "e"),
+    *((f"{c}{c}{end}", c) for c in "bdglmnprt" for end in ("ing", "ed")),  # 'scanning' → 'scan'
 )
 
 
