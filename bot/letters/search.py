@@ -23,6 +23,7 @@ from rapidfuzz.distance import OSA
 from bot.letters import synonyms as vocab
 from bot.letters.tokens import (
     Tok,
+    document_number,
     document_tokens,
     english_table,
     index_terms,
@@ -50,6 +51,7 @@ UNKNOWN_WEIGHT = 1.5  # a word no letter uses, in the confidence
 THRESHOLD = 0.55  # calibrated on bench/letters_qa.py (tuning questions)
 SECOND_RATIO = 0.8  # a second passage is shown when it scores this close to the first
 MAX_QUESTION_CHARS = 500
+NUMBER_WEIGHT = 4.0
 STOP_PAIR_WEIGHT = 0.5  # a pair with a function word ('được ký') says less than 'ký thay'
 
 
@@ -252,7 +254,7 @@ class LetterIndex:
         the span as typed. Term by term over the postings, so the cost follows the passages
         that match, not the size of the library."""
         weighted = [
-            (self._term_scores(term), STOP_PAIR_WEIGHT if stop else 1.0, span)
+            (self._term_scores(term), _term_weight(query.tokens, span, stop), span)
             for (term, span), stop in zip(query.terms, query.stop_pairs, strict=True)
         ]
         totals: dict[int, float] = {}
@@ -274,14 +276,16 @@ class LetterIndex:
         return totals
 
     def _best_wording(self, expansion: Expansion) -> dict[int, float]:
-        """Per passage that has one of the other wordings whole, its best mean term score."""
+        """Per passage that has one of the other wordings whole, the score of that wording's
+        most telling term ('chứng thư số cá nhân' for 'token' weighs as its rarest pair, not
+        as the mean that its common syllables 'số', 'thư' pull down)."""
         best: dict[int, float] = {}
         for wording in expansion.phrases:
             if not wording:
                 continue
             found = [self._term_scores(term) for term in wording]
             for index in set(found[0]).intersection(*found[1:]):
-                value = sum(f[index] for f in found) / len(wording)
+                value = max(f[index] for f in found)
                 if value > best.get(index, 0.0):
                     best[index] = value
         return best
@@ -340,6 +344,14 @@ class LetterIndex:
         total = sum(top for _w, _m, top in parts.values())
         matched = sum(top * m / w for w, m, top in parts.values() if w)
         return matched / total if total else 0.0
+
+
+def _term_weight(tokens: Sequence[Tok], span: range, stop_pair: bool) -> float:
+    """A pair with a function word says less; the number of a document named in the question
+    ('quyết định 28', 'quy định 574') says more."""
+    if stop_pair:
+        return STOP_PAIR_WEIGHT
+    return NUMBER_WEIGHT if len(span) == 1 and document_number(tokens, span.start) else 1.0
 
 
 def _lead(text: str) -> str:

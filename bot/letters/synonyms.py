@@ -210,6 +210,8 @@ ENGLISH: dict[str, str] = {
     "head": "người đứng đầu",
     "clerk": "văn thư",
     "deputy": "cấp phó",
+    "keep": "giữ hộ",
+    "hold": "giữ hộ",
     "director": "giám đốc",
     "office clerk": "văn thư",
     "provincial party office": "văn phòng tỉnh ủy",
@@ -433,7 +435,8 @@ ENGLISH_STOPWORDS = frozenset(
     "would i we you he she they it my our your their his her its of for to in on at by with "
     "from about what which who when where how why whom whose this that these those there here "
     "and or not no yes if then than so as any all each every some have has had get got "
-    "me us them please tell instead many much allowed permitted ok okay possible let".split()
+    "me us them please tell instead many much allowed permitted ok okay possible let "
+    "s t don doesn didn isn aren won wouldn shouldn cannot".split()
 )
 
 # Words that only an English question has (not Vietnamese syllables once folded: "the" is

@@ -307,6 +307,29 @@ def question_tokens(text: str) -> list[Tok]:
     return _expand_after(tokens, capitals_only=False)
 
 
+_DOCUMENT_WORDS = frozenset(
+    {
+        ("quyet", "dinh"),
+        ("nghi", "dinh"),
+        ("qui", "dinh"),
+        ("cong", "van"),
+        ("ke", "hoach"),
+        ("huong", "dan"),
+        ("nghi", "quyet"),
+        ("bao", "cao"),
+        ("chi", "thi"),
+        ("thong", "tu"),
+    }
+)
+
+
+def document_number(tokens: Sequence[Tok], i: int) -> bool:
+    """Token i is the number of a document the question names ('quyết định 28', 'qđ 28')."""
+    return (
+        tokens[i].f.isdigit() and i >= 2 and (tokens[i - 2].f, tokens[i - 1].f) in _DOCUMENT_WORDS
+    )
+
+
 # --- terms ----------------------------------------------------------------------------------
 
 
