@@ -110,6 +110,15 @@ def test_english_words_the_letters_lack_are_not_answered() -> None:
         assert answer(question) is None, question
 
 
+def test_money_is_not_what_the_letters_cover() -> None:
+    """'bao nhieu tien' (how much money) is not 'bao nhiêu chứng thư số' (how many) nor
+    'tiến độ' (progress): no confident answer; progress still is one."""
+    for question in ("bao nhieu tien mot chung thu so", "what is the price of a usb token"):
+        assert answer(question) is None, question
+    assert answer("bao nhieu chung thu so da cap cho dang uy xa") == (HUNG_YEN, "")  # opening
+    assert answer("tien do chuyen doi so") is not None
+
+
 def test_dates_as_the_letters_write_them() -> None:
     """'25 June', 'June 25th', 'ngày 25 tháng 6' are all '25/6'."""
     assert dates_as_letters_write_them("due by 25 June") == "due by 25/6"

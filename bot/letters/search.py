@@ -98,6 +98,7 @@ class Query:
     stop_pairs: tuple[bool, ...]  # per term: a pair with a stopword in it
     units: tuple[tuple[str, range], ...]
     expansions: tuple[Expansion, ...]
+    off_topic: tuple[range, ...] = ()  # money, pay, leave: what directive letters never cover
 
 
 @dataclass(frozen=True)
@@ -194,9 +195,8 @@ class LetterIndex:
         stop_pairs = tuple(
             len(span) == 2 and any(is_stop(tokens[i]) for i in span) for _t, span in terms
         )
-        return Query(
-            tuple(tokens), terms, stop_pairs, self._units(tokens, terms, expansions), expansions
-        )
+        units = self._units(tokens, terms, expansions)
+        return Query(tuple(tokens), terms, stop_pairs, units, expansions, _off_topic(tokens))
 
     def _units(
         self,
@@ -306,16 +306,17 @@ class LetterIndex:
         """Share of the question the passage accounts for: each content syllable and pair
         weighted by its rarity, found as typed or in other words. Inside a phrase of the
         synonym tables ('cán bộ văn phòng') only the whole phrase counts as typed: 'văn phòng'
-        alone is another thing."""
+        alone is another thing; so with money or leave ('bao nhiêu tiền' is not 'tiến độ'),
+        which weighs as a word no letter uses."""
         counts = self.tf[index]
+        spans = [e.span for e in query.expansions if len(e.span) > 1] + list(query.off_topic)
         broken = [
-            e.span
-            for e in query.expansions
-            if len(e.span) > 1
-            and not all(
+            whole
+            for whole in spans
+            if not all(
                 term in counts
                 for term, span in query.terms
-                if e.span.start <= span.start and span.stop <= e.span.stop
+                if whole.start <= span.start and span.stop <= whole.stop
             )
         ]
         # chunk → (weight, matched): an English word put in Vietnamese ("explanation" →
@@ -323,6 +324,8 @@ class LetterIndex:
         parts: dict[int, tuple[float, float, float]] = {}
         for n, (unit, span) in enumerate(query.units):
             weight = self.idf(unit) * (UNKNOWN_WEIGHT if unit not in self.df else 1.0)
+            if any(o.start <= span.start and span.stop <= o.stop for o in query.off_topic):
+                weight = self.idf("") * UNKNOWN_WEIGHT
             whole = not any(b.start <= span.start and span.stop <= b.stop for b in broken)
             if unit in counts and whole:
                 credit = 1.0
@@ -426,6 +429,26 @@ def _expansions(tokens: Sequence[Tok]) -> Iterable[Expansion]:
                     RELATED_WEIGHT,
                     RELATED_CREDIT,
                 )
+
+
+def _off_topic(tokens: Sequence[Tok]) -> tuple[range, ...]:
+    """Where the question asks about money, pay or leave (a one-syllable word only when typed
+    with its diacritics: 'lương' is pay, 'luong' may be 'lượng')."""
+    starts: dict[str, list[int]] = {}
+    for i, token in enumerate(tokens):
+        starts.setdefault(token.f, []).append(i)
+    return tuple(
+        range(start, start + len(wording))
+        for wording in _off_topic_phrases()
+        for start in _find(tokens, wording, starts)
+        if len(wording) > 1 or tokens[start].a is not None
+    )
+
+
+@cache
+def _off_topic_phrases() -> tuple[tuple[Tok, ...], ...]:
+    """The off-topic phrases as tokens."""
+    return tuple(phrase(p) for p in vocab.OFF_TOPIC)
 
 
 def _subsequence(short: str, long: str) -> bool:

@@ -174,6 +174,31 @@ RELATED: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("vi phạm", ("nghiêm cấm", "không đúng quy định")),
 )
 
+# What directive letters on signing never cover: money, pay, leave. A question about them is
+# not answered from a passage that merely shares its other words ("bao nhiêu tiền một chứng
+# thư số" is not "how many certificates"). One-syllable entries count only typed with accents.
+OFF_TOPIC: tuple[str, ...] = (
+    "bao nhiêu tiền",
+    "mấy tiền",
+    "giá tiền",
+    "giá bao nhiêu",
+    "hết bao nhiêu",
+    "mất bao nhiêu",
+    "chi phí",
+    "kinh phí",
+    "mức lương",
+    "tiền lương",
+    "lương",
+    "tiền",
+    "phụ cấp",
+    "tiền thưởng",
+    "bảo hiểm",
+    "nghỉ phép",
+    "nghỉ ốm",
+    "công tác phí",
+    "thuế",
+)
+
 # English questions: phrases and their Vietnamese wording in the letters.
 ENGLISH: dict[str, str] = {
     "digital signature": "chữ ký số",
@@ -300,6 +325,12 @@ ENGLISH: dict[str, str] = {
     "party": "đảng",
     "salary": "lương",
     "allowance": "phụ cấp",
+    "price": "giá tiền",
+    "cost": "chi phí",
+    "fee": "chi phí",
+    "money": "tiền",
+    "insurance": "bảo hiểm",
+    "tax": "thuế",
     # the letters' own vocabulary, word by word (who acts, what they do, on what)
     "standing committee": "ban thường vụ",
     "provincial party committee": "tỉnh ủy",
