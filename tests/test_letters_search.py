@@ -125,6 +125,11 @@ def test_dates_as_the_letters_write_them() -> None:
     assert dates_as_letters_write_them("due June 30th") == "due 30/6"
     assert dates_as_letters_write_them("hạn ngày 26 tháng 6") == "hạn ngày 26/6"
     assert dates_as_letters_write_them("may I sign in May") == "may I sign in May"
+    assert dates_as_letters_write_them("co 5 may tinh", english=False) == "co 5 may tinh"
+    months = "January Feb March April May June July Aug September Sept October November December"
+    assert [dates_as_letters_write_them(f"1 {m}") for m in months.split()] == [
+        f"1/{n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 10, 11, 12)
+    ]
 
 
 def test_typos_are_told_from_vietnamese_syllables() -> None:

@@ -281,21 +281,28 @@ _MONTH_DAY = re.compile(rf"\b({_MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b", re.IG
 _VI_DATE = re.compile(r"\b(\d{1,2})\s+th(?:a|á)ng\s+(\d{1,2})\b", re.IGNORECASE)
 
 
+_MONTH_NUMBERS = {
+    m: n for n, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)
+}
+
+
 def _month(name: str) -> int:
     """'June', 'jun' → 6."""
-    return [m[:3] for m in _MONTHS.replace("(?:", "").split("|")].index(name[:3].lower()) + 1
+    return _MONTH_NUMBERS[name[:3].lower()]
 
 
-def dates_as_letters_write_them(text: str) -> str:
-    """'25 June', 'June 25th', 'ngày 25 tháng 6' → '25/6', as the letters write dates."""
-    text = _DAY_MONTH.sub(lambda m: f"{m.group(1)}/{_month(m.group(2))}", text)
-    text = _MONTH_DAY.sub(lambda m: f"{m.group(2)}/{_month(m.group(1))}", text)
+def dates_as_letters_write_them(text: str, *, english: bool = True) -> str:
+    """'25 June', 'June 25th', 'ngày 25 tháng 6' → '25/6', as the letters write dates (month
+    names only in an English question: '5 may tinh' is five computers)."""
+    if english:
+        text = _DAY_MONTH.sub(lambda m: f"{m.group(1)}/{_month(m.group(2))}", text)
+        text = _MONTH_DAY.sub(lambda m: f"{m.group(2)}/{_month(m.group(1))}", text)
     return _VI_DATE.sub(r"\1/\2", text)
 
 
 def question_tokens(text: str) -> list[Tok]:
     """A question: English put in Vietnamese, abbreviations expanded, diacritics kept if typed."""
-    text = dates_as_letters_write_them(text)
+    text = dates_as_letters_write_them(text, english=is_english(tokenize(text, accents=False)))
     tokens = tokenize(_capitals(text), accents=has_diacritics(text))
     english = is_english(tokens)
     drop = _english_stopwords() if english else frozenset()
