@@ -247,11 +247,12 @@ def _english_words() -> tuple[str, ...]:
 
 def _english_typo(token: Tok) -> Tok:
     """An English word the glossary lacks, one keystroke from one it has ('edadline',
-    'rpeort' → 'deadline', 'report'); short words are left alone ('pays' is not 'pass')."""
+    'rpeort' → 'deadline', 'report'); short words and Vietnamese syllables are left alone
+    ('pays' is not 'pass')."""
     word = token.f
     known = _english_words()
-    if len(word) < 5 or not word.isalpha() or word in known:
-        return token
+    if len(word) < 5 or not word.isalpha() or word in known or is_vietnamese_syllable(word):
+        return token  # 'truong' in 'xuan truong' is a name, not a typo
     candidates = process.extract(word, known, scorer=OSA.distance, score_cutoff=1, limit=None)
     if not candidates:
         return token
