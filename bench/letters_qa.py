@@ -1,12 +1,14 @@
 """Benchmark: answers from the letters to questions typed the way officials type them.
 
-Run: .venv/bin/python bench/letters_qa.py [--held-out] [--verbose] [--threshold 0.5]
+Run: .venv/bin/python bench/letters_qa.py [--held-out] [--fresh] [--verbose] [--threshold 0.5]
 
 Loads the five shipped letters through the same reading, splitting and index as the bot, asks
 every question of bench/letters_qa_data.py and prints top-1 and top-3 accuracy on answerable
 questions, the share of them answered confidently and correctly, and the false-answer rate on
 questions the letters do not cover. About 30 % of the questions (chosen by a hash of their
-text) are held out: tune on the rest, then report both with --held-out.
+text) are held out: tune on the rest, then report both with --held-out. --fresh also reports
+bench/letters_qa_fresh.py, 85 questions written blind (without seeing the retrieval) and never
+used for tuning.
 Goals: top-1 >= 90 %, top-3 >= 98 %, no confident answer to an unanswerable question.
 """
 
@@ -25,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from letters_qa_data import LETTERS, QUESTIONS
+from letters_qa_fresh import FRESH
 
 from bot.letters.passages import APPENDIX, INTRO, ITEM, split_letter
 from bot.letters.reading import read_letter
@@ -168,9 +171,14 @@ def report(name: str, c: dict) -> None:
 
 
 def main() -> None:
-    """Evaluate the tuning set (and the held-out set with --held-out)."""
+    """Evaluate the tuning set (and the blind sets with --held-out and --fresh)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--held-out", action="store_true", help="also report the held-out set")
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="also report the fresh blind set (letters_qa_fresh.py, never used for tuning)",
+    )
     parser.add_argument("--verbose", action="store_true", help="one line per question")
     parser.add_argument("--threshold", type=float, default=None)
     parser.add_argument(
@@ -195,6 +203,8 @@ def main() -> None:
         held = [q for q in QUESTIONS if held_out(q[0])]
         report("held-out", evaluate(index, places, held, threshold, args.verbose))
         report("all     ", evaluate(index, places, list(QUESTIONS), threshold, False))
+    if args.fresh:
+        report("fresh   ", evaluate(index, places, list(FRESH), threshold, args.verbose))
 
 
 if __name__ == "__main__":
