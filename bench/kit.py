@@ -74,10 +74,16 @@ def import_period(engine: Engine, settings: Settings, units: int, index: int) ->
 
 
 def link_heads(
-    engine: Engine, count: int, *, seed: int = 3, first_id: int = 10_000, every_unit: bool = False
+    engine: Engine,
+    count: int,
+    *,
+    seed: int = 3,
+    first_id: int = 10_000,
+    every_unit: bool = False,
+    role: Role = Role.HEAD,
 ) -> list[int]:
-    """`count` people who started the bot, each the head of a random unit (with `every_unit`,
-    unit after unit, so that every unit has one); their ids."""
+    """`count` people who started the bot, each the head (or `role`) of a random unit (with
+    `every_unit`, unit after unit, so that every unit has one); their ids."""
     with Session(engine) as session:
         unit_ids = sorted(session.exec(select(Unit.id)))
         rng = random.Random(seed)
@@ -91,7 +97,7 @@ def link_heads(
         session.execute(
             insert(Official),
             [
-                {"telegram_id": t, "unit_id": u, "role": Role.HEAD.value, "active": True}
+                {"telegram_id": t, "unit_id": u, "role": role.value, "active": True}
                 for t, u in pairs
             ],
         )
@@ -150,6 +156,54 @@ class Spread:
 def load_average() -> str:
     """The 1-minute load average, as a hint of how shared the machine was."""
     return f"{os.getloadavg()[0]:.1f}"
+
+
+def peak_rss_getrusage_mib() -> float:
+    """Peak resident set size of this process (getrusage ru_maxrss), MiB."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@dataclass
+class Phase:
+    """Wall and CPU time (this process, every thread) of one timed step."""
+
+    name: str
+    wall: float = 0.0
+    cpu: float = 0.0
+    note: str = ""
+    load: str = ""
+
+
+class Phases:
+    """Times named steps (wall and process CPU) and prints them as a table."""
+
+    def __init__(self) -> None:
+        """No step yet."""
+        self.done: list[Phase] = []
+
+    @contextlib.contextmanager
+    def time(self, name: str) -> Any:
+        """Time the block; yields the Phase (set `.note` to add a figure)."""
+        phase = Phase(name)
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield phase
+        finally:
+            phase.wall = time.perf_counter() - wall
+            phase.cpu = time.process_time() - cpu
+            phase.load = load_average()
+            self.done.append(phase)
+            print(f"  {name}: {phase.wall:.2f} s wall, {phase.cpu:.2f} s CPU", flush=True)
+
+    def table(self) -> str:
+        """One line per step: wall s, CPU s, load average, note."""
+        width = max((len(p.name) for p in self.done), default=10)
+        lines = [f"{'step':<{width}}  {'wall s':>8}  {'CPU s':>8}  {'load':>5}  figures"]
+        for p in self.done:
+            lines.append(f"{p.name:<{width}}  {p.wall:8.2f}  {p.cpu:8.2f}  {p.load:>5}  {p.note}")
+        return "\n".join(lines)
 
 
 class Driver:
