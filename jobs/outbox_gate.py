@@ -64,7 +64,10 @@ class RateGate:
         self._chat_locks: dict[int, asyncio.Lock] = {}
         self._lock_users: dict[int, int] = {}
         self._booked_at: dict[int, float] = {}  # chat → when its send in flight was booked
-        self._answer_times: deque[tuple[float, float]] = deque()  # (answered at, latency)
+        # (answered at, latency) of the last LATENCY_MEMORY seconds, as two monotonic queues:
+        # the slowest and the quickest answer are at their fronts (O(1) per send, not O(n)).
+        self._slowest: deque[tuple[float, float]] = deque()
+        self._quickest: deque[tuple[float, float]] = deque()
         self._bookings = 0
         self.rate = limits.overall_per_second  # lowered after a 429, then back up
         self._last_flood = -math.inf
@@ -159,13 +162,12 @@ class RateGate:
         slowest and the quickest answer of the last few seconds (capped; 0 before answers).
         The quickest is Telegram's own handling time, which delays the answer, not the
         arrival; what varies on top of it is what can bunch arrivals."""
-        answers = self._answer_times
-        while answers and answers[0][0] <= now - LATENCY_MEMORY:
-            answers.popleft()
-        if not answers:
+        for answers in (self._slowest, self._quickest):
+            while answers and answers[0][0] <= now - LATENCY_MEMORY:
+                answers.popleft()
+        if not self._slowest:
             return 0.0
-        latencies = [lat for _t, lat in answers]
-        return min(MAX_HORIZON, max(latencies) - min(latencies))
+        return min(MAX_HORIZON, self._slowest[0][1] - self._quickest[0][1])
 
     async def acquire(self, chat_id: int) -> None:
         """Wait until a message to `chat_id` is allowed, then book the slot."""
@@ -202,7 +204,14 @@ class RateGate:
         now = self.clock()
         booked = self._booked_at.pop(chat_id, None)
         if booked is not None:
-            self._answer_times.append((now, now - booked))
+            latency = now - booked
+            slowest, quickest = self._slowest, self._quickest
+            while slowest and slowest[-1][1] <= latency:
+                slowest.pop()
+            slowest.append((now, latency))
+            while quickest and quickest[-1][1] >= latency:
+                quickest.pop()
+            quickest.append((now, latency))
         if chat_id > 0:
             self._next_private[chat_id] = max(
                 self._next_private.get(chat_id, 0.0), now + self.limits.private_interval

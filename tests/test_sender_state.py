@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from jobs.outbox_gate import FLOOD_RECOVERY, FLOOD_SLOWDOWN, Limits, RateGate
+from jobs.outbox_gate import (
+    FLOOD_RECOVERY,
+    FLOOD_SLOWDOWN,
+    LATENCY_MEMORY,
+    MAX_HORIZON,
+    Limits,
+    RateGate,
+)
 
 
 class Clock:
@@ -102,3 +111,29 @@ async def test_uneven_answers_never_bunch_more_than_30_arrivals_in_a_second() ->
     arrivals.sort()
     for start in arrivals[60:]:
         assert sum(1 for t in arrivals if start <= t < start + 1.0) <= 30
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(0.0, 3.0), st.floats(0.0, 2.5)),  # (time to the answer, latency)
+        min_size=1,
+        max_size=80,
+    )
+)
+def test_the_widening_is_the_spread_of_the_last_seconds_answers(
+    answers: list[tuple[float, float]],
+) -> None:
+    """However answers come (slow, quick, in any order), the second Telegram's 30 is counted over
+    is widened by exactly the spread between the slowest and quickest answer of the last 5 s."""
+    clock = Clock()
+    gate = RateGate(Limits(overall_per_second=1000), clock=clock, sleep=clock.sleep)
+    seen: list[tuple[float, float]] = []
+    for chat, (gap, latency) in enumerate(answers):
+        clock.now += gap
+        gate._booked_at[chat + 1] = clock.now - latency  # booked `latency` before the answer
+        gate.done(chat + 1)
+        seen.append((clock.now, latency))
+        recent = [lat for at, lat in seen if at > clock.now - LATENCY_MEMORY]
+        expected = min(MAX_HORIZON, max(recent) - min(recent))
+        assert gate._horizon(clock.now) == pytest.approx(expected)
