@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pytest
 from sqlmodel import Session, select
 
 from bot.core.audit import recent
@@ -279,3 +280,24 @@ def test_units_reaching_the_rate_lose_exactly_their_queued_reminders(bot: Harnes
         "deadline:7:v1-d3:u3:504",
     }
     assert status["deadline:7:v1-d7:u3:506"] == OutboxStatus.SENT.value
+
+
+async def test_a_reminder_step_is_prepared_off_the_event_loop(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step for thousands of units takes seconds to read, render and queue: its job hands it
+    to a worker thread, and so does the catch-up at start-up."""
+    import threading
+    from types import SimpleNamespace
+
+    threads: list[int] = []
+
+    def run_pass(app: object, deadline_id: int | None = None) -> reminders.RunResult:
+        threads.append(threading.get_ident())
+        return reminders.RunResult([], 0)
+
+    monkeypatch.setattr(reminders, "run_pass", run_pass)
+    context = SimpleNamespace(job=SimpleNamespace(data={"deadline_id": 1}), application=bot.app)
+    await reminders.step_job(context)  # type: ignore[arg-type]
+    await reminders.on_startup(bot.app)
+    assert len(threads) == 2 and threading.get_ident() not in threads
