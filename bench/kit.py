@@ -300,6 +300,10 @@ class LagMeter:
         return max(self.lags, default=0.0) * 1000
 
 
+# Frames where a worker thread waits rather than computes (not what holds the loop back).
+IDLE_FRAMES = ("in wait", "in _worker", "in get", "in select", "in serve_forever", "in _watch")
+
+
 class StallSpy:
     """(Diagnosis) Samples the loop thread's stack while it has not ticked for 50 ms."""
 
@@ -311,11 +315,13 @@ class StallSpy:
         self.loop_thread = threading.get_ident()
         self.stop = threading.Event()
         self.stalls: list[tuple[float, dict[str, int]]] = []
+        self.others: dict[str, int] = {}  # busy worker threads' stacks during stalls
         self.thread = threading.Thread(target=self._watch, daemon=True)
         self.thread.start()
 
     def _watch(self) -> None:
         """Sample the loop thread's stack every 10 ms of a stall."""
+        import threading
         import traceback
 
         last_count, last_change = 0, time.perf_counter()
@@ -328,10 +334,19 @@ class StallSpy:
                     self.stalls.append((now - last_change, samples))
                 last_count, last_change, samples = count, now, {}
             elif now - last_change > self.threshold:
-                frame = sys._current_frames().get(self.loop_thread)
+                frames = sys._current_frames()
+                frame = frames.get(self.loop_thread)
                 if frame is not None:
                     stack = "".join(traceback.format_stack(frame)[-14:])
                     samples[stack] = samples.get(stack, 0) + 1
+                for ident, other in frames.items():  # what the other threads were doing
+                    if ident in (self.loop_thread, threading.get_ident()):
+                        continue
+                    top = traceback.format_stack(other)[-6:]
+                    if any(w in top[-1] for w in IDLE_FRAMES):
+                        continue
+                    key = "".join(top)
+                    self.others[key] = self.others.get(key, 0) + 1
 
     def report(self) -> None:
         """Print the longest stalls with their most sampled stacks."""
@@ -341,3 +356,5 @@ class StallSpy:
             print(
                 f"--- stall of {seconds * 1000:.0f} ms, {n} sample(s) in:\n{stack}", file=sys.stderr
             )
+        for stack, n in sorted(self.others.items(), key=lambda kv: -kv[1])[:6]:
+            print(f"--- another thread busy during stalls ({n} samples):\n{stack}", file=sys.stderr)

@@ -49,7 +49,7 @@ from bot.core.audiences import Audience, AudienceKind, Reach
 from bot.core.config import Settings
 from bot.core.db import create_db_engine, init_db
 from bot.core.i18n import set_timezone
-from bot.core.models import Chat, GroupSubscription, OutboxMessage, OutboxStatus, Role
+from bot.core.models import Chat, DeadlineUnit, GroupSubscription, OutboxMessage, OutboxStatus, Role
 from bot.core.outbox import QuietHours
 from bot.core.stats import StandingsCache, latest_snapshot
 from bot.deadlines import lifecycle, reminders
@@ -185,10 +185,14 @@ def deadline_step(engine: Engine, settings: Settings) -> tuple[int, int]:
             default_language=settings.default_language,
             basis=links(default_language="vi").deadline_basis,
         )
-        owing = len(reminders.owing_units(session=session, deadline=deadline, now=steps[0].at))
         result = reminders.run_due(session=session, now=steps[0].at, ctx=ctx)
         session.commit()
-    return owing, result.queued
+        owing = session.exec(
+            select(func.count())
+            .select_from(DeadlineUnit)
+            .where(col(DeadlineUnit.fulfilled_at).is_(None))
+        ).one()
+    return int(owing), result.queued
 
 
 def workbook(engine: Engine, settings: Settings) -> tuple[int, int]:
