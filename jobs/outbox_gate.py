@@ -16,7 +16,7 @@ from dataclasses import dataclass
 class Limits:
     """Telegram's flood limits, with headroom (see the Bot FAQ and OUTBOX_RATE_PER_SECOND)."""
 
-    overall_per_second: float = 27.0
+    overall_per_second: float = 28.0
     private_interval: float = 1.0
     group_per_minute: int = 20
     concurrency: int = 16
