@@ -13,8 +13,11 @@ from hypothesis import strategies as st
 from telegram import Update
 
 import bot.core.stats as stats
+from bot.core.db import session_scope
 from bot.core.stats import RenderedCache, _rank
+from bot.letters.service import load_shipped
 from bot.offline import message_update
+from handlers import rates
 from handlers.replies import reply_lean
 from tests.conftest import ADMIN_ID, Harness
 
@@ -79,6 +82,30 @@ async def test_answers_stay_right_when_the_cache_is_full(
         assert text == first[name]  # an evicted report is rendered again, identical
     snapshot = loaded.app.bot_data.runtime.standings._snapshots["ky-so"]
     assert len(snapshot.rendered) == 2
+
+
+async def test_evicted_reports_come_back_with_their_citation_without_the_database(
+    loaded: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More units asked than the cache keeps: each answer is the same, citation included, and
+    once a rule's citation was looked up an evicted report is rendered again on the spot (no
+    worker thread, no database) — the 10,000-unit /tyle hot path depends on it."""
+    monkeypatch.setattr(stats, "RENDERED_MAX", 1)
+    with session_scope(loaded.engine) as session:
+        load_shipped(session=session)
+    officials = {OFFICIAL: "Nguyễn Văn Linh", OFFICIAL + 1: "Quang Lịch"}
+    for person, unit in officials.items():
+        loaded.link(person, unit)
+    answers = {p: (await loaded.send(p, "/tyle"))[0] for p in officials}
+    assert all("📜 Căn cứ:" in text for text in answers.values())
+    looked_up: list[int] = []
+    original = rates._answer
+    monkeypatch.setattr(rates, "_answer", lambda *a: looked_up.append(1) or original(*a))
+    for _ in range(2):
+        for person in officials:
+            (again,) = await loaded.send(person, "/tyle")
+            assert again == answers[person]
+    assert looked_up == []
 
 
 async def test_new_figures_after_an_import_are_answered_at_once(

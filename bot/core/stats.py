@@ -325,6 +325,9 @@ class Snapshot:
     latest: PeriodTable | None
     previous: PeriodTable | None
     rendered: RenderedCache = field(default_factory=RenderedCache, compare=False)
+    # Small texts shared by many reports at this revision (a rule's citation line per
+    # language), so a report not kept in `rendered` renders again without the database.
+    notes: dict[tuple[str, str], str] = field(default_factory=dict, compare=False)
 
 
 class StandingsCache:
