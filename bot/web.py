@@ -296,6 +296,7 @@ class BotRunner:
                 finally:
                     await self._shutdown()
         finally:
+            _runtime(app).reader.close()
             _runtime(app).engine.dispose()
 
     async def _reach_bot_api(self) -> bool:

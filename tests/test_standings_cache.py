@@ -8,9 +8,10 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
+import telegram
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from telegram import Update
+from telegram import Message, Update
 
 import bot.core.stats as stats
 from bot.core.db import session_scope
@@ -174,3 +175,20 @@ async def test_lean_reply_sends_what_reply_text_sends(
     classic, lean = bot.request.calls[-2:]
     assert lean.method == classic.method == "sendMessage"
     assert lean.params == classic.params
+
+
+async def test_lean_reply_falls_back_to_reply_text_without_the_private_post(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PTB without `Bot._post`: the lean reply still answers, through the public reply_text."""
+    message = Update.de_json(message_update(OFFICIAL, "/tyle"), bot.app.bot).effective_message
+    assert message is not None
+    sent: list[tuple[str, object]] = []
+
+    async def reply_text(self: Message, text: str, reply_markup: object = None) -> None:
+        sent.append((text, reply_markup))
+
+    monkeypatch.delattr(telegram.Bot, "_post")
+    monkeypatch.setattr(Message, "reply_text", reply_text)
+    await reply_lean(message, "82,5%")
+    assert sent == [("82,5%", None)]
