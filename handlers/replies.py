@@ -19,6 +19,8 @@ from telegram.constants import ChatType
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from handlers.webhook_answer import current_answer
+
 logger = logging.getLogger(__name__)
 
 MAX_RETRIES = 2
@@ -63,6 +65,9 @@ class ReplyRetry(BaseRateLimiter[dict[str, Any]]):
         rate_limit_args: dict[str, Any] | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         """Make the call; after a 429, wait what Telegram asks and make it again (bounded)."""
+        answer = current_answer()
+        if answer is not None:  # a reply held for the webhook's answer goes first
+            await answer.release()
         retries = int((rate_limit_args or {}).get("max_retries", MAX_RETRIES))
         attempt = 0
         while True:
@@ -139,4 +144,14 @@ async def reply_lean(
         data["reply_markup"] = reply_markup
     if quote:  # groups: PTB's Defaults may add to the reply parameters, so let it
         data["reply_parameters"] = ReplyParameters(message.message_id)
+    else:
+        answer = current_answer()
+        if answer is not None and answer.hold(post, "sendMessage", data, _body(data)):
+            return  # carried by the webhook's HTTP answer (handlers/webhook_answer.py)
     await post("sendMessage", data)  # Bot.send_message without Message.de_json
+
+
+def _body(data: dict[str, Any]) -> dict[str, Any]:
+    """A sendMessage as the Bot API's JSON, with its method: a webhook answer's body."""
+    body = {k: v.to_dict() if isinstance(v, TelegramObject) else v for k, v in data.items()}
+    return {"method": "sendMessage", **body}
