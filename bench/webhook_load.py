@@ -513,7 +513,7 @@ def bench_workers(
         # Warm-up: standings and report caches, connections, JIT-free Python warm paths.
         run_step(ports, api_port, bodies, 50, 2.0, args.pool)
         pids = [proc.pid for proc in procs]
-        failures = 0
+        failures = short = 0
         for rate in args.rates:
             step = run_step(ports, api_port, bodies, rate, args.step_seconds, args.pool, pids)
             steps.append(step)
@@ -529,7 +529,11 @@ def bench_workers(
                 flush=True,
             )
             failures = 0 if step.sustained(args.max_p99) else failures + 1
-            if failures >= 2:
+            short = short + 1 if step.offered < 0.8 * rate else 0
+            if failures >= 2 or short >= 2:  # the bot, or the generator on the same cores, is full
+                print(
+                    "  (stopped: " + ("not sustained" if failures >= 2 else "offered < 80 %") + ")"
+                )
                 break
             if not step.sustained(args.max_p99):
                 time.sleep(2.0)  # let a backlog drain before the next step
