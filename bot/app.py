@@ -12,12 +12,13 @@ import time
 from collections.abc import Awaitable, Sequence
 from typing import Any, Protocol
 
+import httpx
 from sqlalchemy import Engine
 from sqlmodel import Session
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, BaseUpdateProcessor, ContextTypes, Defaults, JobQueue
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.core import outbox
 from bot.core.config import SUPPORTED_LANGUAGES, Settings
@@ -366,6 +367,11 @@ def build_application(
         )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:  # PTB's own two clients, sharing one TLS context (loading the CA bundle takes ~50 ms)
+        tls = {"verify": httpx.create_ssl_context()}
+        builder = builder.request(
+            HTTPXRequest(connection_pool_size=256, httpx_kwargs=tls)
+        ).get_updates_request(HTTPXRequest(connection_pool_size=1, httpx_kwargs=tls))
     # No AIORateLimiter: pushes are paced by the outbox sender, and replies to a user's own
     # question must never wait behind a broadcast; ReplyRetry only resends a reply refused
     # with 429 after Telegram's retry_after.

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, TextClause, event, update
+from sqlalchemy import Engine, TextClause, event, text, update
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
@@ -246,6 +246,8 @@ def init_db(engine: Engine) -> None:
         from bot.core.migrate import upgrade
 
         upgrade(engine)
+    elif _has_builtin_rows(engine):
+        return  # a restart: nothing to add, and no ORM statement compiled before the first answer
     from sqlalchemy.dialects import postgresql, sqlite
 
     insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
@@ -268,6 +270,16 @@ def init_db(engine: Engine) -> None:
                 [{"key": REVISION_KEY, "value": 0}],
             )
         session.commit()
+
+
+def _has_builtin_rows(engine: Engine) -> bool:
+    """Whether the built-in indicators and the data revision are all there (plain SQL)."""
+    with engine.connect() as conn:
+        codes = {str(r[0]) for r in conn.execute(text("SELECT code FROM indicator"))}
+        revision = conn.execute(
+            text("SELECT 1 FROM appstate WHERE key = :key"), {"key": REVISION_KEY}
+        ).first()
+    return revision is not None and codes >= {code for code, _n, _k in BUILTIN_INDICATORS}
 
 
 def check_writable(engine: Engine) -> None:
