@@ -75,7 +75,7 @@ def lock_time(units: int) -> None:
             session.rollback()
             apply.lock_imports(session)
             locked = time.perf_counter()
-            apply.apply_import(session=session, plan=plan, after_import=())
+            apply.apply_import(session=session, plan=plan)
             session.commit()
             held = time.perf_counter() - locked
         print(

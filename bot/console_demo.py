@@ -16,7 +16,7 @@ from bot.core.lookup import find_units
 from bot.core.models import Official, Role, Unit, use_clock, utcnow
 from bot.core.people import link_official
 from bot.core.runtime import Runtime
-from bot.imports.apply import ImportResult, apply_import
+from bot.imports.apply import ImportResult, apply_import, run_after_import
 from bot.imports.plan import plan_import
 from bot.letters.service import load_shipped as load_shipped_letters
 from bot.web import WebServer
@@ -58,13 +58,12 @@ def load_demo_data(runtime: Runtime) -> ImportResult:
         load_shipped_letters(session=session)
     with Session(runtime.engine) as session:
         try:
-            result = apply_import(
-                session=session, plan=plan, after_import=runtime.links.after_import
-            )
+            result = apply_import(session=session, plan=plan)
             session.commit()
         except Exception:
             session.rollback()
             raise
+        run_after_import(session=session, result=result, listeners=runtime.links.after_import)
     return result
 
 

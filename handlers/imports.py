@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from html import escape
 from pathlib import PurePath
 
@@ -343,8 +344,18 @@ async def _notice(query: CallbackQuery, outcome: PendingOutcome) -> None:
             pass  # no keyboard left to remove
 
 
-def _interrupted_pushes(app: KysoApp) -> int:
-    """Queue a word to everyone whose Confirm a restart cut short (buttons to confirm again)."""
+@dataclass(frozen=True)
+class _Notice:
+    """What a restart tells one uploader: the push, and the message it should replace."""
+
+    push: outbox.Push  # the new message if the old one cannot be edited
+    message_id: int  # the '⏳ Writing the figures…' message (0: unknown)
+    keyboard: InlineKeyboardMarkup | None
+
+
+def _interrupted_notices(app: KysoApp) -> list[_Notice]:
+    """Take the Confirm presses a restart cut short (their marks cleared, committed) and word
+    a notice for each in its uploader's language (buttons to confirm again)."""
     rt = app.bot_data.runtime
     with session_scope(rt.engine) as session:
         found = take_interrupted(session=session, live_workers=live_workers(session=session))
@@ -353,30 +364,62 @@ def _interrupted_pushes(app: KysoApp) -> int:
             telegram_ids=[i.telegram_id for i in found],
             default_language=rt.settings.default_language,
         )
-        pushes = []
-        for item in found:
-            with use_language(languages[item.telegram_id]):
-                text = interrupted_text(item.filename, expired=item.expired)
-                markup = None if item.expired else confirm_keyboard(item.token).to_dict()
-            pushes.append(
-                outbox.Push(
-                    key=f"import-interrupted:{item.token}:{item.message_id}",
-                    chat_id=item.chat_id,
-                    text=text,
-                    kind="import_interrupted",
-                    priority=outbox.PRIORITY_URGENT,
-                    reply_markup=markup,
-                )
-            )
+    notices = []
+    for item in found:
+        with use_language(languages[item.telegram_id]):
+            text = interrupted_text(item.filename, expired=item.expired)
+            keyboard = None if item.expired else confirm_keyboard(item.token)
+        push = outbox.Push(
+            key=f"import-interrupted:{item.token}:{item.message_id}",
+            chat_id=item.chat_id,
+            text=text,
+            kind="import_interrupted",
+            priority=outbox.PRIORITY_URGENT,
+            reply_markup=keyboard.to_dict() if keyboard else None,
+        )
+        notices.append(_Notice(push, item.message_id, keyboard))
+    return notices
+
+
+async def _edited(app: KysoApp, notice: _Notice) -> bool:
+    """Turn the stuck '⏳ Writing the figures…' message into the notice; False if it cannot
+    be edited (deleted, too old, no message id)."""
+    if not notice.message_id:
+        return False
+    try:
+        await app.bot.edit_message_text(
+            notice.push.text,
+            chat_id=notice.push.chat_id,
+            message_id=notice.message_id,
+            reply_markup=notice.keyboard,
+        )
+    except TelegramError as exc:
+        logger.info("Could not edit the interrupted import's message: %s", exc)
+        return False
+    return True
+
+
+def _enqueue(app: KysoApp, pushes: list[outbox.Push]) -> int:
+    """Queue notices whose message could not be edited (a new message each)."""
+    with session_scope(app.bot_data.runtime.engine) as session:
         return outbox.enqueue_many(session=session, pushes=pushes)
 
 
 async def on_startup(app: KysoApp) -> int:
-    """At start-up: tell uploaders whose import a restart interrupted (through the outbox)."""
-    queued = await asyncio.to_thread(_interrupted_pushes, app)
-    if queued:
-        logger.info("Told %d uploader(s) their import was interrupted by a restart", queued)
-    return queued
+    """At start-up: tell uploaders whose import a restart interrupted, in the message that was
+    left saying '⏳ Writing the figures…' (a new message through the outbox if that fails);
+    returns how many were told."""
+    notices = await asyncio.to_thread(_interrupted_notices, app)
+    fallback = [notice.push for notice in notices if not await _edited(app, notice)]
+    if fallback:
+        await asyncio.to_thread(_enqueue, app, fallback)
+    if notices:
+        logger.info(
+            "Told %d uploader(s) their import was interrupted by a restart (%d new messages)",
+            len(notices),
+            len(fallback),
+        )
+    return len(notices)
 
 
 COMMANDS = (

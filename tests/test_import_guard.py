@@ -21,6 +21,7 @@ from bot.core.audiences import Audience, AudienceKind
 from bot.core.config import Settings
 from bot.core.db import create_db_engine
 from bot.core.models import ImportBatch, Measurement, PendingImport
+from bot.imports import apply as apply_module
 from bot.imports import parse as parse_module
 from bot.imports import plan as plan_module
 from bot.imports import staging
@@ -145,11 +146,8 @@ async def test_two_imports_at_once_the_second_waits(
     replaces its figures; no IntegrityError, no 'database is locked', units created once."""
     gate = Gate()
     table = units_table(30)
-
-    def listener(**_kw: Any) -> None:
-        gate.entered.set()
-        gate.opened.wait(WAIT)  # the first import holds its write transaction here
-
+    # The first import holds its write transaction in _record (audit, after the figures).
+    monkeypatch.setattr(apply_module, "_record", gate.hold(apply_module._record))
     planned = threading.Event()
     calls: list[int] = []
     stored_figures = plan_module._stored_figures
@@ -162,7 +160,7 @@ async def test_two_imports_at_once_the_second_waits(
         return found
 
     monkeypatch.setattr(plan_module, "_stored_figures", counted)
-    first = asyncio.create_task(asyncio.to_thread(_import, bot, table, after_import=[listener]))
+    first = asyncio.create_task(asyncio.to_thread(_import, bot, table))
     assert await gate.reached()
     second = asyncio.create_task(asyncio.to_thread(_import, bot, table))
     assert await asyncio.to_thread(planned.wait, WAIT)
@@ -176,18 +174,12 @@ async def test_two_imports_at_once_the_second_waits(
 
 @sqlite_only
 async def test_an_import_that_cannot_get_the_lock_says_another_import_is_running(
-    bot: Harness,
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Held past the busy timeout: a clear refusal naming the other import, nothing written."""
     gate = Gate()
-
-    def listener(**_kw: Any) -> None:
-        gate.entered.set()
-        gate.opened.wait(WAIT)
-
-    first = asyncio.create_task(
-        asyncio.to_thread(_import, bot, units_table(5), after_import=[listener])
-    )
+    monkeypatch.setattr(apply_module, "_record", gate.hold(apply_module._record))
+    first = asyncio.create_task(asyncio.to_thread(_import, bot, units_table(5)))
     assert await gate.reached()
     url = bot.app.bot_data.runtime.settings.database_url
     impatient = create_db_engine(url, busy_timeout=0.1)
@@ -209,12 +201,10 @@ def restarted(settings: Settings) -> Harness:
     return Harness(build_application(settings, request=request), request)
 
 
-async def test_a_confirm_cut_short_is_explained_after_a_restart(
-    bot: Harness, settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The process dies while writing (here: the write raises): the chat would say '⏳ Đang ghi
-    số liệu…' for ever. After a restart the uploader is told, in their language, that nothing
-    was written, with the Confirm button again; pressing it imports the file."""
+async def confirm_killed_mid_write(bot: Harness, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Preview the table and press Confirm; the process 'dies' while writing (the write raises
+    and nothing after it runs), leaving the staged import marked as being written and the chat
+    saying '⏳ Đang ghi số liệu…'. Returns the Confirm button's data."""
     await bot.send_document(ADMIN_ID, demo_table(), SHARED_NAME)
     confirm = bot.last_keyboard()[0][1]
 
@@ -222,26 +212,58 @@ async def test_a_confirm_cut_short_is_explained_after_a_restart(
         raise RuntimeError("SIGKILL")  # nothing after this point runs in the real process
 
     monkeypatch.setattr(staging, "apply_import", killed)
-    await bot.press(ADMIN_ID, confirm)
+    texts = await bot.press(ADMIN_ID, confirm)
     monkeypatch.undo()
+    assert "Đang ghi số liệu" in texts[0]
     with Session(bot.engine) as session:
         assert session.exec(select(Measurement)).first() is None
-        assert session.exec(select(PendingImport)).one().options.get("confirming")
+        marker = session.exec(select(PendingImport)).one().options["confirming"]
+    assert (marker["chat_id"], marker["message_id"]) == (ADMIN_ID, 1)  # the pressed message
+    return confirm
 
+
+async def test_a_confirm_cut_short_is_explained_in_its_message_after_a_restart(
+    bot: Harness, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a restart the very message that said '⏳ Đang ghi số liệu…' is edited to say, in
+    the uploader's language, that nothing was written, with the Confirm button again (no new
+    message); pressing it imports the file."""
+    confirm = await confirm_killed_mid_write(bot, monkeypatch)
     again = restarted(settings)
     app = again.app
     async with app:
         assert await handlers.imports.on_startup(app) == 1
         assert await handlers.imports.on_startup(app) == 0  # told once
-        texts = await again.drain()
-        assert len(texts) == 1
-        assert "khởi động lại" in texts[0] and "chưa được ghi" in texts[0]
+        (edit,) = again.request.sent("editMessageText")
+        assert (edit.params["chat_id"], edit.params["message_id"]) == (ADMIN_ID, 1)
+        assert "khởi động lại" in edit.params["text"] and "chưa được ghi" in edit.params["text"]
         assert again.last_keyboard()[0][1] == confirm
+        assert await again.drain() == []
     app.bot_data.runtime.engine.dispose()
     result = (await bot.press(ADMIN_ID, confirm))[-1]
     assert "✅ <b>Đã nhập" in result
     with Session(bot.engine) as session:
         assert len(session.exec(select(Measurement)).all()) == 104
+
+
+async def test_when_that_message_cannot_be_edited_a_new_one_explains(
+    bot: Harness, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The message was deleted meanwhile (Telegram refuses the edit): the notice comes as a new
+    message through the outbox instead, with the Confirm button, once."""
+    confirm = await confirm_killed_mid_write(bot, monkeypatch)
+    again = restarted(settings)
+    again.request.fail(ADMIN_ID, 400, "Bad Request: message to edit not found")
+    app = again.app
+    async with app:
+        assert await handlers.imports.on_startup(app) == 1
+        texts = await again.drain()
+        assert len(texts) == 1
+        assert "khởi động lại" in texts[0] and "chưa được ghi" in texts[0]
+        assert again.last_keyboard()[0][1] == confirm
+        assert await handlers.imports.on_startup(app) == 0
+        assert await again.drain() == []
+    app.bot_data.runtime.engine.dispose()
 
 
 def test_database_file_is_sqlite_or_postgres(settings: Settings) -> None:

@@ -793,7 +793,7 @@ def test_plan_writes_nothing_and_apply_does_not_commit(engine: Engine, shared_by
         )
         assert plan.at_target == 14
         assert table_counts(engine)["Unit"] == 0
-        result = apply_import(session=session, plan=plan, after_import=LINKS, actor_telegram_id=7)
+        result = apply_import(session=session, plan=plan, actor_telegram_id=7)
         assert result.rows == 104
         session.rollback()
     assert table_counts(engine) == {

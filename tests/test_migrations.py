@@ -494,14 +494,16 @@ def test_migrate_command_upgrades_and_reports(
 def test_migrate_command_reports_an_unreachable_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A server that is not there: one line naming the database (password hidden), exit 1."""
+    """A server that is not there: one line naming its host and port (password hidden) and
+    what to check, exit 2 like every command (issue 12 §5)."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", "postgresql://kyso:s3cret@127.0.0.1:1/kyso")
     monkeypatch.setenv("DEFAULT_LANGUAGE", "en")
     monkeypatch.setattr(cli, "setup_logging", lambda *a, **k: None)
-    assert cli.main(["migrate"]) == 1
+    assert cli.main(["migrate"]) == 2
     err = capsys.readouterr().err
-    assert "127.0.0.1:1/kyso" in err and "s3cret" not in err and "Traceback" not in err
+    assert "127.0.0.1:1" in err and "DATABASE_URL" in err
+    assert "s3cret" not in err and "Traceback" not in err
 
 
 def test_new_revision_is_written_from_a_model_change(

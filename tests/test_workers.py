@@ -348,7 +348,8 @@ def test_second_worker_on_the_same_sqlite_file_is_refused(tmp_path: Path) -> Non
 
 
 def test_run_with_an_unreachable_database_says_so_in_one_line(tmp_path: Path) -> None:
-    """A worker that cannot reach PostgreSQL exits 1 with one line, password hidden."""
+    """A worker that cannot reach PostgreSQL exits 2 with one line naming the host and port and
+    what to check, password hidden (issue 12 §5)."""
     from tests.app_kit import run_cli
 
     result = run_cli(
@@ -360,7 +361,8 @@ def test_run_with_an_unreachable_database_says_so_in_one_line(tmp_path: Path) ->
             "DEFAULT_LANGUAGE": "vi",
         },
     )
-    assert result.returncode == 1
+    assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Lỗi cơ sở dữ liệu")
-    assert "kyso:***@127.0.0.1:1/kyso" in lines[0] and "s3cret" not in result.stderr
+    assert len(lines) == 1
+    assert lines[0].startswith("Không kết nối được tới máy chủ PostgreSQL tại 127.0.0.1:1")
+    assert "DATABASE_URL" in lines[0] and "s3cret" not in result.stderr

@@ -85,7 +85,7 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
                 _("Cannot write {path}: {reason}").format(path=args.out, reason=exc.strerror),
                 file=sys.stderr,
             )
-            return 1
+            return EXIT_USAGE
         print(
             ngettext(
                 "Exported {n} entry to {path}", "Exported {n} entries to {path}", len(records)

@@ -164,6 +164,9 @@ def setup_problem(url: str, exc: BaseException) -> str | None:
             "user may read and write the file and its folder."
         ).format(where=where, reason=str(orig))
     text = str(orig or "")
+    unreachable = _unreachable(url, text)
+    if unreachable is not None:
+        return unreachable
     if getattr(orig, "sqlstate", None) in _PG_SETUP_STATES or (
         "FATAL:" in text and any(words in text for words in _PG_SETUP_WORDS)
     ):
@@ -173,6 +176,37 @@ def setup_problem(url: str, exc: BaseException) -> str | None:
         ).format(where=where, reason=text.strip().splitlines()[-1].strip())
     return None
 
+
+def _unreachable(url: str, text: str) -> str | None:
+    """One line for a PostgreSQL server that cannot be reached (down, wrong host or port):
+    where it was looked for (no password) and what to check; None for other errors."""
+    if not text or not any(words in text for words in _PG_UNREACHABLE_WORDS):
+        return None
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if not parsed.get_backend_name().startswith("postgres"):
+        return None
+    reason = text.strip().splitlines()[0].strip().removeprefix("connection failed: ")
+    return _(
+        "Cannot reach the PostgreSQL server at {host}:{port} ({reason}): check that the server "
+        "is running and accepts connections there, and that DATABASE_URL names the right host "
+        "and port."
+    ).format(host=parsed.host or "localhost", port=parsed.port or 5432, reason=reason)
+
+
+# libpq's words for a server it could not reach at all (refused, unknown host, no answer).
+_PG_UNREACHABLE_WORDS = (
+    "Connection refused",
+    "could not translate host name",
+    "failed to resolve host",
+    "timeout expired",
+    "No route to host",
+    "Network is unreachable",
+    "No such file or directory",  # a Unix socket that is not there: no local server
+    "Is the server running",
+)
 
 # PostgreSQL: invalid password or authorization, no such database, no privilege, read-only
 # server (a standby).
@@ -237,6 +271,23 @@ def _at_head(engine: Engine) -> bool:
     except DBAPIError:
         return False  # no such table yet: a new database
     return [str(r[0]) for r in rows] == [head]
+
+
+def needs_migration(engine: Engine) -> bool:
+    """Whether the database is behind the shipped schema (read only: nothing is migrated)."""
+    if _at_head(engine):
+        return False
+    from bot.core.migrate import current_revision, head_revision
+
+    return current_revision(engine) != head_revision()
+
+
+def migrate_first_text(url: str) -> str:
+    """The one line for a reader that found an older schema it must not upgrade itself."""
+    return _(
+        "The database {where} has an older structure: run `python -m bot migrate` first "
+        "(this command only reads, so it does not upgrade it)."
+    ).format(where=hide_password(url))
 
 
 def init_db(engine: Engine) -> None:

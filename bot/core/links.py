@@ -35,7 +35,8 @@ class Imported:
 
 
 class AfterImport(Protocol):
-    """Runs in the import's transaction after it is written: what it queues commits with it."""
+    """Runs after an import was committed, in a short transaction of its own (read and render
+    first, then write what it queues; the caller commits)."""
 
     def __call__(self, *, session: Session, imported: Imported) -> None:
         """React to an import."""

@@ -307,14 +307,10 @@ def _record(
 
 
 def apply_import(
-    *,
-    session: Session,
-    plan: ImportPlan,
-    after_import: Sequence[AfterImport],
-    actor_telegram_id: int | None = None,
+    *, session: Session, plan: ImportPlan, actor_telegram_id: int | None = None
 ) -> ImportResult:
-    """Write a planned import in the caller's transaction (flush, no commit); then let the
-    features listening for imports react in the same transaction."""
+    """Write a planned import in the caller's transaction (flush, no commit). The features
+    listening for imports react after the commit (`after_import`), not in this transaction."""
     indicator = _indicator(session, plan.indicator_code)
     assert indicator.id is not None
     period = _period(session, plan)
@@ -367,9 +363,23 @@ def apply_import(
         replaced_existing=replaced,
         folded=folded,
     )
-    for listener in after_import:
-        listener(session=session, imported=result.imported())
     return result
+
+
+def run_after_import(
+    *, session: Session, result: ImportResult, listeners: Sequence[AfterImport]
+) -> None:
+    """Once the import is committed: each listening feature (deadlines reached, warnings)
+    reads and renders first and writes what it queues in a short transaction of its own,
+    committed here. A listener that fails is logged and undone; the import stays written."""
+    session.rollback()  # nothing of the import's is left open
+    for listener in listeners:
+        try:
+            listener(session=session, imported=result.imported())
+            session.commit()
+        except Exception:
+            session.rollback()
+            logger.exception("After import %s: a listener failed", result.batch_id)
 
 
 def import_notes(
@@ -395,7 +405,8 @@ def import_statistics(
     allow_new_units: bool = True,
 ) -> ImportResult:
     """Parse (no transaction), plan (reads), then apply and commit in one short write
-    transaction under the import lock; on any error roll back so nothing is written.
+    transaction under the import lock; on any error roll back so nothing is written. The
+    listeners run after the commit, each in its own short transaction (none if it failed).
     Without `allow_new_units` a table adding many new units is refused."""
     outcome = parse_file(data, filename, limits)
     try:
@@ -415,16 +426,12 @@ def import_statistics(
         raise ImportRejected([new_units_issue(plan)])
     lock_imports(session)
     try:
-        result = apply_import(
-            session=session,
-            plan=plan,
-            after_import=after_import,
-            actor_telegram_id=actor_telegram_id,
-        )
+        result = apply_import(session=session, plan=plan, actor_telegram_id=actor_telegram_id)
         session.commit()
     except Exception:
         session.rollback()
         raise
+    run_after_import(session=session, result=result, listeners=after_import)
     return result
 
 

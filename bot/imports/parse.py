@@ -13,7 +13,7 @@ from bot.core.text import fold
 from bot.imports.cells import Cell, Rows, cell_text, exact_key
 from bot.imports.header import Columns, classify_folded, classify_header, find_header
 from bot.imports.issues import ImportRejected, RowIssue
-from bot.imports.limits import DEFAULT_LIMITS, MAX_NAME_CHARS, ReadLimits
+from bot.imports.limits import DEFAULT_LIMITS, MAX_NAME_CHARS, Budget, ReadLimits
 from bot.imports.numbers import Count, looks_numeric, parse_count, parse_rate, rate_agrees
 from bot.imports.period import (
     Period,
@@ -21,7 +21,7 @@ from bot.imports.period import (
     period_from_filename,
     period_from_text,
 )
-from bot.imports.reading import UNREADABLE, CellNote, file_issue, read_sheet
+from bot.imports.reading import UNREADABLE, CellNote, Sheet, file_issue, read_sheet
 
 # --- parsed data --------------------------------------------------------------------------
 
@@ -56,6 +56,8 @@ class ParseOutcome:
     issues: list[RowIssue]
     title_period: Period | None
     columns: Columns | None
+    # The time left for the rest of the pre-write check (matching units), started at reading.
+    budget: Budget | None = None
 
 
 # --- rows that are not data ---------------------------------------------------------------
@@ -393,11 +395,18 @@ def _note_issues(
 
 
 def parse_file(data: bytes, filename: str, limits: ReadLimits = DEFAULT_LIMITS) -> ParseOutcome:
-    """Read and validate a table, collecting every issue instead of stopping at the first."""
+    """Read and validate a table, collecting every issue instead of stopping at the first;
+    reading and checking the rows share one time budget (IMPORT_TIME_BUDGET)."""
+    budget = limits.budget()
     try:
-        sheet = read_sheet(data, filename, limits)
+        sheet = read_sheet(data, filename, limits, budget)
+        return _check_sheet(sheet, filename, limits, budget)
     except UNREADABLE as exc:
         return ParseOutcome(None, [file_issue(exc, filename)], None, None)
+
+
+def _check_sheet(sheet: Sheet, filename: str, limits: ReadLimits, budget: Budget) -> ParseOutcome:
+    """Find the header and check every row (LimitExceeded when the time budget runs out)."""
     rows = sheet.rows
     if not any(cells for _number, cells in rows) and not sheet.notes:
         return _refused("empty_file")
@@ -412,6 +421,7 @@ def parse_file(data: bytes, filename: str, limits: ReadLimits = DEFAULT_LIMITS) 
     candidates, trailing = _without_trailing_text(candidates, columns)
     checker = _RowChecker(columns, sheet.notes)
     for cand in candidates:
+        budget.check()
         checker.check(cand)
     checker.issues.extend(_note_issues(sheet.notes, columns, limits))
     if not candidates:
@@ -424,7 +434,7 @@ def parse_file(data: bytes, filename: str, limits: ReadLimits = DEFAULT_LIMITS) 
         as_of_local=good.as_of_local if good else None,
         skipped_rows=skipped + trailing + checker.skipped,
     )
-    return ParseOutcome(table, checker.issues, title_period, columns)
+    return ParseOutcome(table, checker.issues, title_period, columns, budget)
 
 
 def parse_table(data: bytes, filename: str, limits: ReadLimits = DEFAULT_LIMITS) -> ParsedTable:

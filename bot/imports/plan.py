@@ -17,7 +17,7 @@ from bot.core.models import Indicator, Measurement, ReportingPeriod, Unit, UnitN
 from bot.core.text import fold
 from bot.imports.cells import exact_key
 from bot.imports.issues import ImportRejected, RowIssue
-from bot.imports.limits import DEFAULT_LIMITS, ReadLimits
+from bot.imports.limits import DEFAULT_LIMITS, Budget, LimitExceeded, ReadLimits
 from bot.imports.parse import ParsedRow, ParsedTable, ParseOutcome, parse_file
 from bot.imports.period import resolve_period
 
@@ -203,13 +203,21 @@ class Matching:
     issues: list[RowIssue] = field(default_factory=list)
 
 
-def match_units(units: KnownUnits, rows: Sequence[ParsedRow], unit_title: str | None) -> Matching:
+def match_units(
+    units: KnownUnits,
+    rows: Sequence[ParsedRow],
+    unit_title: str | None,
+    budget: Budget | None = None,
+) -> Matching:
     """An exact name always wins over a folded one; a unit the table names exactly is never
-    also given to a row whose name only folds to it (that row is a new unit)."""
+    also given to a row whose name only folds to it (that row is a new unit). With a `budget`,
+    LimitExceeded once its time is up."""
     result = Matching()
     exact_ids: set[int] = set()
     pending: list[ParsedRow] = []
     for row in rows:
+        if budget is not None:
+            budget.check()
         candidates = units.by_exact.get(exact_key(row.name), [])
         unit_id, active_count = pick_unit(candidates)
         if active_count > 1:
@@ -221,6 +229,8 @@ def match_units(units: KnownUnits, rows: Sequence[ParsedRow], unit_title: str | 
             pending.append(row)
     claimed: dict[int, ParsedRow] = {}
     for row in pending:
+        if budget is not None:
+            budget.check()
         unit_id, active_count = pick_unit(units.by_key.get(fold(row.name), []))
         if active_count > 1:
             result.issues.append(_ambiguous(row, unit_title, active_count))
@@ -327,8 +337,11 @@ def plan_parsed(
     if not any(i.code == "empty_file" for i in outcome.issues):
         issues.extend(period_issues)
     unit_title = outcome.columns.titles[outcome.columns.unit] if outcome.columns else None
-    units = load_units(session)
-    matching = match_units(units, table.rows, unit_title)
+    try:
+        units = load_units(session)
+        matching = match_units(units, table.rows, unit_title, outcome.budget)
+    except LimitExceeded as exc:  # the file's time budget ran out while matching its units
+        raise ImportRejected([exc.issue]) from exc
     issues.extend(matching.issues)
     if issues:
         raise ImportRejected(issues)

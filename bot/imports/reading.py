@@ -11,8 +11,10 @@ import codecs
 import csv
 import io
 import re
+import struct
 import zipfile
-from collections.abc import Iterable
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -259,9 +261,33 @@ def _xlsx_cell(cell: Any) -> Cell:
     return str(value)
 
 
+def _unpacked(data: bytes, member: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A member's bytes as they really unpack, chunk by chunk: as far as its compressed data
+    goes, not only as far as its declared size (a forged size must not hide a bomb)."""
+    start = member.header_offset
+    if member.flag_bits & 0x1 or data[start : start + 4] != b"PK\x03\x04":
+        raise Unsupported  # encrypted, or no local header where the directory says
+    name_len, extra_len = struct.unpack("<HH", data[start + 26 : start + 30])
+    begin = start + 30 + name_len + extra_len
+    raw = data[begin : begin + member.compress_size]
+    if member.compress_type == zipfile.ZIP_STORED:
+        for offset in range(0, len(raw), _CHUNK):
+            yield raw[offset : offset + _CHUNK]
+        return
+    if member.compress_type != zipfile.ZIP_DEFLATED:
+        raise Unsupported
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    pending = raw
+    while pending and not inflater.eof:
+        chunk = inflater.decompress(pending, _CHUNK)  # never more than _CHUNK at once
+        pending = inflater.unconsumed_tail
+        if chunk:
+            yield chunk
+
+
 def _check_archive(data: bytes, limits: ReadLimits, budget: Budget) -> bool:
     """Unpack every member as a stream, counting against the size limit (declared sizes first,
-    then the actual bytes); returns whether a worksheet holds formulas."""
+    then the bytes they really unpack to); returns whether a worksheet holds formulas."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -276,20 +302,23 @@ def _check_archive(data: bytes, limits: ReadLimits, budget: Budget) -> bool:
     for member in members:
         sheet_xml = member.filename.startswith("xl/worksheets/")
         tail = b""
+        size = 0
         try:
-            with archive.open(member) as stream:
-                while chunk := stream.read(_CHUNK):
-                    unpacked += len(chunk)
-                    if unpacked > limits.max_unzipped_bytes:
-                        raise too_large_unzipped(limits)
-                    budget.check()
-                    if sheet_xml and not formulas:
-                        formulas = _FORMULA.search(tail + chunk) is not None
-                        tail = chunk[-16:]
-        except LimitExceeded:
+            for chunk in _unpacked(data, member):
+                size += len(chunk)
+                unpacked += len(chunk)
+                if unpacked > limits.max_unzipped_bytes:
+                    raise too_large_unzipped(limits)
+                budget.check()
+                if sheet_xml and not formulas:
+                    formulas = _FORMULA.search(tail + chunk) is not None
+                    tail = chunk[-16:]
+        except (LimitExceeded, Unsupported):
             raise
-        except Exception as exc:  # corrupt data (zlib.error, CRC), encrypted, unknown method
+        except Exception as exc:  # corrupt data (zlib.error), a truncated header
             raise Unsupported from exc
+        if size != member.file_size:
+            raise Unsupported  # the declared size is wrong: a damaged or forged archive
     return formulas
 
 
@@ -384,11 +413,14 @@ def _read_xlsx(data: bytes, limits: ReadLimits, budget: Budget) -> Sheet:
 # --- any file -----------------------------------------------------------------------------
 
 
-def read_sheet(data: bytes, filename: str, limits: ReadLimits = DEFAULT_LIMITS) -> Sheet:
-    """Rows with typed cells and notes on cells; format by content, then by extension."""
+def read_sheet(
+    data: bytes, filename: str, limits: ReadLimits = DEFAULT_LIMITS, budget: Budget | None = None
+) -> Sheet:
+    """Rows with typed cells and notes on cells; format by content, then by extension.
+    `budget`: the time left for the whole check of the file (default: a new one)."""
     if not data.strip():
         raise Empty
-    budget = limits.budget()
+    budget = budget or limits.budget()
     if data.startswith(b"PK\x03\x04"):
         return _read_xlsx(data, limits, budget)
     if data.startswith(_BINARY_MAGIC):

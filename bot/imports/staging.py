@@ -20,7 +20,7 @@ from bot.core import messages
 from bot.core.links import AfterImport
 from bot.core.models import Indicator, Measurement, PendingImport, utcnow
 from bot.core.people import ensure_user
-from bot.imports.apply import ImportResult, apply_import, lock_imports
+from bot.imports.apply import ImportResult, apply_import, lock_imports, run_after_import
 from bot.imports.issues import ImportRejected, RowIssue
 from bot.imports.limits import DEFAULT_LIMITS, ReadLimits
 from bot.imports.options import ImportOptions
@@ -270,7 +270,8 @@ def _write(
     after_import: Sequence[AfterImport],
     filename: str,
 ) -> PendingOutcome:
-    """The short write transaction of Confirm: claim, apply, commit (nothing on an error)."""
+    """The short write transaction of Confirm: claim, apply, commit (nothing on an error);
+    then the listeners, each in a short transaction of its own."""
     try:
         lock_imports(session)
     except ImportRejected as exc:
@@ -280,9 +281,7 @@ def _write(
             session.rollback()
             return _not_claimed(session, token)
         ensure_user(session=session, telegram_id=telegram_id, display_name=display_name)
-        result = apply_import(
-            session=session, plan=plan, after_import=after_import, actor_telegram_id=telegram_id
-        )
+        result = apply_import(session=session, plan=plan, actor_telegram_id=telegram_id)
         item_kind = _item_kind(session, plan.indicator_code)
         session.commit()
     except ImportRejected as exc:
@@ -291,6 +290,7 @@ def _write(
     except Exception:
         session.rollback()
         raise
+    run_after_import(session=session, result=result, listeners=after_import)
     return PendingOutcome(
         PendingStatus.IMPORTED,
         filename=filename,

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from bot.core.config import Settings
 from bot.core.dates import parse_day
-from bot.core.db import create_db_engine, init_db
+from bot.core.db import create_db_engine, migrate_first_text, needs_migration
 from bot.core.i18n import _
 from bot.core.links import Links, Subcommands
 from bot.core.stats import PeriodInfo
@@ -38,8 +38,10 @@ def run_report(settings: Settings, args: argparse.Namespace, *, links: Links) ->
     """Write the report; exit 2 when the period is unknown or unreadable."""
 
     engine = create_db_engine(settings.database_url, existing=True)  # a report writes nothing
-    init_db(engine)
     try:
+        if needs_migration(engine):
+            print(migrate_first_text(settings.database_url), file=sys.stderr)
+            return EXIT_USAGE
         with Session(engine) as session:
             periods = list_periods(session=session)
             if not periods:
