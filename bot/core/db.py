@@ -406,6 +406,9 @@ class HotReader:
         if self._own is None and self._may_own:
             raw = self.engine.raw_connection()  # the pool's "connect" event sets the pragmas
             raw.detach()
+            cursor = raw.cursor()
+            cursor.execute("PRAGMA cache_size=-512")  # KiB: its few lookups need few pages
+            cursor.close()
             self._own = raw
         return self._own
 
