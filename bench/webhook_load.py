@@ -264,6 +264,7 @@ class Step:
     refused: int
     cpu_ms_per_update: float | None = None
     in_answer_share: float = 0.0  # replies carried by the webhook's HTTP answer
+    cpu_net_ms: float | None = None  # per update, the bots' idle CPU taken out
 
     def sustained(self, max_p99: float) -> bool:
         """≥ 99 % answered within a second of the step, end-to-end p99 under the limit."""
@@ -410,11 +411,12 @@ def run_step(
     seconds: float,
     pool: int,
     pids: list[int] | None = None,
+    idle_cpu: float = 0.0,
 ) -> Step:
     """One rate step: offer, wait up to a second for the answers, measure."""
     settle(api_port)
     before = histogram(ports)
-    cpu_before = cpu_seconds(pids or [])
+    cpu_before, wall_before = cpu_seconds(pids or []), time.monotonic()
     seen = len(replies_since(api_port, 0))
     sent, refused, elapsed, in_answer = asyncio.run(offer(ports, bodies, rate, seconds, pool))
     end = time.monotonic()
@@ -428,6 +430,7 @@ def run_step(
     after = histogram(ports)
     settle(api_port, tries=20)
     cpu = cpu_seconds(pids or []) - cpu_before
+    idle = idle_cpu * (time.monotonic() - wall_before)  # what the bots use doing nothing
     total_answered = len(in_answer) + len(replies_since(api_port, seen))
     in_time = [(c, t) for c, t in arrivals if t <= end + 1.0]
     # End-to-end latency: match each chat's replies to its updates in order.
@@ -454,6 +457,9 @@ def run_step(
         refused=refused,
         cpu_ms_per_update=cpu * 1000 / total_answered if pids and total_answered else None,
         in_answer_share=len(in_answer) / len(sent) if sent else 0.0,
+        cpu_net_ms=max(cpu - idle, 0.0) * 1000 / total_answered
+        if pids and total_answered
+        else None,
     )
 
 
@@ -513,16 +519,23 @@ def bench_workers(
         # Warm-up: standings and report caches, connections, JIT-free Python warm paths.
         run_step(ports, api_port, bodies, 50, 2.0, args.pool)
         pids = [proc.pid for proc in procs]
+        idle_from = cpu_seconds(pids)
+        time.sleep(3.0)  # the bots' own timers (sender, scheduler, election) with no update
+        idle_cpu = (cpu_seconds(pids) - idle_from) / 3.0
+        print(f"  {workers} worker(s) idle: {idle_cpu * 1000:.1f} ms of CPU a second", flush=True)
         failures = short = 0
         for rate in args.rates:
-            step = run_step(ports, api_port, bodies, rate, args.step_seconds, args.pool, pids)
+            step = run_step(
+                ports, api_port, bodies, rate, args.step_seconds, args.pool, pids, idle_cpu
+            )
             steps.append(step)
             print(
                 f"  {workers} worker(s) {rate:5d}/s: offered {step.offered:7.1f}/s, "
                 f"answered in time {step.answered_share:6.1%}, handled {step.handled:7.1f}/s, "
                 f"handler p99 {fmt_ms(step.handler_p99_ms)} ms, "
                 f"end-to-end p50 {fmt_ms(step.e2e_p50_ms)} / p99 {fmt_ms(step.e2e_p99_ms)} ms, "
-                f"bot CPU {fmt_ms(step.cpu_ms_per_update)} ms/update, "
+                f"bot CPU {fmt_ms(step.cpu_ms_per_update)} ms/update "
+                f"({fmt_ms(step.cpu_net_ms)} net of idle), "
                 f"in the webhook answer {step.in_answer_share:.0%}, "
                 f"load {os.getloadavg()[0]:.1f}"
                 + (f", refused {step.refused}" if step.refused else ""),
