@@ -108,6 +108,18 @@ async def test_commands_in_both_languages_and_in_groups(lettered: Harness) -> No
     assert "26/6/2026" in in_group
 
 
+async def test_mistyped_and_english_questions_get_the_same_rule(lettered: Harness) -> None:
+    """Two letters swapped in a chat message, an English question with a typo: the Đồng Tháp
+    rule with its decree, not 'the letters do not cover this'."""
+    (typed,) = await lettered.send(HEAD, "co duoc dua usb tokne cho nguoi khac giu khong")
+    assert "Đồng Tháp, mục 1" in typed and "Khoản 3 Điều 32 Nghị định số 30/2020/NĐ-CP" in typed
+    (english,) = await lettered.send(
+        HEAD, "/ask may I give my USB token pasword to my deputy?", language_code="en"
+    )
+    assert "Đồng Tháp, item 1" in english
+    assert "Nghiêm cấm tuyệt đối việc chuyển giao chứng thư số cá nhân" in english
+
+
 async def test_rate_questions_and_chatter_still_go_where_they_went(lettered: Harness) -> None:
     """A rate question gets the rate; a greeting gets the usual hint."""
     (rate,) = await lettered.send(HEAD, "ty le ky so cua toi")

@@ -16,7 +16,12 @@ from bot.letters.intents import looks_like_question
 from bot.letters.passages import APPENDIX, split_letter
 from bot.letters.search import LetterIndex, confident, document
 from bot.letters.service import shipped_letters
-from bot.letters.tokens import accent_key, question_tokens
+from bot.letters.tokens import (
+    accent_key,
+    dates_as_letters_write_them,
+    is_vietnamese_syllable,
+    question_tokens,
+)
 
 
 def _index() -> tuple[LetterIndex, dict[int, tuple[str, str]]]:
@@ -61,6 +66,76 @@ def test_spellings_officials_use_find_the_same_passage() -> None:
         "han nop baocao giai trinh",
     ):
         assert top(question) == expected, question
+
+
+HUNG_YEN = "hung-yen-cv-tu-2026-06-ky-so-van-ban-dien-tu.txt"
+HUNG_YEN_484 = "hung-yen-484-cv-tu-2026-05-21-chuyen-doi-so.txt"
+DONG_THAP = "dong-thap-ubnd-kgvx-2026-chu-ky-so-cong-vu.txt"
+
+
+def answer(question: str) -> tuple[str, str] | None:
+    """(letter file, label) of what the bot would quote first, or None ("not covered")."""
+    chosen = confident(INDEX.search(question, limit=3))
+    return PLACES[chosen[0].key] if chosen else None
+
+
+def test_typos_still_find_the_passage() -> None:
+    """Two letters swapped, a letter dropped, an English word mistyped: the same answer,
+    quoted (confident), not 'the letters do not cover this'."""
+    for question in (
+        "bc giai tirnh gui vp tu truoc ngay nao",
+        "giai trinh gui vp tihn uy truoc ngay nao",
+        "what must the explanation rpeort contain",
+        "explanation report edadline",
+    ):
+        assert answer(question) == (HUNG_YEN, "3"), question
+    assert answer("co duoc dua usb tokne cho nguoi khac giu khong") == (DONG_THAP, "1")
+
+
+def test_english_questions_find_the_vietnamese_passage() -> None:
+    """English words the letters use in Vietnamese, inflections and English dates."""
+    assert answer("may I give my USB token password to my deputy") == (DONG_THAP, "1")
+    assert answer("is scanning paper documents allowed") == (DONG_THAP, "2")
+    assert top("which tasks are due by 25 June") == (HUNG_YEN_484, "3.2")
+    assert top("who must sign electronic documents") == (DONG_THAP, "2")
+
+
+def test_english_words_the_letters_lack_are_not_answered() -> None:
+    """'penalty', 'buy' are what the question is about: no confident answer from the
+    passages that merely share 'explanation report' or 'handbook app'."""
+    for question in (
+        "what is the penalty for late explanation reports",
+        "where do I buy a smartphone for the handbook app",
+    ):
+        assert answer(question) is None, question
+
+
+def test_money_is_not_what_the_letters_cover() -> None:
+    """'bao nhieu tien' (how much money) is not 'bao nhiêu chứng thư số' (how many) nor
+    'tiến độ' (progress): no confident answer; progress still is one."""
+    for question in ("bao nhieu tien mot chung thu so", "what is the price of a usb token"):
+        assert answer(question) is None, question
+    assert answer("bao nhieu chung thu so da cap cho dang uy xa") == (HUNG_YEN, "")  # opening
+    assert answer("tien do chuyen doi so") is not None
+
+
+def test_dates_as_the_letters_write_them() -> None:
+    """'25 June', 'June 25th', 'ngày 25 tháng 6' are all '25/6'."""
+    assert dates_as_letters_write_them("due by 25 June") == "due by 25/6"
+    assert dates_as_letters_write_them("due June 30th") == "due 30/6"
+    assert dates_as_letters_write_them("hạn ngày 26 tháng 6") == "hạn ngày 26/6"
+    assert dates_as_letters_write_them("may I sign in May") == "may I sign in May"
+    assert dates_as_letters_write_them("co 5 may tinh", english=False) == "co 5 may tinh"
+    months = "January Feb March April May June July Aug September Sept October November December"
+    assert [dates_as_letters_write_them(f"1 {m}") for m in months.split()] == [
+        f"1/{n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 10, 11, 12)
+    ]
+
+
+def test_typos_are_told_from_vietnamese_syllables() -> None:
+    """'tihn', 'aang', 'gii' spell no Vietnamese syllable; 'tinh', 'xuan', 'quynh' do."""
+    assert not any(is_vietnamese_syllable(w) for w in ("tihn", "aang", "gii", "deadline"))
+    assert all(is_vietnamese_syllable(w) for w in ("tinh", "xuan", "quynh", "nghieng", "khuya"))
 
 
 def test_diacritics_tell_salary_from_quantity() -> None:

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot.letters import synonyms as vocab
 from bot.letters.tokens import (
     Tok,
+    document_number,
     document_tokens,
     english_table,
     index_terms,
@@ -46,9 +47,11 @@ FOOTNOTE_WEIGHT = 0.5
 LETTER_WEIGHT = 0.25  # the letter's subject and issuer, on every passage of it
 LEAD_WEIGHT = 0.5  # a passage's opening words again: who must act, or what it is about
 LEAD_WORDS = 8  # (weight and length tuned on the tuning questions of bench/letters_qa.py)
+UNKNOWN_WEIGHT = 1.5  # a word no letter uses, in the confidence
 THRESHOLD = 0.55  # calibrated on bench/letters_qa.py (tuning questions)
 SECOND_RATIO = 0.8  # a second passage is shown when it scores this close to the first
 MAX_QUESTION_CHARS = 500
+NUMBER_WEIGHT = 4.0
 STOP_PAIR_WEIGHT = 0.5  # a pair with a function word ('được ký') says less than 'ký thay'
 
 
@@ -95,6 +98,7 @@ class Query:
     stop_pairs: tuple[bool, ...]  # per term: a pair with a stopword in it
     units: tuple[tuple[str, range], ...]
     expansions: tuple[Expansion, ...]
+    off_topic: tuple[range, ...] = ()  # money, pay, leave: what directive letters never cover
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,7 @@ class LetterIndex:
         """Count terms once."""
         self.tf, self.lengths, self.df = [], [], Counter()
         self.postings: dict[str, list[int]] = {}
+        self._bm25: dict[str, dict[int, float]] = {}
         for doc in self.documents:
             counts: dict[str, float] = {}
             for text, weight in (
@@ -171,7 +176,7 @@ class LetterIndex:
             ):
                 return [Tok(left[0].f), Tok(right[0].f)]
         candidates = process.extract(
-            word, self.vocabulary, scorer=Levenshtein.distance, score_cutoff=1, limit=None
+            word, self.vocabulary, scorer=OSA.distance, score_cutoff=1, limit=None
         )
         if not candidates:
             return [token]
@@ -190,9 +195,8 @@ class LetterIndex:
         stop_pairs = tuple(
             len(span) == 2 and any(is_stop(tokens[i]) for i in span) for _t, span in terms
         )
-        return Query(
-            tuple(tokens), terms, stop_pairs, self._units(tokens, terms, expansions), expansions
-        )
+        units = self._units(tokens, terms, expansions)
+        return Query(tuple(tokens), terms, stop_pairs, units, expansions, _off_topic(tokens))
 
     def _units(
         self,
@@ -231,52 +235,70 @@ class LetterIndex:
             units.append((term, span))
         return tuple(units)
 
-    def _term_score(self, term: str, index: int) -> float:
-        """BM25 of one term in one passage."""
-        tf = self.tf[index].get(term)
-        if not tf:
-            return 0.0
-        norm = K1 * (1 - B + B * self.lengths[index] / self.avgdl)
-        return self.idf(term) * tf * (K1 + 1) / (tf + norm)
+    def _term_scores(self, term: str) -> dict[int, float]:
+        """BM25 of one term in each passage that has it (computed once per index)."""
+        found = self._bm25.get(term)
+        if found is None:
+            idf = self.idf(term)
+            found = {}
+            for index in self.postings.get(term, ()):
+                tf = self.tf[index][term]
+                norm = K1 * (1 - B + B * self.lengths[index] / self.avgdl)
+                found[index] = idf * tf * (K1 + 1) / (tf + norm)
+            self._bm25[term] = found
+        return found
 
-    def score(self, query: Query, index: int) -> float:
-        """BM25 of the question's terms; a span said in other words scores as the best of its
-        wordings (at the synonym's weight), never on top of the span as typed."""
-        scores = [
-            self._term_score(term, index) * (STOP_PAIR_WEIGHT if stop else 1.0)
-            for (term, _span), stop in zip(query.terms, query.stop_pairs, strict=True)
+    def scores(self, query: Query) -> dict[int, float]:
+        """BM25 of the question's terms in every passage that has one; a span said in other
+        words scores as the best of its wordings (at the synonym's weight), never on top of
+        the span as typed. Term by term over the postings, so the cost follows the passages
+        that match, not the size of the library."""
+        weighted = [
+            (self._term_scores(term), _term_weight(query.tokens, span, stop), span)
+            for (term, span), stop in zip(query.terms, query.stop_pairs, strict=True)
         ]
-        total = sum(scores)
+        totals: dict[int, float] = {}
+        for found, weight, _span in weighted:
+            for index, value in found.items():
+                totals[index] = totals.get(index, 0.0) + value * weight
         for expansion in query.expansions:
             inside = [
-                s
-                for s, (_term, span) in zip(scores, query.terms, strict=True)
+                (found, weight)
+                for found, weight, span in weighted
                 if expansion.span.start <= span.start and span.stop <= expansion.span.stop
             ]
-            best = max(
-                (
-                    sum(self._term_score(t, index) for t in wording) / len(wording)
-                    for wording in expansion.phrases
-                    if wording and all(t in self.tf[index] for t in wording)
-                ),
-                default=0.0,
-            )
-            total += max(0.0, expansion.weight * best * max(len(inside), 1) - sum(inside))
-        return total
+            for index, best in self._best_wording(expansion).items():
+                extra = expansion.weight * best * max(len(inside), 1) - sum(
+                    found.get(index, 0.0) * weight for found, weight in inside
+                )
+                if extra > 0:
+                    totals[index] = totals.get(index, 0.0) + extra
+        return totals
+
+    def _best_wording(self, expansion: Expansion) -> dict[int, float]:
+        """Per passage that has one of the other wordings whole, the score of that wording's
+        most telling term ('chứng thư số cá nhân' for 'token' weighs as its rarest pair, not
+        as the mean that its common syllables 'số', 'thư' pull down)."""
+        best: dict[int, float] = {}
+        for wording in expansion.phrases:
+            if not wording:
+                continue
+            found = [self._term_scores(term) for term in wording]
+            for index in set(found[0]).intersection(*found[1:]):
+                value = max(f[index] for f in found)
+                if value > best.get(index, 0.0):
+                    best[index] = value
+        return best
 
     def search(self, question: str, limit: int = 3) -> list[Hit]:
         """The best passages for a question, best first."""
         if not self.documents:
             return []
         query = self.query(question)
-        terms = [t for t, _span in query.terms]
-        terms += [t for e in query.expansions for wording in e.phrases for t in wording]
-        candidates = {i for t in terms for i in self.postings.get(t, ())}
-        scores = [(self.score(query, i), i) for i in candidates]
-        scores.sort(key=lambda pair: (-pair[0], pair[1]))
+        ranked = sorted(self.scores(query).items(), key=lambda pair: (-pair[1], pair[0]))
         return [
             Hit(self.documents[i].key, self.documents[i].letter, s, self.coverage(query, i))
-            for s, i in scores[:limit]
+            for i, s in ranked[:limit]
             if s > 0
         ]
 
@@ -284,38 +306,55 @@ class LetterIndex:
         """Share of the question the passage accounts for: each content syllable and pair
         weighted by its rarity, found as typed or in other words. Inside a phrase of the
         synonym tables ('cán bộ văn phòng') only the whole phrase counts as typed: 'văn phòng'
-        alone is another thing."""
+        alone is another thing; so with money or leave ('bao nhiêu tiền' is not 'tiến độ'),
+        which weighs as a word no letter uses."""
         counts = self.tf[index]
+        spans = [e.span for e in query.expansions if len(e.span) > 1] + list(query.off_topic)
         broken = [
-            e.span
-            for e in query.expansions
-            if len(e.span) > 1
-            and not all(
+            whole
+            for whole in spans
+            if not all(
                 term in counts
                 for term, span in query.terms
-                if e.span.start <= span.start and span.stop <= e.span.stop
+                if whole.start <= span.start and span.stop <= whole.stop
             )
         ]
-        total = matched = 0.0
-        for unit, span in query.units:
-            weight = self.idf(unit)
-            total += weight
+        # chunk → (weight, matched): an English word put in Vietnamese ("explanation" →
+        # "giải trình") is one unit of the question however many syllables it became.
+        parts: dict[int, tuple[float, float, float]] = {}
+        for n, (unit, span) in enumerate(query.units):
+            weight = self.idf(unit) * (UNKNOWN_WEIGHT if unit not in self.df else 1.0)
+            if any(o.start <= span.start and span.stop <= o.stop for o in query.off_topic):
+                weight = self.idf("") * UNKNOWN_WEIGHT
             whole = not any(b.start <= span.start and span.stop <= b.stop for b in broken)
             if unit in counts and whole:
-                matched += weight
-                continue
-            credit = max(
-                (
-                    e.credit
-                    for e in query.expansions
-                    if e.span.start <= span.start
-                    and span.stop <= e.span.stop
-                    and any(all(t in counts for t in wording) for wording in e.phrases)
-                ),
-                default=0.0,
-            )
-            matched += weight * credit
+                credit = 1.0
+            else:
+                credit = max(
+                    (
+                        e.credit
+                        for e in query.expansions
+                        if e.span.start <= span.start
+                        and span.stop <= e.span.stop
+                        and any(all(t in counts for t in wording) for wording in e.phrases)
+                    ),
+                    default=0.0,
+                )
+            chunk = query.tokens[span.start].chunk
+            key = chunk if chunk >= 0 else -1 - n
+            total, matched, top = parts.get(key, (0.0, 0.0, 0.0))
+            parts[key] = (total + weight, matched + weight * credit, max(top, weight))
+        total = sum(top for _w, _m, top in parts.values())
+        matched = sum(top * m / w for w, m, top in parts.values() if w)
         return matched / total if total else 0.0
+
+
+def _term_weight(tokens: Sequence[Tok], span: range, stop_pair: bool) -> float:
+    """A pair with a function word says less; the number of a document named in the question
+    ('quyết định 28', 'quy định 574') says more."""
+    if stop_pair:
+        return STOP_PAIR_WEIGHT
+    return NUMBER_WEIGHT if len(span) == 1 and document_number(tokens, span.start) else 1.0
 
 
 def _lead(text: str) -> str:
@@ -392,6 +431,26 @@ def _expansions(tokens: Sequence[Tok]) -> Iterable[Expansion]:
                 )
 
 
+def _off_topic(tokens: Sequence[Tok]) -> tuple[range, ...]:
+    """Where the question asks about money, pay or leave (a one-syllable word only when typed
+    with its diacritics: 'lương' is pay, 'luong' may be 'lượng')."""
+    starts: dict[str, list[int]] = {}
+    for i, token in enumerate(tokens):
+        starts.setdefault(token.f, []).append(i)
+    return tuple(
+        range(start, start + len(wording))
+        for wording in _off_topic_phrases()
+        for start in _find(tokens, wording, starts)
+        if len(wording) > 1 or tokens[start].a is not None
+    )
+
+
+@cache
+def _off_topic_phrases() -> tuple[tuple[Tok, ...], ...]:
+    """The off-topic phrases as tokens."""
+    return tuple(phrase(p) for p in vocab.OFF_TOPIC)
+
+
 def _subsequence(short: str, long: str) -> bool:
     """Whether `short` is `long` with letters left out."""
     letters = iter(long)
@@ -399,7 +458,9 @@ def _subsequence(short: str, long: str) -> bool:
 
 
 def _find(tokens: Sequence[Tok], wording: Sequence[Tok], starts: dict[str, list[int]]) -> list[int]:
-    """Where a wording occurs in the question (diacritics compared when both have them)."""
+    """Where a wording occurs in the question (diacritics compared when both have them). A
+    one-syllable wording that folds to a function word ('tải' → 'tai', as in 'tại sao') must
+    be typed with its diacritics."""
     size = len(wording)
     if not size:
         return []
@@ -407,6 +468,7 @@ def _find(tokens: Sequence[Tok], wording: Sequence[Tok], starts: dict[str, list[
         i
         for i in starts.get(wording[0].f, ())
         if i + size <= len(tokens)
+        and not (size == 1 and is_stop(wording[0]) and tokens[i].a is None)
         and all(
             t.f == w.f and (t.a is None or w.a is None or t.a == w.a)
             for t, w in zip(tokens[i : i + size], wording, strict=True)

@@ -14,6 +14,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from bot.core.text import fold
 from bot.letters import synonyms as vocab
 
@@ -21,9 +24,22 @@ _WORD = re.compile(r"[^\W_]+|%")
 _MARKS = str.maketrans(dict.fromkeys("⁰¹²³⁴⁵⁶⁷⁸⁹", " "))  # footnote marks are not part of words
 _Y_TO_I = re.compile(r"^(b|c|d|g|h|k|l|m|n|p|r|s|t|v|x|ch|gh|kh|nh|ph|th|tr|ng|ngh|qu)y$")
 _TONES = {"\u0300": "2", "\u0301": "1", "\u0303": "4", "\u0309": "3", "\u0323": "5"}
+# Vietnamese rimes once folded (ă, â → a; ê → e; ô, ơ → o; ư → u): a word outside onset + rime
+# is not a Vietnamese syllable ('aang', 'tihn' are typos; 'deadline' is English).
+_RIMES = (
+    "a ai ao au ay ac ach am an ang anh ap at "
+    "e eo eu ec ech em en eng enh ep et "
+    "i ia iu ich im in inh ip it "
+    "ieu iec iem ien ieng iep iet yeu yem yen yet "
+    "o oi oc om on ong op ot ooc oong "
+    "oa oai oay oac oach oam oan oang oanh oap oat oe oeo oem oen oet "
+    "u ua ue ui uu uy uc um un ung up ut "
+    "uo uoi uou uoc uom uon uong uop uot "
+    "uan uang uat uay uech uenh uya uyu uych uynh uyn uyt uyen uyet y ych ynh yn yt"
+).split()
 _VI_SYLLABLE = re.compile(
-    r"^(ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnprstvx])?"
-    r"(uye|uya|[aeiouy]{1,3})(ch|nh|ng|[cmnpt])?$"
+    r"^(ngh|ng|nh|ch|gh|gi(?!i)|kh|ph|th|tr|qu|k(?=[eiy])|[bcdghlmnprstvx])?"
+    rf"({'|'.join(sorted(_RIMES, key=len, reverse=True))})$"
 )
 _CAPITALS = {"AI": "trí tuệ nhân tạo", "TU": "tỉnh ủy", "VP": "văn phòng"}
 
@@ -122,6 +138,12 @@ def english_table(full: bool) -> dict[tuple[str, ...], tuple[Tok, ...]]:
     return table
 
 
+@cache
+def _english_stopwords() -> frozenset[str]:
+    """English function words as tokens spell them ('by', 'my' → 'bi', 'mi')."""
+    return frozenset(_tok(w, accents=False).f for w in vocab.ENGLISH_STOPWORDS)
+
+
 def is_english(tokens: Sequence[Tok]) -> bool:
     """An English question: it has an English function word, or mostly English words."""
     words = [t.f for t in tokens if t.f.isalpha()]
@@ -157,6 +179,8 @@ def _replace(
                 break
         else:
             if tokens[i].f not in drop:
+                if isolate and tokens[i].f.isdigit() and out and out[-1].f.isdigit():
+                    chunk = out[-1].chunk  # a date or a number ('25/6') stays one phrase
                 out.append(replace(tokens[i], chunk=chunk) if isolate else tokens[i])
             i += 1
     return out
@@ -214,6 +238,28 @@ def _english_base(token: Tok, table: dict[tuple[str, ...], tuple[Tok, ...]]) -> 
     return token
 
 
+@cache
+def _english_words() -> tuple[str, ...]:
+    """Every English word the glossary and the stopword list know, as tokens spell them."""
+    words = {_tok(w, accents=False).f for en in vocab.ENGLISH for w in en.split()}
+    return tuple(sorted(words | _english_stopwords() | set(vocab.ENGLISH_MARKERS)))
+
+
+def _english_typo(token: Tok) -> Tok:
+    """An English word the glossary lacks, one keystroke from one it has ('edadline',
+    'rpeort' → 'deadline', 'report'); short words and Vietnamese syllables are left alone
+    ('pays' is not 'pass')."""
+    word = token.f
+    known = _english_words()
+    if len(word) < 5 or not word.isalpha() or word in known or is_vietnamese_syllable(word):
+        return token  # 'truong' in 'xuan truong' is a name, not a typo
+    candidates = process.extract(word, known, scorer=OSA.distance, score_cutoff=1, limit=None)
+    if not candidates:
+        return token
+    best = min(candidates, key=lambda c: (c[1], c[0]))
+    return replace(token, f=best[0])
+
+
 _INFLECTIONS: tuple[tuple[str, str], ...] = (
     ("ies", "y"),
     ("es", ""),
@@ -223,20 +269,73 @@ _INFLECTIONS: tuple[tuple[str, str], ...] = (
     ("d", ""),
     ("ing", ""),
     ("ing", "e"),
+    *((f"{c}{c}{end}", c) for c in "bdglmnprt" for end in ("ing", "ed")),  # 'scanning' → 'scan'
 )
+
+
+_MONTHS = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    "|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTHS})\b", re.IGNORECASE)
+_MONTH_DAY = re.compile(rf"\b({_MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b", re.IGNORECASE)
+_VI_DATE = re.compile(r"\b(\d{1,2})\s+th(?:a|á)ng\s+(\d{1,2})\b", re.IGNORECASE)
+
+
+_MONTH_NUMBERS = {
+    m: n for n, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)
+}
+
+
+def _month(name: str) -> int:
+    """'June', 'jun' → 6."""
+    return _MONTH_NUMBERS[name[:3].lower()]
+
+
+def dates_as_letters_write_them(text: str, *, english: bool = True) -> str:
+    """'25 June', 'June 25th', 'ngày 25 tháng 6' → '25/6', as the letters write dates (month
+    names only in an English question: '5 may tinh' is five computers)."""
+    if english:
+        text = _DAY_MONTH.sub(lambda m: f"{m.group(1)}/{_month(m.group(2))}", text)
+        text = _MONTH_DAY.sub(lambda m: f"{m.group(2)}/{_month(m.group(1))}", text)
+    return _VI_DATE.sub(r"\1/\2", text)
 
 
 def question_tokens(text: str) -> list[Tok]:
     """A question: English put in Vietnamese, abbreviations expanded, diacritics kept if typed."""
+    text = dates_as_letters_write_them(text, english=is_english(tokenize(text, accents=False)))
     tokens = tokenize(_capitals(text), accents=has_diacritics(text))
     english = is_english(tokens)
-    drop = vocab.ENGLISH_STOPWORDS if english else frozenset()
+    drop = _english_stopwords() if english else frozenset()
     table = english_table(english)
     if english:
-        tokens = [_english_base(t, table) for t in tokens]
+        tokens = [_english_base(_english_typo(t), table) for t in tokens]
     tokens = _replace(tokens, table, drop=drop, chunks=True, isolate=english)
     tokens = _replace(tokens, _abbreviations(), allowed=_ambiguous_ok)
     return _expand_after(tokens, capitals_only=False)
+
+
+_DOCUMENT_WORDS = frozenset(
+    {
+        ("quyet", "dinh"),
+        ("nghi", "dinh"),
+        ("qui", "dinh"),
+        ("cong", "van"),
+        ("ke", "hoach"),
+        ("huong", "dan"),
+        ("nghi", "quyet"),
+        ("bao", "cao"),
+        ("chi", "thi"),
+        ("thong", "tu"),
+    }
+)
+
+
+def document_number(tokens: Sequence[Tok], i: int) -> bool:
+    """Token i is the number of a document the question names ('quyết định 28', 'qđ 28')."""
+    return (
+        tokens[i].f.isdigit() and i >= 2 and (tokens[i - 2].f, tokens[i - 1].f) in _DOCUMENT_WORDS
+    )
 
 
 # --- terms ----------------------------------------------------------------------------------
