@@ -2,8 +2,9 @@
 
 PTB's own webhook server serves only the webhook, so this one follows PTB's custom-webhook
 pattern: a POST on the webhook path is checked against the secret token Telegram sends in
-X-Telegram-Bot-Api-Secret-Token, parsed, and put on `application.update_queue`, where the
-Application handles it exactly as it handles polled updates.
+X-Telegram-Bot-Api-Secret-Token, parsed, and handled by the Application's update processor as
+a polled update is (in order per chat), while Telegram waits: the update's first reply can then
+ride on the HTTP answer (handlers/webhook_answer.py).
 """
 
 from __future__ import annotations
