@@ -15,6 +15,7 @@ import asyncio
 import gc
 import math
 import multiprocessing
+import os
 import random
 import sqlite3
 import sys
@@ -281,9 +282,11 @@ def run(args: argparse.Namespace) -> bool:
             ideal = max(ideal, (args.per_group - 1) // 20 * 60.0)
         give_up = args.give_up or max(60.0, 3 * ideal)
         hold = (args.hold_at, args.hold_lock) if args.hold_lock else None
+        cpu0 = time.process_time()
         start, elapsed, sender, stall = asyncio.run(
             send_all(settings, engine, base_url, give_up, hold, queue)
         )
+        cpu = time.process_time() - cpu0
         enqueue_s = timed["enqueue"]
         rows = rows_by_status(engine)
         engine.dispose()
@@ -323,6 +326,10 @@ def run(args: argparse.Namespace) -> bool:
     )
     print(f"enqueue (one transaction, {timed['pushes']:,} pushes): {enqueue_s:.2f} s")
     print(f"elapsed:  {elapsed:8.2f} s   (enqueue start to every outbox row settled)")
+    print(
+        f"CPU time of the bot's process: {cpu:.2f} s ({cpu / max(1, total) * 1000:.2f} ms a "
+        f"push); load average {os.getloadavg()[0]:.1f} at the end"
+    )
     print(f"ideal:    {ideal:8.2f} s   (pushes / 30 messages/s, or the per-chat limits)")
     ok_time = ratio <= 1.12
     clean = not args.faults and not args.hold_lock

@@ -74,10 +74,16 @@ def import_period(engine: Engine, settings: Settings, units: int, index: int) ->
 
 
 def link_heads(
-    engine: Engine, count: int, *, seed: int = 3, first_id: int = 10_000, every_unit: bool = False
+    engine: Engine,
+    count: int,
+    *,
+    seed: int = 3,
+    first_id: int = 10_000,
+    every_unit: bool = False,
+    role: Role = Role.HEAD,
 ) -> list[int]:
-    """`count` people who started the bot, each the head of a random unit (with `every_unit`,
-    unit after unit, so that every unit has one); their ids."""
+    """`count` people who started the bot, each the head (or `role`) of a random unit (with
+    `every_unit`, unit after unit, so that every unit has one); their ids."""
     with Session(engine) as session:
         unit_ids = sorted(session.exec(select(Unit.id)))
         rng = random.Random(seed)
@@ -91,7 +97,7 @@ def link_heads(
         session.execute(
             insert(Official),
             [
-                {"telegram_id": t, "unit_id": u, "role": Role.HEAD.value, "active": True}
+                {"telegram_id": t, "unit_id": u, "role": role.value, "active": True}
                 for t, u in pairs
             ],
         )
@@ -150,6 +156,54 @@ class Spread:
 def load_average() -> str:
     """The 1-minute load average, as a hint of how shared the machine was."""
     return f"{os.getloadavg()[0]:.1f}"
+
+
+def peak_rss_getrusage_mib() -> float:
+    """Peak resident set size of this process (getrusage ru_maxrss), MiB."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@dataclass
+class Phase:
+    """Wall and CPU time (this process, every thread) of one timed step."""
+
+    name: str
+    wall: float = 0.0
+    cpu: float = 0.0
+    note: str = ""
+    load: str = ""
+
+
+class Phases:
+    """Times named steps (wall and process CPU) and prints them as a table."""
+
+    def __init__(self) -> None:
+        """No step yet."""
+        self.done: list[Phase] = []
+
+    @contextlib.contextmanager
+    def time(self, name: str) -> Any:
+        """Time the block; yields the Phase (set `.note` to add a figure)."""
+        phase = Phase(name)
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield phase
+        finally:
+            phase.wall = time.perf_counter() - wall
+            phase.cpu = time.process_time() - cpu
+            phase.load = load_average()
+            self.done.append(phase)
+            print(f"  {name}: {phase.wall:.2f} s wall, {phase.cpu:.2f} s CPU", flush=True)
+
+    def table(self) -> str:
+        """One line per step: wall s, CPU s, load average, note."""
+        width = max((len(p.name) for p in self.done), default=10)
+        lines = [f"{'step':<{width}}  {'wall s':>8}  {'CPU s':>8}  {'load':>5}  figures"]
+        for p in self.done:
+            lines.append(f"{p.name:<{width}}  {p.wall:8.2f}  {p.cpu:8.2f}  {p.load:>5}  {p.note}")
+        return "\n".join(lines)
 
 
 class Driver:
@@ -246,6 +300,10 @@ class LagMeter:
         return max(self.lags, default=0.0) * 1000
 
 
+# Frames where a worker thread waits rather than computes (not what holds the loop back).
+IDLE_FRAMES = ("in wait", "in _worker", "in get", "in select", "in serve_forever", "in _watch")
+
+
 class StallSpy:
     """(Diagnosis) Samples the loop thread's stack while it has not ticked for 50 ms."""
 
@@ -257,11 +315,13 @@ class StallSpy:
         self.loop_thread = threading.get_ident()
         self.stop = threading.Event()
         self.stalls: list[tuple[float, dict[str, int]]] = []
+        self.others: dict[str, int] = {}  # busy worker threads' stacks during stalls
         self.thread = threading.Thread(target=self._watch, daemon=True)
         self.thread.start()
 
     def _watch(self) -> None:
         """Sample the loop thread's stack every 10 ms of a stall."""
+        import threading
         import traceback
 
         last_count, last_change = 0, time.perf_counter()
@@ -274,10 +334,19 @@ class StallSpy:
                     self.stalls.append((now - last_change, samples))
                 last_count, last_change, samples = count, now, {}
             elif now - last_change > self.threshold:
-                frame = sys._current_frames().get(self.loop_thread)
+                frames = sys._current_frames()
+                frame = frames.get(self.loop_thread)
                 if frame is not None:
                     stack = "".join(traceback.format_stack(frame)[-14:])
                     samples[stack] = samples.get(stack, 0) + 1
+                for ident, other in frames.items():  # what the other threads were doing
+                    if ident in (self.loop_thread, threading.get_ident()):
+                        continue
+                    top = traceback.format_stack(other)[-6:]
+                    if any(w in top[-1] for w in IDLE_FRAMES):
+                        continue
+                    key = "".join(top)
+                    self.others[key] = self.others.get(key, 0) + 1
 
     def report(self) -> None:
         """Print the longest stalls with their most sampled stacks."""
@@ -287,3 +356,5 @@ class StallSpy:
             print(
                 f"--- stall of {seconds * 1000:.0f} ms, {n} sample(s) in:\n{stack}", file=sys.stderr
             )
+        for stack, n in sorted(self.others.items(), key=lambda kv: -kv[1])[:6]:
+            print(f"--- another thread busy during stalls ({n} samples):\n{stack}", file=sys.stderr)

@@ -166,10 +166,13 @@ def main() -> None:
                     Driver(app, request), heads, args.units, args.seconds, args.debug
                 )
 
+        cpu0, wall0 = time.process_time(), time.perf_counter()
         figures = asyncio.run(run())
+        cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
         log.close()
         engine.dispose()
     print(f"(load average {load_average()}; {args.units:,} units, {args.heads:,} heads)")
+    print(f"the scenario's process: {wall:.1f} s wall, {cpu:.1f} s CPU (every thread)")
     print(f"cold standings rebuild, 2 periods x {args.units:,} units: {rebuild_ms:.1f} ms CPU")
     print(f"  of which ranking one period (no SQL): {rank_ms:.1f} ms CPU   (goal <= 25 ms)")
     for name, value in figures.items():

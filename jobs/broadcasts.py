@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from dataclasses import dataclass
 
 from sqlmodel import Session
 from telegram.error import BadRequest, TelegramError
 
 from bot.broadcasts import service as broadcasts
-from bot.core.i18n import set_language
+from bot.core.i18n import use_language
 from bot.core.models import AppUser
+from bot.core.runtime import Runtime
 from handlers.context import BotContext, KysoApp
 
 logger = logging.getLogger(__name__)
@@ -18,34 +21,64 @@ JOB_NAME = "broadcast-progress"
 PROGRESS_INTERVAL = 3.0  # seconds; Telegram allows editing a message about once a second
 
 
-async def update_progress(context: BotContext) -> None:
-    """For every unfinished broadcast with a progress message: show the counts; finish it."""
-    runtime = context.bot_data.runtime
-    shown = context.bot_data.progress_texts
+@dataclass(frozen=True)
+class _Progress:
+    """One running broadcast's progress message, as it should read now."""
+
+    broadcast_id: int
+    chat_id: int | None
+    message_id: int | None
+    text: str
+    done: bool
+
+
+def _progress(runtime: Runtime) -> list[_Progress]:
+    """The progress texts of the unfinished broadcasts (in a worker thread: counting the
+    outbox and the acknowledgements of 10,000 recipients takes a while)."""
+    found: list[_Progress] = []
     with Session(runtime.engine) as session:
-        running = broadcasts.unfinished_with_progress(session=session)
-        for b in running:
+        for b in broadcasts.unfinished_with_progress(session=session):
             assert b.id is not None
             st = broadcasts.status(session=session, broadcast_id=b.id)
             if st is None:
                 continue
             creator = session.get(AppUser, b.created_by) if b.created_by else None
-            set_language((creator and creator.language) or runtime.settings.default_language)
-            text = broadcasts.progress_text(b.id, st.counts, b.recipients, done=st.done)
-            if shown.get(b.id) != text:
-                try:
-                    await context.bot.edit_message_text(
-                        text, chat_id=b.progress_chat_id, message_id=b.progress_message_id
-                    )
-                except BadRequest as exc:  # deleted message, "not modified" …
-                    logger.info("Progress of broadcast %s not shown: %s", b.id, exc)
-                except TelegramError as exc:  # try again at the next tick
-                    logger.warning("Progress of broadcast %s: %s", b.id, exc)
-                    continue
-                shown[b.id] = text
-            if st.done:
-                broadcasts.mark_finished(session=session, broadcast_id=b.id)
-                shown.pop(b.id, None)
+            language = (creator and creator.language) or runtime.settings.default_language
+            with use_language(language):
+                text = broadcasts.progress_text(b.id, st.counts, b.recipients, done=st.done)
+            found.append(_Progress(b.id, b.progress_chat_id, b.progress_message_id, text, st.done))
+    return found
+
+
+def _finish(runtime: Runtime, broadcast_ids: list[int]) -> None:
+    """Mark broadcasts whose last message went out as finished."""
+    with Session(runtime.engine) as session:
+        for broadcast_id in broadcast_ids:
+            broadcasts.mark_finished(session=session, broadcast_id=broadcast_id)
+
+
+async def update_progress(context: BotContext) -> None:
+    """For every unfinished broadcast with a progress message: show the counts; finish it."""
+    runtime = context.bot_data.runtime
+    shown = context.bot_data.progress_texts
+    finished: list[int] = []
+    for p in await asyncio.to_thread(_progress, runtime):
+        if shown.get(p.broadcast_id) != p.text:
+            try:
+                await context.bot.edit_message_text(
+                    p.text, chat_id=p.chat_id, message_id=p.message_id
+                )
+            except BadRequest as exc:  # deleted message, "not modified" …
+                logger.info("Progress of broadcast %s not shown: %s", p.broadcast_id, exc)
+            except TelegramError as exc:  # try again at the next tick
+                logger.warning("Progress of broadcast %s: %s", p.broadcast_id, exc)
+                continue
+            shown[p.broadcast_id] = p.text
+        if p.done:
+            finished.append(p.broadcast_id)
+            shown.pop(p.broadcast_id, None)
+    if finished:
+        await asyncio.to_thread(_finish, runtime, finished)
 
 
 def schedule(app: KysoApp) -> None:

@@ -10,6 +10,7 @@ queues the steps that fell due while the bot was down (if their deadline has not
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -73,7 +74,9 @@ async def step_job(context: BotContext) -> None:
     """A reminder step is due: queue what is owed now."""
     data = context.job.data if context.job is not None else None
     deadline_id = int(data["deadline_id"]) if isinstance(data, dict) else None
-    run_pass(context.application, deadline_id)
+    # Reading, rendering and queueing a step for thousands of units takes seconds: a worker
+    # thread, so the event loop keeps answering meanwhile.
+    await asyncio.to_thread(run_pass, context.application, deadline_id)
 
 
 def queue_names(app: KysoApp) -> list[str]:
@@ -146,8 +149,8 @@ def rebuild(app: KysoApp) -> list[str]:
 
 async def on_startup(app: KysoApp) -> RunResult:
     """Rebuild the jobs, then catch up on steps that fell due while the bot was down."""
-    names = rebuild(app)
-    result = run_pass(app)
+    names = await asyncio.to_thread(rebuild, app)
+    result = await asyncio.to_thread(run_pass, app)
     logger.info(
         "Deadline jobs rebuilt: %d scheduled; catch-up queued %d pushes", len(names), result.queued
     )

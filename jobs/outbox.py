@@ -20,6 +20,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from bot.core import outbox
 from bot.core.leader import live_workers
 from bot.core.models import utcnow
+from bot.core.outbox_sent import Sent
 from handlers.context import BotContext
 from handlers.replies import NO_RETRY
 from jobs.outbox_gate import DEFER_AFTER, Limits, RateGate
@@ -249,13 +250,7 @@ class OutboxSender:
                 write = self._outcome_of_error(row, exc)
             else:
                 self.stats.sent += 1
-                write = _write(
-                    outbox.mark_sent,
-                    outbox_id=row.id,
-                    message_id=message_id,
-                    chat_id=chat_id,
-                    claim=row.claim,
-                )
+                write = Sent(row.id, message_id, chat_id, row.claim)
             await self._settle(row, write)
 
     async def _settle(self, row: outbox.Claimed, write: Write) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 class Limits:
     """Telegram's flood limits, with headroom (see the Bot FAQ and OUTBOX_RATE_PER_SECOND)."""
 
-    overall_per_second: float = 27.0
+    overall_per_second: float = 28.0
     private_interval: float = 1.0
     group_per_minute: int = 20
     concurrency: int = 16
@@ -30,9 +30,12 @@ FLOOD_RECOVERY = 0.5  # messages/s regained per second without a 429
 # back to the queue instead of holding one of the sender's workers while it waits.
 DEFER_AFTER = 2.0
 PRUNE_EVERY = 1024  # bookings between two sweeps of the per-chat state
-TELEGRAM_PER_SECOND = 30  # Telegram's own limit, counted over a second widened by slow answers
-LATENCY_MEMORY = 5.0  # seconds of answers the widening looks back on
-MAX_HORIZON = 2.0  # at most this much wider
+TELEGRAM_PER_SECOND = 30  # Telegram's own limit, counted on when messages may have arrived
+# Seconds of answers the quickest one is taken from: long enough that a stalled event loop
+# (every answer handled late, so every latency looks longer) cannot make it look quicker.
+LATENCY_MEMORY = 30.0
+ARRIVAL_MARGIN = 0.01  # s: an answer may come this much quicker than the quickest one seen
+MAX_IN_FLIGHT_AGE = 3.0  # s: a send unanswered for longer no longer counts (PTB times out at 5)
 
 
 class RateGate:
@@ -64,7 +67,10 @@ class RateGate:
         self._chat_locks: dict[int, asyncio.Lock] = {}
         self._lock_users: dict[int, int] = {}
         self._booked_at: dict[int, float] = {}  # chat → when its send in flight was booked
-        self._answer_times: deque[tuple[float, float]] = deque()  # (answered at, latency)
+        # (answered at, latency) of the last LATENCY_MEMORY seconds as a monotonic queue: the
+        # quickest answer is at its front (O(1) per send).
+        self._quickest: deque[tuple[float, float]] = deque()
+        self._answers: deque[float] = deque()  # when Telegram answered, the last second or so
         self._bookings = 0
         self.rate = limits.overall_per_second  # lowered after a 429, then back up
         self._last_flood = -math.inf
@@ -134,38 +140,49 @@ class RateGate:
         return times[0] + 60.0 - now
 
     def _window_wait(self, now: float) -> float:
-        """Seconds until the last second holds fewer than the allowed number of sends, and the
-        last (1 s + the slowest recent answer) fewer than Telegram's 30.
+        """Seconds until the last second holds fewer than the allowed number of bookings, and
+        fewer than Telegram's 30 messages may have reached Telegram in any second with this one.
 
-        A message reaches Telegram somewhere between its booking and its answer; when answers
-        are slow (a busy machine, a stalled loop), messages booked apart can arrive together.
-        Counting Telegram's 30 over a second widened by the slowest recent answer keeps every
-        second Telegram sees under its limit, whatever the delay (bench/broadcast.py: no 429).
+        A message reaches Telegram somewhere between its booking and its answer (less Telegram's
+        own handling time, the quickest recent answer); when answers are slow (a busy machine, a
+        stalled loop), messages booked apart can arrive together. Counting, besides the
+        bookings, every send still in flight and every send answered so recently that it may
+        have arrived less than a second ago keeps every second Telegram sees under its limit
+        whatever the delays, and slows down only while delayed messages may still bunch
+        (bench/broadcast.py: no 429).
         """
         window = self._window
-        horizon = self._horizon(now)
-        while window and window[0] <= now - 1.0 - horizon:
+        while window and window[0] <= now - 1.0:
             window.popleft()
-        cap = max(TELEGRAM_PER_SECOND, self._per_window)  # tests and demos pace faster
-        if len(window) >= cap:
-            return window[-cap] + 1.0 + horizon - now
-        recent = bisect.bisect_right(window, now - 1.0)
-        if len(window) - recent < self._per_window:
-            return 0.0
-        return window[len(window) - self._per_window] + 1.0 - now
+        if len(window) >= self._per_window:
+            return window[len(window) - self._per_window] + 1.0 - now
+        return self._arrival_wait(now)
 
-    def _horizon(self, now: float) -> float:
-        """How much later than usual a message may reach Telegram: the spread between the
-        slowest and the quickest answer of the last few seconds (capped; 0 before answers).
-        The quickest is Telegram's own handling time, which delays the answer, not the
-        arrival; what varies on top of it is what can bunch arrivals."""
-        answers = self._answer_times
-        while answers and answers[0][0] <= now - LATENCY_MEMORY:
+    def _arrival_wait(self, now: float) -> float:
+        """Seconds until fewer than Telegram's 30 sends may have arrived in the last second."""
+        answers = self._answers
+        while answers and answers[0] <= now - 1.0:
             answers.popleft()
-        if not answers:
+        cap = max(TELEGRAM_PER_SECOND, self._per_window)  # tests and demos pace faster
+        if len(answers) + len(self._booked_at) < cap or not self._recent_answers(now):
+            return 0.0  # the usual case; before any answer, bookings are the measure
+        quickest = max(0.0, self._quickest[0][1] - ARRIVAL_MARGIN)
+        start = bisect.bisect_right(answers, now - 1.0 + quickest)
+        in_flight = sum(1 for t in self._booked_at.values() if t > now - MAX_IN_FLIGHT_AGE)
+        excess = len(answers) - start + in_flight + 1 - cap
+        if excess <= 0:
             return 0.0
-        latencies = [lat for _t, lat in answers]
-        return min(MAX_HORIZON, max(latencies) - min(latencies))
+        if excess > len(answers) - start:  # sends in flight alone fill it: wait for answers
+            return 1.0 / max(self._per_window, TELEGRAM_PER_SECOND)
+        return answers[start + excess - 1] + 1.0 - quickest - now + 1e-6
+
+    def _recent_answers(self, now: float) -> bool:
+        """Whether Telegram answered in the last LATENCY_MEMORY seconds (the quickest of
+        them is then at the front of `_quickest`)."""
+        quickest = self._quickest
+        while quickest and quickest[0][0] <= now - LATENCY_MEMORY:
+            quickest.popleft()
+        return bool(quickest)
 
     async def acquire(self, chat_id: int) -> None:
         """Wait until a message to `chat_id` is allowed, then book the slot."""
@@ -202,7 +219,12 @@ class RateGate:
         now = self.clock()
         booked = self._booked_at.pop(chat_id, None)
         if booked is not None:
-            self._answer_times.append((now, now - booked))
+            latency = now - booked
+            quickest = self._quickest
+            while quickest and quickest[-1][1] >= latency:
+                quickest.pop()
+            quickest.append((now, latency))
+            self._answers.append(now)
         if chat_id > 0:
             self._next_private[chat_id] = max(
                 self._next_private.get(chat_id, 0.0), now + self.limits.private_interval

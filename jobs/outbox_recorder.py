@@ -36,6 +36,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from bot.core import outbox
+from bot.core.outbox_sent import Sent, mark_sent_many
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +88,11 @@ class Claims:
     def __post_init__(self) -> None:
         """At most DB_THREADS database calls at once."""
         self._slots = asyncio.Semaphore(DB_THREADS)
+        self._batch: list[Sent] = []  # "sent" outcomes waiting for the next batched write
+        self._batch_done: asyncio.Future[bool] | None = None
+        self._flushing = asyncio.Lock()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.batched_writes = 0  # statements that recorded several rows at once
 
     async def db(self, work: Callable[[Session], T]) -> T:
         """Run `work` in a session in a worker thread and commit; returns its result."""
@@ -116,6 +122,10 @@ class Claims:
         """Write a row's outcome, again and again until it sticks; False if given up at stop."""
         claim = self.held.setdefault(row.id, Claim(row.claim, self.clock()))
         claim.write = write
+        if isinstance(write, Sent) and await self._together(write):
+            if self.held.get(row.id) is claim:
+                self.held.pop(row.id)
+            return True
         delay, failures, stop_seen = FIRST_DELAY, 0, None
         while self.held.get(row.id) is claim:
             try:
@@ -147,6 +157,41 @@ class Claims:
                 logger.info("Outbox row %s: outcome recorded after %d retries", row.id, failures)
             self.held.pop(row.id, None)
         return True
+
+    async def _together(self, sent: Sent) -> bool:
+        """Record a "sent" outcome with the others of the moment, in one statement; False if
+        that write failed (the caller then writes it alone, retrying until it sticks)."""
+        if self._batch_done is None:
+            self._batch_done = asyncio.get_running_loop().create_future()
+            task = asyncio.create_task(self._flush())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        done = self._batch_done
+        self._batch.append(sent)
+        return await asyncio.shield(done)
+
+    async def _flush(self) -> None:
+        """Write the collected "sent" outcomes once the previous batch is written (outcomes
+        arriving meanwhile join this batch)."""
+        async with self._flushing:
+            batch, done = self._batch, self._batch_done
+            self._batch, self._batch_done = [], None
+            assert done is not None
+            try:
+                await self.db(lambda session: mark_sent_many(session=session, sent=batch))
+            except SQLAlchemyError as exc:
+                logger.warning(
+                    "Outbox: recording %d sends at once failed (%s); one by one",
+                    len(batch),
+                    first_line(exc),
+                )
+                done.set_result(False)
+            except BaseException:
+                done.set_result(False)
+                raise
+            else:
+                self.batched_writes += len(batch) > 1
+                done.set_result(True)
 
     def release_write(self, row_id: int, token: str) -> Write:
         """The write that returns a held row to pending, as it was."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 import threading
 import time
 from collections import Counter, deque
@@ -84,6 +85,19 @@ def _error(status: int, description: str, **parameters: Any) -> dict[str, Any]:
     return body
 
 
+def _form_fields(raw: bytes, ctype: str) -> dict[str, str]:
+    """The text fields of a multipart/form-data body (files are skipped)."""
+    boundary = ctype.partition("boundary=")[2].strip('"').encode()
+    fields: dict[str, str] = {}
+    for part in raw.split(b"--" + boundary):
+        head, _, value = part.partition(b"\r\n\r\n")
+        name = re.search(rb'name="([^"]+)"', head)
+        if name is None or b"filename=" in head:
+            continue
+        fields[name.group(1).decode()] = value.removesuffix(b"\r\n").decode(errors="replace")
+    return fields
+
+
 class FakeBotApi:
     """Serves queued updates to getUpdates, answers sends and records every method call."""
 
@@ -129,10 +143,12 @@ class FakeBotApi:
                 raw = self.rfile.read(length)
                 if len(raw) < length:  # the client died mid-request: Telegram saw nothing
                     return
-                body = raw.decode()
+                body = raw.decode(errors="replace")
                 ctype = self.headers.get("Content-Type", "")
                 if "json" in ctype:
                     params = json.loads(body or "{}")
+                elif "multipart" in ctype:  # an upload (sendPhoto): its plain fields
+                    params = _form_fields(raw, ctype)
                 else:
                     params = {k: v[0] for k, v in parse_qs(body).items()}
                 prefix = f"/bot{api.token}/"
@@ -140,7 +156,7 @@ class FakeBotApi:
                     self._send(404, _error(404, "Not Found"))
                     return
                 method = self.path[len(prefix) :]
-                if method == "sendMessage":
+                if method in ("sendMessage", "sendPhoto"):
                     answer = api.admit(params)
                     if answer.delay:
                         time.sleep(answer.delay)
@@ -188,7 +204,7 @@ class FakeBotApi:
     def admit(self, params: dict[str, Any]) -> _Answer:
         """Decide a sendMessage: blocked, flood-limited, injected fault or accepted."""
         chat_id = int(params["chat_id"])
-        text = str(params.get("text", ""))
+        text = str(params.get("text", params.get("caption", "")))
         faults = self.faults
         with self.lock:
             self.calls.append(("sendMessage", params))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pytest
 from sqlmodel import Session, select
 
 from bot.core.audit import recent
@@ -237,3 +238,66 @@ async def test_a_queued_reminder_is_withdrawn_when_the_unit_reports(loaded: Harn
     await step(loaded, clock, at(6, 26, 7))
     assert sent_to(loaded, PHU_DUC_STAFF) == []
     assert len(sent_to(loaded, TIEN_HUNG_STAFF)) == 1
+
+
+def test_units_reaching_the_rate_lose_exactly_their_queued_reminders(bot: Harness) -> None:
+    """Several units reach a rate deadline at once: their queued reminders and escalations are
+    withdrawn in one pass, and nobody else's (not unit 12's when unit 1 reached it, not another
+    deadline's, not what was already sent)."""
+    from bot.core import outbox as core_outbox
+    from bot.deadlines.pushes import cancel_pending_units
+
+    keys = [
+        "deadline:7:v1-d3:u1:501",
+        "deadline:7:v1-d0-esc:u1:502",
+        "deadline:7:v1-d3:u12:503",
+        "deadline:7:v1-d3:u3:504",
+        "deadline:7:v1-d3:list:1",
+        "deadline:8:v1-d3:u1:505",
+        "deadline:7:v1-d7:u3:506",
+    ]
+    with Session(bot.engine) as session:
+        core_outbox.enqueue_many(
+            session=session,
+            pushes=[
+                core_outbox.Push(key=k, chat_id=500 + i, text="Nhắc", kind="deadline_reminder")
+                for i, k in enumerate(keys)
+            ],
+        )
+        session.commit()
+        sent = session.exec(
+            select(OutboxMessage).where(OutboxMessage.dedupe_key == "deadline:7:v1-d7:u3:506")
+        ).one()
+        sent.status = OutboxStatus.SENT.value
+        session.add(sent)
+        session.commit()
+        assert cancel_pending_units(session, 7, [1, 3]) == 3
+        session.commit()
+        status = dict(session.exec(select(OutboxMessage.dedupe_key, OutboxMessage.status)).all())
+    assert {k for k, s in status.items() if s == OutboxStatus.CANCELLED.value} == {
+        "deadline:7:v1-d3:u1:501",
+        "deadline:7:v1-d0-esc:u1:502",
+        "deadline:7:v1-d3:u3:504",
+    }
+    assert status["deadline:7:v1-d7:u3:506"] == OutboxStatus.SENT.value
+
+
+async def test_a_reminder_step_is_prepared_off_the_event_loop(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step for thousands of units takes seconds to read, render and queue: its job hands it
+    to a worker thread, and so does the catch-up at start-up."""
+    import threading
+    from types import SimpleNamespace
+
+    threads: list[int] = []
+
+    def run_pass(app: object, deadline_id: int | None = None) -> reminders.RunResult:
+        threads.append(threading.get_ident())
+        return reminders.RunResult([], 0)
+
+    monkeypatch.setattr(reminders, "run_pass", run_pass)
+    context = SimpleNamespace(job=SimpleNamespace(data={"deadline_id": 1}), application=bot.app)
+    await reminders.step_job(context)  # type: ignore[arg-type]
+    await reminders.on_startup(bot.app)
+    assert len(threads) == 2 and threading.get_ident() not in threads

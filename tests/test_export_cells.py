@@ -233,3 +233,21 @@ def test_invitation_codes_never_start_with_a_minus(monkeypatch: pytest.MonkeyPat
     drawn = iter(["-AAAAAAAAAAAAAAAAAAAAA", "--AAAAAAAAAAAAAAAAAAAA", "BAAAAAAAAAAAAAAAAAAAA-"])
     monkeypatch.setattr(codes.secrets, "token_urlsafe", lambda n: next(drawn))
     assert codes.new_code() == "BAAAAAAAAAAAAAAAAAAAA-"
+
+
+async def test_the_unreachable_sheet_lists_exactly_who_cannot_be_messaged(
+    hostile: Harness,
+) -> None:
+    """/baocao's unreachable sheet: the staff member who blocked the bot and an official who
+    never started it are listed; the head the bot can reach is not."""
+    from bot.core.models import Official, Role
+
+    never_started = 777_000_001
+    with session_scope(hostile.engine) as session:
+        unit = session.exec(select(Unit).where(Unit.name == EVIL_UNIT)).one()
+        session.add(Official(telegram_id=never_started, unit_id=unit.id, role=Role.STAFF.value))
+    await hostile.send(ADMIN_ID, "/baocao")
+    _name, data = last_document(hostile)
+    unreachable = list(workbook_values(data).values())[3]
+    assert EVIL_STAFF in unreachable and never_started in unreachable
+    assert EVIL_PERSON not in unreachable

@@ -207,3 +207,40 @@ async def test_flood_pause_holds_every_chat() -> None:
     gate.pause(30)
     await gate.acquire(77)
     assert fake.now == pytest.approx(30.0, abs=0.01)
+
+
+async def test_many_sends_are_recorded_together_with_their_message_ids(bot: Harness) -> None:
+    """Sends finishing at the same moment are recorded in shared writes: every row is marked
+    sent once, with the message id Telegram gave it and one attempt."""
+    chats = [9_000 + i for i in range(120)]
+    enqueue(bot, *(push(c) for c in chats))
+    s = sender(bot, concurrency=16)
+    assert await s.drain_all() == len(chats)
+    assert sorted(sent_to(bot)) == chats
+    ids = {
+        int(c.params["chat_id"]): c.result["message_id"]
+        for c in bot.request.calls
+        if c.method == "sendMessage" and isinstance(c.result, dict)
+    }
+    got = rows(bot)
+    assert {r.status for r in got} == {"sent"} and {r.attempts for r in got} == {1}
+    assert {r.chat_id: r.telegram_message_id for r in got} == ids
+    assert s.claims.batched_writes > 0  # some writes recorded several sends at once
+
+
+def test_recording_sent_only_applies_to_the_claim_that_holds_the_row(bot: Harness) -> None:
+    """A late "sent" from a claim that lost the row changes nothing; repeating one is harmless."""
+    from bot.core.outbox_sent import Sent, mark_sent_many
+
+    enqueue(bot, push(9_500), push(9_501))
+    with Session(bot.engine) as session:
+        a, b = outbox.claim_due(session=session, limit=2, worker="w")
+    with Session(bot.engine) as session:
+        sent = [Sent(a.id, 11, a.chat_id, a.claim), Sent(b.id, 12, b.chat_id, "someone-else")]
+        assert mark_sent_many(session=session, sent=sent) == 1
+        assert mark_sent_many(session=session, sent=sent[:1]) == 0
+        session.commit()
+    by_chat = {r.chat_id: r for r in rows(bot)}
+    assert by_chat[9_500].status == "sent" and by_chat[9_500].telegram_message_id == 11
+    assert by_chat[9_500].sent_at is not None and by_chat[9_500].sent_at.tzinfo is not None
+    assert by_chat[9_501].status == "sending"

@@ -76,7 +76,9 @@ def append_row(ws: Any, values: Iterable[object]) -> None:
     """`ws.append(values)`, with every str written as text, never as a formula."""
     row = list(values)
     ws.append(row)
-    number = ws.max_row
+    # The row just appended; `max_row` would scan every cell of the sheet (quadratic: 10,000
+    # rows took 45 s). openpyxl keeps the appended row's number in `_current_row`.
+    number = getattr(ws, "_current_row", None) or ws.max_row
     for column, value in enumerate(row, start=1):
         if isinstance(value, str):
             mark_text(ws.cell(row=number, column=column))

@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     default_language: str = Field(default="vi", alias="DEFAULT_LANGUAGE")
     # Every number is finite and in range: inf, nan or 1e999 is a configuration error.
     outbox_rate_per_second: float = Field(
-        default=27.0, gt=0, le=1000, allow_inf_nan=False, alias="OUTBOX_RATE_PER_SECOND"
+        default=28.0, gt=0, le=1000, allow_inf_nan=False, alias="OUTBOX_RATE_PER_SECOND"
     )
     outbox_concurrency: int = Field(default=16, ge=1, le=64, alias="OUTBOX_CONCURRENCY")
     invite_ttl_days: int = Field(default=7, ge=1, le=90, alias="INVITE_TTL_DAYS")

@@ -22,7 +22,13 @@ from bot.core.models import (
 from bot.deadlines.audience import Draft, audience_unit_ids
 from bot.deadlines.errors import DeadlineError
 from bot.deadlines.progress import unit_progress
-from bot.deadlines.pushes import PushContext, cancel_pending, notify_cancelled, notify_postponed
+from bot.deadlines.pushes import (
+    PushContext,
+    cancel_pending,
+    cancel_pending_units,
+    notify_cancelled,
+    notify_postponed,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -269,8 +275,8 @@ def refresh_rate_fulfilment(*, session: Session, deadline: Deadline, now: dt.dat
         if found is not None and found.reached(float(deadline.required_rate or 100)):
             row.fulfilled_at = found.period.as_of or now
             session.add(row)
-            cancel_pending(session, deadline.id, row.unit_id)
             reached.append(row.unit_id)
+    cancel_pending_units(session, deadline.id, reached)
     return reached
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from bot.core.audiences import Audience, AudienceKind
@@ -58,24 +59,28 @@ def unit_progress(
     if indicator is None:
         return {}
     stmt = (
-        select(
-            Measurement.unit_id,
-            Measurement.numerator,
-            Measurement.denominator,
-            ReportingPeriod,
+        sa_select(  # the period's columns, not the entity: no ORM object per unit and period
+            col(Measurement.unit_id),
+            col(Measurement.numerator),
+            col(Measurement.denominator),
+            col(ReportingPeriod.id),
+            col(ReportingPeriod.start_date),
+            col(ReportingPeriod.end_date),
+            col(ReportingPeriod.as_of),
         )
-        .join(ReportingPeriod, col(ReportingPeriod.id) == Measurement.period_id)
-        .where(Measurement.indicator_id == indicator.id, col(Measurement.unit_id).in_(ids))
+        .join(ReportingPeriod, col(ReportingPeriod.id) == col(Measurement.period_id))
+        .where(col(Measurement.indicator_id) == indicator.id, col(Measurement.unit_id).in_(ids))
         .order_by(col(ReportingPeriod.end_date).desc(), col(ReportingPeriod.start_date).desc())
     )
     if deadline.period_id is not None:
-        stmt = stmt.where(Measurement.period_id == deadline.period_id)
+        stmt = stmt.where(col(Measurement.period_id) == deadline.period_id)
     found: dict[int, Progress] = {}
-    for unit_id, num, den, period in session.exec(stmt).all():
+    periods: dict[int, PeriodInfo] = {}
+    for unit_id, num, den, period_id, start, end, as_of in session.execute(stmt).all():
         if unit_id not in found:
-            info = PeriodInfo(
-                stored_id(period.id), period.start_date, period.end_date, period.as_of
-            )
+            info = periods.get(period_id)
+            if info is None:
+                info = periods[period_id] = PeriodInfo(stored_id(period_id), start, end, as_of)
             found[int(unit_id)] = Progress(int(num), int(den), info)
     return found
 
