@@ -31,10 +31,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, select
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
+from bench.kit import unsettled
 from bot.core import outbox
 from bot.core.config import Settings
 from bot.core.db import create_db_engine, init_db
@@ -77,22 +78,6 @@ def serve(conn: Connection, config: ServerConfig) -> None:
                 "busiest_second": api.busiest_second(),
                 "first_delivery": api.first_delivery(),
             }
-        )
-
-
-def unsettled(engine: Any) -> int:
-    """Rows still pending or being sent."""
-    with Session(engine) as session:
-        return int(
-            session.exec(
-                select(func.count())
-                .select_from(OutboxMessage)
-                .where(
-                    col(OutboxMessage.status).in_(
-                        [OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]
-                    )
-                )
-            ).one()
         )
 
 

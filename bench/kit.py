@@ -17,11 +17,11 @@ from typing import IO, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import Engine, insert
-from sqlmodel import Session, select
+from sqlalchemy import Engine, func, insert
+from sqlmodel import Session, col, select
 
 from bot.core.config import Settings
-from bot.core.models import AppUser, Official, Role, Unit
+from bot.core.models import AppUser, Official, OutboxMessage, OutboxStatus, Role, Unit
 from bot.features import links
 from bot.imports.apply import import_statistics
 
@@ -358,3 +358,19 @@ class StallSpy:
             )
         for stack, n in sorted(self.others.items(), key=lambda kv: -kv[1])[:6]:
             print(f"--- another thread busy during stalls ({n} samples):\n{stack}", file=sys.stderr)
+
+
+def unsettled(engine: Engine) -> int:
+    """Outbox rows still pending or being sent."""
+    with Session(engine) as session:
+        return int(
+            session.exec(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(
+                    col(OutboxMessage.status).in_(
+                        [OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]
+                    )
+                )
+            ).one()
+        )

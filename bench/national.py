@@ -44,13 +44,14 @@ from bench.kit import (
     make_table,
     peak_rss_getrusage_mib,
     settings_for,
+    unsettled,
 )
 from bot.broadcasts import service as broadcasts
 from bot.core.audiences import Audience, AudienceKind, Reach
 from bot.core.config import Settings
 from bot.core.db import create_db_engine, init_db
 from bot.core.i18n import set_timezone
-from bot.core.models import Chat, DeadlineUnit, GroupSubscription, OutboxMessage, OutboxStatus, Role
+from bot.core.models import Chat, DeadlineUnit, GroupSubscription, OutboxMessage, Role
 from bot.core.outbox import QuietHours
 from bot.core.stats import StandingsCache
 from bot.deadlines import lifecycle, reminders
@@ -124,22 +125,6 @@ def rows_by_kind(engine: Engine) -> Counter[str]:
                     select(OutboxMessage.kind, func.count()).group_by(col(OutboxMessage.kind))
                 ).all()
             )
-        )
-
-
-def unsettled(engine: Engine) -> int:
-    """Rows pending or being sent."""
-    with Session(engine) as session:
-        return int(
-            session.exec(
-                select(func.count())
-                .select_from(OutboxMessage)
-                .where(
-                    col(OutboxMessage.status).in_(
-                        [OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]
-                    )
-                )
-            ).one()
         )
 
 

@@ -9,9 +9,10 @@ ports (the load generator round-robins between them, as nginx would); the genera
 updates over keep-alive connections at each target rate for --step-seconds. Per step it reports
 the offered and handled rates, the handler latency p99 (from the bots' own
 kyso_update_duration_seconds histograms on /metrics) and the end-to-end p99 (POST → the reply
-reaching the Bot API). A step is *sustained* when ≥ 99 % of its updates were answered within
-one second after the step and the end-to-end p99 stayed under --max-p99 seconds; the report
-ends with the highest sustained rate per worker count. Request loops are bounded in count.
+reaching the Bot API, or coming back in the webhook's answer, which Telegram then performs).
+A step is *sustained* when ≥ 99 % of its updates were answered within one second after it and
+the end-to-end p99 stayed under --max-p99 seconds; the report ends with the highest sustained
+rate per worker count. Request loops are bounded in count.
 """
 
 from __future__ import annotations
@@ -221,8 +222,8 @@ class Connection:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def post(self, body: bytes) -> int:
-        """POST one update; returns the HTTP status."""
+    async def post(self, body: bytes) -> tuple[int, bytes]:
+        """POST one update; returns the HTTP status and the answer's body."""
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         assert self.reader is not None
@@ -240,9 +241,8 @@ class Connection:
         for line in lines[1:]:
             if line.lower().startswith("content-length:"):
                 length = int(line.split(":", 1)[1])
-        if length:
-            await self.reader.readexactly(length)
-        return status
+        answer = await self.reader.readexactly(length) if length else b""
+        return status, answer
 
     def close(self) -> None:
         """Close the socket."""
@@ -263,6 +263,8 @@ class Step:
     e2e_p99_ms: float | None
     refused: int
     cpu_ms_per_update: float | None = None
+    in_answer_share: float = 0.0  # replies carried by the webhook's HTTP answer
+    cpu_net_ms: float | None = None  # per update, the bots' idle CPU taken out
 
     def sustained(self, max_p99: float) -> bool:
         """≥ 99 % answered within a second of the step, end-to-end p99 under the limit."""
@@ -275,10 +277,12 @@ class Step:
 
 async def offer(
     ports: list[int], bodies: list[tuple[int, bytes]], rate: int, seconds: float, pool: int
-) -> tuple[list[tuple[int, float]], int, float]:
+) -> tuple[list[tuple[int, float]], int, float, list[tuple[int, float]]]:
     """Post `rate` updates per second for `seconds`, round-robin over the workers' ports.
 
-    Returns (chat, send time) per accepted update, the number refused, and the elapsed time.
+    Returns (chat, send time) per accepted update, the number refused, the elapsed time, and
+    (chat, time) of each reply that came back in the webhook's answer (Telegram performs it
+    then, as if it were a request reaching the Bot API).
     """
     free: dict[int, asyncio.Queue[Connection]] = {}
     for port in ports:
@@ -288,6 +292,7 @@ async def offer(
         free[port] = queue
     total = int(rate * seconds)
     sent: list[tuple[int, float]] = []
+    in_answer: list[tuple[int, float]] = []
     refused = 0
     tasks: set[asyncio.Task[None]] = set()
 
@@ -296,14 +301,16 @@ async def offer(
         conn = await free[port].get()
         t = time.monotonic()
         try:
-            status = await conn.post(body)
+            status, answer = await conn.post(body)
         except (OSError, asyncio.IncompleteReadError):
             conn.close()
             conn = Connection(port)
-            status = 0
+            status, answer = 0, b""
         free[port].put_nowait(conn)
         if status == 200:
             sent.append((chat, t))
+            if answer and json.loads(answer).get("method") == "sendMessage":
+                in_answer.append((chat, time.monotonic()))
         else:
             refused += 1
 
@@ -323,7 +330,7 @@ async def offer(
     for queue in free.values():
         while not queue.empty():
             queue.get_nowait().close()
-    return sent, refused, elapsed
+    return sent, refused, elapsed, in_answer
 
 
 def histogram(ports: list[int]) -> dict[float, float]:
@@ -404,25 +411,27 @@ def run_step(
     seconds: float,
     pool: int,
     pids: list[int] | None = None,
+    idle_cpu: float = 0.0,
 ) -> Step:
     """One rate step: offer, wait up to a second for the answers, measure."""
     settle(api_port)
     before = histogram(ports)
-    cpu_before = cpu_seconds(pids or [])
+    cpu_before, wall_before = cpu_seconds(pids or []), time.monotonic()
     seen = len(replies_since(api_port, 0))
-    sent, refused, elapsed = asyncio.run(offer(ports, bodies, rate, seconds, pool))
+    sent, refused, elapsed, in_answer = asyncio.run(offer(ports, bodies, rate, seconds, pool))
     end = time.monotonic()
     arrivals: list[tuple[int, float]] = []
 
     def answered() -> bool:
-        arrivals[:] = replies_since(api_port, seen)
+        arrivals[:] = in_answer + replies_since(api_port, seen)
         return len(arrivals) >= len(sent)
 
     wait_until(answered, tries=10, pause=0.1)  # one second of grace
     after = histogram(ports)
     settle(api_port, tries=20)
     cpu = cpu_seconds(pids or []) - cpu_before
-    total_answered = len(replies_since(api_port, seen))
+    idle = idle_cpu * (time.monotonic() - wall_before)  # what the bots use doing nothing
+    total_answered = len(in_answer) + len(replies_since(api_port, seen))
     in_time = [(c, t) for c, t in arrivals if t <= end + 1.0]
     # End-to-end latency: match each chat's replies to its updates in order.
     waiting: dict[int, deque[float]] = defaultdict(deque)
@@ -447,6 +456,10 @@ def run_step(
         e2e_p99_ms=None if e2e_p99 is None else e2e_p99 * 1000,
         refused=refused,
         cpu_ms_per_update=cpu * 1000 / total_answered if pids and total_answered else None,
+        in_answer_share=len(in_answer) / len(sent) if sent else 0.0,
+        cpu_net_ms=max(cpu - idle, 0.0) * 1000 / total_answered
+        if pids and total_answered
+        else None,
     )
 
 
@@ -506,22 +519,34 @@ def bench_workers(
         # Warm-up: standings and report caches, connections, JIT-free Python warm paths.
         run_step(ports, api_port, bodies, 50, 2.0, args.pool)
         pids = [proc.pid for proc in procs]
-        failures = 0
+        idle_from = cpu_seconds(pids)
+        time.sleep(3.0)  # the bots' own timers (sender, scheduler, election) with no update
+        idle_cpu = (cpu_seconds(pids) - idle_from) / 3.0
+        print(f"  {workers} worker(s) idle: {idle_cpu * 1000:.1f} ms of CPU a second", flush=True)
+        failures = short = 0
         for rate in args.rates:
-            step = run_step(ports, api_port, bodies, rate, args.step_seconds, args.pool, pids)
+            step = run_step(
+                ports, api_port, bodies, rate, args.step_seconds, args.pool, pids, idle_cpu
+            )
             steps.append(step)
             print(
                 f"  {workers} worker(s) {rate:5d}/s: offered {step.offered:7.1f}/s, "
                 f"answered in time {step.answered_share:6.1%}, handled {step.handled:7.1f}/s, "
                 f"handler p99 {fmt_ms(step.handler_p99_ms)} ms, "
                 f"end-to-end p50 {fmt_ms(step.e2e_p50_ms)} / p99 {fmt_ms(step.e2e_p99_ms)} ms, "
-                f"bot CPU {fmt_ms(step.cpu_ms_per_update)} ms/update, "
+                f"bot CPU {fmt_ms(step.cpu_ms_per_update)} ms/update "
+                f"({fmt_ms(step.cpu_net_ms)} net of idle), "
+                f"in the webhook answer {step.in_answer_share:.0%}, "
                 f"load {os.getloadavg()[0]:.1f}"
                 + (f", refused {step.refused}" if step.refused else ""),
                 flush=True,
             )
             failures = 0 if step.sustained(args.max_p99) else failures + 1
-            if failures >= 2:
+            short = short + 1 if step.offered < 0.8 * rate else 0
+            if failures >= 2 or short >= 2:  # the bot, or the generator on the same cores, is full
+                print(
+                    "  (stopped: " + ("not sustained" if failures >= 2 else "offered < 80 %") + ")"
+                )
                 break
             if not step.sustained(args.max_p99):
                 time.sleep(2.0)  # let a backlog drain before the next step

@@ -352,6 +352,7 @@ class Console:
             return
         clock = self.runtime.clock
         await self.app.shutdown()
+        self.runtime.reader.close()
         self.runtime.engine.dispose()
         self.app = build_application(self.settings, request=self.request)
         self.runtime.clock = clock
@@ -429,6 +430,7 @@ async def run_console(
             await console.dashboard.stop()
             await console.app.shutdown()
     finally:
+        console.app.bot_data.runtime.reader.close()
         console.app.bot_data.runtime.engine.dispose()
         if tmp is not None:
             tmp.cleanup()

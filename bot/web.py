@@ -2,13 +2,15 @@
 
 PTB's own webhook server serves only the webhook, so this one follows PTB's custom-webhook
 pattern: a POST on the webhook path is checked against the secret token Telegram sends in
-X-Telegram-Bot-Api-Secret-Token, parsed, and put on `application.update_queue`, where the
-Application handles it exactly as it handles polled updates.
+X-Telegram-Bot-Api-Secret-Token, parsed, and handled by the Application's update processor as
+a polled update is (in order per chat), while Telegram waits: the update's first reply can then
+ride on the HTTP answer (handlers/webhook_answer.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import datetime as dt
 import hmac
 import json
@@ -36,6 +38,7 @@ from bot.dashboard.web import routes as dashboard_routes
 from bot.features import dashboard_sources
 from handlers.context import KysoApp
 from handlers.dashboard import file_sender
+from handlers.webhook_answer import ANSWER_SECONDS, WebhookAnswer, bind_answer
 
 logger = logging.getLogger(__name__)
 
@@ -84,10 +87,13 @@ async def check_health(app: KysoApp) -> health.Health:
 class _Base(RequestHandler):
     """Shared set-up: the bot Application and, for the webhook, the secret."""
 
-    def initialize(self, app: KysoApp, secret: str | None = None) -> None:
-        """Receive the bot Application."""
+    def initialize(
+        self, app: KysoApp, secret: str | None = None, pending: set[asyncio.Task[Any]] | None = None
+    ) -> None:
+        """Receive the bot Application (and, for the webhook, where its updates' tasks go)."""
         self.app = app
         self.secret = secret
+        self.pending: set[asyncio.Task[Any]] = pending if pending is not None else set()
 
     logged = False  # set when the handler already logged the refusal
 
@@ -132,8 +138,33 @@ class WebhookHandler(_Base):
             self.set_status(400)
             return
         metrics.webhook_requests.labels("accepted").inc()
-        await self.app.update_queue.put(update)
+        body = await self._handle(update)
         self.set_status(200)
+        if body is not None:  # the update's reply, performed by Telegram (handlers/webhook_answer)
+            self.set_header("Content-Type", "application/json")
+            self.finish(json.dumps(body, ensure_ascii=False).encode())
+
+    async def _handle(self, update: Update) -> dict[str, Any] | None:
+        """Handle the update while Telegram waits (at most ANSWER_SECONDS); its first reply,
+        when held by then, is the answer's body. A longer update goes on after the answer."""
+        answer = WebhookAnswer()
+        context = contextvars.copy_context()
+        context.run(bind_answer, answer)
+        processor = self.app.update_processor
+        task = asyncio.create_task(
+            processor.process_update(update, self.app.process_update(update)), context=context
+        )
+        self.pending.add(task)
+        task.add_done_callback(self.pending.discard)
+        task.add_done_callback(_log_failure)
+        done, _ = await asyncio.wait({task}, timeout=ANSWER_SECONDS)
+        body = answer.close(finished=bool(done))
+        if not done:
+            try:
+                await answer.release()
+            except Exception:
+                logger.exception("Could not send a reply held for the webhook's answer")
+        return body
 
 
 class HealthHandler(_Base):
@@ -172,6 +203,7 @@ class WebServer:
         """Nothing is bound until start()."""
         self._server: HTTPServer | None = None
         self._sockets: list[socket.socket] = []
+        self._pending: set[asyncio.Task[Any]] = set()  # updates still being handled
 
     def routes(self) -> list[tuple[str, type[RequestHandler], dict[str, Any]]]:
         """URL patterns and their handlers."""
@@ -187,7 +219,8 @@ class WebServer:
             routes.extend(dashboard_routes(dashboard))
         if self.webhook_path is not None:
             pattern = "/" + self.webhook_path.strip("/")
-            routes.insert(0, (_escape(pattern), WebhookHandler, {**common, "secret": self.secret}))
+            hook = {**common, "secret": self.secret, "pending": self._pending}
+            routes.insert(0, (_escape(pattern), WebhookHandler, hook))
         return routes
 
     async def start(self) -> int:
@@ -207,7 +240,15 @@ class WebServer:
         self._server.stop()
         await self._server.close_all_connections()
         self._server = None
+        if self._pending:  # updates received before the stop are handled before the app stops
+            await asyncio.gather(*self._pending, return_exceptions=True)
         logger.info("HTTP server stopped")
+
+
+def _log_failure(task: asyncio.Task[Any]) -> None:
+    """An update's task is done: log a failure that escaped the Application's error handler."""
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("A webhook update failed", exc_info=task.exception())
 
 
 def _escape(path: str) -> str:
@@ -296,6 +337,7 @@ class BotRunner:
                 finally:
                     await self._shutdown()
         finally:
+            _runtime(app).reader.close()
             _runtime(app).engine.dispose()
 
     async def _reach_bot_api(self) -> bool:

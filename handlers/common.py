@@ -29,7 +29,10 @@ async def resolve_viewer(update: object, context: BotContext) -> None:
         set_language(rt.settings.default_language)
         return
     viewer = load_viewer(
-        reader=rt.reader, telegram_id=user.id, admin_ids=rt.settings.admin_telegram_ids
+        reader=rt.reader,
+        telegram_id=user.id,
+        admin_ids=rt.settings.admin_telegram_ids,
+        cache=rt.viewers,
     )
     context.viewer = viewer
     chat = update.effective_chat if isinstance(update, Update) else None

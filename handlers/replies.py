@@ -14,11 +14,12 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Message, ReplyParameters
-from telegram._utils.defaultvalue import DEFAULT_NONE
+from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters, TelegramObject
 from telegram.constants import ChatType
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
+
+from handlers.webhook_answer import current_answer
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,9 @@ class ReplyRetry(BaseRateLimiter[dict[str, Any]]):
         rate_limit_args: dict[str, Any] | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         """Make the call; after a 429, wait what Telegram asks and make it again (bounded)."""
+        answer = current_answer()
+        if answer is not None:  # a reply held for the webhook's answer goes first
+            await answer.release()
         retries = int((rate_limit_args or {}).get("max_retries", MAX_RETRIES))
         attempt = 0
         while True:
@@ -85,35 +89,69 @@ class ReplyRetry(BaseRateLimiter[dict[str, Any]]):
                 await self.sleep(wait + MARGIN)
 
 
+# Defaults a sendMessage takes (telegram.ext.Defaults), resolved once per Defaults object.
+_SEND_DEFAULTS = ("disable_notification", "link_preview_options", "parse_mode", "protect_content")
+_resolved: list[tuple[object, dict[str, Any]]] = []
+
+
+def _send_defaults(bot: Bot) -> dict[str, Any]:
+    """The application's Defaults for sendMessage as Bot API JSON values ({} without any)."""
+    defaults = getattr(bot, "defaults", None)
+    if defaults is None:
+        return {}
+    for owner, fields in _resolved:
+        if owner is defaults:
+            return fields
+    api: dict[str, Any] = defaults.api_defaults
+    fields = {}
+    for key in _SEND_DEFAULTS:
+        value = api.get(key)
+        if value is not None:
+            fields[key] = value.to_dict() if isinstance(value, TelegramObject) else value
+    _resolved[:] = [(defaults, fields)]
+    return fields
+
+
 async def reply_lean(
     message: Message, text: str, reply_markup: InlineKeyboardMarkup | None = None
 ) -> None:
     """`message.reply_text(text, reply_markup=…)` without building the Message Telegram returns.
 
-    Nobody reads that Message on the hot path, and building it was a quarter of a /tyle's CPU.
-    The request is the same, defaults and flood-wait retries included (tests/test_rate_query.py
-    compares it with reply_text's in private chats, groups and forum topics).
+    Nobody reads that Message on the hot path, and building it was a quarter of a /tyle's CPU;
+    the request is built from the Bot API's own JSON (the application's Defaults resolved once),
+    not from PTB's objects. The request is the same, defaults and flood-wait retries included
+    (tests/test_standings_cache.py compares it with reply_text's in private chats, groups and
+    forum topics). This is the one place that uses PTB's private `Bot._post`; without it (a
+    future PTB) the reply goes through the public `reply_text`.
     """
     bot = message.get_bot()
+    post = getattr(bot, "_post", None)
+    if post is None:
+        await message.reply_text(text, reply_markup=reply_markup)
+        return
     defaults = getattr(bot, "defaults", None)
     do_quote = defaults.do_quote if defaults is not None else None
     quote = do_quote if do_quote is not None else message.chat.type != ChatType.PRIVATE
+    data: dict[str, Any] = {"chat_id": message.chat_id, "text": text, **_send_defaults(bot)}
+    if message.business_connection_id is not None:
+        data["business_connection_id"] = message.business_connection_id
     topic = message.direct_messages_topic
-    data: dict[str, Any] = {
-        "chat_id": message.chat_id,
-        "text": text,
-        "entities": None,
-        "allow_paid_broadcast": None,
-        "business_connection_id": message.business_connection_id,
-        "direct_messages_topic_id": topic.topic_id if topic is not None else None,
-        "disable_notification": DEFAULT_NONE,
-        "link_preview_options": DEFAULT_NONE,
-        "message_thread_id": message.message_thread_id if message.is_topic_message else None,
-        "message_effect_id": None,
-        "parse_mode": DEFAULT_NONE,
-        "protect_content": DEFAULT_NONE,
-        "reply_markup": reply_markup,
-        "reply_parameters": ReplyParameters(message.message_id) if quote else None,
-        "suggested_post_parameters": None,
-    }
-    await bot._post("sendMessage", data)  # Bot.send_message without Message.de_json
+    if topic is not None:
+        data["direct_messages_topic_id"] = topic.topic_id
+    if message.is_topic_message and message.message_thread_id is not None:
+        data["message_thread_id"] = message.message_thread_id
+    if reply_markup is not None:
+        data["reply_markup"] = reply_markup
+    if quote:  # groups: PTB's Defaults may add to the reply parameters, so let it
+        data["reply_parameters"] = ReplyParameters(message.message_id)
+    else:
+        answer = current_answer()
+        if answer is not None and answer.hold(post, "sendMessage", data, _body(data)):
+            return  # carried by the webhook's HTTP answer (handlers/webhook_answer.py)
+    await post("sendMessage", data)  # Bot.send_message without Message.de_json
+
+
+def _body(data: dict[str, Any]) -> dict[str, Any]:
+    """A sendMessage as the Bot API's JSON, with its method: a webhook answer's body."""
+    body = {k: v.to_dict() if isinstance(v, TelegramObject) else v for k, v in data.items()}
+    return {"method": "sendMessage", **body}

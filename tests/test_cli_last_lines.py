@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import logging
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,13 +16,8 @@ from bot import cli
 from bot.core import migrate
 from bot.core.db import create_db_engine
 from bot.core.models import Deadline
+from tests.cli_kit import TABLE, clean_folder, run_main
 
-TABLE = (
-    Path(__file__).resolve().parent.parent
-    / "bot"
-    / "data"
-    / "hung-yen-dang-uy-xa-phuong-2026-06-08_2026-06-22.tsv"
-)
 PERIOD = ("--period-start", "2026-06-08", "--period-end", "2026-06-22")
 TOKEN = "616161:LAST-LINES"
 
@@ -32,26 +25,11 @@ TOKEN = "616161:LAST-LINES"
 @pytest.fixture
 def folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
     """A working folder without .env; no setting from the outside world; logging restored."""
-    for name in list(os.environ):
-        if name.startswith(("TELEGRAM_", "DATABASE_", "OUTBOX_", "MAX_", "DEFAULT_LANGUAGE")):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(cli, "setup_logging", lambda *a, **k: None)
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield tmp_path
-    root.handlers[:] = handlers
-    root.setLevel(level)
+    with clean_folder(monkeypatch, tmp_path) as path:
+        yield path
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str]]:
-    """`python -m bot ARGV` in this process: (exit code, non-empty stderr lines)."""
-    capsys.readouterr()
-    try:
-        code = cli.main(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    return code, [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+run = run_main
 
 
 def test_report_on_an_older_schema_asks_for_migrate_and_writes_nothing(

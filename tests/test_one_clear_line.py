@@ -31,6 +31,7 @@ from bot.core.db import create_db_engine, init_db
 from bot.imports.apply import import_statistics
 from bot.web import BotRunner
 from tests.app_kit import REPO, run_cli
+from tests.cli_kit import clean_folder
 from tests.conftest import TEST_DATABASE_URL, make_settings, needs_postgres
 from tests.fake_bot_api import FakeBotApi
 
@@ -58,15 +59,8 @@ class Env:
 @pytest.fixture
 def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Env]:
     """No setting from the outside world; a working folder without .env; logging restored."""
-    for name in list(os.environ):
-        if name.startswith(("TELEGRAM_", "DATABASE_", "OUTBOX_", "MAX_", "DEFAULT_LANGUAGE")):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield Env(monkeypatch, tmp_path)
-    root.handlers[:] = handlers
-    root.setLevel(level)
+    with clean_folder(monkeypatch, tmp_path, quiet_logging=False):
+        yield Env(monkeypatch, tmp_path)
 
 
 def lines(text: str) -> list[str]:

@@ -8,13 +8,17 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
+import telegram
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from telegram import Update
+from telegram import Message, Update
 
 import bot.core.stats as stats
+from bot.core.db import session_scope
 from bot.core.stats import RenderedCache, _rank
+from bot.letters.service import load_shipped
 from bot.offline import message_update
+from handlers import rates
 from handlers.replies import reply_lean
 from tests.conftest import ADMIN_ID, Harness
 
@@ -79,6 +83,30 @@ async def test_answers_stay_right_when_the_cache_is_full(
         assert text == first[name]  # an evicted report is rendered again, identical
     snapshot = loaded.app.bot_data.runtime.standings._snapshots["ky-so"]
     assert len(snapshot.rendered) == 2
+
+
+async def test_evicted_reports_come_back_with_their_citation_without_the_database(
+    loaded: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More units asked than the cache keeps: each answer is the same, citation included, and
+    once a rule's citation was looked up an evicted report is rendered again on the spot (no
+    worker thread, no database) — the 10,000-unit /tyle hot path depends on it."""
+    monkeypatch.setattr(stats, "RENDERED_MAX", 1)
+    with session_scope(loaded.engine) as session:
+        load_shipped(session=session)
+    officials = {OFFICIAL: "Nguyễn Văn Linh", OFFICIAL + 1: "Quang Lịch"}
+    for person, unit in officials.items():
+        loaded.link(person, unit)
+    answers = {p: (await loaded.send(p, "/tyle"))[0] for p in officials}
+    assert all("📜 Căn cứ:" in text for text in answers.values())
+    looked_up: list[int] = []
+    original = rates._answer
+    monkeypatch.setattr(rates, "_answer", lambda *a: looked_up.append(1) or original(*a))
+    for _ in range(2):
+        for person in officials:
+            (again,) = await loaded.send(person, "/tyle")
+            assert again == answers[person]
+    assert looked_up == []
 
 
 async def test_new_figures_after_an_import_are_answered_at_once(
@@ -147,3 +175,20 @@ async def test_lean_reply_sends_what_reply_text_sends(
     classic, lean = bot.request.calls[-2:]
     assert lean.method == classic.method == "sendMessage"
     assert lean.params == classic.params
+
+
+async def test_lean_reply_falls_back_to_reply_text_without_the_private_post(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PTB without `Bot._post`: the lean reply still answers, through the public reply_text."""
+    message = Update.de_json(message_update(OFFICIAL, "/tyle"), bot.app.bot).effective_message
+    assert message is not None
+    sent: list[tuple[str, object]] = []
+
+    async def reply_text(self: Message, text: str, reply_markup: object = None) -> None:
+        sent.append((text, reply_markup))
+
+    monkeypatch.delattr(telegram.Bot, "_post")
+    monkeypatch.setattr(Message, "reply_text", reply_text)
+    await reply_lean(message, "82,5%")
+    assert sent == [("82,5%", None)]

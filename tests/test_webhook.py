@@ -13,6 +13,8 @@ import httpx
 import pytest
 from sqlalchemy import create_engine
 from sqlmodel import Session
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop, CommandHandler
 
 from bot.console import demo_table
 from bot.core import health, outbox
@@ -20,6 +22,7 @@ from bot.core.models import utcnow
 from bot.core.outbox import Push
 from bot.offline import OfflineRequest, message_update
 from bot.web import SECRET_HEADER, BotRunner
+from handlers.replies import reply_lean
 from tests.conftest import ADMIN_ID, SHARED_NAME, Harness, make_settings
 
 SECRET = "s3cr3t_Webhook-token"
@@ -36,18 +39,31 @@ class Running:
         self.harness = Harness(runner.app, request)
         self.base = f"http://127.0.0.1:{runner.port}"
         self.client = httpx.AsyncClient(base_url=self.base)
+        # (number of Bot API calls made before it, parameters) of each sendMessage that came
+        # back in a webhook answer: Telegram performs those as if they were requests.
+        self.answered: list[tuple[int, dict[str, Any]]] = []
 
     async def post_update(self, payload: Any, secret: str | None = SECRET) -> httpx.Response:
         """POST an update to the webhook path, with the given secret header (None: none)."""
         headers = {SECRET_HEADER: secret} if secret is not None else {}
         body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-        return await self.client.post(
+        response = await self.client.post(
             "/telegram", content=body, headers={**headers, "Content-Type": "application/json"}
         )
+        if response.content and response.json().get("method") == "sendMessage":
+            params = {k: v for k, v in response.json().items() if k != "method"}
+            self.answered.append((len(self.request.calls), params))
+        return response
 
     def replies(self) -> list[dict[str, Any]]:
-        """Parameters of every sendMessage so far."""
-        return [c.params for c in self.request.calls if c.method == "sendMessage"]
+        """Parameters of every sendMessage so far, by request or in a webhook answer, in the
+        order Telegram got them."""
+        calls = [c.params for c in self.request.calls]
+        for index, params in reversed(self.answered):
+            calls.insert(index, params)
+        sends = {id(c.params) for c in self.request.calls if c.method == "sendMessage"}
+        answered = {id(p) for _i, p in self.answered}
+        return [p for p in calls if id(p) in sends | answered]
 
     async def wait_replies(self, count: int) -> list[dict[str, Any]]:
         """Let the event loop run until `count` messages were sent (bounded by iterations)."""
@@ -116,6 +132,81 @@ async def test_right_secret_update_is_answered(served: Running) -> None:
     (reply,) = await served.wait_replies(1)
     assert reply["chat_id"] == ADMIN_ID
     assert "Đảng ủy xã Nam Tiền Hải" in reply["text"] and "82,5%" in reply["text"]
+
+
+async def test_the_reply_rides_on_the_webhook_answer(served: Running) -> None:
+    """/tyle in a private chat: the HTTP answer is the sendMessage (Telegram performs it), the
+    same parameters a request would carry, and no request of its own goes to the Bot API."""
+    response = await served.post_update(message_update(ADMIN_ID, "/tyle nam tien hai"))
+    answer = response.json()
+    assert response.headers["Content-Type"].startswith("application/json")
+    assert answer["method"] == "sendMessage" and answer["chat_id"] == ADMIN_ID
+    assert "82,5%" in answer["text"]
+    assert answer["parse_mode"] == "HTML" and answer["link_preview_options"] == {
+        "is_disabled": True
+    }
+    assert not [c for c in served.request.calls if c.method == "sendMessage"]
+
+
+def add_command(served: Running, name: str, callback: Any) -> None:
+    """A test command handled before every feature (the middleware still runs first)."""
+    served.runner.app.add_handler(CommandHandler(name, callback), group=-50)
+
+
+async def test_a_second_reply_in_the_same_update_goes_after_the_first(served: Running) -> None:
+    """Two lean replies: both are requests, in order, and the answer carries nothing."""
+
+    async def twice(update: Update, _context: Any) -> None:
+        assert update.effective_message is not None
+        await reply_lean(update.effective_message, "một")
+        await reply_lean(update.effective_message, "hai")
+        raise ApplicationHandlerStop  # not an unknown command for the catch-all
+
+    add_command(served, "hailan", twice)
+    response = await served.post_update(message_update(ADMIN_ID, "/hailan"))
+    assert response.content == b""
+    assert [r["text"] for r in served.replies()] == ["một", "hai"]
+
+
+async def test_a_slow_update_answers_empty_and_its_replies_follow_in_order(
+    served: Running,
+) -> None:
+    """Still running when the webhook must answer: the first reply goes as a request, then the
+    later one; the answer is empty."""
+    go_on = asyncio.Event()
+
+    async def slow(update: Update, _context: Any) -> None:
+        assert update.effective_message is not None
+        await reply_lean(update.effective_message, "trước")
+        await go_on.wait()
+        await reply_lean(update.effective_message, "sau")
+        raise ApplicationHandlerStop
+
+    add_command(served, "cham", slow)
+    response = await served.post_update(message_update(ADMIN_ID, "/cham"))
+    assert response.status_code == 200 and response.content == b""
+    go_on.set()
+    replies = await served.wait_replies(2)
+    assert [r["text"] for r in replies] == ["trước", "sau"]
+
+
+async def test_a_failure_after_the_reply_is_logged_and_the_apology_follows_it(
+    served: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The handler replies, then fails: the error is logged, the reply goes first, then the
+    apology, both as requests."""
+
+    async def broken(update: Update, _context: Any) -> None:
+        assert update.effective_message is not None
+        await reply_lean(update.effective_message, "kết quả")
+        raise RuntimeError("boom")
+
+    add_command(served, "hong", broken)
+    response = await served.post_update(message_update(ADMIN_ID, "/hong"))
+    assert response.content == b""
+    texts = [r["text"] for r in served.replies()]
+    assert texts[0] == "kết quả" and "Xin lỗi" in texts[1]
+    assert any(r.levelname == "ERROR" and r.exc_info for r in caplog.records)
 
 
 async def test_bad_bodies_and_methods_are_refused(served: Running) -> None:

@@ -5,17 +5,19 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
+import threading
 from ast import literal_eval
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, TextClause, event, update
+from sqlalchemy import Engine, TextClause, event, text, update
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -295,6 +297,8 @@ def init_db(engine: Engine) -> None:
         from bot.core.migrate import upgrade
 
         upgrade(engine)
+    elif _has_builtin_rows(engine):
+        return  # a restart: nothing to add, and no ORM statement compiled before the first answer
     from sqlalchemy.dialects import postgresql, sqlite
 
     insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
@@ -317,6 +321,16 @@ def init_db(engine: Engine) -> None:
                 [{"key": REVISION_KEY, "value": 0}],
             )
         session.commit()
+
+
+def _has_builtin_rows(engine: Engine) -> bool:
+    """Whether the built-in indicators and the data revision are all there (plain SQL)."""
+    with engine.connect() as conn:
+        codes = {str(r[0]) for r in conn.execute(text("SELECT code FROM indicator"))}
+        revision = conn.execute(
+            text("SELECT 1 FROM appstate WHERE key = :key"), {"key": REVISION_KEY}
+        ).first()
+    return revision is not None and codes >= {code for code, _n, _k in BUILTIN_INDICATORS}
 
 
 def check_writable(engine: Engine) -> None:
@@ -353,17 +367,29 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 
 class HotReader:
-    """Read-only statements run on a pooled raw DBAPI cursor, for per-update lookups.
+    """Read-only statements run on a raw DBAPI cursor, for per-update lookups.
 
     An ORM Session costs ~100 µs to begin and ~250 µs per query; a pre-compiled statement on a
-    raw pooled connection costs ~25 µs. Statements are compiled once for the engine's dialect,
-    so the same SQL text works on SQLite and PostgreSQL.
+    raw connection costs ~25 µs. Statements are compiled once for the engine's dialect, so the
+    same SQL text works on SQLite and PostgreSQL. On an SQLite file the reader keeps a connection
+    of its own, out of the pool (a pool checkout and check-in cost as much as the query), and
+    `version()` says whether anyone committed since it last asked (`PRAGMA data_version`).
     """
 
     def __init__(self, engine: Engine) -> None:
-        """Bind to an engine."""
+        """Bind to an engine; the reader's own connection is opened on first use."""
         self.engine = engine
         self._compiled: dict[object, tuple[str, tuple[str, ...] | None]] = {}
+        self._own: Any = None
+        self._lock = threading.Lock()
+        url = engine.url
+        self._may_own = (
+            url.get_backend_name() == "sqlite"
+            and bool(url.database)
+            and url.database != ":memory:"
+            and "mode=memory" not in str(url)
+            and isinstance(engine.pool, QueuePool)  # not one connection shared by everything
+        )
 
     def _compile(self, stmt: TextClause) -> tuple[str, tuple[str, ...] | None]:
         """SQL string in the driver's paramstyle and the positional order of parameters."""
@@ -375,18 +401,63 @@ class HotReader:
             self._compiled[stmt] = found
         return found
 
+    def _connection(self) -> Any:
+        """The reader's own connection (SQLite files), opened once and never pooled."""
+        if self._own is None and self._may_own:
+            raw = self.engine.raw_connection()  # the pool's "connect" event sets the pragmas
+            raw.detach()
+            cursor = raw.cursor()
+            cursor.execute("PRAGMA cache_size=-512")  # KiB: its few lookups need few pages
+            cursor.close()
+            self._own = raw
+        return self._own
+
+    def version(self) -> int | None:
+        """A number that changes whenever anyone else commits; None if it cannot be known
+        cheaply (PostgreSQL, or another thread is using the connection)."""
+        if not self._may_own or not self._lock.acquire(blocking=False):
+            return None
+        try:
+            cursor = self._connection().cursor()
+            cursor.execute("PRAGMA data_version")
+            row = cursor.fetchone()
+            cursor.close()
+            return int(row[0])
+        finally:
+            self._lock.release()
+
     def one(self, stmt: TextClause, params: dict[str, object]) -> tuple[Any, ...] | None:
         """First row of a query, or None."""
         sql, order = self._compile(stmt)
         args: Sequence[Any] | Mapping[str, Any] = (
             tuple(params[name] for name in order) if order else params
         )
+        if self._may_own and self._lock.acquire(blocking=False):
+            try:
+                return _first(self._connection(), sql, args)
+            finally:
+                self._lock.release()
         raw = self.engine.raw_connection()
         try:
-            cursor = raw.cursor()
-            cursor.execute(sql, args)
-            row = cursor.fetchone()
-            cursor.close()
+            return _first(raw, sql, args)
         finally:
             raw.close()
-        return tuple(row) if row is not None else None
+
+    def close(self) -> None:
+        """Close the reader's own connection (a later query opens another)."""
+        with self._lock:
+            own, self._own = self._own, None
+            if own is not None:
+                own.close()
+
+
+def _first(raw: Any, sql: str, args: Sequence[Any] | Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """First row of a statement on a raw connection; the cursor is closed, so no read
+    transaction stays open."""
+    cursor = raw.cursor()
+    try:
+        cursor.execute(sql, args)
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    return tuple(row) if row is not None else None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -44,8 +46,73 @@ class Viewer:
     may_have_dialog: bool = True
 
 
-def load_viewer(*, reader: HotReader, telegram_id: int, admin_ids: frozenset[int]) -> Viewer:
-    """One indexed query per update: stored language, active role and unit, data revision."""
+# People whose identity rows are kept between updates (~0.4 KB each: ~0.8 MiB).
+VIEWERS_MAX = 2048
+
+
+class ViewerCache:
+    """The identity rows of recent askers, valid while nobody commits anything.
+
+    Keyed by the reader's `version()`: any committed write anywhere (a link, a role, /lang, a
+    dialog step, an import, another process) empties it, so the database stays the source of
+    truth; without a version (PostgreSQL) nothing is kept. Bounded, least recently used first.
+    """
+
+    def __init__(self, limit: int | None = None) -> None:
+        """Start empty; keep at most `limit` people (VIEWERS_MAX if not given)."""
+        self.limit = VIEWERS_MAX if limit is None else limit
+        self._version: int | None = None
+        self._items: OrderedDict[int, Viewer] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        """How many people are kept."""
+        return len(self._items)
+
+    def get(self, version: int, telegram_id: int) -> Viewer | None:
+        """The kept row if nothing was committed since it was read, else None."""
+        with self._lock:
+            if version != self._version:
+                self._items.clear()
+                self._version = version
+                return None
+            viewer = self._items.get(telegram_id)
+            if viewer is not None:
+                self._items.move_to_end(telegram_id)
+            return viewer
+
+    def put(self, version: int, viewer: Viewer) -> None:
+        """Keep a row read after `version` was seen (dropping the oldest beyond the limit)."""
+        with self._lock:
+            if version != self._version:
+                return
+            self._items[viewer.telegram_id] = viewer
+            while len(self._items) > self.limit:
+                self._items.popitem(last=False)
+
+
+def load_viewer(
+    *,
+    reader: HotReader,
+    telegram_id: int,
+    admin_ids: frozenset[int],
+    cache: ViewerCache | None = None,
+) -> Viewer:
+    """Stored language, active role and unit, data revision: one indexed query, or none when
+    `cache` holds the row and nothing was committed since."""
+    version = reader.version() if cache is not None else None
+    if version is not None and cache is not None:
+        kept = cache.get(version, telegram_id)
+        if kept is not None:
+            return kept
+    viewer = _read_viewer(reader, telegram_id, admin_ids)
+    if version is not None and cache is not None:
+        cache.put(version, viewer)
+    return viewer
+
+
+def _read_viewer(reader: HotReader, telegram_id: int, admin_ids: frozenset[int]) -> Viewer:
+    """The viewer's row from the database."""
     row = reader.one(_VIEWER_SQL, {"tid": telegram_id, "rev": REVISION_KEY})
     assert row is not None  # the anchor row is always there
     language, reachable, unit_id, role, unit_name, revision, dialog = row

@@ -14,6 +14,7 @@ from bot.core.leader import Leadership
 from bot.core.links import Links
 from bot.core.metrics import Metrics
 from bot.core.models import utcnow
+from bot.core.people import ViewerCache
 from bot.core.stats import StandingsCache
 
 
@@ -25,6 +26,8 @@ class Runtime:
     engine: Engine
     standings: StandingsCache = field(default_factory=StandingsCache)
     reader: HotReader = field(init=False)
+    # Identity rows of recent askers, emptied by any committed write (bot.core.people).
+    viewers: ViewerCache = field(default_factory=ViewerCache)
     # "Now" for schedules, deadlines and the outbox; tests and the console demo replace it with
     # a simulated clock (bot.core.clock.SimulatedClock).
     clock: Callable[[], dt.datetime] = field(default=utcnow)

@@ -281,9 +281,10 @@ def load_period_table(
     )
 
 
-# Rendered reports kept per snapshot: ~2.6 KB each (the text holds an emoji, so Python stores it
-# at 4 bytes a character); 1,024 of them are ~2.6 MiB, whatever the number of units.
-RENDERED_MAX = 1024
+# Rendered reports kept per snapshot. A report is ~620 characters; Python would store it at 4
+# bytes a character (its emoji), ~2.6 KB, so it is kept as UTF-8, ~0.8 KB: 3,072 of them are
+# ~2.5 MiB, whatever the number of units.
+RENDERED_MAX = 3072
 
 
 class RenderedCache:
@@ -292,7 +293,7 @@ class RenderedCache:
     def __init__(self, limit: int | None = None) -> None:
         """Start empty; keep at most `limit` texts (RENDERED_MAX if not given)."""
         self.limit = RENDERED_MAX if limit is None else limit
-        self._items: OrderedDict[tuple[int, str], str] = OrderedDict()
+        self._items: OrderedDict[tuple[int, str], bytes] = OrderedDict()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -302,15 +303,17 @@ class RenderedCache:
     def get(self, key: tuple[int, str]) -> str | None:
         """The text for a key, marked as recently used; None if not kept."""
         with self._lock:
-            text = self._items.get(key)
-            if text is not None:
-                self._items.move_to_end(key)
-            return text
+            data = self._items.get(key)
+            if data is None:
+                return None
+            self._items.move_to_end(key)
+        return data.decode()
 
     def put(self, key: tuple[int, str], text: str) -> str:
         """Keep a text (dropping the least recently used beyond the limit); returns it."""
+        data = text.encode()
         with self._lock:
-            self._items[key] = text
+            self._items[key] = data
             self._items.move_to_end(key)
             while len(self._items) > self.limit:
                 self._items.popitem(last=False)
@@ -325,6 +328,9 @@ class Snapshot:
     latest: PeriodTable | None
     previous: PeriodTable | None
     rendered: RenderedCache = field(default_factory=RenderedCache, compare=False)
+    # Small texts shared by many reports at this revision (a rule's citation line per
+    # language), so a report not kept in `rendered` renders again without the database.
+    notes: dict[tuple[str, str], str] = field(default_factory=dict, compare=False)
 
 
 class StandingsCache:

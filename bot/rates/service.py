@@ -92,9 +92,11 @@ def cached_answer(
     if viewer.unit_id is None or (query and viewer.is_secretariat):
         return None
     snapshot = standings.cached(indicator_code=indicator_code, revision=viewer.revision)
-    if snapshot is None or snapshot.rendered.get((viewer.unit_id, current_language())) is None:
-        return None  # not rendered yet: its citation needs the database
+    if snapshot is None:
+        return None
     answer = _report_answer(snapshot, viewer.unit_id, viewer.unit_name or "")
+    if answer is None:
+        return None  # its citation line is not known at this revision yet: it needs the database
     if query:
         return Answer(messages.only_own_unit() + "\n\n" + answer.text)
     return answer
@@ -118,7 +120,9 @@ def unit_rate_answer(
     )
     if snapshot is None:
         return Answer(messages.no_data())
-    return _report_answer(snapshot, unit_id, unit_name, session=session, basis=basis)
+    answer = _report_answer(snapshot, unit_id, unit_name, session=session, basis=basis)
+    assert answer is not None  # with a session every citation can be looked up
+    return answer
 
 
 def _report_answer(
@@ -128,12 +132,14 @@ def _report_answer(
     *,
     session: Session | None = None,
     basis: RuleBasis | None = None,
-) -> Answer:
-    """A unit's report in the current language, rendered once per snapshot while it is kept
-    (with the citation of its "what to do" line when a session and `basis` are given)."""
+) -> Answer | None:
+    """A unit's report in the current language, kept with the snapshot (bounded) once rendered;
+    its "what to do" line cites the letter for its rule, looked up once per revision and
+    language. None without a session when that citation was not looked up yet."""
     if snapshot.latest is None:
         return Answer(messages.no_data())
-    key = (unit_id, current_language())
+    language = current_language()
+    key = (unit_id, language)
     text = snapshot.rendered.get(key)
     if text is None:
         report = build_report(snapshot, unit_id)
@@ -141,15 +147,19 @@ def _report_answer(
             return Answer(messages.no_figures_for_unit(unit_name))
         # Same figures, same language, same revision: same text (a change to the letters
         # library bumps the revision too, so the citation stays current).
-        cite = _basis_line(session, basis, report.status) if session is not None else ""
+        rule = _RULES.get(report.status)
+        cite = snapshot.notes.get((rule, language), None) if rule else ""
+        if cite is None:
+            if session is None or rule is None:
+                return None
+            cite = snapshot.notes.setdefault((rule, language), _basis_line(session, basis, rule))
         text = snapshot.rendered.put(key, messages.rate_report(report) + cite)
     return Answer(text)
 
 
-def _basis_line(session: Session, basis: RuleBasis | None, status: Status) -> str:
-    """'\n📜 Căn cứ: …' for the rule the "what to do" line paraphrases ('' without one)."""
-    rule = _RULES.get(status)
-    cited = basis(session=session, rule=rule) if basis is not None and rule else None
+def _basis_line(session: Session, basis: RuleBasis | None, rule: str) -> str:
+    """'\n📜 Căn cứ: …' for the rule the "what to do" line paraphrases ('' without a letter)."""
+    cited = basis(session=session, rule=rule) if basis is not None else None
     return "\n" + messages.basis_line(cited.citation()) if cited is not None else ""
 
 
