@@ -21,6 +21,7 @@ from sqlalchemy import Engine, func, insert
 from sqlmodel import Session, col, select
 
 from bot.core.config import Settings
+from bot.core.links import AfterImport
 from bot.core.models import AppUser, Official, OutboxMessage, OutboxStatus, Role, Unit
 from bot.features import links
 from bot.imports.apply import import_statistics
@@ -56,9 +57,18 @@ def settings_for(database_url: str, **extra: object) -> Settings:
     )
 
 
-def import_period(engine: Engine, settings: Settings, units: int, index: int) -> float:
-    """Import period `index` (0, 1, 2) through the real importer; seconds taken."""
+def import_period(
+    engine: Engine,
+    settings: Settings,
+    units: int,
+    index: int,
+    after_import: tuple[AfterImport, ...] | None = None,
+) -> float:
+    """Import period `index` (0, 1, 2) through the real importer (with the bot's after-import
+    listeners unless others are given); seconds taken."""
     start, end = PERIODS[index]
+    if after_import is None:
+        after_import = links(default_language="vi").after_import
     t0 = time.perf_counter()
     with Session(engine) as session:
         import_statistics(
@@ -68,7 +78,7 @@ def import_period(engine: Engine, settings: Settings, units: int, index: int) ->
             period_start=start,
             period_end=end,
             tz=settings.tz,
-            after_import=links(default_language="vi").after_import,
+            after_import=after_import,
         )
     return time.perf_counter() - t0
 

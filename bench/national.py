@@ -37,11 +37,10 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from bench.kit import (
-    PERIODS,
     Phases,
+    import_period,
     link_heads,
     load_average,
-    make_table,
     peak_rss_getrusage_mib,
     settings_for,
     unsettled,
@@ -59,7 +58,6 @@ from bot.deadlines.audience import TEMPLATE_RATE, template_draft
 from bot.deadlines.pushes import PushContext
 from bot.deadlines.schedule import Schedule, StepKind, plan_steps
 from bot.features import links
-from bot.imports.apply import import_statistics
 from bot.reports import service as reports
 from bot.summaries.scheduled import enqueue_group_summaries
 from jobs.outbox import Limits, OutboxSender
@@ -102,17 +100,7 @@ def timed_listeners(settings: Settings, spent: dict[str, float]) -> tuple[Any, .
 def import_one(engine: Engine, settings: Settings, units: int, index: int) -> dict[str, float]:
     """Import period `index` through the real importer; seconds spent in each listener."""
     spent: dict[str, float] = {}
-    start, end = PERIODS[index]
-    with Session(engine) as session:
-        import_statistics(
-            session=session,
-            data=make_table(units, index + 1),
-            filename=f"p{index + 1}.tsv",
-            period_start=start,
-            period_end=end,
-            tz=settings.tz,
-            after_import=timed_listeners(settings, spent),
-        )
+    import_period(engine, settings, units, index, after_import=timed_listeners(settings, spent))
     return spent
 
 
