@@ -10,7 +10,7 @@ from pathlib import PurePath
 
 from sqlmodel import Session
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
@@ -37,16 +37,18 @@ from bot.imports.options import (
 )
 from bot.imports.reading import count_rows
 from bot.imports.staging import (
+    Interrupted,
     PendingOutcome,
     PendingStatus,
     Refused,
     StagedImport,
     cancel_pending,
+    clear_interrupted,
     confirm_pending,
+    find_interrupted,
     mark_confirming,
     pending_status,
     stage_upload,
-    take_interrupted,
 )
 from bot.imports.texts import (
     import_help,
@@ -353,12 +355,12 @@ class _Notice:
     keyboard: InlineKeyboardMarkup | None
 
 
-def _interrupted_notices(app: KysoApp) -> list[_Notice]:
-    """Take the Confirm presses a restart cut short (their marks cleared, committed) and word
+def _interrupted_notices(app: KysoApp) -> tuple[list[Interrupted], list[_Notice]]:
+    """The Confirm presses a restart cut short (marks kept until their uploaders are told) and
     a notice for each in its uploader's language (buttons to confirm again)."""
     rt = app.bot_data.runtime
     with session_scope(rt.engine) as session:
-        found = take_interrupted(session=session, live_workers=live_workers(session=session))
+        found = find_interrupted(session=session, live_workers=live_workers(session=session))
         languages = languages_of(
             session=session,
             telegram_ids=[i.telegram_id for i in found],
@@ -378,7 +380,7 @@ def _interrupted_notices(app: KysoApp) -> list[_Notice]:
             reply_markup=keyboard.to_dict() if keyboard else None,
         )
         notices.append(_Notice(push, item.message_id, keyboard))
-    return notices
+    return found, notices
 
 
 async def _edited(app: KysoApp, notice: _Notice) -> bool:
@@ -393,26 +395,33 @@ async def _edited(app: KysoApp, notice: _Notice) -> bool:
             message_id=notice.message_id,
             reply_markup=notice.keyboard,
         )
+    except BadRequest as exc:
+        if "not modified" in str(exc).lower():
+            return True  # told before a restart that came before the marks were cleared
+        logger.info("Could not edit the interrupted import's message: %s", exc)
+        return False
     except TelegramError as exc:
         logger.info("Could not edit the interrupted import's message: %s", exc)
         return False
     return True
 
 
-def _enqueue(app: KysoApp, pushes: list[outbox.Push]) -> int:
-    """Queue notices whose message could not be edited (a new message each)."""
+def _settle(app: KysoApp, found: list[Interrupted], pushes: list[outbox.Push]) -> None:
+    """Queue notices whose message could not be edited and clear the marks, in one
+    transaction: a restart before it tells the uploaders again, never not at all."""
     with session_scope(app.bot_data.runtime.engine) as session:
-        return outbox.enqueue_many(session=session, pushes=pushes)
+        outbox.enqueue_many(session=session, pushes=pushes)
+        clear_interrupted(session=session, found=found)
 
 
 async def on_startup(app: KysoApp) -> int:
     """At start-up: tell uploaders whose import a restart interrupted, in the message that was
     left saying '⏳ Writing the figures…' (a new message through the outbox if that fails);
     returns how many were told."""
-    notices = await asyncio.to_thread(_interrupted_notices, app)
+    found, notices = await asyncio.to_thread(_interrupted_notices, app)
     fallback = [notice.push for notice in notices if not await _edited(app, notice)]
-    if fallback:
-        await asyncio.to_thread(_enqueue, app, fallback)
+    if found:
+        await asyncio.to_thread(_settle, app, found, fallback)
     if notices:
         logger.info(
             "Told %d uploader(s) their import was interrupted by a restart (%d new messages)",

@@ -266,6 +266,41 @@ async def test_when_that_message_cannot_be_edited_a_new_one_explains(
     app.bot_data.runtime.engine.dispose()
 
 
+async def test_a_restart_between_telling_and_clearing_tells_again_without_a_second_message(
+    bot: Harness, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bot dies after editing the message but before the marks are cleared: the next
+    start tells the uploader again (never not at all); Telegram answers 'message is not
+    modified', which counts as told, so no new message is sent either."""
+    await confirm_killed_mid_write(bot, monkeypatch)
+    first = restarted(settings)
+    app = first.app
+
+    def killed(*_args: object) -> None:
+        raise SystemExit("killed before the marks were cleared")
+
+    async with app:
+        with monkeypatch.context() as patched:
+            patched.setattr(handlers.imports, "_settle", killed)
+            with pytest.raises(SystemExit):
+                await handlers.imports.on_startup(app)
+        assert len(first.request.sent("editMessageText")) == 1
+    app.bot_data.runtime.engine.dispose()
+    second = restarted(settings)
+    second.request.fail(
+        ADMIN_ID,
+        400,
+        "Bad Request: message is not modified: specified new message content and reply "
+        "markup are exactly the same",
+    )
+    app = second.app
+    async with app:
+        assert await handlers.imports.on_startup(app) == 1
+        assert await second.drain() == []
+        assert await handlers.imports.on_startup(app) == 0
+    app.bot_data.runtime.engine.dispose()
+
+
 def test_database_file_is_sqlite_or_postgres(settings: Settings) -> None:
     """The guard tests run on the configured backend (a smoke check of the fixtures)."""
     assert make_url(settings.database_url).get_backend_name() in ("sqlite", "postgresql")

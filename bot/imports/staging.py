@@ -359,12 +359,11 @@ class Interrupted:
     expired: bool
 
 
-def take_interrupted(
+def find_interrupted(
     *, session: Session, live_workers: set[str] | None, now: dt.datetime | None = None
 ) -> list[Interrupted]:
     """Pending imports marked as being confirmed by a worker that is gone (`live_workers` None:
-    one worker, so every mark is from before this start), with the mark cleared in the
-    caller's transaction; an expired one is deleted."""
+    one worker, so every mark is from before this start); nothing is changed."""
     now = now or utcnow()
     found: list[Interrupted] = []
     rows = session.exec(select(PendingImport.id, PendingImport.options)).all()
@@ -377,7 +376,6 @@ def take_interrupted(
         pending = session.get(PendingImport, pending_id)
         if pending is None:
             continue
-        expired = _aware(pending.expires_at) <= now
         found.append(
             Interrupted(
                 token=pending.token,
@@ -385,12 +383,33 @@ def take_interrupted(
                 chat_id=int(marker.get("chat_id", pending.telegram_id)),
                 message_id=int(marker.get("message_id", 0)),
                 filename=pending.filename,
-                expired=expired,
+                expired=_aware(pending.expires_at) <= now,
             )
         )
-        if expired:
+    return found
+
+
+def clear_interrupted(*, session: Session, found: list[Interrupted]) -> None:
+    """Clear the marks of interrupted imports once their uploaders were told, in the caller's
+    transaction; an expired one is deleted."""
+    for item in found:
+        pending = session.exec(
+            select(PendingImport).where(PendingImport.token == item.token)
+        ).first()
+        if pending is None:
+            continue
+        if item.expired:
             session.delete(pending)
         else:
+            options = pending.options or {}
             pending.options = {k: v for k, v in options.items() if k != _CONFIRMING}
             session.add(pending)
+
+
+def take_interrupted(
+    *, session: Session, live_workers: set[str] | None, now: dt.datetime | None = None
+) -> list[Interrupted]:
+    """Find the interrupted imports and clear their marks in the caller's transaction."""
+    found = find_interrupted(session=session, live_workers=live_workers, now=now)
+    clear_interrupted(session=session, found=found)
     return found
