@@ -395,12 +395,9 @@ async def _edited(app: KysoApp, notice: _Notice) -> bool:
             message_id=notice.message_id,
             reply_markup=notice.keyboard,
         )
-    except BadRequest as exc:
-        if "not modified" in str(exc).lower():
-            return True  # told before a restart that came before the marks were cleared
-        logger.info("Could not edit the interrupted import's message: %s", exc)
-        return False
     except TelegramError as exc:
+        if isinstance(exc, BadRequest) and "not modified" in str(exc).lower():
+            return True  # told before a restart that came before the marks were cleared
         logger.info("Could not edit the interrupted import's message: %s", exc)
         return False
     return True

@@ -16,7 +16,8 @@ from bot import cli
 from bot.core import migrate
 from bot.core.db import create_db_engine
 from bot.core.models import Deadline
-from tests.cli_kit import TABLE, clean_folder, run_main
+from tests.cli_kit import TABLE, clean_folder
+from tests.cli_kit import run_main as run
 
 PERIOD = ("--period-start", "2026-06-08", "--period-end", "2026-06-22")
 TOKEN = "616161:LAST-LINES"
@@ -27,9 +28,6 @@ def folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
     """A working folder without .env; no setting from the outside world; logging restored."""
     with clean_folder(monkeypatch, tmp_path) as path:
         yield path
-
-
-run = run_main
 
 
 def test_report_on_an_older_schema_asks_for_migrate_and_writes_nothing(

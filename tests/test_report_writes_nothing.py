@@ -13,7 +13,8 @@ from sqlmodel import Session, select
 from bot import cli
 from bot.core.db import create_db_engine
 from bot.core.models import Invite
-from tests.cli_kit import TABLE, clean_folder, run_main
+from tests.cli_kit import TABLE, clean_folder
+from tests.cli_kit import run_main as run
 
 
 @pytest.fixture
@@ -21,9 +22,6 @@ def folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
     """A working folder without .env; no setting from the outside world; logging restored."""
     with clean_folder(monkeypatch, tmp_path) as path:
         yield path
-
-
-run = run_main
 
 
 @pytest.mark.parametrize("where", ["kyso.db", "data/kyso/kyso.db"])
