@@ -23,6 +23,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.core import outbox
 from bot.core.config import SUPPORTED_LANGUAGES, Settings
 from bot.core.db import check_writable, create_db_engine, init_db
+from bot.core.heap import freeze_startup_objects
 from bot.core.i18n import load_catalogs_in_background
 from bot.core.leader import LeaderElector, Leadership
 from bot.core.logs import bind_update, unbind
@@ -226,9 +227,11 @@ class KysoApplication(KysoApp):
     """An Application that tags logs with the update and measures every update it handles."""
 
     async def initialize(self) -> None:
-        """PTB's initialisation, and the worker threads started before the first update."""
+        """PTB's initialisation, the worker threads started before the first update, and
+        start-up's objects set aside from the garbage collector (bot/core/heap.py)."""
         await super().initialize()
         await _start_worker_threads()
+        freeze_startup_objects()
 
     async def process_update(self, update: object) -> None:
         """Handle one update inside its logging context; count it and time it."""

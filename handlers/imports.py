@@ -18,14 +18,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot.core import messages, outbox
+from bot.core import heap, messages, outbox
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_number, lazy_gettext, ngettext, use_language
 from bot.core.leader import live_workers
 from bot.core.people import languages_of
 from bot.imports.apply import import_notes
 from bot.imports.issues import RowIssue
-from bot.imports.limits import limits_from
+from bot.imports.limits import ReadLimits, limits_from
 from bot.imports.options import (
     PASTE_SPLIT_WARNING_CHARS,
     PASTED_FILENAME,
@@ -175,6 +175,12 @@ async def on_pasted_table(update: Update, context: BotContext) -> None:
     raise ApplicationHandlerStop  # handled: no rate answer, no fallback
 
 
+def _counted(data: bytes, filename: str, limits: ReadLimits) -> int | None:
+    """Rows in the file for the progress message (a worker thread; bulk: see bot/core/heap)."""
+    with heap.bulk():
+        return count_rows(data, filename, limits)
+
+
 async def _preview(
     update: Update,
     context: BotContext,
@@ -190,7 +196,7 @@ async def _preview(
     user = update.effective_user
     assert user is not None
     limits = limits_from(rt.settings)
-    rows = await asyncio.to_thread(count_rows, data, filename, limits)
+    rows = await asyncio.to_thread(_counted, data, filename, limits)
     if rows is not None:
         await status.edit_text(
             ngettext("⏳ Checking {n} row…", "⏳ Checking {n} rows…", rows).format(
@@ -200,7 +206,7 @@ async def _preview(
 
     def stage() -> tuple[StagedImport | Refused, str]:
         """Check and store the upload, and word the preview (10,000 rows: off the loop)."""
-        with session_scope(rt.engine) as session:
+        with heap.bulk(), session_scope(rt.engine) as session:
             staged = stage_upload(
                 session=session,
                 telegram_id=user.id,
@@ -288,7 +294,7 @@ async def _confirm(query: CallbackQuery, context: BotContext, token: str) -> Non
     await query.edit_message_text(_("⏳ Writing the figures…"))
 
     def confirm() -> PendingOutcome:
-        with Session(rt.engine) as session:  # re-checks first, then one short write
+        with heap.bulk(), Session(rt.engine) as session:  # re-checks, then one short write
             return confirm_pending(
                 session=session,
                 token=token,

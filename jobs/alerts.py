@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from bot.alerts.evaluate import RunOutcome, Trigger, evaluate
 from bot.alerts.policy import Policy, all_policies, load_policy
+from bot.core import heap
 from bot.core.config import Settings
 from bot.core.db import session_scope
 from bot.core.i18n import set_timezone
@@ -37,7 +38,7 @@ def run_scheduled(
     basis: RuleBasis | None = None,
 ) -> RunOutcome | None:
     """Evaluate one indicator with repeats, in one transaction (None: indicator gone)."""
-    with session_scope(engine) as session:
+    with heap.bulk(), session_scope(engine) as session:
         indicator = session.get(Indicator, indicator_id)
         if indicator is None:
             return None

@@ -16,6 +16,7 @@ from telegram.constants import ChatType
 
 from bot.broadcasts import service as broadcasts
 from bot.broadcasts.service import Recipients, Scope, chosen_audience
+from bot.core import heap
 from bot.core.areas import KINDS, list_areas
 from bot.core.audiences import Audience, Reach
 from bot.core.db import session_scope
@@ -280,7 +281,7 @@ async def _preview(query: CallbackQuery, context: BotContext, draft: Draft) -> N
 
     def resolve() -> tuple[Recipients, str]:
         """Recipients and the audience in words (a worker thread: 10,000 rows take a while)."""
-        with Session(context.runtime.engine) as session:
+        with heap.bulk(), Session(context.runtime.engine) as session:
             found = broadcasts.resolve(session=session, audience=target)
             return found, broadcasts.describe(session=session, audience=target)
 
@@ -302,7 +303,7 @@ async def _send(query: CallbackQuery, context: BotContext, draft: Draft) -> None
 
     def store() -> tuple[int, int]:
         """Write the broadcast and its pushes (a worker thread: 10,000 rows take a second)."""
-        with session_scope(context.runtime.engine) as session:
+        with heap.bulk(), session_scope(context.runtime.engine) as session:
             broadcast, n = broadcasts.create(
                 session=session,
                 text=draft["text"],
