@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import random
 import statistics
 import sys
 import tempfile
 import time
+import traceback
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -46,6 +49,51 @@ TITLE = (
     "THỐNG KÊ TỶ LỆ VĂN BẢN ĐIỆN TỬ ĐƯỢC KÝ SỐ CỦA ĐẢNG ỦY CÁC XÃ, PHƯỜNG "
     "(từ ngày 23/6/2026 đến 15 giờ ngày 30/6/2026)\n"
 )
+
+
+class GcPauses:
+    """The garbage collector's collections while installed: how many, and the longest per
+    generation (a collection holds the interpreter: the event loop waits for it)."""
+
+    def __init__(self, debug: bool = False) -> None:
+        """Installed at once; `debug`: count the kinds of objects at each full collection."""
+        self.debug = debug
+        self.census: list[tuple[int, list[tuple[str, int]]]] = []
+        self.longest = [0.0, 0.0, 0.0]
+        self.counts = [0, 0, 0]
+        self._started = 0.0
+        gc.callbacks.append(self._note)
+
+    def _note(self, phase: str, info: dict[str, int]) -> None:
+        """gc.callbacks: time from start to stop."""
+        if phase == "start":
+            if self.debug and info["generation"] == 2:
+                kinds = Counter(type(o).__name__ for o in gc.get_objects())
+                ours = [
+                    f"{Path(f.filename).name}:{f.name}"
+                    for f in traceback.extract_stack()
+                    if "/bot/" in f.filename or "/handlers/" in f.filename or "/jobs/" in f.filename
+                ]
+                self.census.append((sum(kinds.values()), [*kinds.most_common(8), *ours[-4:]]))
+            self._started = time.perf_counter()
+            return
+        generation = info["generation"]
+        self.counts[generation] += 1
+        took = time.perf_counter() - self._started
+        self.longest[generation] = max(self.longest[generation], took)
+
+    def summary(self) -> str:
+        """Counts and longest collection per generation, ms."""
+        gc.callbacks.remove(self._note)
+        for total, kinds in sorted(self.census, key=lambda c: -c[0]):
+            print(f"--- a full collection walked {total:,} objects: {kinds}", file=sys.stderr)
+        return (
+            ", ".join(
+                f"gen{g}: {self.counts[g]} (longest {self.longest[g] * 1000:.1f} ms)"
+                for g in range(3)
+            )
+            + f"; {len(gc.get_objects()):,} objects tracked, {gc.get_freeze_count():,} set aside"
+        )
 
 
 def rebuild_cpu_ms(engine: object, rounds: int = 7) -> tuple[float, float]:
@@ -95,6 +143,7 @@ async def scenario(
     sender_task = asyncio.create_task(sender.run())
     meter = LagMeter()
     meter.start()
+    pauses = GcPauses(debug)
     spy = StallSpy(meter) if debug else None
     stop = asyncio.Event()
     answered: list[int] = []
@@ -131,6 +180,7 @@ async def scenario(
         spy.report()
     figures["max lag ms"] = meter.max_ms
     print("event-loop lag (10 ms ticker):", meter.summary())
+    print("garbage collections during the scenario:", pauses.summary())
     return figures
 
 
