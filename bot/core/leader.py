@@ -240,7 +240,9 @@ class LeaderElector:
         logger.info("Worker %s starts as the %s", self.leadership.worker_id, self.leadership.role)
 
     async def run(self, on_tick: Callable[[Leadership], Awaitable[None]]) -> None:
-        """Re-check every few seconds until stopped; `on_tick` aligns the application each time."""
+        """Re-check every few seconds until stopped; `on_tick` aligns the application each time.
+        SQLite's one worker leads from its first round to its end: it is not woken again (an
+        idle bot then costs no CPU for the election)."""
         self._stopping = asyncio.Event()
         while not self._stopping.is_set():
             try:
@@ -259,7 +261,8 @@ class LeaderElector:
             except Exception:
                 logger.exception("Leader election round failed")
             try:
-                await asyncio.wait_for(self._stopping.wait(), timeout=self.check_seconds)
+                timeout = self.check_seconds if self.elected else None
+                await asyncio.wait_for(self._stopping.wait(), timeout=timeout)
             except TimeoutError:
                 pass
 

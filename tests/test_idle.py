@@ -1,0 +1,47 @@
+"""An idle bot stays asleep: nothing on SQLite wakes the election once the worker leads."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import bot.core.leader as leader
+from bot.core.db import create_db_engine
+from bot.core.leader import LeaderElector, Leadership
+
+
+async def test_sqlite_election_runs_one_round_and_then_only_waits_for_the_stop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's one worker leads for its whole life: after the first round the election waits
+    for the bot to stop, with no timer (each wake-up of an idle bot costs CPU)."""
+    waits: list[float | None] = []
+    real_wait_for = asyncio.wait_for
+
+    async def recording(awaitable: Any, timeout: float | None) -> Any:
+        waits.append(timeout)
+        return await real_wait_for(awaitable, timeout)
+
+    monkeypatch.setattr(leader.asyncio, "wait_for", recording)
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'one.db'}")
+    elector = LeaderElector(engine, check_seconds=0.0)
+    ticked = asyncio.Event()
+    rounds: list[bool] = []
+
+    async def on_tick(leadership: Leadership) -> None:
+        rounds.append(leadership.is_leader)
+        ticked.set()
+
+    running = asyncio.create_task(elector.run(on_tick))
+    await ticked.wait()
+    for _ in range(20):  # give a timer every chance to fire (it would at once: 0 s)
+        await asyncio.sleep(0)
+    elector.stop()
+    await running
+    assert rounds == [True]
+    assert waits == [None]
+    elector.close()
+    engine.dispose()
