@@ -52,6 +52,7 @@ class BotData:
         self.polling: dict[str, Any] | None = None  # getUpdates arguments while polling
         self.polling_lock = asyncio.Lock()  # one start or stop of long polling at a time
         self.progress_texts: dict[int, str] = {}  # broadcast id → last progress text shown
+        self.progress_quiet_at: int | None = None  # data version when no broadcast was running
         self.letter_library: Library | None = None  # the letters' search index (a cache)
 
 

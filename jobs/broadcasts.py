@@ -58,11 +58,17 @@ def _finish(runtime: Runtime, broadcast_ids: list[int]) -> None:
 
 
 async def update_progress(context: BotContext) -> None:
-    """For every unfinished broadcast with a progress message: show the counts; finish it."""
+    """For every unfinished broadcast with a progress message: show the counts; finish it.
+    An idle bot does not look again until something was committed (no thread, no query)."""
     runtime = context.bot_data.runtime
     shown = context.bot_data.progress_texts
     finished: list[int] = []
-    for p in await asyncio.to_thread(_progress, runtime):
+    version = runtime.reader.version()  # SQLite: changes with every commit; PostgreSQL: None
+    if version is not None and version == context.bot_data.progress_quiet_at:
+        return  # no broadcast was running, and nobody has written anything since
+    found = await asyncio.to_thread(_progress, runtime)
+    context.bot_data.progress_quiet_at = None if found else version
+    for p in found:
         if shown.get(p.broadcast_id) != p.text:
             try:
                 await context.bot.edit_message_text(

@@ -9,8 +9,11 @@ from typing import Any
 import pytest
 
 import bot.core.leader as leader
+import jobs.broadcasts as broadcast_jobs
 from bot.core.db import create_db_engine
 from bot.core.leader import LeaderElector, Leadership
+from handlers.context import BotContext
+from tests.conftest import ADMIN_ID, Harness
 
 
 async def test_sqlite_election_runs_one_round_and_then_only_waits_for_the_stop(
@@ -45,3 +48,25 @@ async def test_sqlite_election_runs_one_round_and_then_only_waits_for_the_stop(
     assert waits == [None]
     elector.close()
     engine.dispose()
+
+
+async def test_the_progress_job_of_an_idle_bot_looks_again_only_after_a_write(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no broadcast running, the progress job's ticks query nothing (no thread, no SQL)
+    until something is committed; then it looks again (its texts: tests/test_broadcasts.py)."""
+    looked: list[int] = []
+    real = broadcast_jobs._progress
+
+    def counting(runtime: Any) -> Any:
+        looked.append(1)
+        return real(runtime)
+
+    monkeypatch.setattr(broadcast_jobs, "_progress", counting)
+    context = BotContext(bot.app)
+    for _ in range(3):
+        await broadcast_jobs.update_progress(context)
+    assert len(looked) == 1
+    await bot.send(ADMIN_ID, "/thongbao", language_code="en")  # its draft is written
+    await broadcast_jobs.update_progress(context)
+    assert len(looked) == 2
