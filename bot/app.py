@@ -409,6 +409,7 @@ def build_application(
         links=links(default_language=settings.default_language),
     )
     runtime.is_leader = lambda: elector.leadership.is_leader
+    sender.data_version = runtime.reader.version  # an idle sender sleeps until a commit
     sender.clock = lambda: runtime.clock()
     runtime.metrics.bind(backlog=lambda: _backlog(engine), sender=lambda: sender.stats)
     if isinstance(app.bot.rate_limiter, ReplyRetry):

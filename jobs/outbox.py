@@ -45,6 +45,10 @@ _UNREACHABLE_BAD_REQUESTS = (
 )
 
 
+# An idle sender that knows nobody committed still looks at the database this often.
+IDLE_SECONDS = 60.0
+
+
 def backoff(attempts: int) -> dt.timedelta:
     """Retry delay after a transient failure: 5 s, 10 s, 20 s … capped at 15 minutes."""
     return dt.timedelta(seconds=min(5 * 2 ** max(0, attempts), 900))
@@ -74,6 +78,9 @@ class OutboxSender:
     on_migrate: Callable[[Session, int, int], None] | None = None
     stats: SenderStats = field(default_factory=SenderStats)
     clock: Callable[[], dt.datetime] = utcnow  # what counts as due (a simulated clock in demos)
+    # Changes whenever another connection commits (SQLite's PRAGMA data_version); None when it
+    # cannot tell cheaply (PostgreSQL): an idle sender then looks at the database every poll.
+    data_version: Callable[[], int | None] = lambda: None
 
     def __post_init__(self) -> None:
         """Prepare the gate and the wake-up event."""
@@ -125,22 +132,46 @@ class OutboxSender:
         reconciler = asyncio.create_task(self._reconcile_loop(), name="outbox-reconcile")
         try:
             while not self._stopping.is_set():
+                version = self.data_version()
+                self._wake.clear()
                 try:
                     sent = await self.drain_once()
                 except Exception:
                     logger.exception("Outbox sender pass failed")
                     sent = 0
                 if sent == 0 and not self._stopping.is_set():
-                    self._wake.clear()
-                    try:
-                        await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
-                    except TimeoutError:
-                        pass
+                    await self._idle(poll_seconds, version)
         finally:
             reconciler.cancel()
             await asyncio.gather(reconciler, return_exceptions=True)
         await self.reconcile(stuck_after=0.0)  # nothing is in flight any more
         logger.info("Outbox sender %s stopped", self.worker)
+
+    async def _idle(self, poll_seconds: float, version: int | None) -> None:
+        """Nothing was due: sleep until a commit here wakes the sender, the next pending row is
+        due, or another process committed (looked at every `poll_seconds` without a thread or
+        a query where `data_version` can tell; else the database is asked every poll)."""
+        loop = asyncio.get_running_loop()
+        wait = poll_seconds
+        if version is not None:
+            try:
+                oldest = (await self.claims.db(lambda s: outbox.backlog(session=s))).oldest_due
+            except SQLAlchemyError:
+                oldest = None  # look again at the next poll
+                version = None
+            if oldest is not None:
+                wait = (oldest - self.clock()).total_seconds()
+            elif version is not None:
+                wait = IDLE_SECONDS
+        # At least a poll: a due row can wait for an earlier one to the same chat in flight.
+        deadline = loop.time() + min(max(wait, poll_seconds), IDLE_SECONDS)
+        while not self._wake.is_set():
+            try:
+                timeout = min(poll_seconds, max(deadline - loop.time(), 0.0))
+                await asyncio.wait_for(self._wake.wait(), timeout=timeout)
+            except TimeoutError:
+                if loop.time() >= deadline or version is None or self.data_version() != version:
+                    return
 
     async def _reconcile_loop(self) -> None:
         """reconcile() every RECONCILE_SECONDS."""

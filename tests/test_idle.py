@@ -7,13 +7,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlmodel import Session
 
 import bot.core.leader as leader
 import jobs.broadcasts as broadcast_jobs
+from bot.core import outbox
 from bot.core.db import create_db_engine
 from bot.core.leader import LeaderElector, Leadership
+from bot.core.outbox import Push
 from handlers.context import BotContext
+from jobs.outbox import OutboxSender
+from jobs.outbox_gate import Limits, RateGate
 from tests.conftest import ADMIN_ID, Harness
+from tests.outbox_kit import sent_to
 
 
 async def test_sqlite_election_runs_one_round_and_then_only_waits_for_the_stop(
@@ -70,3 +76,46 @@ async def test_the_progress_job_of_an_idle_bot_looks_again_only_after_a_write(
     await bot.send(ADMIN_ID, "/thongbao", language_code="en")  # its draft is written
     await broadcast_jobs.update_progress(context)
     assert len(looked) == 2
+
+
+async def test_an_idle_sender_leaves_the_database_alone_until_another_process_writes(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With nothing to send, the sender's polls ask SQLite's data version only (no thread, no
+    query); a push queued by another process (the CLI) still goes out at the next poll."""
+    s: OutboxSender = bot.app.bot_data.sender
+    s.gate = RateGate(Limits(overall_per_second=1000, private_interval=0))
+    claims: list[int] = []
+    claim = s._claim_due
+
+    def counting(session: Any, now: Any) -> Any:
+        claims.append(1)
+        return claim(session, now)
+
+    monkeypatch.setattr(s, "_claim_due", counting)
+    polls = asyncio.Event()
+    looked: list[int] = []
+    version = s.data_version
+
+    def watched() -> int | None:
+        looked.append(1)
+        if len(looked) >= 8:
+            polls.set()
+        return version()
+
+    s.data_version = watched
+    running = asyncio.create_task(s.run(poll_seconds=0.01))
+    try:
+        await polls.wait()  # seven idle polls after the first pass
+        assert len(claims) == 1
+        other = create_db_engine(bot.app.bot_data.runtime.settings.database_url)
+        with Session(other) as session:  # another process: no wake-up by commit here
+            outbox.enqueue_many(session=session, pushes=[Push("cli:1", 4242, "Nhắc việc", "test")])
+            session.commit()
+        other.dispose()
+        while 4242 not in sent_to(bot):
+            await asyncio.sleep(0.01)
+    finally:
+        s.stop()
+        await running
+    assert len(claims) >= 2
