@@ -463,6 +463,28 @@ def run_step(
     )
 
 
+def wake_cost_ms(units: int = 300) -> tuple[float, float]:
+    """(The machine) CPU ms of a fixed piece of pure-Python work done back to back, and done
+    after a 20 ms sleep each time, as a lone update is: the difference is what waking up costs
+    this machine, whatever the bot does."""
+    body = {"update_id": 1, "message": {"chat": {"id": 1, "type": "private"}, "text": "/tyle"}}
+
+    def work() -> None:
+        for _ in range(20):
+            json.loads(json.dumps(body))
+            sorted(range(100), key=lambda x: -x)
+
+    figures = []
+    for pause in (0.0, 0.02):
+        start = time.process_time()
+        for _ in range(units):
+            work()
+            if pause:
+                time.sleep(pause)
+        figures.append((time.process_time() - start) * 1000 / units)
+    return figures[0], figures[1]
+
+
 def fmt_ms(value: float | None) -> str:
     """'12.3' or '—' / '∞'."""
     if value is None:
@@ -613,6 +635,12 @@ def main() -> None:
             f"(set up in {time.perf_counter() - t0:.1f} s); {os.cpu_count()} CPU(s); "
             f"steps of {args.step_seconds:g} s; Bot API delay {args.api_delay_ms:g} ms; "
             f"CONCURRENT_UPDATES {args.concurrent_updates or 'default'}"
+        )
+        warm, lone = wake_cost_ms()
+        print(
+            f"  the machine: the same pure-Python work costs {warm:.2f} ms of CPU back to back, "
+            f"{lone:.2f} ms after a 20 ms sleep (waking up: +{lone - warm:.2f} ms), load "
+            f"{os.getloadavg()[0]:.1f}"
         )
         summary = []
         for workers in args.workers:
