@@ -34,74 +34,17 @@ import urllib.request
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from bench.webhook_parts import serve_fake_api, wake_cost_ms  # noqa: E402
+
 TOKEN = "123456:LOADTEST"
 SECRET = "bench-webhook-secret"
 HOOK_PATH = "/hook"
 DEFAULT_RATES = (50, 100, 200, 300, 400, 600, 800, 1000, 1200, 1500, 2000, 2500, 3000)
-
-
-# --- the fake Bot API (separate process) ----------------------------------------------------
-
-
-def serve_fake_api(port: int, delay: float = 0.0) -> None:
-    """A Bot API stand-in: getMe, sendMessage (timestamped per chat) and True for the rest.
-
-    `delay` seconds are added to every answer, like the round trip to Telegram's servers.
-    """
-    import tornado.web
-    from tornado.httpserver import HTTPServer
-    from tornado.ioloop import IOLoop
-
-    bot_user = {
-        "id": 7000000001,
-        "is_bot": True,
-        "first_name": "Ký số",
-        "username": "kyso_bench_bot",
-    }
-    replies: list[tuple[int, float]] = []
-    counter = [0]
-
-    class Method(tornado.web.RequestHandler):
-        async def post(self, token: str, method: str) -> None:
-            ctype = self.request.headers.get("Content-Type", "")
-            if "json" in ctype:
-                params = json.loads(self.request.body or b"{}")
-            else:
-                params = {k: v[0] for k, v in parse_qs(self.request.body.decode()).items()}
-            result: object = True
-            if method == "getMe":
-                result = bot_user
-            elif method == "sendMessage":
-                chat_id = int(params["chat_id"])
-                replies.append((chat_id, time.monotonic()))
-                counter[0] += 1
-                result = {
-                    "message_id": counter[0],
-                    "date": int(time.time()),
-                    "chat": {"id": chat_id, "type": "private"},
-                    "text": "ok",
-                }
-            if delay:
-                await asyncio.sleep(delay)
-            self.set_header("Content-Type", "application/json")
-            self.finish(json.dumps({"ok": True, "result": result}))
-
-    class Replies(tornado.web.RequestHandler):
-        def get(self) -> None:
-            since = int(self.get_argument("since", "0"))
-            self.finish(json.dumps(replies[since:]))
-
-    app = tornado.web.Application(
-        [(r"/bot([^/]+)/(\w+)", Method), (r"/_bench/replies", Replies)], log_function=lambda h: None
-    )
-    HTTPServer(app).listen(port, address="127.0.0.1")
-    IOLoop.current().start()
 
 
 # --- set-up -----------------------------------------------------------------------------------
@@ -461,28 +404,6 @@ def run_step(
         if pids and total_answered
         else None,
     )
-
-
-def wake_cost_ms(units: int = 300) -> tuple[float, float]:
-    """(The machine) CPU ms of a fixed piece of pure-Python work done back to back, and done
-    after a 20 ms sleep each time, as a lone update is: the difference is what waking up costs
-    this machine, whatever the bot does."""
-    body = {"update_id": 1, "message": {"chat": {"id": 1, "type": "private"}, "text": "/tyle"}}
-
-    def work() -> None:
-        for _ in range(20):
-            json.loads(json.dumps(body))
-            sorted(range(100), key=lambda x: -x)
-
-    figures = []
-    for pause in (0.0, 0.02):
-        start = time.process_time()
-        for _ in range(units):
-            work()
-            if pause:
-                time.sleep(pause)
-        figures.append((time.process_time() - start) * 1000 / units)
-    return figures[0], figures[1]
 
 
 def fmt_ms(value: float | None) -> str:
