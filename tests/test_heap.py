@@ -103,6 +103,20 @@ def test_a_deferral_that_lasts_too_long_ends_by_itself(monkeypatch: pytest.Monke
     assert gc.get_threshold() == usual
 
 
+def test_a_collection_while_the_lock_is_held_does_not_wait_for_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A collection can start inside bulk()'s own locked block (any allocation may trigger
+    it): the overdue check then skips instead of waiting for a lock its own thread holds."""
+    monkeypatch.setattr(heap, "MAX_DEFER_SECONDS", 0.0)
+    with heap.bulk():
+        with heap._lock:
+            gc.collect(0)
+            assert heap.deferring()  # not ended yet: the lock was busy
+        gc.collect(0)
+        assert not heap.deferring()
+
+
 def test_an_error_inside_bulk_gives_full_passes_back() -> None:
     """bulk() restores the collector even when the job fails."""
     with pytest.raises(RuntimeError), heap.bulk():

@@ -61,10 +61,14 @@ def _restore() -> None:
 
 
 def _watch(phase: str, info: dict[str, int]) -> None:
-    """gc.callbacks: end a deferral that has lasted too long."""
+    """gc.callbacks: end a deferral that has lasted too long. Never waits for the lock: the
+    collection may run inside bulk()'s own locked block (a later one looks again)."""
     if _saved is not None and phase == "start" and time.monotonic() - _since > MAX_DEFER_SECONDS:
-        with _lock:
-            _restore()
+        if _lock.acquire(blocking=False):
+            try:
+                _restore()
+            finally:
+                _lock.release()
 
 
 @contextmanager
