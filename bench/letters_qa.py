@@ -34,6 +34,8 @@ from bot.core.text import fold
 from bot.letters import search as search_module
 from bot.letters import synonyms as vocab
 from bot.letters import tokens as tokens_module
+from bot.letters import asked as asked_module
+from bot.letters.asked import Asked, render
 from bot.letters.passages import APPENDIX, INTRO, ITEM, split_letter
 from bot.letters.ranking import Known, Ranker
 from bot.letters.reading import read_letter
@@ -61,13 +63,48 @@ def fold_of(question: str) -> int:
     return int(digest, 16) % FOLDS
 
 
+def letter_names() -> dict[str, tuple[str, str]]:
+    """Each bench letter's lasting name: its number and ISO date, as the bot reads them."""
+    names = {}
+    for key, filename in LETTERS.items():
+        data = resources.files("bot").joinpath("data", "letters", filename).read_bytes()
+        header = split_letter(read_letter(data, filename)).header
+        names[key] = (header.number, header.issued_on.isoformat() if header.issued_on else "")
+    return names
+
+
+def as_asked(questions: list) -> list[Asked]:
+    """Questions as rows of the shipped question memory."""
+    names = letter_names()
+    rows = []
+    for question, expected in questions:
+        rows += [Asked(question, names[letter], place) for letter, place in expected[:1]]
+        rows += [] if expected else [Asked(question)]
+    return rows
+
+
+def shipped_memory(places: dict) -> list[Known]:
+    """The shipped question memory (bot/data/letters/questions.tsv) over the bench's passages."""
+    names = letter_names()
+    by_name = {name: key for key, name in names.items()}
+    found = []
+    for a in asked_module.shipped():
+        expected = ((by_name[a.letter], a.place),) if a.letter else ()
+        found.append((a.question, expected))
+    merged_rows: dict[str, set] = {}
+    for question, expected in found:
+        merged_rows.setdefault(question, set()).update(expected)
+    return known(places, [(q, tuple(e)) for q, e in merged_rows.items()])
+
+
 def known(places: dict, questions: list) -> list[Known]:
-    """Questions as a question memory: each with the passage keys of its expected places."""
+    """Questions as a question memory: each with the passage keys of its first expected place
+    (the others are acceptable, the first is the answer)."""
     by_place: dict[tuple[str, str], set[int]] = {}
     for key, (letter, place, _text) in places.items():
         by_place.setdefault((letter, place), set()).add(key)
     return [
-        Known(q, frozenset(k for place in expected for k in by_place.get(place, ())))
+        Known(q, frozenset(k for place in expected[:1] for k in by_place.get(place, ())))
         for q, expected in questions
     ]
 
@@ -297,6 +334,11 @@ def main() -> None:
         action="store_true",
         help=f"also report {FOLDS}-fold cross-validation of the question memory on the tuning set",
     )
+    parser.add_argument(
+        "--write-memory",
+        action="store_true",
+        help="write the tuning questions to bot/data/letters/questions.tsv (the shipped memory)",
+    )
     parser.add_argument("--verbose", action="store_true", help="one line per question")
     parser.add_argument("--threshold", type=float, default=None)
     parser.add_argument(
@@ -310,6 +352,11 @@ def main() -> None:
     for question, _expected in QUESTIONS[:3]:
         index.search(question)  # warm the tables built on first use
     tuning = [q for q in QUESTIONS if not held_out(q[0])]
+    if args.write_memory:
+        target = Path(__file__).resolve().parent.parent / "bot/data/letters/questions.tsv"
+        target.write_text(render(as_asked(tuning)), encoding="utf-8")
+        print(f"wrote {target}")
+        return
     copies = f" indexed {args.copies} times (speed only)" if args.copies > 1 else ""
     print(
         f"{len(index.documents)} passages from {len(LETTERS)} letters{copies}; "
@@ -324,8 +371,11 @@ def main() -> None:
         report(f"cv {FOLDS}-fold", plain)
         report("  typo'd", typod)
         report("cv, vocab", cross_validate_vocabulary(tuning, threshold))
-    # The blind sets: asked with the memory of every tuning question (what the bot ships).
-    shipped = Ranker(index, known(places, tuning))
+    # The blind sets: asked with the shipped memory (the tuning questions, --write-memory).
+    memory = shipped_memory(places)
+    if {k.question for k in memory} != {q for q, _e in tuning}:
+        print("the shipped memory is not the tuning set: run --write-memory")
+    shipped = Ranker(index, memory)
     if args.held_out:
         held = [q for q in QUESTIONS if held_out(q[0])]
         report("held-out", evaluate(shipped.search, places, held, threshold, args.verbose))
