@@ -31,10 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from letters_qa_data import LETTERS, QUESTIONS
 
 from bot.core.text import fold
+from bot.letters import asked as asked_module
 from bot.letters import search as search_module
 from bot.letters import synonyms as vocab
 from bot.letters import tokens as tokens_module
-from bot.letters import asked as asked_module
 from bot.letters.asked import Asked, render
 from bot.letters.passages import APPENDIX, INTRO, ITEM, split_letter
 from bot.letters.ranking import Known, Ranker

@@ -12,8 +12,8 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.core.text import fold
-from bot.letters.passages import SUPERSCRIPTS
 from bot.letters import asked
+from bot.letters.passages import SUPERSCRIPTS
 from bot.letters.ranking import Ranker
 from bot.letters.search import Hit, LetterIndex, Query, confident, document
 from bot.letters.service import SourcePassage, active_passages, library_version
@@ -96,7 +96,6 @@ class Library:
             if self._index is index:
                 self._memo[key] = value
         return value
-
 
     def ranker(self, session: Session) -> tuple[Ranker, dict[int, SourcePassage]]:
         """The current index with the question memory of its letters."""
