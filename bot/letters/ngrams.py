@@ -51,8 +51,8 @@ class GramIndex:
 
     def similarities(self, text: str) -> dict[int, float]:
         """Cosine of the text with every indexed text that shares a gram with it."""
-        found: dict[int, float] = {}
+        found = [0.0] * self.size
         for gram, value in self._weights(grams(text)).items():
             for index, weight in self.postings.get(gram, ()):
-                found[index] = found.get(index, 0.0) + value * weight
-        return found
+                found[index] += value * weight
+        return {index: sim for index, sim in enumerate(found) if sim}

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from bot.letters.ngrams import GramIndex
 from bot.letters.search import Hit, LetterIndex
 
-MEMORY_WEIGHT = 1.0  # a known question's likeness, added to the normalised BM25 of its passages
+MEMORY_WEIGHT = 0.7  # a known question's likeness, added to the normalised BM25 of its passages
 NEIGHBOURS = 3  # known questions that vote
 MEMORY_FLOOR = 0.3  # known questions less alike than this do not vote
 MEMORY_SURE = 0.6  # a vote this alike counts as confidence (unanswerable ones reach ~0.56)
