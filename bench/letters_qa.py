@@ -1,14 +1,17 @@
 """Benchmark: answers from the letters to questions typed the way officials type them.
 
-Run: .venv/bin/python bench/letters_qa.py [--held-out] [--fresh] [--verbose] [--threshold 0.5]
+Run: .venv/bin/python bench/letters_qa.py [--cv] [--verbose] [--threshold 0.5] [--copies 6]
+     [--write-memory]; the blind sets (--held-out, --fresh) are run by the lead only.
 
 Loads the five shipped letters through the same reading, splitting and index as the bot, asks
-every question of bench/letters_qa_data.py and prints top-1 and top-3 accuracy on answerable
-questions, the share of them answered confidently and correctly, and the false-answer rate on
-questions the letters do not cover. About 30 % of the questions (chosen by a hash of their
-text) are held out: tune on the rest, then report both with --held-out. --fresh also reports
-bench/letters_qa_fresh.py, 85 questions written blind (without seeing the retrieval) and never
-used for tuning.
+every tuning question of bench/letters_qa_data.py and prints top-1 and top-3 accuracy on
+answerable questions, the share of them answered confidently and correctly, and the false-answer
+rate on questions the letters do not cover. The tuning line is asked without the question memory
+(a letter nobody has asked about); --cv asks each of 5 folds with a memory of the other four
+(and again with the hand vocabulary only the other folds use). About 30 % of the questions
+(chosen by a hash of their text) are held out: never in the memory nor used for tuning.
+--write-memory writes the tuning questions to bot/data/letters/questions.tsv, the memory the
+bot ships. --fresh reports bench/letters_qa_fresh.py, questions written blind.
 Goals: top-1 >= 90 %, top-3 >= 98 %, no confident answer to an unanswerable question.
 """
 
