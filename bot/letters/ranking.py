@@ -36,7 +36,7 @@ class Known:
 def normal(index: LetterIndex, question: str) -> str:
     """A question as the index reads it: folded, typos fixed, abbreviations and English put in
     Vietnamese words."""
-    return " ".join(t.f for t in index.query(question).tokens)
+    return " ".join(t.f for t in index.read(question))
 
 
 @dataclass

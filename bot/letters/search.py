@@ -188,11 +188,15 @@ class LetterIndex:
         best = min(candidates, key=lambda c: (not _subsequence(word, c[0]), -self.df.get(c[0], 0)))
         return [Tok(best[0])]
 
-    def query(self, question: str) -> Query:
-        """Normalise a question, fix typos and add the other wordings of what it mentions."""
+    def read(self, question: str) -> list[Tok]:
+        """A question's tokens: normalised, typos fixed against the letters' words."""
         question = question[:MAX_QUESTION_CHARS]
         english = is_english(tokenize(question, accents=False))
-        tokens = [w for t in question_tokens(question) for w in self._correct(t, english)]
+        return [w for t in question_tokens(question) for w in self._correct(t, english)]
+
+    def query(self, question: str) -> Query:
+        """Normalise a question, fix typos and add the other wordings of what it mentions."""
+        tokens = self.read(question)
         expansions = tuple(_expansions(tokens))
         terms = tuple(dict.fromkeys(query_terms(tokens)))
         stop_pairs = tuple(
