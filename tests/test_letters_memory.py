@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlmodel import Session, select
 
 from bot.core.db import create_db_engine, init_db, session_scope
@@ -78,6 +80,25 @@ def test_rows_read_back_as_written() -> None:
     ]
     assert asked.parse(asked.render(rows).splitlines()) == rows
     assert len(asked.shipped()) > 200
+
+
+SHIPPED = Ranker(
+    INDEX,
+    [
+        Known(a.question, frozenset({KEYS[(HUNG_YEN, "3")]}) if a.letter else frozenset())
+        for a in asked.shipped()[::3]
+    ],
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200) | st.sampled_from([a.question for a in asked.shipped()]))
+def test_any_question_with_a_memory_is_ranked_without_crashing(question: str) -> None:
+    """Whatever is typed, with known questions: ranked best first, confidences are shares."""
+    hits = SHIPPED.search(question, limit=3)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert all(0.0 <= h.confidence <= 1.0 + 1e-9 for h in hits)
+    assert len({h.key for h in hits}) == len(hits)
 
 
 @pytest.fixture
