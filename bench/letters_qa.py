@@ -333,6 +333,11 @@ def main() -> None:
         help="also report the fresh blind set (letters_qa_fresh.py, never used for tuning)",
     )
     parser.add_argument(
+        "--fresh2",
+        action="store_true",
+        help="also report the second fresh blind set (letters_qa_fresh2.py, FRESH2)",
+    )
+    parser.add_argument(
         "--cv",
         action="store_true",
         help=f"also report {FOLDS}-fold cross-validation of the question memory on the tuning set",
@@ -391,6 +396,10 @@ def main() -> None:
         from letters_qa_fresh import FRESH  # only the lead runs the blind sets
 
         report("fresh   ", evaluate(shipped.search, places, list(FRESH), threshold, args.verbose))
+    if args.fresh2:
+        from letters_qa_fresh2 import FRESH2  # only the lead runs the blind sets
+
+        report("fresh2  ", evaluate(shipped.search, places, list(FRESH2), threshold, args.verbose))
 
 
 if __name__ == "__main__":
