@@ -84,3 +84,18 @@ def wake_cost_ms(units: int = 300) -> tuple[float, float]:
                 time.sleep(pause)
         figures.append((time.process_time() - start) * 1000 / units)
     return figures[0], figures[1]
+
+
+def main() -> None:
+    """Run the fake Bot API alone (what webhook_load.py starts in its own process)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="The fake Bot API of bench/webhook_load.py.")
+    parser.add_argument("--port", type=int, default=8081)
+    parser.add_argument("--delay-ms", type=float, default=0.0, help="added to every answer")
+    args = parser.parse_args()
+    serve_fake_api(args.port, args.delay_ms / 1000)
+
+
+if __name__ == "__main__":
+    main()
