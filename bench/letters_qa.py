@@ -1,7 +1,8 @@
 """Benchmark: answers from the letters to questions typed the way officials type them.
 
 Run: .venv/bin/python bench/letters_qa.py [--cv] [--verbose] [--threshold 0.5] [--copies 6]
-     [--write-memory]; the blind sets (--held-out, --fresh) are run by the lead only.
+     [--write-memory]; the blind sets (--held-out, --fresh, --fresh2, --fresh3) are run by the
+     lead only.
 
 Loads the five shipped letters through the same reading, splitting and index as the bot, asks
 every tuning question of bench/letters_qa_data.py and prints top-1 and top-3 accuracy on
@@ -352,6 +353,11 @@ def main() -> None:
         help="also report the second fresh blind set (letters_qa_fresh2.py, FRESH2)",
     )
     parser.add_argument(
+        "--fresh3",
+        action="store_true",
+        help="also report the third fresh blind set (letters_qa_fresh3.py, FRESH3)",
+    )
+    parser.add_argument(
         "--cv",
         action="store_true",
         help=f"also report {FOLDS}-fold cross-validation of the question memory on the tuning set",
@@ -414,6 +420,10 @@ def main() -> None:
         from letters_qa_fresh2 import FRESH2  # only the lead runs the blind sets
 
         report("fresh2  ", evaluate(shipped.search, places, list(FRESH2), threshold, args.verbose))
+    if args.fresh3:
+        from letters_qa_fresh3 import FRESH3  # only the lead runs the blind sets
+
+        report("fresh3  ", evaluate(shipped.search, places, list(FRESH3), threshold, args.verbose))
 
 
 if __name__ == "__main__":
