@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, event, func, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, or_, select
 
-from bot.core.db import stored_id
 from bot.core.models import AppUser, Chat, OutboxAttachment, OutboxMessage, OutboxStatus, utcnow
 
 if TYPE_CHECKING:
@@ -310,27 +310,15 @@ def claim_due(
         )
         .values(status=OutboxStatus.SENDING.value, claimed_at=now, claimed_by=token)
     )
-    rows = session.exec(
-        select(OutboxMessage)
-        .where(
-            col(OutboxMessage.id).in_(ids),
-            OutboxMessage.claimed_by == token,
-            OutboxMessage.status == OutboxStatus.SENDING.value,
-        )
-        .order_by(col(OutboxMessage.priority), col(OutboxMessage.not_before), col(OutboxMessage.id))
-    ).all()
+    t = OutboxMessage.__table__.c  # type: ignore[attr-defined]
+    rows = session.connection().execute(  # columns, not ORM objects (~90,000 in a national run)
+        sa_select(t.id, t.chat_id, t.method, t.payload, t.attempts, t.kind, t.broadcast_id)
+        .where(t.id.in_(ids), t.claimed_by == token, t.status == OutboxStatus.SENDING.value)
+        .order_by(t.priority, t.not_before, t.id)
+    )
     claimed = [
-        Claimed(
-            stored_id(r.id),
-            r.chat_id,
-            r.method,
-            dict(r.payload),
-            r.attempts,
-            r.kind,
-            r.broadcast_id,
-            claim=token,
-        )
-        for r in rows
+        Claimed(row_id, chat_id, method, dict(payload), attempts, kind, broadcast_id, claim=token)
+        for row_id, chat_id, method, payload, attempts, kind, broadcast_id in rows
     ]
     session.commit()
     return claimed
