@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, event, func, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, or_, select
 
 from bot.core.models import AppUser, Chat, OutboxAttachment, OutboxMessage, OutboxStatus, utcnow
+from bot.core.outbox_claim import due_heads
 
 if TYPE_CHECKING:
     from bot.core.config import Settings
@@ -276,30 +276,7 @@ def claim_due(
     """
     now = now or utcnow()
     token = f"{worker}:{uuid.uuid4().hex[:12]}"
-    earlier = aliased(OutboxMessage)
-    queued_before = (
-        select(earlier.id)
-        .where(
-            earlier.chat_id == OutboxMessage.chat_id,
-            col(earlier.id) < col(OutboxMessage.id),
-            col(earlier.status).in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]),
-            earlier.not_before <= now,
-        )
-        .exists()
-    )
-    pick = (
-        select(OutboxMessage.id)
-        .where(
-            OutboxMessage.status == OutboxStatus.PENDING.value,
-            col(OutboxMessage.not_before) <= now,
-            ~queued_before,
-        )
-        .order_by(col(OutboxMessage.priority), col(OutboxMessage.not_before), col(OutboxMessage.id))
-        .limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)
-    ids = list(session.exec(pick).all())
+    ids = due_heads(session=session, limit=limit, now=now)
     if not ids:
         session.rollback()
         return []
