@@ -12,7 +12,9 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.core.text import fold
+from bot.letters import asked
 from bot.letters.passages import SUPERSCRIPTS
+from bot.letters.ranking import Ranker
 from bot.letters.search import Hit, LetterIndex, Query, confident, document
 from bot.letters.service import SourcePassage, active_passages, library_version
 from bot.letters.tokens import is_stop, tokenize
@@ -59,6 +61,7 @@ class Library:
 
     _version: tuple[Any, ...] | None = None
     _index: LetterIndex | None = None
+    _ranker: Ranker | None = None
     _sources: dict[int, SourcePassage] = field(default_factory=dict)
     _memo: dict[Hashable, object] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -70,6 +73,7 @@ class Library:
             if self._index is None or version != self._version:
                 sources = active_passages(session=session)
                 self._index = build_index(sources)
+                self._ranker = None  # built on the first question
                 self._sources = {s.passage.id: s for s in sources if s.passage.id is not None}
                 self._version = version
                 self._memo = {}
@@ -93,6 +97,27 @@ class Library:
                 self._memo[key] = value
         return value
 
+    def ranker(self, session: Session) -> tuple[Ranker, dict[int, SourcePassage]]:
+        """The current index with the question memory of its letters."""
+        index, sources = self.index(session)
+        with self._lock:
+            ranker = self._ranker
+        if ranker is None or ranker.index is not index:
+            ranker = build_ranker(index, sources)
+            with self._lock:
+                if self._index is index:
+                    self._ranker = ranker
+        return ranker, sources
+
+
+def build_ranker(index: LetterIndex, sources: dict[int, SourcePassage]) -> Ranker:
+    """The index with the shipped question memory of the letters it has."""
+    places = [
+        asked.Place(key, s.letter.number, s.letter.issued_on, s.passage.kind, s.passage.label)
+        for key, s in sources.items()
+    ]
+    return Ranker(index, asked.known(places, asked.shipped()))
+
 
 def build_index(sources: list[SourcePassage]) -> LetterIndex:
     """Index stored passages."""
@@ -115,10 +140,11 @@ def build_index(sources: list[SourcePassage]) -> LetterIndex:
 
 def ask(*, session: Session, library: Library, question: str) -> Answer:
     """Search the letters and pick what to quote."""
-    index, sources = library.index(session)
+    ranker, sources = library.ranker(session)
     if not sources:
         return Answer(empty_library=True)
-    hits = index.search(question, limit=3)
+    index = ranker.index
+    hits = ranker.search(question, limit=3)
     chosen = confident(hits)
     if len(chosen) > 1 and not (
         chosen[1].score >= SECOND_SCORE * chosen[0].score

@@ -47,6 +47,7 @@ FOOTNOTE_WEIGHT = 0.5
 LETTER_WEIGHT = 0.25  # the letter's subject and issuer, on every passage of it
 LEAD_WEIGHT = 0.5  # a passage's opening words again: who must act, or what it is about
 LEAD_WORDS = 8  # (weight and length tuned on the tuning questions of bench/letters_qa.py)
+ASKED_WEIGHT = 0.3  # the questions known to be answered by a passage (ranking.py)
 UNKNOWN_WEIGHT = 1.5  # a word no letter uses, in the confidence
 THRESHOLD = 0.55  # calibrated on bench/letters_qa.py (tuning questions)
 SECOND_RATIO = 0.8  # a second passage is shown when it scores this close to the first
@@ -77,6 +78,7 @@ class Document:
     heading: str = ""
     footnotes: str = ""
     letter_text: str = ""  # the letter's subject and issuer
+    asked: str = ""  # questions known to be answered by it, as the index reads them
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,7 @@ class LetterIndex:
                 (doc.footnotes, FOOTNOTE_WEIGHT),
                 (doc.letter_text, LETTER_WEIGHT),
                 (_lead(doc.text), LEAD_WEIGHT),
+                (doc.asked, ASKED_WEIGHT),
             ):
                 for term in index_terms(document_tokens(text)) if text else ():
                     counts[term] = counts.get(term, 0.0) + weight
@@ -185,11 +188,15 @@ class LetterIndex:
         best = min(candidates, key=lambda c: (not _subsequence(word, c[0]), -self.df.get(c[0], 0)))
         return [Tok(best[0])]
 
-    def query(self, question: str) -> Query:
-        """Normalise a question, fix typos and add the other wordings of what it mentions."""
+    def read(self, question: str) -> list[Tok]:
+        """A question's tokens: normalised, typos fixed against the letters' words."""
         question = question[:MAX_QUESTION_CHARS]
         english = is_english(tokenize(question, accents=False))
-        tokens = [w for t in question_tokens(question) for w in self._correct(t, english)]
+        return [w for t in question_tokens(question) for w in self._correct(t, english)]
+
+    def query(self, question: str) -> Query:
+        """Normalise a question, fix typos and add the other wordings of what it mentions."""
+        tokens = self.read(question)
         expansions = tuple(_expansions(tokens))
         terms = tuple(dict.fromkeys(query_terms(tokens)))
         stop_pairs = tuple(
