@@ -1,7 +1,8 @@
 """Benchmark: answers from the letters to questions typed the way officials type them.
 
 Run: .venv/bin/python bench/letters_qa.py [--cv] [--verbose] [--threshold 0.5] [--copies 6]
-     [--write-memory]; the blind sets (--held-out, --fresh) are run by the lead only.
+     [--write-memory]; the blind sets (--held-out, --fresh, --fresh2, --fresh3) are run by the
+     lead only.
 
 Loads the five shipped letters through the same reading, splitting and index as the bot, asks
 every tuning question of bench/letters_qa_data.py and prints top-1 and top-3 accuracy on
@@ -38,6 +39,7 @@ from bot.letters import asked as asked_module
 from bot.letters import search as search_module
 from bot.letters import synonyms as vocab
 from bot.letters import tokens as tokens_module
+from bot.letters.answers import NEAR_COUNT, NEAR_FLOOR
 from bot.letters.asked import Asked, render
 from bot.letters.passages import APPENDIX, INTRO, ITEM, split_letter
 from bot.letters.ranking import Known, Ranker
@@ -155,7 +157,7 @@ def evaluate(
     search: Search, places: dict, questions: list, threshold: float, verbose: bool
 ) -> dict:
     """Counts for one set of questions."""
-    top1 = top3 = answered = answerable = false = unanswerable = 0
+    top1 = top3 = answered = answerable = false = unanswerable = pointed = offered = 0
     right: list[float] = []  # confidence of a right first passage
     wrong: list[float] = []  # confidence of the first passage for an unanswerable question
     took: list[float] = []  # seconds per search
@@ -165,18 +167,24 @@ def evaluate(
         took.append(time.perf_counter() - started)
         chosen = confident(hits, threshold)
         got = [places[h.key][:2] for h in hits]
+        # No confident answer: the bot offers the closest passages (bot/letters/answers.py).
+        near = [] if chosen else [h for h in hits[:NEAR_COUNT] if h.confidence >= NEAR_FLOOR]
         if expected:
             answerable += 1
             ok1 = bool(got) and got[0] in expected
             top1 += ok1
             top3 += any(g in expected for g in got)
             answered += bool(chosen) and places[chosen[0].key][:2] in expected
+            pointed += (bool(chosen) and places[chosen[0].key][:2] in expected) or any(
+                places[h.key][:2] in expected for h in near
+            )
             status = "ok " if ok1 else "MISS"
             if ok1:
                 right.append(hits[0].confidence)
         else:
             unanswerable += 1
             false += bool(chosen)
+            offered += bool(near)
             wrong.append(hits[0].confidence if hits else 0.0)
             status = "FALSE" if chosen else "ok "
         if verbose:
@@ -189,6 +197,8 @@ def evaluate(
         "answered": answered,
         "unanswerable": unanswerable,
         "false": false,
+        "pointed": pointed,
+        "offered": offered,
         "lowest_right": min(right, default=1.0),
         "highest_unanswerable": max(wrong, default=0.0),
         "ms_median": 1000 * statistics.median(took) if took else 0.0,
@@ -197,7 +207,7 @@ def evaluate(
     }
 
 
-COUNTS = ("answerable", "top1", "top3", "answered", "unanswerable", "false")
+COUNTS = ("answerable", "top1", "top3", "answered", "unanswerable", "false", "pointed", "offered")
 
 
 def one_keystroke_off(questions: list, seed: int = 7) -> list:
@@ -232,6 +242,11 @@ def report(name: str, c: dict) -> None:
         f"top-1 {100 * c['top1'] / n:.1f} % | top-3 {100 * c['top3'] / n:.1f} % | "
         f"answered correctly {100 * c['answered'] / n:.1f} % | "
         f"false answers {c['false']}/{c['unanswerable']} ({100 * c['false'] / u:.1f} %)"
+    )
+    print(
+        f"          no confident answer but the right passage among the closest offered: "
+        f"answered or pointed to {100 * c['pointed'] / n:.1f} %; unanswerable offered "
+        f"closest passages {c['offered']}/{c['unanswerable']}"
     )
     print(
         f"          confidence: lowest of a right first passage {c['lowest_right']:.2f}, "
@@ -338,6 +353,11 @@ def main() -> None:
         help="also report the second fresh blind set (letters_qa_fresh2.py, FRESH2)",
     )
     parser.add_argument(
+        "--fresh3",
+        action="store_true",
+        help="also report the third fresh blind set (letters_qa_fresh3.py, FRESH3)",
+    )
+    parser.add_argument(
         "--cv",
         action="store_true",
         help=f"also report {FOLDS}-fold cross-validation of the question memory on the tuning set",
@@ -400,6 +420,10 @@ def main() -> None:
         from letters_qa_fresh2 import FRESH2  # only the lead runs the blind sets
 
         report("fresh2  ", evaluate(shipped.search, places, list(FRESH2), threshold, args.verbose))
+    if args.fresh3:
+        from letters_qa_fresh3 import FRESH3  # only the lead runs the blind sets
+
+        report("fresh3  ", evaluate(shipped.search, places, list(FRESH3), threshold, args.verbose))
 
 
 if __name__ == "__main__":

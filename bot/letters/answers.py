@@ -27,6 +27,11 @@ SECOND_SCORE = 0.85  # a second passage is quoted when it scores this close to t
 SECOND_COVER = 0.05  # …and covers the question (nearly) as well
 KEEP_SHARE = 0.5  # a clause is quoted beside the best one when it is this relevant
 SYNONYM_SHARE = 0.5  # the question's synonyms count this much when picking clauses
+# Below the confidence threshold, passages this close are offered as "the closest" (never as
+# the answer): chosen by the bench's cross-validation on the tuning questions (--cv).
+NEAR_FLOOR = 0.3
+NEAR_COUNT = 2
+NEAR_CHARS = 140
 _CLAUSE = re.compile(r"(?<=[.;!?])\s+(?=\S)")
 _LEGAL = re.compile(
     r"(?:(?:[Đđ]iểm\s+[a-zđ]\s+)?(?:[Kk]hoản\s+\d+\s+)?(?:[Đđ]iều\s+\d+\s+)?"
@@ -53,6 +58,7 @@ class Answer:
     quotes: tuple[Quote, ...] = ()
     empty_library: bool = False
     hits: tuple[Hit, ...] = ()
+    nearby: tuple[Quote, ...] = ()  # no confident answer: the closest passages, if any
 
 
 @dataclass
@@ -153,7 +159,11 @@ def ask(*, session: Session, library: Library, question: str) -> Answer:
         chosen = chosen[:1]
     query = index.query(question)
     quotes = tuple(quote(sources[h.key], query, index) for h in chosen)
-    return Answer(quotes=quotes, hits=tuple(hits))
+    nearby: tuple[Quote, ...] = ()
+    if not chosen:
+        near = [h for h in hits[:NEAR_COUNT] if h.confidence >= NEAR_FLOOR]
+        nearby = tuple(quote(sources[h.key], query, index, NEAR_CHARS) for h in near)
+    return Answer(quotes=quotes, hits=tuple(hits), nearby=nearby)
 
 
 def _words(text: str) -> set[str]:
@@ -222,8 +232,11 @@ def decrees(source: SourcePassage, shown: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def quote(source: SourcePassage, query: Query, index: LetterIndex) -> Quote:
-    """A passage cut to what answers the question, with its legal basis."""
+def quote(
+    source: SourcePassage, query: Query, index: LetterIndex, limit: int = QUOTE_CHARS
+) -> Quote:
+    """A passage cut to what answers the question (`limit` characters), with its legal
+    basis."""
     wanted: dict[str, float] = {}
     for expansion in query.expansions:
         for wording in expansion.phrases:
@@ -234,5 +247,5 @@ def quote(source: SourcePassage, query: Query, index: LetterIndex) -> Quote:
     for token in query.tokens:
         if not is_stop(token) and token.f.isalnum():
             wanted[token.f] = index.idf(token.f)
-    shown = excerpt(source.passage.text, wanted)
+    shown = excerpt(source.passage.text, wanted, limit)
     return Quote(source=source, excerpt=shown, decrees=decrees(source, shown))

@@ -105,7 +105,10 @@ class Ranker:
         hits = []
         for i, score in ranked:
             vote = votes.get(i, 0.0)
-            confidence = max(self.index.coverage(query, i), vote if vote >= MEMORY_SURE else 0.0)
+            # Money, pay and leave are what the letters never cover: a known question alike in
+            # its other words does not make such a question answered.
+            trusted = vote if vote >= MEMORY_SURE and not query.off_topic else 0.0
+            confidence = max(self.index.coverage(query, i), trusted)
             if unanswered > vote:
                 confidence = max(confidence * (1 - UNANSWERED_PENALTY * (unanswered - vote)), 0.0)
             doc = self.index.documents[i]

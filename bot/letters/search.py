@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -31,6 +31,7 @@ from bot.letters.tokens import (
     is_stop,
     is_vietnamese_syllable,
     phrase,
+    query_term,
     query_terms,
     question_tokens,
     tokenize,
@@ -203,7 +204,8 @@ class LetterIndex:
             len(span) == 2 and any(is_stop(tokens[i]) for i in span) for _t, span in terms
         )
         units = self._units(tokens, terms, expansions)
-        return Query(tuple(tokens), terms, stop_pairs, units, expansions, _off_topic(tokens))
+        off_topic = _off_topic(tokens, known_pair=lambda pair: query_term(pair) in self.df)
+        return Query(tuple(tokens), terms, stop_pairs, units, expansions, off_topic)
 
     def _units(
         self,
@@ -438,17 +440,24 @@ def _expansions(tokens: Sequence[Tok]) -> Iterable[Expansion]:
                 )
 
 
-def _off_topic(tokens: Sequence[Tok]) -> tuple[range, ...]:
-    """Where the question asks about money, pay or leave (a one-syllable word only when typed
-    with its diacritics: 'lương' is pay, 'luong' may be 'lượng')."""
+def _off_topic(
+    tokens: Sequence[Tok], known_pair: Callable[[Sequence[Tok]], bool] = lambda pair: True
+) -> tuple[range, ...]:
+    """Where the question asks about money, pay or leave. A one-syllable word typed without
+    diacritics counts only outside the pairs the letters use: 'luong' beside 'chat' is
+    'chất lượng', in 'luong cua can bo' it is pay."""
     starts: dict[str, list[int]] = {}
     for i, token in enumerate(tokens):
         starts.setdefault(token.f, []).append(i)
+
+    def in_letters_pair(i: int) -> bool:
+        return any(known_pair(tokens[j : j + 2]) for j in (i - 1, i) if 0 <= j < len(tokens) - 1)
+
     return tuple(
         range(start, start + len(wording))
         for wording in _off_topic_phrases()
         for start in _find(tokens, wording, starts)
-        if len(wording) > 1 or tokens[start].a is not None
+        if len(wording) > 1 or tokens[start].a is not None or not in_letters_pair(start)
     )
 
 
