@@ -79,8 +79,18 @@ def setup_logging(settings: Settings | None, level: int | None = None) -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
-def build_parser(settings: Settings) -> argparse.ArgumentParser:
-    """All subcommands."""
+# The subcommands of this module; a feature's are added only when needed (`build_parser`).
+OWN_COMMANDS = ("run", "console", "link")
+
+
+def chosen_command(argv: Sequence[str]) -> str | None:
+    """The subcommand the command line starts with (None for `--help` or nothing)."""
+    return argv[0] if argv and not argv[0].startswith("-") else None
+
+
+def build_parser(settings: Settings, command: str | None = None) -> argparse.ArgumentParser:
+    """The subcommands `command` needs: `run`, `console` and `link` no feature's command-line
+    module (nor the links), a feature's subcommand its own; None or an unknown word all."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="kyso-bot")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help=_("run the bot (long polling, or --webhook)"))
@@ -97,9 +107,10 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     link.add_argument("telegram_id", type=int)
     link.add_argument("unit", nargs="?", default="")
     link.add_argument("--role", choices=["head", "staff", "viewer", "secretariat"], default="head")
+    if command in OWN_COMMANDS:
+        return parser
     domain = features.links(default_language=settings.default_language)
-    for add_cli in features.CLI:
-        add_cli(sub, domain)
+    features.add_cli(sub, domain, only=command if command in features.CLI else None)
     return parser
 
 
@@ -241,7 +252,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_language(cli_language(settings))
     set_timezone(settings.tz)
     cli_words.install()
-    args = build_parser(settings).parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    args = build_parser(settings, chosen_command(words)).parse_args(words)
     try:
         code = dispatch(settings, args)
         sys.stdout.flush()  # a closed pipe shows here rather than as a warning at exit
