@@ -174,14 +174,10 @@ class AppUser(SQLModel, table=True):
 class Official(SQLModel, table=True):
     """A person's role in a unit (or the secretariat); history kept by deactivating rows."""
 
+    # One active role per person: partial on SQLite, and on PostgreSQL (bot.core.db adds its
+    # postgresql_where when it makes a PostgreSQL engine; naming it here loads that dialect).
     __table_args__ = (
-        Index(
-            "uq_official_active_person",
-            "telegram_id",
-            unique=True,
-            sqlite_where=text("active"),
-            postgresql_where=text("active"),
-        ),
+        Index("uq_official_active_person", "telegram_id", unique=True, sqlite_where=text("active")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
