@@ -287,9 +287,10 @@ def dispatch(settings: Settings, args: argparse.Namespace) -> int:
         return cmd_run(settings, args)
     if args.command == "console":
         from bot.console import run_console
+        from bot.console_cache import cache_dir
 
         setup_logging(settings, logging.WARNING)
-        return asyncio.run(run_console(settings, demo=args.demo))
+        return asyncio.run(run_console(settings, demo=args.demo, demo_cache=cache_dir()))
     setup_logging(settings, logging.WARNING)
     with command_line():  # not for the bot or the console: their texts are for the chat
         if args.command == "link":
