@@ -262,9 +262,14 @@ async def _post_init(app: KysoApp) -> None:
     await elector.start()  # SQLite: raises WorkerAlreadyRunning if another worker has the file
     sender.worker = rt.leadership.worker_id
     specs = all_commands()
-    for language in SUPPORTED_LANGUAGES:
-        await app.bot.set_my_commands(bot_commands(specs, language), language_code=language)
-    await app.bot.set_my_commands(bot_commands(specs, rt.settings.default_language))
+    # The menus in one round trip to Telegram, not one after another (~0.1-0.3 s each).
+    await asyncio.gather(
+        *(
+            app.bot.set_my_commands(bot_commands(specs, language), language_code=language)
+            for language in SUPPORTED_LANGUAGES
+        ),
+        app.bot.set_my_commands(bot_commands(specs, rt.settings.default_language)),
+    )
     sender.recover()
     await deadline_jobs.on_startup(app)
     await imports.on_startup(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
@@ -85,6 +86,32 @@ async def test_command_menu_is_published_per_language(bot: Harness) -> None:
     assert "tyle" in vi and "trogiup" in vi and "ký số" in vi["tyle"]
     assert "rate" in en and "help" in en and "rate" in en["rate"].lower()
     assert None in by_lang  # default list for other languages
+
+
+async def test_command_menus_are_published_in_one_round_trip(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The three menus (vi, en, default) are sent together: on a real network start-up waits
+    for Telegram once, not three times, before the bot starts answering."""
+    answer = bot.request.do_request
+    in_flight: list[str] = []
+    most = 0
+
+    async def slow(url: str, *args: object, **kwargs: object) -> tuple[int, bytes]:
+        nonlocal most
+        if not url.endswith("/setMyCommands"):
+            return await answer(url, *args, **kwargs)  # type: ignore[arg-type]
+        in_flight.append(url)
+        most = max(most, len(in_flight))
+        for _ in range(5):  # Telegram takes a while: let whatever else is ready run meanwhile
+            await asyncio.sleep(0)
+        in_flight.pop()
+        return await answer(url, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bot.request, "do_request", slow)
+    await bot.app.post_init(bot.app)
+    assert len(bot.request.sent("setMyCommands")) == 3
+    assert most == 3
 
 
 async def test_start_greets_unlinked_user_with_their_id(bot: Harness) -> None:
