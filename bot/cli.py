@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import sys
@@ -160,6 +161,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace | None = None) -> int:
     from bot.core.leader import WorkerAlreadyRunning
     from bot.web import StartError, run_bot
 
+    gc.enable()  # the bot's modules are imported (bot/__main__.py)
     setup_logging(settings)
     try:
         asyncio.run(run_bot(settings, webhook=webhook))  # migrates the database first
@@ -289,8 +291,10 @@ def dispatch(settings: Settings, args: argparse.Namespace) -> int:
         from bot.console import run_console
         from bot.console_cache import cache_dir
 
+        gc.enable()  # the console's modules are imported (bot/__main__.py)
         setup_logging(settings, logging.WARNING)
         return asyncio.run(run_console(settings, demo=args.demo, demo_cache=cache_dir()))
+    gc.enable()  # bot/__main__.py turned it off for the imports
     setup_logging(settings, logging.WARNING)
     with command_line():  # not for the bot or the console: their texts are for the chat
         if args.command == "link":
