@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from bot import features
 from bot.core.config import Settings
@@ -91,3 +94,39 @@ def test_postgresql_keeps_the_partial_unique_index() -> None:
     for dialect in (engine.dialect, sqlite.dialect()):
         ddl = str(CreateIndex(index).compile(dialect=dialect))
         assert ddl.endswith("ON official (telegram_id) WHERE active")
+
+
+@pytest.mark.parametrize(
+    "argv", [["run"], ["console", "--demo"], ["link", "5", "--role", "viewer"]]
+)
+def test_every_command_runs_with_the_garbage_collector_on(
+    argv: list[str], settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`python -m bot` turns the collector off for its imports (bot/__main__.py): whatever the
+    command, it is on again when the command's work starts (else memory would only grow)."""
+    from bot import cli, console, web
+
+    seen: list[bool] = []
+
+    async def bot_runs(*args: object, **kwargs: object) -> None:
+        seen.append(gc.isenabled())
+
+    async def console_runs(*args: object, **kwargs: object) -> int:
+        seen.append(gc.isenabled())
+        return 0
+
+    def link_runs(*args: object) -> int:
+        seen.append(gc.isenabled())
+        return 0
+
+    monkeypatch.setattr(web, "run_bot", bot_runs)
+    monkeypatch.setattr(console, "run_console", console_runs)
+    monkeypatch.setattr(cli, "cmd_link", link_runs)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:TEST-TOKEN")
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    gc.disable()
+    try:
+        assert cli.main(argv) == 0
+    finally:
+        gc.enable()
+    assert seen == [True]
