@@ -114,6 +114,30 @@ async def test_command_menus_are_published_in_one_round_trip(
     assert most == 3
 
 
+async def test_standings_are_built_while_start_up_waits_for_telegram(loaded: Harness) -> None:
+    """Start-up builds the rate standings in a worker thread: the first /tyle after a restart
+    reads them instead of building them while the official waits."""
+    from sqlmodel import Session
+
+    from bot.app import WARMING
+    from bot.core.db import REVISION_KEY, SIGNING_INDICATOR
+    from bot.core.models import AppState
+    from bot.core.stats import StandingsCache
+
+    rt = loaded.app.bot_data.runtime
+    rt.standings = StandingsCache()  # as after a restart
+    await loaded.app.post_init(loaded.app)
+    await asyncio.gather(*WARMING)
+    with Session(rt.engine) as session:
+        state = session.get(AppState, REVISION_KEY)
+        assert state is not None
+        revision = state.value
+    assert rt.standings.cached(indicator_code=SIGNING_INDICATOR, revision=revision) is not None
+    loaded.link(5002, "Quang Lịch")
+    (text,) = await loaded.send(5002, "/tyle")
+    assert "Quang Lịch" in text and "80%" in text
+
+
 async def test_start_greets_unlinked_user_with_their_id(bot: Harness) -> None:
     """/start tells a newcomer what the bot does and how to get linked."""
     (text,) = await bot.send(777, "/start")
