@@ -193,6 +193,15 @@ def make_settings(tmp_path: Path, **extra: Any) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Any]:
+    """A fresh, migrated database of the current backend with the built-in indicators."""
+    eng = create_db_engine(database_url(tmp_path))
+    init_db(eng)
+    yield eng
+    eng.dispose()
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite database with the built-in rows, made once per session."""

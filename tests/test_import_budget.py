@@ -7,8 +7,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,7 +15,6 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from bot.core.db import create_db_engine, init_db
 from bot.core.i18n import use_language
 from bot.core.models import ImportBatch, Measurement, Unit
 from bot.imports import parse as parse_module
@@ -24,19 +22,9 @@ from bot.imports import plan as plan_module
 from bot.imports.apply import import_statistics
 from bot.imports.issues import ImportRejected, RowIssue, describe_issue
 from bot.imports.limits import ReadLimits
-from tests.conftest import database_url
 from tests.import_kit import HEADER, TITLE, units_table, workbook
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    """A fresh database with the built-in indicators."""
-    eng = create_db_engine(database_url(tmp_path))
-    init_db(eng)
-    yield eng
-    eng.dispose()
 
 
 def refused(engine: Engine, data: bytes, name: str, limits: ReadLimits) -> RowIssue:

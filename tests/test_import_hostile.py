@@ -9,7 +9,7 @@ import io
 import itertools
 import tracemalloc
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,7 +19,6 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from bot.core.config import Settings
-from bot.core.db import create_db_engine, init_db
 from bot.core.i18n import use_language
 from bot.core.models import Measurement, PendingImport, Unit
 from bot.features import links
@@ -27,20 +26,11 @@ from bot.imports.apply import ImportResult, import_statistics
 from bot.imports.cli import cmd_import
 from bot.imports.issues import ImportRejected, RowIssue, describe_issue
 from bot.imports.limits import ReadLimits
-from tests.conftest import ADMIN_ID, Harness, database_url
+from tests.conftest import ADMIN_ID, Harness
 from tests.import_kit import HEADER, TITLE, tsv, units_table, workbook
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 LINKS = links(default_language="vi")
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    """A fresh database with the built-in indicators."""
-    eng = create_db_engine(database_url(tmp_path))
-    init_db(eng)
-    yield eng
-    eng.dispose()
 
 
 def do_import(engine: Engine, data: bytes, name: str = "bang.tsv", **kw: Any) -> ImportResult:

@@ -6,7 +6,6 @@ import csv
 import hashlib
 import io
 import zipfile
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -18,7 +17,6 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from bot.core.db import create_db_engine, init_db
 from bot.core.i18n import rate_percent, use_language
 from bot.core.models import AppState, ImportBatch, Measurement, ReportingPeriod, Unit
 from bot.core.text import fold, short_key, slugify
@@ -28,7 +26,6 @@ from bot.imports.issues import ImportRejected, RowIssue
 from bot.imports.parse import ParsedRow, parse_table
 from bot.imports.plan import ImportPlan, plan_import
 from bot.imports.reading import read_rows
-from tests.conftest import database_url
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 LINKS = links(default_language="vi").after_import
@@ -50,15 +47,6 @@ TOTAL_COL, SIGNED_COL, RATE_COL, UNIT_COL = HEADER[2], HEADER[3], HEADER[4], HEA
 
 
 # --- fixtures and helpers -----------------------------------------------------------------
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    """A fresh SQLite file database with the built-in indicators."""
-    eng = create_db_engine(database_url(tmp_path))
-    init_db(eng)
-    yield eng
-    eng.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -10,30 +10,20 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.core import outbox
-from bot.core.db import create_db_engine, init_db
+from bot.core.db import create_db_engine
 from bot.core.leader import LeaderElector, live_workers
 from bot.core.models import OutboxMessage, OutboxStatus
 from tests.app_kit import REPO, wait_for
-from tests.conftest import ON_POSTGRES, database_url, needs_postgres
+from tests.conftest import ON_POSTGRES, needs_postgres
 from tests.fake_bot_api import FakeBotApi
 
 TOKEN = "777777:WORKERS-TEST"
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Any:
-    """A migrated database of the current backend."""
-    eng = create_db_engine(database_url(tmp_path))
-    init_db(eng)
-    yield eng
-    eng.dispose()
 
 
 def enqueue(engine: Engine, count: int, first_chat: int = 10_000, kind: str = "broadcast") -> None:
