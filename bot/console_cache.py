@@ -18,7 +18,6 @@ import os
 import shutil
 import sqlite3
 import sys
-from importlib import metadata
 from pathlib import Path
 
 from bot.core.config import Settings
@@ -32,7 +31,6 @@ ROOT = Path(__file__).resolve().parent.parent
 # warnings, letters), the packaged table and letters, and the catalogs (texts stored in rows).
 SOURCES = ("bot", "handlers", "jobs", "locale")
 SUFFIXES = {".py", ".tsv", ".txt", ".md", ".po", ".json", ".csv", ".docx", ".pdf", ".ini"}
-LIBRARIES = ("sqlalchemy", "sqlmodel", "alembic", "pydantic", "babel")
 
 
 def cache_dir() -> Path:
@@ -41,26 +39,35 @@ def cache_dir() -> Path:
     return Path(base) / "kyso-bot"
 
 
-def _library_version(name: str) -> str:
-    """An installed library's version ('' when it is not installed)."""
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return ""
+def _libraries() -> str:
+    """The versions of the libraries that shape the stored rows (already imported here)."""
+    import babel
+    import pydantic
+    import sqlalchemy
+    import sqlmodel
+
+    return f"sqlalchemy={sqlalchemy.__version__} sqlmodel={sqlmodel.__version__} " + (
+        f"pydantic={pydantic.VERSION} babel={babel.__version__} sqlite={sqlite3.sqlite_version}"
+    )
+
+
+def _source_files(root: Path) -> list[Path]:
+    """The files of SOURCES under `root` that the key covers, in a stable order."""
+    found: list[Path] = []
+    for folder in SOURCES:
+        for where, dirs, files in os.walk(root / folder):
+            dirs[:] = [d for d in dirs if d != "__pycache__"]
+            found.extend(Path(where, f) for f in files if Path(f).suffix in SUFFIXES)
+    return sorted(found)
 
 
 def demo_key(settings: Settings, *, root: Path = ROOT) -> str:
     """A hash of every input of the demo database: source and data files, library versions,
     the settings (all but the database's address, which is the copy's)."""
-    digest = hashlib.sha256(f"kyso-demo/{CACHE_FORMAT}/{sys.version}".encode())
-    for folder in SOURCES:
-        for path in sorted((root / folder).rglob("*")):
-            if path.suffix in SUFFIXES and "__pycache__" not in path.parts and path.is_file():
-                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-                digest.update(path.read_bytes() + b"\0")
-    for name in LIBRARIES:
-        digest.update(f"{name}={_library_version(name)}\0".encode())
-    digest.update(f"sqlite={sqlite3.sqlite_version}\0".encode())
+    digest = hashlib.sha256(f"kyso-demo/{CACHE_FORMAT}/{sys.version}/{_libraries()}".encode())
+    for path in _source_files(root):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
     digest.update(settings.model_dump_json(exclude={"database_url"}).encode())
     return digest.hexdigest()[:32]
 
