@@ -89,6 +89,22 @@ async def test_salaries_are_not_in_the_letters(lettered: Harness) -> None:
     )
 
 
+async def test_an_unclear_question_gets_the_closest_passage_not_an_answer(
+    lettered: Harness,
+) -> None:
+    """Below the confidence needed to answer, the closest passage is offered as such (with its
+    citation and who to ask), never quoted as the answer with its decree."""
+    (reply,) = await lettered.send(HEAD, "ai giu mat khau cua usb")
+    lines = reply.splitlines()
+    assert lines[0] == "📭 Các văn bản chưa trả lời rõ câu hỏi này. Những đoạn gần nhất:"
+    assert "Ủy ban nhân dân tỉnh Đồng Tháp, mục 1" in lines[1]
+    assert "mật khẩu cho người khác" in lines[2]
+    assert lines[-1] == "Nếu chưa đúng điều đồng chí cần, đề nghị đồng chí hỏi Văn phòng."
+    assert "⚖️" not in reply and NOT_COVERED not in reply
+    (clear,) = await lettered.send(HEAD, "van thu co duoc ky thay bi thu khi di vang khong")
+    assert "Những đoạn gần nhất" not in clear and "⚖️" in clear
+
+
 async def test_commands_in_both_languages_and_in_groups(lettered: Harness) -> None:
     """/hoi and /ask work anywhere; plain questions only in a private chat."""
     (usage,) = await lettered.send(HEAD, "/hoi")

@@ -143,6 +143,15 @@ def test_diacritics_tell_salary_from_quantity() -> None:
     assert confident(INDEX.search("lương của cán bộ văn phòng là bao nhiêu", 3)) == []
 
 
+def test_salary_typed_without_diacritics_is_still_salary() -> None:
+    """'luong' outside the letters' own pairs ('chất lượng', 'số lượng') is pay: no passage
+    covers a salary question confidently, however high it ranks; 'chat luong' stays quality."""
+    salary = "luong cua can bo van phong bao nhieu"
+    assert INDEX.query(salary).off_topic
+    assert max(h.confidence for h in INDEX.search(salary, 3)) < 0.55
+    assert not INDEX.query("nang cao chat luong van ban ky so").off_topic
+
+
 def test_accent_keys_ignore_where_the_tone_mark_sits() -> None:
     """'ủy' and 'uỷ' are one spelling; 'ký' and 'kí' too."""
     assert accent_key("ủy") == accent_key("uỷ")

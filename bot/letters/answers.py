@@ -12,7 +12,9 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.core.text import fold
+from bot.letters import asked
 from bot.letters.passages import SUPERSCRIPTS
+from bot.letters.ranking import Ranker
 from bot.letters.search import Hit, LetterIndex, Query, confident, document
 from bot.letters.service import SourcePassage, active_passages, library_version
 from bot.letters.tokens import is_stop, tokenize
@@ -25,6 +27,11 @@ SECOND_SCORE = 0.85  # a second passage is quoted when it scores this close to t
 SECOND_COVER = 0.05  # …and covers the question (nearly) as well
 KEEP_SHARE = 0.5  # a clause is quoted beside the best one when it is this relevant
 SYNONYM_SHARE = 0.5  # the question's synonyms count this much when picking clauses
+# Below the confidence threshold, passages this close are offered as "the closest" (never as
+# the answer): chosen by the bench's cross-validation on the tuning questions (--cv).
+NEAR_FLOOR = 0.3
+NEAR_COUNT = 2
+NEAR_CHARS = 140
 _CLAUSE = re.compile(r"(?<=[.;!?])\s+(?=\S)")
 _LEGAL = re.compile(
     r"(?:(?:[Đđ]iểm\s+[a-zđ]\s+)?(?:[Kk]hoản\s+\d+\s+)?(?:[Đđ]iều\s+\d+\s+)?"
@@ -51,6 +58,7 @@ class Answer:
     quotes: tuple[Quote, ...] = ()
     empty_library: bool = False
     hits: tuple[Hit, ...] = ()
+    nearby: tuple[Quote, ...] = ()  # no confident answer: the closest passages, if any
 
 
 @dataclass
@@ -59,6 +67,7 @@ class Library:
 
     _version: tuple[Any, ...] | None = None
     _index: LetterIndex | None = None
+    _ranker: Ranker | None = None
     _sources: dict[int, SourcePassage] = field(default_factory=dict)
     _memo: dict[Hashable, object] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -70,6 +79,7 @@ class Library:
             if self._index is None or version != self._version:
                 sources = active_passages(session=session)
                 self._index = build_index(sources)
+                self._ranker = None  # built on the first question
                 self._sources = {s.passage.id: s for s in sources if s.passage.id is not None}
                 self._version = version
                 self._memo = {}
@@ -93,6 +103,27 @@ class Library:
                 self._memo[key] = value
         return value
 
+    def ranker(self, session: Session) -> tuple[Ranker, dict[int, SourcePassage]]:
+        """The current index with the question memory of its letters."""
+        index, sources = self.index(session)
+        with self._lock:
+            ranker = self._ranker
+        if ranker is None or ranker.index is not index:
+            ranker = build_ranker(index, sources)
+            with self._lock:
+                if self._index is index:
+                    self._ranker = ranker
+        return ranker, sources
+
+
+def build_ranker(index: LetterIndex, sources: dict[int, SourcePassage]) -> Ranker:
+    """The index with the shipped question memory of the letters it has."""
+    places = [
+        asked.Place(key, s.letter.number, s.letter.issued_on, s.passage.kind, s.passage.label)
+        for key, s in sources.items()
+    ]
+    return Ranker(index, asked.known(places, asked.shipped()))
+
 
 def build_index(sources: list[SourcePassage]) -> LetterIndex:
     """Index stored passages."""
@@ -115,10 +146,11 @@ def build_index(sources: list[SourcePassage]) -> LetterIndex:
 
 def ask(*, session: Session, library: Library, question: str) -> Answer:
     """Search the letters and pick what to quote."""
-    index, sources = library.index(session)
+    ranker, sources = library.ranker(session)
     if not sources:
         return Answer(empty_library=True)
-    hits = index.search(question, limit=3)
+    index = ranker.index
+    hits = ranker.search(question, limit=3)
     chosen = confident(hits)
     if len(chosen) > 1 and not (
         chosen[1].score >= SECOND_SCORE * chosen[0].score
@@ -127,7 +159,11 @@ def ask(*, session: Session, library: Library, question: str) -> Answer:
         chosen = chosen[:1]
     query = index.query(question)
     quotes = tuple(quote(sources[h.key], query, index) for h in chosen)
-    return Answer(quotes=quotes, hits=tuple(hits))
+    nearby: tuple[Quote, ...] = ()
+    if not chosen:
+        near = [h for h in hits[:NEAR_COUNT] if h.confidence >= NEAR_FLOOR]
+        nearby = tuple(quote(sources[h.key], query, index, NEAR_CHARS) for h in near)
+    return Answer(quotes=quotes, hits=tuple(hits), nearby=nearby)
 
 
 def _words(text: str) -> set[str]:
@@ -196,8 +232,11 @@ def decrees(source: SourcePassage, shown: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def quote(source: SourcePassage, query: Query, index: LetterIndex) -> Quote:
-    """A passage cut to what answers the question, with its legal basis."""
+def quote(
+    source: SourcePassage, query: Query, index: LetterIndex, limit: int = QUOTE_CHARS
+) -> Quote:
+    """A passage cut to what answers the question (`limit` characters), with its legal
+    basis."""
     wanted: dict[str, float] = {}
     for expansion in query.expansions:
         for wording in expansion.phrases:
@@ -208,5 +247,5 @@ def quote(source: SourcePassage, query: Query, index: LetterIndex) -> Quote:
     for token in query.tokens:
         if not is_stop(token) and token.f.isalnum():
             wanted[token.f] = index.idf(token.f)
-    shown = excerpt(source.passage.text, wanted)
+    shown = excerpt(source.passage.text, wanted, limit)
     return Quote(source=source, excerpt=shown, decrees=decrees(source, shown))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -31,6 +31,7 @@ from bot.letters.tokens import (
     is_stop,
     is_vietnamese_syllable,
     phrase,
+    query_term,
     query_terms,
     question_tokens,
     tokenize,
@@ -47,6 +48,7 @@ FOOTNOTE_WEIGHT = 0.5
 LETTER_WEIGHT = 0.25  # the letter's subject and issuer, on every passage of it
 LEAD_WEIGHT = 0.5  # a passage's opening words again: who must act, or what it is about
 LEAD_WORDS = 8  # (weight and length tuned on the tuning questions of bench/letters_qa.py)
+ASKED_WEIGHT = 0.3  # the questions known to be answered by a passage (ranking.py)
 UNKNOWN_WEIGHT = 1.5  # a word no letter uses, in the confidence
 THRESHOLD = 0.55  # calibrated on bench/letters_qa.py (tuning questions)
 SECOND_RATIO = 0.8  # a second passage is shown when it scores this close to the first
@@ -77,6 +79,7 @@ class Document:
     heading: str = ""
     footnotes: str = ""
     letter_text: str = ""  # the letter's subject and issuer
+    asked: str = ""  # questions known to be answered by it, as the index reads them
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,7 @@ class LetterIndex:
                 (doc.footnotes, FOOTNOTE_WEIGHT),
                 (doc.letter_text, LETTER_WEIGHT),
                 (_lead(doc.text), LEAD_WEIGHT),
+                (doc.asked, ASKED_WEIGHT),
             ):
                 for term in index_terms(document_tokens(text)) if text else ():
                     counts[term] = counts.get(term, 0.0) + weight
@@ -185,18 +189,23 @@ class LetterIndex:
         best = min(candidates, key=lambda c: (not _subsequence(word, c[0]), -self.df.get(c[0], 0)))
         return [Tok(best[0])]
 
-    def query(self, question: str) -> Query:
-        """Normalise a question, fix typos and add the other wordings of what it mentions."""
+    def read(self, question: str) -> list[Tok]:
+        """A question's tokens: normalised, typos fixed against the letters' words."""
         question = question[:MAX_QUESTION_CHARS]
         english = is_english(tokenize(question, accents=False))
-        tokens = [w for t in question_tokens(question) for w in self._correct(t, english)]
+        return [w for t in question_tokens(question) for w in self._correct(t, english)]
+
+    def query(self, question: str) -> Query:
+        """Normalise a question, fix typos and add the other wordings of what it mentions."""
+        tokens = self.read(question)
         expansions = tuple(_expansions(tokens))
         terms = tuple(dict.fromkeys(query_terms(tokens)))
         stop_pairs = tuple(
             len(span) == 2 and any(is_stop(tokens[i]) for i in span) for _t, span in terms
         )
         units = self._units(tokens, terms, expansions)
-        return Query(tuple(tokens), terms, stop_pairs, units, expansions, _off_topic(tokens))
+        off_topic = _off_topic(tokens, known_pair=lambda pair: query_term(pair) in self.df)
+        return Query(tuple(tokens), terms, stop_pairs, units, expansions, off_topic)
 
     def _units(
         self,
@@ -431,17 +440,24 @@ def _expansions(tokens: Sequence[Tok]) -> Iterable[Expansion]:
                 )
 
 
-def _off_topic(tokens: Sequence[Tok]) -> tuple[range, ...]:
-    """Where the question asks about money, pay or leave (a one-syllable word only when typed
-    with its diacritics: 'lương' is pay, 'luong' may be 'lượng')."""
+def _off_topic(
+    tokens: Sequence[Tok], known_pair: Callable[[Sequence[Tok]], bool] = lambda pair: True
+) -> tuple[range, ...]:
+    """Where the question asks about money, pay or leave. A one-syllable word typed without
+    diacritics counts only outside the pairs the letters use: 'luong' beside 'chat' is
+    'chất lượng', in 'luong cua can bo' it is pay."""
     starts: dict[str, list[int]] = {}
     for i, token in enumerate(tokens):
         starts.setdefault(token.f, []).append(i)
+
+    def in_letters_pair(i: int) -> bool:
+        return any(known_pair(tokens[j : j + 2]) for j in (i - 1, i) if 0 <= j < len(tokens) - 1)
+
     return tuple(
         range(start, start + len(wording))
         for wording in _off_topic_phrases()
         for start in _find(tokens, wording, starts)
-        if len(wording) > 1 or tokens[start].a is not None
+        if len(wording) > 1 or tokens[start].a is not None or not in_letters_pair(start)
     )
 
 

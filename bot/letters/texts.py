@@ -192,6 +192,8 @@ def answer_text(answer: Any) -> str:
             "No letters have been added to the library yet, so I cannot answer from them. "
             "Please ask the secretariat."
         )
+    if not answer.quotes and answer.nearby:
+        return nearby_text(answer.nearby)
     if not answer.quotes:
         return not_covered_text()
     blocks = []
@@ -204,6 +206,18 @@ def answer_text(answer: Any) -> str:
             lines.append("⚖️ " + escape("; ".join(quote.decrees)))
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def nearby_text(nearby: Any) -> str:
+    """No passage answers clearly: the closest ones, offered as such, and who to ask."""
+    lines = [_("📭 The letters do not answer this clearly. The closest passages:")]
+    for quote in nearby:
+        lines.append(
+            "📄 <b>" + escape(citation(quote.source.letter, quote.source.passage)) + "</b>"
+        )
+        lines.append("«" + escape(quote.excerpt) + "»")
+    lines.append(_("If this is not what you need, please ask the secretariat."))
+    return "\n".join(lines)
 
 
 def not_covered_text() -> str:

@@ -1,0 +1,116 @@
+"""Ranking that learns from questions: BM25 over the passages (search.py) fused with a question
+memory — questions already answered, each with the passages that answer it, or with none when
+the letters do not cover it (data: bot/data/letters/questions.tsv, see asked.py).
+
+The known questions help twice: their words are indexed with the passages that answer them (a
+low-weight field, so a new question in the same words finds the passage), and the known
+questions most like a new one (character n-gram cosine) vote for their passages. A vote counts
+in the confidence only from MEMORY_SURE on; a known unanswerable question closer than any vote
+lowers it. Without known questions (a new letter) this is passage retrieval alone. Weights were
+chosen by cross-validation (bench/letters_qa.py --cv).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from bot.letters.ngrams import GramIndex
+from bot.letters.search import Hit, LetterIndex
+
+MEMORY_WEIGHT = 0.7  # a known question's likeness, added to the normalised BM25 of its passages
+NEIGHBOURS = 3  # known questions that vote
+MEMORY_FLOOR = 0.3  # known questions less alike than this do not vote
+MEMORY_SURE = 0.6  # a vote this alike counts as confidence (unanswerable ones reach ~0.56)
+UNANSWERED_PENALTY = 1.0  # confidence lost per unit an unanswerable known question is closer
+
+
+@dataclass(frozen=True)
+class Known:
+    """A question asked before and the passages that answer it (none: not in the letters)."""
+
+    question: str
+    keys: frozenset[int] = frozenset()
+
+
+def normal(index: LetterIndex, question: str) -> str:
+    """A question as the index reads it: folded, typos fixed, abbreviations and English put in
+    Vietnamese words."""
+    return " ".join(t.f for t in index.read(question))
+
+
+@dataclass
+class Ranker:
+    """The passages' BM25 fused with the question memory, over one library."""
+
+    index: LetterIndex
+    known: Sequence[Known] = ()
+    scoring: LetterIndex = field(init=False)
+    memory: GramIndex = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Keep the known questions whose passages are in the library (and the unanswerable
+        ones); index their words with those passages and their n-grams for the votes."""
+        docs = self.index.documents
+        self.positions = {doc.key: i for i, doc in enumerate(docs)}
+        keys = set(self.positions)
+        self.known = [
+            Known(k.question, k.keys & keys) for k in self.known if not k.keys or k.keys & keys
+        ]
+        texts = [normal(self.index, k.question) for k in self.known]
+        self.memory = GramIndex(texts)
+        asked: dict[int, list[str]] = {}
+        for k, text in zip(self.known, texts, strict=True):
+            for key in k.keys:
+                asked.setdefault(key, []).append(text)
+        self.scoring = self.index
+        if asked:
+            self.scoring = LetterIndex(
+                [replace(d, asked=" . ".join(asked.get(d.key, ()))) for d in docs]
+            )
+
+    def votes(self, text: str) -> tuple[dict[int, float], float]:
+        """Per passage position, the likeness of the closest known question it answered; and
+        that of the closest known question nothing answers."""
+        if not self.known:
+            return {}, 0.0
+        sims = self.memory.similarities(text)
+        near = sorted(sims.items(), key=lambda pair: (-pair[1], pair[0]))[:NEIGHBOURS]
+        votes: dict[int, float] = {}
+        unanswered = 0.0
+        for i, sim in near:
+            if sim < MEMORY_FLOOR:
+                continue
+            known = self.known[i]
+            if not known.keys:
+                unanswered = max(unanswered, sim)
+            for key in known.keys:
+                position = self.positions[key]
+                votes[position] = max(votes.get(position, 0.0), sim)
+        return votes, unanswered
+
+    def search(self, question: str, limit: int = 3) -> list[Hit]:
+        """The best passages for a question, best first, with a confidence: the share of the
+        question the passage's own words cover, or a close known question's likeness."""
+        if not self.index.documents:
+            return []
+        query = self.scoring.query(question)
+        bm25 = self.scoring.scores(query)
+        top = max(bm25.values(), default=0.0) or 1.0
+        totals = {i: s / top for i, s in bm25.items() if s > 0}
+        votes, unanswered = self.votes(" ".join(t.f for t in query.tokens))
+        for i, sim in votes.items():
+            totals[i] = totals.get(i, 0.0) + MEMORY_WEIGHT * sim
+        ranked = sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
+        hits = []
+        for i, score in ranked:
+            vote = votes.get(i, 0.0)
+            # Money, pay and leave are what the letters never cover: a known question alike in
+            # its other words does not make such a question answered.
+            trusted = vote if vote >= MEMORY_SURE and not query.off_topic else 0.0
+            confidence = max(self.index.coverage(query, i), trusted)
+            if unanswered > vote:
+                confidence = max(confidence * (1 - UNANSWERED_PENALTY * (unanswered - vote)), 0.0)
+            doc = self.index.documents[i]
+            hits.append(Hit(doc.key, doc.letter, score, confidence))
+        return hits

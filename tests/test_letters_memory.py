@@ -1,0 +1,144 @@
+"""The question memory: questions asked before teach the search where their answers are, a
+near-duplicate of a question the letters do not cover stays unanswered, and the memory follows
+the library (a retired letter's questions are ignored, a re-added letter's count again)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlmodel import Session, select
+
+from bot.core.db import create_db_engine, init_db, session_scope
+from bot.core.models import Letter, LetterStatus
+from bot.letters import asked
+from bot.letters.answers import Library, ask
+from bot.letters.passages import APPENDIX, split_letter
+from bot.letters.ranking import Known, Ranker
+from bot.letters.search import LetterIndex, confident, document
+from bot.letters.service import load_shipped, retire_letter, shipped_letters
+from tests.conftest import database_url
+
+DONG_THAP = "dong-thap-ubnd-kgvx-2026-chu-ky-so-cong-vu.txt"
+HUNG_YEN = "hung-yen-cv-tu-2026-06-ky-so-van-ban-dien-tu.txt"
+
+
+def _index() -> tuple[LetterIndex, dict[tuple[str, str], int]]:
+    """The five letters indexed as the bot does, and the key of each (file, label)'s first
+    passage."""
+    documents, keys = [], {}
+    for number, (name, data) in enumerate(shipped_letters(), start=1):
+        letter = split_letter(data.decode("utf-8"))
+        for passage in letter.passages:
+            if passage.kind == APPENDIX:
+                continue
+            key = number * 1000 + passage.seq
+            keys.setdefault((name, passage.label), key)
+            documents.append(document(key, number, text=passage.text, heading=passage.heading))
+    return LetterIndex(documents), keys
+
+
+INDEX, KEYS = _index()
+
+
+def test_a_question_like_one_answered_before_finds_that_answer() -> None:
+    """Words no letter uses ('chìa khóa phòng máy') are answered once a question in those words
+    is known; without the memory the bot says the letters do not cover it."""
+    question = "ai giu chia khoa phong may chu ky so cua so"
+    rule = KEYS[(DONG_THAP, "1")]
+    assert not confident(Ranker(INDEX).search(question))
+    taught = Ranker(INDEX, [Known("ai giu chia khoa phong may ky so cua so", frozenset({rule}))])
+    chosen = confident(taught.search(question))
+    assert chosen and chosen[0].key == rule
+
+
+def test_a_near_duplicate_of_an_unanswerable_question_stays_unanswered() -> None:
+    """A question known to be outside the letters keeps a rewording of it unanswered, even
+    where the passages alone would have answered."""
+    question = "ky so van ban dien tu tren dien thoai"
+    assert confident(Ranker(INDEX).search(question))
+    known = [Known("ky so van ban dien tu tren dien thoai di dong duoc khong")]
+    assert not confident(Ranker(INDEX, known).search(question))
+
+
+def test_without_known_questions_it_is_the_passage_search() -> None:
+    """A new letter nobody has asked about: the same passages, in the same order."""
+    question = "han nop bao cao giai trinh"
+    plain = [h.key for h in INDEX.search(question)]
+    assert [h.key for h in Ranker(INDEX).search(question)] == plain
+    assert plain[0] == KEYS[(HUNG_YEN, "3")]
+
+
+def test_rows_read_back_as_written() -> None:
+    """The data file's rows: letter number, date, place, question; '-' for none."""
+    rows = [
+        asked.Asked("han nop bao cao giai trinh", ("…-CV/TU", "2026-06-01"), "3"),
+        asked.Asked("luong bao nhieu"),
+    ]
+    assert asked.parse(asked.render(rows).splitlines()) == rows
+    assert len(asked.shipped()) > 200
+
+
+SHIPPED = Ranker(
+    INDEX,
+    [
+        Known(a.question, frozenset({KEYS[(HUNG_YEN, "3")]}) if a.letter else frozenset())
+        for a in asked.shipped()[::3]
+    ],
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200) | st.sampled_from([a.question for a in asked.shipped()]))
+def test_any_question_with_a_memory_is_ranked_without_crashing(question: str) -> None:
+    """Whatever is typed, with known questions: ranked best first, confidences are shares."""
+    hits = SHIPPED.search(question, limit=3)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert all(0.0 <= h.confidence <= 1.0 + 1e-9 for h in hits)
+    assert len({h.key for h in hits}) == len(hits)
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[object]:
+    """The five letters in a database."""
+    engine = create_db_engine(database_url(tmp_path, "memory"))
+    init_db(engine)
+    with session_scope(engine) as session:
+        load_shipped(session=session)
+    yield engine
+    engine.dispose()
+
+
+def _memory_of(library: Library, session: Session, title: str) -> int:
+    """How many known questions the search holds about the letter with this subject."""
+    ranker, sources = library.ranker(session)
+    return sum(1 for k in ranker.known if any(sources[key].letter.title == title for key in k.keys))
+
+
+def test_the_memory_follows_the_library(engine: object) -> None:
+    """Retired: its known questions are ignored and nothing cites it. Added again (new ids):
+    they count again and the known question is answered from it."""
+    library = Library()
+    question = "han nop bao cao giai trinh"
+    with session_scope(engine) as session:  # type: ignore[arg-type]
+        letter = session.exec(select(Letter).where(Letter.filename == HUNG_YEN)).one()
+        letter_id, title = letter.id, letter.title
+        before = _memory_of(library, session, title)
+        answer = ask(session=session, library=library, question=question)
+        assert before > 20 and answer.quotes[0].source.letter.id == letter_id
+    with session_scope(engine) as session:  # type: ignore[arg-type]
+        retire_letter(session=session, letter_id=letter_id, actor=1)  # type: ignore[arg-type]
+    with session_scope(engine) as session:  # type: ignore[arg-type]
+        assert _memory_of(library, session, title) == 0
+        answer = ask(session=session, library=library, question=question)
+        assert all(q.source.letter.id != letter_id for q in answer.quotes)
+    with session_scope(engine) as session:  # type: ignore[arg-type]
+        (again,) = load_shipped(session=session)
+        assert _memory_of(library, session, title) == before
+        answer = ask(session=session, library=library, question=question)
+        assert answer.quotes[0].source.letter.id == again.id != letter_id
+        statuses = session.exec(select(Letter.status).where(Letter.title == title)).all()
+        assert sorted(statuses) == [LetterStatus.ACTIVE.value, LetterStatus.RETIRED.value]
