@@ -1,14 +1,18 @@
 """Benchmark: start-up — `bot run` to its first answer, and `bot console --demo` to its prompt.
 
-Run: .venv/bin/python bench/startup.py [--rounds 5]
+Run: .venv/bin/python bench/startup.py [--rounds 5] [--baseline OTHER_CHECKOUT]
 
 `python -m bot run` long-polls a fake Bot API on 127.0.0.1 (tests/fake_bot_api.py) that holds
 one `/tyle` update; the time is from starting the process to the answer reaching the fake API,
 on a database already migrated and imported (a restart, the usual case), with a warm disk and
 the modules' bytecode compiled (one unmeasured round first; this shell's PYTHONDONTWRITEBYTECODE
 is not passed on, the .pyc files go to a temporary folder). The console demo is timed from start
-to its first prompt line. Goals: first answer <= 1.5 s, console prompt <= 2 s (medians; the
-child's CPU time up to the answer is printed too, steadier on a shared machine).
+to its first line, after one unmeasured round that saves its demo database (XDG_CACHE_HOME in
+the temporary folder), as a second `console --demo` on the same code finds it. Goals: first
+answer <= 1.5 s, console prompt <= 2 s (medians; the child's CPU time up to then is printed
+too, steadier on a shared machine). With --baseline, every round also runs the other
+checkout's code (e.g. /work/main) right after this one's, on the same database, so that the
+machine's load hits both alike (paired figures).
 """
 
 from __future__ import annotations
@@ -34,19 +38,21 @@ TOKEN = "424242:STARTUP"
 TABLE = ROOT / "bot" / "data" / "hung-yen-dang-uy-xa-phuong-2026-06-08_2026-06-22.tsv"
 
 
-# Compiled bytecode of every module, kept for the children (bench/startup.py sets it per run):
-# a restarted bot has its .pyc files, whatever PYTHONDONTWRITEBYTECODE says in this shell.
-PYCACHE: dict[str, str] = {}
+# What a machine keeps between runs, in this run's temporary folder (set in main(), filled by
+# the warm-up rounds): the modules' bytecode (a restarted bot has its .pyc files, whatever
+# PYTHONDONTWRITEBYTECODE says in this shell) and the console's saved demo database.
+WARM: dict[str, str] = {}
 
 
-def child_env(extra: dict[str, str]) -> dict[str, str]:
-    """The environment of a bot process: no inherited TELEGRAM_* settings; bytecode cached."""
+def child_env(extra: dict[str, str], root: Path = ROOT) -> dict[str, str]:
+    """The environment of a bot process running the code in `root`: no inherited TELEGRAM_*
+    settings; bytecode and the demo database kept (WARM)."""
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith("TELEGRAM_") and k != "PYTHONDONTWRITEBYTECODE"
     }
-    env.update(extra, PYTHONPATH=str(ROOT), **PYCACHE)
+    env.update(extra, PYTHONPATH=str(root), **WARM)
     return env
 
 
@@ -56,14 +62,13 @@ def process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def first_answer(db: str, workdir: Path) -> tuple[float, float]:
+def first_answer(db: str, workdir: Path, root: Path = ROOT) -> tuple[float, float]:
     """(seconds from start to the first answer, child CPU seconds until then) for one
     `bot run`."""
     with FakeBotApi(TOKEN) as api:
         api.updates.append(message_update(1, "/tyle nam tien hai"))
-        env = child_env(
-            {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url, "DATABASE_URL": db}
-        )
+        bot = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url}
+        env = child_env({**bot, "DATABASE_URL": db}, root)
         start = time.perf_counter()
         proc = subprocess.Popen(
             [sys.executable, "-m", "bot", "run"],
@@ -85,13 +90,14 @@ def first_answer(db: str, workdir: Path) -> tuple[float, float]:
     return elapsed, used
 
 
-def console_prompt(workdir: Path) -> float:
-    """Seconds from starting `bot console --demo` to its first line of output."""
+def console_prompt(workdir: Path, root: Path = ROOT) -> tuple[float, float]:
+    """(seconds from starting `bot console --demo` to its first line of output, child CPU
+    seconds until then)."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "console", "--demo"],
         cwd=workdir,
-        env=child_env({"DATABASE_URL": f"sqlite:///{workdir / 'unused.db'}"}),
+        env=child_env({"DATABASE_URL": f"sqlite:///{workdir / 'unused.db'}"}, root),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -100,19 +106,34 @@ def console_prompt(workdir: Path) -> float:
     assert proc.stdout is not None and proc.stdin is not None
     proc.stdout.readline()
     elapsed = time.perf_counter() - start
+    used = process_cpu(proc.pid)
     proc.stdin.close()
     proc.wait(timeout=60)
-    return elapsed
+    return elapsed, used
+
+
+def report(label: str, runs: list[tuple[float, float]], goal: float) -> None:
+    """One line of medians (wall and the child's CPU) and the rounds."""
+    wall = statistics.median(r[0] for r in runs)
+    cpu = statistics.median(r[1] for r in runs)
+    print(f"{label}: {wall:.2f} s (its CPU until then {cpu:.2f} s)   (goal <= {goal:g} s)")
+    print(f"  all rounds: {', '.join(f'{r[0]:.2f}' for r in runs)}")
+    print(f"  CPU rounds: {', '.join(f'{r[1]:.2f}' for r in runs)}")
 
 
 def main() -> None:
-    """Prepare a database, time the rounds, print medians."""
+    """Prepare a database, time the rounds (paired with --baseline), print medians."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--baseline", type=Path, help="another checkout, run alternately")
     args = parser.parse_args()
+    roots = {"this": ROOT} if args.baseline is None else {"this": ROOT, "baseline": args.baseline}
+    answers: dict[str, list[tuple[float, float]]] = {name: [] for name in roots}
+    prompts: dict[str, list[tuple[float, float]]] = {name: [] for name in roots}
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        PYCACHE["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")  # filled by the warm-up
+        WARM["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")  # filled by the warm-up
+        WARM["XDG_CACHE_HOME"] = str(workdir / "cache")  # the console's saved demo database
         db = f"sqlite:///{workdir / 'kyso.db'}"
         env = child_env({"DATABASE_URL": db})
         subprocess.run(
@@ -122,20 +143,21 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-        first_answer(db, workdir)  # warm the disk cache, as a restart has it
-        runs = [first_answer(db, workdir) for _ in range(args.rounds)]
-        console_prompt(workdir)
-        prompts = [console_prompt(workdir) for _ in range(args.rounds)]
-    answer = statistics.median(r[0] for r in runs)
-    cpu = statistics.median(r[1] for r in runs)
-    prompt = statistics.median(prompts)
+        for root in roots.values():  # warm the disk cache and the bytecode, as a restart has it
+            first_answer(db, workdir, root)
+        for _ in range(args.rounds):
+            for name, root in roots.items():
+                answers[name].append(first_answer(db, workdir, root))
+        for root in roots.values():  # and save the demo database
+            console_prompt(workdir, root)
+        for _ in range(args.rounds):
+            for name, root in roots.items():
+                prompts[name].append(console_prompt(workdir, root))
     print(f"(load average {load_average()}; {args.rounds} rounds each, medians)")
-    print(
-        f"bot run → first answer: {answer:.2f} s (its CPU until then {cpu:.2f} s)   (goal <= 1.5 s)"
-    )
-    print(f"  all rounds: {', '.join(f'{r[0]:.2f}' for r in runs)}")
-    print(f"bot console --demo → prompt: {prompt:.2f} s   (goal <= 2 s)")
-    print(f"  all rounds: {', '.join(f'{p:.2f}' for p in prompts)}")
+    for name, root in roots.items():
+        print(f"[{name}: {root}]")
+        report("bot run → first answer", answers[name], 1.5)
+        report("bot console --demo → prompt", prompts[name], 2)
 
 
 if __name__ == "__main__":

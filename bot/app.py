@@ -28,6 +28,7 @@ from bot.core.i18n import load_catalogs_in_background
 from bot.core.leader import LeaderElector, Leadership
 from bot.core.logs import bind_update, unbind
 from bot.core.runtime import Runtime
+from bot.core.stats import latest_snapshot
 from bot.features import links
 from bot.groups.service import migrate_chat
 from handlers import (
@@ -258,16 +259,38 @@ class KysoApplication(KysoApp):
             unbind(bound)
 
 
+# Start-up work running on its own (a reference, so that it is not collected midway).
+WARMING: set[asyncio.Task[None]] = set()
+
+
+def _warm_standings(rt: Runtime) -> None:
+    """Build the signing-rate standings (what the first /tyle reads) before the first update."""
+    try:
+        with Session(rt.engine) as session:
+            latest_snapshot(session=session, standings=rt.standings)
+    except Exception:  # only a head start: the first /tyle builds them if need be
+        logger.warning("Could not build the standings ahead of the first update", exc_info=True)
+
+
 async def _post_init(app: KysoApp) -> None:
-    """Join the election, publish the command menus, recover the outbox, start the sender."""
+    """Join the election, publish the command menus, recover the outbox, start the sender;
+    meanwhile a worker thread builds the standings (while the bot waits for Telegram)."""
     data = app.bot_data
     rt, elector, sender = data.runtime, data.elector, data.sender
+    warm = asyncio.create_task(asyncio.to_thread(_warm_standings, rt), name="warm-standings")
+    WARMING.add(warm)
+    warm.add_done_callback(WARMING.discard)
     await elector.start()  # SQLite: raises WorkerAlreadyRunning if another worker has the file
     sender.worker = rt.leadership.worker_id
     specs = all_commands()
-    for language in SUPPORTED_LANGUAGES:
-        await app.bot.set_my_commands(bot_commands(specs, language), language_code=language)
-    await app.bot.set_my_commands(bot_commands(specs, rt.settings.default_language))
+    # The menus in one round trip to Telegram, not one after another (~0.1-0.3 s each).
+    await asyncio.gather(
+        *(
+            app.bot.set_my_commands(bot_commands(specs, language), language_code=language)
+            for language in SUPPORTED_LANGUAGES
+        ),
+        app.bot.set_my_commands(bot_commands(specs, rt.settings.default_language)),
+    )
     sender.recover()
     await deadline_jobs.on_startup(app)
     await imports.on_startup(app)

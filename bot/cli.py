@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import sys
@@ -79,8 +80,18 @@ def setup_logging(settings: Settings | None, level: int | None = None) -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
-def build_parser(settings: Settings) -> argparse.ArgumentParser:
-    """All subcommands."""
+# The subcommands of this module; a feature's are added only when needed (`build_parser`).
+OWN_COMMANDS = ("run", "console", "link")
+
+
+def chosen_command(argv: Sequence[str]) -> str | None:
+    """The subcommand the command line starts with (None for `--help` or nothing)."""
+    return argv[0] if argv and not argv[0].startswith("-") else None
+
+
+def build_parser(settings: Settings, command: str | None = None) -> argparse.ArgumentParser:
+    """The subcommands `command` needs: `run`, `console` and `link` no feature's command-line
+    module (nor the links), a feature's subcommand its own; None or an unknown word all."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="kyso-bot")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help=_("run the bot (long polling, or --webhook)"))
@@ -97,9 +108,10 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     link.add_argument("telegram_id", type=int)
     link.add_argument("unit", nargs="?", default="")
     link.add_argument("--role", choices=["head", "staff", "viewer", "secretariat"], default="head")
+    if command in OWN_COMMANDS:
+        return parser
     domain = features.links(default_language=settings.default_language)
-    for add_cli in features.CLI:
-        add_cli(sub, domain)
+    features.add_cli(sub, domain, only=command if command in features.CLI else None)
     return parser
 
 
@@ -149,6 +161,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace | None = None) -> int:
     from bot.core.leader import WorkerAlreadyRunning
     from bot.web import StartError, run_bot
 
+    gc.enable()  # the bot's modules are imported (bot/__main__.py)
     setup_logging(settings)
     try:
         asyncio.run(run_bot(settings, webhook=webhook))  # migrates the database first
@@ -241,7 +254,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_language(cli_language(settings))
     set_timezone(settings.tz)
     cli_words.install()
-    args = build_parser(settings).parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    args = build_parser(settings, chosen_command(words)).parse_args(words)
     try:
         code = dispatch(settings, args)
         sys.stdout.flush()  # a closed pipe shows here rather than as a warning at exit
@@ -275,9 +289,12 @@ def dispatch(settings: Settings, args: argparse.Namespace) -> int:
         return cmd_run(settings, args)
     if args.command == "console":
         from bot.console import run_console
+        from bot.console_cache import cache_dir
 
+        gc.enable()  # the console's modules are imported (bot/__main__.py)
         setup_logging(settings, logging.WARNING)
-        return asyncio.run(run_console(settings, demo=args.demo))
+        return asyncio.run(run_console(settings, demo=args.demo, demo_cache=cache_dir()))
+    gc.enable()  # bot/__main__.py turned it off for the imports
     setup_logging(settings, logging.WARNING)
     with command_line():  # not for the bot or the console: their texts are for the chat
         if args.command == "link":

@@ -24,10 +24,13 @@ from bot.console_demo import (
     DEMO_STAFF_BASE,
     DEMO_TITLE,
     DemoDashboard,
+    DemoDatabase,
+    copy_saved_demo,
     demo_table,
     link_demo_officials,
     link_unit_head,
     load_demo_data,
+    prepare_demo,
 )
 from bot.console_output import (
     DEFAULT_FILES_DIR,
@@ -57,7 +60,7 @@ logger = logging.getLogger(__name__)
 
 MAX_FULL_PUSHES = 3  # more pushes than this: the first in full, then a line each
 # What tests and the command line use from here (the demo data lives in bot/console_demo.py).
-__all__ = ["DEMO_FILE", "DEMO_TITLE", "Console", "demo_table", "run_console"]
+__all__ = ["DEMO_FILE", "DEMO_TITLE", "Console", "demo_table", "load_demo_data", "run_console"]
 
 
 class Console:
@@ -394,22 +397,26 @@ async def run_console(
     lines: Iterable[str] | None = None,
     out: TextIO = sys.stdout,
     files_dir: Path = DEFAULT_FILES_DIR,
+    demo_cache: Path | None = None,
 ) -> int:
     """Run the console until EOF or /thoat; returns an exit code. Files the bot sends are saved
-    in `files_dir` (created when the first one comes)."""
+    in `files_dir` (created when the first one comes); the demo's database in `demo_cache`."""
     tmp: tempfile.TemporaryDirectory[str] | None = None
     overrides: dict[str, Any] = {"telegram_bot_token": SecretStr("123456:offline-console")}
+    database: DemoDatabase | None = None
     if demo:
         tmp = tempfile.TemporaryDirectory(prefix="kyso-demo-")
         overrides["database_url"] = f"sqlite:///{Path(tmp.name) / 'demo.db'}"
         overrides["admin_telegram_ids"] = frozenset({DEMO_ADMIN_ID, *settings.admin_telegram_ids})
     settings = settings.model_copy(update=overrides)
+    if tmp is not None:
+        database = copy_saved_demo(settings, Path(tmp.name) / "demo.db", demo_cache)
     request = OfflineRequest()
     app = build_application(settings, request=request)
     console = Console(app, request, out, settings, files_dir)
     try:
-        if demo:  # on a simulated clock from an hour after the table's figures were taken
-            load_demo_data(app.bot_data.runtime)
+        if database is not None:  # on a simulated clock from an hour after the figures' time
+            prepare_demo(app.bot_data.runtime, database)
         await console.app.initialize()
         try:
             await reminders.on_startup(console.app)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from bot import console_cache
 from bot.core.clock import SimulatedClock
+from bot.core.config import Settings
 from bot.core.db import session_scope
 from bot.core.lookup import find_units
 from bot.core.models import Official, Role, Unit, use_clock, utcnow
@@ -51,9 +55,7 @@ def load_demo_data(runtime: Runtime) -> ImportResult:
     settings = runtime.settings
     with Session(runtime.engine) as session:  # read-only: where the clock starts
         plan = plan_import(session=session, data=demo_table(), filename=DEMO_FILE, tz=settings.tz)
-    clock = SimulatedClock((plan.as_of or utcnow()) + DEMO_DELAY)
-    runtime.clock = clock
-    use_clock(clock)  # every stamp below (audit log, warnings run) is on the demo's clock
+    start_clock(runtime, (plan.as_of or utcnow()) + DEMO_DELAY)
     with session_scope(runtime.engine) as session:
         load_shipped_letters(session=session)
     with Session(runtime.engine) as session:
@@ -65,6 +67,44 @@ def load_demo_data(runtime: Runtime) -> ImportResult:
             raise
         run_after_import(session=session, result=result, listeners=runtime.links.after_import)
     return result
+
+
+def start_clock(runtime: Runtime, start: dt.datetime) -> None:
+    """Put the bot on the demo's simulated clock (this context and the tasks it starts)."""
+    clock = SimulatedClock(start)
+    runtime.clock = clock
+    use_clock(clock)  # every stamp from now on (audit log, warnings run) is on the demo's clock
+
+
+@dataclass(frozen=True)
+class DemoDatabase:
+    """The demo's SQLite file and where it came from: a saved copy (`clock` is then its clock's
+    start) or nothing yet (it is built, then saved when there is a cache folder)."""
+
+    path: Path
+    key: str | None = None
+    cache: Path | None = None
+    clock: dt.datetime | None = None
+
+
+def copy_saved_demo(settings: Settings, path: Path, cache: Path | None) -> DemoDatabase:
+    """Before the bot is built: copy the saved demo database for these inputs to `path`."""
+    if cache is None:
+        return DemoDatabase(path)
+    key = console_cache.demo_key(settings)
+    clock = console_cache.restore(path, key, folder=cache)
+    return DemoDatabase(path, key, cache, clock)
+
+
+def prepare_demo(runtime: Runtime, database: DemoDatabase) -> None:
+    """After the bot is built: start the clock of a copied database, or build it (and save
+    it for the next console)."""
+    if database.clock is not None:
+        start_clock(runtime, database.clock)
+        return
+    load_demo_data(runtime)
+    if database.key is not None and database.cache is not None:
+        console_cache.save(database.path, database.key, runtime.clock(), folder=database.cache)
 
 
 def link_unit_head(engine: Engine, query: str) -> tuple[int, str] | list[str]:

@@ -3,36 +3,30 @@
 No feature imports another. The app factory (bot/app.py), the command line (bot/cli.py) and
 the console demo get the links between features from `links()` and hand them down as
 callables; a reader of this module sees every such link in one place.
+
+The features' command-line modules are named here, not imported: `python -m bot run` (and the
+console) never loads them; `python -m bot units …` loads the units one only.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import importlib
 
-from bot.alerts import cli as alerts_cli
 from bot.alerts import evaluate as alerts
 from bot.alerts import status as alerts_status
 from bot.alerts.texts import import_summary
-from bot.audit_log import cli as audit_cli
 from bot.broadcasts import service as broadcasts
-from bot.core import migrate_cli
 from bot.core.links import Inhibitor, Links, Subcommands
 from bot.dashboard.sources import Sources
-from bot.deadlines import cli as deadlines_cli
 from bot.deadlines import explanations as deadline_explanations
 from bot.deadlines import lifecycle as deadline_lifecycle
 from bot.deadlines import reminders as deadline_reminders
 from bot.deadlines import texts as deadline_texts
 from bot.deadlines import views as deadline_views
-from bot.imports import cli as imports_cli
-from bot.invites import cli as invites_cli
 from bot.letters import basis as letters_basis
-from bot.letters import cli as letters_cli
 from bot.letters.answers import Library
-from bot.reports import cli as reports_cli
 from bot.reports import service as reports
-from bot.units import cli as units_cli
 from bot.units import officials as unit_officials
 
 
@@ -84,15 +78,23 @@ def dashboard_sources() -> Sources:
     )
 
 
-# Each adds its subcommands to `python -m bot` (its parsers set run=callable(settings, args)).
-CLI: tuple[Callable[[Subcommands, Links], None], ...] = (
-    imports_cli.add_cli,
-    invites_cli.add_cli,
-    audit_cli.add_cli,
-    units_cli.add_cli,
-    reports_cli.add_cli,
-    alerts_cli.add_cli,
-    deadlines_cli.add_cli,
-    letters_cli.add_cli,
-    migrate_cli.add_cli,
-)
+# Each feature's `python -m bot` subcommand and the module whose `add_cli(subparsers, links)`
+# adds it (its parsers set run=callable(settings, args)), in the order of `--help`.
+CLI: dict[str, str] = {
+    "import": "bot.imports.cli",
+    "invites": "bot.invites.cli",
+    "audit": "bot.audit_log.cli",
+    "units": "bot.units.cli",
+    "report": "bot.reports.cli",
+    "warnings": "bot.alerts.cli",
+    "deadlines": "bot.deadlines.cli",
+    "letters": "bot.letters.cli",
+    "migrate": "bot.core.migrate_cli",
+}
+
+
+def add_cli(subparsers: Subcommands, domain: Links, *, only: str | None = None) -> None:
+    """Add the features' subcommands (`only`: just that one, importing just its module)."""
+    for name, module in CLI.items():
+        if only is None or name == only:
+            importlib.import_module(module).add_cli(subparsers, domain)

@@ -22,7 +22,7 @@ from bot.core.leader import live_workers
 from bot.core.models import utcnow
 from bot.core.outbox_sent import Sent
 from handlers.context import BotContext
-from handlers.replies import NO_RETRY
+from handlers.replies import NO_RETRY, send_lean
 from jobs.outbox_gate import DEFER_AFTER, Limits, RateGate
 from jobs.outbox_recorder import (
     FIRST_DELAY,
@@ -345,21 +345,21 @@ class OutboxSender:
         return write
 
     async def _deliver(self, row: outbox.Claimed, chat_id: int) -> int | None:
-        """The Bot API call for a row (no retry inside: RetryAfter pauses the whole sender)."""
+        """The Bot API call for a row (no retry inside: RetryAfter pauses the whole sender).
+
+        A text goes through the lean path (handlers/replies.send_lean: the stored JSON as it
+        is, no Message built from the answer, only its id kept).
+        """
         payload = row.payload
         markup = payload.get("reply_markup")
-        reply_markup = InlineKeyboardMarkup.de_json(markup, self.bot) if markup else None
-        # The application's bot resends replies after a 429 (handlers/replies.py); the sender
-        # paces itself, so it asks for no retry.
-        own: dict[str, Any] = (
-            {"rate_limit_args": NO_RETRY} if getattr(self.bot, "rate_limiter", None) else {}
-        )
         if row.method == "sendMessage":
-            message = await self.bot.send_message(
-                chat_id, payload["text"], reply_markup=reply_markup, **own
-            )
-            return message.message_id
+            return await send_lean(self.bot, chat_id, payload["text"], markup, retry=False)
         if row.method == "sendPhoto":
+            # The application's bot resends replies after a 429 (handlers/replies.py); the
+            # sender paces itself, so it asks for no retry.
+            own: dict[str, Any] = (
+                {"rate_limit_args": NO_RETRY} if getattr(self.bot, "rate_limiter", None) else {}
+            )
             sha = payload["photo"]
             data = await self.claims.db(lambda s: outbox.attachment_data(session=s, sha256=sha))
             if data is None:
@@ -368,7 +368,7 @@ class OutboxSender:
                 chat_id,
                 InputFile(data, filename="chart.png"),
                 caption=payload.get("caption") or None,
-                reply_markup=reply_markup,
+                reply_markup=InlineKeyboardMarkup.de_json(markup, self.bot) if markup else None,
                 **own,
             )
             return message.message_id

@@ -168,6 +168,12 @@ def _postgres_server() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _own_cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The console demo's saved database goes to the test's folder, never the user's cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+@pytest.fixture(autouse=True)
 def _drop_test_databases() -> Iterator[None]:
     """Each test's PostgreSQL databases are dropped when it ends."""
     yield

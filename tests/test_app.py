@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
@@ -85,6 +86,56 @@ async def test_command_menu_is_published_per_language(bot: Harness) -> None:
     assert "tyle" in vi and "trogiup" in vi and "ký số" in vi["tyle"]
     assert "rate" in en and "help" in en and "rate" in en["rate"].lower()
     assert None in by_lang  # default list for other languages
+
+
+async def test_command_menus_are_published_in_one_round_trip(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The three menus (vi, en, default) are sent together: on a real network start-up waits
+    for Telegram once, not three times, before the bot starts answering."""
+    answer = bot.request.do_request
+    in_flight: list[str] = []
+    most = 0
+
+    async def slow(url: str, *args: object, **kwargs: object) -> tuple[int, bytes]:
+        nonlocal most
+        if not url.endswith("/setMyCommands"):
+            return await answer(url, *args, **kwargs)  # type: ignore[arg-type]
+        in_flight.append(url)
+        most = max(most, len(in_flight))
+        for _ in range(5):  # Telegram takes a while: let whatever else is ready run meanwhile
+            await asyncio.sleep(0)
+        in_flight.pop()
+        return await answer(url, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bot.request, "do_request", slow)
+    await bot.app.post_init(bot.app)
+    assert len(bot.request.sent("setMyCommands")) == 3
+    assert most == 3
+
+
+async def test_standings_are_built_while_start_up_waits_for_telegram(loaded: Harness) -> None:
+    """Start-up builds the rate standings in a worker thread: the first /tyle after a restart
+    reads them instead of building them while the official waits."""
+    from sqlmodel import Session
+
+    from bot.app import WARMING
+    from bot.core.db import REVISION_KEY, SIGNING_INDICATOR
+    from bot.core.models import AppState
+    from bot.core.stats import StandingsCache
+
+    rt = loaded.app.bot_data.runtime
+    rt.standings = StandingsCache()  # as after a restart
+    await loaded.app.post_init(loaded.app)
+    await asyncio.gather(*WARMING)
+    with Session(rt.engine) as session:
+        state = session.get(AppState, REVISION_KEY)
+        assert state is not None
+        revision = state.value
+    assert rt.standings.cached(indicator_code=SIGNING_INDICATOR, revision=revision) is not None
+    loaded.link(5002, "Quang Lịch")
+    (text,) = await loaded.send(5002, "/tyle")
+    assert "Quang Lịch" in text and "80%" in text
 
 
 async def test_start_greets_unlinked_user_with_their_id(bot: Harness) -> None:

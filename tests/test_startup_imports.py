@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from bot import features
 from bot.core.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,24 +23,110 @@ LAZY = ("matplotlib", "openpyxl", "pypdf", "alembic", "PIL", "numpy")
 BUILD = """
 import json, sys
 from bot.app import build_application
+from bot import features
 from bot.core.config import Settings
 app = build_application(Settings(_env_file=None))
-print(json.dumps(sorted({m.split(".")[0] for m in sys.modules})))
+print(json.dumps(sorted(sys.modules)))
 """
+
+# `python -m bot ARGS` in a fresh interpreter; prints the modules it loaded.
+MAIN = """
+import json, sys
+from bot.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)))
+"""
+
+# The features' command-line modules (each only for its own `python -m bot …` subcommand).
+CLI_MODULES = set(features.CLI.values())
+
+
+def loaded_modules(code: str, *args: str, database_url: str) -> set[str]:
+    """The modules a fresh interpreter has after running `code` (with a bot token set)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
+    env.update(
+        PYTHONPATH=str(ROOT), TELEGRAM_BOT_TOKEN="123456:TEST-TOKEN", DATABASE_URL=database_url
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=True
+    )
+    return set(json.loads(done.stdout.splitlines()[-1]))
 
 
 def test_building_the_application_loads_no_heavy_library(settings: Settings) -> None:
     """`import bot.app` and `build_application` on a migrated database, in a fresh interpreter:
-    none of the heavy libraries is in sys.modules (each costs start-up time and memory)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
-    env.update(
-        PYTHONPATH=str(ROOT),
-        TELEGRAM_BOT_TOKEN="123456:TEST-TOKEN",
-        DATABASE_URL=settings.database_url,
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", BUILD], env=env, capture_output=True, text=True, check=True
-    )
-    loaded = set(json.loads(done.stdout.splitlines()[-1]))
+    none of the heavy libraries is in sys.modules (each costs start-up time and memory), nor a
+    feature's command-line module, nor PostgreSQL's dialect on SQLite."""
+    loaded = loaded_modules(BUILD, database_url=settings.database_url)
     assert "telegram" in loaded and "sqlalchemy" in loaded  # it did build the bot
-    assert sorted(loaded.intersection(LAZY)) == []
+    assert sorted({m.split(".")[0] for m in loaded}.intersection(LAZY)) == []
+    assert sorted(loaded & CLI_MODULES) == []
+    assert "sqlalchemy.dialects.postgresql" not in loaded
+
+
+def test_bot_run_parses_without_the_features_command_lines(settings: Settings) -> None:
+    """`python -m bot run --help` and `console --help` answer without importing any feature's
+    command-line module; `units --help` imports the units one only; `--help` lists them all."""
+    for command in ("run", "console"):
+        loaded = loaded_modules(MAIN, command, "--help", database_url=settings.database_url)
+        assert sorted(loaded & CLI_MODULES) == []
+    loaded = loaded_modules(MAIN, "units", "--help", database_url=settings.database_url)
+    assert sorted(loaded & CLI_MODULES) == ["bot.units.cli"]
+    loaded = loaded_modules(MAIN, "--help", database_url=settings.database_url)
+    assert loaded >= CLI_MODULES
+
+
+def test_postgresql_keeps_the_partial_unique_index() -> None:
+    """The model names PostgreSQL's index condition only when a PostgreSQL engine is made (to
+    keep its dialect out of a SQLite start-up): the DDL is partial there, as on SQLite."""
+    from sqlalchemy.dialects import sqlite
+    from sqlalchemy.schema import CreateIndex
+    from sqlmodel import SQLModel
+
+    from bot.core.db import create_db_engine
+
+    table = SQLModel.metadata.tables["official"]
+    index = next(i for i in table.indexes if i.name == "uq_official_active_person")
+    engine = create_db_engine("postgresql+psycopg://kyso@127.0.0.1:1/kyso")  # never connects
+    for dialect in (engine.dialect, sqlite.dialect()):
+        ddl = str(CreateIndex(index).compile(dialect=dialect))
+        assert ddl.endswith("ON official (telegram_id) WHERE active")
+
+
+@pytest.mark.parametrize(
+    "argv", [["run"], ["console", "--demo"], ["link", "5", "--role", "viewer"]]
+)
+def test_every_command_runs_with_the_garbage_collector_on(
+    argv: list[str], settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`python -m bot` turns the collector off for its imports (bot/__main__.py): whatever the
+    command, it is on again when the command's work starts (else memory would only grow)."""
+    from bot import cli, console, web
+
+    seen: list[bool] = []
+
+    async def bot_runs(*args: object, **kwargs: object) -> None:
+        seen.append(gc.isenabled())
+
+    async def console_runs(*args: object, **kwargs: object) -> int:
+        seen.append(gc.isenabled())
+        return 0
+
+    def link_runs(*args: object) -> int:
+        seen.append(gc.isenabled())
+        return 0
+
+    monkeypatch.setattr(web, "run_bot", bot_runs)
+    monkeypatch.setattr(console, "run_console", console_runs)
+    monkeypatch.setattr(cli, "cmd_link", link_runs)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:TEST-TOKEN")
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    gc.disable()
+    try:
+        assert cli.main(argv) == 0
+    finally:
+        gc.enable()
+    assert seen == [True]

@@ -1,13 +1,12 @@
 """Database tables (SQLModel); datetimes are stored as aware UTC."""
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Callable
 from contextvars import ContextVar
 from enum import StrEnum
 from typing import Any
 
+from pydantic import ConfigDict
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -75,6 +74,12 @@ def _ts(nullable: bool = False, default: bool = True) -> Any:
     )
 
 
+class Table(SQLModel):
+    """A table: pydantic builds its validator when first used, not at start-up (~30 ms)."""
+
+    model_config = ConfigDict(defer_build=True)  # type: ignore[assignment]
+
+
 class Role(StrEnum):
     """What an official may do."""
 
@@ -84,7 +89,7 @@ class Role(StrEnum):
     VIEWER = "viewer"
 
 
-class Unit(SQLModel, table=True):
+class Unit(Table, table=True):
     """A measured body: commune/ward party committee, department, public service unit, area."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -98,7 +103,7 @@ class Unit(SQLModel, table=True):
     created_at: dt.datetime = _ts()
 
 
-class Indicator(SQLModel, table=True):
+class Indicator(Table, table=True):
     """A tracked rate (numerator / denominator) with its thresholds, in percent."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -112,7 +117,7 @@ class Indicator(SQLModel, table=True):
     created_at: dt.datetime = _ts()
 
 
-class ReportingPeriod(SQLModel, table=True):
+class ReportingPeriod(Table, table=True):
     """A reporting window; the as-of time is when the figures were taken."""
 
     __table_args__ = (UniqueConstraint("start_date", "end_date", name="uq_period_dates"),)
@@ -124,7 +129,7 @@ class ReportingPeriod(SQLModel, table=True):
     created_at: dt.datetime = _ts()
 
 
-class ImportBatch(SQLModel, table=True):
+class ImportBatch(Table, table=True):
     """One accepted import of a statistics table."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -138,7 +143,7 @@ class ImportBatch(SQLModel, table=True):
     created_at: dt.datetime = _ts()
 
 
-class Measurement(SQLModel, table=True):
+class Measurement(Table, table=True):
     """Numerator and denominator of one indicator for one unit in one period."""
 
     __table_args__ = (
@@ -157,7 +162,7 @@ class Measurement(SQLModel, table=True):
     updated_at: dt.datetime = _ts()
 
 
-class AppUser(SQLModel, table=True):
+class AppUser(Table, table=True):
     """A Telegram user the bot has seen, with their language preference."""
 
     telegram_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
@@ -171,17 +176,13 @@ class AppUser(SQLModel, table=True):
     updated_at: dt.datetime = _ts()
 
 
-class Official(SQLModel, table=True):
+class Official(Table, table=True):
     """A person's role in a unit (or the secretariat); history kept by deactivating rows."""
 
+    # One active role per person: partial on SQLite, and on PostgreSQL (bot.core.db adds its
+    # postgresql_where when it makes a PostgreSQL engine; naming it here loads that dialect).
     __table_args__ = (
-        Index(
-            "uq_official_active_person",
-            "telegram_id",
-            unique=True,
-            sqlite_where=text("active"),
-            postgresql_where=text("active"),
-        ),
+        Index("uq_official_active_person", "telegram_id", unique=True, sqlite_where=text("active")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -193,7 +194,7 @@ class Official(SQLModel, table=True):
     ended_at: dt.datetime | None = _ts(nullable=True, default=False)
 
 
-class Chat(SQLModel, table=True):
+class Chat(Table, table=True):
     """A private chat or group the bot talks to; inactive once the bot left or was removed."""
 
     id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
@@ -206,7 +207,7 @@ class Chat(SQLModel, table=True):
     updated_at: dt.datetime = _ts()
 
 
-class GroupSubscription(SQLModel, table=True):
+class GroupSubscription(Table, table=True):
     """A group chat receiving an area's summaries (area None: every unit)."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -218,7 +219,7 @@ class GroupSubscription(SQLModel, table=True):
     ended_at: dt.datetime | None = _ts(nullable=True, default=False)
 
 
-class Invite(SQLModel, table=True):
+class Invite(Table, table=True):
     """A single-use invitation to a unit and role; only the code's SHA-256 is stored."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -233,7 +234,7 @@ class Invite(SQLModel, table=True):
     revoked_at: dt.datetime | None = _ts(nullable=True, default=False)
 
 
-class RedeemAttempt(SQLModel, table=True):
+class RedeemAttempt(Table, table=True):
     """One attempt to redeem an invite code, for throttling guessers."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -242,7 +243,7 @@ class RedeemAttempt(SQLModel, table=True):
     at: dt.datetime = _ts()
 
 
-class UnitNameHistory(SQLModel, table=True):
+class UnitNameHistory(Table, table=True):
     """A unit's earlier name, kept on rename so old files and searches still match."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -254,7 +255,7 @@ class UnitNameHistory(SQLModel, table=True):
     changed_at: dt.datetime = _ts()
 
 
-class AuditLog(SQLModel, table=True):
+class AuditLog(Table, table=True):
     """Who did what, when: every administrative action."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -265,7 +266,7 @@ class AuditLog(SQLModel, table=True):
     details: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
 
 
-class AppState(SQLModel, table=True):
+class AppState(Table, table=True):
     """Small key/value counters, e.g. the data revision caches compare against."""
 
     key: str = Field(primary_key=True, max_length=64)
@@ -283,7 +284,7 @@ class OutboxStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class OutboxMessage(SQLModel, table=True):
+class OutboxMessage(Table, table=True):
     """One outgoing push (one part of a long text); the unique key makes enqueueing idempotent."""
 
     __table_args__ = (Index("ix_outbox_due", "status", "priority", "not_before", "id"),)
@@ -308,7 +309,7 @@ class OutboxMessage(SQLModel, table=True):
     created_at: dt.datetime = _ts()
 
 
-class OutboxAttachment(SQLModel, table=True):
+class OutboxAttachment(Table, table=True):
     """A file an outbox row sends (e.g. a chart for sendPhoto), stored once per content."""
 
     sha256: str = Field(primary_key=True, max_length=64)
@@ -317,7 +318,7 @@ class OutboxAttachment(SQLModel, table=True):
     created_at: dt.datetime = _ts()
 
 
-class Broadcast(SQLModel, table=True):
+class Broadcast(Table, table=True):
     """A secretariat announcement to a chosen audience."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -331,7 +332,7 @@ class Broadcast(SQLModel, table=True):
     finished_at: dt.datetime | None = _ts(nullable=True, default=False)
 
 
-class Acknowledgement(SQLModel, table=True):
+class Acknowledgement(Table, table=True):
     """Someone pressed "Đã nhận" on a push."""
 
     __table_args__ = (UniqueConstraint("subject", "telegram_id", name="uq_ack_subject_person"),)
@@ -343,7 +344,7 @@ class Acknowledgement(SQLModel, table=True):
     at: dt.datetime = _ts()
 
 
-class PendingImport(SQLModel, table=True):
+class PendingImport(Table, table=True):
     """A statistics file previewed in chat and waiting for its uploader's confirmation."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -360,7 +361,7 @@ class PendingImport(SQLModel, table=True):
 # --- Warnings (issue 6): per-indicator policy, alert state, silences, evaluation runs --------
 
 
-class WarningPolicy(SQLModel, table=True):
+class WarningPolicy(Table, table=True):
     """Per-indicator overrides of the warning schedule and repeat interval (None: settings)."""
 
     indicator_id: int = Field(primary_key=True, foreign_key="indicator.id")
@@ -370,7 +371,7 @@ class WarningPolicy(SQLModel, table=True):
     updated_at: dt.datetime = _ts()
 
 
-class AlertState(SQLModel, table=True):
+class AlertState(Table, table=True):
     """Where one unit stands on one indicator's warnings and what it was last told (the
     notification log: repeats and "resolved" notes survive restarts)."""
 
@@ -392,7 +393,7 @@ class AlertState(SQLModel, table=True):
     updated_at: dt.datetime = _ts()
 
 
-class WarningSilence(SQLModel, table=True):
+class WarningSilence(Table, table=True):
     """The secretariat muted a unit's warnings until a moment (e.g. after an explanation)."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -406,7 +407,7 @@ class WarningSilence(SQLModel, table=True):
     ended_by: int | None = Field(default=None, sa_type=BigInteger)
 
 
-class WarningRun(SQLModel, table=True):
+class WarningRun(Table, table=True):
     """One evaluation of an indicator's warnings: why it ran and what it queued."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -436,7 +437,7 @@ class DeadlineStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class Deadline(SQLModel, table=True):
+class Deadline(Table, table=True):
     """A hard date set by the secretariat, with its audience and reminder plan."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -462,7 +463,7 @@ class Deadline(SQLModel, table=True):
     cancelled_at: dt.datetime | None = _ts(nullable=True, default=False)
 
 
-class DeadlineUnit(SQLModel, table=True):
+class DeadlineUnit(Table, table=True):
     """A unit a deadline applies to (fixed when the deadline is created)."""
 
     __table_args__ = (UniqueConstraint("deadline_id", "unit_id", name="uq_deadline_unit"),)
@@ -482,7 +483,7 @@ class ReportStatus(StrEnum):
     MORE = "more"  # the secretariat asked for more
 
 
-class ExplanationReport(SQLModel, table=True):
+class ExplanationReport(Table, table=True):
     """A unit's explanation for a deadline: text and/or a Telegram file (kept by file_id)."""
 
     __table_args__ = (UniqueConstraint("deadline_id", "unit_id", name="uq_report_unit"),)
@@ -511,7 +512,7 @@ class ExplanationReport(SQLModel, table=True):
 # --- dialogs: the question the bot is waiting for a person to answer ----------------------
 
 
-class Dialog(SQLModel, table=True):
+class Dialog(Table, table=True):
     """One open multi-step dialog per person: which feature asked, at which step, its draft."""
 
     telegram_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
@@ -526,7 +527,7 @@ class Dialog(SQLModel, table=True):
 # --- the dashboard (Mini App): single-use login links and the sessions they open -----------
 
 
-class DashboardLogin(SQLModel, table=True):
+class DashboardLogin(Table, table=True):
     """A single-use login link to the dashboard (only hashes stored); once used, a session."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -550,7 +551,7 @@ class LetterStatus(StrEnum):
     RETIRED = "retired"  # kept for citations (deadlines that link it), not searched
 
 
-class Letter(SQLModel, table=True):
+class Letter(Table, table=True):
     """A directive letter: its identity as cited ("Công văn số 484-CV/TU ngày 21/5/2026 …")."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -572,7 +573,7 @@ class Letter(SQLModel, table=True):
     retired_by: int | None = Field(default=None, sa_type=BigInteger)
 
 
-class LetterPassage(SQLModel, table=True):
+class LetterPassage(Table, table=True):
     """A citable piece of a letter: an item, a paragraph of it, an opening or closing
     paragraph, or the appendix (kept apart: not searched)."""
 
@@ -588,7 +589,7 @@ class LetterPassage(SQLModel, table=True):
     footnotes: list[str] = Field(default_factory=list, sa_type=JSON)
 
 
-class DeadlineBasis(SQLModel, table=True):
+class DeadlineBasis(Table, table=True):
     """The letter passage a deadline carries out (its reminders cite it)."""
 
     id: int | None = Field(default=None, primary_key=True)

@@ -70,15 +70,30 @@ _SHAPE_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part o
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền hỏi ngã sắc nặng
 
 
+def _vi_char_key(ch: str) -> tuple[int, int]:
+    """One lower-case NFC character's (letter, tone) in Vietnamese dictionary order."""
+    parts = unicodedata.normalize("NFD", ch)
+    base = parts[0] + "".join(m for m in parts[1:] if m in _SHAPE_MARKS)
+    letter = unicodedata.normalize("NFC", base)
+    index = _VI_ALPHABET.find(letter) if len(letter) == 1 else -1
+    code = 1000 + index if index >= 0 else ord(letter[0]) + 2000
+    return code, max((_TONES.get(m, 0) for m in parts[1:]), default=0)
+
+
+_VI_CHAR_KEYS: dict[str, tuple[int, int]] = {}  # bounded by the characters names use
+
+
 def vi_sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Vietnamese dictionary order: a < ă < â < b … đ after d, tones only break ties."""
     letters: list[int] = []
     tones: list[int] = []
+    known = _VI_CHAR_KEYS
     for ch in unicodedata.normalize("NFC", text.lower()):
-        parts = unicodedata.normalize("NFD", ch)
-        base = parts[0] + "".join(m for m in parts[1:] if m in _SHAPE_MARKS)
-        letter = unicodedata.normalize("NFC", base)
-        index = _VI_ALPHABET.find(letter) if len(letter) == 1 else -1
-        letters.append(1000 + index if index >= 0 else ord(letter[0]) + 2000)
-        tones.append(max((_TONES.get(m, 0) for m in parts[1:]), default=0))
+        key = known.get(ch)
+        if key is None:
+            key = _vi_char_key(ch)
+            if len(known) < 4096:
+                known[ch] = key
+        letters.append(key[0])
+        tones.append(key[1])
     return tuple(letters), tuple(tones)

@@ -211,11 +211,18 @@ def _step_push(
     unit_id: int | None,
     send_at: dt.datetime,
     buttons: bool,
+    memo: dict[tuple[int, str | None], str] | None = None,
 ) -> Push:
     """One push of a step to one person, in their language (`part` follows the step in the key:
-    ':u12', '-esc:u12', ':list')."""
-    with use_language(person.language):
-        text = render()
+    ':u12', '-esc:u12', ':list'); a text already rendered in that language is taken from `memo`
+    (a unit's four office staff get the same words)."""
+    key = (id(render), person.language)
+    text = memo.get(key) if memo is not None else None
+    if text is None:
+        with use_language(person.language):
+            text = render()
+        if memo is not None:
+            memo[key] = text
     return Push(
         key=f"deadline:{deadline.id}:{step.code}{part}:{person.telegram_id}",
         chat_id=person.telegram_id,
@@ -254,6 +261,7 @@ def _unit_step_pushes(
         notice = partial(texts.overdue_notice, deadline, item, cited)
         sends = [(person, unit, KIND_REMINDER, notice) for person in staff + heads]
     buttons = step.kind is not StepKind.OVERDUE or deadline.kind == DeadlineKind.REPORT.value
+    memo: dict[tuple[int, str | None], str] = {}  # the renders above live as long as it does
     return [
         _step_push(
             deadline,
@@ -265,6 +273,7 @@ def _unit_step_pushes(
             unit_id=item.unit_id,
             send_at=send_at,
             buttons=buttons,
+            memo=memo,
         )
         for person, part, kind, render in sends
     ]
