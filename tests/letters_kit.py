@@ -1,11 +1,20 @@
-"""Letter files for tests: a Word letter with a numbered list, a footnote and a table; PDFs."""
+"""Letter files for tests: a Word letter with a numbered list, a footnote and a table; PDFs;
+the five shipped letters indexed as the bot does, or stored in a database."""
 
 from __future__ import annotations
 
 import io
 import textwrap
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 from xml.sax.saxutils import escape
+
+from bot.core.db import create_db_engine, init_db, session_scope
+from bot.letters.passages import APPENDIX, split_letter
+from bot.letters.search import LetterIndex, document
+from bot.letters.service import load_shipped, shipped_letters
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -114,3 +123,39 @@ def pdf_of(text: str, *, image_only: bool = False) -> bytes:
     finally:
         plt.close(figure)
     return buffer.getvalue()
+
+
+def shipped_index() -> tuple[LetterIndex, dict[int, tuple[str, str]]]:
+    """The five shipped letters indexed as the bot does, and each passage key's (file, label)."""
+    documents, places = [], {}
+    for number, (name, data) in enumerate(shipped_letters(), start=1):
+        letter = split_letter(data.decode("utf-8"))
+        for passage in letter.passages:
+            if passage.kind == APPENDIX:
+                continue
+            key = number * 1000 + passage.seq
+            places[key] = (name, passage.label)
+            documents.append(
+                document(
+                    key,
+                    number,
+                    text=passage.text,
+                    heading=passage.heading,
+                    footnotes=passage.footnotes,
+                    letter_text=f"{letter.header.title} {letter.header.issuer}",
+                )
+            )
+    return LetterIndex(documents), places
+
+
+@contextmanager
+def letters_database(url: str) -> Iterator[Any]:
+    """A migrated database at `url` holding the five shipped letters."""
+    engine = create_db_engine(url)
+    init_db(engine)
+    with session_scope(engine) as session:
+        load_shipped(session=session)
+    try:
+        yield engine
+    finally:
+        engine.dispose()

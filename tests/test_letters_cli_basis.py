@@ -18,7 +18,7 @@ from bot.letters.answers import Library
 from bot.letters.basis import deadline_basis, find_passage, link_deadline, rule_basis
 from bot.letters.service import load_shipped, shipped_letters
 from tests.conftest import database_url
-from tests.letters_kit import docx_letter
+from tests.letters_kit import docx_letter, letters_database
 
 HUNG_YEN = "Công văn số …-CV/TU tháng 06/2026 của Ban Thường vụ Tỉnh ủy Hưng Yên"
 
@@ -85,12 +85,8 @@ def test_add_list_retire(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[
 @pytest.fixture
 def library_db(tmp_path: Path) -> Iterator[object]:
     """The five letters in a database."""
-    engine = create_db_engine(database_url(tmp_path, "basis"))
-    init_db(engine)
-    with session_scope(engine) as session:
-        load_shipped(session=session)
-    yield engine
-    engine.dispose()
+    with letters_database(database_url(tmp_path, "basis")) as engine:
+        yield engine
 
 
 def test_templates_and_the_warning_rule_cite_the_hung_yen_letter(library_db: object) -> None:

@@ -13,41 +13,16 @@ from bot.core.i18n import use_language
 from bot.letters import texts
 from bot.letters.answers import excerpt
 from bot.letters.intents import looks_like_question
-from bot.letters.passages import APPENDIX, split_letter
-from bot.letters.search import LetterIndex, confident, document
-from bot.letters.service import shipped_letters
+from bot.letters.search import confident
 from bot.letters.tokens import (
     accent_key,
     dates_as_letters_write_them,
     is_vietnamese_syllable,
     question_tokens,
 )
+from tests.letters_kit import shipped_index
 
-
-def _index() -> tuple[LetterIndex, dict[int, tuple[str, str]]]:
-    """The five letters, indexed as the bot does."""
-    documents, places = [], {}
-    for number, (name, data) in enumerate(shipped_letters(), start=1):
-        letter = split_letter(data.decode("utf-8"))
-        for passage in letter.passages:
-            if passage.kind == APPENDIX:
-                continue
-            key = number * 1000 + passage.seq
-            places[key] = (name, passage.label)
-            documents.append(
-                document(
-                    key,
-                    number,
-                    text=passage.text,
-                    heading=passage.heading,
-                    footnotes=passage.footnotes,
-                    letter_text=f"{letter.header.title} {letter.header.issuer}",
-                )
-            )
-    return LetterIndex(documents), places
-
-
-INDEX, PLACES = _index()
+INDEX, PLACES = shipped_index()
 
 
 def top(question: str) -> tuple[str, str]:

@@ -283,9 +283,11 @@ def load_period_table(
 
 
 # Rendered reports kept per snapshot. A report is ~620 characters; Python would store it at 4
-# bytes a character (its emoji), ~2.6 KB, so it is kept as UTF-8, ~0.8 KB: 3,072 of them are
-# ~2.5 MiB, whatever the number of units.
-RENDERED_MAX = 3072
+# bytes a character (its emoji), ~2.6 KB, so it is kept as UTF-8, ~0.8 KB: 1,024 of them are
+# ~0.8 MiB, whatever the number of units (3,072 put PostgreSQL at 121.6 MiB with every unit
+# asked, over bench/memory.py's 120 MiB goal; a report not kept renders again without the
+# database, on the loop, in well under a millisecond).
+RENDERED_MAX = 1024
 
 
 class RenderedCache:
