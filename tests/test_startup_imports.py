@@ -64,7 +64,8 @@ def test_building_the_application_loads_no_heavy_library(settings: Settings) -> 
     assert "telegram" in loaded and "sqlalchemy" in loaded  # it did build the bot
     assert sorted({m.split(".")[0] for m in loaded}.intersection(LAZY)) == []
     assert sorted(loaded & CLI_MODULES) == []
-    assert "sqlalchemy.dialects.postgresql" not in loaded
+    on_postgresql = settings.database_url.startswith("postgresql")
+    assert ("sqlalchemy.dialects.postgresql" in loaded) == on_postgresql
 
 
 def test_bot_run_parses_without_the_features_command_lines(settings: Settings) -> None:
