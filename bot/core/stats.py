@@ -283,11 +283,12 @@ def load_period_table(
 
 
 # Rendered reports kept per snapshot. A report is ~620 characters; Python would store it at 4
-# bytes a character (its emoji), ~2.6 KB, so it is kept as UTF-8, ~0.8 KB: 1,024 of them are
-# ~0.8 MiB, whatever the number of units (3,072 put PostgreSQL at 121.6 MiB with every unit
-# asked, over bench/memory.py's 120 MiB goal; a report not kept renders again without the
-# database, on the loop, in well under a millisecond).
-RENDERED_MAX = 1024
+# bytes a character (its emoji), ~2.6 KB, so it is kept as UTF-8, ~0.8 KB (~1.4 KB with the
+# map's own cost). With 3,072 kept, PostgreSQL reached 121.6 MiB in bench/memory.py (goal 120),
+# with 2,048 120.0 MiB; 2,048 still keep the 2,000 officials of bench/rate_query.py answered
+# from the cache (1,024 lost ~15 % of its rate). A report not kept renders again without the
+# database.
+RENDERED_MAX = 2048
 
 
 class RenderedCache:
