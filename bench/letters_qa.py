@@ -39,7 +39,7 @@ from bot.letters import asked as asked_module
 from bot.letters import search as search_module
 from bot.letters import synonyms as vocab
 from bot.letters import tokens as tokens_module
-from bot.letters.answers import NEAR_COUNT, NEAR_FLOOR
+from bot.letters.answers import closest
 from bot.letters.asked import Asked, render
 from bot.letters.passages import APPENDIX, INTRO, ITEM, split_letter
 from bot.letters.ranking import Known, Ranker
@@ -168,7 +168,7 @@ def evaluate(
         chosen = confident(hits, threshold)
         got = [places[h.key][:2] for h in hits]
         # No confident answer: the bot offers the closest passages (bot/letters/answers.py).
-        near = [] if chosen else [h for h in hits[:NEAR_COUNT] if h.confidence >= NEAR_FLOOR]
+        near = [] if chosen else closest(hits)
         if expected:
             answerable += 1
             ok1 = bool(got) and got[0] in expected

@@ -1,4 +1,5 @@
-"""Shared by the command-line tests: the shipped table, a clean folder, `main` in-process."""
+"""Shared by the command-line tests: the shipped table, a clean folder, `main` in-process, a
+Vietnamese CLI on a database holding the June 2026 table."""
 
 from __future__ import annotations
 
@@ -49,3 +50,20 @@ def run_main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[
     except SystemExit as exc:
         code = int(exc.code or 0)
     return code, [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+
+
+def imported_cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], folder: Path
+) -> str:
+    """A Vietnamese CLI in FOLDER on a new SQLite database into which `import` read the June
+    2026 table (FOLDER/table.tsv); returns what the import printed."""
+    from bot.console import demo_table
+
+    for name in ("DEFAULT_LANGUAGE", "LANG", "ADMIN_TELEGRAM_IDS", "BOT_USERNAME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{folder / 'cli.db'}")
+    table = folder / "table.tsv"
+    table.write_bytes(demo_table())
+    assert cli.main(["import", str(table)]) == 0
+    return capsys.readouterr().out

@@ -9,6 +9,7 @@ import io
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import Session, select
@@ -25,22 +26,28 @@ STRANGER = 555
 NAMED = 4242
 
 
+def invite_entry(session: Any, at: dt.datetime, expires: dt.datetime) -> None:
+    """One audit entry: NAMED invited a head of Quang Lịch at AT, the link expiring at EXPIRES
+    (UTC)."""
+    entry = audit.record(
+        session=session,
+        actor=NAMED,
+        action="invite.create",
+        subject="Đảng ủy xã Quang Lịch",
+        role="head",
+        unit_id=None,
+        expires_at=expires.replace(tzinfo=dt.UTC).isoformat(),
+    )
+    entry.at = at
+
+
 def add_entries(h: Harness, n: int, *, start: dt.datetime | None = None) -> None:
     """n invitation entries by a named user, one minute apart, after the existing ones."""
     base = start or dt.datetime(2026, 6, 10, 1, 0, tzinfo=dt.UTC)
     with session_scope(h.engine) as session:
         session.add(AppUser(telegram_id=NAMED, display_name="Nguyễn <Văn> A"))
         for i in range(n):
-            entry = audit.record(
-                session=session,
-                actor=NAMED,
-                action="invite.create",
-                subject="Đảng ủy xã Quang Lịch",
-                role="head",
-                unit_id=None,
-                expires_at=dt.datetime(2030, 1, 8, 1, 0, tzinfo=dt.UTC).isoformat(),
-            )
-            entry.at = base + dt.timedelta(minutes=i)
+            invite_entry(session, base + dt.timedelta(minutes=i), dt.datetime(2030, 1, 8, 1, 0))
 
 
 async def test_audit_pages_newest_first_with_buttons(loaded: Harness) -> None:
@@ -182,16 +189,9 @@ def test_export_has_the_sentence_next_to_the_raw_fields(
     local times — in the CLI's language, right after the action's label, in CSV and JSON."""
     engine = create_db_engine(os.environ["DATABASE_URL"])
     with session_scope(engine) as session:
-        entry = audit.record(
-            session=session,
-            actor=NAMED,
-            action="invite.create",
-            subject="Đảng ủy xã Quang Lịch",
-            role="head",
-            unit_id=None,
-            expires_at=dt.datetime(2026, 7, 3, 1, 0, tzinfo=dt.UTC).isoformat(),
+        invite_entry(
+            session, dt.datetime(2026, 7, 2, 4, 0, tzinfo=dt.UTC), dt.datetime(2026, 7, 3, 1, 0)
         )
-        entry.at = dt.datetime(2026, 7, 2, 4, 0, tzinfo=dt.UTC)
     engine.dispose()
     out = tmp_path / "audit.csv"
     assert main(["audit", "--since", "2026-07-02", "--out", str(out)]) == 0

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot import cli
-from bot.console import demo_table
+from tests.cli_kit import imported_cli
 
 CHAT_COMMAND = re.compile(r"(?<![\w/.-])/[a-z][a-z_]{2,}\b(?!/)")  # not a path
 CHAT_WORDS = ("trong cuộc trò chuyện", "cho bot")  # the line says the command is for the chat
@@ -21,14 +21,7 @@ def cli_db(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Path:
     """A Vietnamese CLI on a database with the June 2026 table and nobody linked."""
-    for name in ("DEFAULT_LANGUAGE", "LANG", "ADMIN_TELEGRAM_IDS", "BOT_USERNAME"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    table = tmp_path / "table.tsv"
-    table.write_bytes(demo_table())
-    assert cli.main(["import", str(table)]) == 0
-    capsys.readouterr()
+    imported_cli(monkeypatch, capsys, tmp_path)
     return tmp_path
 
 

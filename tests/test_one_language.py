@@ -23,6 +23,7 @@ from bot.core.config import Settings
 from bot.core.i18n import LOCALE_DIR, use_language
 from bot.core.models import AuditLog, Role
 from bot.core.settings_errors import describe
+from tests.cli_kit import imported_cli
 from tests.conftest import ADMIN_ID, Harness
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,16 +109,8 @@ def test_the_cli_names_roles_in_words(
     """`link` says 'cán bộ văn phòng', never 'staff', in a Vietnamese sentence; argparse's
     own words are Vietnamese too."""
     from bot import cli
-    from bot.console import demo_table
 
-    for name in ("DEFAULT_LANGUAGE", "LANG", "ADMIN_TELEGRAM_IDS"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    table = tmp_path / "table.tsv"
-    table.write_bytes(demo_table())
-    assert cli.main(["import", str(table)]) == 0
-    out = capsys.readouterr().out
+    out = imported_cli(monkeypatch, capsys, tmp_path)
     assert "Chi tiết: python -m bot warnings status (trong cuộc trò chuyện: /canhbao)" in out
     assert cli.main(["link", "4242", "Quang Lịch", "--role", "staff"]) == 0
     out = capsys.readouterr().out

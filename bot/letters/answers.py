@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -159,11 +159,14 @@ def ask(*, session: Session, library: Library, question: str) -> Answer:
         chosen = chosen[:1]
     query = index.query(question)
     quotes = tuple(quote(sources[h.key], query, index) for h in chosen)
-    nearby: tuple[Quote, ...] = ()
-    if not chosen:
-        near = [h for h in hits[:NEAR_COUNT] if h.confidence >= NEAR_FLOOR]
-        nearby = tuple(quote(sources[h.key], query, index, NEAR_CHARS) for h in near)
+    near = [] if chosen else closest(hits)
+    nearby = tuple(quote(sources[h.key], query, index, NEAR_CHARS) for h in near)
     return Answer(quotes=quotes, hits=tuple(hits), nearby=nearby)
+
+
+def closest(hits: Sequence[Hit]) -> list[Hit]:
+    """Below the confidence to answer: the hits close enough to offer as the closest."""
+    return [h for h in hits[:NEAR_COUNT] if h.confidence >= NEAR_FLOOR]
 
 
 def _words(text: str) -> set[str]:

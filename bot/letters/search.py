@@ -441,7 +441,7 @@ def _expansions(tokens: Sequence[Tok]) -> Iterable[Expansion]:
 
 
 def _off_topic(
-    tokens: Sequence[Tok], known_pair: Callable[[Sequence[Tok]], bool] = lambda pair: True
+    tokens: Sequence[Tok], known_pair: Callable[[Sequence[Tok]], bool]
 ) -> tuple[range, ...]:
     """Where the question asks about money, pay or leave. A one-syllable word typed without
     diacritics counts only outside the pairs the letters use: 'luong' beside 'chat' is
