@@ -25,7 +25,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from importlib import resources
 from pathlib import Path
 
@@ -337,6 +337,66 @@ def cross_validate(
     return merged(plain), merged(typod)
 
 
+def spent_sets() -> list[tuple[str, list]]:
+    """Every question tuning may use, by set: the tuning questions, and the blind sets whose
+    figures were recorded (held-out, fresh, fresh2, fresh3), now spent: tuning data too."""
+    from letters_qa_fresh import FRESH
+    from letters_qa_fresh2 import FRESH2
+    from letters_qa_fresh3 import FRESH3
+
+    sets = [
+        ("tuning", [q for q in QUESTIONS if not held_out(q[0])]),
+        ("held-out", [q for q in QUESTIONS if held_out(q[0])]),
+        ("fresh", list(FRESH)),
+        ("fresh2", list(FRESH2)),
+        ("fresh3", list(FRESH3)),
+    ]
+    seen: set[str] = set()
+    unique = []
+    for name, questions in sets:
+        kept = [q for q in questions if q[0] not in seen]
+        seen.update(q[0] for q in kept)
+        unique.append((name, kept))
+    return unique
+
+
+def every_question() -> list:
+    """The union of the tuning questions and the spent sets, each question once."""
+    return [q for _name, questions in spent_sets() for q in questions]
+
+
+def cross_validate_all(
+    threshold: float, verbose: bool = False, vocabulary: bool = False
+) -> dict[str, dict]:
+    """Cross-validation over the union: each fold asked with a memory of the other folds only
+    (and, with `vocabulary`, the hand vocabulary without what only the asked fold uses); the
+    counts per set and over all."""
+    sets = spent_sets()
+    union = [q for _name, questions in sets for q in questions]
+    parts: dict[str, list[dict]] = {name: [] for name, _q in sets}
+    parts["all"] = []
+    index, places = build()
+    for number in range(FOLDS):
+        taught = [q for q in union if fold_of(q[0]) != number]
+        asked = [q for q in union if fold_of(q[0]) == number]
+        with vocabulary_of(taught, asked) if vocabulary else nullcontext():
+            if vocabulary:
+                index, places = build()
+            ranker = Ranker(index, known(places, taught))
+            for name, questions in sets:
+                mine = [q for q in questions if fold_of(q[0]) == number]
+                counts = evaluate(ranker.search, places, mine, threshold, verbose)
+                parts[name].append(counts)
+                parts["all"].append(counts)
+    return {name: merged(p) for name, p in parts.items()}
+
+
+def report_all(title: str, figures: dict[str, dict]) -> None:
+    """Print a union cross-validation, per set and over all."""
+    for name, counts in figures.items():
+        report(f"{title} {name:8}", counts)
+
+
 def main() -> None:
     """Evaluate the tuning set, cross-validated with --cv (and the blind sets with --held-out
     and --fresh, which only the lead runs)."""
@@ -361,6 +421,12 @@ def main() -> None:
         "--cv",
         action="store_true",
         help=f"also report {FOLDS}-fold cross-validation of the question memory on the tuning set",
+    )
+    parser.add_argument(
+        "--cv-all",
+        action="store_true",
+        help=f"{FOLDS}-fold cross-validation over the tuning questions and the spent blind sets"
+        " (held-out, fresh, fresh2, fresh3), per set; again with the vocabulary of the other folds",
     )
     parser.add_argument(
         "--write-memory",
@@ -399,6 +465,9 @@ def main() -> None:
         report(f"cv {FOLDS}-fold", plain)
         report("  typo'd", typod)
         report("cv, vocab", cross_validate_vocabulary(tuning, threshold))
+    if args.cv_all:
+        report_all("cv-all", cross_validate_all(threshold, args.verbose))
+        report_all("cv-all vocab", cross_validate_all(threshold, vocabulary=True))
     # The blind sets: asked with the shipped memory (the tuning questions, --write-memory).
     memory = shipped_memory(places)
     if {k.question for k in memory} != {q for q, _e in tuning}:
