@@ -370,7 +370,7 @@ def cross_validate_all(
 ) -> dict[str, dict]:
     """Cross-validation over the union: each fold asked with a memory of the other folds only
     (and, with `vocabulary`, the hand vocabulary without what only the asked fold uses); the
-    counts per set and over all."""
+    counts per set, over the spent blind sets ('spent') and over all."""
     sets = spent_sets()
     union = [q for _name, questions in sets for q in questions]
     parts: dict[str, list[dict]] = {name: [] for name, _q in sets}
@@ -388,6 +388,8 @@ def cross_validate_all(
                 counts = evaluate(ranker.search, places, mine, threshold, verbose)
                 parts[name].append(counts)
                 parts["all"].append(counts)
+                if name != "tuning":
+                    parts.setdefault("spent", []).append(counts)
     return {name: merged(p) for name, p in parts.items()}
 
 
