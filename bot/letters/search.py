@@ -30,6 +30,7 @@ from bot.letters.tokens import (
     is_english,
     is_stop,
     is_vietnamese_syllable,
+    period_words,
     phrase,
     query_term,
     query_terms,
@@ -137,6 +138,7 @@ class LetterIndex:
                 (doc.footnotes, FOOTNOTE_WEIGHT),
                 (doc.letter_text, LETTER_WEIGHT),
                 (_lead(doc.text), LEAD_WEIGHT),
+                (period_words(f"{doc.heading} {doc.text}"), HEADING_WEIGHT),
                 (doc.asked, ASKED_WEIGHT),
             ):
                 for term in index_terms(document_tokens(text)) if text else ():

@@ -482,6 +482,19 @@ ENGLISH: dict[str, str] = {
     "received": "nhận",
     "year": "năm",
     "month": "tháng",
+    "whole year": "cả năm",
+    "whole of": "cả năm",
+    "january": "tháng 1",
+    "february": "tháng 2",
+    "march": "tháng 3",
+    "april": "tháng 4",
+    "june": "tháng 6",
+    "july": "tháng 7",
+    "august": "tháng 8",
+    "september": "tháng 9",
+    "october": "tháng 10",
+    "november": "tháng 11",
+    "december": "tháng 12",
 }
 
 ENGLISH_STOPWORDS = frozenset(
