@@ -1,8 +1,8 @@
 """Benchmark: answers from the letters to questions typed the way officials type them.
 
-Run: .venv/bin/python bench/letters_qa.py [--cv] [--verbose] [--threshold 0.5] [--copies 6]
-     [--write-memory]; the blind sets (--held-out, --fresh, --fresh2, --fresh3) are run by the
-     lead only.
+Run: .venv/bin/python bench/letters_qa.py [--cv] [--cv-all] [--verbose] [--threshold 0.5]
+     [--copies 6] [--write-memory]; --held-out, --fresh, --fresh2, --fresh3 print the spent
+     blind sets (now in the shipped memory, so their figures mean little).
 
 Loads the five shipped letters through the same reading, splitting and index as the bot, asks
 every tuning question of bench/letters_qa_data.py and prints top-1 and top-3 accuracy on
@@ -11,8 +11,9 @@ rate on questions the letters do not cover. The tuning line is asked without the
 (a letter nobody has asked about); --cv asks each of 5 folds with a memory of the other four
 (and again with the hand vocabulary only the other folds use). About 30 % of the questions
 (chosen by a hash of their text) are held out: never in the memory nor used for tuning.
---write-memory writes the tuning questions to bot/data/letters/questions.tsv, the memory the
-bot ships. --fresh reports bench/letters_qa_fresh.py, questions written blind.
+--cv-all cross-validates over the tuning questions and the spent blind sets (held-out, fresh,
+fresh2, fresh3), per set. --write-memory writes all of them to bot/data/letters/questions.tsv,
+the memory the bot ships.
 Goals: top-1 >= 90 %, top-3 >= 98 %, no confident answer to an unanswerable question.
 """
 
