@@ -10,7 +10,7 @@ answerable questions, the share of them answered confidently and correctly, and 
 rate on questions the letters do not cover. The tuning line is asked without the question memory
 (a letter nobody has asked about); --cv asks each of 5 folds with a memory of the other four
 (and again with the hand vocabulary only the other folds use). About 30 % of the questions
-(chosen by a hash of their text) are held out: never in the memory nor used for tuning.
+(chosen by a hash of their text) were held out from tuning until h16r3 (now spent).
 --cv-all cross-validates over the tuning questions and the spent blind sets (held-out, fresh,
 fresh2, fresh3), per set. --write-memory writes all of them to bot/data/letters/questions.tsv,
 the memory the bot ships.
