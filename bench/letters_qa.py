@@ -2,7 +2,8 @@
 
 Run: .venv/bin/python bench/letters_qa.py [--cv] [--cv-all] [--verbose] [--threshold 0.5]
      [--copies 6] [--write-memory]; --held-out, --fresh, --fresh2, --fresh3 print the spent
-     blind sets (now in the shipped memory, so their figures mean little).
+     blind sets (now in the shipped memory, so their figures mean little); --fresh4 the blind
+     set written after them (run by the lead only).
 
 Loads the five shipped letters through the same reading, splitting and index as the bot, asks
 every tuning question of bench/letters_qa_data.py and prints top-1 and top-3 accuracy on
@@ -421,6 +422,11 @@ def main() -> None:
         help="also report the third fresh blind set (letters_qa_fresh3.py, FRESH3)",
     )
     parser.add_argument(
+        "--fresh4",
+        action="store_true",
+        help="also report the fourth fresh blind set (letters_qa_fresh4.py, not in the memory)",
+    )
+    parser.add_argument(
         "--cv",
         action="store_true",
         help=f"also report {FOLDS}-fold cross-validation of the question memory on the tuning set",
@@ -498,6 +504,10 @@ def main() -> None:
         from letters_qa_fresh3 import FRESH3  # only the lead runs the blind sets
 
         report("fresh3  ", evaluate(shipped.search, places, list(FRESH3), threshold, args.verbose))
+    if args.fresh4:
+        from letters_qa_fresh4 import FRESH4  # blind: written after the memory of h16r3
+
+        report("fresh4  ", evaluate(shipped.search, places, list(FRESH4), threshold, args.verbose))
 
 
 if __name__ == "__main__":
