@@ -345,6 +345,7 @@ def spent_sets() -> list[tuple[str, list]]:
     from letters_qa_fresh import FRESH
     from letters_qa_fresh2 import FRESH2
     from letters_qa_fresh3 import FRESH3
+    from letters_qa_fresh4 import FRESH4
 
     sets = [
         ("tuning", [q for q in QUESTIONS if not held_out(q[0])]),
@@ -352,6 +353,7 @@ def spent_sets() -> list[tuple[str, list]]:
         ("fresh", list(FRESH)),
         ("fresh2", list(FRESH2)),
         ("fresh3", list(FRESH3)),
+        ("fresh4", list(FRESH4)),
     ]
     seen: set[str] = set()
     unique = []
@@ -393,6 +395,20 @@ def cross_validate_all(
                 if name != "tuning":
                     parts.setdefault("spent", []).append(counts)
     return {name: merged(p) for name, p in parts.items()}
+
+
+def cross_validate_sets(threshold: float, verbose: bool = False) -> dict[str, dict]:
+    """Leave-one-set-out cross-validation: each set's questions asked with a memory of all the
+    OTHER sets only (a new writer's questions against what the others wrote); per set and all."""
+    sets = spent_sets()
+    index, places = build()
+    figures: dict[str, dict] = {}
+    for name, questions in sets:
+        taught = [q for other, qs in sets if other != name for q in qs]
+        ranker = Ranker(index, known(places, taught))
+        figures[name] = evaluate(ranker.search, places, questions, threshold, verbose)
+    figures["all"] = merged(list(figures.values()))
+    return figures
 
 
 def report_all(title: str, figures: dict[str, dict]) -> None:
@@ -438,6 +454,11 @@ def main() -> None:
         " (held-out, fresh, fresh2, fresh3), per set; again with the vocabulary of the other folds",
     )
     parser.add_argument(
+        "--cv-sets",
+        action="store_true",
+        help="leave-one-set-out cross-validation: each set asked with a memory of the others",
+    )
+    parser.add_argument(
         "--write-memory",
         action="store_true",
         help="write the tuning questions and the spent sets to bot/data/letters/questions.tsv"
@@ -475,6 +496,8 @@ def main() -> None:
         report(f"cv {FOLDS}-fold", plain)
         report("  typo'd", typod)
         report("cv, vocab", cross_validate_vocabulary(tuning, threshold))
+    if args.cv_sets:
+        report_all("cv-sets", cross_validate_sets(threshold, args.verbose))
     if args.cv_all:
         report_all("cv-all", cross_validate_all(threshold, args.verbose))
         report_all("cv-all vocab", cross_validate_all(threshold, vocabulary=True))

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from bot.letters.ngrams import GramIndex
+from bot.letters.roles import Role, fit, intents, passage_role
 from bot.letters.search import Hit, LetterIndex
 
 MEMORY_WEIGHT = 0.7  # a known question's likeness, added to the normalised BM25 of its passages
@@ -26,6 +27,7 @@ MEMORY_FLOOR = 0.3  # known questions less alike than this do not vote
 MEMORY_SURE = 0.6  # a vote this alike counts as confidence (unanswerable ones reach ~0.56)
 MEMORY_OFFSET = 0.45  # a vote counts from this likeness up, in full only for the same question
 UNANSWERED_PENALTY = 1.0  # confidence lost per unit an unanswerable known question is closer
+ROLE_WEIGHT = 0.1  # a passage whose role fits the question's intent (roles.py), on the score
 
 
 @dataclass(frozen=True)
@@ -50,11 +52,13 @@ class Ranker:
     known: Sequence[Known] = ()
     scoring: LetterIndex = field(init=False)
     memory: GramIndex = field(init=False)
+    roles: list[Role] = field(init=False)
 
     def __post_init__(self) -> None:
         """Keep the known questions whose passages are in the library (and the unanswerable
         ones); index their words with those passages and their n-grams for the votes."""
         docs = self.index.documents
+        self.roles = [passage_role(doc.text) for doc in docs]
         self.positions = {doc.key: i for i, doc in enumerate(docs)}
         keys = set(self.positions)
         self.known = [
@@ -105,6 +109,10 @@ class Ranker:
         for i, sim in votes.items():
             lift = max(sim - MEMORY_OFFSET, 0.0) / (1 - MEMORY_OFFSET)
             totals[i] = totals.get(i, 0.0) + MEMORY_WEIGHT * lift
+        wanted = intents(question)
+        if wanted and ROLE_WEIGHT:
+            for i in totals:
+                totals[i] += ROLE_WEIGHT * fit(wanted, self.roles[i])
         ranked = sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
         hits = []
         for i, score in ranked:

@@ -1,0 +1,167 @@
+"""What a question asks for and what a passage does, from their own words: a soft prior that
+lets a permission or obligation question prefer the passage that sets the rule, a question
+about figures the passage that gives them, and a 'why' question the passage that describes
+the situation — between siblings of one letter (an intro that describes a problem, the item
+that sets the rule, the tables of results). Never a filter: a small lift on the fused score.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.core.text import fold
+
+RULE = "rule"
+FIGURES = "figures"
+WHY = "why"
+
+# The question's intent, on its folded words (typed with or without diacritics, or English).
+_INTENT_CUES: dict[str, tuple[str, ...]] = {
+    RULE: (
+        "co duoc",
+        "duoc khong",
+        "duoc ko",
+        "dc ko",
+        "dc khong",
+        "co dc",
+        "dk ko",
+        "co phai",
+        "phai",
+        "bat buoc",
+        "lam gi",
+        "lam j",
+        "co bi",
+        "co can",
+        "can phai",
+        "nen lam",
+        "can",
+        "may",
+        "must",
+        "should",
+        "allowed",
+        "permitted",
+        "need",
+        "needs",
+        "have to",
+        "has to",
+        "required",
+        "obliged",
+    ),
+    FIGURES: (
+        "bao nhieu",
+        "bn",
+        "may phan tram",
+        "phan tram",
+        "ty le",
+        "tyle",
+        "ti le",
+        "dat",
+        "so lieu",
+        "how many",
+        "how much",
+        "rate",
+        "rates",
+        "percent",
+        "percentage",
+        "figure",
+        "figures",
+    ),
+    WHY: (
+        "tai sao",
+        "vi sao",
+        "ly do",
+        "can cu",
+        "why",
+        "reason",
+        "based on",
+        "tinh trang",
+        "tinh hinh",
+        "thuc trang",
+        "hien nay",
+        "situation",
+        "currently",
+    ),
+}
+
+# A passage that sets a rule says who must do what; one that describes the situation says
+# what is (so far, still, however); a table of results is mostly figures.
+_RULE_WORDS = (
+    "phải",
+    "nghiêm cấm",
+    "không được",
+    "chịu trách nhiệm",
+    "đề nghị",
+    "yêu cầu",
+    "bảo đảm",
+    "đảm bảo",
+    "hoàn thành trước",
+    "chỉ thực hiện",
+    "hạn chế tối đa",
+    "kiên quyết",
+    "chủ trì",
+    "giao",
+)
+_WHY_WORDS = (
+    "hiện nay",
+    "tuy nhiên",
+    "thời gian qua",
+    "qua rà soát",
+    "qua theo dõi",
+    "cho thấy",
+    "vẫn còn",
+    "còn thấp",
+    "căn cứ",
+)
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*%|\b\d{1,3}(?:\.\d{3})+\b")
+FIGURES_FULL = 3  # this many figures make a passage about figures
+
+
+@dataclass(frozen=True)
+class Role:
+    """How much a passage sets rules, gives figures, describes the situation (0 to 1)."""
+
+    rule: float = 0.0
+    figures: float = 0.0
+    why: float = 0.0
+
+
+def _has(text: str, cue: str) -> bool:
+    """Whether the cue occurs as whole words."""
+    return re.search(rf"(?<!\w){re.escape(cue)}(?!\w)", text) is not None
+
+
+def passage_role(text: str) -> Role:
+    """A passage's role from its own words."""
+    lower = " ".join(text.lower().split())
+    describes = any(_has(lower, cue) for cue in _WHY_WORDS)
+    rules = any(_has(lower, cue) for cue in _RULE_WORDS)
+    figures = min(len(_FIGURE.findall(text)) / FIGURES_FULL, 1.0)
+    announces = lower.endswith(":")  # a lead-in: "… thực hiện các nội dung sau:"
+    sets_rule = not describes and not announces and (rules or figures < 1.0)
+    return Role(
+        rule=1.0 if sets_rule else 0.0,
+        figures=figures,
+        why=1.0 if describes else 0.0,
+    )
+
+
+def intents(question: str) -> frozenset[str]:
+    """What the question asks for: a rule, figures, a reason (any, or none)."""
+    words = f" {fold(question)} "
+    found = {
+        intent
+        for intent, cues in _INTENT_CUES.items()
+        if any(f" {cue} " in words for cue in cues)
+    }
+    if "%" in question:
+        found.add(FIGURES)
+    if WHY in found:
+        found.discard(RULE)  # "why must we…" asks the reason, not the rule
+    return frozenset(found)
+
+
+def fit(wanted: frozenset[str], role: Role) -> float:
+    """How well a passage's role fits what the question asks for (0 to 1)."""
+    values = {RULE: role.rule, FIGURES: role.figures, WHY: role.why}
+    return max((values[intent] for intent in wanted), default=0.0)
