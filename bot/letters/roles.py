@@ -150,9 +150,7 @@ def intents(question: str) -> frozenset[str]:
     """What the question asks for: a rule, figures, a reason (any, or none)."""
     words = f" {fold(question)} "
     found = {
-        intent
-        for intent, cues in _INTENT_CUES.items()
-        if any(f" {cue} " in words for cue in cues)
+        intent for intent, cues in _INTENT_CUES.items() if any(f" {cue} " in words for cue in cues)
     }
     if "%" in question:
         found.add(FIGURES)
