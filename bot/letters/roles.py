@@ -35,6 +35,10 @@ _INTENT_CUES: dict[str, tuple[str, ...]] = {
         "co can",
         "can phai",
         "nen lam",
+        "yeu cau",
+        "chi tieu",
+        "toi thieu",
+        "muc tieu",
         "can",
         "may",
         "must",
@@ -47,6 +51,9 @@ _INTENT_CUES: dict[str, tuple[str, ...]] = {
         "has to",
         "required",
         "obliged",
+        "target",
+        "minimum",
+        "deadline",
     ),
     FIGURES: (
         "bao nhieu",
@@ -114,7 +121,8 @@ _WHY_WORDS = (
     "căn cứ",
 )
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*%|\b\d{1,3}(?:\.\d{3})+\b")
-FIGURES_FULL = 3  # this many figures make a passage about figures
+FIGURES_FULL = 3  # this many figures make a passage about figures…
+FIGURE_WORDS = 10  # … and so does one figure in every this many words (a row of a table)
 
 
 @dataclass(frozen=True)
@@ -136,7 +144,9 @@ def passage_role(text: str) -> Role:
     lower = " ".join(text.lower().split())
     describes = any(_has(lower, cue) for cue in _WHY_WORDS)
     rules = any(_has(lower, cue) for cue in _RULE_WORDS)
-    figures = min(len(_FIGURE.findall(text)) / FIGURES_FULL, 1.0)
+    count = len(_FIGURE.findall(text))
+    density = count * FIGURE_WORDS / max(len(lower.split()), 1)
+    figures = min(max(count / FIGURES_FULL, density), 1.0)
     announces = lower.endswith(":")  # a lead-in: "… thực hiện các nội dung sau:"
     sets_rule = not describes and not announces and (rules or figures < 1.0)
     return Role(
