@@ -299,3 +299,11 @@ async def test_a_wrong_date_is_asked_again_and_huy_forgets_the_file(lettered: Ha
     assert await lettered.send(ADMIN_ID, "/huy") == ["Đã hủy."]
     texts = await upload(lettered, ADMIN_ID, data, name)
     assert "Văn bản đọc từ" not in texts[-1]  # the statistics importer answered
+
+
+async def test_may_the_clerk_use_the_directors_token_in_english(lettered: Harness) -> None:
+    """A permission question gets the rule that forbids it (Đồng Tháp's item 1), not the
+    lead-in before the items whose footnote names the decree on clerical work."""
+    (reply,) = await lettered.send(HEAD, "can the clerk use the director's token")
+    assert "Đồng Tháp, mục 1</b>" in reply.split("\n")[0]
+    assert "Nghiêm cấm tuyệt đối việc chuyển giao chứng thư số cá nhân" in reply

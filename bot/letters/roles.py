@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from bot.core.text import fold
 
 RULE = "rule"
+PERMIT = "permit"
 FIGURES = "figures"
 WHY = "why"
 
 # The question's intent, on its folded words (typed with or without diacritics, or English).
 _INTENT_CUES: dict[str, tuple[str, ...]] = {
-    RULE: (
+    PERMIT: (
         "co duoc",
         "duoc khong",
         "duoc ko",
@@ -26,6 +27,13 @@ _INTENT_CUES: dict[str, tuple[str, ...]] = {
         "dc khong",
         "co dc",
         "dk ko",
+        "duoc phep",
+        "can",
+        "may",
+        "allowed",
+        "permitted",
+    ),
+    RULE: (
         "co phai",
         "phai",
         "bat buoc",
@@ -109,6 +117,14 @@ _RULE_WORDS = (
     "chủ trì",
     "giao",
 )
+_PERMIT_WORDS = (
+    "nghiêm cấm",
+    "cấm",
+    "không được",
+    "được phép",
+    "chỉ thực hiện",
+    "hạn chế tối đa",
+)
 _WHY_WORDS = (
     "hiện nay",
     "tuy nhiên",
@@ -121,6 +137,7 @@ _WHY_WORDS = (
     "căn cứ",
 )
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*%|\b\d{1,3}(?:\.\d{3})+\b")
+PERMIT_RULE = 0.5  # a permission question, answered by a rule that neither forbids nor allows
 FIGURES_FULL = 3  # this many figures make a passage about figures…
 FIGURE_WORDS = 10  # … and so does one figure in every this many words (a row of a table)
 
@@ -130,6 +147,7 @@ class Role:
     """How much a passage sets rules, gives figures, describes the situation (0 to 1)."""
 
     rule: float = 0.0
+    permits: float = 0.0  # says what is forbidden or allowed
     figures: float = 0.0
     why: float = 0.0
 
@@ -151,6 +169,7 @@ def passage_role(text: str) -> Role:
     sets_rule = not describes and not announces and (rules or figures < 1.0)
     return Role(
         rule=1.0 if sets_rule else 0.0,
+        permits=1.0 if sets_rule and any(_has(lower, cue) for cue in _PERMIT_WORDS) else 0.0,
         figures=figures,
         why=1.0 if describes else 0.0,
     )
@@ -165,11 +184,16 @@ def intents(question: str) -> frozenset[str]:
     if "%" in question:
         found.add(FIGURES)
     if WHY in found:
-        found.discard(RULE)  # "why must we…" asks the reason, not the rule
+        found -= {RULE, PERMIT}  # "why must we…" asks the reason, not the rule
     return frozenset(found)
 
 
 def fit(wanted: frozenset[str], role: Role) -> float:
     """How well a passage's role fits what the question asks for (0 to 1)."""
-    values = {RULE: role.rule, FIGURES: role.figures, WHY: role.why}
+    values = {
+        PERMIT: max(role.permits, PERMIT_RULE * role.rule),
+        RULE: role.rule,
+        FIGURES: role.figures,
+        WHY: role.why,
+    }
     return max((values[intent] for intent in wanted), default=0.0)

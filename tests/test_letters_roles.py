@@ -1,0 +1,60 @@
+"""What a question asks for (a rule, a permission, figures, a reason) and what a passage does,
+read from their own words: the prior that tells an intro from the item that sets the rule."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.letters.roles import FIGURES, PERMIT, RULE, WHY, fit, intents, passage_role
+
+DESCRIBES = (
+    "Tuy nhiên, qua rà soát, vẫn còn tình trạng một số cơ quan chưa thực hiện nghiêm quy trình"
+    " ký số như: văn bản điện tử không được ký số bởi người có thẩm quyền."
+)
+FORBIDS = (
+    "Chịu trách nhiệm trực tiếp trước Ủy ban nhân dân tỉnh. Nghiêm cấm tuyệt đối việc chuyển"
+    " giao chứng thư số cá nhân hoặc mật khẩu cho người khác."
+)
+REQUIRES = "Nghiêm túc kiểm điểm, đảm bảo tối thiểu 80% văn bản phát hành được ký số."
+TABLE_ROW = "Các đơn vị chưa ký số: Trung tâm GDNN - GDTX (0%); Trung tâm DVNN (0%)."
+LEAD_IN = "Ủy ban nhân dân tỉnh yêu cầu Thủ trưởng các cơ quan thực hiện nghiêm các nội dung sau:"
+
+
+def test_a_passage_says_what_it_does() -> None:
+    """An intro describes, an item sets a rule (and may forbid), a table row gives figures, a
+    lead-in only announces the items."""
+    assert passage_role(DESCRIBES).why == 1.0 and passage_role(DESCRIBES).rule == 0.0
+    assert passage_role(FORBIDS).rule == 1.0 and passage_role(FORBIDS).permits == 1.0
+    assert passage_role(REQUIRES).rule == 1.0 and passage_role(REQUIRES).permits == 0.0
+    assert passage_role(TABLE_ROW).figures == 1.0 and passage_role(TABLE_ROW).rule == 0.0
+    lead_in = passage_role(LEAD_IN)
+    assert (lead_in.rule, lead_in.why, lead_in.figures) == (0.0, 0.0, 0.0)
+
+
+def test_a_question_says_what_it_wants() -> None:
+    """Typed with or without diacritics, in chat spelling or English."""
+    assert PERMIT in intents("văn thư có được dùng token của giám đốc không")
+    assert PERMIT in intents("can the clerk use the director's token")
+    assert RULE in intents("o tuan giao phong nao ky so thap thi phai lam gi")
+    assert FIGURES in intents("phòng văn hóa tháng 11 ký số được mấy phần trăm")
+    assert FIGURES in intents("which departments hit 100% in november")
+    assert intents("tại sao tỉnh phải chấn chỉnh ký số") == frozenset({WHY})
+    assert intents("han nop bao cao giai trinh") == frozenset()
+
+
+def test_the_rule_fits_a_permission_question_better_than_the_description() -> None:
+    """The prior orders the siblings: forbidding rule, then any rule, then the description."""
+    wanted = intents("văn thư có được dùng token của giám đốc không")
+    forbids, requires, describes = (
+        fit(wanted, passage_role(t)) for t in (FORBIDS, REQUIRES, DESCRIBES)
+    )
+    assert forbids > requires > describes == 0.0
+
+
+@given(st.text(max_size=300))
+def test_any_text_has_a_role_and_intents_within_bounds(text: str) -> None:
+    """Whatever is typed or stored: shares between 0 and 1, never a crash."""
+    role = passage_role(text)
+    assert all(0.0 <= v <= 1.0 for v in (role.rule, role.permits, role.figures, role.why))
+    assert 0.0 <= fit(intents(text), role) <= 1.0
