@@ -1,9 +1,9 @@
 """Benchmark: answers from the letters to questions typed the way officials type them.
 
-Run: .venv/bin/python bench/letters_qa.py [--cv] [--cv-all] [--verbose] [--threshold 0.5]
-     [--copies 6] [--write-memory]; --held-out, --fresh, --fresh2, --fresh3 print the spent
-     blind sets (now in the shipped memory, so their figures mean little); --fresh4 the blind
-     set written after them (run by the lead only).
+Run: .venv/bin/python bench/letters_qa.py [--cv] [--cv-all] [--cv-sets] [--verbose]
+     [--threshold 0.5] [--copies 6] [--write-memory]; --held-out, --fresh, --fresh2, --fresh3,
+     --fresh4 print the spent blind sets (now in the shipped memory, so their figures mean
+     little).
 
 Loads the five shipped letters through the same reading, splitting and index as the bot, asks
 every tuning question of bench/letters_qa_data.py and prints top-1 and top-3 accuracy on
@@ -13,8 +13,9 @@ rate on questions the letters do not cover. The tuning line is asked without the
 (and again with the hand vocabulary only the other folds use). About 30 % of the questions
 (chosen by a hash of their text) were held out from tuning until h16r3 (now spent).
 --cv-all cross-validates over the tuning questions and the spent blind sets (held-out, fresh,
-fresh2, fresh3), per set. --write-memory writes all of them to bot/data/letters/questions.tsv,
-the memory the bot ships.
+fresh2, fresh3, fresh4), per set; --cv-sets leaves one set out at a time (each set asked with a
+memory of the others only: a new writer). --write-memory writes all of them to
+bot/data/letters/questions.tsv, the memory the bot ships.
 Goals: top-1 >= 90 %, top-3 >= 98 %, no confident answer to an unanswerable question.
 """
 
@@ -341,7 +342,7 @@ def cross_validate(
 
 def spent_sets() -> list[tuple[str, list]]:
     """Every question tuning may use, by set: the tuning questions, and the blind sets whose
-    figures were recorded (held-out, fresh, fresh2, fresh3), now spent: tuning data too."""
+    figures were recorded (held-out, fresh, fresh2, fresh3, fresh4), now spent: tuning data."""
     from letters_qa_fresh import FRESH
     from letters_qa_fresh2 import FRESH2
     from letters_qa_fresh3 import FRESH3
@@ -440,7 +441,7 @@ def main() -> None:
     parser.add_argument(
         "--fresh4",
         action="store_true",
-        help="also report the fourth fresh blind set (letters_qa_fresh4.py, not in the memory)",
+        help="also report the fourth fresh blind set (letters_qa_fresh4.py, spent: in the memory)",
     )
     parser.add_argument(
         "--cv",
@@ -451,7 +452,7 @@ def main() -> None:
         "--cv-all",
         action="store_true",
         help=f"{FOLDS}-fold cross-validation over the tuning questions and the spent blind sets"
-        " (held-out, fresh, fresh2, fresh3), per set; again with the vocabulary of the other folds",
+        " (held-out, fresh…fresh4), per set; again with the vocabulary of the other folds",
     )
     parser.add_argument(
         "--cv-sets",
@@ -528,7 +529,7 @@ def main() -> None:
 
         report("fresh3  ", evaluate(shipped.search, places, list(FRESH3), threshold, args.verbose))
     if args.fresh4:
-        from letters_qa_fresh4 import FRESH4  # blind: written after the memory of h16r3
+        from letters_qa_fresh4 import FRESH4  # spent (h16r4): in the memory
 
         report("fresh4  ", evaluate(shipped.search, places, list(FRESH4), threshold, args.verbose))
 
