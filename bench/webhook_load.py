@@ -445,11 +445,11 @@ def print_floors(targets: list[Target]) -> None:
     kyso, others = targets[0], targets[1:]
     print("\nCPU ms per update (the ratio: kyso / the other)")
     print(f"{'rate/s':>7} {'kyso':>6} " + " ".join(f"{t.name:>22}" for t in others))
-    for step in kyso.steps:
+    for index, step in enumerate(kyso.steps):  # the same rates in the same order
         cells = []
         for other in others:
-            match = [s for s in other.steps if s.target == step.target]
-            theirs = match[0].cpu_ms_per_update if match else None
+            match = other.steps[index] if index < len(other.steps) else None
+            theirs = match.cpu_ms_per_update if match else None
             ours = step.cpu_ms_per_update
             ratio = f"{ours / theirs:.2f} x" if ours and theirs else "—"
             cells.append(f"{fmt_ms(theirs):>12} {ratio:>9}")
