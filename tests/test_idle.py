@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -153,13 +155,22 @@ async def listening(s: OutboxSender) -> None:
     await polls(10)
 
 
-def queue_elsewhere(h: Harness, chat_id: int) -> None:
-    """A push queued by another process (another engine: no wake-up by commit here)."""
+@contextlib.contextmanager
+def elsewhere(h: Harness) -> Iterator[Callable[[int], None]]:
+    """Queue pushes as another process would (another engine: no wake-up by commit here), one
+    transaction each, on the same pooled connection."""
     other = create_db_engine(h.app.bot_data.runtime.settings.database_url)
-    with Session(other) as session:
-        outbox.enqueue_many(session=session, pushes=[Push(f"cli:{chat_id}", chat_id, "Nhắc", "t")])
-        session.commit()
-    other.dispose()
+
+    def queue(chat_id: int) -> None:
+        with Session(other) as session:
+            push = Push(f"cli:{chat_id}", chat_id, "Nhắc", "t")
+            outbox.enqueue_many(session=session, pushes=[push])
+            session.commit()
+
+    try:
+        yield queue
+    finally:
+        other.dispose()
 
 
 async def sent_soon(h: Harness, chat_id: int) -> bool:
@@ -207,8 +218,11 @@ async def test_a_push_queued_by_another_process_wakes_the_idle_sender_on_postgre
     running = asyncio.create_task(s.run(poll_seconds=3600))
     try:
         await listening(s)
-        queue_elsewhere(bot, 4242)
-        assert await sent_soon(bot, 4242)
+        with elsewhere(bot) as queue:
+            queue(4242)
+            assert await sent_soon(bot, 4242)
+            queue(4243)  # the same process again (its second transaction notifies too)
+            assert await sent_soon(bot, 4243)
     finally:
         s.stop()
         await running
@@ -245,7 +259,8 @@ async def test_nothing_queued_while_the_listening_connection_is_down_is_lost(
                 break
             await polls(1)
         assert s.data_version() is None  # not listening
-        queue_elsewhere(bot, 4343)
+        with elsewhere(bot) as queue:
+            queue(4343)
         await polls(20)
         assert 4343 not in sent_to(bot)  # nobody heard it (the idle wait is a minute)
         back.set()

@@ -203,10 +203,8 @@ def enqueue_many(*, session: Session, pushes: Iterable[Push]) -> int:
     stmt = _insert(session, table).on_conflict_do_nothing(index_elements=["dedupe_key"])
     for start in range(0, len(rows), 500):
         session.execute(stmt, rows[start : start + 500])
-    info = session.connection().info
-    if not info.get(_ENQUEUED):  # other processes' senders (PostgreSQL): once a transaction
-        notify(session)
-    info[_ENQUEUED] = True  # the commit wakes this process's sender (wake_on_commit)
+    notify(session)  # PostgreSQL: the commit wakes every process's idle sender
+    session.connection().info[_ENQUEUED] = True  # the commit wakes the sender (wake_on_commit)
     return len(rows)
 
 
