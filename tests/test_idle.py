@@ -221,6 +221,7 @@ async def test_a_push_queued_by_another_process_wakes_the_idle_sender_on_postgre
         with elsewhere(bot) as queue:
             queue(4242)
             assert await sent_soon(bot, 4242)
+            await polls(20)  # the sender is idle again
             queue(4243)  # the same process again (its second transaction notifies too)
             assert await sent_soon(bot, 4243)
     finally:
