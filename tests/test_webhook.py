@@ -470,3 +470,18 @@ async def test_the_dashboard_and_health_are_served_beside_the_webhook(served: Ru
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
     assert (await served.client.get("/healthz")).json()["status"] == "ok"
     assert (await served.client.post("/telegram/x", content=b"{}")).status_code == 404
+
+
+async def test_a_stopping_bot_answers_503_and_handles_nothing(
+    served: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the Application stops, Telegram is told to post again later (503): nothing is
+    handled, nothing answered."""
+    monkeypatch.setattr(served.runner.app, "_running", False)
+    response = await served.post_update(message_update(ADMIN_ID, "/tyle nam tien hai"))
+    assert response.status_code == 503 and response.content == b""
+    monkeypatch.undo()
+    # The chat's next update is handled after anything wrongly queued before it: one answer.
+    after = await served.post_update(message_update(ADMIN_ID, "/tyle quang lich"))
+    assert "Quang Lịch" in after.json()["text"]
+    assert [r["text"] for r in served.replies()] == [after.json()["text"]]
