@@ -41,6 +41,7 @@ def test_a_question_says_what_it_wants() -> None:
     assert FIGURES in intents("which departments hit 100% in november")
     assert intents("tại sao tỉnh phải chấn chỉnh ký số") == frozenset({WHY})
     assert intents("han nop bao cao giai trinh") == frozenset()
+    assert intents("xa co may tinh moi khong") == frozenset()  # "máy", not English "may"
 
 
 def test_the_rule_fits_a_permission_question_better_than_the_description() -> None:

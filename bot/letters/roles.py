@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 
 from bot.core.text import fold
+from bot.letters.search import MAX_QUESTION_CHARS
+from bot.letters.tokens import is_english, tokenize
 
 RULE = "rule"
 PERMIT = "permit"
@@ -28,10 +30,6 @@ _INTENT_CUES: dict[str, tuple[str, ...]] = {
         "co dc",
         "dk ko",
         "duoc phep",
-        "can",
-        "may",
-        "allowed",
-        "permitted",
     ),
     RULE: (
         "co phai",
@@ -47,21 +45,6 @@ _INTENT_CUES: dict[str, tuple[str, ...]] = {
         "chi tieu",
         "toi thieu",
         "muc tieu",
-        "can",
-        "may",
-        "must",
-        "should",
-        "allowed",
-        "permitted",
-        "need",
-        "needs",
-        "have to",
-        "has to",
-        "required",
-        "obliged",
-        "target",
-        "minimum",
-        "deadline",
     ),
     FIGURES: (
         "bao nhieu",
@@ -73,27 +56,35 @@ _INTENT_CUES: dict[str, tuple[str, ...]] = {
         "ti le",
         "dat",
         "so lieu",
-        "how many",
-        "how much",
-        "percent",
-        "percentage",
-        "figure",
-        "figures",
     ),
     WHY: (
         "tai sao",
         "vi sao",
         "ly do",
         "can cu",
-        "why",
-        "reason",
-        "based on",
         "tinh trang",
         "thuc trang",
         "hien nay",
-        "situation",
-        "currently",
     ),
+}
+# … and in an English question ("can", "may" are "cần", "máy" in Vietnamese).
+_ENGLISH_CUES: dict[str, tuple[str, ...]] = {
+    PERMIT: ("can", "may", "allowed", "permitted"),
+    RULE: (
+        "must",
+        "should",
+        "need",
+        "needs",
+        "have to",
+        "has to",
+        "required",
+        "obliged",
+        "target",
+        "minimum",
+        "deadline",
+    ),
+    FIGURES: ("how many", "how much", "percent", "percentage", "figure", "figures"),
+    WHY: ("why", "reason", "based on", "situation", "currently"),
 }
 
 # A passage that sets a rule says who must do what; one that describes the situation says
@@ -174,9 +165,16 @@ def passage_role(text: str) -> Role:
 
 def intents(question: str) -> frozenset[str]:
     """What the question asks for: a rule, figures, a reason (any, or none)."""
+    question = question[:MAX_QUESTION_CHARS]
     words = f" {fold(question)} "
+    tables = [_INTENT_CUES]
+    if is_english(tokenize(question, accents=False)):
+        tables.append(_ENGLISH_CUES)
     found = {
-        intent for intent, cues in _INTENT_CUES.items() if any(f" {cue} " in words for cue in cues)
+        intent
+        for table in tables
+        for intent, cues in table.items()
+        if any(f" {cue} " in words for cue in cues)
     }
     if "%" in question:
         found.add(FIGURES)
