@@ -43,8 +43,9 @@ print(json.dumps(sorted(sys.modules)))
 # The features' command-line modules (each only for its own `python -m bot …` subcommand).
 CLI_MODULES = set(features.CLI.values())
 
-# Feature modules that `/tyle` never needs: their handlers load them at first use (a file sent,
-# a table pasted…), not at every start-up.
+# Feature modules that `/tyle` never needs: their handlers and jobs load them at first use (a
+# file sent, a table pasted, /tonghop, /lichsu, the weekly summaries, /nhatky), not at every
+# start-up.
 ON_FIRST_USE = {
     "bot.imports.apply",
     "bot.imports.options",
@@ -53,6 +54,11 @@ ON_FIRST_USE = {
     "bot.imports.reading",
     "bot.imports.staging",
     "bot.imports.texts",
+    "bot.summaries.figures",
+    "bot.summaries.history",
+    "bot.summaries.scheduled",
+    "bot.summaries.texts",
+    "bot.audit_log.service",
 }
 
 
