@@ -159,6 +159,17 @@ def floor(kyso: list[tuple[float, float]], bare: list[tuple[float, float]]) -> N
         )
 
 
+def paired(label: str, this: list[tuple[float, float]], other: list[tuple[float, float]]) -> None:
+    """The median of the rounds' differences (this code's minus the baseline's), wall and CPU:
+    steadier than the difference of the medians when the machine's load changes."""
+    for name, i in (("wall", 0), ("CPU", 1)):
+        diffs = sorted(t[i] - o[i] for t, o in zip(this, other, strict=True))
+        print(
+            f"{label}, {name}: {statistics.median(diffs) * 1000:+.0f} ms "
+            f"(rounds {diffs[0] * 1000:+.0f} … {diffs[-1] * 1000:+.0f})"
+        )
+
+
 def main() -> None:
     """Prepare a database, time the rounds (paired with --baseline), print medians."""
     parser = argparse.ArgumentParser()
@@ -201,6 +212,10 @@ def main() -> None:
         report("bot run → first answer", answers[name], 1.5)
         floor(answers[name], bare)
         report("bot console --demo → prompt", prompts[name], 2)
+    if args.baseline is not None:
+        print("[this − baseline, paired rounds]")
+        paired("bot run → first answer", answers["this"], answers["baseline"])
+        paired("bot console --demo → prompt", prompts["this"], prompts["baseline"])
 
 
 if __name__ == "__main__":
