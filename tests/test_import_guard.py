@@ -24,8 +24,7 @@ from bot.core.models import ImportBatch, Measurement, PendingImport
 from bot.imports import apply as apply_module
 from bot.imports import parse as parse_module
 from bot.imports import plan as plan_module
-from bot.imports import restarts
-from bot.imports import staging
+from bot.imports import restarts, staging
 from bot.imports.apply import import_statistics
 from bot.imports.issues import ImportRejected
 from bot.offline import OfflineRequest
