@@ -9,6 +9,7 @@ with one SELECT. What `bot run` spends beyond this process is kyso-bot's own sta
 
 from __future__ import annotations
 
+import argparse
 import os
 
 from sqlalchemy import Engine
@@ -34,7 +35,9 @@ def answer(engine: Engine, words: list[str]) -> str:
 
 
 def main() -> None:
-    """Build, poll, answer until SIGINT."""
+    """Build, poll, answer until SIGINT (settings from the environment, as bench/startup.py
+    passes them)."""
+    argparse.ArgumentParser(description="The floor of bench/startup.py (run by it).").parse_args()
     engine = create_engine(os.environ["DATABASE_URL"])
     base = os.environ["TELEGRAM_API_BASE_URL"].rstrip("/")
 
