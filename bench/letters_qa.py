@@ -1,8 +1,9 @@
 """Benchmark: answers from the letters to questions typed the way officials type them.
 
-Run: .venv/bin/python bench/letters_qa.py [--cv] [--verbose] [--threshold 0.5] [--copies 6]
-     [--write-memory]; the blind sets (--held-out, --fresh, --fresh2, --fresh3) are run by the
-     lead only.
+Run: .venv/bin/python bench/letters_qa.py [--cv] [--cv-all] [--verbose] [--threshold 0.5]
+     [--copies 6] [--write-memory]; --held-out, --fresh, --fresh2, --fresh3 print the spent
+     blind sets (now in the shipped memory, so their figures mean little); --fresh4 the blind
+     set written after them (run by the lead only).
 
 Loads the five shipped letters through the same reading, splitting and index as the bot, asks
 every tuning question of bench/letters_qa_data.py and prints top-1 and top-3 accuracy on
@@ -10,9 +11,10 @@ answerable questions, the share of them answered confidently and correctly, and 
 rate on questions the letters do not cover. The tuning line is asked without the question memory
 (a letter nobody has asked about); --cv asks each of 5 folds with a memory of the other four
 (and again with the hand vocabulary only the other folds use). About 30 % of the questions
-(chosen by a hash of their text) are held out: never in the memory nor used for tuning.
---write-memory writes the tuning questions to bot/data/letters/questions.tsv, the memory the
-bot ships. --fresh reports bench/letters_qa_fresh.py, questions written blind.
+(chosen by a hash of their text) were held out from tuning until h16r3 (now spent).
+--cv-all cross-validates over the tuning questions and the spent blind sets (held-out, fresh,
+fresh2, fresh3), per set. --write-memory writes all of them to bot/data/letters/questions.tsv,
+the memory the bot ships.
 Goals: top-1 >= 90 %, top-3 >= 98 %, no confident answer to an unanswerable question.
 """
 
@@ -25,7 +27,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from importlib import resources
 from pathlib import Path
 
@@ -337,6 +339,68 @@ def cross_validate(
     return merged(plain), merged(typod)
 
 
+def spent_sets() -> list[tuple[str, list]]:
+    """Every question tuning may use, by set: the tuning questions, and the blind sets whose
+    figures were recorded (held-out, fresh, fresh2, fresh3), now spent: tuning data too."""
+    from letters_qa_fresh import FRESH
+    from letters_qa_fresh2 import FRESH2
+    from letters_qa_fresh3 import FRESH3
+
+    sets = [
+        ("tuning", [q for q in QUESTIONS if not held_out(q[0])]),
+        ("held-out", [q for q in QUESTIONS if held_out(q[0])]),
+        ("fresh", list(FRESH)),
+        ("fresh2", list(FRESH2)),
+        ("fresh3", list(FRESH3)),
+    ]
+    seen: set[str] = set()
+    unique = []
+    for name, questions in sets:
+        kept = [q for q in questions if q[0] not in seen]
+        seen.update(q[0] for q in kept)
+        unique.append((name, kept))
+    return unique
+
+
+def every_question() -> list:
+    """The union of the tuning questions and the spent sets, each question once."""
+    return [q for _name, questions in spent_sets() for q in questions]
+
+
+def cross_validate_all(
+    threshold: float, verbose: bool = False, vocabulary: bool = False
+) -> dict[str, dict]:
+    """Cross-validation over the union: each fold asked with a memory of the other folds only
+    (and, with `vocabulary`, the hand vocabulary without what only the asked fold uses); the
+    counts per set, over the spent blind sets ('spent') and over all."""
+    sets = spent_sets()
+    union = [q for _name, questions in sets for q in questions]
+    parts: dict[str, list[dict]] = {name: [] for name, _q in sets}
+    parts["all"] = []
+    index, places = build()
+    for number in range(FOLDS):
+        taught = [q for q in union if fold_of(q[0]) != number]
+        asked = [q for q in union if fold_of(q[0]) == number]
+        with vocabulary_of(taught, asked) if vocabulary else nullcontext():
+            if vocabulary:
+                index, places = build()
+            ranker = Ranker(index, known(places, taught))
+            for name, questions in sets:
+                mine = [q for q in questions if fold_of(q[0]) == number]
+                counts = evaluate(ranker.search, places, mine, threshold, verbose)
+                parts[name].append(counts)
+                parts["all"].append(counts)
+                if name != "tuning":
+                    parts.setdefault("spent", []).append(counts)
+    return {name: merged(p) for name, p in parts.items()}
+
+
+def report_all(title: str, figures: dict[str, dict]) -> None:
+    """Print a union cross-validation, per set and over all."""
+    for name, counts in figures.items():
+        report(f"{title} {name:8}", counts)
+
+
 def main() -> None:
     """Evaluate the tuning set, cross-validated with --cv (and the blind sets with --held-out
     and --fresh, which only the lead runs)."""
@@ -358,14 +422,26 @@ def main() -> None:
         help="also report the third fresh blind set (letters_qa_fresh3.py, FRESH3)",
     )
     parser.add_argument(
+        "--fresh4",
+        action="store_true",
+        help="also report the fourth fresh blind set (letters_qa_fresh4.py, not in the memory)",
+    )
+    parser.add_argument(
         "--cv",
         action="store_true",
         help=f"also report {FOLDS}-fold cross-validation of the question memory on the tuning set",
     )
     parser.add_argument(
+        "--cv-all",
+        action="store_true",
+        help=f"{FOLDS}-fold cross-validation over the tuning questions and the spent blind sets"
+        " (held-out, fresh, fresh2, fresh3), per set; again with the vocabulary of the other folds",
+    )
+    parser.add_argument(
         "--write-memory",
         action="store_true",
-        help="write the tuning questions to bot/data/letters/questions.tsv (the shipped memory)",
+        help="write the tuning questions and the spent sets to bot/data/letters/questions.tsv"
+        " (the shipped memory)",
     )
     parser.add_argument("--verbose", action="store_true", help="one line per question")
     parser.add_argument("--threshold", type=float, default=None)
@@ -382,7 +458,7 @@ def main() -> None:
     tuning = [q for q in QUESTIONS if not held_out(q[0])]
     if args.write_memory:
         target = Path(__file__).resolve().parent.parent / "bot/data/letters/questions.tsv"
-        target.write_text(render(as_asked(tuning)), encoding="utf-8")
+        target.write_text(render(as_asked(every_question())), encoding="utf-8")
         print(f"wrote {target}")
         return
     copies = f" indexed {args.copies} times (speed only)" if args.copies > 1 else ""
@@ -399,15 +475,19 @@ def main() -> None:
         report(f"cv {FOLDS}-fold", plain)
         report("  typo'd", typod)
         report("cv, vocab", cross_validate_vocabulary(tuning, threshold))
-    # The blind sets: asked with the shipped memory (the tuning questions, --write-memory).
+    if args.cv_all:
+        report_all("cv-all", cross_validate_all(threshold, args.verbose))
+        report_all("cv-all vocab", cross_validate_all(threshold, vocabulary=True))
+    # The shipped memory: the tuning questions and the spent sets (--write-memory).
     memory = shipped_memory(places)
-    if {k.question for k in memory} != {q for q, _e in tuning}:
-        print("the shipped memory is not the tuning set: run --write-memory")
+    if {k.question for k in memory} != {q for q, _e in every_question()}:
+        print("the shipped memory is not the tuning questions and spent sets: run --write-memory")
     shipped = Ranker(index, memory)
     timed = evaluate(shipped.search, places, tuning, threshold, False)
     print(
         f"with the shipped memory ({len(shipped.known)} questions; speed only, they are the "
-        f"tuning questions): median {timed['ms_median']:.2f} ms, slowest {timed['ms_max']:.2f} ms"
+        f"tuning questions and the spent sets): median {timed['ms_median']:.2f} ms, "
+        f"slowest {timed['ms_max']:.2f} ms"
     )
     if args.held_out:
         held = [q for q in QUESTIONS if held_out(q[0])]
@@ -424,6 +504,10 @@ def main() -> None:
         from letters_qa_fresh3 import FRESH3  # only the lead runs the blind sets
 
         report("fresh3  ", evaluate(shipped.search, places, list(FRESH3), threshold, args.verbose))
+    if args.fresh4:
+        from letters_qa_fresh4 import FRESH4  # blind: written after the memory of h16r3
+
+        report("fresh4  ", evaluate(shipped.search, places, list(FRESH4), threshold, args.verbose))
 
 
 if __name__ == "__main__":

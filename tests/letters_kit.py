@@ -12,7 +12,9 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from bot.core.db import create_db_engine, init_db, session_scope
+from bot.letters import asked
 from bot.letters.passages import APPENDIX, split_letter
+from bot.letters.reading import read_letter
 from bot.letters.search import LetterIndex, document
 from bot.letters.service import load_shipped, shipped_letters
 
@@ -146,6 +148,38 @@ def shipped_index() -> tuple[LetterIndex, dict[int, tuple[str, str]]]:
                 )
             )
     return LetterIndex(documents), places
+
+
+def library_with(
+    extra: dict[str, bytes],
+) -> tuple[LetterIndex, dict[int, tuple[str, str]], list[asked.Place]]:
+    """The five shipped letters and `extra` (file name → file) indexed as the bot does, each
+    passage key's (file, label), and the passages' lasting names for the question memory."""
+    documents, places, named = [], {}, []
+    files = [*shipped_letters(), *extra.items()]
+    for number, (name, data) in enumerate(files, start=1):
+        letter = split_letter(read_letter(data, name))
+        for passage in letter.passages:
+            if passage.kind == APPENDIX:
+                continue
+            key = number * 1000 + passage.seq
+            places[key] = (name, passage.label)
+            named.append(
+                asked.Place(
+                    key, letter.header.number, letter.header.issued_on, passage.kind, passage.label
+                )
+            )
+            documents.append(
+                document(
+                    key,
+                    number,
+                    text=passage.text,
+                    heading=passage.heading,
+                    footnotes=passage.footnotes,
+                    letter_text=f"{letter.header.title} {letter.header.issuer}",
+                )
+            )
+    return LetterIndex(documents), places, named
 
 
 @contextmanager

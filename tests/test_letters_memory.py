@@ -20,7 +20,7 @@ from bot.letters.ranking import Known, Ranker
 from bot.letters.search import confident
 from bot.letters.service import load_shipped, retire_letter
 from tests.conftest import database_url
-from tests.letters_kit import letters_database, shipped_index
+from tests.letters_kit import docx_letter, letters_database, library_with, shipped_index
 
 DONG_THAP = "dong-thap-ubnd-kgvx-2026-chu-ky-so-cong-vu.txt"
 HUNG_YEN = "hung-yen-cv-tu-2026-06-ky-so-van-ban-dien-tu.txt"
@@ -64,6 +64,22 @@ def test_without_known_questions_it_is_the_passage_search() -> None:
     plain = [h.key for h in INDEX.search(question)]
     assert [h.key for h in Ranker(INDEX).search(question)] == plain
     assert plain[0] == KEYS[(HUNG_YEN, "3")]
+
+
+def test_a_new_letter_answers_its_own_question_over_old_questions_alike() -> None:
+    """A letter added after the memory was written: a question in its words is answered from
+    it, though known questions about an older letter's rule look alike; and the old letter's
+    known question is still answered from the old letter."""
+    index, places, named = library_with({"bac-ninh.docx": docx_letter()})
+    ranker = Ranker(index, asked.known(named, asked.shipped()))
+    question = "van thu co duoc giu ho thiet bi ky so cua lanh dao khong"
+    votes, _unanswered = ranker.votes(" ".join(t.f for t in index.read(question)))
+    voted = {places[index.documents[i].key] for i in votes}
+    assert (DONG_THAP, "1") in voted  # old questions alike point to Đồng Tháp's rule
+    (first, *_rest) = confident(ranker.search(question))
+    assert places[first.key] == ("bac-ninh.docx", "2.a")
+    (old, *_rest) = confident(ranker.search("van thu co duoc ky thay bi thu khi di vang khong"))
+    assert places[old.key] == (DONG_THAP, "1")
 
 
 def test_rows_read_back_as_written() -> None:

@@ -94,6 +94,15 @@ def test_money_is_not_what_the_letters_cover() -> None:
     assert answer("tien do chuyen doi so") is not None
 
 
+def test_a_month_or_the_whole_year_finds_that_table() -> None:
+    """Tuần Giáo's tables differ only by their date range: from 01/11/2020 is November's, from
+    01/01/2020 the year's; the question's 'November' or 'cả năm' picks the right one."""
+    tuan_giao = "tuan-giao-ubnd-vp-2020-12-chu-ky-so.txt"
+    assert top("ca nam 2020 xa nao o tuan giao ky so cao nhat") == (tuan_giao, "3.2")
+    assert top("which communes had 0% signing in november 2020") == (tuan_giao, "3.1")
+    assert top("whole of 2020, which commune signed the most in Tuan Giao?") == (tuan_giao, "3.2")
+
+
 def test_dates_as_the_letters_write_them() -> None:
     """'25 June', 'June 25th', 'ngày 25 tháng 6' are all '25/6'."""
     assert dates_as_letters_write_them("due by 25 June") == "due by 25/6"

@@ -4,7 +4,9 @@ the letters do not cover it (data: bot/data/letters/questions.tsv, see asked.py)
 
 The known questions help twice: their words are indexed with the passages that answer them (a
 low-weight field, so a new question in the same words finds the passage), and the known
-questions most like a new one (character n-gram cosine) vote for their passages. A vote counts
+questions most like a new one (character n-gram cosine) vote for their passages, in full only
+when they are near-duplicates (MEMORY_OFFSET), so a new letter whose own words match the
+question is not outvoted by old questions that merely look alike. A vote counts
 in the confidence only from MEMORY_SURE on; a known unanswerable question closer than any vote
 lowers it. Without known questions (a new letter) this is passage retrieval alone. Weights were
 chosen by cross-validation (bench/letters_qa.py --cv).
@@ -22,6 +24,7 @@ MEMORY_WEIGHT = 0.7  # a known question's likeness, added to the normalised BM25
 NEIGHBOURS = 3  # known questions that vote
 MEMORY_FLOOR = 0.3  # known questions less alike than this do not vote
 MEMORY_SURE = 0.6  # a vote this alike counts as confidence (unanswerable ones reach ~0.56)
+MEMORY_OFFSET = 0.45  # a vote counts from this likeness up, in full only for the same question
 UNANSWERED_PENALTY = 1.0  # confidence lost per unit an unanswerable known question is closer
 
 
@@ -100,7 +103,8 @@ class Ranker:
         totals = {i: s / top for i, s in bm25.items() if s > 0}
         votes, unanswered = self.votes(" ".join(t.f for t in query.tokens))
         for i, sim in votes.items():
-            totals[i] = totals.get(i, 0.0) + MEMORY_WEIGHT * sim
+            lift = max(sim - MEMORY_OFFSET, 0.0) / (1 - MEMORY_OFFSET)
+            totals[i] = totals.get(i, 0.0) + MEMORY_WEIGHT * lift
         ranked = sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
         hits = []
         for i, score in ranked:

@@ -30,6 +30,7 @@ from bot.letters.tokens import (
     is_english,
     is_stop,
     is_vietnamese_syllable,
+    period_words,
     phrase,
     query_term,
     query_terms,
@@ -48,7 +49,7 @@ FOOTNOTE_WEIGHT = 0.5
 LETTER_WEIGHT = 0.25  # the letter's subject and issuer, on every passage of it
 LEAD_WEIGHT = 0.5  # a passage's opening words again: who must act, or what it is about
 LEAD_WORDS = 8  # (weight and length tuned on the tuning questions of bench/letters_qa.py)
-ASKED_WEIGHT = 0.3  # the questions known to be answered by a passage (ranking.py)
+ASKED_WEIGHT = 0.15  # the questions known to be answered by a passage (ranking.py)
 UNKNOWN_WEIGHT = 1.5  # a word no letter uses, in the confidence
 THRESHOLD = 0.55  # calibrated on bench/letters_qa.py (tuning questions)
 SECOND_RATIO = 0.8  # a second passage is shown when it scores this close to the first
@@ -137,6 +138,7 @@ class LetterIndex:
                 (doc.footnotes, FOOTNOTE_WEIGHT),
                 (doc.letter_text, LETTER_WEIGHT),
                 (_lead(doc.text), LEAD_WEIGHT),
+                (period_words(f"{doc.heading} {doc.text}"), HEADING_WEIGHT),
                 (doc.asked, ASKED_WEIGHT),
             ):
                 for term in index_terms(document_tokens(text)) if text else ():

@@ -459,6 +459,42 @@ ENGLISH: dict[str, str] = {
     "priority": "ưu tiên",
     "resources": "nguồn lực",
     "specialist": "chuyên trách",
+    # general administrative English, written as a glossary (not from failing questions)
+    "highest": "cao",
+    "high": "cao",
+    "lowest": "thấp",
+    "low": "thấp",
+    "contact": "liên hệ",
+    "carry out": "thực hiện",
+    "implement": "triển khai",
+    "implementation": "triển khai",
+    "government": "chính quyền",
+    "confidential": "văn bản mật",
+    "e-documents": "văn bản điện tử",
+    "e-document": "văn bản điện tử",
+    "e-docs": "văn bản điện tử",
+    "e-signing": "ký số",
+    "e-signature": "chữ ký số",
+    "between": "giữa",
+    "issued": "cấp",
+    "sending": "gửi",
+    "receiving": "nhận",
+    "received": "nhận",
+    "year": "năm",
+    "month": "tháng",
+    "whole year": "cả năm",
+    "whole of": "cả năm",
+    "january": "tháng 1",
+    "february": "tháng 2",
+    "march": "tháng 3",
+    "april": "tháng 4",
+    "june": "tháng 6",
+    "july": "tháng 7",
+    "august": "tháng 8",
+    "september": "tháng 9",
+    "october": "tháng 10",
+    "november": "tháng 11",
+    "december": "tháng 12",
 }
 
 ENGLISH_STOPWORDS = frozenset(
@@ -467,7 +503,7 @@ ENGLISH_STOPWORDS = frozenset(
     "from about what which who when where how why whom whose this that these those there here "
     "and or not no yes if then than so as any all each every some have has had get got "
     "me us them please tell instead many much allowed permitted ok okay possible let "
-    "s t don doesn didn isn aren won wouldn shouldn cannot".split()
+    "s t don doesn didn isn aren won wouldn shouldn cannot still".split()
 )
 
 # Words that only an English question has (not Vietnamese syllables once folded: "the" is

@@ -378,3 +378,26 @@ def query_terms(tokens: Sequence[Tok]) -> list[tuple[str, range]]:
         if a.chunk == b.chunk and not (is_stop(a) and is_stop(b)):
             terms.append((query_term(tokens[i : i + 2]), range(i, i + 2)))
     return terms
+
+
+_RANGE = re.compile(
+    r"từ ngày (\d{1,2})/(\d{1,2})/(\d{4}) đến ngày (\d{1,2})/(\d{1,2})/(\d{4})", re.IGNORECASE
+)
+PERIOD_DAYS = 45  # a range from the 1st this short is that month's figures
+
+
+def period_words(text: str) -> str:
+    """What a date range in a passage covers, in the words a question uses: from 1 January it
+    is the year's figures ('cả năm 2020'), from the 1st of a month for a few weeks that
+    month's ('tháng 11 năm 2020')."""
+    found = []
+    for match in _RANGE.finditer(text):
+        day, month, year, end_day, end_month, end_year = (int(g) for g in match.groups())
+        if day != 1 or not 1 <= month <= 12:
+            continue
+        span = (end_year - year) * 365 + (end_month - month) * 30 + end_day - day
+        if month == 1 and span > PERIOD_DAYS:
+            found.append(f"cả năm {year}")
+        elif 0 <= span <= PERIOD_DAYS:
+            found.append(f"tháng {month} năm {year}")
+    return " . ".join(found)
