@@ -23,27 +23,35 @@ import datetime as dt
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections import defaultdict, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench.webhook_parts import serve_fake_api, wake_cost_ms  # noqa: E402
+from bench.webhook_parts import (  # noqa: E402
+    HOOK_PATH,
+    SECRET,
+    TOKEN,
+    histogram,
+    http_get,
+    offer,
+    percentile,
+    quantile,
+    serve_fake_api,
+    wait_until,
+    wake_cost_ms,
+)
 
-TOKEN = "123456:LOADTEST"
-SECRET = "bench-webhook-secret"
-HOOK_PATH = "/hook"
 DEFAULT_RATES = (50, 100, 200, 300, 400, 600, 800, 1000, 1200, 1500, 2000, 2500, 3000)
 
 
@@ -105,33 +113,20 @@ def prepare_database(url: str, units: int, officials: int) -> list[int]:
     return [t for t, _ in people]
 
 
-def http_get(url: str, timeout: float = 5.0) -> tuple[int, bytes]:
-    """A plain GET (status, body); connection errors give status 0."""
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
-    except OSError:
-        return 0, b""
-
-
-def wait_until(check: object, tries: int, pause: float = 0.1) -> bool:
-    """Poll a condition a bounded number of times."""
-    for _ in range(tries):
-        if check():  # type: ignore[operator]
-            return True
-        time.sleep(pause)
-    return False
-
-
 def start_worker(
-    index: int, port: int, api_port: int, url: str, workdir: Path, concurrent: int | None
+    index: int,
+    port: int,
+    api_port: int,
+    url: str,
+    workdir: Path,
+    concurrent: int | None,
+    root: Path = ROOT,
 ) -> subprocess.Popen[bytes]:
-    """`python -m bot run --webhook` on its own port, JSON logs at INFO into a file."""
+    """`python -m bot run --webhook` (the code in `root`) on its own port, JSON logs at INFO
+    into a file."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
     env.update(
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=str(root),
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{api_port}",
         DATABASE_URL=url,
@@ -143,7 +138,7 @@ def start_worker(
     )
     if concurrent is not None:
         env["CONCURRENT_UPDATES"] = str(concurrent)
-    log = (workdir / f"worker{index}.log").open("wb")
+    log = (workdir / f"{root.name}-worker{index}.log").open("wb")
     return subprocess.Popen(
         [sys.executable, "-m", "bot", "run", "--webhook"],
         cwd=workdir,
@@ -154,43 +149,6 @@ def start_worker(
 
 
 # --- the load generator -----------------------------------------------------------------------
-
-
-class Connection:
-    """One keep-alive HTTP/1.1 connection to a worker, posting raw requests."""
-
-    def __init__(self, port: int) -> None:
-        """Not connected yet."""
-        self.port = port
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def post(self, body: bytes) -> tuple[int, bytes]:
-        """POST one update; returns the HTTP status and the answer's body."""
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
-        assert self.reader is not None
-        head = (
-            f"POST {HOOK_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            "Content-Type: application/json\r\n"
-            f"X-Telegram-Bot-Api-Secret-Token: {SECRET}\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n"
-        ).encode()
-        self.writer.write(head + body)
-        raw = await self.reader.readuntil(b"\r\n\r\n")
-        lines = raw.decode("latin-1").split("\r\n")
-        status = int(lines[0].split()[1])
-        length = 0
-        for line in lines[1:]:
-            if line.lower().startswith("content-length:"):
-                length = int(line.split(":", 1)[1])
-        answer = await self.reader.readexactly(length) if length else b""
-        return status, answer
-
-    def close(self) -> None:
-        """Close the socket."""
-        if self.writer is not None:
-            self.writer.close()
 
 
 @dataclass
@@ -216,104 +174,6 @@ class Step:
             and self.e2e_p99_ms is not None
             and self.e2e_p99_ms <= max_p99 * 1000
         )
-
-
-async def offer(
-    ports: list[int], bodies: list[tuple[int, bytes]], rate: int, seconds: float, pool: int
-) -> tuple[list[tuple[int, float]], int, float, list[tuple[int, float]]]:
-    """Post `rate` updates per second for `seconds`, round-robin over the workers' ports.
-
-    Returns (chat, send time) per accepted update, the number refused, the elapsed time, and
-    (chat, time) of each reply that came back in the webhook's answer (Telegram performs it
-    then, as if it were a request reaching the Bot API).
-    """
-    free: dict[int, asyncio.Queue[Connection]] = {}
-    for port in ports:
-        queue: asyncio.Queue[Connection] = asyncio.Queue()
-        for _ in range(pool):
-            queue.put_nowait(Connection(port))
-        free[port] = queue
-    total = int(rate * seconds)
-    sent: list[tuple[int, float]] = []
-    in_answer: list[tuple[int, float]] = []
-    refused = 0
-    tasks: set[asyncio.Task[None]] = set()
-
-    async def one(port: int, chat: int, body: bytes) -> None:
-        nonlocal refused
-        conn = await free[port].get()
-        t = time.monotonic()
-        try:
-            status, answer = await conn.post(body)
-        except (OSError, asyncio.IncompleteReadError):
-            conn.close()
-            conn = Connection(port)
-            status, answer = 0, b""
-        free[port].put_nowait(conn)
-        if status == 200:
-            sent.append((chat, t))
-            if answer and json.loads(answer).get("method") == "sendMessage":
-                in_answer.append((chat, time.monotonic()))
-        else:
-            refused += 1
-
-    start = time.monotonic()
-    for i in range(total):
-        due = start + i / rate
-        delay = due - time.monotonic()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        chat, body = bodies[i % len(bodies)]
-        task = asyncio.create_task(one(ports[i % len(ports)], chat, body))
-        tasks.add(task)
-        task.add_done_callback(tasks.discard)
-    if tasks:
-        await asyncio.gather(*tasks)
-    elapsed = time.monotonic() - start
-    for queue in free.values():
-        while not queue.empty():
-            queue.get_nowait().close()
-    return sent, refused, elapsed, in_answer
-
-
-def histogram(ports: list[int]) -> dict[float, float]:
-    """kyso_update_duration_seconds buckets summed over the workers."""
-    buckets: dict[float, float] = defaultdict(float)
-    for port in ports:
-        _status, body = http_get(f"http://127.0.0.1:{port}/metrics")
-        for line in body.decode().splitlines():
-            if line.startswith("kyso_update_duration_seconds_bucket{"):
-                le = line.split('le="', 1)[1].split('"', 1)[0]
-                bound = float("inf") if le == "+Inf" else float(le)
-                buckets[bound] += float(line.rsplit(" ", 1)[1])
-    return buckets
-
-
-def quantile(q: float, before: dict[float, float], after: dict[float, float]) -> float | None:
-    """Prometheus-style histogram_quantile over the difference of two scrapes (seconds)."""
-    bounds = sorted(after)
-    counts = [after[b] - before.get(b, 0.0) for b in bounds]
-    if not counts or counts[-1] <= 0:
-        return None
-    rank = q * counts[-1]
-    previous_bound, previous_count = 0.0, 0.0
-    for bound, count in zip(bounds, counts, strict=True):
-        if count >= rank:
-            if bound == float("inf"):
-                return previous_bound
-            width = count - previous_count
-            share = (rank - previous_count) / width if width else 1.0
-            return previous_bound + (bound - previous_bound) * share
-        previous_bound, previous_count = bound, count
-    return previous_bound
-
-
-def percentile(values: list[float], q: float) -> float | None:
-    """Nearest-rank percentile."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def replies_since(api_port: int, since: int) -> list[tuple[int, float]]:
@@ -415,12 +275,135 @@ def fmt_ms(value: float | None) -> str:
     return f"{value:.1f}"
 
 
-def bench_workers(
-    workers: int, args: argparse.Namespace, url: str, users: list[int], workdir: Path
-) -> list[Step]:
-    """Start the fake API and `workers` bots, run the rate steps, stop everything."""
+@dataclass
+class Target:
+    """One server under load: kyso (1 or 2 workers), another checkout of it, or a floor."""
+
+    name: str
+    ports: list[int]
+    procs: list[subprocess.Popen[bytes]]
+    idle_cpu: float = 0.0
+    steps: list[Step] = field(default_factory=list)
+    failures: int = 0
+    short: int = 0
+    stopped: str | None = None
+
+    @property
+    def pids(self) -> list[int]:
+        """The processes whose CPU time is counted."""
+        return [proc.pid for proc in self.procs]
+
+
+def start_targets(
+    workers: int, args: argparse.Namespace, url: str, workdir: Path, api_port: int
+) -> list[Target]:
+    """kyso's workers, then (one worker only) --baseline's kyso on a copy of the database and
+    the floors; each on its own port."""
+    targets = []
+
+    def kyso(name: str, root: Path, database: str) -> None:
+        ports = [free_port() for _ in range(workers)]
+        procs = [
+            start_worker(i, p, api_port, database, workdir, args.concurrent_updates, root)
+            for i, p in enumerate(ports)
+        ]
+        targets.append(Target(name, ports, procs))
+
+    kyso("kyso", ROOT, url)
+    if workers == 1 and args.baseline:
+        copy = workdir / "baseline.db"
+        shutil.copyfile(url.removeprefix("sqlite:///"), copy)
+        kyso(f"kyso@{args.baseline.name}", args.baseline, f"sqlite:///{copy}")
+    for kind in args.floors if workers == 1 else []:
+        port = free_port()
+        script = str(ROOT / "bench" / "webhook_floor.py")
+        command = [sys.executable, script, kind, "--port", str(port), "--api-port", str(api_port)]
+        log = (workdir / f"floor-{kind}.log").open("wb")
+        proc = subprocess.Popen(command, cwd=workdir, stdout=log, stderr=log)
+        targets.append(Target(f"bare {kind}", [port], [proc]))
+    for target in targets:
+        for port, proc in zip(target.ports, target.procs, strict=True):
+            health = "/healthz" if target.name.startswith("kyso") else "/"
+            ok = wait_until(
+                lambda port=port, proc=proc, health=health: (
+                    proc.poll() is None
+                    and http_get(f"http://127.0.0.1:{port}{health}")[0] not in (0, 500)
+                ),
+                300,
+            )
+            if not ok:
+                raise SystemExit(f"{target.name} on port {port} did not start; see {workdir}")
+    return targets
+
+
+def print_step(target: Target, workers: int, step: Step) -> None:
+    """One line per step, with the load average."""
+    print(
+        f"  {target.name:>14} {workers}w {step.target:5d}/s: offered {step.offered:7.1f}/s, "
+        f"answered in time {step.answered_share:6.1%}, handled {step.handled:7.1f}/s, "
+        f"handler p99 {fmt_ms(step.handler_p99_ms)} ms, "
+        f"end-to-end p50 {fmt_ms(step.e2e_p50_ms)} / p99 {fmt_ms(step.e2e_p99_ms)} ms, "
+        f"CPU {fmt_ms(step.cpu_ms_per_update)} ms/update "
+        f"({fmt_ms(step.cpu_net_ms)} net of idle), "
+        f"in the webhook answer {step.in_answer_share:.0%}, "
+        f"load {os.getloadavg()[0]:.1f}" + (f", refused {step.refused}" if step.refused else ""),
+        flush=True,
+    )
+
+
+def measure(targets: list[Target], args: argparse.Namespace, api_port: int, workers: int) -> None:
+    """Warm every target, measure their idle CPU together, then each rate on each target in
+    turn (the order reversed at every other rate, so no target always goes first)."""
+    rng = random.Random(5)
+    bodies = []
     from bot.offline import message_update
 
+    for _ in range(20_000):
+        chat = rng.choice(args.users)
+        bodies.append((chat, json.dumps(message_update(chat, "/tyle")).encode()))
+    for target in targets:  # warm-up: caches, connections, the warm paths
+        run_step(target.ports, api_port, bodies, 50, 2.0, args.pool)
+    pids = [pid for target in targets for pid in target.pids]
+    start = {pid: cpu_seconds([pid]) for pid in pids}
+    time.sleep(args.idle_seconds)  # the bots' own timers (sender, scheduler, election)
+    for target in targets:
+        used = sum(cpu_seconds([pid]) - start[pid] for pid in target.pids)
+        target.idle_cpu = used / args.idle_seconds
+        print(
+            f"  {target.name:>14} {workers}w idle: {target.idle_cpu * 1000:.1f} ms of CPU a "
+            f"second (over {args.idle_seconds:g} s), load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+    for n, rate in enumerate(args.rates):
+        for target in targets if n % 2 == 0 else targets[::-1]:
+            if target.stopped:
+                continue
+            step = run_step(
+                target.ports,
+                api_port,
+                bodies,
+                rate,
+                args.step_seconds,
+                args.pool,
+                target.pids,
+                target.idle_cpu,
+            )
+            target.steps.append(step)
+            print_step(target, workers, step)
+            ok = step.sustained(args.max_p99)
+            target.failures = 0 if ok else target.failures + 1
+            target.short = target.short + 1 if step.offered < 0.8 * rate else 0
+            if target.failures >= 2 or target.short >= 2:  # full, or the generator is
+                target.stopped = "not sustained" if target.failures >= 2 else "offered < 80 %"
+                print(f"  {target.name:>14} {workers}w stopped: {target.stopped}")
+            elif not ok:
+                time.sleep(2.0)  # let a backlog drain before the next step
+        if all(target.stopped for target in targets):
+            break
+
+
+def bench_workers(workers: int, args: argparse.Namespace, url: str, workdir: Path) -> list[Target]:
+    """Start the fake API and the targets, run the rate steps, stop everything."""
     api_port = free_port()
     api = subprocess.Popen(
         [
@@ -433,71 +416,16 @@ def bench_workers(
         ],
         cwd=workdir,
     )
-    procs: list[subprocess.Popen[bytes]] = []
-    steps: list[Step] = []
+    targets: list[Target] = []
     try:
         if not wait_until(
             lambda: http_get(f"http://127.0.0.1:{api_port}/_bench/replies")[0] == 200, 100
         ):
             raise SystemExit("the fake Bot API did not start")
-        ports = [free_port() for _ in range(workers)]
-        procs = [
-            start_worker(i, p, api_port, url, workdir, args.concurrent_updates)
-            for i, p in enumerate(ports)
-        ]
-        for port, proc in zip(ports, procs, strict=True):
-            ok = wait_until(
-                lambda port=port, proc=proc: (
-                    proc.poll() is None and http_get(f"http://127.0.0.1:{port}/healthz")[0] == 200
-                ),
-                300,
-            )
-            if not ok:
-                raise SystemExit(f"worker on port {port} did not become healthy; see {workdir}")
-        rng = random.Random(5)
-        bodies = []
-        for _ in range(20_000):
-            chat = rng.choice(users)
-            bodies.append((chat, json.dumps(message_update(chat, "/tyle")).encode()))
-        # Warm-up: standings and report caches, connections, JIT-free Python warm paths.
-        run_step(ports, api_port, bodies, 50, 2.0, args.pool)
-        pids = [proc.pid for proc in procs]
-        idle_from = cpu_seconds(pids)
-        time.sleep(args.idle_seconds)  # the bots' own timers (sender, scheduler, election)
-        idle_cpu = (cpu_seconds(pids) - idle_from) / args.idle_seconds
-        print(
-            f"  {workers} worker(s) idle: {idle_cpu * 1000:.1f} ms of CPU a second "
-            f"({idle_cpu / workers:.2%} of a core each, over {args.idle_seconds:g} s)",
-            flush=True,
-        )
-        failures = short = 0
-        for rate in args.rates:
-            step = run_step(
-                ports, api_port, bodies, rate, args.step_seconds, args.pool, pids, idle_cpu
-            )
-            steps.append(step)
-            print(
-                f"  {workers} worker(s) {rate:5d}/s: offered {step.offered:7.1f}/s, "
-                f"answered in time {step.answered_share:6.1%}, handled {step.handled:7.1f}/s, "
-                f"handler p99 {fmt_ms(step.handler_p99_ms)} ms, "
-                f"end-to-end p50 {fmt_ms(step.e2e_p50_ms)} / p99 {fmt_ms(step.e2e_p99_ms)} ms, "
-                f"bot CPU {fmt_ms(step.cpu_ms_per_update)} ms/update "
-                f"({fmt_ms(step.cpu_net_ms)} net of idle), "
-                f"in the webhook answer {step.in_answer_share:.0%}, "
-                f"load {os.getloadavg()[0]:.1f}"
-                + (f", refused {step.refused}" if step.refused else ""),
-                flush=True,
-            )
-            failures = 0 if step.sustained(args.max_p99) else failures + 1
-            short = short + 1 if step.offered < 0.8 * rate else 0
-            if failures >= 2 or short >= 2:  # the bot, or the generator on the same cores, is full
-                print(
-                    "  (stopped: " + ("not sustained" if failures >= 2 else "offered < 80 %") + ")"
-                )
-                break
-            if not step.sustained(args.max_p99):
-                time.sleep(2.0)  # let a backlog drain before the next step
+        targets = start_targets(workers, args, url, workdir, api_port)
+        measure(targets, args, api_port, workers)
     finally:
+        procs = [proc for target in targets for proc in target.procs]
         for proc in procs:
             proc.send_signal(signal.SIGTERM)
         for proc in procs:
@@ -507,7 +435,25 @@ def bench_workers(
                 proc.kill()
         api.terminate()
         api.wait(timeout=10)
-    return steps
+    return targets
+
+
+def print_floors(targets: list[Target]) -> None:
+    """CPU per update at each rate: kyso beside every other target, and the ratio."""
+    if len(targets) < 2:
+        return
+    kyso, others = targets[0], targets[1:]
+    print("\nCPU ms per update (the ratio: kyso / the other)")
+    print(f"{'rate/s':>7} {'kyso':>6} " + " ".join(f"{t.name:>22}" for t in others))
+    for index, step in enumerate(kyso.steps):  # the same rates in the same order
+        cells = []
+        for other in others:
+            match = other.steps[index] if index < len(other.steps) else None
+            theirs = match.cpu_ms_per_update if match else None
+            ours = step.cpu_ms_per_update
+            ratio = f"{ours / theirs:.2f} x" if ours and theirs else "—"
+            cells.append(f"{fmt_ms(theirs):>12} {ratio:>9}")
+        print(f"{step.target:>7} {fmt_ms(step.cpu_ms_per_update):>6} " + " ".join(cells))
 
 
 def main() -> None:
@@ -537,6 +483,18 @@ def main() -> None:
     parser.add_argument(
         "--concurrent-updates", type=int, help="CONCURRENT_UPDATES for the bots (default: theirs)"
     )
+    parser.add_argument(
+        "--floors",
+        nargs="*",
+        default=["ptb", "tornado", "raw"],
+        choices=["ptb", "tornado", "raw"],
+        help="bare servers measured beside kyso at the same rates (1 worker; none: --floors)",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout of kyso (e.g. a worktree of main) measured alternately, SQLite",
+    )
     args = parser.parse_args()
     if args.serve_fake_api:
         serve_fake_api(args.serve_fake_api, args.api_delay_ms / 1000)
@@ -549,8 +507,10 @@ def main() -> None:
             args.workers = [1, 2] if backend == "postgresql" else [1]
         if backend == "sqlite" and max(args.workers) > 1:
             raise SystemExit("SQLite allows one worker: use --workers 1, or PostgreSQL")
+        if args.baseline and backend != "sqlite":
+            raise SystemExit("--baseline runs on a copy of the SQLite database only")
         t0 = time.perf_counter()
-        users = prepare_database(url, args.units, args.officials)
+        args.users = prepare_database(url, args.units, args.officials)
         print(
             f"{backend}: {args.units:,} units x 2 periods, {args.officials:,} officials "
             f"(set up in {time.perf_counter() - t0:.1f} s); {os.cpu_count()} CPU(s); "
@@ -566,26 +526,28 @@ def main() -> None:
         summary = []
         for workers in args.workers:
             try:
-                steps = bench_workers(workers, args, url, users, workdir)
+                targets = bench_workers(workers, args, url, workdir)
             except SystemExit as exc:  # a stage failed: say so, and still print the summary
                 print(f"  {workers} worker(s): {exc}")
-                steps = []
-            good = [s for s in steps if s.sustained(args.max_p99)]
-            best = max(good, key=lambda s: s.handled) if good else None
-            summary.append((workers, best))
+                targets = []
+            for target in targets:
+                good = [s for s in target.steps if s.sustained(args.max_p99)]
+                best = max(good, key=lambda s: s.handled) if good else None
+                summary.append((target.name, workers, best))
+            print_floors(targets)
         print()
         print(
-            f"{'backend':10} {'workers':>7} {'sustained upd/s':>16} "
-            f"{'handler p99 ms':>15} {'e2e p99 ms':>11} {'bot CPU ms/upd':>15}"
+            f"{'backend':10} {'server':>16} {'workers':>7} {'sustained upd/s':>16} "
+            f"{'handler p99 ms':>15} {'e2e p99 ms':>11} {'CPU ms/upd':>11}"
         )
-        for workers, best in summary:
+        for name, workers, best in summary:
             if best is None:
-                print(f"{backend:10} {workers:>7} {'—':>16}")
+                print(f"{backend:10} {name:>16} {workers:>7} {'—':>16}")
                 continue
             print(
-                f"{backend:10} {workers:>7} {best.handled:>16.0f} "
+                f"{backend:10} {name:>16} {workers:>7} {best.handled:>16.0f} "
                 f"{fmt_ms(best.handler_p99_ms):>15} {fmt_ms(best.e2e_p99_ms):>11} "
-                f"{fmt_ms(best.cpu_ms_per_update):>15}"
+                f"{fmt_ms(best.cpu_ms_per_update):>11}"
             )
 
 

@@ -4,18 +4,16 @@ PTB's own webhook server serves only the webhook, so this one follows PTB's cust
 pattern: a POST on the webhook path is checked against the secret token Telegram sends in
 X-Telegram-Bot-Api-Secret-Token, parsed, and handled by the Application's update processor as
 a polled update is (in order per chat), while Telegram waits: the update's first reply can then
-ride on the HTTP answer (handlers/webhook_answer.py).
+ride on the HTTP answer (handlers/webhook_answer.py). The webhook path is read on tornado's
+HTTP/1.1 layer (bot/webhook.py); every other route is a tornado.web handler.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import datetime as dt
-import hmac
 import json
 import logging
-import re
 import signal
 import socket
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from typing import Any
 from telegram import Update
 from telegram.request import BaseRequest
 from tornado.httpserver import HTTPServer
+from tornado.httputil import HTTPServerConnectionDelegate
 from tornado.netutil import bind_sockets
 from tornado.web import Application as TornadoApplication
 from tornado.web import RequestHandler
@@ -36,13 +35,13 @@ from bot.core.runtime import Runtime
 from bot.dashboard.web import Dashboard
 from bot.dashboard.web import routes as dashboard_routes
 from bot.features import dashboard_sources
+from bot.webhook import SECRET_HEADER, Hook, HookRouter
 from handlers.context import KysoApp
 from handlers.dashboard import file_sender
-from handlers.webhook_answer import ANSWER_SECONDS, WebhookAnswer, bind_answer
 
 logger = logging.getLogger(__name__)
 
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+__all__ = ["SECRET_HEADER", "BotRunner", "StartError", "WebServer", "run_bot"]
 MAX_BODY_BYTES = 1024 * 1024  # an update is a few kilobytes; files are never posted
 HEALTH_TIMEOUT = 5.0  # seconds before an unanswered database counts as unreachable
 # An unreachable Bot API at start-up is retried (1 s, 2 s, 4 s … at most a minute apart) until
@@ -85,86 +84,15 @@ async def check_health(app: KysoApp) -> health.Health:
 
 
 class _Base(RequestHandler):
-    """Shared set-up: the bot Application and, for the webhook, the secret."""
+    """Shared set-up: the bot Application."""
 
-    def initialize(
-        self, app: KysoApp, secret: str | None = None, pending: set[asyncio.Task[Any]] | None = None
-    ) -> None:
-        """Receive the bot Application (and, for the webhook, where its updates' tasks go)."""
+    def initialize(self, app: KysoApp) -> None:
+        """Receive the bot Application."""
         self.app = app
-        self.secret = secret
-        self.pending: set[asyncio.Task[Any]] = pending if pending is not None else set()
-
-    logged = False  # set when the handler already logged the refusal
 
     def set_default_headers(self) -> None:
         """No server banner."""
         self.clear_header("Server")
-
-
-class WebhookHandler(_Base):
-    """POST <path>: one update from Telegram."""
-
-    async def post(self) -> None:
-        """Refuse a wrong secret (403), a bad body (400) or a stopping bot (503); else queue."""
-        metrics = _runtime(self.app).metrics
-        given = self.request.headers.get(SECRET_HEADER, "")
-        if self.secret is None or not hmac.compare_digest(
-            given.encode("utf-8", "replace"), self.secret.encode()
-        ):
-            metrics.webhook_requests.labels("forbidden").inc()
-            logger.warning(
-                "Webhook request refused: %s secret token from %s",
-                "wrong" if given else "no",
-                self.request.remote_ip,
-            )
-            self.logged = True
-            self.set_status(403)
-            return
-        if not self.app.running:
-            metrics.webhook_requests.labels("unavailable").inc()
-            self.set_status(503)  # Telegram retries later; another worker may take it
-            return
-        try:
-            data = json.loads(self.request.body)
-            update = Update.de_json(data, self.app.bot)
-        except Exception:
-            metrics.webhook_requests.labels("bad_request").inc()
-            logger.warning("Webhook request with an unreadable body refused")
-            self.set_status(400)
-            return
-        if update is None:
-            metrics.webhook_requests.labels("bad_request").inc()
-            self.set_status(400)
-            return
-        metrics.webhook_requests.labels("accepted").inc()
-        body = await self._handle(update)
-        self.set_status(200)
-        if body is not None:  # the update's reply, performed by Telegram (handlers/webhook_answer)
-            self.set_header("Content-Type", "application/json")
-            self.finish(json.dumps(body, ensure_ascii=False).encode())
-
-    async def _handle(self, update: Update) -> dict[str, Any] | None:
-        """Handle the update while Telegram waits (at most ANSWER_SECONDS); its first reply,
-        when held by then, is the answer's body. A longer update goes on after the answer."""
-        answer = WebhookAnswer()
-        context = contextvars.copy_context()
-        context.run(bind_answer, answer)
-        processor = self.app.update_processor
-        task = asyncio.create_task(
-            processor.process_update(update, self.app.process_update(update)), context=context
-        )
-        self.pending.add(task)
-        task.add_done_callback(self.pending.discard)
-        task.add_done_callback(_log_failure)
-        done, _ = await asyncio.wait({task}, timeout=ANSWER_SECONDS)
-        body = answer.close(finished=bool(done))
-        if not done:
-            try:
-                await answer.release()
-            except Exception:
-                logger.exception("Could not send a reply held for the webhook's answer")
-        return body
 
 
 class HealthHandler(_Base):
@@ -206,7 +134,7 @@ class WebServer:
         self._pending: set[asyncio.Task[Any]] = set()  # updates still being handled
 
     def routes(self) -> list[tuple[str, type[RequestHandler], dict[str, Any]]]:
-        """URL patterns and their handlers."""
+        """URL patterns and their handlers (the webhook is bot/webhook.py's, in front)."""
         common: dict[str, Any] = {"app": self.app}
         routes: list[tuple[str, type[RequestHandler], dict[str, Any]]] = [
             (r"/healthz", HealthHandler, common),
@@ -217,16 +145,16 @@ class WebServer:
                 _runtime(self.app), sources=dashboard_sources(), send=file_sender(self.app)
             )
             routes.extend(dashboard_routes(dashboard))
-        if self.webhook_path is not None:
-            pattern = "/" + self.webhook_path.strip("/")
-            hook = {**common, "secret": self.secret, "pending": self._pending}
-            routes.insert(0, (_escape(pattern), WebhookHandler, hook))
         return routes
 
     async def start(self) -> int:
         """Bind and serve; returns the port (useful when 0 asked for a free one)."""
         tornado_app = TornadoApplication(self.routes(), log_function=_log_request)
-        self._server = HTTPServer(tornado_app, max_body_size=MAX_BODY_BYTES, xheaders=True)
+        delegate: HTTPServerConnectionDelegate = tornado_app
+        if self.webhook_path is not None:  # the webhook on tornado's HTTP layer, the rest on .web
+            hook = Hook(self.app, self.secret, self._pending)
+            delegate = HookRouter("/" + self.webhook_path.strip("/"), hook, tornado_app)
+        self._server = HTTPServer(delegate, max_body_size=MAX_BODY_BYTES, xheaders=True)
         self._sockets = bind_sockets(self.port, address=self.listen, family=socket.AF_UNSPEC)
         self._server.add_sockets(self._sockets)
         bound = int(self._sockets[0].getsockname()[1])
@@ -245,21 +173,10 @@ class WebServer:
         logger.info("HTTP server stopped")
 
 
-def _log_failure(task: asyncio.Task[Any]) -> None:
-    """An update's task is done: log a failure that escaped the Application's error handler."""
-    if not task.cancelled() and task.exception() is not None:
-        logger.error("A webhook update failed", exc_info=task.exception())
-
-
-def _escape(path: str) -> str:
-    """A literal path as a tornado route pattern."""
-    return re.escape(path)
-
-
 def _log_request(handler: RequestHandler) -> None:
     """Access log for errors only: 4xx/5xx at WARNING (never headers or bodies)."""
     status = handler.get_status()
-    if status >= 400 and not getattr(handler, "logged", False):
+    if status >= 400:
         logger.warning(
             "%s %s %s (%.1f ms)",
             status,

@@ -20,6 +20,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from bot.core import outbox
 from bot.core.leader import live_workers
 from bot.core.models import utcnow
+from bot.core.outbox_listen import OutboxListener
 from bot.core.outbox_sent import Sent
 from handlers.context import BotContext
 from handlers.replies import NO_RETRY, send_lean
@@ -78,8 +79,9 @@ class OutboxSender:
     on_migrate: Callable[[Session, int, int], None] | None = None
     stats: SenderStats = field(default_factory=SenderStats)
     clock: Callable[[], dt.datetime] = utcnow  # what counts as due (a simulated clock in demos)
-    # Changes whenever another connection commits (SQLite's PRAGMA data_version); None when it
-    # cannot tell cheaply (PostgreSQL): an idle sender then looks at the database every poll.
+    # Changes whenever another connection commits (SQLite's PRAGMA data_version) or a push is
+    # queued (PostgreSQL: run() listens for the NOTIFY, bot/core/outbox_listen.py); None when it
+    # cannot tell: an idle sender then looks at the database every poll.
     data_version: Callable[[], int | None] = lambda: None
 
     def __post_init__(self) -> None:
@@ -90,6 +92,7 @@ class OutboxSender:
         self._stopping = asyncio.Event()
         self._migrated: dict[int, int] = {}  # old group id → supergroup id, seen this run
         self.claims = Claims(self.engine)
+        self._listening: asyncio.Task[None] | None = None  # PostgreSQL's NOTIFY listener
 
     def wake(self) -> None:
         """Something was enqueued: look now instead of at the next poll (from any thread: the
@@ -130,6 +133,10 @@ class OutboxSender:
         self._loop = asyncio.get_running_loop()
         logger.info("Outbox sender %s started", self.worker)
         reconciler = asyncio.create_task(self._reconcile_loop(), name="outbox-reconcile")
+        if self.engine.dialect.name == "postgresql":  # idle until a NOTIFY, not every poll
+            listener = OutboxListener(self.engine, self.wake)
+            self.data_version = listener.version
+            self._listening = asyncio.create_task(listener.run(), name="outbox-listener")
         try:
             while not self._stopping.is_set():
                 version = self.data_version()
@@ -142,8 +149,11 @@ class OutboxSender:
                 if sent == 0 and not self._stopping.is_set():
                     await self._idle(poll_seconds, version)
         finally:
-            reconciler.cancel()
-            await asyncio.gather(reconciler, return_exceptions=True)
+            helpers = [reconciler] + ([self._listening] if self._listening else [])
+            for helper in helpers:
+                helper.cancel()
+            await asyncio.gather(*helpers, return_exceptions=True)
+            self._listening = None
         await self.reconcile(stuck_after=0.0)  # nothing is in flight any more
         logger.info("Outbox sender %s stopped", self.worker)
 

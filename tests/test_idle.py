@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import Session
 
 import bot.core.leader as leader
@@ -15,6 +18,7 @@ from bot.core import outbox
 from bot.core.db import create_db_engine
 from bot.core.leader import LeaderElector, Leadership
 from bot.core.outbox import Push
+from bot.core.outbox_listen import APPLICATION_NAME, OutboxListener
 from handlers.context import BotContext
 from jobs.outbox import OutboxSender
 from jobs.outbox_gate import Limits, RateGate
@@ -127,3 +131,141 @@ async def test_an_idle_sender_leaves_the_database_alone_until_another_process_wr
         s.stop()
         await running
     assert len(claims) >= 2
+
+
+def postgres_only(h: Harness) -> None:
+    """Skip on SQLite (its idle sender watches the data version, tested above)."""
+    if h.app.bot_data.runtime.settings.database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's NOTIFY: run with .ci/with-postgres")
+
+
+async def polls(count: int) -> None:
+    """Let the event loop run `count` of the tests' 10 ms polls."""
+    for _ in range(count):
+        await asyncio.sleep(0.01)
+
+
+async def listening(s: OutboxSender) -> None:
+    """Wait (bounded) until the sender's listener listens and its first look is over."""
+    for _ in range(1000):
+        if s.data_version() is not None:
+            break
+        await polls(1)
+    assert s.data_version() is not None
+    await polls(10)
+
+
+@contextlib.contextmanager
+def elsewhere(h: Harness) -> Iterator[Callable[[int], None]]:
+    """Queue pushes as another process would (another engine: no wake-up by commit here), one
+    transaction each, on the same pooled connection."""
+    other = create_db_engine(h.app.bot_data.runtime.settings.database_url)
+
+    def queue(chat_id: int) -> None:
+        with Session(other) as session:
+            push = Push(f"cli:{chat_id}", chat_id, "Nhắc", "t")
+            outbox.enqueue_many(session=session, pushes=[push])
+            session.commit()
+
+    try:
+        yield queue
+    finally:
+        other.dispose()
+
+
+async def sent_soon(h: Harness, chat_id: int) -> bool:
+    """Whether the push to `chat_id` goes out within a bounded number of polls."""
+    for _ in range(1000):
+        if chat_id in sent_to(h):
+            return True
+        await polls(1)
+    return False
+
+
+async def test_an_idle_sender_on_postgresql_leaves_the_database_alone(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL: with nothing to send, the sender no longer claims every poll."""
+    postgres_only(bot)
+    s: OutboxSender = bot.app.bot_data.sender
+    claims: list[int] = []
+    claim = s._claim_due
+
+    def counting(session: Any, now: Any) -> Any:
+        claims.append(1)
+        return claim(session, now)
+
+    monkeypatch.setattr(s, "_claim_due", counting)
+    running = asyncio.create_task(s.run(poll_seconds=0.01))
+    try:
+        await listening(s)
+        before = len(claims)
+        await polls(30)
+        assert len(claims) == before  # 30 polls, no claim
+    finally:
+        s.stop()
+        await running
+
+
+async def test_a_push_queued_by_another_process_wakes_the_idle_sender_on_postgresql(
+    bot: Harness,
+) -> None:
+    """A push queued elsewhere (the CLI, another worker) goes out at once (its NOTIFY), though
+    the idle sender would otherwise look again only after a minute."""
+    postgres_only(bot)
+    s: OutboxSender = bot.app.bot_data.sender
+    s.gate = RateGate(Limits(overall_per_second=1000, private_interval=0))
+    running = asyncio.create_task(s.run(poll_seconds=3600))
+    try:
+        await listening(s)
+        with elsewhere(bot) as queue:
+            queue(4242)
+            assert await sent_soon(bot, 4242)
+            await polls(20)  # the sender is idle again
+            queue(4243)  # the same process again (its second transaction notifies too)
+            assert await sent_soon(bot, 4243)
+    finally:
+        s.stop()
+        await running
+
+
+async def test_nothing_queued_while_the_listening_connection_is_down_is_lost(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The listener's connection is killed; a push queued before it listens again (its NOTIFY
+    heard by nobody) still goes out as soon as it is back, with the sender idle for a minute."""
+    postgres_only(bot)
+    s: OutboxSender = bot.app.bot_data.sender
+    s.gate = RateGate(Limits(overall_per_second=1000, private_interval=0))
+    back = asyncio.Event()
+
+    async def held(_self: Any) -> None:
+        await back.wait()
+
+    monkeypatch.setattr(OutboxListener, "_pause", held)
+    running = asyncio.create_task(s.run(poll_seconds=3600))
+    try:
+        await listening(s)
+        with bot.engine.connect() as conn:
+            killed = conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE application_name = :name AND datname = current_database()"
+                ),
+                {"name": APPLICATION_NAME},
+            ).all()
+        assert killed == [(True,)]
+        for _ in range(1000):
+            if s.data_version() is None:
+                break
+            await polls(1)
+        assert s.data_version() is None  # not listening
+        with elsewhere(bot) as queue:
+            queue(4343)
+        await polls(20)
+        assert 4343 not in sent_to(bot)  # nobody heard it (the idle wait is a minute)
+        back.set()
+        assert await sent_soon(bot, 4343)
+    finally:
+        s.stop()
+        await running

@@ -21,7 +21,7 @@ from bot.core import health, outbox
 from bot.core.models import utcnow
 from bot.core.outbox import Push
 from bot.offline import OfflineRequest, message_update
-from bot.web import SECRET_HEADER, BotRunner
+from bot.web import MAX_BODY_BYTES, SECRET_HEADER, BotRunner
 from handlers.replies import reply_lean
 from tests.conftest import ADMIN_ID, SHARED_NAME, Harness, make_settings
 
@@ -409,3 +409,79 @@ def test_a_followers_paused_scheduler_is_standby_and_healthy() -> None:
         oldest_pending_age=None,
     )
     assert leader.as_dict()["scheduler"] == "running"
+
+
+async def raw_exchange(served: Running, data: bytes, answers: int) -> list[tuple[int, bytes]]:
+    """Write raw bytes on one connection; read `answers` HTTP answers (status, body)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", served.runner.port)
+    got = []
+    try:
+        writer.write(data)
+        for _ in range(answers):
+            head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+            length = next(
+                (int(h.split(":", 1)[1]) for h in head if h.lower().startswith("content-length")),
+                0,
+            )
+            got.append((int(head[0].split()[1]), await reader.readexactly(length)))
+    finally:
+        writer.close()
+    return got
+
+
+def raw_post(body: bytes, secret: str = SECRET, length: int | None = None) -> bytes:
+    """One HTTP/1.1 POST to the webhook path, as Telegram sends it."""
+    return (
+        f"POST /telegram HTTP/1.1\r\nHost: kyso\r\nContent-Type: application/json\r\n"
+        f"{SECRET_HEADER}: {secret}\r\nContent-Length: {len(body) if length is None else length}"
+        "\r\n\r\n"
+    ).encode() + body
+
+
+async def test_an_oversized_body_is_refused_before_it_is_read(served: Running) -> None:
+    """A body announced over 1 MiB is refused (400) without being read or handled; the next
+    update is answered as usual."""
+    ((status, _body),) = await raw_exchange(served, raw_post(b"", length=MAX_BODY_BYTES + 1), 1)
+    assert status == 400 and served.replies() == []
+    response = await served.post_update(message_update(ADMIN_ID, "/tyle nam tien hai"))
+    assert "82,5%" in response.json()["text"]
+
+
+async def test_updates_on_one_connection_are_answered_in_order_with_their_own_reply(
+    served: Running,
+) -> None:
+    """Three updates written at once on one keep-alive connection (the middle one with a wrong
+    secret): each answer is its own, in order."""
+    first = json.dumps(message_update(ADMIN_ID, "/tyle nam tien hai")).encode()
+    second = json.dumps(message_update(ADMIN_ID, "/tyle quang lich")).encode()
+    third = json.dumps(message_update(ADMIN_ID, "/tyle nghia tru")).encode()
+    data = raw_post(first) + raw_post(second, secret="wrong") + raw_post(third)
+    answers = await raw_exchange(served, data, 3)
+    assert [status for status, _ in answers] == [200, 403, 200]
+    assert "Nam Tiền Hải" in json.loads(answers[0][1])["text"] and answers[1][1] == b""
+    assert "Nghĩa Trụ" in json.loads(answers[2][1])["text"]
+    assert not [c for c in served.request.calls if c.method == "sendMessage"]
+
+
+async def test_the_dashboard_and_health_are_served_beside_the_webhook(served: Running) -> None:
+    """The Mini App's page and /healthz answer on the webhook's server; a path that only starts
+    like the webhook's is not it."""
+    page = await served.client.get("/app/")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert (await served.client.get("/healthz")).json()["status"] == "ok"
+    assert (await served.client.post("/telegram/x", content=b"{}")).status_code == 404
+
+
+async def test_a_stopping_bot_answers_503_and_handles_nothing(
+    served: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the Application stops, Telegram is told to post again later (503): nothing is
+    handled, nothing answered."""
+    monkeypatch.setattr(served.runner.app, "_running", False)
+    response = await served.post_update(message_update(ADMIN_ID, "/tyle nam tien hai"))
+    assert response.status_code == 503 and response.content == b""
+    monkeypatch.undo()
+    # The chat's next update is handled after anything wrongly queued before it: one answer.
+    after = await served.post_update(message_update(ADMIN_ID, "/tyle quang lich"))
+    assert "Quang Lịch" in after.json()["text"]
+    assert [r["text"] for r in served.replies()] == [after.json()["text"]]

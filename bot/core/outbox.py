@@ -23,6 +23,7 @@ from sqlmodel import Session, col, or_, select
 
 from bot.core.models import AppUser, Chat, OutboxAttachment, OutboxMessage, OutboxStatus, utcnow
 from bot.core.outbox_claim import due_heads
+from bot.core.outbox_listen import notify
 
 if TYPE_CHECKING:
     from bot.core.config import Settings
@@ -202,6 +203,7 @@ def enqueue_many(*, session: Session, pushes: Iterable[Push]) -> int:
     stmt = _insert(session, table).on_conflict_do_nothing(index_elements=["dedupe_key"])
     for start in range(0, len(rows), 500):
         session.execute(stmt, rows[start : start + 500])
+    notify(session)  # PostgreSQL: the commit wakes every process's idle sender
     session.connection().info[_ENQUEUED] = True  # the commit wakes the sender (wake_on_commit)
     return len(rows)
 
