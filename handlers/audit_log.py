@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.audit_log.service import AuditPage, audit_page
 from bot.core.i18n import _, lazy_gettext
 from handlers.commands import SECRETARIAT, CommandSpec, refusal_text
 from handlers.context import BotContext, KysoApp
+
+if TYPE_CHECKING:
+    from bot.audit_log.service import AuditPage
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +37,8 @@ def page_keyboard(page: AuditPage) -> InlineKeyboardMarkup | None:
 
 def _page(context: BotContext, offset: int) -> AuditPage:
     """Read one page."""
+    from bot.audit_log.service import audit_page  # loaded at the first /nhatky
+
     with Session(context.runtime.engine) as session:
         return audit_page(session=session, offset=offset)
 

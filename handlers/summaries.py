@@ -17,12 +17,12 @@ from bot.core.audiences import current_subscription
 from bot.core.i18n import _, lazy_gettext
 from bot.core.lookup import find_units
 from bot.groups import service as groups
-from bot.summaries.figures import load_summary
-from bot.summaries.history import history_chart, history_text, unit_history
-from bot.summaries.texts import chart_caption, render
 from handlers.commands import MEMBERS, CommandSpec
 from handlers.common import secretariat_only
 from handlers.context import BotContext, KysoApp
+
+# The summaries' domain (figures, texts, history; ~15 ms of imports) is loaded by the callbacks
+# at the first /tonghop or /lichsu, not at every start-up.
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +44,9 @@ async def _post_summary(
     update: Update, context: BotContext, area_unit_id: int | None, *, edit: bool = False
 ) -> bool:
     """Send the summary text, then its chart images, to the current chat."""
+    from bot.summaries.figures import load_summary
+    from bot.summaries.texts import chart_caption, render
+
     chat = update.effective_chat
     assert chat is not None
     rt = context.runtime
@@ -175,6 +178,8 @@ async def _send_history(
     update: Update, context: BotContext, unit_id: int, prefix: str = ""
 ) -> None:
     """The unit's history as a chart with the figures as its caption (text only if too short)."""
+    from bot.summaries.history import history_chart, history_text, unit_history
+
     chat = update.effective_chat
     assert chat is not None
     with Session(context.runtime.engine) as session:

@@ -5,12 +5,18 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 from bot.core.db import session_scope
 from bot.core.models import utcnow
 from bot.core.runtime import Runtime
-from bot.summaries.scheduled import ScheduledRun, enqueue_group_summaries
 from handlers.context import BotContext, KysoApp
+
+if TYPE_CHECKING:
+    from bot.summaries.scheduled import ScheduledRun
+
+if TYPE_CHECKING:
+    from bot.summaries.scheduled import ScheduledRun
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +27,8 @@ CATCH_UP_DELAY = dt.timedelta(seconds=60)
 
 def queue_summaries(runtime: Runtime, now: dt.datetime | None = None) -> ScheduledRun:
     """Queue this week's summaries for every subscribed group (idempotent within a week)."""
+    from bot.summaries.scheduled import enqueue_group_summaries  # loaded when the job runs
+
     with session_scope(runtime.engine) as session:
         return enqueue_group_summaries(
             session=session,

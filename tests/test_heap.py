@@ -147,8 +147,8 @@ async def test_an_import_reads_and_writes_with_full_passes_deferred(
         seen.append(heap.deferring())
         return confirm(**kwargs)
 
-    monkeypatch.setattr("handlers.imports.stage_upload", staged)
-    monkeypatch.setattr("handlers.imports.confirm_pending", confirmed)
+    monkeypatch.setattr("bot.imports.staging.stage_upload", staged)
+    monkeypatch.setattr("bot.imports.staging.confirm_pending", confirmed)
     texts = await bot.send_document(ADMIN_ID, shared_tsv, SHARED_NAME, language_code="en")
     assert "104" in texts[-1]
     ok = [data for label, data in bot.last_keyboard() if data.startswith("imp:ok:")]

@@ -431,12 +431,12 @@ async def test_a_failure_on_a_pasted_table_apologises_once(
     loaded: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """If checking a pasted table breaks, the user gets the apology, not also a rate answer."""
-    import handlers.imports
+    from bot.imports import staging
 
     def broken(**_kwargs: Any) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(handlers.imports, "stage_upload", broken)
+    monkeypatch.setattr(staging, "stage_upload", broken)
     text = "STT;Đơn vị;Tổng;Số văn bản ký số;Tỷ lệ\n1;Đảng ủy xã Quang Lịch;30;24;80%"
     texts = await loaded.send(ADMIN_ID, text)
     assert "82,29%" not in " ".join(texts)  # no overview answer to "… ký số; Tỷ lệ"

@@ -24,7 +24,7 @@ from bot.core.models import ImportBatch, Measurement, PendingImport
 from bot.imports import apply as apply_module
 from bot.imports import parse as parse_module
 from bot.imports import plan as plan_module
-from bot.imports import staging
+from bot.imports import restarts, staging
 from bot.imports.apply import import_statistics
 from bot.imports.issues import ImportRejected
 from bot.offline import OfflineRequest
@@ -313,7 +313,7 @@ async def test_a_confirm_still_being_written_by_another_worker_is_left_alone(
     await bot.send_document(ADMIN_ID, demo_table(), SHARED_NAME)
     token = bot.last_keyboard()[0][1].split(":")[-1]
     with Session(bot.engine) as session:
-        staging.mark_confirming(
+        restarts.mark_confirming(
             session=session,
             token=token,
             telegram_id=ADMIN_ID,
@@ -322,6 +322,6 @@ async def test_a_confirm_still_being_written_by_another_worker_is_left_alone(
             worker="w1",
         )
         session.commit()
-        assert staging.take_interrupted(session=session, live_workers={"w1", "w2"}) == []
-        (gone,) = staging.take_interrupted(session=session, live_workers={"w2"})
+        assert restarts.take_interrupted(session=session, live_workers={"w1", "w2"}) == []
+        (gone,) = restarts.take_interrupted(session=session, live_workers={"w2"})
     assert (gone.token, gone.chat_id, gone.message_id, gone.expired) == (token, ADMIN_ID, 7, False)

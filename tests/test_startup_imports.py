@@ -43,6 +43,24 @@ print(json.dumps(sorted(sys.modules)))
 # The features' command-line modules (each only for its own `python -m bot …` subcommand).
 CLI_MODULES = set(features.CLI.values())
 
+# Feature modules that `/tyle` never needs: their handlers and jobs load them at first use (a
+# file sent, a table pasted, /tonghop, /lichsu, the weekly summaries, /nhatky), not at every
+# start-up.
+ON_FIRST_USE = {
+    "bot.imports.apply",
+    "bot.imports.options",
+    "bot.imports.parse",
+    "bot.imports.plan",
+    "bot.imports.reading",
+    "bot.imports.staging",
+    "bot.imports.texts",
+    "bot.summaries.figures",
+    "bot.summaries.history",
+    "bot.summaries.scheduled",
+    "bot.summaries.texts",
+    "bot.audit_log.service",
+}
+
 
 def loaded_modules(code: str, *args: str, database_url: str) -> set[str]:
     """The modules a fresh interpreter has after running `code` (with a bot token set)."""
@@ -59,11 +77,13 @@ def loaded_modules(code: str, *args: str, database_url: str) -> set[str]:
 def test_building_the_application_loads_no_heavy_library(settings: Settings) -> None:
     """`import bot.app` and `build_application` on a migrated database, in a fresh interpreter:
     none of the heavy libraries is in sys.modules (each costs start-up time and memory), nor a
-    feature's command-line module, nor PostgreSQL's dialect on SQLite."""
+    feature's command-line module, nor a feature module loaded on first use, nor PostgreSQL's
+    dialect on SQLite."""
     loaded = loaded_modules(BUILD, database_url=settings.database_url)
     assert "telegram" in loaded and "sqlalchemy" in loaded  # it did build the bot
     assert sorted({m.split(".")[0] for m in loaded}.intersection(LAZY)) == []
     assert sorted(loaded & CLI_MODULES) == []
+    assert sorted(loaded & ON_FIRST_USE) == []
     on_postgresql = settings.database_url.startswith("postgresql")
     assert ("sqlalchemy.dialects.postgresql" in loaded) == on_postgresql
 
