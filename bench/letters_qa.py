@@ -444,6 +444,11 @@ def main() -> None:
         help="also report the fourth fresh blind set (letters_qa_fresh4.py, spent: in the memory)",
     )
     parser.add_argument(
+        "--fresh5",
+        action="store_true",
+        help="also report the fifth fresh blind set (letters_qa_fresh5.py, not in the memory)",
+    )
+    parser.add_argument(
         "--cv",
         action="store_true",
         help=f"also report {FOLDS}-fold cross-validation of the question memory on the tuning set",
@@ -532,6 +537,10 @@ def main() -> None:
         from letters_qa_fresh4 import FRESH4  # spent (h16r4): in the memory
 
         report("fresh4  ", evaluate(shipped.search, places, list(FRESH4), threshold, args.verbose))
+    if args.fresh5:
+        from letters_qa_fresh5 import FRESH5  # blind: written after the memory of h16r4
+
+        report("fresh5  ", evaluate(shipped.search, places, list(FRESH5), threshold, args.verbose))
 
 
 if __name__ == "__main__":
