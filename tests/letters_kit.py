@@ -129,25 +129,8 @@ def pdf_of(text: str, *, image_only: bool = False) -> bytes:
 
 def shipped_index() -> tuple[LetterIndex, dict[int, tuple[str, str]]]:
     """The five shipped letters indexed as the bot does, and each passage key's (file, label)."""
-    documents, places = [], {}
-    for number, (name, data) in enumerate(shipped_letters(), start=1):
-        letter = split_letter(data.decode("utf-8"))
-        for passage in letter.passages:
-            if passage.kind == APPENDIX:
-                continue
-            key = number * 1000 + passage.seq
-            places[key] = (name, passage.label)
-            documents.append(
-                document(
-                    key,
-                    number,
-                    text=passage.text,
-                    heading=passage.heading,
-                    footnotes=passage.footnotes,
-                    letter_text=f"{letter.header.title} {letter.header.issuer}",
-                )
-            )
-    return LetterIndex(documents), places
+    index, places, _named = library_with({})
+    return index, places
 
 
 def library_with(

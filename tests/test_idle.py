@@ -89,6 +89,19 @@ async def test_the_progress_job_of_an_idle_bot_looks_again_only_after_a_write(
     assert len(looked) == 2
 
 
+def counted_claims(sender: OutboxSender, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that grows by one at each of the sender's claims."""
+    claims: list[int] = []
+    claim = sender._claim_due
+
+    def counting(session: Any, now: Any) -> Any:
+        claims.append(1)
+        return claim(session, now)
+
+    monkeypatch.setattr(sender, "_claim_due", counting)
+    return claims
+
+
 async def test_an_idle_sender_leaves_the_database_alone_until_another_process_writes(
     bot: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -97,14 +110,7 @@ async def test_an_idle_sender_leaves_the_database_alone_until_another_process_wr
     sqlite_only(bot)
     s: OutboxSender = bot.app.bot_data.sender
     s.gate = RateGate(Limits(overall_per_second=1000, private_interval=0))
-    claims: list[int] = []
-    claim = s._claim_due
-
-    def counting(session: Any, now: Any) -> Any:
-        claims.append(1)
-        return claim(session, now)
-
-    monkeypatch.setattr(s, "_claim_due", counting)
+    claims = counted_claims(s, monkeypatch)
     polls = asyncio.Event()
     looked: list[int] = []
     version = s.data_version
@@ -188,14 +194,7 @@ async def test_an_idle_sender_on_postgresql_leaves_the_database_alone(
     """PostgreSQL: with nothing to send, the sender no longer claims every poll."""
     postgres_only(bot)
     s: OutboxSender = bot.app.bot_data.sender
-    claims: list[int] = []
-    claim = s._claim_due
-
-    def counting(session: Any, now: Any) -> Any:
-        claims.append(1)
-        return claim(session, now)
-
-    monkeypatch.setattr(s, "_claim_due", counting)
+    claims = counted_claims(s, monkeypatch)
     running = asyncio.create_task(s.run(poll_seconds=0.01))
     try:
         await listening(s)
