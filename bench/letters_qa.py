@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python bench/letters_qa.py [--cv] [--cv-all] [--cv-sets] [--verbose]
      [--threshold 0.5] [--copies 6] [--write-memory]; --held-out, --fresh, --fresh2, --fresh3,
-     --fresh4 print the spent blind sets (now in the shipped memory, so their figures mean
+     --fresh4, --fresh5 print the spent blind sets (now in the shipped memory, so their figures mean
      little).
 
 Loads the five shipped letters through the same reading, splitting and index as the bot, asks
@@ -13,7 +13,7 @@ rate on questions the letters do not cover. The tuning line is asked without the
 (and again with the hand vocabulary only the other folds use). About 30 % of the questions
 (chosen by a hash of their text) were held out from tuning until h16r3 (now spent).
 --cv-all cross-validates over the tuning questions and the spent blind sets (held-out, fresh,
-fresh2, fresh3, fresh4), per set; --cv-sets leaves one set out at a time (each set asked with a
+fresh2, fresh3, fresh4, fresh5), per set; --cv-sets leaves one set out at a time (each set asked with a
 memory of the others only: a new writer). --write-memory writes all of them to
 bot/data/letters/questions.tsv, the memory the bot ships.
 Goals: top-1 >= 90 %, top-3 >= 98 %, no confident answer to an unanswerable question.
@@ -342,11 +342,12 @@ def cross_validate(
 
 def spent_sets() -> list[tuple[str, list]]:
     """Every question tuning may use, by set: the tuning questions, and the blind sets whose
-    figures were recorded (held-out, fresh, fresh2, fresh3, fresh4), now spent: tuning data."""
+    figures were recorded (held-out, fresh … fresh5), now spent: tuning data."""
     from letters_qa_fresh import FRESH
     from letters_qa_fresh2 import FRESH2
     from letters_qa_fresh3 import FRESH3
     from letters_qa_fresh4 import FRESH4
+    from letters_qa_fresh5 import FRESH5
 
     sets = [
         ("tuning", [q for q in QUESTIONS if not held_out(q[0])]),
@@ -355,6 +356,7 @@ def spent_sets() -> list[tuple[str, list]]:
         ("fresh2", list(FRESH2)),
         ("fresh3", list(FRESH3)),
         ("fresh4", list(FRESH4)),
+        ("fresh5", list(FRESH5)),
     ]
     seen: set[str] = set()
     unique = []
@@ -446,7 +448,7 @@ def main() -> None:
     parser.add_argument(
         "--fresh5",
         action="store_true",
-        help="also report the fifth fresh blind set (letters_qa_fresh5.py, not in the memory)",
+        help="also report the fifth fresh blind set (letters_qa_fresh5.py, spent: in the memory)",
     )
     parser.add_argument(
         "--cv",
@@ -457,7 +459,7 @@ def main() -> None:
         "--cv-all",
         action="store_true",
         help=f"{FOLDS}-fold cross-validation over the tuning questions and the spent blind sets"
-        " (held-out, fresh…fresh4), per set; again with the vocabulary of the other folds",
+        " (held-out, fresh…fresh5), per set; again with the vocabulary of the other folds",
     )
     parser.add_argument(
         "--cv-sets",
@@ -538,7 +540,7 @@ def main() -> None:
 
         report("fresh4  ", evaluate(shipped.search, places, list(FRESH4), threshold, args.verbose))
     if args.fresh5:
-        from letters_qa_fresh5 import FRESH5  # blind: written after the memory of h16r4
+        from letters_qa_fresh5 import FRESH5  # spent (h16r5): in the memory
 
         report("fresh5  ", evaluate(shipped.search, places, list(FRESH5), threshold, args.verbose))
 

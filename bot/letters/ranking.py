@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from bot.letters.ngrams import GramIndex
-from bot.letters.roles import Role, fit, intents, passage_role
+from bot.letters.roles import Role, fit, intents, passage_role, procedure
 from bot.letters.search import Hit, LetterIndex
 
 MEMORY_WEIGHT = 0.7  # a known question's likeness, added to the normalised BM25 of its passages
@@ -28,6 +28,7 @@ MEMORY_SURE = 0.6  # a vote this alike counts as confidence (unanswerable ones r
 MEMORY_OFFSET = 0.45  # a vote counts from this likeness up, in full only for the same question
 UNANSWERED_PENALTY = 1.0  # confidence lost per unit an unanswerable known question is closer
 ROLE_WEIGHT = 0.1  # a passage whose role fits the question's intent (roles.py), on the score
+PROCEDURE_SHARE = 0.7  # a procedure question's confidence in a passage that gives no steps
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ class Ranker:
             for i in totals:
                 totals[i] += ROLE_WEIGHT * fit(wanted, self.roles[i])
         ranked = sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
+        how = procedure(question)
         hits = []
         for i, score in ranked:
             vote = votes.get(i, 0.0)
@@ -123,6 +125,8 @@ class Ranker:
             confidence = max(self.index.coverage(query, i), trusted)
             if unanswered > vote:
                 confidence = max(confidence * (1 - UNANSWERED_PENALTY * (unanswered - vote)), 0.0)
+            if how and not self.roles[i].steps:
+                confidence *= PROCEDURE_SHARE  # the letters set rules; this asks for steps
             doc = self.index.documents[i]
             hits.append(Hit(doc.key, doc.letter, score, confidence))
         return hits

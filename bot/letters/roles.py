@@ -3,6 +3,11 @@ lets a permission or obligation question prefer the passage that sets the rule, 
 about figures the passage that gives them, and a 'why' question the passage that describes
 the situation — between siblings of one letter (an intro that describes a problem, the item
 that sets the rule, the tables of results). Never a filter: a small lift on the fused score.
+
+A procedure question ("how do I reset …", "cách cài …", "làm thế nào để …") needs a passage
+that reads as steps; directive letters set rules and deadlines, so for such a question a
+passage without steps is not an answer, however many words it shares (ranking.py lowers the
+confidence, not the ranking).
 """
 
 from __future__ import annotations
@@ -126,6 +131,18 @@ _WHY_WORDS = (
 )
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*%|\b\d{1,3}(?:\.\d{3})+\b")
 PERMIT_RULE = 0.5  # a permission question, answered by a rule that neither forbids nor allows
+# A procedure question, on its folded words: asks how to carry out an act, not what the rule is.
+_PROCEDURE = re.compile(
+    r"\bhow (?:do|can|could|should|would) (?:i|we|you|one)\b|\bhow to\b"
+    r"|^(?:cho (?:em|toi|minh) hoi )?(?:cach|huong dan cach)\b|\blam (?:the nao|sao) de\b"
+    r"|\b(?:cai|cai dat|mo khoa|mo|reset|gia han|khoi phuc|lay lai|doi mat khau|doi ten|tao"
+    r"|bi loi|bi khoa|quen)\b"
+    r".*\b(?:the nao|lam sao|ra sao)\b"
+)
+# A passage that reads as steps: numbered steps, or what one presses, opens, chooses.
+_STEP = re.compile(r"\bbước \d|\bbước (?:một|hai|ba)\b")
+_STEP_WORDS = ("nhấn", "bấm", "truy cập", "đăng nhập", "chọn mục", "nhập mã", "click")
+STEP_WORDS = 2  # this many of them make a passage read as instructions
 FIGURES_FULL = 3  # this many figures make a passage about figures…
 FIGURE_WORDS = 10  # … and so does one figure in every this many words (a row of a table)
 
@@ -138,6 +155,7 @@ class Role:
     permits: float = 0.0  # says what is forbidden or allowed
     figures: float = 0.0
     why: float = 0.0
+    steps: bool = False  # reads as instructions (numbered steps, what to press or open)
 
 
 def _has(text: str, cue: str) -> bool:
@@ -160,6 +178,7 @@ def passage_role(text: str) -> Role:
         permits=1.0 if sets_rule and any(_has(lower, cue) for cue in _PERMIT_WORDS) else 0.0,
         figures=figures,
         why=1.0 if describes else 0.0,
+        steps=bool(_STEP.search(lower)) or sum(_has(lower, w) for w in _STEP_WORDS) >= STEP_WORDS,
     )
 
 
@@ -181,6 +200,11 @@ def intents(question: str) -> frozenset[str]:
     if WHY in found:
         found -= {RULE, PERMIT}  # "why must we…" asks the reason, not the rule
     return frozenset(found)
+
+
+def procedure(question: str) -> bool:
+    """Whether the question asks how to carry out an act (steps), not what the rule is."""
+    return _PROCEDURE.search(" ".join(fold(question[:MAX_QUESTION_CHARS]).split())) is not None
 
 
 def fit(wanted: frozenset[str], role: Role) -> float:
