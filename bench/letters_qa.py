@@ -13,7 +13,7 @@ rate on questions the letters do not cover. The tuning line is asked without the
 (and again with the hand vocabulary only the other folds use). About 30 % of the questions
 (chosen by a hash of their text) were held out from tuning until h16r3 (now spent).
 --cv-all cross-validates over the tuning questions and the spent blind sets (held-out, fresh,
-fresh2, fresh3, fresh4, fresh5), per set; --cv-sets leaves one set out at a time (each set asked with a
+fresh2 … fresh5), per set; --cv-sets leaves one set out at a time (each set asked with a
 memory of the others only: a new writer). --write-memory writes all of them to
 bot/data/letters/questions.tsv, the memory the bot ships.
 Goals: top-1 >= 90 %, top-3 >= 98 %, no confident answer to an unanswerable question.

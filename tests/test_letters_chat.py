@@ -307,3 +307,23 @@ async def test_may_the_clerk_use_the_directors_token_in_english(lettered: Harnes
     (reply,) = await lettered.send(HEAD, "can the clerk use the director's token")
     assert "Đồng Tháp, mục 1</b>" in reply.split("\n")[0]
     assert "Nghiêm cấm tuyệt đối việc chuyển giao chứng thư số cá nhân" in reply
+
+
+async def test_how_to_reset_or_change_a_token_pin_is_never_answered(lettered: Harness) -> None:
+    """The letters set rules, not procedures: asked how to reset or change a token's PIN or
+    password, the bot says the letters do not cover it or offers the closest passages (the rule
+    never to hand over a token's password) as such, never quotes it as the answer."""
+    for question, language in (
+        ("how do I reset the PIN on my USB token?", "en"),
+        ("how can I change the password of my usb token?", "en"),
+        ("lam the nao de doi mat khau token", "vi"),
+    ):
+        (reply,) = await lettered.send(HEAD, question, language_code=language)
+        first = reply.splitlines()[0]
+        assert first in (
+            "📭 The letters in the library do not cover this question. Please ask the secretariat.",
+            "📭 The letters do not answer this clearly. The closest passages:",
+            f"📭 {NOT_COVERED}. Đề nghị đồng chí hỏi Văn phòng.",
+            "📭 Các văn bản chưa trả lời rõ câu hỏi này. Những đoạn gần nhất:",
+        ), question
+        assert "⚖️" not in reply and not reply.startswith("📄"), question

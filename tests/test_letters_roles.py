@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.letters.roles import FIGURES, PERMIT, RULE, WHY, fit, intents, passage_role
+from bot.letters.roles import FIGURES, PERMIT, RULE, WHY, fit, intents, passage_role, procedure
 
 DESCRIBES = (
     "Tuy nhiên, qua rà soát, vẫn còn tình trạng một số cơ quan chưa thực hiện nghiêm quy trình"
@@ -18,6 +18,10 @@ FORBIDS = (
 )
 REQUIRES = "Nghiêm túc kiểm điểm, đảm bảo tối thiểu 80% văn bản phát hành được ký số."
 TABLE_ROW = "Các đơn vị chưa ký số: Trung tâm GDNN - GDTX (0%); Trung tâm DVNN (0%)."
+STEPS = (
+    "Bước 1: cắm thiết bị USB token vào máy tính. Bước 2: mở phần mềm quản lý token, nhấn"
+    ' "Đổi mã PIN" và nhập mã PIN cũ.'
+)
 LEAD_IN = "Ủy ban nhân dân tỉnh yêu cầu Thủ trưởng các cơ quan thực hiện nghiêm các nội dung sau:"
 
 
@@ -53,9 +57,34 @@ def test_the_rule_fits_a_permission_question_better_than_the_description() -> No
     assert forbids > requires > describes == 0.0
 
 
+def test_a_procedure_question_wants_steps_and_the_letters_give_none() -> None:
+    """'How do I …', 'cách …', 'làm thế nào để …', '… thế nào' after an act: a procedure; a
+    question about the rule on that act is not. Only a passage of steps reads as instructions."""
+    for question in (
+        "how do I reset the PIN on my USB token?",
+        "How can I change the password of my usb token",
+        "cách cài driver token trên win 11",
+        "làm thế nào để đổi mật khẩu token",
+        "token bị khóa do nhập sai pin 3 lần thì mở thế nào",
+    ):
+        assert procedure(question), question
+    for question in (
+        "đảng viên có phải cài sổ tay đảng viên không",
+        "who must install the party member handbook app",
+        "hướng dẫn cài đặt sổ tay đảng viên",
+        "đảng ủy trực thuộc tỉnh ủy gửi nhận vbđt và ký số thế nào",
+        "cts ca nhan bi thu hoi roi thi phat hanh vb bang cach nao",
+        "ký số có được tính vào chỉ số cải cách hành chính không",
+    ):
+        assert not procedure(question), question
+    assert passage_role(STEPS).steps
+    assert not any(passage_role(t).steps for t in (DESCRIBES, FORBIDS, REQUIRES, LEAD_IN))
+
+
 @given(st.text(max_size=300))
 def test_any_text_has_a_role_and_intents_within_bounds(text: str) -> None:
     """Whatever is typed or stored: shares between 0 and 1, never a crash."""
     role = passage_role(text)
     assert all(0.0 <= v <= 1.0 for v in (role.rule, role.permits, role.figures, role.why))
     assert 0.0 <= fit(intents(text), role) <= 1.0
+    assert procedure(text) in (True, False)

@@ -27,7 +27,7 @@ MEMORY_FLOOR = 0.3  # known questions less alike than this do not vote
 MEMORY_SURE = 0.6  # a vote this alike counts as confidence (unanswerable ones reach ~0.56)
 MEMORY_OFFSET = 0.45  # a vote counts from this likeness up, in full only for the same question
 UNANSWERED_PENALTY = 1.0  # confidence lost per unit an unanswerable known question is closer
-ROLE_WEIGHT = 0.1  # a passage whose role fits the question's intent (roles.py), on the score
+ROLE_WEIGHT = 0.15  # a passage whose role fits the question's intent (roles.py), on the score
 PROCEDURE_SHARE = 0.7  # a procedure question's confidence in a passage that gives no steps
 
 
