@@ -451,6 +451,11 @@ def main() -> None:
         help="also report the fifth fresh blind set (letters_qa_fresh5.py, spent: in the memory)",
     )
     parser.add_argument(
+        "--fresh6",
+        action="store_true",
+        help="also report the sixth fresh blind set (letters_qa_fresh6.py, not in the memory)",
+    )
+    parser.add_argument(
         "--cv",
         action="store_true",
         help=f"also report {FOLDS}-fold cross-validation of the question memory on the tuning set",
@@ -543,6 +548,10 @@ def main() -> None:
         from letters_qa_fresh5 import FRESH5  # spent (h16r5): in the memory
 
         report("fresh5  ", evaluate(shipped.search, places, list(FRESH5), threshold, args.verbose))
+    if args.fresh6:
+        from letters_qa_fresh6 import FRESH6  # blind: written after the memory of h16r5
+
+        report("fresh6  ", evaluate(shipped.search, places, list(FRESH6), threshold, args.verbose))
 
 
 if __name__ == "__main__":
