@@ -253,11 +253,21 @@ def _binary_order_postgresql(element: binary_order, compiler: SQLCompiler, **kw:
 
 
 _REVISION_LINE = re.compile(r"^(down_revision|revision)\b[^=\n]*=\s*(.+?)\s*$", re.MULTILINE)
+# CPython 3.11's `ast` keeps one recursion counter per interpreter: three workers starting in one
+# process (tests/test_migrations.py) now and then raised "AST constructor recursion depth
+# mismatch" here on a loaded machine. literal_eval parses, so one thread at a time.
+_LITERAL_LOCK = threading.Lock()
 
 
 def shipped_head() -> str | None:
     """The newest migration shipped, read from the revision files without loading Alembic;
     None when it cannot be told that simply (then Alembic decides)."""
+    with _LITERAL_LOCK:
+        return _read_shipped_head()
+
+
+def _read_shipped_head() -> str | None:
+    """shipped_head's work (literal_eval parses: callers hold _LITERAL_LOCK)."""
     revisions: set[str] = set()
     parents: set[object] = set()
     for path in (Path(__file__).with_name("migrations") / "versions").glob("*.py"):
