@@ -3,7 +3,7 @@
 Run: .venv/bin/python bench/letters_qa.py [--cv] [--cv-all] [--cv-sets] [--verbose]
      [--threshold 0.5] [--copies 6] [--write-memory]; --held-out, --fresh, --fresh2, --fresh3,
      --fresh4, --fresh5 print the spent blind sets (now in the shipped memory, so their figures mean
-     little).
+     little); --fresh6 the blind set written after them (FRESH_SETS).
 
 Loads the five shipped letters through the same reading, splitting and index as the bot, asks
 every tuning question of bench/letters_qa_data.py and prints top-1 and top-3 accuracy on
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib
 import random
 import statistics
 import sys
@@ -340,23 +341,32 @@ def cross_validate(
     return merged(plain), merged(typod)
 
 
+# The fresh sets, by flag: (module, its tuple, what it is). Each is imported only when asked: a
+# blind set's questions stay unseen until the lead runs it.
+FRESH_SETS = {
+    "fresh": ("letters_qa_fresh", "FRESH", "the first fresh set (spent: in the memory)"),
+    "fresh2": ("letters_qa_fresh2", "FRESH2", "the second fresh set (spent: in the memory)"),
+    "fresh3": ("letters_qa_fresh3", "FRESH3", "the third fresh set (spent: in the memory)"),
+    "fresh4": ("letters_qa_fresh4", "FRESH4", "the fourth fresh set (spent: in the memory)"),
+    "fresh5": ("letters_qa_fresh5", "FRESH5", "the fifth fresh set (spent: in the memory)"),
+    "fresh6": ("letters_qa_fresh6", "FRESH6", "the sixth fresh set (blind: not in the memory)"),
+}
+SPENT = ("fresh", "fresh2", "fresh3", "fresh4", "fresh5")
+
+
+def fresh_set(name: str) -> list:
+    """The questions of one fresh set (FRESH_SETS), imported now."""
+    module, attribute, _what = FRESH_SETS[name]
+    return list(getattr(importlib.import_module(module), attribute))
+
+
 def spent_sets() -> list[tuple[str, list]]:
     """Every question tuning may use, by set: the tuning questions, and the blind sets whose
-    figures were recorded (held-out, fresh … fresh5), now spent: tuning data."""
-    from letters_qa_fresh import FRESH
-    from letters_qa_fresh2 import FRESH2
-    from letters_qa_fresh3 import FRESH3
-    from letters_qa_fresh4 import FRESH4
-    from letters_qa_fresh5 import FRESH5
-
+    figures were recorded (held-out and SPENT), now spent: tuning data."""
     sets = [
         ("tuning", [q for q in QUESTIONS if not held_out(q[0])]),
         ("held-out", [q for q in QUESTIONS if held_out(q[0])]),
-        ("fresh", list(FRESH)),
-        ("fresh2", list(FRESH2)),
-        ("fresh3", list(FRESH3)),
-        ("fresh4", list(FRESH4)),
-        ("fresh5", list(FRESH5)),
+        *((name, fresh_set(name)) for name in SPENT),
     ]
     seen: set[str] = set()
     unique = []
@@ -425,36 +435,10 @@ def main() -> None:
     and --fresh, which only the lead runs)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--held-out", action="store_true", help="also report the held-out set")
-    parser.add_argument(
-        "--fresh",
-        action="store_true",
-        help="also report the fresh blind set (letters_qa_fresh.py, never used for tuning)",
-    )
-    parser.add_argument(
-        "--fresh2",
-        action="store_true",
-        help="also report the second fresh blind set (letters_qa_fresh2.py, FRESH2)",
-    )
-    parser.add_argument(
-        "--fresh3",
-        action="store_true",
-        help="also report the third fresh blind set (letters_qa_fresh3.py, FRESH3)",
-    )
-    parser.add_argument(
-        "--fresh4",
-        action="store_true",
-        help="also report the fourth fresh blind set (letters_qa_fresh4.py, spent: in the memory)",
-    )
-    parser.add_argument(
-        "--fresh5",
-        action="store_true",
-        help="also report the fifth fresh blind set (letters_qa_fresh5.py, spent: in the memory)",
-    )
-    parser.add_argument(
-        "--fresh6",
-        action="store_true",
-        help="also report the sixth fresh blind set (letters_qa_fresh6.py, not in the memory)",
-    )
+    for name, (module, _attribute, what) in FRESH_SETS.items():
+        parser.add_argument(
+            f"--{name}", action="store_true", help=f"also report {what} ({module}.py)"
+        )
     parser.add_argument(
         "--cv",
         action="store_true",
@@ -528,30 +512,10 @@ def main() -> None:
     if args.held_out:
         held = [q for q in QUESTIONS if held_out(q[0])]
         report("held-out", evaluate(shipped.search, places, held, threshold, args.verbose))
-    if args.fresh:
-        from letters_qa_fresh import FRESH  # only the lead runs the blind sets
-
-        report("fresh   ", evaluate(shipped.search, places, list(FRESH), threshold, args.verbose))
-    if args.fresh2:
-        from letters_qa_fresh2 import FRESH2  # only the lead runs the blind sets
-
-        report("fresh2  ", evaluate(shipped.search, places, list(FRESH2), threshold, args.verbose))
-    if args.fresh3:
-        from letters_qa_fresh3 import FRESH3  # only the lead runs the blind sets
-
-        report("fresh3  ", evaluate(shipped.search, places, list(FRESH3), threshold, args.verbose))
-    if args.fresh4:
-        from letters_qa_fresh4 import FRESH4  # spent (h16r4): in the memory
-
-        report("fresh4  ", evaluate(shipped.search, places, list(FRESH4), threshold, args.verbose))
-    if args.fresh5:
-        from letters_qa_fresh5 import FRESH5  # spent (h16r5): in the memory
-
-        report("fresh5  ", evaluate(shipped.search, places, list(FRESH5), threshold, args.verbose))
-    if args.fresh6:
-        from letters_qa_fresh6 import FRESH6  # blind: written after the memory of h16r5
-
-        report("fresh6  ", evaluate(shipped.search, places, list(FRESH6), threshold, args.verbose))
+    for name in FRESH_SETS:
+        if getattr(args, name):
+            asked = fresh_set(name)
+            report(f"{name:8}", evaluate(shipped.search, places, asked, threshold, args.verbose))
 
 
 if __name__ == "__main__":
