@@ -17,6 +17,7 @@ import contextvars
 import hmac
 import json
 import logging
+from collections.abc import Coroutine
 from http import HTTPStatus
 from typing import Any
 
@@ -85,19 +86,64 @@ class Hook:
     def _handle(self, conn: httputil.HTTPConnection, update: Update) -> None:
         """Handle the update while Telegram waits: answered when it is done (with its first
         reply, if held) or after ANSWER_SECONDS (empty; the update goes on, its replies are
-        then requests of their own). No coroutine waits for it: callbacks answer."""
+        then requests of their own). No coroutine waits for it: callbacks answer.
+
+        The update runs at once, in this event-loop iteration, until it first waits for
+        something (a /tyle from the cache never does: it is answered here, without a task, a
+        timer or another iteration); from there on it is a task, as every update used to be."""
         answer = WebhookAnswer()
         context = contextvars.copy_context()
         context.run(bind_answer, answer)
         app = self.app
-        task = asyncio.create_task(
-            app.update_processor.process_update(update, app.process_update(update)),
-            context=context,
-        )
+        coroutine = app.update_processor.process_update(update, app.process_update(update))
+        try:
+            waiting = context.run(coroutine.send, None)
+        except StopIteration:
+            answer_finished(conn, answer)
+            return
+        except Exception as exc:  # escaped the Application's error handler
+            logger.error("A webhook update failed", exc_info=exc)
+            answer_finished(conn, answer)
+            return
+        task = asyncio.create_task(finish_coroutine(coroutine, waiting), context=context)
         self.pending.add(task)
         task.add_done_callback(self.pending.discard)
         task.add_done_callback(_log_failure)
         _Answer(self, conn, answer, task)
+
+
+async def finish_coroutine(coroutine: Coroutine[Any, Any, Any], waiting: Any) -> Any:
+    """The rest of a coroutine that was started by hand and waits for `waiting` (a future, or
+    None for a bare yield), run as a Task would run it: resumed when the future is done (the
+    coroutine reads its result or exception itself), a cancellation passed in."""
+    while True:
+        try:
+            if waiting is None:
+                await asyncio.sleep(0)
+            else:  # as a Task takes a yielded future: no longer "blocking" (asyncio's flag)
+                waiting._asyncio_future_blocking = False
+                await waiting
+        except BaseException as exc:  # handed to the coroutine, as a Task does
+            if waiting is None or not waiting.done():  # we were cancelled meanwhile
+                try:
+                    waiting = coroutine.throw(exc)
+                except StopIteration as stop:
+                    return stop.value
+                continue
+        try:
+            waiting = coroutine.send(None)
+        except StopIteration as stop:
+            return stop.value
+
+
+def answer_finished(conn: httputil.HTTPConnection, answer: WebhookAnswer) -> None:
+    """An update is handled: its held reply, if any, is the answer's body."""
+    body = answer.close(finished=True)
+    if body is None:
+        respond(conn, HTTPStatus.OK)
+    else:
+        data = json.dumps(body, ensure_ascii=False).encode()
+        respond(conn, HTTPStatus.OK, data, {"Content-Type": _JSON})
 
 
 # A plain text message (what a command or a question is) has only these fields; its Update is
@@ -166,12 +212,7 @@ class _Answer:
         """The update is handled: its held reply, if any, is the answer's body."""
         if self.answer.open:
             self.timer.cancel()
-            body = self.answer.close(finished=True)
-            if body is None:
-                respond(self.conn, HTTPStatus.OK)
-            else:
-                data = json.dumps(body, ensure_ascii=False).encode()
-                respond(self.conn, HTTPStatus.OK, data, {"Content-Type": _JSON})
+            answer_finished(self.conn, self.answer)
 
     def late(self) -> None:
         """Still running: answer empty, and send a reply held meanwhile as a request."""
