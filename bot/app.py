@@ -191,6 +191,10 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             if not self._users[key]:
                 del self._users[key], self._locks[key]
 
+    def waiting(self, key: int) -> int:
+        """How many updates of a chat are being handled or wait their turn."""
+        return self._users.get(key, 0)
+
     async def initialize(self) -> None:
         """Nothing to set up."""
 

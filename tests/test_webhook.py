@@ -16,6 +16,7 @@ from sqlmodel import Session
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, CommandHandler
 
+from bot.app import ChatOrderedProcessor
 from bot.console import demo_table
 from bot.core import health, outbox
 from bot.core.models import utcnow
@@ -207,6 +208,75 @@ async def test_a_failure_after_the_reply_is_logged_and_the_apology_follows_it(
     texts = [r["text"] for r in served.replies()]
     assert texts[0] == "kết quả" and "Xin lỗi" in texts[1]
     assert any(r.levelname == "ERROR" and r.exc_info for r in caplog.records)
+
+
+async def test_a_failure_before_anything_waits_is_answered_and_apologised(
+    served: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The handler fails at once (the update never waits): the webhook still answers 200,
+    the error is logged and the person gets the apology."""
+
+    async def broken(_update: Update, _context: Any) -> None:
+        raise RuntimeError("boom")
+
+    add_command(served, "hongngay", broken)
+    response = await served.post_update(message_update(ADMIN_ID, "/hongngay"))
+    assert response.status_code == 200
+    replies = await served.wait_replies(1)
+    assert "Xin lỗi" in replies[0]["text"]
+    assert any(r.levelname == "ERROR" and r.exc_info for r in caplog.records)
+
+
+async def test_an_update_that_waits_midway_still_rides_its_reply_on_the_answer(
+    served: Running,
+) -> None:
+    """The handler waits for something (here a worker thread) before it replies: the reply is
+    still the webhook's answer, with nothing sent as a request of its own."""
+
+    async def waits(update: Update, _context: Any) -> None:
+        assert update.effective_message is not None
+        await asyncio.to_thread(lambda: None)
+        await asyncio.sleep(0)
+        await reply_lean(update.effective_message, "xong")
+        raise ApplicationHandlerStop
+
+    add_command(served, "cho", waits)
+    response = await served.post_update(message_update(ADMIN_ID, "/cho"))
+    assert response.json()["text"] == "xong"
+    assert not [c for c in served.request.calls if c.method == "sendMessage"]
+
+
+async def test_updates_of_one_chat_stay_in_order_when_the_first_waits(served: Running) -> None:
+    """Two updates of one person, the first waiting for a thread, the second answered from
+    memory: the second is handled only after the first (its reply comes second)."""
+    started, release = asyncio.Event(), asyncio.Event()
+    seen: list[str] = []
+
+    async def first(update: Update, _context: Any) -> None:
+        started.set()
+        await release.wait()
+        seen.append("first")
+        raise ApplicationHandlerStop
+
+    async def second(update: Update, _context: Any) -> None:
+        seen.append("second")
+        raise ApplicationHandlerStop
+
+    add_command(served, "mot", first)
+    add_command(served, "hai", second)
+    one = asyncio.create_task(served.post_update(message_update(ADMIN_ID, "/mot")))
+    await asyncio.wait_for(started.wait(), timeout=10)
+    two = asyncio.create_task(served.post_update(message_update(ADMIN_ID, "/hai")))
+    processor = served.runner.app.update_processor
+    assert isinstance(processor, ChatOrderedProcessor)
+    for _ in range(1000):  # until the second update waits behind the first (bounded)
+        if processor.waiting(ADMIN_ID) == 2:
+            break
+        await asyncio.sleep(0.01)
+    assert seen == [] and processor.waiting(ADMIN_ID) == 2
+    release.set()
+    assert [(await one).status_code, (await two).status_code] == [200, 200]
+    assert seen == ["first", "second"]
 
 
 async def test_bad_bodies_and_methods_are_refused(served: Running) -> None:
