@@ -7,15 +7,17 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from telegram import Update
+from telegram import Chat, Message, Update
 from telegram.ext import Defaults, ExtBot
 
 from bot.offline import message_update
-from bot.webhook import parse_update
+from bot.webhook import _MESSAGES, _UPDATES, Prototype, parse_update
 
 BOT: ExtBot[Any] = ExtBot("123456:PARSE-TEST")
+EPOCH = dt.datetime(2026, 6, 26, tzinfo=dt.UTC)
 BOT_VN: ExtBot[Any] = ExtBot(
     "123456:PARSE-TEST", defaults=Defaults(tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 )
@@ -112,3 +114,28 @@ def test_odd_values_in_a_plain_shape_are_left_to_de_json() -> None:
         except Exception as exc:
             outcome = type(exc)
         assert outcome is not None
+
+
+def test_plain_updates_are_copied_from_prototypes_and_stay_frozen() -> None:
+    """On the installed PTB the fast copies are used (so the equality tests above check them),
+    and what they make is as read-only as PTB's own objects."""
+    assert _MESSAGES.trusted and _UPDATES.trusted
+    update = parse_update(message_update(10_001, "/tyle"), BOT)
+    assert update is not None and update.message is not None
+    with pytest.raises(AttributeError):
+        update.message.text = "/other"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        update.update_id = 5  # type: ignore[misc]
+
+
+def test_a_prototype_that_cannot_be_trusted_uses_the_constructor() -> None:
+    """A class whose constructor derives more than the given fields (a future PTB) is built by
+    its constructor, never copied."""
+
+    def derived(message_id: int) -> Message:
+        return Message(message_id, EPOCH, Chat(message_id, "private"))  # chat follows the id
+
+    prototype = Prototype(derived, {"message_id": 1}, {"message_id": 2})
+    assert not prototype.trusted
+    made = prototype.make({"message_id": 7}, (7,), BOT)
+    assert made.chat.id == 7 and made.get_bot() is BOT
