@@ -428,7 +428,9 @@ def count_target(
     try:
         if not wait_until(lambda: http_get(f"http://127.0.0.1:{port}/")[0] != 0, 3000):
             raise SystemExit(f"{command} did not start; see {workdir}")
-        post_lone(port, bodies, 0.0)  # warm: the same updates (caches, first-time paths)
+        # Warm: the same updates (caches, first-time paths), or with --new-people others' (each
+        # counted update is then someone the worker has not seen: a viewer-cache miss).
+        post_lone(port, args.warm_bodies or bodies, 0.0)
         n = len(bodies)
         for phase in ("idle", "updates"):
 
@@ -539,6 +541,10 @@ def count_main(args: Any) -> None:
         json.dumps(message_update(users[i % len(users)], "/tyle")).encode()
         for i in range(args.updates)
     ]
+    args.warm_bodies = None
+    if args.new_people:  # warm with the same units asked by other people
+        others = users[args.updates : 2 * args.updates]
+        args.warm_bodies = [json.dumps(message_update(u, "/tyle")).encode() for u in others]
     api_port = free_port()
     api = subprocess.Popen([sys.executable, __file__, "--port", str(api_port)])
     try:
@@ -592,6 +598,9 @@ def main() -> None:
     parser.add_argument("--root", help="--count: the kyso checkout to count (default: this one)")
     parser.add_argument("--units", type=int, default=1000)
     parser.add_argument("--officials", type=int, default=2000)
+    parser.add_argument(
+        "--new-people", action="store_true", help="--count: each update from someone not seen yet"
+    )
     args = parser.parse_args()
     if args.count:
         count_main(args)

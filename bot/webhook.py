@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 _JSON = "application/json"
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per answer
 
 
 class Hook:
@@ -146,7 +147,7 @@ def answer_finished(conn: httputil.HTTPConnection, answer: WebhookAnswer) -> Non
     if body is None:
         respond(conn, HTTPStatus.OK)
     else:
-        data = json.dumps(body, ensure_ascii=False).encode()
+        data = _ENCODE(body).encode()
         respond(conn, HTTPStatus.OK, data, {"Content-Type": _JSON})
 
 

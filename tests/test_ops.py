@@ -10,11 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlmodel import Session, select
 
 from bot.app import build_application
 from bot.cli import setup_logging
 from bot.core import outbox
+from bot.core.logs import JsonFormatter, iso_milliseconds
 from bot.core.models import OutboxMessage, Role
 from bot.core.outbox import Push
 from bot.offline import OfflineRequest
@@ -203,3 +206,19 @@ async def test_updates_run_concurrently_across_chats_but_in_order_within_a_chat(
     await asyncio.gather(first, second)
     assert events[3:] == ["end a1", "start a2", "end a2"]  # chat 1 kept its order
     assert processor._locks == {}  # nothing kept for idle chats
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.floats(min_value=0, max_value=4_102_444_800, allow_nan=False),  # 1970 … 2100
+    st.floats(min_value=0, max_value=4_102_444_800, allow_nan=False),
+)
+def test_json_log_times_are_the_exact_iso_time_whatever_came_before(
+    earlier: float, created: float
+) -> None:
+    """The JSON line's ts (formatted once a second, then only its milliseconds) is exactly the
+    record's time in ISO 8601 UTC, to the millisecond, whatever line was written before."""
+    formatter = JsonFormatter()
+    formatter.timestamp(earlier)
+    assert formatter.timestamp(created) == iso_milliseconds(created)
+    assert formatter.timestamp(int(created) + 0.5) == iso_milliseconds(int(created) + 0.5)

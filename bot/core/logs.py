@@ -63,6 +63,16 @@ def _scrub(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
+# One encoder for every line (json.dumps with any option builds a new encoder per call).
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+_PLAIN = (int, float, bool, type(None))  # extras written as they are; anything else as str
+
+
+def iso_milliseconds(created: float) -> str:
+    """A record's time as ISO 8601 in UTC, to the millisecond ('2026-06-26T01:00:01.234+00:00')."""
+    return dt.datetime.fromtimestamp(created, dt.UTC).isoformat(timespec="milliseconds")
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: ts, level, logger, msg, the update's ids, extras, exc."""
 
@@ -70,13 +80,23 @@ class JsonFormatter(logging.Formatter):
         """Remember what to scrub from every line."""
         super().__init__()
         self.secrets = tuple(secrets)
+        self._second = -1
+        self._stamp = ""
+
+    def timestamp(self, created: float) -> str:
+        """`iso_milliseconds(created)`, its date and time formatted once a second."""
+        second = int(created)
+        micro = round((created - second) * 1_000_000)  # as datetime rounds it
+        if second < 0 or micro >= 1_000_000:
+            return iso_milliseconds(created)
+        if second != self._second:
+            self._second, self._stamp = second, iso_milliseconds(second)[:19]
+        return f"{self._stamp}.{micro // 1000:03d}+00:00"
 
     def format(self, record: logging.LogRecord) -> str:
         """Render the record as one line of JSON."""
         entry: dict[str, Any] = {
-            "ts": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(
-                timespec="milliseconds"
-            ),
+            "ts": self.timestamp(record.created),
             "level": record.levelname,
             "logger": record.name,
             "msg": record.getMessage(),
@@ -84,14 +104,14 @@ class JsonFormatter(logging.Formatter):
         entry.update(context_fields())
         for key, value in vars(record).items():
             if key not in _STANDARD and key not in entry and not key.startswith("_"):
-                entry[key] = value if isinstance(value, int | float | bool | None) else str(value)
+                entry[key] = value if isinstance(value, _PLAIN) else str(value)
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
         elif record.exc_text:
             entry["exc"] = record.exc_text
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
-        return _scrub(json.dumps(entry, ensure_ascii=False), self.secrets)
+        return _scrub(_ENCODE(entry), self.secrets)
 
 
 class TextFormatter(logging.Formatter):

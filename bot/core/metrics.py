@@ -82,6 +82,7 @@ class Metrics:
             ["result"],
             registry=self.registry,
         )
+        self._update_counts: dict[tuple[str, str], Counter] = {}
         self._backlog: Callable[[], Backlog] | None = None
         self._sender: Callable[[], SenderCounts | None] | None = None
         self.registry.register(_ScrapeTime(self))
@@ -100,7 +101,10 @@ class Metrics:
 
     def observe_update(self, kind: str, command: str, seconds: float) -> None:
         """One update handled."""
-        self.updates.labels(kind, command).inc()
+        counter = self._update_counts.get((kind, command))
+        if counter is None:  # the labels' child, found once (kinds and commands are few)
+            counter = self._update_counts[kind, command] = self.updates.labels(kind, command)
+        counter.inc()
         self.latency.observe(seconds)
 
     def note_reply_flood_wait(self) -> None:
