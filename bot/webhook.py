@@ -14,25 +14,22 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import datetime as dt
 import hmac
 import json
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from http import HTTPStatus
-from itertools import repeat
-from types import MappingProxyType
 from typing import Any
 
-from telegram import Chat, Message, MessageEntity, Update, User
+from telegram import MessageEntity, Update
 from telegram._utils.datetime import extract_tzinfo_from_defaults, from_timestamp
-from telegram._utils.defaultvalue import DefaultValue
 from telegram.ext import ExtBot
 from tornado import httputil
 from tornado.web import Application as TornadoApplication
 
 from handlers.context import KysoApp
 from handlers.webhook_answer import ANSWER_SECONDS, WebhookAnswer, bind_answer
+from handlers.webhook_objects import CHATS, MESSAGES, UPDATES, USERS
 
 logger = logging.getLogger(__name__)
 
@@ -184,89 +181,19 @@ def _plain_update(data: dict[str, Any], message: dict[str, Any], bot: ExtBot[Any
     date = from_timestamp(message["date"], tzinfo=extract_tzinfo_from_defaults(bot))
     if date is None:
         raise TypeError("a message has a date")
-    chat = Chat.de_json(message["chat"], bot)
+    chat = CHATS.from_json(message["chat"], bot)
     fields = {
         "message_id": message["message_id"],
         "date": date,
         "chat": chat,
-        "from_user": User.de_json(sender, bot) if sender is not None else None,
+        "from_user": USERS.from_json(sender, bot) if sender is not None else None,
         "text": message.get("text"),
         "entities": tuple(MessageEntity.de_list(entities, bot)) if entities is not None else (),
     }
-    built = _MESSAGES.make(fields, (message["message_id"], chat), bot)
+    built = MESSAGES.make(fields, (message["message_id"], chat), bot)
     update_id = data["update_id"]
-    update: Update = _UPDATES.make({"update_id": update_id, "message": built}, (update_id,), bot)
+    update: Update = UPDATES.make({"update_id": update_id, "message": built}, (update_id,), bot)
     return update
-
-
-class Prototype:
-    """Instances of a PTB class copied from one its constructor built, some fields replaced:
-    what the constructor gives, without its ~100 calls of TelegramObject.__setattr__.
-
-    Trusted only when two instances built with different values differ in exactly those fields
-    (and `_id_attrs`, which the caller gives) and hold nothing mutable; otherwise (a PTB that
-    derives more) `make` calls the constructor. tests/test_webhook_parse.py pins the result
-    against `Update.de_json`."""
-
-    def __init__(
-        self,
-        build: Callable[..., Any],
-        first: dict[str, Any],
-        second: dict[str, Any],
-    ) -> None:
-        """`build(**fields)` is the constructor; `first` and `second` differ in every field."""
-        self.build = build
-        one, two = build(**first), build(**second)
-        self.cls = type(one)
-        names = dict.fromkeys(
-            name
-            for klass in self.cls.__mro__[:-1]
-            for name in (lambda slots: (slots,) if isinstance(slots, str) else slots)(
-                getattr(klass, "__slots__", ())
-            )
-        )
-        self.template = {name: getattr(one, name) for name in names}
-        differ = {name for name in names if getattr(two, name) != self.template[name]}
-        immutable = all(
-            isinstance(value, _IMMUTABLE)
-            for name, value in self.template.items()
-            if name not in first
-        )
-        self.trusted = (
-            not hasattr(one, "__dict__")
-            and differ == set(first) | {"_id_attrs"}
-            and immutable
-            and self.template.get("_frozen") is True
-        )
-
-    def make(self, fields: dict[str, Any], id_attrs: tuple[Any, ...], bot: ExtBot[Any]) -> Any:
-        """A new instance with `fields` (and `_id_attrs`), bound to `bot`."""
-        if not self.trusted:
-            built = self.build(**fields)
-            built.set_bot(bot)
-            return built
-        state = {**self.template, **fields, "_id_attrs": id_attrs, "_bot": bot}
-        made = object.__new__(self.cls)
-        any(map(_SET, repeat(made, len(state)), state.keys(), state.values()))  # all in C
-        return made
-
-
-_SET = object.__setattr__
-_IMMUTABLE = (type(None), bool, int, float, str, tuple, frozenset, MappingProxyType, DefaultValue)
-_EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-_CHATS = (Chat(1, "private"), Chat(2, "group"))
-_MESSAGES = Prototype(
-    Message,
-    {"message_id": 1, "date": _EPOCH, "chat": _CHATS[0], "from_user": None, "text": None,
-     "entities": ()},
-    {"message_id": 2, "date": _EPOCH + dt.timedelta(1), "chat": _CHATS[1],
-     "from_user": User(3, "x", False), "text": "t", "entities": (MessageEntity("bold", 0, 1),)},
-)  # fmt: skip
-_UPDATES = Prototype(
-    Update,
-    {"update_id": 1, "message": None},
-    {"update_id": 2, "message": Message(1, _EPOCH, _CHATS[0])},
-)
 
 
 class _Answer:

@@ -11,10 +11,12 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from telegram import Chat, Message, Update
+from telegram.constants import ChatType
 from telegram.ext import Defaults, ExtBot
 
 from bot.offline import message_update
-from bot.webhook import _MESSAGES, _UPDATES, Prototype, parse_update
+from bot.webhook import parse_update
+from handlers.webhook_objects import CHATS, MESSAGES, UPDATES, USERS, JsonPrototype, Prototype
 
 BOT: ExtBot[Any] = ExtBot("123456:PARSE-TEST")
 EPOCH = dt.datetime(2026, 6, 26, tzinfo=dt.UTC)
@@ -119,7 +121,7 @@ def test_odd_values_in_a_plain_shape_are_left_to_de_json() -> None:
 def test_plain_updates_are_copied_from_prototypes_and_stay_frozen() -> None:
     """On the installed PTB the fast copies are used (so the equality tests above check them),
     and what they make is as read-only as PTB's own objects."""
-    assert _MESSAGES.trusted and _UPDATES.trusted
+    assert MESSAGES.trusted and UPDATES.trusted and CHATS.trusted and USERS.trusted
     update = parse_update(message_update(10_001, "/tyle"), BOT)
     assert update is not None and update.message is not None
     with pytest.raises(AttributeError):
@@ -139,3 +141,12 @@ def test_a_prototype_that_cannot_be_trusted_uses_the_constructor() -> None:
     assert not prototype.trusted
     made = prototype.make({"message_id": 7}, (7,), BOT)
     assert made.chat.id == 7 and made.get_bot() is BOT
+
+
+def test_a_json_prototype_that_misses_a_conversion_is_not_trusted() -> None:
+    """Chats copied without turning their type into PTB's ChatType would differ from de_json's
+    (a str, not the member): such a prototype is refused and de_json builds every chat."""
+    plain = JsonPrototype(Chat, [{"id": 1, "type": "private", "first_name": "An"}])
+    assert not plain.trusted
+    chat = plain.from_json({"id": 5, "type": "private"}, BOT)
+    assert chat.type is ChatType.PRIVATE and chat == Chat.de_json({"id": 5, "type": "private"}, BOT)
