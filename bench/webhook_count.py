@@ -345,5 +345,27 @@ def count_main(args: Any) -> None:
         api.wait(timeout=10)
 
 
-if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "--count-worker":
-    count_worker(sys.argv[2:])
+def main(argv: list[str] | None = None) -> None:
+    """Count (the options below), or be a counting worker (`--count-worker COMMAND …`)."""
+    import argparse
+
+    words = sys.argv[1:] if argv is None else argv
+    if words[:1] == ["--count-worker"]:
+        count_worker(words[1:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--updates", type=int, default=300, help="N lone updates")
+    parser.add_argument("--pause", type=float, default=0.02, help="seconds between updates")
+    parser.add_argument("--callgrind", action="store_true", help="instructions (valgrind)")
+    parser.add_argument("--targets", nargs="+", default=["kyso", "raw"], help="kyso and floors")
+    parser.add_argument("--root", help="the kyso checkout to count (default: this one)")
+    parser.add_argument("--units", type=int, default=1000)
+    parser.add_argument("--officials", type=int, default=2000)
+    parser.add_argument(
+        "--new-people", action="store_true", help="each update from someone not seen yet"
+    )
+    count_main(parser.parse_args(words))
+
+
+if __name__ == "__main__":
+    main()

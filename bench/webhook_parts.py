@@ -254,35 +254,22 @@ def percentile(values: list[float], q: float) -> float | None:
 
 
 def main() -> None:
-    """Run the fake Bot API alone (what webhook_load.py starts in its own process), count the
-    work of lone updates (--count), or be a counting worker (--count-worker …)."""
+    """Run the fake Bot API alone (what webhook_load.py starts in its own process), or count
+    the work of lone updates (`--count …`: bench/webhook_count.py, its options)."""
     import argparse
 
-    if len(sys.argv) > 1 and sys.argv[1] == "--count-worker":
-        from webhook_count import count_worker  # run as a script: bench/ is on the path
+    if "--count" in sys.argv[1:] or sys.argv[1:2] == ["--count-worker"]:
+        from webhook_count import main as count  # run as a script: bench/ is on the path
 
-        count_worker(sys.argv[2:])
+        count([word for word in sys.argv[1:] if word != "--count"])
         return
     parser = argparse.ArgumentParser(description="The fake Bot API of bench/webhook_load.py.")
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--delay-ms", type=float, default=0.0, help="added to every answer")
-    parser.add_argument("--count", action="store_true", help="count the work of lone updates")
-    parser.add_argument("--updates", type=int, default=300, help="--count: N lone updates")
-    parser.add_argument("--pause", type=float, default=0.02, help="--count: seconds between")
-    parser.add_argument("--callgrind", action="store_true", help="--count: instructions")
-    parser.add_argument("--targets", nargs="+", default=["kyso", "raw"])
-    parser.add_argument("--root", help="--count: the kyso checkout to count (default: this one)")
-    parser.add_argument("--units", type=int, default=1000)
-    parser.add_argument("--officials", type=int, default=2000)
     parser.add_argument(
-        "--new-people", action="store_true", help="--count: each update from someone not seen yet"
+        "--count", action="store_true", help="count the work of lone updates (webhook_count.py)"
     )
     args = parser.parse_args()
-    if args.count:
-        from webhook_count import count_main
-
-        count_main(args)
-        return
     serve_fake_api(args.port, args.delay_ms / 1000)
 
 
