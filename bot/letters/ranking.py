@@ -82,7 +82,7 @@ class Ranker:
         that of the closest known question nothing answers."""
         if not self.known:
             return {}, 0.0
-        sims = self.memory.similarities(text)
+        sims = self.memory.alike(text, MEMORY_FLOOR, NEIGHBOURS)  # the votes a full scan finds
         near = sorted(sims.items(), key=lambda pair: (-pair[1], pair[0]))[:NEIGHBOURS]
         votes: dict[int, float] = {}
         unanswered = 0.0
