@@ -4,12 +4,15 @@ November table and its whole-year table list the same units, and the question's 
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.letters.periods import YEAR, asked_period, passage_periods, period_fit
 from bot.letters.ranking import Ranker
 from tests.letters_kit import shipped_index
+
+pytestmark = pytest.mark.sqlite_pass_only  # no database
 
 TUAN_GIAO = "tuan-giao-ubnd-vp-2020-12-chu-ky-so.txt"
 INDEX, PLACES = shipped_index()
