@@ -13,7 +13,7 @@ SIZES = (3, 4, 5)
 COMMON = 0.2  # grams in more of the texts than this share are left out, as stopwords are
 COMMON_FROM = 20  # … once there are this many texts (in a handful every gram is common)
 FIRST_BAR = 0.45  # grams are read until the rest could add less than this, to find a bar
-REST = 0.7
+REST = 0.7  # … then until it could add less than this share of the bar (fewer summed in full)
 
 
 def grams(text: str) -> Counter[str]:
@@ -77,11 +77,12 @@ class GramIndex:
     def alike(self, text: str, floor: float, top: int) -> dict[int, float]:
         """The cosines `similarities` gives (same values, summed in the same order) for a few
         indexed texts that include the `top` most alike at `floor` or more — without reading
-        most postings of the text's common grams. Grams are read rarest first; the ones not read
-        yet can add to any cosine at most the least of their weights times their peaks and their
-        weights' norm (Cauchy-Schwarz). A first pass finds a `top`-th best likeness; reading
-        stops once the grams left cannot lift an unseen text to it, and only the texts seen
-        whose partial sum the grams left could lift to it are summed in full."""
+        most postings of the text's common grams. Grams are read rarest first (fewest postings per
+        unit of bound); the ones not read yet can add to any cosine at most the least of their
+        weights times their peaks and their weights' norm (Cauchy-Schwarz). A first pass finds a
+        `top`-th best likeness (the bar); reading stops once the grams left could add less than
+        REST × the bar, and only the texts seen whose partial sum the grams left could lift to
+        the bar are summed in full."""
         query = self._weights(grams(text))
         order = sorted(
             query,
