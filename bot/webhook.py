@@ -126,7 +126,10 @@ async def finish_coroutine(coroutine: Coroutine[Any, Any, Any], waiting: Any) ->
                 waiting._asyncio_future_blocking = False
                 await waiting
         except BaseException as exc:  # handed to the coroutine, as a Task does
-            if waiting is None or not waiting.done():  # we were cancelled meanwhile
+            cancelled = isinstance(exc, asyncio.CancelledError) and not (
+                waiting is not None and waiting.cancelled()  # else the coroutine reads it
+            )
+            if cancelled or waiting is None or not waiting.done():  # we were cancelled
                 try:
                     waiting = coroutine.throw(exc)
                 except StopIteration as stop:

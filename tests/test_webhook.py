@@ -23,6 +23,7 @@ from bot.core.models import utcnow
 from bot.core.outbox import Push
 from bot.offline import OfflineRequest, message_update
 from bot.web import MAX_BODY_BYTES, SECRET_HEADER, BotRunner
+from bot.webhook import finish_coroutine
 from handlers.replies import reply_lean
 from tests.conftest import ADMIN_ID, SHARED_NAME, Harness, make_settings
 
@@ -555,3 +556,37 @@ async def test_a_stopping_bot_answers_503_and_handles_nothing(
     after = await served.post_update(message_update(ADMIN_ID, "/tyle quang lich"))
     assert "Quang Lịch" in after.json()["text"]
     assert [r["text"] for r in served.replies()] == [after.json()["text"]]
+
+
+async def test_an_update_resumed_after_a_wait_is_cancelled_as_a_task_would_be() -> None:
+    """The rest of an update that waited runs as a task: its result comes back, and cancelling
+    that task reaches the update's code (even when what it waited for had just finished)."""
+    seen: list[str] = []
+    done = asyncio.get_running_loop().create_future()
+
+    async def update_code(first: asyncio.Future[int]) -> int:
+        try:
+            value = await first
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            seen.append("cancelled")
+            raise
+        return value
+
+    finished = asyncio.get_running_loop().create_future()
+    coroutine = update_code(finished)
+    task = asyncio.create_task(finish_coroutine(coroutine, coroutine.send(None)))
+    await asyncio.sleep(0)
+    finished.set_result(1)
+    task.cancel()  # the future is done, the task not yet resumed
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert seen == ["cancelled"]
+
+    async def quick(first: asyncio.Future[int]) -> int:
+        return await first + 1
+
+    coroutine = quick(done)
+    task = asyncio.create_task(finish_coroutine(coroutine, coroutine.send(None)))
+    done.set_result(41)
+    assert await task == 42
