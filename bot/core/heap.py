@@ -11,8 +11,8 @@ units): a started bot holds ~150,000 objects (modules, classes, catalogs, handle
   pin (a collection at that point finds none), and acyclic objects are still freed when let go.
 - `enable_after_imports()`: `python -m bot` imports with the collector off (bot/__main__.py),
   which leaves every object the imports made (~200,000) in the youngest generation: turning
-  the collector back on as is made its first pass walk them all (~130 ms of CPU before the
-  first answer, on Debian's optimized 3.11). They are set aside first, like start-up's.
+  the collector back on as is made its next two passes walk them all (~270 ms of CPU before
+  the first answer, on Debian's optimized 3.11). They are set aside first, like start-up's.
 - `bulk()`: while a worker thread builds something big (an import's rows, an after-import
   evaluation, a broadcast's pushes, the standings), full passes wait — they would walk all of
   it only to find it alive. When the last bulk job ends its objects are gone, and the next full
