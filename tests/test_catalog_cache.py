@@ -10,6 +10,8 @@ import pytest
 
 from bot.core import i18n
 
+pytestmark = pytest.mark.sqlite_pass_only  # no database
+
 PO = """msgid ""
 msgstr ""
 "Content-Type: text/plain; charset=UTF-8\\n"

@@ -16,6 +16,8 @@ from bot.deadlines.progress import Owing, Progress
 from bot.deadlines.pushes import PushContext, compose_step
 from bot.deadlines.schedule import Step, StepKind
 
+pytestmark = pytest.mark.sqlite_pass_only  # no database
+
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = dt.datetime(2026, 6, 22, 2, 0, tzinfo=dt.UTC)
 PERIOD = PeriodInfo(1, dt.date(2026, 6, 8), dt.date(2026, 6, 22), None)

@@ -65,7 +65,7 @@ def test_readme_set_up_is_two_commands_that_ci_runs() -> None:
     commands = [line for line in block.splitlines() if line.strip()]
     assert len(commands) == 2
     demo, tests = commands
-    assert demo.endswith("-m bot console --demo") and tests.endswith("-m pytest")
+    assert demo.endswith("-m bot console --demo") and tests.endswith("-m pytest -n auto")
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert tests in ci
     assert any(line.startswith(demo + " ") or line == demo for line in ci)

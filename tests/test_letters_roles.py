@@ -3,10 +3,13 @@ read from their own words: the prior that tells an intro from the item that sets
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.letters.roles import FIGURES, PERMIT, RULE, WHY, fit, intents, passage_role, procedure
+
+pytestmark = pytest.mark.sqlite_pass_only  # no database
 
 DESCRIBES = (
     "Tuy nhiên, qua rà soát, vẫn còn tình trạng một số cơ quan chưa thực hiện nghiêm quy trình"
