@@ -16,7 +16,7 @@ from bot.core.db import session_scope
 from bot.core.models import Letter, LetterStatus
 from bot.letters import asked
 from bot.letters.answers import Library, ask
-from bot.letters.ranking import Known, Ranker
+from bot.letters.ranking import MEMORY_FLOOR, NEIGHBOURS, Known, Ranker, normal
 from bot.letters.search import confident
 from bot.letters.service import load_shipped, retire_letter
 from tests.conftest import database_url
@@ -109,6 +109,41 @@ def test_any_question_with_a_memory_is_ranked_without_crashing(question: str) ->
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     assert all(0.0 <= h.confidence <= 1.0 + 1e-9 for h in hits)
     assert len({h.key for h in hits}) == len(hits)
+
+
+_FULL_INDEX, _FULL_PLACES, _NAMED = library_with({})
+FULL = Ranker(_FULL_INDEX, asked.known(_NAMED, asked.shipped()))
+QUESTIONS = [a.question for a in asked.shipped()]
+
+
+def _closest(sims: dict[int, float]) -> list[tuple[int, float]]:
+    """The known questions that vote: the NEIGHBOURS most alike, from MEMORY_FLOOR up."""
+    ranked = sorted(sims.items(), key=lambda pair: (-pair[1], pair[0]))[:NEIGHBOURS]
+    return [(i, sim) for i, sim in ranked if sim >= MEMORY_FLOOR]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(QUESTIONS),
+    st.sampled_from(QUESTIONS),
+    st.integers(0, 12),
+    st.integers(0, 12),
+    st.text(max_size=30),
+)
+def test_the_pruned_memory_lookup_finds_the_votes_a_full_scan_finds(
+    first: str, second: str, cut: int, keep: int, typed: str
+) -> None:
+    """Over the whole shipped memory, for a known question cut short, two run together, or
+    with anything typed in: the known questions that vote, and how alike they are, are the
+    ones a scan of every known question finds (the lookup reads only the rarer n-grams)."""
+    words = first.split()
+    question = " ".join([*words[:cut], typed, *words[cut + 1 :], *second.split()[:keep]])
+    text = normal(_FULL_INDEX, question)
+    full = FULL.memory.similarities(text)
+    pruned = FULL.memory.alike(text, MEMORY_FLOOR, NEIGHBOURS)
+    assert _closest(pruned) == _closest(full)
+    assert all(full[i] == sim for i, sim in pruned.items())
+    assert len(FULL.known) > 1000
 
 
 @pytest.fixture

@@ -176,7 +176,8 @@ async def test_reconcile_leaves_a_send_in_flight_alone(bot: Harness) -> None:
 
     s._deliver = slow  # type: ignore[method-assign]
     draining = asyncio.create_task(s.drain_all())
-    assert await wait_until(lambda: statuses(bot) == {"sending": 1})
+    # the claim commits 'sending' in a thread; the sender holds the row once the claim returns
+    assert await wait_until(lambda: statuses(bot) == {"sending": 1} and len(s.claims.held) == 1)
     done = await s.reconcile(stuck_after=0.0)
     assert (done.in_flight, done.recorded, done.released) == (1, 0, 0)
     assert statuses(bot) == {"sending": 1} and sent_to(bot) == []

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from bot.letters.ngrams import GramIndex
+from bot.letters.periods import asked_period, passage_periods, period_fit
 from bot.letters.roles import Role, fit, intents, passage_role, procedure
 from bot.letters.search import Hit, LetterIndex
 
@@ -29,6 +30,7 @@ MEMORY_OFFSET = 0.45  # a vote counts from this likeness up, in full only for th
 UNANSWERED_PENALTY = 1.0  # confidence lost per unit an unanswerable known question is closer
 ROLE_WEIGHT = 0.15  # a passage whose role fits the question's intent (roles.py), on the score
 PROCEDURE_SHARE = 0.7  # a procedure question's confidence in a passage that gives no steps
+PERIOD_WEIGHT = 0.2  # a dated passage covering the period asked about, or another (periods.py)
 
 
 @dataclass(frozen=True)
@@ -54,12 +56,14 @@ class Ranker:
     scoring: LetterIndex = field(init=False)
     memory: GramIndex = field(init=False)
     roles: list[Role] = field(init=False)
+    periods: list[frozenset[str]] = field(init=False)
 
     def __post_init__(self) -> None:
         """Keep the known questions whose passages are in the library (and the unanswerable
         ones); index their words with those passages and their n-grams for the votes."""
         docs = self.index.documents
         self.roles = [passage_role(doc.text) for doc in docs]
+        self.periods = [passage_periods(f"{doc.heading} {doc.text}") for doc in docs]
         self.positions = {doc.key: i for i, doc in enumerate(docs)}
         keys = set(self.positions)
         self.known = [
@@ -82,7 +86,7 @@ class Ranker:
         that of the closest known question nothing answers."""
         if not self.known:
             return {}, 0.0
-        sims = self.memory.similarities(text)
+        sims = self.memory.alike(text, MEMORY_FLOOR, NEIGHBOURS)  # the votes a full scan finds
         near = sorted(sims.items(), key=lambda pair: (-pair[1], pair[0]))[:NEIGHBOURS]
         votes: dict[int, float] = {}
         unanswered = 0.0
@@ -114,6 +118,10 @@ class Ranker:
         if wanted and ROLE_WEIGHT:
             for i in totals:
                 totals[i] += ROLE_WEIGHT * fit(wanted, self.roles[i])
+        when = asked_period(question)
+        if when and PERIOD_WEIGHT:
+            for i in totals:
+                totals[i] += PERIOD_WEIGHT * period_fit(when, self.periods[i])
         ranked = sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
         how = procedure(question)
         hits = []
