@@ -327,3 +327,18 @@ async def test_how_to_reset_or_change_a_token_pin_is_never_answered(lettered: Ha
             "📭 Các văn bản chưa trả lời rõ câu hỏi này. Những đoạn gần nhất:",
         ), question
         assert "⚖️" not in reply and not reply.startswith("📄"), question
+
+
+async def test_the_closest_passages_offered_are_different_places(lettered: Harness) -> None:
+    """A long item or table split into pieces is offered once, by its best piece: the closest
+    passages are different places of the letters (Tuần Giáo's November table, then the year's),
+    and a clear answer quotes one item once, never the same item twice under one citation."""
+    (reply,) = await lettered.send(HEAD, "phong ban nao tuan giao ky so 0%")
+    lines = reply.splitlines()
+    assert lines[0] == "📭 Các văn bản chưa trả lời rõ câu hỏi này. Những đoạn gần nhất:"
+    cited = [line for line in lines if line.startswith("📄")]
+    assert len(cited) == 2 and len(set(cited)) == 2, cited
+    assert "mục 3.1</b>" in cited[0] and "mục 3.2</b>" in cited[1]
+    (answer,) = await lettered.send(HEAD, "which offices in tuan giao signed nothing")
+    cited = [line for line in answer.splitlines() if line.startswith("📄")]
+    assert len(cited) == len(set(cited)) == 1 and "mục 3.1</b>" in cited[0]

@@ -57,6 +57,7 @@ class Ranker:
     memory: GramIndex = field(init=False)
     roles: list[Role] = field(init=False)
     periods: list[frozenset[str]] = field(init=False)
+    places: list[tuple[int, str]] = field(init=False)
 
     def __post_init__(self) -> None:
         """Keep the known questions whose passages are in the library (and the unanswerable
@@ -65,6 +66,7 @@ class Ranker:
         self.roles = [passage_role(doc.text) for doc in docs]
         self.periods = [passage_periods(f"{doc.heading} {doc.text}") for doc in docs]
         self.positions = {doc.key: i for i, doc in enumerate(docs)}
+        self.places = [(doc.letter, doc.place or f"#{doc.key}") for doc in docs]
         keys = set(self.positions)
         self.known = [
             Known(k.question, k.keys & keys) for k in self.known if not k.keys or k.keys & keys
@@ -101,6 +103,20 @@ class Ranker:
                 votes[position] = max(votes.get(position, 0.0), sim)
         return votes, unanswered
 
+    def distinct(self, totals: dict[int, float]) -> list[tuple[int, float]]:
+        """Positions and scores, best first, one per place of a letter: a long item split into
+        pieces is offered once, by its best piece (the one quoted), so the next places offered
+        are other parts of the letters. (Adding the other pieces' scores to it, at 0.1–0.5 of
+        them, lost top-1 in every set of bench/letters_qa.py --cv-sets.)"""
+        ranked = sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))
+        seen: set[tuple[int, str]] = set()
+        distinct = []
+        for i, score in ranked:
+            if self.places[i] not in seen:
+                seen.add(self.places[i])
+                distinct.append((i, score))
+        return distinct
+
     def search(self, question: str, limit: int = 3) -> list[Hit]:
         """The best passages for a question, best first, with a confidence: the share of the
         question the passage's own words cover, or a close known question's likeness."""
@@ -122,7 +138,7 @@ class Ranker:
         if when and PERIOD_WEIGHT:
             for i in totals:
                 totals[i] += PERIOD_WEIGHT * period_fit(when, self.periods[i])
-        ranked = sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
+        ranked = self.distinct(totals)[:limit]
         how = procedure(question)
         hits = []
         for i, score in ranked:
