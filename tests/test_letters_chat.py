@@ -342,3 +342,18 @@ async def test_the_closest_passages_offered_are_different_places(lettered: Harne
     (answer,) = await lettered.send(HEAD, "which offices in tuan giao signed nothing")
     cited = [line for line in answer.splitlines() if line.startswith("📄")]
     assert len(cited) == len(set(cited)) == 1 and "mục 3.1</b>" in cited[0]
+
+
+async def test_by_when_and_whom_to_ask_get_the_passage_that_says_it(lettered: Harness) -> None:
+    """Asked by when, the bot first quotes the item that sets the date (Hưng Yên's item 2,
+    30/6/2026), not another rule on signing; asked whom to turn to, it first offers the item
+    that names who supports signing (Đồng Tháp's item 3, the Department of Science)."""
+    (reply,) = await lettered.send(
+        HEAD, "/ask by when must every electronic document be digitally signed?", language_code="en"
+    )
+    first, _sep, _rest = reply.partition("\n\n")
+    assert "Hưng Yên, item 2</b>" in first and "30/6/2026" in first, reply
+    (offer,) = await lettered.send(HEAD, "he thong qlvb ky so khong duoc thi lien he dau")
+    lines = offer.splitlines()
+    assert lines[0] == "📭 Các văn bản chưa trả lời rõ câu hỏi này. Những đoạn gần nhất:"
+    assert "Đồng Tháp, mục 3</b>" in lines[1] and "Sở Khoa học và Công nghệ" in lines[2], offer

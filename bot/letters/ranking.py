@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.letters.ngrams import GramIndex
 from bot.letters.periods import asked_period, passage_periods, period_fit
-from bot.letters.roles import Role, fit, intents, passage_role, procedure
+from bot.letters.roles import NARROW, Role, fit, intents, passage_role, procedure
 from bot.letters.search import Hit, LetterIndex
 
 MEMORY_WEIGHT = 0.7  # a known question's likeness, added to the normalised BM25 of its passages
@@ -29,6 +29,7 @@ MEMORY_SURE = 0.6  # a vote this alike counts as confidence (unanswerable ones r
 MEMORY_OFFSET = 0.45  # a vote counts from this likeness up, in full only for the same question
 UNANSWERED_PENALTY = 1.0  # confidence lost per unit an unanswerable known question is closer
 ROLE_WEIGHT = 0.15  # a passage whose role fits the question's intent (roles.py), on the score
+NARROW_WEIGHT = 0.3  # … for a narrow ask: where to turn, by when (roles.NARROW)
 PROCEDURE_SHARE = 0.7  # a procedure question's confidence in a passage that gives no steps
 PERIOD_WEIGHT = 0.2  # a dated passage covering the period asked about, or another (periods.py)
 
@@ -133,7 +134,8 @@ class Ranker:
         wanted = intents(question)
         if wanted and ROLE_WEIGHT:
             for i in totals:
-                totals[i] += ROLE_WEIGHT * fit(wanted, self.roles[i])
+                totals[i] += ROLE_WEIGHT * fit(wanted - NARROW, self.roles[i])
+                totals[i] += NARROW_WEIGHT * fit(wanted & NARROW, self.roles[i])
         when = asked_period(question)
         if when and PERIOD_WEIGHT:
             for i in totals:
