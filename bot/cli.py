@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import logging
 import os
 import sys
@@ -15,6 +14,7 @@ from pydantic import ValidationError
 from bot import features
 from bot.core import cli_words
 from bot.core.config import Settings
+from bot.core.heap import enable_after_imports
 from bot.core.i18n import (
     _,
     command_line,
@@ -161,7 +161,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace | None = None) -> int:
     from bot.core.leader import WorkerAlreadyRunning
     from bot.web import StartError, run_bot
 
-    gc.enable()  # the bot's modules are imported (bot/__main__.py)
+    enable_after_imports()  # the bot's modules are imported (bot/__main__.py)
     setup_logging(settings)
     try:
         asyncio.run(run_bot(settings, webhook=webhook))  # migrates the database first
@@ -291,10 +291,10 @@ def dispatch(settings: Settings, args: argparse.Namespace) -> int:
         from bot.console import run_console
         from bot.console_cache import cache_dir
 
-        gc.enable()  # the console's modules are imported (bot/__main__.py)
+        enable_after_imports()  # the console's modules are imported (bot/__main__.py)
         setup_logging(settings, logging.WARNING)
         return asyncio.run(run_console(settings, demo=args.demo, demo_cache=cache_dir()))
-    gc.enable()  # bot/__main__.py turned it off for the imports
+    enable_after_imports()  # bot/__main__.py turned it off for the imports
     setup_logging(settings, logging.WARNING)
     with command_line():  # not for the bot or the console: their texts are for the chat
         if args.command == "link":
