@@ -2,8 +2,8 @@
 
 Run: .venv/bin/python bench/letters_qa.py [--cv] [--cv-all] [--cv-sets] [--verbose]
      [--threshold 0.5] [--copies 6] [--write-memory]; --held-out, --fresh, --fresh2, --fresh3,
-     --fresh4, --fresh5, --fresh6 print the spent blind sets (now in the shipped memory, so their
-     figures mean little); --fresh7 the blind set written after them (FRESH_SETS).
+     --fresh4, --fresh5, --fresh6, --fresh7 print the spent blind sets (now in the shipped
+     memory, so their figures mean little; FRESH_SETS).
 
 Loads the five shipped letters through the same reading, splitting and index as the bot, asks
 every tuning question of bench/letters_qa_data.py and prints top-1 and top-3 accuracy on
@@ -13,7 +13,7 @@ rate on questions the letters do not cover. The tuning line is asked without the
 (and again with the hand vocabulary only the other folds use). About 30 % of the questions
 (chosen by a hash of their text) were held out from tuning until h16r3 (now spent).
 --cv-all cross-validates over the tuning questions and the spent blind sets (held-out, fresh,
-fresh2 … fresh6), per set; --cv-sets leaves one set out at a time (each set asked with a
+fresh2 … fresh7), per set; --cv-sets leaves one set out at a time (each set asked with a
 memory of the others only: a new writer). --write-memory writes all of them to
 bot/data/letters/questions.tsv, the memory the bot ships.
 Goals: top-1 >= 90 %, top-3 >= 98 %, no confident answer to an unanswerable question.
@@ -149,6 +149,7 @@ def build(copies: int = 1) -> tuple[LetterIndex, dict[int, tuple[str, str, str]]
                     heading=passage.heading,
                     footnotes=passage.footnotes,
                     letter_text=letter_text,
+                    place=f"{passage.kind}:{passage.label}",
                 )
             )
     return LetterIndex(documents), places
@@ -350,9 +351,9 @@ FRESH_SETS = {
     "fresh4": ("letters_qa_fresh4", "FRESH4", "the fourth fresh set (spent: in the memory)"),
     "fresh5": ("letters_qa_fresh5", "FRESH5", "the fifth fresh set (spent: in the memory)"),
     "fresh6": ("letters_qa_fresh6", "FRESH6", "the sixth fresh set (spent: in the memory)"),
-    "fresh7": ("letters_qa_fresh7", "FRESH7", "the seventh fresh set (blind: not in the memory)"),
+    "fresh7": ("letters_qa_fresh7", "FRESH7", "the seventh fresh set (spent: in the memory)"),
 }
-SPENT = ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6")
+SPENT = ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7")
 
 
 def fresh_set(name: str) -> list:
@@ -449,7 +450,7 @@ def main() -> None:
         "--cv-all",
         action="store_true",
         help=f"{FOLDS}-fold cross-validation over the tuning questions and the spent blind sets"
-        " (held-out, fresh…fresh6), per set; again with the vocabulary of the other folds",
+        " (held-out, fresh…fresh7), per set; again with the vocabulary of the other folds",
     )
     parser.add_argument(
         "--cv-sets",

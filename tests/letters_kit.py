@@ -160,6 +160,7 @@ def library_with(
                     heading=passage.heading,
                     footnotes=passage.footnotes,
                     letter_text=f"{letter.header.title} {letter.header.issuer}",
+                    place=f"{passage.kind}:{passage.label}",
                 )
             )
     return LetterIndex(documents), places, named

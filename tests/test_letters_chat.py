@@ -327,3 +327,33 @@ async def test_how_to_reset_or_change_a_token_pin_is_never_answered(lettered: Ha
             "📭 Các văn bản chưa trả lời rõ câu hỏi này. Những đoạn gần nhất:",
         ), question
         assert "⚖️" not in reply and not reply.startswith("📄"), question
+
+
+async def test_the_closest_passages_offered_are_different_places(lettered: Harness) -> None:
+    """A long item or table split into pieces is offered once, by its best piece: the closest
+    passages are different places of the letters (Tuần Giáo's November table, then the year's),
+    and a clear answer quotes one item once, never the same item twice under one citation."""
+    (reply,) = await lettered.send(HEAD, "phong ban nao tuan giao ky so 0%")
+    lines = reply.splitlines()
+    assert lines[0] == "📭 Các văn bản chưa trả lời rõ câu hỏi này. Những đoạn gần nhất:"
+    cited = [line for line in lines if line.startswith("📄")]
+    assert len(cited) == 2 and len(set(cited)) == 2, cited
+    assert "mục 3.1</b>" in cited[0] and "mục 3.2</b>" in cited[1]
+    (answer,) = await lettered.send(HEAD, "which offices in tuan giao signed nothing")
+    cited = [line for line in answer.splitlines() if line.startswith("📄")]
+    assert len(cited) == len(set(cited)) == 1 and "mục 3.1</b>" in cited[0]
+
+
+async def test_by_when_and_whom_to_ask_get_the_passage_that_says_it(lettered: Harness) -> None:
+    """Asked by when, the bot first quotes the item that sets the date (Hưng Yên's item 2,
+    30/6/2026), not another rule on signing; asked whom to turn to, it first offers the item
+    that names who supports signing (Đồng Tháp's item 3, the Department of Science)."""
+    (reply,) = await lettered.send(
+        HEAD, "/ask by when must every electronic document be digitally signed?", language_code="en"
+    )
+    first, _sep, _rest = reply.partition("\n\n")
+    assert "Hưng Yên, item 2</b>" in first and "30/6/2026" in first, reply
+    (offer,) = await lettered.send(HEAD, "he thong qlvb ky so khong duoc thi lien he dau")
+    lines = offer.splitlines()
+    assert lines[0] == "📭 Các văn bản chưa trả lời rõ câu hỏi này. Những đoạn gần nhất:"
+    assert "Đồng Tháp, mục 3</b>" in lines[1] and "Sở Khoa học và Công nghệ" in lines[2], offer

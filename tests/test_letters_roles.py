@@ -7,7 +7,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.letters.roles import FIGURES, PERMIT, RULE, WHY, fit, intents, passage_role, procedure
+from bot.letters.roles import (
+    DEADLINE,
+    FIGURES,
+    HELP,
+    PERMIT,
+    RULE,
+    WHY,
+    fit,
+    intents,
+    passage_role,
+    procedure,
+)
 
 pytestmark = pytest.mark.sqlite_pass_only  # no database
 
@@ -47,7 +58,7 @@ def test_a_question_says_what_it_wants() -> None:
     assert FIGURES in intents("phòng văn hóa tháng 11 ký số được mấy phần trăm")
     assert FIGURES in intents("which departments hit 100% in november")
     assert intents("tại sao tỉnh phải chấn chỉnh ký số") == frozenset({WHY})
-    assert intents("han nop bao cao giai trinh") == frozenset()
+    assert intents("han nop bao cao giai trinh") == frozenset({DEADLINE})  # by when
     assert intents("xa co may tinh moi khong") == frozenset()  # "máy", not English "may"
 
 
@@ -84,10 +95,48 @@ def test_a_procedure_question_wants_steps_and_the_letters_give_none() -> None:
     assert not any(passage_role(t).steps for t in (DESCRIBES, FORBIDS, REQUIRES, LEAD_IN))
 
 
+def test_whom_to_ask_and_by_when_are_narrow_asks_a_passage_answers() -> None:
+    """A question asking whom to turn to wants the passage that says where problems go; one
+    asking by when wants the passage that sets a date — not overdue or expired work, nor a
+    restriction ("hạn chế")."""
+    turn_to = (
+        "Trong quá trình thực hiện nếu có khó khăn, vướng mắc các cơ quan, đơn vị phản ánh về"
+        " Văn phòng Đảng ủy xã để tổng hợp, báo cáo."
+    )
+    due = "Bảo đảm 100% văn bản điện tử được ký số đúng quy định; hoàn thành trước ngày 30/6/2026."
+    assert passage_role(turn_to).helps == 1.0 and passage_role(due).helps == 0.0
+    assert passage_role(due).due == 1.0 and passage_role(turn_to).due == 0.0
+    assert not any(passage_role(t).due or passage_role(t).helps for t in (FORBIDS, TABLE_ROW))
+    for question in (
+        "app so tay loi ko dang nhap dc thi bao ai",
+        "phần mềm bị lỗi thì báo cho ai",
+        "ky so bi loi thi hoi so nao",
+        "who do we ask for help with the signing certificate?",
+    ):
+        assert HELP in intents(question), question
+        assert fit(intents(question), passage_role(turn_to)) == 1.0, question
+    for question in (
+        "han nop bao cao giai trinh",
+        "khi nào phải ký số đủ 100% văn bản",
+        "by when must every e-document be signed?",
+        "deadline to get all e-docs signed?",
+    ):
+        assert DEADLINE in intents(question), question
+        assert fit(intents(question), passage_role(due)) == 1.0, question
+    for question in (
+        "vb ton dong qua han thi sao",
+        "chung thu so het han thi gia han o dau",
+        "con nhieu han che ve ky so",
+        "ai ky thay giam doc",
+    ):
+        assert not intents(question) & {DEADLINE, HELP}, question
+
+
 @given(st.text(max_size=300))
 def test_any_text_has_a_role_and_intents_within_bounds(text: str) -> None:
     """Whatever is typed or stored: shares between 0 and 1, never a crash."""
     role = passage_role(text)
-    assert all(0.0 <= v <= 1.0 for v in (role.rule, role.permits, role.figures, role.why))
+    shares = (role.rule, role.permits, role.figures, role.why, role.helps, role.due)
+    assert all(0.0 <= v <= 1.0 for v in shares)
     assert 0.0 <= fit(intents(text), role) <= 1.0
     assert procedure(text) in (True, False)

@@ -139,6 +139,7 @@ def build_index(sources: list[SourcePassage]) -> LetterIndex:
                 heading=passage.heading,
                 footnotes=passage.footnotes,
                 letter_text=f"{letter.title} {letter.issuer}",
+                place=f"{passage.kind}:{passage.label}",
             )
         )
     return LetterIndex(documents)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.letters.ngrams import GramIndex
 from bot.letters.periods import asked_period, passage_periods, period_fit
-from bot.letters.roles import Role, fit, intents, passage_role, procedure
+from bot.letters.roles import NARROW, Role, fit, intents, passage_role, procedure
 from bot.letters.search import Hit, LetterIndex
 
 MEMORY_WEIGHT = 0.7  # a known question's likeness, added to the normalised BM25 of its passages
@@ -29,6 +29,7 @@ MEMORY_SURE = 0.6  # a vote this alike counts as confidence (unanswerable ones r
 MEMORY_OFFSET = 0.45  # a vote counts from this likeness up, in full only for the same question
 UNANSWERED_PENALTY = 1.0  # confidence lost per unit an unanswerable known question is closer
 ROLE_WEIGHT = 0.15  # a passage whose role fits the question's intent (roles.py), on the score
+NARROW_WEIGHT = 0.3  # … for a narrow ask: where to turn, by when (roles.NARROW)
 PROCEDURE_SHARE = 0.7  # a procedure question's confidence in a passage that gives no steps
 PERIOD_WEIGHT = 0.2  # a dated passage covering the period asked about, or another (periods.py)
 
@@ -57,6 +58,7 @@ class Ranker:
     memory: GramIndex = field(init=False)
     roles: list[Role] = field(init=False)
     periods: list[frozenset[str]] = field(init=False)
+    places: list[tuple[int, str]] = field(init=False)
 
     def __post_init__(self) -> None:
         """Keep the known questions whose passages are in the library (and the unanswerable
@@ -65,6 +67,7 @@ class Ranker:
         self.roles = [passage_role(doc.text) for doc in docs]
         self.periods = [passage_periods(f"{doc.heading} {doc.text}") for doc in docs]
         self.positions = {doc.key: i for i, doc in enumerate(docs)}
+        self.places = [(doc.letter, doc.place or f"#{doc.key}") for doc in docs]
         keys = set(self.positions)
         self.known = [
             Known(k.question, k.keys & keys) for k in self.known if not k.keys or k.keys & keys
@@ -101,6 +104,20 @@ class Ranker:
                 votes[position] = max(votes.get(position, 0.0), sim)
         return votes, unanswered
 
+    def distinct(self, totals: dict[int, float]) -> list[tuple[int, float]]:
+        """Positions and scores, best first, one per place of a letter: a long item split into
+        pieces is offered once, by its best piece (the one quoted), so the next places offered
+        are other parts of the letters. (Adding the other pieces' scores to it, at 0.1–0.5 of
+        them, lost top-1 in every set of bench/letters_qa.py --cv-sets.)"""
+        ranked = sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))
+        seen: set[tuple[int, str]] = set()
+        distinct = []
+        for i, score in ranked:
+            if self.places[i] not in seen:
+                seen.add(self.places[i])
+                distinct.append((i, score))
+        return distinct
+
     def search(self, question: str, limit: int = 3) -> list[Hit]:
         """The best passages for a question, best first, with a confidence: the share of the
         question the passage's own words cover, or a close known question's likeness."""
@@ -117,12 +134,13 @@ class Ranker:
         wanted = intents(question)
         if wanted and ROLE_WEIGHT:
             for i in totals:
-                totals[i] += ROLE_WEIGHT * fit(wanted, self.roles[i])
+                totals[i] += ROLE_WEIGHT * fit(wanted - NARROW, self.roles[i])
+                totals[i] += NARROW_WEIGHT * fit(wanted & NARROW, self.roles[i])
         when = asked_period(question)
         if when and PERIOD_WEIGHT:
             for i in totals:
                 totals[i] += PERIOD_WEIGHT * period_fit(when, self.periods[i])
-        ranked = sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
+        ranked = self.distinct(totals)[:limit]
         how = procedure(question)
         hits = []
         for i, score in ranked:

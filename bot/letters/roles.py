@@ -1,7 +1,8 @@
 """What a question asks for and what a passage does, from their own words: a soft prior that
 lets a permission or obligation question prefer the passage that sets the rule, a question
 about figures the passage that gives them, and a 'why' question the passage that describes
-the situation — between siblings of one letter (an intro that describes a problem, the item
+the situation, 'whom do I ask' the passage that says where problems go, 'by when' the one that
+sets a date — between siblings of one letter (an intro that describes a problem, the item
 that sets the rule, the tables of results). Never a filter: a small lift on the fused score.
 
 A procedure question ("how do I reset …", "cách cài …", "làm thế nào để …") needs a passage
@@ -23,6 +24,11 @@ RULE = "rule"
 PERMIT = "permit"
 FIGURES = "figures"
 WHY = "why"
+HELP = "help"
+DEADLINE = "deadline"
+# Narrow asks — whom to turn to, by when — that one passage of a letter answers outright
+# (ranking.py weighs their fit more than the broad ones').
+NARROW = frozenset({HELP, DEADLINE})
 
 # The question's intent, on its folded words (typed with or without diacritics, or English).
 _INTENT_CUES: dict[str, tuple[str, ...]] = {
@@ -71,6 +77,14 @@ _INTENT_CUES: dict[str, tuple[str, ...]] = {
         "thuc trang",
         "hien nay",
     ),
+    HELP: (
+        "lien he",
+        "phan anh",
+        "ho tro",
+        "giup do",
+        "vuong mac",
+        "kho khan",
+    ),
 }
 # … and in an English question ("can", "may" are "cần", "máy" in Vietnamese).
 _ENGLISH_CUES: dict[str, tuple[str, ...]] = {
@@ -90,6 +104,7 @@ _ENGLISH_CUES: dict[str, tuple[str, ...]] = {
     ),
     FIGURES: ("how many", "how much", "percent", "percentage", "figure", "figures"),
     WHY: ("why", "reason", "based on", "situation", "currently"),
+    HELP: ("contact", "help", "support", "turn to", "who do i ask", "who do we ask"),
 }
 
 # A passage that sets a rule says who must do what; one that describes the situation says
@@ -129,6 +144,29 @@ _WHY_WORDS = (
     "còn thấp",
     "căn cứ",
 )
+# … and one that says where to turn with a problem (whom to ask, who supports and guides).
+_HELP_WORDS = (
+    "vướng mắc",
+    "phản ánh về",
+    "liên hệ",
+    "hỗ trợ",
+    "giải đáp",
+    "đầu mối",
+)
+# A question asking whom to turn to: "báo (cho) ai", "hỏi sở nào", "phản ánh về đâu".
+_WHOM = re.compile(
+    r"\b(?:bao|hoi|nho|lien he|phan anh|gui)(?: cho| voi| ve| o| len)? (?:ai|dau|so nao|noi nao"
+    r"|co quan nao|don vi nao)\b"
+)
+# A question asking by when, on its folded words ("hạn", not "hạn chế", a restriction, nor "quá
+# hạn", "trễ hạn", "hết hạn", "gia hạn": overdue, expired) …
+_WHEN = re.compile(
+    r"\b(?:thoi han|khi nao|bao gio|truoc ngay nao|deadline|by when|due date"
+    r"|when (?:must|should|do|does|is|are))\b"
+    r"|(?<!qua )(?<!tre )(?<!het )(?<!gia )\bhan\b(?! che)"
+)
+# … and a passage that sets one ("hoàn thành trước ngày 30/6/2026", "chậm nhất ngày …").
+_DUE = re.compile(r"(?:trước|chậm nhất|hạn chót|hạn cuối)(?: ngày)? \d{1,2}/\d{1,2}")
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*%|\b\d{1,3}(?:\.\d{3})+\b")
 PERMIT_RULE = 0.5  # a permission question, answered by a rule that neither forbids nor allows
 # A procedure question, on its folded words: asks how to carry out an act, not what the rule is.
@@ -155,6 +193,8 @@ class Role:
     permits: float = 0.0  # says what is forbidden or allowed
     figures: float = 0.0
     why: float = 0.0
+    helps: float = 0.0  # says where to turn with a problem
+    due: float = 0.0  # sets a date by which something must be done
     steps: bool = False  # reads as instructions (numbered steps, what to press or open)
 
 
@@ -178,12 +218,15 @@ def passage_role(text: str) -> Role:
         permits=1.0 if sets_rule and any(_has(lower, cue) for cue in _PERMIT_WORDS) else 0.0,
         figures=figures,
         why=1.0 if describes else 0.0,
+        helps=1.0 if any(_has(lower, cue) for cue in _HELP_WORDS) else 0.0,
+        due=1.0 if _DUE.search(lower) else 0.0,
         steps=bool(_STEP.search(lower)) or sum(_has(lower, w) for w in _STEP_WORDS) >= STEP_WORDS,
     )
 
 
 def intents(question: str) -> frozenset[str]:
-    """What the question asks for: a rule, figures, a reason (any, or none)."""
+    """What the question asks for: a rule, figures, a reason, whom to ask, by when (any, or
+    none)."""
     question = question[:MAX_QUESTION_CHARS]
     words = f" {fold(question)} "
     tables = [_INTENT_CUES]
@@ -197,6 +240,10 @@ def intents(question: str) -> frozenset[str]:
     }
     if "%" in question:
         found.add(FIGURES)
+    if _WHOM.search(words):
+        found.add(HELP)
+    if _WHEN.search(words):
+        found.add(DEADLINE)
     if WHY in found:
         found -= {RULE, PERMIT}  # "why must we…" asks the reason, not the rule
     return frozenset(found)
@@ -214,5 +261,7 @@ def fit(wanted: frozenset[str], role: Role) -> float:
         RULE: role.rule,
         FIGURES: role.figures,
         WHY: role.why,
+        HELP: role.helps,
+        DEADLINE: role.due,
     }
     return max((values[intent] for intent in wanted), default=0.0)

@@ -81,6 +81,7 @@ class Document:
     footnotes: str = ""
     letter_text: str = ""  # the letter's subject and issuer
     asked: str = ""  # questions known to be answered by it, as the index reads them
+    place: str = ""  # its place in the letter ("item:2"): the pieces of a long item share it
 
 
 @dataclass(frozen=True)
@@ -381,9 +382,10 @@ def document(
     heading: str = "",
     footnotes: Sequence[str] = (),
     letter_text: str = "",
+    place: str = "",
 ) -> Document:
     """A passage as the index wants it."""
-    return Document(key, letter, text, heading, " ".join(footnotes), letter_text)
+    return Document(key, letter, text, heading, " ".join(footnotes), letter_text, place=place)
 
 
 def confident(hits: Sequence[Hit], threshold: float = THRESHOLD) -> list[Hit]:
