@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.letters.ngrams import GramIndex
 from bot.letters.periods import asked_period, passage_periods, period_fit
-from bot.letters.roles import NARROW, Role, fit, intents, passage_role, procedure
+from bot.letters.roles import NARROW, Role, amounts, fit, intents, passage_role, procedure
 from bot.letters.search import Hit, LetterIndex
 
 MEMORY_WEIGHT = 0.7  # a known question's likeness, added to the normalised BM25 of its passages
@@ -31,6 +31,7 @@ UNANSWERED_PENALTY = 1.0  # confidence lost per unit an unanswerable known quest
 ROLE_WEIGHT = 0.15  # a passage whose role fits the question's intent (roles.py), on the score
 NARROW_WEIGHT = 0.3  # … for a narrow ask: where to turn, by when (roles.NARROW)
 PROCEDURE_SHARE = 0.7  # a procedure question's confidence in a passage that gives no steps
+AMOUNT_SHARE = 0.5  # … and an amount question's in a passage that states no such amount
 PERIOD_WEIGHT = 0.2  # a dated passage covering the period asked about, or another (periods.py)
 
 
@@ -142,6 +143,7 @@ class Ranker:
                 totals[i] += PERIOD_WEIGHT * period_fit(when, self.periods[i])
         ranked = self.distinct(totals)[:limit]
         how = procedure(question)
+        much = amounts(question)
         hits = []
         for i, score in ranked:
             vote = votes.get(i, 0.0)
@@ -153,6 +155,8 @@ class Ranker:
                 confidence = max(confidence * (1 - UNANSWERED_PENALTY * (unanswered - vote)), 0.0)
             if how and not self.roles[i].steps:
                 confidence *= PROCEDURE_SHARE  # the letters set rules; this asks for steps
+            if much and not much & self.roles[i].amounts:
+                confidence *= AMOUNT_SHARE  # asks how long or how much; the passage never says
             doc = self.index.documents[i]
             hits.append(Hit(doc.key, doc.letter, score, confidence))
         return hits

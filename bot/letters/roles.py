@@ -9,6 +9,11 @@ A procedure question ("how do I reset …", "cách cài …", "làm thế nào �
 that reads as steps; directive letters set rules and deadlines, so for such a question a
 passage without steps is not an answer, however many words it shares (ranking.py lowers the
 confidence, not the ranking).
+
+So does a question asking for an amount — how long, how many years or days, how much money
+("bao lâu", "mấy năm", "thời hạn sử dụng", "how long", "valid for", "giá bao nhiêu", "cost"):
+only a passage that itself states such an amount (a number with a unit of time or money, a
+date range) answers it; a rule on the same thing that states none is not an answer.
 """
 
 from __future__ import annotations
@@ -180,6 +185,35 @@ _PROCEDURE = re.compile(
 # A passage that reads as steps: numbered steps, or what one presses, opens, chooses.
 _STEP = re.compile(r"\bbước \d|\bbước (?:một|hai|ba)\b")
 _STEP_WORDS = ("nhấn", "bấm", "truy cập", "đăng nhập", "chọn mục", "nhập mã", "click")
+# An amount a question asks for, on its folded words: a span of time or a sum of money. "Bao
+# lâu … phải" and "… một lần" ask how often (a rule answers "thường xuyên"), not how long.
+DURATION = "duration"
+MONEY = "money"
+_ASKS: dict[str, re.Pattern[str]] = {
+    DURATION: re.compile(
+        r"\b(?:may|bao nhieu) (?:nam|thang|ngay|tuan|gio)\b|\bbao lau\b(?! (?:thi )?phai)"
+        r"|\bthoi han (?:su dung|hieu luc|luu tru)\b|\bhow long\b"
+        r"|\bhow many (?:years|months|weeks|days|hours)\b|\bvalid for\b|\bvalidity\b"
+        r"|\bexpir(?:e|es|y|ation)\b"
+    ),
+    MONEY: re.compile(
+        r"\bbao nhieu tien\b|\b(?:het|mat|tra) (?:bao nhieu|bn)\b|\bcost(?:s)?\b|\bprices?\b"
+        r"|(?<!tham )(?<!danh )(?<!quoc )\bgia\b(?! han| tri| dinh| canh).*\b(?:bao nhieu|bn)\b"
+        r"|\bhow much (?:is|are|does|do|will)\b(?!.*(?:%|percent))"
+    ),
+}
+_OFTEN = re.compile(r"\b(?:1|mot) lan\b")
+# … and an amount a passage states: "05 năm", "trong 30 ngày", "từ 01/11 đến 08/12" (not "tháng
+# 11 năm 2025": a date), "500.000 đồng", "2 triệu".
+_GIVES: dict[str, re.Pattern[str]] = {
+    DURATION: re.compile(
+        r"\b(?:\d{1,3}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s*(?:năm|tháng|ngày|tuần|giờ)\b"
+        r"(?!\s*\d)|\btừ (?:ngày )?\d{1,2}/\d{1,2}\b.{0,40}?\bđến (?:ngày )?\d{1,2}/\d{1,2}\b"
+    ),
+    MONEY: re.compile(
+        r"\d[\d.,]*\s*(?:đồng|đ|vnđ|vnd|nghìn|ngàn|triệu|tỷ(?! lệ))(?!\w)|\btriệu đồng\b"
+    ),
+}
 STEP_WORDS = 2  # this many of them make a passage read as instructions
 FIGURES_FULL = 3  # this many figures make a passage about figures…
 FIGURE_WORDS = 10  # … and so does one figure in every this many words (a row of a table)
@@ -196,6 +230,7 @@ class Role:
     helps: float = 0.0  # says where to turn with a problem
     due: float = 0.0  # sets a date by which something must be done
     steps: bool = False  # reads as instructions (numbered steps, what to press or open)
+    amounts: frozenset[str] = frozenset()  # the amounts it states (DURATION, MONEY)
 
 
 def _has(text: str, cue: str) -> bool:
@@ -221,6 +256,7 @@ def passage_role(text: str) -> Role:
         helps=1.0 if any(_has(lower, cue) for cue in _HELP_WORDS) else 0.0,
         due=1.0 if _DUE.search(lower) else 0.0,
         steps=bool(_STEP.search(lower)) or sum(_has(lower, w) for w in _STEP_WORDS) >= STEP_WORDS,
+        amounts=frozenset(kind for kind, gives in _GIVES.items() if gives.search(lower)),
     )
 
 
@@ -252,6 +288,15 @@ def intents(question: str) -> frozenset[str]:
 def procedure(question: str) -> bool:
     """Whether the question asks how to carry out an act (steps), not what the rule is."""
     return _PROCEDURE.search(" ".join(fold(question[:MAX_QUESTION_CHARS]).split())) is not None
+
+
+def amounts(question: str) -> frozenset[str]:
+    """The amounts the question asks for (DURATION, MONEY; none for most questions)."""
+    words = " ".join(fold(question[:MAX_QUESTION_CHARS]).split())
+    found = {kind for kind, asks in _ASKS.items() if asks.search(words)}
+    if _OFTEN.search(words) and "bao lau" in words:
+        found.discard(DURATION)  # "bao lâu … một lần": how often
+    return frozenset(found)
 
 
 def fit(wanted: frozenset[str], role: Role) -> float:
