@@ -329,6 +329,32 @@ async def test_how_to_reset_or_change_a_token_pin_is_never_answered(lettered: Ha
         assert "⚖️" not in reply and not reply.startswith("📄"), question
 
 
+async def test_how_long_a_certificate_lasts_is_never_answered(lettered: Harness) -> None:
+    """The letters never say how many years a signing certificate is valid or what it costs:
+    asked that, the bot says the letters do not cover it or offers the closest passages (the
+    rule never to hand a personal certificate over) as such, never quotes it as the answer."""
+    for question, language in (
+        ("chứng thư số dùng được mấy năm", "vi"),
+        ("thời hạn sử dụng chứng thư số cá nhân là mấy năm", "vi"),
+        ("chung thu so ca nhan su dung duoc bao lau", "vi"),
+        ("thiet bi luu khoa bi mat dung duoc may nam", "vi"),
+        ("how many years is my signing certificate valid", "en"),
+        ("how many years can a personal signing certificate be used", "en"),
+        ("chuyen giao chung thu so ca nhan mat bao nhieu tien", "vi"),
+    ):
+        (reply,) = await lettered.send(HEAD, question, language_code=language)
+        assert reply.splitlines()[0] in (
+            "📭 The letters in the library do not cover this question. Please ask the secretariat.",
+            "📭 The letters do not answer this clearly. The closest passages:",
+            f"📭 {NOT_COVERED}. Đề nghị đồng chí hỏi Văn phòng.",
+            "📭 Các văn bản chưa trả lời rõ câu hỏi này. Những đoạn gần nhất:",
+        ), question
+        assert "⚖️" not in reply and not reply.startswith("📄"), question
+    (answer,) = await lettered.send(HEAD, "bao lau phai dang nhap he thong dieu hanh tac nghiep")
+    assert "Thường xuyên đăng nhập hệ thống" in answer  # how often: the rule says it
+    assert not answer.startswith("📭")
+
+
 async def test_the_closest_passages_offered_are_different_places(lettered: Harness) -> None:
     """A long item or table split into pieces is offered once, by its best piece: the closest
     passages are different places of the letters (Tuần Giáo's November table, then the year's),

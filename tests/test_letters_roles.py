@@ -9,11 +9,14 @@ from hypothesis import strategies as st
 
 from bot.letters.roles import (
     DEADLINE,
+    DURATION,
     FIGURES,
     HELP,
+    MONEY,
     PERMIT,
     RULE,
     WHY,
+    amounts,
     fit,
     intents,
     passage_role,
@@ -132,6 +135,44 @@ def test_whom_to_ask_and_by_when_are_narrow_asks_a_passage_answers() -> None:
         assert not intents(question) & {DEADLINE, HELP}, question
 
 
+def test_an_amount_question_wants_a_passage_that_states_one() -> None:
+    """How long, how many years, how much money: asked in any spelling, and only a passage that
+    states a span of time or a sum gives it — a rate, a date, a deadline or "how often" is not."""
+    for question in (
+        "thoi han su dung cua chung thu so la may nam",
+        "chứng thư số dùng được mấy năm",
+        "nghỉ phép năm được bao nhiêu ngày",
+        "chung thu so co hieu luc bao lau",
+        "how many years is my signing certificate valid",
+        "how long is the certificate valid for?",
+        "when does my token expire",
+    ):
+        assert amounts(question) == frozenset({DURATION}), question
+    for question in (
+        "gia usb token bao nhieu",
+        "mua token het bao nhieu tien",
+        "how much does a signing token cost",
+    ):
+        assert amounts(question) == frozenset({MONEY}), question
+    for question in (
+        "ty le ky so cua phong noi vu la bao nhieu",
+        "ky so phai dat bao nhieu %",
+        "han nop bao cao giai trinh la ngay nao",
+        "bao lau phai dang nhap he thong dieu hanh tac nghiep",
+        "bao lau thi phai vao he thong 1 lan",
+        "gia han chung thu so o dau",
+        "đánh giá xếp loại có tính ký số không",
+        "how much of the documents must be signed, in percent",
+        "tinh da cap bao nhieu chung thu so cho dang uy xa",
+    ):
+        assert amounts(question) == frozenset(), question
+    assert passage_role("Chứng thư số có thời hạn sử dụng 05 năm.").amounts == {DURATION}
+    assert passage_role("Từ 01/11 đến 08/12, phòng Nội vụ ký số 40%.").amounts == {DURATION}
+    assert passage_role("Lệ phí cấp lại là 500.000 đồng.").amounts == {MONEY}
+    dated = "Báo cáo trước ngày 30 tháng 6 năm 2026; tỷ lệ tháng 11 năm 2025 đạt 97%."
+    assert not any(passage_role(t).amounts for t in (dated, FORBIDS, REQUIRES, TABLE_ROW))
+
+
 @given(st.text(max_size=300))
 def test_any_text_has_a_role_and_intents_within_bounds(text: str) -> None:
     """Whatever is typed or stored: shares between 0 and 1, never a crash."""
@@ -140,3 +181,4 @@ def test_any_text_has_a_role_and_intents_within_bounds(text: str) -> None:
     assert all(0.0 <= v <= 1.0 for v in shares)
     assert 0.0 <= fit(intents(text), role) <= 1.0
     assert procedure(text) in (True, False)
+    assert amounts(text) <= {DURATION, MONEY} and role.amounts <= {DURATION, MONEY}
