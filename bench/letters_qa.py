@@ -3,7 +3,8 @@
 Run: .venv/bin/python bench/letters_qa.py [--cv] [--cv-all] [--cv-sets] [--verbose]
      [--threshold 0.5] [--copies 6] [--write-memory]; --held-out, --fresh, --fresh2, --fresh3,
      --fresh4, --fresh5, --fresh6, --fresh7, --fresh8 print the spent blind sets (now in the
-     shipped memory, so their figures mean little; FRESH_SETS).
+     shipped memory, so their figures mean little); --fresh9 the blind set written after them
+     (FRESH_SETS).
 
 Loads the five shipped letters through the same reading, splitting and index as the bot, asks
 every tuning question of bench/letters_qa_data.py and prints top-1 and top-3 accuracy on
@@ -353,6 +354,7 @@ FRESH_SETS = {
     "fresh6": ("letters_qa_fresh6", "FRESH6", "the sixth fresh set (spent: in the memory)"),
     "fresh7": ("letters_qa_fresh7", "FRESH7", "the seventh fresh set (spent: in the memory)"),
     "fresh8": ("letters_qa_fresh8", "FRESH8", "the eighth fresh set (spent: in the memory)"),
+    "fresh9": ("letters_qa_fresh9", "FRESH9", "the ninth fresh set (blind: not in the memory)"),
 }
 SPENT = ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8")
 
