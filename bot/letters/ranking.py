@@ -31,7 +31,7 @@ UNANSWERED_PENALTY = 1.0  # confidence lost per unit an unanswerable known quest
 ROLE_WEIGHT = 0.15  # a passage whose role fits the question's intent (roles.py), on the score
 NARROW_WEIGHT = 0.3  # … for a narrow ask: where to turn, by when (roles.NARROW)
 PROCEDURE_SHARE = 0.7  # a procedure question's confidence in a passage that gives no steps
-AMOUNT_SHARE = 0.5  # … and an amount question's in a passage that states no such amount
+AMOUNT_SHARE = 0.5  # … and an amount, contact or head-count question's in a passage without one
 PERIOD_WEIGHT = 0.2  # a dated passage covering the period asked about, or another (periods.py)
 
 
@@ -156,7 +156,7 @@ class Ranker:
             if how and not self.roles[i].steps:
                 confidence *= PROCEDURE_SHARE  # the letters set rules; this asks for steps
             if much and not much & self.roles[i].amounts:
-                confidence *= AMOUNT_SHARE  # asks how long or how much; the passage never says
+                confidence *= AMOUNT_SHARE  # asks how long, how much, a phone, a count: never says
             doc = self.index.documents[i]
             hits.append(Hit(doc.key, doc.letter, score, confidence))
         return hits

@@ -13,7 +13,11 @@ confidence, not the ranking).
 So does a question asking for an amount — how long, how many years or days, how much money
 ("bao lâu", "mấy năm", "thời hạn sử dụng", "how long", "valid for", "giá bao nhiêu", "cost"):
 only a passage that itself states such an amount (a number with a unit of time or money, a
-date range) answers it; a rule on the same thing that states none is not an answer.
+date range) answers it; a rule on the same thing that states none is not an answer. The same
+holds for a contact detail ("số điện thoại", "hotline", "email", "địa chỉ": only a passage with a
+phone number, an email or a street address gives one) and a head count ("tổng cộng bao nhiêu
+đảng viên", "how many members in total": only a passage with a number right before that noun,
+not a percentage, states one).
 """
 
 from __future__ import annotations
@@ -214,6 +218,46 @@ _GIVES: dict[str, re.Pattern[str]] = {
         r"\d[\d.,]*\s*(?:đồng|đ|vnđ|vnd|nghìn|ngàn|triệu|tỷ(?! lệ))(?!\w)|\btriệu đồng\b"
     ),
 }
+# A contact detail and a head count, asked on the folded words: "số điện thoại", "sđt",
+# "hotline", "địa chỉ (email)", "phone number" (not "email công vụ", the mail service, nor "on my
+# phone"); "tổng (cộng/số) … bao nhiêu/mấy … đảng viên/người/đơn vị" or
+# "how many … in total" (never a rate: "%", "phần trăm", "tỷ lệ", "rate").
+CONTACT = "contact"
+MEMBERS = "count:members"
+PEOPLE = "count:people"
+UNITS = "count:units"
+_ASKS[CONTACT] = re.compile(
+    r"\bso (?:dien thoai|dt|hotline|fax)\b|\bsdt\b|\bdien thoai lien he\b|\bhotline\b"
+    r"|\bduong day nong\b|\bdia chi\b(?! (?:truy cap|web|trang))|\bhop thu e ?mail\b"
+    r"|\be ?mail (?:address|lien he|ho tro)\b|\b(?:tele)?phone (?:number|no|line)s?\b"
+    r"|\bcontact (?:number|details?|info(?:rmation)?|e ?mail|address|phone)\b"
+)
+_TOTAL = re.compile(
+    r"\btong (?:cong|so|bao nhieu|bn|may|co|la)\b|\btong$|\btotal\b|\baltogether\b|\bin all\b"
+)
+_HOW_MANY = re.compile(r"\b(?:bao nhieu|may|bn|how many)\b|\bnumber of\b")
+_RATE = re.compile(r"%|\bphan tram\b|\bty le\b|\bti le\b|\btyle\b|\brates?\b|\bpercent")
+# The nouns of a head count, as a question names them (folded) and a passage counts them.
+_COUNTED: dict[str, tuple[re.Pattern[str], str]] = {
+    MEMBERS: (re.compile(r"\bdang vien\b|\bmembers?\b"), r"đảng viên"),
+    PEOPLE: (
+        re.compile(r"\b(?:nguoi|can bo|cong chuc|vien chuc|cbcc|people|staff|officials)\b"),
+        r"người|cán bộ|công chức|viên chức|cbcc",
+    ),
+    UNITS: (
+        re.compile(r"\b(?:don vi|co quan|chi bo|units?|agencies|offices)\b"),
+        r"đơn vị|cơ quan|chi bộ|xã|phường",
+    ),
+}
+_NUMERAL = r"(?<![\w,.%])(?:\d{1,3}(?:\.\d{3})+|\d+|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)"
+# … and a passage that gives one: a phone number, an email, a street address; a number right
+# before the noun counted ("3.026 chứng thư số", "12 đơn vị"; not "68,04% đảng viên").
+_GIVES[CONTACT] = re.compile(
+    r"(?:\+84|(?<!\d)0)\d{2,3}[\s.-]?\d{3}[\s.-]?\d{3,4}(?!\d)|[\w.+-]+@[\w-]+\.\w"
+    r"|\bsố \d+[a-z]?,? (?:đường|phố|ngõ)\b|\bđịa chỉ:"
+)
+for _kind, (_asked, _nouns) in _COUNTED.items():
+    _GIVES[_kind] = re.compile(rf"{_NUMERAL}\s+(?:{_nouns})\b")
 STEP_WORDS = 2  # this many of them make a passage read as instructions
 FIGURES_FULL = 3  # this many figures make a passage about figures…
 FIGURE_WORDS = 10  # … and so does one figure in every this many words (a row of a table)
@@ -230,7 +274,7 @@ class Role:
     helps: float = 0.0  # says where to turn with a problem
     due: float = 0.0  # sets a date by which something must be done
     steps: bool = False  # reads as instructions (numbered steps, what to press or open)
-    amounts: frozenset[str] = frozenset()  # the amounts it states (DURATION, MONEY)
+    amounts: frozenset[str] = frozenset()  # the details it states (DURATION, MONEY, CONTACT…)
 
 
 def _has(text: str, cue: str) -> bool:
@@ -291,9 +335,12 @@ def procedure(question: str) -> bool:
 
 
 def amounts(question: str) -> frozenset[str]:
-    """The amounts the question asks for (DURATION, MONEY; none for most questions)."""
+    """The details the question asks for that only a passage stating them answers: an amount
+    (DURATION, MONEY), a CONTACT detail, a head count (MEMBERS, PEOPLE, UNITS); none for most."""
     words = " ".join(fold(question[:MAX_QUESTION_CHARS]).split())
     found = {kind for kind, asks in _ASKS.items() if asks.search(words)}
+    if _TOTAL.search(words) and _HOW_MANY.search(words) and not _RATE.search(words):
+        found |= {kind for kind, (asked, _nouns) in _COUNTED.items() if asked.search(words)}
     if _OFTEN.search(words) and "bao lau" in words:
         found.discard(DURATION)  # "bao lâu … một lần": how often
     return frozenset(found)
