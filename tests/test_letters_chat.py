@@ -355,6 +355,38 @@ async def test_how_long_a_certificate_lasts_is_never_answered(lettered: Harness)
     assert not answer.startswith("📭")
 
 
+async def test_a_phone_number_or_a_head_count_the_letters_never_give_is_not_answered(
+    lettered: Harness,
+) -> None:
+    """No letter gives a support phone number or how many party members a commune has: asked
+    that, the bot says the letters do not cover it or offers the closest passages (Đồng Tháp's
+    item 3 on who supports signing, Xuân Trường's rates) as such, never quotes one as the
+    answer; the share of members using the app is still answered."""
+    for question, language in (
+        ("xa xuan truong co tong cong bao nhieu dang vien", "vi"),
+        ("tổng số đảng viên của đảng bộ xã xuân trường là bao nhiêu", "vi"),
+        ("xuan truong tong so dang vien la bn", "vi"),
+        ("How many party members in total does the Xuan Truong commune have?", "en"),
+        ("so dien thoai ho tro ky so cua so khcn dong thap la so may", "vi"),
+        ("sdt so khoa hoc cong nghe ho tro chu ky so", "vi"),
+        ("hotline so khoa hoc va cong nghe ho tro chu ky so cong vu", "vi"),
+        ("số điện thoại của Sở Khoa học và Công nghệ Đồng Tháp hỗ trợ chữ ký số", "vi"),
+        ("What is the phone number of the science department for signing support?", "en"),
+    ):
+        (reply,) = await lettered.send(HEAD, question, language_code=language)
+        assert reply.splitlines()[0] in (
+            "📭 The letters in the library do not cover this question. Please ask the secretariat.",
+            "📭 The letters do not answer this clearly. The closest passages:",
+            f"📭 {NOT_COVERED}. Đề nghị đồng chí hỏi Văn phòng.",
+            "📭 Các văn bản chưa trả lời rõ câu hỏi này. Những đoạn gần nhất:",
+        ), question
+        assert "⚖️" not in reply and not reply.startswith("📄"), question
+    (answer,) = await lettered.send(
+        HEAD, "tỷ lệ đảng viên xã Xuân Trường dùng Sổ tay đảng viên là bao nhiêu"
+    )
+    assert answer.startswith("📄") and "Xuân Trường, phần mở đầu</b>" in answer, answer
+
+
 async def test_the_closest_passages_offered_are_different_places(lettered: Harness) -> None:
     """A long item or table split into pieces is offered once, by its best piece: the closest
     passages are different places of the letters (Tuần Giáo's November table, then the year's),

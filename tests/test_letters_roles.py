@@ -8,13 +8,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.letters.roles import (
+    CONTACT,
     DEADLINE,
     DURATION,
     FIGURES,
     HELP,
+    MEMBERS,
     MONEY,
+    PEOPLE,
     PERMIT,
     RULE,
+    UNITS,
     WHY,
     amounts,
     fit,
@@ -39,6 +43,7 @@ STEPS = (
     "Bước 1: cắm thiết bị USB token vào máy tính. Bước 2: mở phần mềm quản lý token, nhấn"
     ' "Đổi mã PIN" và nhập mã PIN cũ.'
 )
+DETAILS = {DURATION, MONEY, CONTACT, MEMBERS, PEOPLE, UNITS}
 LEAD_IN = "Ủy ban nhân dân tỉnh yêu cầu Thủ trưởng các cơ quan thực hiện nghiêm các nội dung sau:"
 
 
@@ -181,4 +186,61 @@ def test_any_text_has_a_role_and_intents_within_bounds(text: str) -> None:
     assert all(0.0 <= v <= 1.0 for v in shares)
     assert 0.0 <= fit(intents(text), role) <= 1.0
     assert procedure(text) in (True, False)
-    assert amounts(text) <= {DURATION, MONEY} and role.amounts <= {DURATION, MONEY}
+    assert amounts(text) <= DETAILS and role.amounts <= DETAILS
+
+
+def test_a_contact_or_head_count_question_wants_a_passage_that_gives_one() -> None:
+    """A phone number, an email, an address; how many members, people, units in total: asked in
+    any spelling, and only a passage with such a string, or a number right before the noun,
+    gives it — "email công vụ", "on my phone", a rate or whom to ask is not such a question."""
+    for question in (
+        "so dien thoai ho tro ky so cua so khcn dong thap la so may",
+        "sđt hỗ trợ chữ ký số",
+        "hotline ho tro ky so",
+        "địa chỉ email hỗ trợ của Sở",
+        "what is the phone number for signing support",
+        "contact number of the department",
+    ):
+        assert amounts(question) == frozenset({CONTACT}), question
+    assert amounts("xa xuan truong co tong cong bao nhieu dang vien") == {MEMBERS}
+    assert amounts("Tổng số đảng viên của xã là bao nhiêu?") == {MEMBERS}
+    assert amounts("how many party members are there in total") == {MEMBERS}
+    assert amounts("tong cong co bao nhieu can bo") == {PEOPLE}
+    assert amounts("what is the total number of units") == {UNITS}
+    for question in (
+        "email cong vu bi khoa thi mo sao",
+        "How do I sign a PDF on my phone?",
+        "xa xuan truong co bao nhieu dang vien dung so tay",  # no total: the rate answers
+        "tong cong bao nhieu phan tram dang vien dung so tay",
+        "tỷ lệ tổng cộng của các đơn vị là bao nhiêu",
+        "what is the total signing rate of the units",
+        "tong hop bao cao gui cho ai",
+        "vuong mac ve chu ky so thi lien he ai",
+        "van ban so may",
+    ):
+        assert amounts(question) == frozenset(), question
+    assert passage_role("Liên hệ: 0277 3851 234 hoặc hotro@dongthap.gov.vn.").amounts == {CONTACT}
+    assert passage_role("Trụ sở: số 12 đường Lê Lợi, phường 1.").amounts == {CONTACT}
+    assert passage_role("Đảng bộ xã có 1.234 đảng viên.").amounts == {MEMBERS}
+    assert passage_role("Còn hai đơn vị chưa ký số.").amounts == {UNITS}
+    rate = "Tỷ lệ đảng viên của Đảng bộ xã sử dụng Sổ tay đạt 68,04%; 100% đảng viên cài đặt."
+    help_item = "Sở Khoa học và Công nghệ hỗ trợ, giải đáp vướng mắc về chữ ký số."
+    assert not any(passage_role(t).amounts for t in (rate, help_item, FORBIDS, TABLE_ROW))
+
+
+@given(
+    st.text(max_size=120),
+    st.integers(min_value=1, max_value=99_999),
+    st.sampled_from(["đảng viên", "người", "cán bộ", "đơn vị"]),
+    st.text(max_size=120),
+)
+def test_a_number_before_the_noun_is_a_count_a_percentage_is_not(
+    before: str, number: int, noun: str, after: str
+) -> None:
+    """Whatever surrounds it, "N <noun>" states a count of that noun and "N% <noun>" does not
+    add one (what else the text states may)."""
+    kind = MEMBERS if noun == "đảng viên" else UNITS if noun == "đơn vị" else PEOPLE
+    counted = passage_role(f"{before} {number} {noun} {after}").amounts
+    assert kind in counted
+    alone = passage_role(f"{before} {after}").amounts
+    assert passage_role(f"{before} {number}% {noun} {after}").amounts <= alone | {DURATION, MONEY}
