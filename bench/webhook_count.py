@@ -19,7 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from webhook_parts import HOOK_PATH, SECRET, TOKEN, http_get, wait_until
+from webhook_parts import HOOK_PATH, SECRET, TOKEN, hook_request, http_get, wait_until
 
 # --- counting the work of lone updates (load-independent; `--count`) ---------------------
 
@@ -144,13 +144,7 @@ def post_lone(port: int, bodies: list[bytes], pause: float) -> int:
     with socket.create_connection(("127.0.0.1", port)) as sock:
         reader = sock.makefile("rb")
         for body in bodies:
-            head = (
-                f"POST {HOOK_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                "Content-Type: application/json\r\n"
-                f"X-Telegram-Bot-Api-Secret-Token: {SECRET}\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n"
-            ).encode()
-            sock.sendall(head + body)
+            sock.sendall(hook_request(body))
             status = int(reader.readline().split()[1])
             length = 0
             while (line := reader.readline()) not in (b"\r\n", b""):

@@ -73,6 +73,17 @@ def serve_fake_api(port: int, delay: float = 0.0) -> None:
     IOLoop.current().start()
 
 
+def hook_request(body: bytes) -> bytes:
+    """The raw HTTP/1.1 POST of one update to the webhook, with its secret token."""
+    head = (
+        f"POST {HOOK_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Content-Type: application/json\r\n"
+        f"X-Telegram-Bot-Api-Secret-Token: {SECRET}\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    return head + body
+
+
 def wake_cost_ms(units: int = 300) -> tuple[float, float]:
     """(The machine) CPU ms of a fixed piece of pure-Python work done back to back, and done
     after a 20 ms sleep each time, as a lone update is: the difference is what waking up costs
@@ -132,13 +143,7 @@ class Connection:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         assert self.reader is not None
-        head = (
-            f"POST {HOOK_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            "Content-Type: application/json\r\n"
-            f"X-Telegram-Bot-Api-Secret-Token: {SECRET}\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n"
-        ).encode()
-        self.writer.write(head + body)
+        self.writer.write(hook_request(body))
         raw = await self.reader.readuntil(b"\r\n\r\n")
         lines = raw.decode("latin-1").split("\r\n")
         status = int(lines[0].split()[1])
