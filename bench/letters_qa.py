@@ -2,8 +2,8 @@
 
 Run: .venv/bin/python bench/letters_qa.py [--cv] [--cv-all] [--cv-sets] [--verbose]
      [--threshold 0.5] [--copies 6] [--write-memory]; --held-out, --fresh, --fresh2, --fresh3,
-     --fresh4, --fresh5, --fresh6, --fresh7, --fresh8, --fresh9 print the spent blind sets (now
-     in the shipped memory, so their figures mean little; FRESH_SETS).
+     --fresh4, --fresh5, --fresh6, --fresh7, --fresh8, --fresh9, --fresh10 print the spent blind
+     sets (now in the shipped memory, so their figures mean little; FRESH_SETS).
 
 Loads the five shipped letters through the same reading, splitting and index as the bot, asks
 every tuning question of bench/letters_qa_data.py and prints top-1 and top-3 accuracy on
@@ -13,7 +13,7 @@ rate on questions the letters do not cover. The tuning line is asked without the
 (and again with the hand vocabulary only the other folds use). About 30 % of the questions
 (chosen by a hash of their text) were held out from tuning until h16r3 (now spent).
 --cv-all cross-validates over the tuning questions and the spent blind sets (held-out, fresh,
-fresh2 … fresh9), per set; --cv-sets leaves one set out at a time (each set asked with a
+fresh2 … fresh10), per set; --cv-sets leaves one set out at a time (each set asked with a
 memory of the others only: a new writer). --write-memory writes all of them to
 bot/data/letters/questions.tsv, the memory the bot ships.
 Goals: top-1 >= 90 %, top-3 >= 98 %, no confident answer to an unanswerable question.
@@ -354,6 +354,7 @@ FRESH_SETS = {
     "fresh7": ("letters_qa_fresh7", "FRESH7", "the seventh fresh set (spent: in the memory)"),
     "fresh8": ("letters_qa_fresh8", "FRESH8", "the eighth fresh set (spent: in the memory)"),
     "fresh9": ("letters_qa_fresh9", "FRESH9", "the ninth fresh set (spent: in the memory)"),
+    "fresh10": ("letters_qa_fresh10", "FRESH10", "the tenth fresh set (spent: in the memory)"),
 }
 SPENT = (
     "fresh",
@@ -365,6 +366,7 @@ SPENT = (
     "fresh7",
     "fresh8",
     "fresh9",
+    "fresh10",
 )
 
 
@@ -462,7 +464,7 @@ def main() -> None:
         "--cv-all",
         action="store_true",
         help=f"{FOLDS}-fold cross-validation over the tuning questions and the spent blind sets"
-        " (held-out, fresh…fresh9), per set; again with the vocabulary of the other folds",
+        " (held-out, fresh…fresh10), per set; again with the vocabulary of the other folds",
     )
     parser.add_argument(
         "--cv-sets",

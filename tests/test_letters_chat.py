@@ -21,6 +21,23 @@ STRANGER = 555
 NOT_COVERED = "Các văn bản trong thư viện không đề cập đến câu hỏi này"
 
 
+# The first line of a reply that answers nothing: "not covered", or the closest passages
+# offered as such (English and Vietnamese).
+NOT_ANSWERED = (
+    "📭 The letters in the library do not cover this question. Please ask the secretariat.",
+    "📭 The letters do not answer this clearly. The closest passages:",
+    f"📭 {NOT_COVERED}. Đề nghị đồng chí hỏi Văn phòng.",
+    "📭 Các văn bản chưa trả lời rõ câu hỏi này. Những đoạn gần nhất:",
+)
+
+
+def assert_not_answered(reply: str, question: str) -> None:
+    """The reply says the letters do not cover the question or offers the closest passages,
+    never quotes a passage (or its decree) as the answer."""
+    assert reply.splitlines()[0] in NOT_ANSWERED, question
+    assert "⚖️" not in reply and not reply.startswith("📄"), question
+
+
 @pytest.fixture
 async def lettered(loaded: Harness) -> Harness:
     """The June table, the five letters in the library and a head of unit."""
@@ -319,14 +336,7 @@ async def test_how_to_reset_or_change_a_token_pin_is_never_answered(lettered: Ha
         ("lam the nao de doi mat khau token", "vi"),
     ):
         (reply,) = await lettered.send(HEAD, question, language_code=language)
-        first = reply.splitlines()[0]
-        assert first in (
-            "📭 The letters in the library do not cover this question. Please ask the secretariat.",
-            "📭 The letters do not answer this clearly. The closest passages:",
-            f"📭 {NOT_COVERED}. Đề nghị đồng chí hỏi Văn phòng.",
-            "📭 Các văn bản chưa trả lời rõ câu hỏi này. Những đoạn gần nhất:",
-        ), question
-        assert "⚖️" not in reply and not reply.startswith("📄"), question
+        assert_not_answered(reply, question)
 
 
 async def test_how_long_a_certificate_lasts_is_never_answered(lettered: Harness) -> None:
@@ -343,13 +353,7 @@ async def test_how_long_a_certificate_lasts_is_never_answered(lettered: Harness)
         ("chuyen giao chung thu so ca nhan mat bao nhieu tien", "vi"),
     ):
         (reply,) = await lettered.send(HEAD, question, language_code=language)
-        assert reply.splitlines()[0] in (
-            "📭 The letters in the library do not cover this question. Please ask the secretariat.",
-            "📭 The letters do not answer this clearly. The closest passages:",
-            f"📭 {NOT_COVERED}. Đề nghị đồng chí hỏi Văn phòng.",
-            "📭 Các văn bản chưa trả lời rõ câu hỏi này. Những đoạn gần nhất:",
-        ), question
-        assert "⚖️" not in reply and not reply.startswith("📄"), question
+        assert_not_answered(reply, question)
     (answer,) = await lettered.send(HEAD, "bao lau phai dang nhap he thong dieu hanh tac nghiep")
     assert "Thường xuyên đăng nhập hệ thống" in answer  # how often: the rule says it
     assert not answer.startswith("📭")
@@ -374,13 +378,7 @@ async def test_a_phone_number_or_a_head_count_the_letters_never_give_is_not_answ
         ("What is the phone number of the science department for signing support?", "en"),
     ):
         (reply,) = await lettered.send(HEAD, question, language_code=language)
-        assert reply.splitlines()[0] in (
-            "📭 The letters in the library do not cover this question. Please ask the secretariat.",
-            "📭 The letters do not answer this clearly. The closest passages:",
-            f"📭 {NOT_COVERED}. Đề nghị đồng chí hỏi Văn phòng.",
-            "📭 Các văn bản chưa trả lời rõ câu hỏi này. Những đoạn gần nhất:",
-        ), question
-        assert "⚖️" not in reply and not reply.startswith("📄"), question
+        assert_not_answered(reply, question)
     (answer,) = await lettered.send(
         HEAD, "tỷ lệ đảng viên xã Xuân Trường dùng Sổ tay đảng viên là bao nhiêu"
     )
