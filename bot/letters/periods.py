@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core.text import fold
+from bot.letters.roles import folded_words
 from bot.letters.tokens import period_words
 
 YEAR = "year"
@@ -34,7 +34,7 @@ _PASSAGE = re.compile(r"(cả năm)|tháng (\d{1,2}) năm")
 
 def asked_period(question: str) -> str:
     """The period a question names: 'year', a month's number as text, or '' for none."""
-    text = " ".join(fold(question).lower().replace("/", " ").split())
+    text = " ".join(folded_words(question).lower().replace("/", " ").split())
     if _WHOLE_YEAR.search(text):
         return YEAR
     found = _VIETNAMESE_MONTH.search(text)

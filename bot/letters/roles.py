@@ -329,15 +329,20 @@ def intents(question: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def folded_words(question: str) -> str:
+    """The question (bounded) folded, its words single-spaced: what the cues are matched on."""
+    return " ".join(fold(question[:MAX_QUESTION_CHARS]).split())
+
+
 def procedure(question: str) -> bool:
     """Whether the question asks how to carry out an act (steps), not what the rule is."""
-    return _PROCEDURE.search(" ".join(fold(question[:MAX_QUESTION_CHARS]).split())) is not None
+    return _PROCEDURE.search(folded_words(question)) is not None
 
 
 def amounts(question: str) -> frozenset[str]:
     """The details the question asks for that only a passage stating them answers: an amount
     (DURATION, MONEY), a CONTACT detail, a head count (MEMBERS, PEOPLE, UNITS); none for most."""
-    words = " ".join(fold(question[:MAX_QUESTION_CHARS]).split())
+    words = folded_words(question)
     found = {kind for kind, asks in _ASKS.items() if asks.search(words)}
     if _TOTAL.search(words) and _HOW_MANY.search(words) and not _RATE.search(words):
         found |= {kind for kind, (asked, _nouns) in _COUNTED.items() if asked.search(words)}
