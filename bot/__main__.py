@@ -8,6 +8,11 @@ import sys
 # on once the chosen command's modules are imported.
 gc.disable()
 
+if sys.argv[1:2] == ["run"]:  # the Bot API's TLS context loads in a thread meanwhile (~50 ms)
+    from bot.core.tls import load_in_background
+
+    load_in_background()
+
 from bot.cli import main  # noqa: E402
 
 sys.exit(main())

@@ -12,7 +12,6 @@ import time
 from collections.abc import Awaitable, Sequence
 from typing import Any, Protocol
 
-import httpx
 from sqlalchemy import Engine
 from sqlmodel import Session
 from telegram import LinkPreviewOptions, Update
@@ -29,6 +28,7 @@ from bot.core.leader import LeaderElector, Leadership
 from bot.core.logs import bind_update, unbind
 from bot.core.runtime import Runtime
 from bot.core.stats import latest_snapshot
+from bot.core.tls import context as tls_context
 from bot.features import links
 from bot.groups.service import migrate_chat
 from handlers import (
@@ -369,7 +369,7 @@ def _with_requests(builder: Any, request: BaseRequest | None) -> Any:
     sharing one TLS context (loading the CA bundle takes ~50 ms of start-up)."""
     if request is not None:
         return builder.request(request).get_updates_request(request)
-    tls = {"verify": httpx.create_ssl_context()}
+    tls = {"verify": tls_context()}  # loaded in a thread while the modules imported
     return builder.request(
         HTTPXRequest(connection_pool_size=256, httpx_kwargs=tls)
     ).get_updates_request(HTTPXRequest(connection_pool_size=1, httpx_kwargs=tls))

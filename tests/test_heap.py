@@ -128,7 +128,7 @@ def test_a_started_bot_has_set_its_start_up_objects_aside(bot: Harness) -> None:
     """After the application started, its modules and handlers are out of the collector's
     sight (a full pass walks only what was made since), once per process."""
     assert gc.get_freeze_count() > 10_000
-    assert heap.freeze_startup_objects() == 0  # already done: later calls pin nothing
+    assert heap.freeze_startup_objects() is False  # already done: later calls pin nothing
 
 
 async def test_an_import_reads_and_writes_with_full_passes_deferred(

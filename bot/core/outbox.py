@@ -428,10 +428,15 @@ def redirect_chat(*, session: Session, old_chat_id: int, new_chat_id: int) -> in
 
 def recover_stale(*, session: Session, older_than: dt.datetime | None = None) -> int:
     """Return rows left 'sending' by a dead sender to pending (all of them if no cut-off)."""
-    stmt = update(OutboxMessage).where(col(OutboxMessage.status) == OutboxStatus.SENDING.value)
+    # The table, not the ORM class: start-up runs this before the first answer, and the ORM's
+    # one-off set-up (~40 ms) is left to whatever needs it later.
+    t = OutboxMessage.__table__  # type: ignore[attr-defined]
+    stmt = update(t).where(t.c.status == OutboxStatus.SENDING.value)
     if older_than is not None:
-        stmt = stmt.where(col(OutboxMessage.claimed_at) < older_than)
-    result = session.exec(stmt.values(status=OutboxStatus.PENDING.value, claimed_by=None))
+        stmt = stmt.where(t.c.claimed_at < older_than)
+    result = session.connection().execute(
+        stmt.values(status=OutboxStatus.PENDING.value, claimed_by=None)
+    )
     session.commit()
     count = int(result.rowcount or 0)
     if count:
