@@ -11,7 +11,6 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 
 from bot.core.db import session_scope
 from bot.letters import service, texts
-from bot.letters.basis import link_item
 from bot.letters.service import LetterError, LetterView
 from handlers.commands import refusal_text
 from handlers.context import BotContext
@@ -128,6 +127,9 @@ async def link_command(update: Update, context: BotContext) -> None:
     actor = context.require_viewer().telegram_id
 
     def link() -> str:
+        # The basis module brings the letters' search (~30 ms of imports): loaded at first use.
+        from bot.letters.basis import link_item
+
         with session_scope(rt.engine) as session:
             basis = link_item(
                 session=session,

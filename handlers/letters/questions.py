@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 from telegram import Message, Update
 from telegram.ext import filters
 
 from bot.letters import texts
-from bot.letters.answers import Library, ask
 from bot.letters.intents import looks_like_question
 from handlers.context import BotContext
 
+if TYPE_CHECKING:
+    from bot.letters.answers import Library
+
 
 def library(context: BotContext) -> Library:
-    """The application's search index over the letters."""
+    """The application's search index over the letters, made at the first question."""
     index = context.bot_data.letter_library
-    assert index is not None, "handlers.letters.register sets it"
+    if index is None:
+        # The question answering (search, ranking, ~30 ms of imports) loads at first use.
+        from bot.letters.answers import Library
+
+        index = context.bot_data.letter_library = Library()
     return index
 
 
@@ -40,6 +47,8 @@ async def answer(update: Update, context: BotContext, question: str) -> None:
     lib = library(context)
 
     def work() -> str:
+        from bot.letters.answers import ask  # loaded with the library (see library())
+
         with Session(rt.engine) as session:
             return texts.answer_text(ask(session=session, library=lib, question=question))
 
