@@ -9,8 +9,6 @@ from sqlmodel import Session
 from telegram import Message, Update
 from telegram.ext import filters
 
-from bot.letters import texts
-from bot.letters.intents import looks_like_question
 from handlers.context import BotContext
 
 if TYPE_CHECKING:
@@ -33,6 +31,9 @@ class Question(filters.MessageFilter):
 
     def filter(self, message: Message) -> bool:
         """A question or a message naming what the letters deal with."""
+        # the letters' modules load at first use, not at start-up
+        from bot.letters.intents import looks_like_question
+
         text = message.text
         if not text:
             return False
@@ -41,6 +42,9 @@ class Question(filters.MessageFilter):
 
 async def answer(update: Update, context: BotContext, question: str) -> None:
     """Reply with the passages that answer, or say the letters do not cover it."""
+    # the letters' modules load at first use, not at start-up
+    from bot.letters import texts
+
     message = update.effective_message
     assert message is not None
     rt = context.runtime
@@ -57,6 +61,9 @@ async def answer(update: Update, context: BotContext, question: str) -> None:
 
 async def ask_command(update: Update, context: BotContext) -> None:
     """/hoi and /ask."""
+    # the letters' modules load at first use, not at start-up
+    from bot.letters import texts
+
     message = update.effective_message
     assert message is not None
     question = " ".join(context.args or [])
