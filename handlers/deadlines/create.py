@@ -33,7 +33,6 @@ from bot.deadlines.audience import (
 from bot.deadlines.errors import DeadlineError
 from bot.deadlines.lifecycle import check_title, create_deadline
 from bot.deadlines.schedule import StepKind
-from bot.deadlines.views import status_view
 from handlers.common import private_only, secretariat_only
 from handlers.context import BotContext
 from handlers.deadlines.dialog import (
@@ -306,6 +305,9 @@ async def _change_audience(update: Update, context: BotContext, draft: Draft, ar
 
 async def _create(update: Update, context: BotContext, draft: Draft, arg: str) -> None:
     """ok — write the deadline, schedule its reminders and confirm."""
+    # bot.deadlines.views loads at the first deadline command, not at start-up
+    from bot.deadlines.views import status_view
+
     rt = context.runtime
     viewer = context.require_viewer()
     moment = now(context)

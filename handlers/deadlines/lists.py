@@ -15,7 +15,6 @@ from bot.deadlines import replies, texts
 from bot.deadlines.errors import DeadlineError
 from bot.deadlines.lifecycle import cancel, get_deadline
 from bot.deadlines.reminders import acknowledge
-from bot.deadlines.views import ack_count, list_deadlines, status_view, unit_deadlines
 from handlers.commands import SECRETARIAT
 from handlers.common import secretariat_only
 from handlers.context import BotContext
@@ -47,6 +46,9 @@ OPEN = "deadlines"  # the kind of list /hanchot pages through for the secretaria
 
 def open_listing(context: BotContext, _subject: int | None = None) -> Listing | None:
     """Every open deadline with its progress and a button to its card (None: none open)."""
+    # bot.deadlines.views loads at the first deadline command, not at start-up
+    from bot.deadlines.views import list_deadlines
+
     moment = now(context)
     with session_scope(context.runtime.engine) as session:
         rows = list_deadlines(session=session, now=moment)
@@ -75,6 +77,9 @@ async def _open_deadlines(update: Update, context: BotContext) -> None:
 
 async def _unit_list(update: Update, context: BotContext, unit_id: int, unit: str) -> None:
     """A unit's deadlines, with a Submit button if it owes exactly one report."""
+    # bot.deadlines.views loads at the first deadline command, not at start-up
+    from bot.deadlines.views import unit_deadlines
+
     moment = now(context)
     with session_scope(context.runtime.engine) as session:
         items = unit_deadlines(session=session, unit_id=unit_id, now=moment)
@@ -95,6 +100,9 @@ async def _unit_list(update: Update, context: BotContext, unit_id: int, unit: st
 
 async def show_card(update: Update, context: BotContext, deadline_id: int, *, edit: bool) -> None:
     """A deadline's card with its management buttons."""
+    # bot.deadlines.views loads at the first deadline command, not at start-up
+    from bot.deadlines.views import ack_count, status_view
+
     rt = context.runtime
     moment = now(context)
     try:

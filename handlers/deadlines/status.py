@@ -12,7 +12,6 @@ from bot.core.i18n import _
 from bot.core.stats import period_info
 from bot.deadlines import replies
 from bot.deadlines.errors import DeadlineError
-from bot.deadlines.views import list_deadlines, status_csv, status_view
 from handlers.commands import SECRETARIAT
 from handlers.common import secretariat_only
 from handlers.context import BotContext
@@ -23,6 +22,9 @@ from handlers.paging import Listing, ListingSource, Section, send_listing, show_
 
 async def status_command(update: Update, context: BotContext) -> None:
     """/hanchot_tt <id> (without an id: the only open deadline, or a choice of them)."""
+    # bot.deadlines.views loads at the first deadline command, not at start-up
+    from bot.deadlines.views import list_deadlines
+
     arg = (context.args or [""])[0].lstrip("#")
     if arg.isdigit():
         await show_status(update, context, int(arg), 0)
@@ -50,6 +52,9 @@ STATUS = "deadline"  # the kind of list /hanchot_tt pages through; its subject i
 def status_listing(context: BotContext, deadline_id: int | None) -> Listing | None:
     """A deadline's status table in pages: the units under the deadline's summary, a button
     per report to read, and the table as a CSV file (None: there is no such deadline)."""
+    # bot.deadlines.views loads at the first deadline command, not at start-up
+    from bot.deadlines.views import status_view
+
     if deadline_id is None:
         return None
     rt = context.runtime
@@ -116,6 +121,9 @@ async def status_button(update: Update, context: BotContext) -> None:
 @secretariat_only
 async def csv_button(update: Update, context: BotContext) -> None:
     """dl:csv:<id> — the status table as a CSV file (opens in Excel)."""
+    # bot.deadlines.views loads at the first deadline command, not at start-up
+    from bot.deadlines.views import status_csv, status_view
+
     deadline_id = button_id(update)
     rt = context.runtime
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -16,7 +16,9 @@ from bot.core.models import Deadline, ExplanationReport
 from bot.core.stats import PeriodInfo
 from bot.deadlines import replies
 from bot.deadlines.audience import TEMPLATES, Draft, template_title
-from bot.deadlines.views import DeadlineRow
+
+if TYPE_CHECKING:  # a type only: the views load at the first deadline list, not at start-up
+    from bot.deadlines.views import DeadlineRow
 
 Button = InlineKeyboardButton
 
