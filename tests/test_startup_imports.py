@@ -25,7 +25,9 @@ import json, sys
 from bot.app import build_application
 from bot import features
 from bot.core.config import Settings
+from bot.web import WebServer
 app = build_application(Settings(_env_file=None))
+WebServer(app).routes()  # what `bot run` serves: /healthz, /metrics and the dashboard
 print(json.dumps(sorted(sys.modules)))
 """
 
@@ -69,6 +71,9 @@ ON_FIRST_USE = {
     "bot.units.queries",
     "bot.broadcasts.service",
     "bot.reports.service",
+    "bot.dashboard.api",
+    "bot.dashboard.boards",
+    "bot.dashboard.unitview",
     "bot.imports.apply",
     "bot.imports.options",
     "bot.imports.parse",
@@ -97,7 +102,8 @@ def loaded_modules(code: str, *args: str, database_url: str) -> set[str]:
 
 
 def test_building_the_application_loads_no_heavy_library(settings: Settings) -> None:
-    """`import bot.app` and `build_application` on a migrated database, in a fresh interpreter:
+    """`build_application` on a migrated database and the web server's routes (the dashboard's
+    included), in a fresh interpreter:
     none of the heavy libraries is in sys.modules (each costs start-up time and memory), nor a
     feature's command-line module, nor a feature module loaded on first use, nor PostgreSQL's
     dialect on SQLite."""
