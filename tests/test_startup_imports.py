@@ -103,10 +103,9 @@ def loaded_modules(code: str, *args: str, database_url: str) -> set[str]:
 
 def test_building_the_application_loads_no_heavy_library(settings: Settings) -> None:
     """`build_application` on a migrated database and the web server's routes (the dashboard's
-    included), in a fresh interpreter:
-    none of the heavy libraries is in sys.modules (each costs start-up time and memory), nor a
-    feature's command-line module, nor a feature module loaded on first use, nor PostgreSQL's
-    dialect on SQLite."""
+    included), in a fresh interpreter: none of the heavy libraries is in sys.modules (each costs
+    start-up time and memory), nor a feature's command-line module, nor a feature module loaded
+    on first use, nor PostgreSQL's dialect on SQLite."""
     loaded = loaded_modules(BUILD, database_url=settings.database_url)
     assert "telegram" in loaded and "sqlalchemy" in loaded  # it did build the bot
     assert sorted({m.split(".")[0] for m in loaded}.intersection(LAZY)) == []
