@@ -16,9 +16,6 @@ from bot.core.db import session_scope
 from bot.core.dialogs import OpenDialog
 from bot.core.i18n import _, fmt_number
 from bot.core.models import AppUser
-from bot.deadlines import replies
-from bot.deadlines.errors import DeadlineError
-from bot.deadlines.lifecycle import get_deadline
 from handlers.commands import Audience, audience_of, role_refusal_text
 from handlers.common import private_only, secretariat_only
 from handlers.context import BotContext
@@ -55,6 +52,9 @@ logger = logging.getLogger(__name__)
 
 async def report_command(update: Update, context: BotContext) -> None:
     """/giaitrinh: choose the deadline (if several) and ask for the report."""
+    # bot.deadlines loads at its first use, not at start-up
+    from bot.deadlines.errors import DeadlineError
+
     # bot.deadlines' reports load at the first /giaitrinh, not at start-up
     from bot.deadlines.explanations import report_deadlines
 
@@ -121,6 +121,9 @@ async def _reports_for_a_unit(update: Update, context: BotContext) -> bool:
 
 async def _start_report(update: Update, context: BotContext, deadline_id: int) -> None:
     """Check the unit may report, then ask for the content."""
+    # bot.deadlines loads at its first use, not at start-up
+    from bot.deadlines.errors import DeadlineError
+
     # bot.deadlines' reports load at the first /giaitrinh, not at start-up
     from bot.deadlines.explanations import check_can_submit
 
@@ -163,6 +166,9 @@ async def _keep(update: Update, context: BotContext, state: dict[str, Any]) -> N
 
 async def report_text(update: Update, context: BotContext, dialog: OpenDialog) -> None:
     """Text of the report (several messages are joined)."""
+    # bot.deadlines loads at its first use, not at start-up
+    from bot.deadlines.errors import DeadlineError
+
     # bot.deadlines' reports load at the first /giaitrinh, not at start-up
     from bot.deadlines.explanations import MAX_REPORT_TEXT
 
@@ -210,6 +216,10 @@ async def report_file(update: Update, context: BotContext, dialog: OpenDialog) -
 
 async def send_button(update: Update, context: BotContext) -> None:
     """dl:send — store the report and give the receipt."""
+    # bot.deadlines loads at its first use, not at start-up
+    from bot.deadlines import replies
+    from bot.deadlines.errors import DeadlineError
+
     # bot.deadlines' reports load at the first /giaitrinh, not at start-up
     from bot.deadlines.explanations import ReportFile, submit_report
 
@@ -261,8 +271,13 @@ async def send_button(update: Update, context: BotContext) -> None:
 @secretariat_only
 async def see_button(update: Update, context: BotContext) -> None:
     """dl:see:<report id> — the report's text and file, with Accept / Ask for more."""
+    # bot.deadlines loads at its first use, not at start-up
+    from bot.deadlines import replies
+    from bot.deadlines.errors import DeadlineError
+
     # bot.deadlines' reports load at the first /giaitrinh, not at start-up
     from bot.deadlines.explanations import get_report
+    from bot.deadlines.lifecycle import get_deadline
     from bot.deadlines.views import unit_name_of
 
     report_id = button_id(update)
@@ -305,6 +320,9 @@ async def _send_file(
 @secretariat_only
 async def accept_button(update: Update, context: BotContext) -> None:
     """dl:acc:<report id>."""
+    # bot.deadlines loads at its first use, not at start-up
+    from bot.deadlines.errors import DeadlineError
+
     # bot.deadlines' reports load at the first /giaitrinh, not at start-up
     from bot.deadlines.explanations import accept_report
 
@@ -328,6 +346,9 @@ async def accept_button(update: Update, context: BotContext) -> None:
 @secretariat_only
 async def more_button(update: Update, context: BotContext) -> None:
     """dl:more:<report id> — ask what the unit should add."""
+    # bot.deadlines loads at its first use, not at start-up
+    from bot.deadlines.errors import DeadlineError
+
     # bot.deadlines' reports load at the first /giaitrinh, not at start-up
     from bot.deadlines.explanations import get_report
     from bot.deadlines.views import unit_name_of
@@ -353,6 +374,9 @@ async def more_button(update: Update, context: BotContext) -> None:
 
 async def more_step(update: Update, context: BotContext, dialog: OpenDialog) -> None:
     """The typed note: the unit is told and reminded again until it completes its report."""
+    # bot.deadlines loads at its first use, not at start-up
+    from bot.deadlines.errors import DeadlineError
+
     # bot.deadlines' reports load at the first /giaitrinh, not at start-up
     from bot.deadlines.explanations import request_more
 

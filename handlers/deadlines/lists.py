@@ -11,10 +11,6 @@ from bot.core.db import session_scope
 from bot.core.i18n import _
 from bot.core.models import DeadlineKind
 from bot.core.stats import period_info
-from bot.deadlines import replies, texts
-from bot.deadlines.errors import DeadlineError
-from bot.deadlines.lifecycle import cancel, get_deadline
-from bot.deadlines.reminders import acknowledge
 from handlers.commands import SECRETARIAT
 from handlers.common import secretariat_only
 from handlers.context import BotContext
@@ -46,6 +42,9 @@ OPEN = "deadlines"  # the kind of list /hanchot pages through for the secretaria
 
 def open_listing(context: BotContext, _subject: int | None = None) -> Listing | None:
     """Every open deadline with its progress and a button to its card (None: none open)."""
+    # bot.deadlines loads at its first use, not at start-up
+    from bot.deadlines import replies
+
     # bot.deadlines.views loads at the first deadline command, not at start-up
     from bot.deadlines.views import list_deadlines
 
@@ -77,6 +76,9 @@ async def _open_deadlines(update: Update, context: BotContext) -> None:
 
 async def _unit_list(update: Update, context: BotContext, unit_id: int, unit: str) -> None:
     """A unit's deadlines, with a Submit button if it owes exactly one report."""
+    # bot.deadlines loads at its first use, not at start-up
+    from bot.deadlines import replies, texts
+
     # bot.deadlines.views loads at the first deadline command, not at start-up
     from bot.deadlines.views import unit_deadlines
 
@@ -100,6 +102,10 @@ async def _unit_list(update: Update, context: BotContext, unit_id: int, unit: st
 
 async def show_card(update: Update, context: BotContext, deadline_id: int, *, edit: bool) -> None:
     """A deadline's card with its management buttons."""
+    # bot.deadlines loads at its first use, not at start-up
+    from bot.deadlines import replies
+    from bot.deadlines.errors import DeadlineError
+
     # bot.deadlines.views loads at the first deadline command, not at start-up
     from bot.deadlines.views import ack_count, status_view
 
@@ -136,6 +142,10 @@ async def card_button(update: Update, context: BotContext) -> None:
 
 async def ack_button(update: Update, context: BotContext) -> None:
     """dl:ack:<id> — "Đã nhận"."""
+    # bot.deadlines loads at its first use, not at start-up
+    from bot.deadlines.errors import DeadlineError
+    from bot.deadlines.reminders import acknowledge
+
     query = update.callback_query
     assert query is not None
     viewer = context.require_viewer()
@@ -162,6 +172,10 @@ async def ack_button(update: Update, context: BotContext) -> None:
 @secretariat_only
 async def cancel_ask(update: Update, context: BotContext) -> None:
     """dl:cx:<id> — confirm before cancelling."""
+    # bot.deadlines loads at its first use, not at start-up
+    from bot.deadlines.errors import DeadlineError
+    from bot.deadlines.lifecycle import get_deadline
+
     deadline_id = button_id(update)
     with Session(context.runtime.engine) as session:
         try:
@@ -183,6 +197,11 @@ async def cancel_ask(update: Update, context: BotContext) -> None:
 @secretariat_only
 async def cancel_confirm(update: Update, context: BotContext) -> None:
     """dl:cxy:<id> / dl:cxn:<id>."""
+    # bot.deadlines loads at its first use, not at start-up
+    from bot.deadlines import replies
+    from bot.deadlines.errors import DeadlineError
+    from bot.deadlines.lifecycle import cancel
+
     deadline_id = button_id(update)
     if button_parts(update)[1] == "cxn":
         await show_card(update, context, deadline_id, edit=True)

@@ -10,8 +10,6 @@ from telegram import InlineKeyboardMarkup, InputFile, Update
 from bot.core.db import session_scope
 from bot.core.i18n import _
 from bot.core.stats import period_info
-from bot.deadlines import replies
-from bot.deadlines.errors import DeadlineError
 from handlers.commands import SECRETARIAT
 from handlers.common import secretariat_only
 from handlers.context import BotContext
@@ -52,6 +50,9 @@ STATUS = "deadline"  # the kind of list /hanchot_tt pages through; its subject i
 def status_listing(context: BotContext, deadline_id: int | None) -> Listing | None:
     """A deadline's status table in pages: the units under the deadline's summary, a button
     per report to read, and the table as a CSV file (None: there is no such deadline)."""
+    # bot.deadlines loads at its first use, not at start-up
+    from bot.deadlines import replies
+
     # bot.deadlines.views loads at the first deadline command, not at start-up
     from bot.deadlines.views import status_view
 
@@ -82,6 +83,9 @@ def status_listing(context: BotContext, deadline_id: int | None) -> Listing | No
 
 def _listing_or_none(context: BotContext, deadline_id: int | None) -> Listing | None:
     """The listing, or None for a deadline deleted since the buttons were shown."""
+    # bot.deadlines loads at its first use, not at start-up
+    from bot.deadlines.errors import DeadlineError
+
     try:
         return status_listing(context, deadline_id)
     except DeadlineError:
@@ -94,6 +98,9 @@ STATUS_SOURCE = ListingSource(allowed=SECRETARIAT, build=_listing_or_none)
 async def show_status(update: Update, context: BotContext, deadline_id: int, page: int) -> None:
     """The status table: a new message from a command or a choice, a page of it in place from
     the buttons of an older version ('dl:st:<id>:<page>' with a page > 0)."""
+    # bot.deadlines loads at its first use, not at start-up
+    from bot.deadlines.errors import DeadlineError
+
     try:
         listing = status_listing(context, deadline_id)
     except DeadlineError as exc:
@@ -121,6 +128,9 @@ async def status_button(update: Update, context: BotContext) -> None:
 @secretariat_only
 async def csv_button(update: Update, context: BotContext) -> None:
     """dl:csv:<id> — the status table as a CSV file (opens in Excel)."""
+    # bot.deadlines loads at its first use, not at start-up
+    from bot.deadlines.errors import DeadlineError
+
     # bot.deadlines.views loads at the first deadline command, not at start-up
     from bot.deadlines.views import status_csv, status_view
 
