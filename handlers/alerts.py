@@ -27,6 +27,9 @@ from handlers.paging import Listing, ListingSource, Section, add_listing, send_l
 if TYPE_CHECKING:
     from bot.alerts.status import WarningStatus
 
+# Imported inside the functions that use them: bot.alerts loads at the first warnings command, not
+# at start-up.
+
 logger = logging.getLogger(__name__)
 
 CALLBACK_PREFIX = "wn"
@@ -45,7 +48,6 @@ WARNINGS = "warnings"  # the kind of list /canhbao pages through; its subject: t
 
 def status_listing(status: WarningStatus) -> Listing:
     """The units below the threshold under the counts and policy, send now, other indicators."""
-    # bot.alerts loads at the first warnings command, not at start-up
     from bot.alerts import texts as warnings_text
 
     ind = status.indicator.id
@@ -80,7 +82,6 @@ WARNINGS_SOURCE = ListingSource(allowed=SECRETARIAT, build=_listing_for, private
 
 def _status(context: BotContext, indicator_id: int | None) -> WarningStatus | None:
     """Current warning status from the database."""
-    # bot.alerts loads at the first warnings command, not at start-up
     from bot.alerts.status import warning_status
 
     rt = context.runtime
@@ -132,7 +133,6 @@ async def _unit_lookup(message: Message, context: BotContext, query: str) -> Non
 
 def _history(context: BotContext, unit_id: int) -> str:
     """The /canhbao <unit> text."""
-    # bot.alerts loads at the first warnings command, not at start-up
     from bot.alerts import texts as warnings_text
     from bot.alerts.silences import active_silences
     from bot.alerts.status import unit_history, warning_status
@@ -153,7 +153,6 @@ def _history(context: BotContext, unit_id: int) -> str:
 
 def _run_preview(status: WarningStatus, now: dt.datetime) -> tuple[int, int]:
     """Units a run would warn now, and repeats that are due."""
-    # bot.alerts loads at the first warnings command, not at start-up
     from bot.alerts.evaluate import repeat_due
 
     new = repeats = 0
@@ -222,7 +221,6 @@ async def _ask_run(query: CallbackQuery, status: WarningStatus) -> None:
 
 async def _run_now(update: Update, context: BotContext, status: WarningStatus) -> None:
     """✅ Send: run the warnings for one indicator now, then show the refreshed status."""
-    # bot.alerts loads at the first warnings command, not at start-up
     from bot.alerts import texts as warnings_text
     from bot.alerts.evaluate import run_manually
 
@@ -258,7 +256,6 @@ async def _run_now(update: Update, context: BotContext, status: WarningStatus) -
 
 def _silence(context: BotContext, unit_id: int, day: dt.date, reason: str, actor: int) -> str:
     """Write the silence and return the confirmation (or the refusal)."""
-    # bot.alerts loads at the first warnings command, not at start-up
     from bot.alerts import silence_texts
     from bot.alerts.silences import SilenceError, silence_unit
 
@@ -281,7 +278,6 @@ def _silence(context: BotContext, unit_id: int, day: dt.date, reason: str, actor
 
 async def silence_command(update: Update, context: BotContext) -> None:
     """/imlang <unit> <dd/mm/yyyy> [reason]."""
-    # bot.alerts loads at the first warnings command, not at start-up
     from bot.alerts import silence_texts
 
     message = update.effective_message
@@ -324,7 +320,6 @@ SILENCES = "silences"  # the kind of list /imlang_ds pages through
 
 def silences_listing(context: BotContext, _subject: int | None = None) -> Listing | None:
     """The silenced units, a button under each to turn its warnings back on (None: none)."""
-    # bot.alerts loads at the first warnings command, not at start-up
     from bot.alerts import silence_texts
     from bot.alerts.silences import active_silences
 
@@ -350,7 +345,6 @@ SILENCES_SOURCE = ListingSource(allowed=SECRETARIAT, build=silences_listing, pri
 
 async def silences_command(update: Update, context: BotContext) -> None:
     """/imlang_ds."""
-    # bot.alerts loads at the first warnings command, not at start-up
     from bot.alerts import silence_texts
 
     message = update.effective_message
@@ -380,7 +374,6 @@ async def _silence_chosen(
     query: CallbackQuery, context: BotContext, unit_id: int, stamp: str
 ) -> None:
     """The unit chosen after an ambiguous /imlang: silence it with the reason typed then."""
-    # bot.alerts loads at the first warnings command, not at start-up
     from bot.alerts import silence_texts
 
     try:
@@ -399,7 +392,6 @@ async def _silence_chosen(
 
 async def _lift(update: Update, context: BotContext, silence_id: int) -> None:
     """🔔 Turn on: lift a silence early, then show the list again (its first page)."""
-    # bot.alerts loads at the first warnings command, not at start-up
     from bot.alerts import silence_texts
     from bot.alerts.silences import SilenceError, lift_silence
 

@@ -22,6 +22,8 @@ from handlers.context import BotContext, KysoApp
 if TYPE_CHECKING:
     from bot.invites.leaving import LeaveStatus
 
+# Imported inside the functions that use them: bot.invites loads at the first /roi, not at start-up.
+
 logger = logging.getLogger(__name__)
 
 LANGUAGE_CALLBACK = "lang"  # lang:<vi|en>
@@ -147,7 +149,6 @@ async def language_choice(update: Update, context: BotContext) -> None:
 
 async def leave_command(update: Update, context: BotContext) -> None:
     """/roi: ask for confirmation before unlinking."""
-    # bot.invites loads at the first /roi, not at start-up
     from bot.invites.leaving import check_leave
 
     viewer = context.require_viewer()
@@ -184,7 +185,6 @@ async def leave_command(update: Update, context: BotContext) -> None:
 
 def _leave_refusal(status: LeaveStatus, viewer: Viewer | None) -> str:
     """Why /roi cannot go ahead."""
-    # bot.invites loads at the first /roi, not at start-up
     from bot.invites.leaving import LeaveStatus
 
     if status is LeaveStatus.LAST_SECRETARIAT:
@@ -202,7 +202,6 @@ def _leave_refusal(status: LeaveStatus, viewer: Viewer | None) -> str:
 
 async def leave_choice(update: Update, context: BotContext) -> None:
     """The confirmation buttons of /roi."""
-    # bot.invites loads at the first /roi, not at start-up
     from bot.invites.leaving import LeaveStatus, leave
 
     query = update.callback_query

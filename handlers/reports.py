@@ -21,6 +21,9 @@ from handlers.context import BotContext, KysoApp
 if TYPE_CHECKING:
     from bot.reports import service as reports
 
+# Imported inside the functions that use them: the report's service loads at the first /baocao, not
+# at start-up.
+
 logger = logging.getLogger(__name__)
 
 CAPTION_LIMIT = outbox.MAX_CAPTION
@@ -33,7 +36,6 @@ def _period_label(period: PeriodInfo) -> str:
 
 async def _send_report(update: Update, context: BotContext, period: PeriodInfo) -> None:
     """Build the workbook off the event loop and send it as a document."""
-    # the report's service loads at the first /baocao, not at start-up
     from bot.reports import service as reports
 
     chat = update.effective_chat
@@ -63,7 +65,6 @@ async def _send_report(update: Update, context: BotContext, period: PeriodInfo) 
 
 async def report_command(update: Update, context: BotContext) -> None:
     """/baocao: choose a period (buttons 'rep:<period id>'), or the only one at once."""
-    # the report's service loads at the first /baocao, not at start-up
     from bot.reports import service as reports
 
     chat, message = update.effective_chat, update.effective_message
@@ -91,7 +92,6 @@ async def report_command(update: Update, context: BotContext) -> None:
 @secretariat_only
 async def report_button(update: Update, context: BotContext) -> None:
     """rep:<period id>: build and send that period's workbook."""
-    # the report's service loads at the first /baocao, not at start-up
     from bot.reports import service as reports
 
     query = update.callback_query

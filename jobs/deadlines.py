@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from bot.deadlines.reminders import RunResult
     from bot.deadlines.schedule import Schedule
 
+# Imported inside the functions that use them: bot.deadlines loads at its first use, not at start-
+# up.
+
 logger = logging.getLogger(__name__)
 
 JOB_PREFIX = "deadline:"
@@ -43,7 +46,6 @@ def job_name(deadline_id: int, step_code: str) -> str:
 
 def push_context(rt: Runtime) -> PushContext:
     """Zone, quiet hours, secretariat and language for pushes, from the settings."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.pushes import PushContext
 
     settings = rt.settings
@@ -63,7 +65,6 @@ def _runtime(app: AnyApp) -> Runtime:
 
 def run_pass(app: AnyApp, deadline_id: int | None = None) -> RunResult:
     """Queue every step due now (one deadline or all); the commit wakes the sender."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.reminders import run_due
 
     rt = _runtime(app)
@@ -110,7 +111,6 @@ def unschedule(app: AnyApp, deadline_id: int | None = None) -> int:
 
 def _add_jobs(app: AnyApp, schedule: Schedule) -> list[str]:
     """One job per future step of a schedule."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.schedule import future_steps
 
     queue = app.job_queue
@@ -139,7 +139,6 @@ def _add_jobs(app: AnyApp, schedule: Schedule) -> list[str]:
 
 def schedule_deadline(app: AnyApp, deadline_id: int) -> list[str]:
     """(Re)build the jobs of one deadline from the database, e.g. after it changed."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.lifecycle import get_deadline
     from bot.deadlines.schedule import Schedule
 
@@ -151,7 +150,6 @@ def schedule_deadline(app: AnyApp, deadline_id: int) -> list[str]:
 
 def rebuild(app: KysoApp) -> list[str]:
     """Drop every deadline job and schedule them again from the database."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.reminders import open_schedules
 
     unschedule(app)

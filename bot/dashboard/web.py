@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from bot.dashboard import api
     from bot.dashboard.sources import Sources
 
+# Imported inside the functions that use them: the API's modules load at the dashboard's first call,
+# not at start-up.
+
 logger = logging.getLogger(__name__)
 
 PREFIX = "/app"
@@ -81,7 +84,6 @@ class Dashboard:
     @functools.cached_property
     def tables(self) -> api.TableCache:
         """The API's cache of rendered tables (made, and the API loaded, at the first call)."""
-        # the API's modules load at the dashboard's first call, not at start-up
         from bot.dashboard import api
 
         return api.TableCache()
@@ -187,7 +189,6 @@ class ApiHandler(_Base):
 
     def caller(self) -> api.Caller | None:
         """Who is calling, or None after answering 401."""
-        # the API's modules load at the dashboard's first call, not at start-up
         from bot.dashboard import api
 
         now = self.dashboard.now()
@@ -225,7 +226,6 @@ class ApiHandler(_Base):
     async def compute(self, caller: api.Caller, work: Work) -> Any:
         """Run `work` off the event loop in the caller's language; on a refusal answer 403/404
         and return FAILED."""
-        # the API's modules load at the dashboard's first call, not at start-up
         from bot.dashboard import api
 
         rt = self.dashboard.runtime
@@ -279,7 +279,6 @@ class MeHandler(ApiHandler):
 
     async def get(self) -> None:
         """Role, unit and language of the caller."""
-        # the API's modules load at the dashboard's first call, not at start-up
         from bot.dashboard import api
 
         await self.answer(lambda s, c, x: api.me(session=s, caller=c))
@@ -290,7 +289,6 @@ class TableHandler(ApiHandler):
 
     async def get(self) -> None:
         """The compact table."""
-        # the API's modules load at the dashboard's first call, not at start-up
         from bot.dashboard import api
 
         code, period = self.arg_code(), self.arg_int("period")
@@ -306,7 +304,6 @@ class UnitHandler(ApiHandler):
 
     async def get(self, unit_id: str) -> None:
         """The unit page."""
-        # the API's modules load at the dashboard's first call, not at start-up
         from bot.dashboard import unitview
 
         code = self.arg_code()
@@ -322,7 +319,6 @@ class CardHandler(ApiHandler):
 
     async def get(self) -> None:
         """The card."""
-        # the API's modules load at the dashboard's first call, not at start-up
         from bot.dashboard import unitview
 
         code = self.arg_code()
@@ -336,7 +332,6 @@ class DeadlinesHandler(ApiHandler):
 
     async def get(self) -> None:
         """The deadline board."""
-        # the API's modules load at the dashboard's first call, not at start-up
         from bot.dashboard import boards
 
         await self.answer(lambda s, c, x: boards.deadline_board(session=s, caller=c, ctx=x))
@@ -347,7 +342,6 @@ class BroadcastsHandler(ApiHandler):
 
     async def get(self) -> None:
         """The announcements board."""
-        # the API's modules load at the dashboard's first call, not at start-up
         from bot.dashboard import boards
 
         await self.answer(lambda s, c, x: boards.broadcast_board(session=s, caller=c, ctx=x))
@@ -358,7 +352,6 @@ class ReportHandler(ApiHandler):
 
     async def get(self, report_id: str) -> None:
         """The report's text and details."""
-        # the API's modules load at the dashboard's first call, not at start-up
         from bot.dashboard import boards
 
         await self.answer(
@@ -404,7 +397,6 @@ class ReportSendHandler(_SendingHandler):
 
     async def post(self, report_id: str) -> None:
         """Send it by file_id."""
-        # the API's modules load at the dashboard's first call, not at start-up
         from bot.dashboard import boards
 
         def fetch(session: Session, caller: api.Caller, ctx: api.Context) -> Outgoing:
@@ -427,7 +419,6 @@ class WorkbookHandler(ApiHandler):
 
     async def get(self) -> None:
         """The .xlsx bytes."""
-        # the API's modules load at the dashboard's first call, not at start-up
         from bot.dashboard import boards
 
         period = self.arg_int("period")
@@ -454,7 +445,6 @@ class WorkbookSendHandler(_SendingHandler):
 
     async def post(self) -> None:
         """Build it and have the bot send it."""
-        # the API's modules load at the dashboard's first call, not at start-up
         from bot.dashboard import boards
 
         period = self.arg_int("period")

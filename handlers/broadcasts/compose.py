@@ -39,6 +39,9 @@ from handlers.dialogs import DialogFeature, State, ask, current_of, end
 if TYPE_CHECKING:
     from bot.broadcasts.service import Recipients
 
+# Imported inside the functions that use them: bot.broadcasts loads at the first announcement, not
+# at start-up.
+
 logger = logging.getLogger(__name__)
 
 FEATURE = "broadcasts"
@@ -65,7 +68,6 @@ def _save(context: BotContext, state: str, draft: Draft) -> None:
 
 def _target(draft: Draft) -> Audience:
     """The audience chosen so far."""
-    # bot.broadcasts loads at the first announcement, not at start-up
     from bot.broadcasts.service import Scope, chosen_audience
 
     return chosen_audience(
@@ -144,7 +146,6 @@ async def on_text(update: Update, context: BotContext, dialog: OpenDialog) -> No
 async def _take_text(message: Message, context: BotContext, draft: Draft, text: str) -> None:
     """Validate the text (a bare "<" or "&" is escaped for the writer); if fine, ask for the
     audience."""
-    # bot.broadcasts loads at the first announcement, not at start-up
     from bot.broadcasts import service as broadcasts
 
     text = escape_bare(text)
@@ -201,7 +202,6 @@ async def _audience(
     query: CallbackQuery, context: BotContext, dialog: OpenDialog, value: str | None
 ) -> None:
     """An audience: a kind or an area asks which one; the others are chosen at once."""
-    # bot.broadcasts loads at the first announcement, not at start-up
     from bot.broadcasts.service import Scope
 
     if value in (Scope.KIND.value, Scope.AREA.value):
@@ -259,7 +259,6 @@ async def _ask_kind_or_area(
     query: CallbackQuery, context: BotContext, draft: Draft, scope: str
 ) -> None:
     """Buttons for a unit kind, or for an area."""
-    # bot.broadcasts loads at the first announcement, not at start-up
     from bot.broadcasts.service import Scope
 
     token = draft["token"]
@@ -279,7 +278,6 @@ async def _ask_kind_or_area(
 
 async def _units_chosen(query: CallbackQuery, context: BotContext, draft: Draft) -> None:
     """Groups go straight to the preview; units ask heads only or all officials."""
-    # bot.broadcasts loads at the first announcement, not at start-up
     from bot.broadcasts.service import Scope
 
     if draft["scope"] == Scope.GROUPS.value:
@@ -293,7 +291,6 @@ async def _units_chosen(query: CallbackQuery, context: BotContext, draft: Draft)
 
 async def _preview(query: CallbackQuery, context: BotContext, draft: Draft) -> None:
     """The exact text, the audience in words and the recipient count; Send / Cancel."""
-    # bot.broadcasts loads at the first announcement, not at start-up
     from bot.broadcasts import service as broadcasts
 
     target = _target(draft)
@@ -315,7 +312,6 @@ async def _preview(query: CallbackQuery, context: BotContext, draft: Draft) -> N
 
 async def _send(query: CallbackQuery, context: BotContext, draft: Draft) -> None:
     """Store and queue the broadcast in one transaction; the preview becomes the progress."""
-    # bot.broadcasts loads at the first announcement, not at start-up
     from bot.broadcasts import service as broadcasts
 
     assert query.message is not None

@@ -19,12 +19,14 @@ from handlers.common import private_only, secretariat_only
 from handlers.context import BotContext
 from handlers.paging import Listing, ListingSource, send_listing, show_page
 
+# Imported inside the functions that use them: bot.broadcasts loads at the first announcement, not
+# at start-up.
+
 # --- acknowledgement ------------------------------------------------------------------------
 
 
 async def ack_button(update: Update, context: BotContext) -> None:
     """'✅ Received' under an announcement: recorded for its recipients only."""
-    # bot.broadcasts loads at the first announcement, not at start-up
     from bot.broadcasts import acks
 
     query = update.callback_query
@@ -68,7 +70,6 @@ LATEST = "broadcasts"  # the kind of list /thongbao_ds pages through
 
 def latest_listing(context: BotContext, _subject: int | None = None) -> Listing | None:
     """The latest announcements with their delivery (None: there are none)."""
-    # bot.broadcasts loads at the first announcement, not at start-up
     from bot.broadcasts import service as broadcasts
 
     with Session(context.runtime.engine) as session:
@@ -100,7 +101,6 @@ STATUS = "broadcast"  # the kind of list /thongbao_tt pages through; its subject
 
 def status_listing_for(context: BotContext, broadcast_id: int | None) -> Listing | None:
     """One announcement's status from the database (None: there is no such announcement)."""
-    # bot.broadcasts loads at the first announcement, not at start-up
     from bot.broadcasts import service as broadcasts
 
     if broadcast_id is None:
@@ -155,7 +155,6 @@ async def status_button(update: Update, context: BotContext) -> None:
 
 async def _remind(update: Update, context: BotContext, broadcast_id: int) -> None:
     """Queue a reminder to the officials of units that have not acknowledged."""
-    # bot.broadcasts loads at the first announcement, not at start-up
     from bot.broadcasts import service as broadcasts
 
     query = update.callback_query
@@ -193,7 +192,6 @@ UNREACHABLE = "unreachable"  # the kind of list /khonglienlac pages through
 
 def unreachable_listing_for(context: BotContext, _subject: int | None = None) -> Listing | None:
     """The unreachable officials and units without anyone, or None when there are none."""
-    # bot.broadcasts loads at the first announcement, not at start-up
     from bot.broadcasts import service as broadcasts
 
     with Session(context.runtime.engine) as session:

@@ -58,6 +58,9 @@ from jobs import deadlines as reminders
 if TYPE_CHECKING:
     from bot.deadlines.audience import Draft
 
+# Imported inside the functions that use them: bot.deadlines loads at its first use, not at start-
+# up.
+
 _NUMBER = re.compile(r"^\s*(\d{1,3}(?:[.,]\d{1,2})?)\s*%?\s*$")
 
 ButtonStep = Callable[[Update, BotContext, "Draft", str], Awaitable[None]]
@@ -78,7 +81,6 @@ def _typed(update: Update) -> str:
 
 async def new_command(update: Update, context: BotContext) -> None:
     """/hanchot_moi: templates or a deadline of one's own."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.audience import Draft
 
     if not await private_only(update, contact_data=False):
@@ -151,7 +153,6 @@ async def ask_period(
     update: Update, context: BotContext, draft: Draft, prefix: str, *, edit: bool = False
 ) -> None:
     """Choose a period: for the audience (bp) or the rate measured (rp, with 'latest')."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.audience import choosable_periods
     from bot.deadlines.errors import DeadlineError
 
@@ -169,7 +170,6 @@ async def _summary(
     update: Update, context: BotContext, draft: Draft, *, edit: bool = False
 ) -> None:
     """The complete draft and its buttons."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines import replies
     from bot.deadlines.audience import describe_audience, first_reminder, preview_count
 
@@ -194,7 +194,6 @@ async def _answer(update: Update) -> None:
 
 async def _template(update: Update, context: BotContext, draft: Draft, arg: str) -> None:
     """t:<template> — one of the letters' deadlines (its date asked if already past)."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.audience import template_draft
     from bot.deadlines.errors import DeadlineError
 
@@ -217,7 +216,6 @@ async def _template(update: Update, context: BotContext, draft: Draft, arg: str)
 
 async def _custom(update: Update, context: BotContext, draft: Draft, arg: str) -> None:
     """custom — a deadline of one's own, from scratch."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.audience import Draft
 
     await ask_next(update, context, Draft(), edit=True)
@@ -315,7 +313,6 @@ async def _change_audience(update: Update, context: BotContext, draft: Draft, ar
 
 async def _create(update: Update, context: BotContext, draft: Draft, arg: str) -> None:
     """ok — write the deadline, schedule its reminders and confirm."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines import replies
     from bot.deadlines.errors import DeadlineError
     from bot.deadlines.lifecycle import create_deadline
@@ -374,7 +371,6 @@ BUTTONS: dict[str, ButtonStep] = {
 async def creation_button(update: Update, context: BotContext) -> None:
     """dl:new:<action>[:<arg>] — a button of the creation dialog, while it is open (checked on
     every press: someone who left the secretariat meanwhile creates nothing)."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.audience import Draft
 
     dialog = at(context, *CREATING)
@@ -395,7 +391,6 @@ async def creation_button(update: Update, context: BotContext) -> None:
 
 async def title_step(update: Update, context: BotContext, dialog: OpenDialog) -> None:
     """The title."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.audience import Draft
     from bot.deadlines.errors import DeadlineError
     from bot.deadlines.lifecycle import check_title
@@ -411,7 +406,6 @@ async def title_step(update: Update, context: BotContext, dialog: OpenDialog) ->
 
 async def due_step(update: Update, context: BotContext, dialog: OpenDialog) -> None:
     """The deadline, typed the Vietnamese way."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.audience import Draft
 
     draft = Draft.from_dict(dialog.data)
@@ -425,7 +419,6 @@ async def due_step(update: Update, context: BotContext, dialog: OpenDialog) -> N
 
 async def _percent(update: Update) -> float | None:
     """A typed percentage above 0 and at most 100 (else explained; None)."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.errors import DeadlineError
 
     value = _parse_percent(_typed(update))
@@ -437,7 +430,6 @@ async def _percent(update: Update) -> float | None:
 
 async def rate_step(update: Update, context: BotContext, dialog: OpenDialog) -> None:
     """The rate to reach; then which figures count."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.audience import Draft
 
     value = await _percent(update)
@@ -450,7 +442,6 @@ async def rate_step(update: Update, context: BotContext, dialog: OpenDialog) -> 
 
 async def threshold_step(update: Update, context: BotContext, dialog: OpenDialog) -> None:
     """Units below this rate; then in which period."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.audience import Draft
 
     value = await _percent(update)
@@ -463,7 +454,6 @@ async def threshold_step(update: Update, context: BotContext, dialog: OpenDialog
 
 async def plan_step(update: Update, context: BotContext, dialog: OpenDialog) -> None:
     """The reminder days and time."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.audience import Draft
 
     draft = Draft.from_dict(dialog.data)

@@ -31,6 +31,9 @@ from handlers.deadlines.views import due_prompt, plan_prompt
 from handlers.dialogs import State
 from jobs import deadlines as reminders
 
+# Imported inside the functions that use them: bot.deadlines loads at its first use, not at start-
+# up.
+
 # dl:ed:<id>:<what> → the question it opens.
 EDITS = {
     "title": DialogState.EDIT_TITLE,
@@ -41,7 +44,6 @@ EDITS = {
 
 def _prompt(state: DialogState, deadline: Deadline) -> str:
     """The question for one change of an existing deadline."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.audience import Draft
     from bot.deadlines.schedule import parse_hhmm
 
@@ -65,7 +67,6 @@ def _prompt(state: DialogState, deadline: Deadline) -> str:
 @secretariat_only
 async def edit_button(update: Update, context: BotContext) -> None:
     """dl:ed:<id>:title|plan|due — ask for the new value."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.errors import DeadlineError
     from bot.deadlines.lifecycle import open_deadline
 
@@ -93,7 +94,6 @@ Change = Callable[[Session, BotContext, int, str], str]
 
 def _rename(session: Session, context: BotContext, deadline_id: int, text: str) -> str:
     """The new title."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.lifecycle import edit_title
 
     actor = context.require_viewer().telegram_id
@@ -103,7 +103,6 @@ def _rename(session: Session, context: BotContext, deadline_id: int, text: str) 
 
 def _replan(session: Session, context: BotContext, deadline_id: int, text: str) -> str:
     """The new reminder days and time."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines import replies
     from bot.deadlines.lifecycle import edit_plan
 
@@ -123,7 +122,6 @@ def _replan(session: Session, context: BotContext, deadline_id: int, text: str) 
 
 def _postpone(session: Session, context: BotContext, deadline_id: int, text: str) -> str:
     """The new deadline; everyone already reminded is told."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines import replies
     from bot.deadlines.lifecycle import postpone
 
@@ -153,7 +151,6 @@ CHANGES: dict[str, Change] = {
 
 async def edit_step(update: Update, context: BotContext, dialog: OpenDialog) -> None:
     """The typed new title, plan or due date: write it, reschedule, show the card again."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.errors import DeadlineError
 
     message = update.effective_message

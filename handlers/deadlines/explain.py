@@ -47,15 +47,15 @@ from jobs import deadlines as reminders
 if TYPE_CHECKING:
     from bot.deadlines.explanations import ReportFile
 
+# Imported inside the functions that use them: bot.deadlines' reports load at the first /giaitrinh,
+# not at start-up; bot.deadlines loads at its first use, not at start-up.
+
 logger = logging.getLogger(__name__)
 
 
 async def report_command(update: Update, context: BotContext) -> None:
     """/giaitrinh: choose the deadline (if several) and ask for the report."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.errors import DeadlineError
-
-    # bot.deadlines' reports load at the first /giaitrinh, not at start-up
     from bot.deadlines.explanations import report_deadlines
 
     if not await private_only(update, contact_data=False):
@@ -121,10 +121,7 @@ async def _reports_for_a_unit(update: Update, context: BotContext) -> bool:
 
 async def _start_report(update: Update, context: BotContext, deadline_id: int) -> None:
     """Check the unit may report, then ask for the content."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.errors import DeadlineError
-
-    # bot.deadlines' reports load at the first /giaitrinh, not at start-up
     from bot.deadlines.explanations import check_can_submit
 
     viewer = context.require_viewer()
@@ -166,10 +163,7 @@ async def _keep(update: Update, context: BotContext, state: dict[str, Any]) -> N
 
 async def report_text(update: Update, context: BotContext, dialog: OpenDialog) -> None:
     """Text of the report (several messages are joined)."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.errors import DeadlineError
-
-    # bot.deadlines' reports load at the first /giaitrinh, not at start-up
     from bot.deadlines.explanations import MAX_REPORT_TEXT
 
     message = update.effective_message
@@ -185,7 +179,6 @@ async def report_text(update: Update, context: BotContext, dialog: OpenDialog) -
 
 def _file_of(message: Message) -> ReportFile:
     """The document or the largest size of the photo, as Telegram announced it."""
-    # bot.deadlines' reports load at the first /giaitrinh, not at start-up
     from bot.deadlines.explanations import ReportFile
 
     if message.document is not None:
@@ -197,7 +190,6 @@ def _file_of(message: Message) -> ReportFile:
 
 async def report_file(update: Update, context: BotContext, dialog: OpenDialog) -> None:
     """A document or photo for the report: checked by its announced type and size, kept by id."""
-    # bot.deadlines' reports load at the first /giaitrinh, not at start-up
     from bot.deadlines.explanations import MAX_REPORT_TEXT, report_file_problem
 
     message = update.effective_message
@@ -216,11 +208,8 @@ async def report_file(update: Update, context: BotContext, dialog: OpenDialog) -
 
 async def send_button(update: Update, context: BotContext) -> None:
     """dl:send — store the report and give the receipt."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines import replies
     from bot.deadlines.errors import DeadlineError
-
-    # bot.deadlines' reports load at the first /giaitrinh, not at start-up
     from bot.deadlines.explanations import ReportFile, submit_report
 
     dialog = at(context, *REPORTING)
@@ -271,11 +260,8 @@ async def send_button(update: Update, context: BotContext) -> None:
 @secretariat_only
 async def see_button(update: Update, context: BotContext) -> None:
     """dl:see:<report id> — the report's text and file, with Accept / Ask for more."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines import replies
     from bot.deadlines.errors import DeadlineError
-
-    # bot.deadlines' reports load at the first /giaitrinh, not at start-up
     from bot.deadlines.explanations import get_report
     from bot.deadlines.lifecycle import get_deadline
     from bot.deadlines.views import unit_name_of
@@ -320,10 +306,7 @@ async def _send_file(
 @secretariat_only
 async def accept_button(update: Update, context: BotContext) -> None:
     """dl:acc:<report id>."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.errors import DeadlineError
-
-    # bot.deadlines' reports load at the first /giaitrinh, not at start-up
     from bot.deadlines.explanations import accept_report
 
     rt = context.runtime
@@ -346,10 +329,7 @@ async def accept_button(update: Update, context: BotContext) -> None:
 @secretariat_only
 async def more_button(update: Update, context: BotContext) -> None:
     """dl:more:<report id> — ask what the unit should add."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.errors import DeadlineError
-
-    # bot.deadlines' reports load at the first /giaitrinh, not at start-up
     from bot.deadlines.explanations import get_report
     from bot.deadlines.views import unit_name_of
 
@@ -374,10 +354,7 @@ async def more_button(update: Update, context: BotContext) -> None:
 
 async def more_step(update: Update, context: BotContext, dialog: OpenDialog) -> None:
     """The typed note: the unit is told and reminded again until it completes its report."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.errors import DeadlineError
-
-    # bot.deadlines' reports load at the first /giaitrinh, not at start-up
     from bot.deadlines.explanations import request_more
 
     message = update.effective_message

@@ -19,6 +19,9 @@ from handlers.deadlines.views import cancel_confirm_markup, card_markup, deadlin
 from handlers.paging import Listing, ListingSource, Section, send_listing
 from jobs import deadlines as reminders
 
+# Imported inside the functions that use them: bot.deadlines loads at its first use, not at start-
+# up; bot.deadlines.views loads at the first deadline command, not at start-up.
+
 
 async def list_command(update: Update, context: BotContext) -> None:
     """/hanchot: the unit's deadlines; for the secretariat every open one (or /hanchot <id>)."""
@@ -42,10 +45,7 @@ OPEN = "deadlines"  # the kind of list /hanchot pages through for the secretaria
 
 def open_listing(context: BotContext, _subject: int | None = None) -> Listing | None:
     """Every open deadline with its progress and a button to its card (None: none open)."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines import replies
-
-    # bot.deadlines.views loads at the first deadline command, not at start-up
     from bot.deadlines.views import list_deadlines
 
     moment = now(context)
@@ -76,10 +76,7 @@ async def _open_deadlines(update: Update, context: BotContext) -> None:
 
 async def _unit_list(update: Update, context: BotContext, unit_id: int, unit: str) -> None:
     """A unit's deadlines, with a Submit button if it owes exactly one report."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines import replies, texts
-
-    # bot.deadlines.views loads at the first deadline command, not at start-up
     from bot.deadlines.views import unit_deadlines
 
     moment = now(context)
@@ -102,11 +99,8 @@ async def _unit_list(update: Update, context: BotContext, unit_id: int, unit: st
 
 async def show_card(update: Update, context: BotContext, deadline_id: int, *, edit: bool) -> None:
     """A deadline's card with its management buttons."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines import replies
     from bot.deadlines.errors import DeadlineError
-
-    # bot.deadlines.views loads at the first deadline command, not at start-up
     from bot.deadlines.views import ack_count, status_view
 
     rt = context.runtime
@@ -142,7 +136,6 @@ async def card_button(update: Update, context: BotContext) -> None:
 
 async def ack_button(update: Update, context: BotContext) -> None:
     """dl:ack:<id> — "Đã nhận"."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.errors import DeadlineError
     from bot.deadlines.reminders import acknowledge
 
@@ -172,7 +165,6 @@ async def ack_button(update: Update, context: BotContext) -> None:
 @secretariat_only
 async def cancel_ask(update: Update, context: BotContext) -> None:
     """dl:cx:<id> — confirm before cancelling."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.errors import DeadlineError
     from bot.deadlines.lifecycle import get_deadline
 
@@ -197,7 +189,6 @@ async def cancel_ask(update: Update, context: BotContext) -> None:
 @secretariat_only
 async def cancel_confirm(update: Update, context: BotContext) -> None:
     """dl:cxy:<id> / dl:cxn:<id>."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines import replies
     from bot.deadlines.errors import DeadlineError
     from bot.deadlines.lifecycle import cancel

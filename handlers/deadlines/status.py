@@ -17,10 +17,12 @@ from handlers.deadlines.dialog import button_id, button_parts, now, refuse
 from handlers.deadlines.views import deadline_buttons
 from handlers.paging import Listing, ListingSource, Section, send_listing, show_page
 
+# Imported inside the functions that use them: bot.deadlines.views loads at the first deadline
+# command, not at start-up; bot.deadlines loads at its first use, not at start-up.
+
 
 async def status_command(update: Update, context: BotContext) -> None:
     """/hanchot_tt <id> (without an id: the only open deadline, or a choice of them)."""
-    # bot.deadlines.views loads at the first deadline command, not at start-up
     from bot.deadlines.views import list_deadlines
 
     arg = (context.args or [""])[0].lstrip("#")
@@ -50,10 +52,7 @@ STATUS = "deadline"  # the kind of list /hanchot_tt pages through; its subject i
 def status_listing(context: BotContext, deadline_id: int | None) -> Listing | None:
     """A deadline's status table in pages: the units under the deadline's summary, a button
     per report to read, and the table as a CSV file (None: there is no such deadline)."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines import replies
-
-    # bot.deadlines.views loads at the first deadline command, not at start-up
     from bot.deadlines.views import status_view
 
     if deadline_id is None:
@@ -83,7 +82,6 @@ def status_listing(context: BotContext, deadline_id: int | None) -> Listing | No
 
 def _listing_or_none(context: BotContext, deadline_id: int | None) -> Listing | None:
     """The listing, or None for a deadline deleted since the buttons were shown."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.errors import DeadlineError
 
     try:
@@ -98,7 +96,6 @@ STATUS_SOURCE = ListingSource(allowed=SECRETARIAT, build=_listing_or_none)
 async def show_status(update: Update, context: BotContext, deadline_id: int, page: int) -> None:
     """The status table: a new message from a command or a choice, a page of it in place from
     the buttons of an older version ('dl:st:<id>:<page>' with a page > 0)."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.errors import DeadlineError
 
     try:
@@ -128,10 +125,7 @@ async def status_button(update: Update, context: BotContext) -> None:
 @secretariat_only
 async def csv_button(update: Update, context: BotContext) -> None:
     """dl:csv:<id> — the status table as a CSV file (opens in Excel)."""
-    # bot.deadlines loads at its first use, not at start-up
     from bot.deadlines.errors import DeadlineError
-
-    # bot.deadlines.views loads at the first deadline command, not at start-up
     from bot.deadlines.views import status_csv, status_view
 
     deadline_id = button_id(update)

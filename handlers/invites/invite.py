@@ -27,6 +27,9 @@ from handlers.dialogs import DialogFeature, State
 if TYPE_CHECKING:
     from bot.invites.codes import CreatedInvite
 
+# Imported inside the functions that use them: bot.invites loads at the first invitation command,
+# not at start-up.
+
 logger = logging.getLogger(__name__)
 
 INVITE_CALLBACK = "inv"  # inv:<unit id>:<head|staff|viewer|*>  ·  inv:x (cancel)
@@ -82,7 +85,6 @@ def invite_text(invite: CreatedInvite, bot_username: str | None) -> str:
 
 def _role_keyboard(unit_id: int) -> InlineKeyboardMarkup:
     """One button per role that can be invited, and Cancel."""
-    # bot.invites loads at the first invitation command, not at start-up
     from bot.invites.codes import INVITE_ROLES
 
     rows = [
@@ -130,7 +132,6 @@ def _wait_for_unit(context: BotContext, role: Role | None) -> None:
 
 def _create(context: BotContext, unit_id: int, role: Role, actor: int) -> CreatedInvite:
     """Create and commit one invitation."""
-    # bot.invites loads at the first invitation command, not at start-up
     from bot.invites.codes import create_invite
 
     with session_scope(context.runtime.engine) as session:
@@ -171,7 +172,6 @@ async def _offer_units(
 
 async def invite_command(update: Update, context: BotContext) -> None:
     """/moi [unit] [role]."""
-    # bot.invites loads at the first invitation command, not at start-up
     from bot.invites.codes import split_unit_and_role
 
     message = update.effective_message
@@ -226,7 +226,6 @@ DIALOG = DialogFeature(
 @secretariat_only
 async def invite_choice(update: Update, context: BotContext) -> None:
     """inv:<unit id>:<role|*> — a unit or role button; inv:x — cancel."""
-    # bot.invites loads at the first invitation command, not at start-up
     from bot.invites.codes import InviteError
 
     query = update.callback_query
@@ -260,7 +259,6 @@ async def invite_choice(update: Update, context: BotContext) -> None:
 
 async def bulk_command(update: Update, context: BotContext) -> None:
     """/moi_hangloat [kind] [role]: an XLSX with one new link per active unit."""
-    # bot.invites loads at the first invitation command, not at start-up
     from bot.invites.codes import bulk_invites, split_kind_and_role
     from bot.invites.export import invites_xlsx, kind_label
 

@@ -25,6 +25,9 @@ from handlers.paging import Listing, ListingSource, Section, send_listing
 if TYPE_CHECKING:
     from bot.invites.secretariat import MembershipResult, MembershipStatus
 
+# Imported inside the functions that use them: bot.invites loads at the first secretariat command,
+# not at start-up.
+
 logger = logging.getLogger(__name__)
 
 ADMIN_CALLBACK = "adm"  # adm:rm:<telegram id> (confirm removal)  ·  adm:keep
@@ -46,7 +49,6 @@ ADMINS = "admins"  # the kind of list /quantri pages through
 
 def admins_listing(context: BotContext, _subject: int | None = None) -> Listing:
     """Everyone in the secretariat, with how to add and remove."""
-    # bot.invites loads at the first secretariat command, not at start-up
     from bot.invites.secretariat import list_secretariat
 
     with session_scope(context.runtime.engine) as session:
@@ -117,7 +119,6 @@ def _notify(
 
 async def admin_add_command(update: Update, context: BotContext) -> None:
     """/quantri_them <telegram id>."""
-    # bot.invites loads at the first secretariat command, not at start-up
     from bot.invites.secretariat import MembershipStatus, grant_secretariat
 
     message = update.effective_message
@@ -162,7 +163,6 @@ async def admin_add_command(update: Update, context: BotContext) -> None:
 
 def _revoke_refusal(status: MembershipStatus, who: str) -> str:
     """Why the secretariat role cannot be removed."""
-    # bot.invites loads at the first secretariat command, not at start-up
     from bot.invites.secretariat import MembershipStatus
 
     if status is MembershipStatus.BOOTSTRAP:
@@ -179,7 +179,6 @@ def _revoke_refusal(status: MembershipStatus, who: str) -> str:
 
 async def admin_remove_command(update: Update, context: BotContext) -> None:
     """/quantri_bo <telegram id>: ask for confirmation."""
-    # bot.invites loads at the first secretariat command, not at start-up
     from bot.invites.secretariat import check_revoke, list_secretariat
 
     message = update.effective_message
@@ -223,7 +222,6 @@ async def admin_remove_command(update: Update, context: BotContext) -> None:
 @secretariat_only
 async def admin_remove_choice(update: Update, context: BotContext) -> None:
     """adm:rm:<telegram id> confirms the removal; adm:keep cancels."""
-    # bot.invites loads at the first secretariat command, not at start-up
     from bot.invites.secretariat import MembershipStatus, revoke_secretariat
 
     query = update.callback_query

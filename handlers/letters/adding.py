@@ -25,6 +25,9 @@ from handlers.dialogs import DialogFeature, State, ask, current_of, end
 if TYPE_CHECKING:
     from bot.letters.service import LetterView
 
+# Imported inside the functions that use them: the letters' modules load at first use, not at start-
+# up.
+
 logger = logging.getLogger(__name__)
 
 CALLBACK_PREFIX = "lt"  # lt:ok|no:<token>, lt:ed:<field>:<token>, lt:rt|ry|rn:<letter id>
@@ -48,7 +51,6 @@ class LetterFile(filters.MessageFilter):
 
     def filter(self, message: Message) -> bool:
         """Decide by extension, caption, or an announced letter."""
-        # the letters' modules load at first use, not at start-up
         from bot.letters.reading import OLD_WORD_EXTENSIONS, TEXT_EXTENSIONS
 
         document = message.document
@@ -74,7 +76,6 @@ class LetterFile(filters.MessageFilter):
 
 async def add_command(update: Update, context: BotContext) -> None:
     """/vanban_them and /addletter: the next file is a letter."""
-    # the letters' modules load at first use, not at start-up
     from bot.letters import texts
 
     message = update.effective_message
@@ -88,7 +89,6 @@ async def add_command(update: Update, context: BotContext) -> None:
 
 def preview_keyboard(token: str) -> InlineKeyboardMarkup:
     """Add / Cancel, and a button per field to correct."""
-    # the letters' modules load at first use, not at start-up
     from bot.letters import texts
     from bot.letters.service import FIELDS
 
@@ -119,7 +119,6 @@ def preview_keyboard(token: str) -> InlineKeyboardMarkup:
 
 async def on_letter_file(update: Update, context: BotContext) -> None:
     """A letter's file: check it, read it in a worker thread, store a preview."""
-    # the letters' modules load at first use, not at start-up
     from bot.letters import service, texts
     from bot.letters.reading import LetterFileError, Limits, upload_problem
     from bot.letters.service import LetterError
@@ -167,7 +166,6 @@ async def on_letter_file(update: Update, context: BotContext) -> None:
 
 async def on_preview_button(update: Update, context: BotContext) -> None:
     """Add, Cancel or a field to correct, under a preview."""
-    # the letters' modules load at first use, not at start-up
     from bot.letters import service, texts
     from bot.letters.service import LetterError
 
@@ -210,7 +208,6 @@ def _in_transaction(engine: Any, action: Any, token: str, telegram_id: int) -> A
 
 async def _ask_field(query: CallbackQuery, context: BotContext, field: str, token: str) -> None:
     """Ask for a field's corrected value (the preview must still be open and the presser's)."""
-    # the letters' modules load at first use, not at start-up
     from bot.letters import service, texts
     from bot.letters.service import FIELDS, LetterError
 
@@ -232,7 +229,6 @@ async def _ask_field(query: CallbackQuery, context: BotContext, field: str, toke
 
 async def on_field_text(update: Update, context: BotContext, dialog: OpenDialog) -> None:
     """The corrected value of a preview field (a wrong value or date is asked again)."""
-    # the letters' modules load at first use, not at start-up
     from bot.letters import service, texts
     from bot.letters.service import LetterError
 

@@ -18,12 +18,14 @@ from handlers.letters.adding import CALLBACK_PREFIX
 if TYPE_CHECKING:
     from bot.letters.service import LetterView
 
+# Imported inside the functions that use them: the letters' modules load at first use, not at start-
+# up.
+
 logger = logging.getLogger(__name__)
 
 
 async def list_command(update: Update, context: BotContext) -> None:
     """/vanban and /letters: the library (retire buttons for the secretariat)."""
-    # the letters' modules load at first use, not at start-up
     from bot.letters import service, texts
 
     message = update.effective_message
@@ -50,7 +52,6 @@ async def list_command(update: Update, context: BotContext) -> None:
 
 def retire_keyboard(letter_id: int) -> InlineKeyboardMarkup:
     """Yes, retire / No, keep."""
-    # the letters' modules load at first use, not at start-up
     from bot.letters import texts
 
     return InlineKeyboardMarkup(
@@ -69,7 +70,6 @@ def retire_keyboard(letter_id: int) -> InlineKeyboardMarkup:
 
 async def on_retire_button(update: Update, context: BotContext) -> None:
     """Retire a letter: ask (rt), then do it (ry) or not (rn); secretariat only, every press."""
-    # the letters' modules load at first use, not at start-up
     from bot.letters import texts
 
     query = update.callback_query
@@ -90,7 +90,6 @@ async def on_retire_button(update: Update, context: BotContext) -> None:
 
 async def _ask_retire(query: CallbackQuery, context: BotContext, letter_id: int) -> None:
     """Which letter, and are you sure?"""
-    # the letters' modules load at first use, not at start-up
     from bot.letters import service, texts
     from bot.letters.service import LetterError
 
@@ -112,7 +111,6 @@ async def _ask_retire(query: CallbackQuery, context: BotContext, letter_id: int)
 
 async def _retire(query: CallbackQuery, context: BotContext, letter_id: int) -> None:
     """Retire it: it is no longer searched."""
-    # the letters' modules load at first use, not at start-up
     from bot.letters import service, texts
     from bot.letters.service import LetterError
 
@@ -135,7 +133,6 @@ async def _retire(query: CallbackQuery, context: BotContext, letter_id: int) -> 
 
 async def link_command(update: Update, context: BotContext) -> None:
     """/cancu DEADLINE LETTER ITEM (/basis): a deadline's reminders cite that item."""
-    # the letters' modules load at first use, not at start-up
     from bot.letters import texts
     from bot.letters.service import LetterError
 

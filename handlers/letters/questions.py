@@ -14,6 +14,9 @@ from handlers.context import BotContext
 if TYPE_CHECKING:
     from bot.letters.answers import Library
 
+# Imported inside the functions that use them: the letters' modules load at first use, not at start-
+# up.
+
 
 def library(context: BotContext) -> Library:
     """The application's search index over the letters, made at the first question."""
@@ -31,7 +34,6 @@ class Question(filters.MessageFilter):
 
     def filter(self, message: Message) -> bool:
         """A question or a message naming what the letters deal with."""
-        # the letters' modules load at first use, not at start-up
         from bot.letters.intents import looks_like_question
 
         text = message.text
@@ -42,7 +44,6 @@ class Question(filters.MessageFilter):
 
 async def answer(update: Update, context: BotContext, question: str) -> None:
     """Reply with the passages that answer, or say the letters do not cover it."""
-    # the letters' modules load at first use, not at start-up
     from bot.letters import texts
 
     message = update.effective_message
@@ -61,7 +62,6 @@ async def answer(update: Update, context: BotContext, question: str) -> None:
 
 async def ask_command(update: Update, context: BotContext) -> None:
     """/hoi and /ask."""
-    # the letters' modules load at first use, not at start-up
     from bot.letters import texts
 
     message = update.effective_message

@@ -38,6 +38,9 @@ from handlers.units.views import (
     remove_view,
 )
 
+# Imported inside the functions that use them: bot.units loads at the first unit command, not at
+# start-up.
+
 logger = logging.getLogger(__name__)
 
 LIST_PATTERN = re.compile(r"^ul:(\d+):([a-z-]*):([0-9a-z% ]*)$")
@@ -69,7 +72,6 @@ async def list_button(update: Update, context: BotContext) -> None:
 
 async def _area_keyboard(update: Update, context: BotContext, unit_id: int, page: int) -> None:
     """Keyboard of possible areas for a unit."""
-    # bot.units loads at the first unit command, not at start-up
     from bot.units.errors import UnitAdminError
 
     with Session(context.runtime.engine) as session:
@@ -85,7 +87,6 @@ async def _area_keyboard(update: Update, context: BotContext, unit_id: int, page
 
 async def _officials(update: Update, context: BotContext, unit_id: int) -> None:
     """The people linked to a unit."""
-    # bot.units loads at the first unit command, not at start-up
     from bot.units.errors import UnitAdminError
     from bot.units.officials import unit_officials
 
@@ -102,7 +103,6 @@ async def _officials(update: Update, context: BotContext, unit_id: int) -> None:
 
 async def _confirm_remove(update: Update, context: BotContext, official_id: int) -> None:
     """Ask before removing an official from their unit."""
-    # bot.units loads at the first unit command, not at start-up
     from bot.units.errors import UnitAdminError
     from bot.units.officials import official
 
@@ -118,7 +118,6 @@ async def _confirm_remove(update: Update, context: BotContext, official_id: int)
 
 async def _remove(update: Update, context: BotContext, official_id: int) -> None:
     """Remove an official and show the unit's remaining officials."""
-    # bot.units loads at the first unit command, not at start-up
     from bot.units.errors import UnitAdminError
     from bot.units.officials import remove_official, unit_officials
 

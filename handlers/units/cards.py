@@ -19,6 +19,9 @@ from handlers.units.views import MAX_QUERY, card_keyboard, card_text, list_data,
 if TYPE_CHECKING:
     from bot.units.queries import UnitCard
 
+# Imported inside the functions that use them: bot.units loads at the first unit command, not at
+# start-up.
+
 logger = logging.getLogger(__name__)
 
 # A navigation cache in user_data, not dialog state: the callback data of the list page last
@@ -33,7 +36,6 @@ CardView = Callable[["UnitCard"], tuple[str, InlineKeyboardMarkup]]
 
 def load_card(session: Session, context: BotContext, unit_id: int) -> UnitCard:
     """A unit card with the freshest standings."""
-    # bot.units loads at the first unit command, not at start-up
     from bot.units.queries import unit_card
 
     snapshot = latest_snapshot(session=session, standings=context.runtime.standings)
@@ -62,7 +64,6 @@ async def show_card(
     update: Update, context: BotContext, unit_id: int, note: str = "", *, edit: bool = True
 ) -> None:
     """Show a unit card, optionally under a note (a confirmation or a refusal)."""
-    # bot.units loads at the first unit command, not at start-up
     from bot.units.errors import UnitAdminError
 
     with Session(context.runtime.engine) as session:
@@ -79,7 +80,6 @@ async def show_card(
 
 async def show_card_view(update: Update, context: BotContext, unit_id: int, view: CardView) -> None:
     """Show a view built from a unit card (its kind keyboard, a confirmation…)."""
-    # bot.units loads at the first unit command, not at start-up
     from bot.units.errors import UnitAdminError
 
     with Session(context.runtime.engine) as session:
@@ -102,7 +102,6 @@ async def show_list(
     edit: bool = True,
 ) -> None:
     """Show one page of the unit list and remember it for the card's back button."""
-    # bot.units loads at the first unit command, not at start-up
     from bot.units.queries import list_units
 
     with Session(context.runtime.engine) as session:
@@ -121,7 +120,6 @@ def last_list(context: BotContext) -> str:
 
 async def change_kind(update: Update, context: BotContext, unit_id: int, kind: str) -> None:
     """Change a unit's kind and show the card with the outcome."""
-    # bot.units loads at the first unit command, not at start-up
     from bot.units.changes import set_kind
     from bot.units.errors import UnitAdminError
 
@@ -136,7 +134,6 @@ async def change_kind(update: Update, context: BotContext, unit_id: int, kind: s
 
 async def change_active(update: Update, context: BotContext, unit_id: int, active: bool) -> None:
     """Deactivate or reactivate a unit and show the card with the outcome."""
-    # bot.units loads at the first unit command, not at start-up
     from bot.units.changes import set_active
     from bot.units.errors import UnitAdminError
 
@@ -153,7 +150,6 @@ async def change_area(
     update: Update, context: BotContext, unit_id: int, area_id: int | None, *, edit: bool = True
 ) -> None:
     """Place a unit under an area (None: top level) and show the card."""
-    # bot.units loads at the first unit command, not at start-up
     from bot.units.changes import set_area
     from bot.units.errors import UnitAdminError
 

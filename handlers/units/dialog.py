@@ -26,6 +26,9 @@ from handlers.dialogs import DialogFeature, State
 from handlers.units.cards import actor, change_area, show, show_card
 from handlers.units.views import area_matches_keyboard
 
+# Imported inside the functions that use them: bot.units loads at the first unit command, not at
+# start-up.
+
 logger = logging.getLogger(__name__)
 
 FEATURE = "units"
@@ -67,7 +70,6 @@ async def ask_new_unit(update: Update, context: BotContext) -> None:
 
 async def ask_about_unit(update: Update, context: BotContext, unit_id: int, state: str) -> None:
     """Ask for a typed answer about a unit (RENAME: its new name; AREA: its area's name)."""
-    # bot.units loads at the first unit command, not at start-up
     from bot.units.errors import UnitAdminError
     from bot.units.queries import get_unit
 
@@ -90,7 +92,6 @@ async def ask_about_unit(update: Update, context: BotContext, unit_id: int, stat
 
 async def add_named(update: Update, context: BotContext, name: str, *, typed: bool = False) -> None:
     """Create a unit and show its card (a typed name that is refused is asked for again)."""
-    # bot.units loads at the first unit command, not at start-up
     from bot.units.changes import add_unit
     from bot.units.errors import UnitAdminError
 
@@ -114,7 +115,6 @@ async def add_named(update: Update, context: BotContext, name: str, *, typed: bo
 
 async def _rename(update: Update, context: BotContext, unit_id: int, name: str) -> None:
     """Rename a unit from a typed name."""
-    # bot.units loads at the first unit command, not at start-up
     from bot.units.changes import rename_unit
     from bot.units.errors import UnitAdminError
     from bot.units.queries import get_unit
