@@ -54,6 +54,7 @@ from handlers import (
 )
 from handlers.commands import CommandSpec, bot_commands, command_name
 from handlers.context import BotContext, BotData, KysoApp
+from handlers.dispatch import HandlerIndex, run_groups, update_key
 from handlers.invites.redeem import redeem_payload
 from handlers.replies import ReplyRetry
 from jobs import alerts as alert_jobs
@@ -229,7 +230,35 @@ async def _start_worker_threads() -> None:
 
 
 class KysoApplication(KysoApp):
-    """An Application that tags logs with the update and measures every update it handles."""
+    """An Application that tags logs with the update and measures every update it handles;
+    its handlers are asked through an index (handlers/dispatch.py), in PTB's order."""
+
+    _handler_index: HandlerIndex | None = None
+
+    def _index(self) -> HandlerIndex:
+        """The handler index (made at first use)."""
+        if self._handler_index is None:
+            self._handler_index = HandlerIndex()
+        return self._handler_index
+
+    def add_handler(self, handler: Any, group: int = 0) -> None:
+        """PTB's add_handler; the index is rebuilt at the next update."""
+        super().add_handler(handler, group)
+        self._index().clear()
+
+    def remove_handler(self, handler: Any, group: int = 0) -> None:
+        """PTB's remove_handler; the index is rebuilt at the next update."""
+        super().remove_handler(handler, group)
+        self._index().clear()
+
+    async def dispatch(self, update: object) -> None:
+        """PTB's process_update, asking only the handlers the update may match."""
+        key = update_key(update) if self.persistence is None else None
+        if key is None or not isinstance(update, Update):
+            await super().process_update(update)
+            return
+        self._check_initialized()
+        await run_groups(self, update, self._index().groups(self.handlers, key))
 
     async def initialize(self) -> None:
         """PTB's initialisation, the worker threads started before the first update, and
@@ -249,7 +278,7 @@ class KysoApplication(KysoApp):
         )
         start = time.perf_counter()
         try:
-            await super().process_update(update)
+            await self.dispatch(update)
         finally:
             elapsed = time.perf_counter() - start
             kind, command = update_kind(update, self)

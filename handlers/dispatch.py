@@ -1,0 +1,178 @@
+"""PTB's handler loop with an index: the handlers an update provably cannot match are not tested.
+
+`Application.process_update` asks every handler of every group, in order, `check_update`, and
+runs the first that matches in each group. A command message used to be tested against every
+CommandHandler before its own (each parses the message again) and every button handler; a
+button press against every CommandHandler. Here, per group, only the handlers that could match
+are asked, in the same order, by the same `check_update`; the others are those whose own
+`check_update` returns None before looking at anything but what the index keys on:
+
+- a `CommandHandler` (that exact class) returns None unless the message's first entity is a
+  bot command at offset 0 naming one of its commands for this bot (PTB's own parse, below);
+- a `CallbackQueryHandler` (that exact class) returns None without a callback query.
+
+Every other handler (subclasses included) is always asked. The rest of the loop is PTB 22's
+(`telegram/ext/_application.py`): the context built once, blocking and non-blocking handlers,
+ApplicationHandlerStop, the error handlers. tests/test_dispatch_index.py checks the choice
+against PTB's own loop for every registered command and many other updates.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+from telegram import MessageEntity, Update
+from telegram.ext import (
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ExtBot,
+)
+
+logger = logging.getLogger(__name__)
+
+Handlers = tuple[BaseHandler[Any, Any, Any], ...]
+# What the index keys on: (is a button press, the command named for this bot or None).
+Key = tuple[bool, str | None]
+
+
+def update_key(update: object) -> Key | None:
+    """The index's key for an update; None when only PTB's full loop may decide (not an
+    Update, or PTB's own command parse would fail on it)."""
+    if not isinstance(update, Update):
+        return None
+    try:
+        return update.callback_query is not None, _command(update)
+    except Exception:  # CommandHandler.check_update would raise the same: let PTB's loop do it
+        return None
+
+
+def _command(update: Update) -> str | None:
+    """The command as CommandHandler.check_update reads it ('/Tyle@bot x' → 'tyle'), None if
+    no CommandHandler would look further (not a command, or one for another bot)."""
+    message = update.effective_message
+    if not message:
+        return None
+    entities = message.entities
+    if not (
+        entities
+        and entities[0].type == MessageEntity.BOT_COMMAND
+        and entities[0].offset == 0
+        and message.text
+        and message.get_bot()
+    ):
+        return None
+    bot = message.get_bot()
+    parts = message.text[1 : entities[0].length].split("@")
+    parts.append(bot.username)
+    if parts[1].lower() != bot.username.lower():
+        return None
+    return parts[0].lower()
+
+
+def _may_match(handler: BaseHandler[Any, Any, Any], key: Key) -> bool:
+    """False only when the handler's own check_update provably returns None for `key`."""
+    button, command = key
+    kind = type(handler)
+    if kind is CallbackQueryHandler:
+        return button
+    if kind is CommandHandler:
+        assert isinstance(handler, CommandHandler)
+        return command is not None and command in handler.commands
+    return True
+
+
+class HandlerIndex:
+    """Per update key, each group's handlers that may match it, in registration order."""
+
+    def __init__(self) -> None:
+        """Empty: built per key at first use, emptied when handlers change."""
+        self._source: list[tuple[int, Handlers]] | None = None
+        self._by_key: dict[Key, list[Handlers]] = {}
+
+    def clear(self) -> None:
+        """A handler was added or removed."""
+        self._source = None
+        self._by_key = {}
+
+    def groups(
+        self, handlers: dict[int, list[BaseHandler[Any, Any, Any]]], key: Key
+    ) -> list[Handlers]:
+        """Each group's candidates for `key` (a snapshot: later changes need `clear`)."""
+        found = self._by_key.get(key)
+        if found is None:
+            if self._source is None:
+                self._source = [(group, tuple(items)) for group, items in handlers.items()]
+            found = [
+                tuple(h for h in items if _may_match(h, key)) for _group, items in self._source
+            ]
+            if len(self._by_key) >= 256:  # commands for this bot are few; anything else is None
+                self._by_key = {}
+            self._by_key[key] = found
+        return found
+
+
+async def run_groups(app: Any, update: Update, groups: list[Handlers]) -> None:
+    """PTB's handler loop over the given groups (an application without persistence: nothing
+    to mark for it afterwards)."""
+    context = None
+    for handlers in groups:
+        try:
+            for handler in handlers:
+                check = handler.check_update(update)
+                if check is None or check is False:
+                    continue
+                if not context:
+                    try:
+                        context = app.context_types.context.from_update(update, app)
+                    except Exception as exc:
+                        logger.critical(
+                            "Error while building CallbackContext for update %s. "
+                            "Update will not be processed.",
+                            update,
+                            exc_info=exc,
+                        )
+                        return
+                    await context.refresh_data()
+                coroutine: Coroutine[Any, Any, Any] = handler.handle_update(
+                    update, app, check, context
+                )
+                if _blocks(app, handler):
+                    await coroutine
+                else:
+                    app.create_task(
+                        coroutine,
+                        update=update,
+                        name=f"Application:{app.bot.id}:process_update_non_blocking:{handler}",
+                    )
+                break  # at most one handler per group
+        except ApplicationHandlerStop:
+            logger.debug("Stopping further handlers due to ApplicationHandlerStop")
+            break
+        except Exception as exc:
+            if await app.process_error(update=update, error=exc):
+                logger.debug("Error handler stopped further handlers.")
+                break
+
+
+# The `block` a handler has when none is given (PTB's DEFAULT_TRUE, read from the public class).
+_DEFAULT_BLOCK = inspect.signature(BaseHandler.__init__).parameters["block"].default
+
+
+def _blocks(app: Any, handler: BaseHandler[Any, Any, Any]) -> bool:
+    """Whether PTB awaits the handler: block=True, or the default and Defaults.block not False
+    (the condition of PTB's loop, negated)."""
+    block = handler.block
+    if not block:
+        return False
+    bot = app.bot
+    return not (
+        block is _DEFAULT_BLOCK
+        and isinstance(bot, ExtBot)
+        and bot.defaults
+        and not bot.defaults.block
+    )
