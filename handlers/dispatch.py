@@ -2,14 +2,21 @@
 
 `Application.process_update` asks every handler of every group, in order, `check_update`, and
 runs the first that matches in each group. A command message used to be tested against every
-CommandHandler before its own (each parses the message again) and every button handler; a
-button press against every CommandHandler. Here, per group, only the handlers that could match
-are asked, in the same order, by the same `check_update`; the others are those whose own
-`check_update` returns None before looking at anything but what the index keys on:
+CommandHandler before its own (each parses the message again), every button handler and every
+free-text filter; a button press against every CommandHandler and every message filter. Here,
+per group, only the handlers that could match are asked, in the same order, by the same
+`check_update`; the others are those whose own `check_update` provably returns None or False
+from what the index keys on (PTB 22's code, `telegram/ext/_handlers`, `telegram/ext/filters.py`):
 
 - a `CommandHandler` (that exact class) returns None unless the message's first entity is a
   bot command at offset 0 naming one of its commands for this bot (PTB's own parse, below);
-- a `CallbackQueryHandler` (that exact class) returns None without a callback query.
+- a `CallbackQueryHandler` (that exact class) returns None without a callback query;
+- a `MessageHandler` (that exact class) returns False when its filter is provably false: the
+  index knows whether the update is a message at all and what `filters.COMMAND`,
+  `filters.Document.ALL` and `filters.PHOTO` say of it, and follows PTB's `&`, `|` and `~` in
+  PTB's order of evaluation; a filter of PTB's own is taken to only read the update, any other
+  filter that PTB's order would reach makes the handler a candidate (kyso's filters only run
+  where PTB runs them).
 
 Every other handler (subclasses included) is always asked. The rest of the loop is PTB 22's
 (`telegram/ext/_application.py`): the context built once, blocking and non-blocking handlers,
@@ -31,13 +38,18 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ExtBot,
+    MessageHandler,
+    filters,
 )
 
 logger = logging.getLogger(__name__)
 
 Handlers = tuple[BaseHandler[Any, Any, Any], ...]
-# What the index keys on: (is a button press, the command named for this bot or None).
-Key = tuple[bool, str | None]
+# What the index keys on: is a button press, the command named for this bot or None, and the
+# facts of _facts (a message at all; COMMAND, Document.ALL, PHOTO).
+Key = tuple[bool, str | None, bool, bool, bool, bool]
+# The filters whose value is part of the key, by identity: their position in the key.
+_LEAVES = {id(filters.COMMAND): 3, id(filters.Document.ALL): 4, id(filters.PHOTO): 5}
 
 
 def update_key(update: object) -> Key | None:
@@ -46,9 +58,23 @@ def update_key(update: object) -> Key | None:
     if not isinstance(update, Update):
         return None
     try:
-        return update.callback_query is not None, _command(update)
+        return (update.callback_query is not None, _command(update), *_facts(update))
     except Exception:  # CommandHandler.check_update would raise the same: let PTB's loop do it
         return None
+
+
+def _facts(update: Update) -> tuple[bool, bool, bool, bool]:
+    """Whether message filters look at the update at all (PTB's BaseFilter.check_update), and
+    what filters.COMMAND, filters.Document.ALL and filters.PHOTO say of it (their own filter)."""
+    if not filters.BaseFilter.check_update(filters.COMMAND, update):
+        return False, False, False, False
+    message = update.effective_message
+    return (
+        True,
+        bool(filters.COMMAND.filter(message)),  # type: ignore[arg-type]
+        bool(filters.Document.ALL.filter(message)),  # type: ignore[arg-type]
+        bool(filters.PHOTO.filter(message)),  # type: ignore[arg-type]
+    )
 
 
 def _command(update: Update) -> str | None:
@@ -75,15 +101,62 @@ def _command(update: Update) -> str | None:
 
 
 def _may_match(handler: BaseHandler[Any, Any, Any], key: Key) -> bool:
-    """False only when the handler's own check_update provably returns None for `key`."""
-    button, command = key
+    """False only when the handler's own check_update provably returns None or False."""
+    button, command = key[0], key[1]
     kind = type(handler)
     if kind is CallbackQueryHandler:
         return button
     if kind is CommandHandler:
         assert isinstance(handler, CommandHandler)
         return command is not None and command in handler.commands
+    if kind is MessageHandler:
+        assert isinstance(handler, MessageHandler)
+        return _value(handler.filters, key) != "F"
     return True
+
+
+_PLAIN_CHECKS = (filters.MessageFilter.check_update, filters.UpdateFilter.check_update)
+_MERGED = getattr(filters, "_MergedFilter", None)  # PTB's `&` and `|`
+_INVERTED = getattr(filters, "_InvertedFilter", None)  # PTB's `~`
+
+
+def _value(flt: Any, key: Key) -> str:
+    """A filter's value for every update of `key`, following PTB's check_update: "T" true,
+    "F" false, "?" unknown but only reading the update, "!" unknown (it runs other code)."""
+    kind = type(flt)
+    if getattr(kind, "check_update", None) not in _PLAIN_CHECKS:
+        return "!"
+    if not key[2]:  # not a message: BaseFilter.check_update is False, nothing else is asked
+        return "F"
+    leaf = _LEAVES.get(id(flt))
+    if leaf is not None:
+        return "T" if key[leaf] else "F"
+    if kind is _INVERTED:
+        inner = _value(flt.inv_filter, key)
+        return {"T": "F", "F": "T"}.get(inner, inner)
+    if kind is _MERGED:
+        return _merged(flt, key)
+    return "?" if kind.__module__ == filters.__name__ else "!"
+
+
+def _merged(flt: Any, key: Key) -> str:
+    """`a & b` (b asked only when a is true) or `a | b` (b asked only when a is false)."""
+    first = _value(flt.base_filter, key)
+    if flt.and_filter:
+        if first in ("F", "!"):
+            return first
+        second = _value(flt.and_filter, key)
+        if second in ("F", "!"):
+            return second
+        return "T" if first == second == "T" else "?"
+    if flt.or_filter:
+        if first in ("T", "!"):
+            return first
+        second = _value(flt.or_filter, key)
+        if second in ("T", "!"):
+            return second
+        return "F" if first == second == "F" else "?"
+    return "!"
 
 
 class HandlerIndex:

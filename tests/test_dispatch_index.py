@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from telegram import Update
-from telegram.ext import CommandHandler, TypeHandler
+from telegram.ext import CommandHandler, TypeHandler, filters
 
 from bot.offline import BOT_USER, callback_update, message_update
 from handlers.dispatch import update_key
@@ -30,16 +30,23 @@ def ptb_choice(app: Any, update: object) -> list[Any]:
 
 def index_choice(app: Any, update: object) -> list[Any]:
     """The same, asking only the index's candidates; every handler left out must refuse the
-    update with None before looking further (what PTB's loop would have seen)."""
+    update (what PTB's loop would have seen), and the key's facts are PTB's filters' answers."""
     key = update_key(update)
     if key is None:  # the index steps aside: PTB's own loop runs
         return ptb_choice(app, update)
+    assert isinstance(update, Update)
+    assert key[2:] == (
+        bool(filters.BaseFilter.check_update(filters.COMMAND, update)),
+        bool(filters.COMMAND.check_update(update)),
+        bool(filters.Document.ALL.check_update(update)),
+        bool(filters.PHOTO.check_update(update)),
+    )
     groups = app._index().groups(app.handlers, key)
     chosen = []
     for handlers, candidates in zip(app.handlers.values(), groups, strict=True):
         for handler in handlers:
             if handler not in candidates:
-                assert handler.check_update(update) is None, (handler, update)
+                assert handler.check_update(update) in (None, False), (handler, update)
         chosen.append(
             next((h for h in candidates if h.check_update(update) not in (None, False)), None)
         )
@@ -86,6 +93,12 @@ def variants(name: str) -> list[dict[str, Any]]:
     message["caption_entities"] = [{"type": "bot_command", "offset": 0, "length": len(name) + 1}]
     message["document"] = {"file_id": "f", "file_unique_id": "f", "file_name": "a.tsv"}
     bodies.append(caption)
+    photo = message_update(501, "")
+    del photo["message"]["text"]
+    photo["message"]["photo"] = [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]
+    photo["message"]["caption"] = f"/{name} x"
+    photo["message"]["caption_entities"] = caption["message"]["caption_entities"]
+    bodies.append(photo)
     return bodies
 
 
@@ -134,11 +147,22 @@ async def test_any_text_and_entities_go_to_the_handler_ptb_picks(bot: Harness) -
         offset=st.integers(0, 3),
         length=st.integers(0, 40),
         chat=st.sampled_from([("private", 501), ("group", -502), ("supergroup", -100503)]),
+        shape=st.sampled_from(["text", "photo", "document", "edited"]),
     )
-    def check(text: str, kind: str, offset: int, length: int, chat: tuple[str, int]) -> None:
+    def check(
+        text: str, kind: str, offset: int, length: int, chat: tuple[str, int], shape: str
+    ) -> None:
         body = message_update(501, "x", chat_id=chat[1], chat_type=chat[0])
-        body["message"]["text"] = text
-        body["message"]["entities"] = [{"type": kind, "offset": offset, "length": length}]
+        message = body["message"]
+        message["text"] = text
+        message["entities"] = [{"type": kind, "offset": offset, "length": length}]
+        if shape == "photo":
+            message["photo"] = [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]
+        elif shape == "document":
+            message["document"] = {"file_id": "f", "file_unique_id": "f"}
+        elif shape == "edited":
+            message["edit_date"] = message["date"]
+            body["edited_message"] = body.pop("message")
         update = Update.de_json(body, app.bot)
         assert index_choice(app, update) == ptb_choice(app, update)
 
