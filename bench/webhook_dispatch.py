@@ -22,12 +22,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from telegram import Update  # noqa: E402
-from telegram.ext import Application  # noqa: E402
+from telegram import Update
+from telegram.ext import Application
 
-from bot.app import build_application  # noqa: E402
-from bot.core.config import Settings  # noqa: E402
-from bot.offline import OfflineRequest, callback_update, message_update  # noqa: E402
+from bot.app import build_application
+from bot.core.config import Settings
+from bot.offline import OfflineRequest, callback_update, message_update
 
 USER = 424242
 KINDS = {
