@@ -193,6 +193,7 @@ async def run_groups(app: Any, update: Update, groups: list[Handlers]) -> None:
     """PTB's handler loop over the given groups (an application without persistence: nothing
     to mark for it afterwards)."""
     context = None
+    by_default = default_blocks(app.bot)
     for handlers in groups:
         try:
             for handler in handlers:
@@ -214,7 +215,8 @@ async def run_groups(app: Any, update: Update, groups: list[Handlers]) -> None:
                 coroutine: Coroutine[Any, Any, Any] = handler.handle_update(
                     update, app, check, context
                 )
-                if _blocks(app, handler):
+                block = handler.block
+                if block if block is not _DEFAULT_BLOCK else by_default:
                     await coroutine
                 else:
                     app.create_task(
@@ -236,16 +238,9 @@ async def run_groups(app: Any, update: Update, groups: list[Handlers]) -> None:
 _DEFAULT_BLOCK = inspect.signature(BaseHandler.__init__).parameters["block"].default
 
 
-def _blocks(app: Any, handler: BaseHandler[Any, Any, Any]) -> bool:
-    """Whether PTB awaits the handler: block=True, or the default and Defaults.block not False
-    (the condition of PTB's loop, negated)."""
-    block = handler.block
-    if not block:
-        return False
-    bot = app.bot
-    return not (
-        block is _DEFAULT_BLOCK
-        and isinstance(bot, ExtBot)
-        and bot.defaults
-        and not bot.defaults.block
-    )
+def default_blocks(bot: Any) -> bool:
+    """Whether PTB awaits a handler left with the default `block` (DEFAULT_TRUE): unless the
+    bot's Defaults say block=False (the condition of PTB's loop, negated; any other handler is
+    awaited when its `block` is true)."""
+    defaults = bot.defaults if isinstance(bot, ExtBot) else None
+    return not (defaults and not defaults.block)

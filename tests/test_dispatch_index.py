@@ -4,8 +4,10 @@ messages, captions, /cmd@otherbot, buttons, member updates and any text Hypothes
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from telegram import Update
@@ -190,3 +192,23 @@ async def test_a_handler_added_later_answers(bot: Harness) -> None:
     app.remove_handler(handler, group=1)
     await bot.send(501, "/zzz")
     assert seen == ["command", "anything", "anything"]
+
+
+@pytest.mark.filterwarnings("ignore:Tasks created via")  # the harness does not start the app
+async def test_a_non_blocking_handler_runs_on_its_own(bot: Harness) -> None:
+    """block=False (PTB's option) still means the update does not wait for that handler."""
+    app = bot.app
+    gate = asyncio.Event()
+    done: list[str] = []
+
+    async def waits(_update: Update, _context: Any) -> None:
+        await gate.wait()
+        done.append("late")
+
+    app.add_handler(TypeHandler(Update, waits, block=False), group=7)
+    await bot.send(501, "/tyle")  # returns although the handler still waits
+    assert done == []
+    gate.set()
+    for task in [t for t in asyncio.all_tasks() if "non_blocking" in t.get_name()]:
+        await task
+    assert done == ["late"]
