@@ -54,7 +54,13 @@ from handlers import (
 )
 from handlers.commands import CommandSpec, bot_commands, command_name
 from handlers.context import BotContext, BotData, KysoApp
-from handlers.dispatch import HandlerIndex, run_groups, update_key
+from handlers.dispatch import (
+    HandlerIndex,
+    forget_command,
+    remember_command,
+    run_groups,
+    update_key,
+)
 from handlers.invites.redeem import redeem_payload
 from handlers.replies import ReplyRetry
 from jobs import alerts as alert_jobs
@@ -258,7 +264,11 @@ class KysoApplication(KysoApp):
             await super().process_update(update)
             return
         self._check_initialized()
-        await run_groups(self, update, self._index().groups(self.handlers, key))
+        token = remember_command(update, key)
+        try:
+            await run_groups(self, update, self._index().groups(self.handlers, key))
+        finally:
+            forget_command(token)
 
     async def initialize(self) -> None:
         """PTB's initialisation, the worker threads started before the first update, and

@@ -29,6 +29,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Coroutine
+from contextvars import ContextVar, Token
 from typing import Any
 
 from telegram import MessageEntity, Update
@@ -60,6 +61,36 @@ def update_key(update: object) -> Key | None:
     try:
         return (update.callback_query is not None, _command(update), *_facts(update))
     except Exception:  # CommandHandler.check_update would raise the same: let PTB's loop do it
+        return None
+
+
+# The update being dispatched and the command its CommandHandlers see (for the middleware).
+_DISPATCHED: ContextVar[tuple[object, str | None] | None] = ContextVar(
+    "kyso_dispatched_command", default=None
+)
+
+
+def remember_command(update: object, key: Key) -> Token[tuple[object, str | None] | None]:
+    """While `update` is dispatched, `dispatched_command` answers from its key."""
+    return _DISPATCHED.set((update, key[1]))
+
+
+def forget_command(token: Token[tuple[object, str | None] | None]) -> None:
+    """The update is dispatched."""
+    _DISPATCHED.reset(token)
+
+
+def dispatched_command(update: object) -> str | None:
+    """The command PTB's CommandHandlers see in the update ('/moi@bot@x' → 'moi'; None when
+    no CommandHandler would run for it), as the dispatch keyed it or read now."""
+    known = _DISPATCHED.get()
+    if known is not None and known[0] is update:
+        return known[1]
+    if not isinstance(update, Update):
+        return None
+    try:
+        return _command(update)
+    except Exception:  # then no CommandHandler runs either
         return None
 
 

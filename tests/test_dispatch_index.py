@@ -212,3 +212,14 @@ async def test_a_non_blocking_handler_runs_on_its_own(bot: Harness) -> None:
     for task in [t for t in asyncio.all_tasks() if "non_blocking" in t.get_name()]:
         await task
     assert done == ["late"]
+
+
+async def test_a_command_for_this_bot_with_a_second_at_is_still_checked(bot: Harness) -> None:
+    """'/moi@bot@x' runs /moi in PTB: a stranger is refused it as for '/moi', not invited."""
+    for text in ("/moi", f"/moi@{BOT_NAME}@x", f"/quantri@{BOT_NAME}@x"):
+        body = message_update(777, text)
+        body["message"]["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text)}]
+        start = len(bot.request.calls)
+        await bot.app.process_update(Update.de_json(body, bot.app.bot))
+        texts = [str(c.params.get("text")) for c in bot.request.calls[start:]]
+        assert texts == ["Lệnh này chỉ dành cho Văn phòng (quản trị)."], (text, texts)
