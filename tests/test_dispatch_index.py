@@ -223,3 +223,15 @@ async def test_a_command_for_this_bot_with_a_second_at_is_still_checked(bot: Har
         await bot.app.process_update(Update.de_json(body, bot.app.bot))
         texts = [str(c.params.get("text")) for c in bot.request.calls[start:]]
         assert texts == ["Lệnh này chỉ dành cho Văn phòng (quản trị)."], (text, texts)
+
+
+async def test_updates_are_counted_under_the_command_that_ran(bot: Harness) -> None:
+    """The metrics name the command PTB dispatched ('/rate@bot' is /tyle), a command for
+    another bot is a message, an unknown one 'unknown'."""
+    for text in ("/tyle", f"/rate@{BOT_NAME}", f"/TYLE@{BOT_NAME.upper()}", "/tyle@otherbot"):
+        await bot.send(501, text, chat_id=-502, chat_type="group")
+    await bot.send(501, "/nosuch")
+    metrics = bot.app.bot_data.runtime.metrics.render().decode()
+    assert 'kyso_updates_total{command="tyle",kind="command"} 3.0' in metrics
+    assert 'kyso_updates_total{command="",kind="message"} 1.0' in metrics
+    assert 'kyso_updates_total{command="unknown",kind="command"} 1.0' in metrics
