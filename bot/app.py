@@ -322,8 +322,8 @@ def _warm_standings(rt: Runtime) -> None:
 
 
 async def _post_init(app: KysoApp) -> None:
-    """Join the election, publish the command menus, recover the outbox, start the sender;
-    meanwhile a worker thread builds the standings (while the bot waits for Telegram)."""
+    """Join the election, recover the outbox, start the sender; meanwhile a worker thread builds
+    the standings. What need not come before the first answer follows it (`_after_start`)."""
     data = app.bot_data
     rt, elector, sender = data.runtime, data.elector, data.sender
     warm = asyncio.create_task(asyncio.to_thread(_warm_standings, rt), name="warm-standings")
@@ -331,18 +331,8 @@ async def _post_init(app: KysoApp) -> None:
     warm.add_done_callback(WARMING.discard)
     await elector.start()  # SQLite: raises WorkerAlreadyRunning if another worker has the file
     sender.worker = rt.leadership.worker_id
-    specs = all_commands()
-    # The menus in one round trip to Telegram, not one after another (~0.1-0.3 s each).
-    await asyncio.gather(
-        *(
-            app.bot.set_my_commands(bot_commands(specs, language), language_code=language)
-            for language in SUPPORTED_LANGUAGES
-        ),
-        app.bot.set_my_commands(bot_commands(specs, rt.settings.default_language)),
-    )
     sender.recover()
-    await deadline_jobs.on_startup(app)
-    await imports.on_startup(app)
+    data.after_start = asyncio.create_task(_after_start(app), name="after-start")
     data.sender_task = asyncio.create_task(sender.run(), name="outbox-sender")
     data.elector_task = asyncio.create_task(
         elector.run(lambda leadership: align_with_leadership(app, leadership)),
@@ -350,10 +340,43 @@ async def _post_init(app: KysoApp) -> None:
     )
 
 
+async def _after_start(app: KysoApp) -> None:
+    """Start-up's work that the first answer does not wait for: the command menus (a round trip
+    to Telegram, ~0.1-0.3 s), the deadline jobs with their catch-up, and the notices of imports
+    a stop interrupted. A failure is logged; the bot answers meanwhile and regardless."""
+
+    async def menus() -> None:
+        specs = all_commands()
+        settings = app.bot_data.runtime.settings
+        # The menus in one round trip to Telegram, not one after another.
+        await asyncio.gather(
+            *(
+                app.bot.set_my_commands(bot_commands(specs, language), language_code=language)
+                for language in SUPPORTED_LANGUAGES
+            ),
+            app.bot.set_my_commands(bot_commands(specs, settings.default_language)),
+        )
+
+    async def catch_up() -> None:
+        await deadline_jobs.on_startup(app)
+        await imports.on_startup(app)
+
+    for name, outcome in zip(
+        ("command menus", "deadline and import catch-up"),
+        await asyncio.gather(menus(), catch_up(), return_exceptions=True),
+        strict=True,
+    ):
+        if isinstance(outcome, BaseException):
+            logger.error("Start-up's %s failed", name, exc_info=outcome)
+
+
 async def _post_stop(app: KysoApp) -> None:
     """Hand the scheduler over, let in-flight sends finish, then leave: a worker that is still
     sending stays registered, so nobody recovers (and repeats) its claimed rows."""
     data = app.bot_data
+    started, data.after_start = data.after_start, None
+    if started is not None:
+        await started  # its catch-up writes to the database: let it finish
     election, data.elector_task = data.elector_task, None
     if election is not None:
         data.elector.stop()

@@ -392,6 +392,10 @@ async def test_the_bot_starts_once_the_bot_api_answers(
         assert not runner.ready.is_set()
         with FakeBotApi(TOKEN, port=port) as api:
             await asyncio.wait_for(runner.ready.wait(), timeout=60)
+            for _ in range(1200):  # the menus follow the start (bot/app.py _after_start)
+                if any(method == "setMyCommands" for method, _ in api.calls):
+                    break
+                await asyncio.sleep(0.05)
             assert any(method == "setMyCommands" for method, _ in api.calls)
             runner.stop()
             await asyncio.wait_for(task, timeout=60)
