@@ -54,6 +54,13 @@ from handlers import (
 )
 from handlers.commands import CommandSpec, bot_commands, command_name
 from handlers.context import BotContext, BotData, KysoApp
+from handlers.dispatch import (
+    HandlerIndex,
+    forget_command,
+    remember_command,
+    run_groups,
+    update_key,
+)
 from handlers.invites.redeem import redeem_payload
 from handlers.replies import ReplyRetry
 from jobs import alerts as alert_jobs
@@ -133,8 +140,9 @@ def compose(app: KysoApp) -> None:
     dashboard_jobs.schedule(app)
 
 
-def update_kind(update: object, app: KysoApp) -> tuple[str, str]:
-    """(kind, command) labels for metrics and logs; commands only if registered."""
+def update_kind(update: object, app: KysoApp, dispatched: str | None = None) -> tuple[str, str]:
+    """(kind, command) labels for metrics and logs; commands only if registered (`dispatched`:
+    the command PTB's CommandHandlers saw, if any, else kyso's own reading of the message)."""
     if not isinstance(update, Update):
         return "other", ""
     if update.callback_query is not None:
@@ -146,11 +154,13 @@ def update_kind(update: object, app: KysoApp) -> tuple[str, str]:
         return "other", ""
     if message.document is not None:
         return "document", ""
-    try:
-        username: str | None = app.bot.username
-    except RuntimeError:  # not initialised
-        username = None
-    name = command_name(update, username)
+    name = dispatched
+    if name is None:
+        try:
+            username: str | None = app.bot.username
+        except RuntimeError:  # not initialised
+            username = None
+        name = command_name(update, username)
     if name is not None:
         spec = app.bot_data.commands.get(name)
         return "command", spec.names[0] if spec is not None else "unknown"
@@ -229,7 +239,41 @@ async def _start_worker_threads() -> None:
 
 
 class KysoApplication(KysoApp):
-    """An Application that tags logs with the update and measures every update it handles."""
+    """An Application that tags logs with the update and measures every update it handles;
+    its handlers are asked through an index (handlers/dispatch.py), in PTB's order."""
+
+    _handler_index: HandlerIndex | None = None
+
+    def _index(self) -> HandlerIndex:
+        """The handler index (made at first use)."""
+        if self._handler_index is None:
+            self._handler_index = HandlerIndex()
+        return self._handler_index
+
+    def add_handler(self, handler: Any, group: int = 0) -> None:
+        """PTB's add_handler; the index is rebuilt at the next update."""
+        super().add_handler(handler, group)
+        self._index().clear()
+
+    def remove_handler(self, handler: Any, group: int = 0) -> None:
+        """PTB's remove_handler; the index is rebuilt at the next update."""
+        super().remove_handler(handler, group)
+        self._index().clear()
+
+    async def dispatch(self, update: object) -> str | None:
+        """PTB's process_update, asking only the handlers the update may match; the command
+        its CommandHandlers saw (None: none, or PTB's own loop ran)."""
+        key = update_key(update) if self.persistence is None else None
+        if key is None or not isinstance(update, Update):
+            await super().process_update(update)
+            return None
+        self._check_initialized()
+        token = remember_command(update, key)
+        try:
+            await run_groups(self, update, self._index().groups(self.handlers, key))
+        finally:
+            forget_command(token)
+        return key[1]
 
     async def initialize(self) -> None:
         """PTB's initialisation, the worker threads started before the first update, and
@@ -248,11 +292,12 @@ class KysoApplication(KysoApp):
             chat.id if chat is not None else None,
         )
         start = time.perf_counter()
+        dispatched = None
         try:
-            await super().process_update(update)
+            dispatched = await self.dispatch(update)
         finally:
             elapsed = time.perf_counter() - start
-            kind, command = update_kind(update, self)
+            kind, command = update_kind(update, self, dispatched)
             runtime: Runtime | None = getattr(self.bot_data, "runtime", None)
             if runtime is not None:
                 runtime.metrics.observe_update(kind, command, elapsed)

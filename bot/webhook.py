@@ -21,7 +21,7 @@ from collections.abc import Coroutine
 from http import HTTPStatus
 from typing import Any
 
-from telegram import MessageEntity, Update
+from telegram import Update
 from telegram._utils.datetime import extract_tzinfo_from_defaults, from_timestamp
 from telegram.ext import ExtBot
 from tornado import httputil
@@ -29,7 +29,7 @@ from tornado.web import Application as TornadoApplication
 
 from handlers.context import KysoApp
 from handlers.webhook_answer import ANSWER_SECONDS, WebhookAnswer, bind_answer
-from handlers.webhook_objects import CHATS, MESSAGES, UPDATES, USERS
+from handlers.webhook_objects import CHATS, MESSAGES, UPDATES, USERS, entities_from_json
 
 logger = logging.getLogger(__name__)
 
@@ -191,7 +191,7 @@ def _plain_update(data: dict[str, Any], message: dict[str, Any], bot: ExtBot[Any
         "chat": chat,
         "from_user": USERS.from_json(sender, bot) if sender is not None else None,
         "text": message.get("text"),
-        "entities": tuple(MessageEntity.de_list(entities, bot)) if entities is not None else (),
+        "entities": entities_from_json(entities, bot) if entities is not None else (),
     }
     built = MESSAGES.make(fields, (message["message_id"], chat), bot)
     update_id = data["update_id"]

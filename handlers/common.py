@@ -16,6 +16,7 @@ from bot.core.outbox import mark_reachable
 from bot.core.people import load_viewer
 from handlers.commands import audience_of, command_name, refusal_for, refusal_text
 from handlers.context import BotContext, HandlerCallback, HandlerGroup, KysoApp
+from handlers.dispatch import dispatched_command
 
 logger = logging.getLogger(__name__)
 
@@ -48,13 +49,17 @@ async def resolve_viewer(update: object, context: BotContext) -> None:
     message = update.message or update.edited_message
     if message is None:  # commands come in messages (a button's message is the bot's own)
         return
+    # The rights of the command as kyso names it and as PTB's CommandHandlers see it: they
+    # differ for '/moi@bot@x' (PTB runs /moi), which must not get past the check.
     name = command_name(update, context.bot.username)
-    spec = context.bot_data.commands.get(name) if name else None
+    dispatched = dispatched_command(update)
     audience = audience_of(viewer)
-    if spec is not None and audience not in spec.allowed:
-        logger.info("Refused /%s to %s (%s)", name, user.id, audience.value)
-        await message.reply_text(refusal_for(spec, audience))
-        raise ApplicationHandlerStop
+    for typed in (name, dispatched) if dispatched != name else (name,):
+        spec = context.bot_data.commands.get(typed) if typed else None
+        if spec is not None and audience not in spec.allowed:
+            logger.info("Refused /%s to %s (%s)", typed, user.id, audience.value)
+            await message.reply_text(refusal_for(spec, audience))
+            raise ApplicationHandlerStop
 
 
 def secretariat_only(func: HandlerCallback) -> HandlerCallback:

@@ -70,6 +70,9 @@ def same(body: dict[str, Any], bot: ExtBot[Any]) -> None:
     assert ours.effective_user == theirs.effective_user
     assert ours.effective_chat == theirs.effective_chat
     assert ours.message.entities == theirs.message.entities
+    assert [(e.to_dict(), type(e.type), e.get_bot()) for e in ours.message.entities] == [
+        (e.to_dict(), type(e.type), e.get_bot()) for e in theirs.message.entities
+    ]
     assert ours.message.api_kwargs == theirs.message.api_kwargs
     assert ours.get_bot() is bot and ours.message.get_bot() is bot
 
