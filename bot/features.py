@@ -5,29 +5,132 @@ the console demo get the links between features from `links()` and hand them dow
 callables; a reader of this module sees every such link in one place.
 
 The features' command-line modules are named here, not imported: `python -m bot run` (and the
-console) never loads them; `python -m bot units …` loads the units one only.
+console) never loads them; `python -m bot units …` loads the units one only. Likewise each link
+imports the module it calls at its first call (an import, a push, a citation), not at start-up:
+the first `/tyle` needs none of them (tests/test_startup_imports.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import importlib
+import threading
+from collections.abc import Iterable
+from types import ModuleType
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-from bot.alerts import evaluate as alerts
-from bot.alerts import status as alerts_status
-from bot.alerts.texts import import_summary
-from bot.broadcasts import service as broadcasts
-from bot.core.links import Inhibitor, Links, Subcommands
-from bot.dashboard.sources import Sources
-from bot.deadlines import explanations as deadline_explanations
-from bot.deadlines import lifecycle as deadline_lifecycle
-from bot.deadlines import reminders as deadline_reminders
-from bot.deadlines import texts as deadline_texts
-from bot.deadlines import views as deadline_views
-from bot.letters import basis as letters_basis
-from bot.letters.answers import Library
-from bot.reports import service as reports
-from bot.units import officials as unit_officials
+from sqlmodel import Session
+
+from bot.core.links import Cited, Imported, Inhibitor, Links, Sheet, Subcommands
+from bot.core.stats import PeriodInfo
+
+if TYPE_CHECKING:
+    from bot.dashboard.sources import Sources
+    from bot.letters.answers import Library
+
+
+# The links below import their feature's module inside the call: a feature's code loads when it
+# is first used, not when the bot starts (start-up's first answer needs none of them).
+
+
+def units_with_open_reminder(
+    *, session: Session, indicator_id: int, unit_ids: Iterable[int], now: dt.datetime
+) -> set[int]:
+    """Units owing an open deadline (bot.deadlines.reminders), loaded on first use."""
+    from bot.deadlines import reminders  # on first use (see above)
+
+    return reminders.units_with_open_reminder(
+        session=session, indicator_id=indicator_id, unit_ids=unit_ids, now=now
+    )
+
+
+def deadlines_after_import(*, session: Session, imported: Imported) -> None:
+    """Rate deadlines reached by an import (bot.deadlines.lifecycle), loaded on first use."""
+    from bot.deadlines import lifecycle  # on first use (see above)
+
+    lifecycle.after_import(session=session, imported=imported)
+
+
+def warnings_after_import(
+    *,
+    session: Session,
+    imported: Imported,
+    inhibitors: tuple[Inhibitor, ...],
+    default_language: str,
+    letters: LettersLink,
+) -> None:
+    """The warnings evaluated after an import (bot.alerts.evaluate), loaded on first use."""
+    from bot.alerts import evaluate  # on first use (see above)
+
+    evaluate.after_import(
+        session=session,
+        imported=imported,
+        inhibitors=inhibitors,
+        default_language=default_language,
+        basis=letters.rule_basis,
+    )
+
+
+def warnings_note(*, session: Session, imported: Imported) -> str | None:
+    """The warnings line under an import's reply (bot.alerts.texts), loaded on first use."""
+    from bot.alerts import texts  # on first use (see above)
+
+    return texts.import_summary(session=session, imported=imported)
+
+
+def deadline_sheets(*, session: Session, period: PeriodInfo, tz: ZoneInfo) -> list[Sheet]:
+    """The report's deadline sheets (bot.deadlines.views), loaded on first use."""
+    from bot.deadlines import views  # on first use (see above)
+
+    return views.compliance_sheets(session=session, period=period, tz=tz)
+
+
+class LettersLink:
+    """The letter passages pushes and answers cite: the letters' search index (and its modules)
+    made at the first citation, then kept for every later one."""
+
+    def __init__(self) -> None:
+        """No index yet."""
+        self._library: Library | None = None
+        self._lock = threading.Lock()
+
+    def library(self) -> Library:
+        """The search index over the letters, made once (pushes cite from worker threads)."""
+        with self._lock:
+            if self._library is None:
+                from bot.letters.answers import Library  # on first use (see above)
+
+                self._library = Library()
+            return self._library
+
+    def rule_basis(
+        self, *, session: Session, rule: str, due: dt.date | None = None
+    ) -> Cited | None:
+        """The passage that sets a rule (bot.letters.basis.rule_basis)."""
+        from bot.letters import basis  # on first use (see above)
+
+        return basis.rule_basis(session=session, library=self.library(), rule=rule, due=due)
+
+    def deadline_basis(
+        self,
+        *,
+        session: Session,
+        deadline_id: int,
+        template: str | None = None,
+        due: dt.date | None = None,
+    ) -> Cited | None:
+        """The passage a deadline carries out (bot.letters.basis.deadline_basis)."""
+        from bot.letters import basis  # on first use (see above)
+
+        return basis.deadline_basis(
+            session=session,
+            library=self.library(),
+            deadline_id=deadline_id,
+            template=template,
+            due=due,
+        )
 
 
 def links(*, default_language: str, inhibitors: tuple[Inhibitor, ...] | None = None) -> Links:
@@ -35,47 +138,101 @@ def links(*, default_language: str, inhibitors: tuple[Inhibitor, ...] | None = N
     `default_language` (DEFAULT_LANGUAGE) is for pushes to people who never chose one."""
     if inhibitors is None:
         # Units still owing an open deadline get its reminders instead of a low-rate warning.
-        inhibitors = (deadline_reminders.units_with_open_reminder,)
+        inhibitors = (units_with_open_reminder,)
     # Warnings, reminders and the rate answer cite the letter passage they rest on.
-    library = Library()
-    rule_basis = functools.partial(letters_basis.rule_basis, library=library)
+    letters = LettersLink()
     return Links(
         # After an import: rate deadlines check who reached them; warnings are evaluated.
         after_import=(
-            deadline_lifecycle.after_import,
+            deadlines_after_import,
             functools.partial(
-                alerts.after_import,
+                warnings_after_import,
                 inhibitors=inhibitors,
                 default_language=default_language,
-                basis=rule_basis,
+                letters=letters,
             ),
         ),
         alert_inhibitors=inhibitors,
         # The report workbook gets a sheet per open deadline (on time, late, missing).
-        report_sections=(deadline_views.compliance_sheets,),
+        report_sections=(deadline_sheets,),
         # The import's reply says which warnings it queued.
-        import_notes=(import_summary,),
-        rule_basis=rule_basis,
-        deadline_basis=functools.partial(letters_basis.deadline_basis, library=library),
+        import_notes=(warnings_note,),
+        rule_basis=letters.rule_basis,
+        deadline_basis=letters.deadline_basis,
     )
 
 
 def dashboard_sources() -> Sources:
-    """What the dashboard reads from the other features."""
+    """What the dashboard reads from the other features; each module is imported at the
+    dashboard's first call into it (the web server builds this at start-up)."""
+    from bot.dashboard.sources import Sources  # the dashboard's own, loaded with its server
+
     return Sources(
-        warning_history=alerts_status.unit_history,
-        recent_broadcasts=broadcasts.recent,
-        broadcast_status=broadcasts.status,
-        get_report=deadline_explanations.get_report,
-        list_deadlines=deadline_views.list_deadlines,
-        status_view=deadline_views.status_view,
-        open_unit_deadlines=deadline_views.unit_deadlines,
-        owed_text=deadline_texts.owed_text,
-        time_left=deadline_texts.time_left,
-        build_workbook=reports.build_report,
-        unreachable_reason=reports.unreachable_reason,
-        unit_officials=unit_officials.unit_officials,
+        warning_history=lambda **kw: _alerts_status().unit_history(**kw),
+        recent_broadcasts=lambda **kw: _broadcasts().recent(**kw),
+        broadcast_status=lambda **kw: _broadcasts().status(**kw),
+        get_report=lambda **kw: _explanations().get_report(**kw),
+        list_deadlines=lambda **kw: _deadline_views().list_deadlines(**kw),
+        status_view=lambda **kw: _deadline_views().status_view(**kw),
+        open_unit_deadlines=lambda **kw: _deadline_views().unit_deadlines(**kw),
+        owed_text=lambda *a, **kw: _deadline_texts().owed_text(*a, **kw),
+        time_left=lambda *a, **kw: _deadline_texts().time_left(*a, **kw),
+        build_workbook=lambda **kw: _reports().build_report(**kw),
+        unreachable_reason=lambda *a, **kw: _reports().unreachable_reason(*a, **kw),
+        unit_officials=lambda **kw: _unit_officials().unit_officials(**kw),
     )
+
+
+# The modules the dashboard's sources call, each imported at its first call (see above).
+
+
+def _alerts_status() -> ModuleType:
+    """bot.alerts.status."""
+    from bot.alerts import status
+
+    return status
+
+
+def _broadcasts() -> ModuleType:
+    """bot.broadcasts.service."""
+    from bot.broadcasts import service
+
+    return service
+
+
+def _explanations() -> ModuleType:
+    """bot.deadlines.explanations."""
+    from bot.deadlines import explanations
+
+    return explanations
+
+
+def _deadline_views() -> ModuleType:
+    """bot.deadlines.views."""
+    from bot.deadlines import views
+
+    return views
+
+
+def _deadline_texts() -> ModuleType:
+    """bot.deadlines.texts."""
+    from bot.deadlines import texts
+
+    return texts
+
+
+def _reports() -> ModuleType:
+    """bot.reports.service."""
+    from bot.reports import service
+
+    return service
+
+
+def _unit_officials() -> ModuleType:
+    """bot.units.officials."""
+    from bot.units import officials
+
+    return officials
 
 
 # Each feature's `python -m bot` subcommand and the module whose `add_cli(subparsers, links)`

@@ -6,16 +6,12 @@ import asyncio
 import datetime as dt
 import logging
 from html import escape
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.alerts import silence_texts
-from bot.alerts import texts as warnings_text
-from bot.alerts.evaluate import repeat_due, run_manually
-from bot.alerts.silences import SilenceError, active_silences, lift_silence, silence_unit
-from bot.alerts.status import WarningStatus, unit_history, warning_status
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_number, lazy_gettext
 from bot.core.lookup import find_units
@@ -27,6 +23,12 @@ from handlers.common import private_only, secretariat_only
 from handlers.context import BotContext, KysoApp
 from handlers.dialogs import DialogFeature, State, add_dialog, ask, current_of, end
 from handlers.paging import Listing, ListingSource, Section, add_listing, send_listing, show_page
+
+if TYPE_CHECKING:
+    from bot.alerts.status import WarningStatus
+
+# Imported inside the functions that use them: bot.alerts loads at the first warnings command, not
+# at start-up.
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +48,8 @@ WARNINGS = "warnings"  # the kind of list /canhbao pages through; its subject: t
 
 def status_listing(status: WarningStatus) -> Listing:
     """The units below the threshold under the counts and policy, send now, other indicators."""
+    from bot.alerts import texts as warnings_text
+
     ind = status.indicator.id
     rows: list[list[InlineKeyboardButton]] = []
     if status.period is not None and status.policy.enabled:
@@ -78,6 +82,8 @@ WARNINGS_SOURCE = ListingSource(allowed=SECRETARIAT, build=_listing_for, private
 
 def _status(context: BotContext, indicator_id: int | None) -> WarningStatus | None:
     """Current warning status from the database."""
+    from bot.alerts.status import warning_status
+
     rt = context.runtime
     with Session(rt.engine) as session:
         return warning_status(
@@ -127,6 +133,10 @@ async def _unit_lookup(message: Message, context: BotContext, query: str) -> Non
 
 def _history(context: BotContext, unit_id: int) -> str:
     """The /canhbao <unit> text."""
+    from bot.alerts import texts as warnings_text
+    from bot.alerts.silences import active_silences
+    from bot.alerts.status import unit_history, warning_status
+
     rt = context.runtime
     with Session(rt.engine) as session:
         name = unit_name(session=session, unit_id=unit_id) or "?"
@@ -143,6 +153,8 @@ def _history(context: BotContext, unit_id: int) -> str:
 
 def _run_preview(status: WarningStatus, now: dt.datetime) -> tuple[int, int]:
     """Units a run would warn now, and repeats that are due."""
+    from bot.alerts.evaluate import repeat_due
+
     new = repeats = 0
     for u in status.units:
         if u.silenced_until is not None or u.inhibited or not u.recipients:
@@ -209,6 +221,9 @@ async def _ask_run(query: CallbackQuery, status: WarningStatus) -> None:
 
 async def _run_now(update: Update, context: BotContext, status: WarningStatus) -> None:
     """✅ Send: run the warnings for one indicator now, then show the refreshed status."""
+    from bot.alerts import texts as warnings_text
+    from bot.alerts.evaluate import run_manually
+
     query = update.callback_query
     assert query is not None
     ident = status.indicator.id
@@ -241,6 +256,9 @@ async def _run_now(update: Update, context: BotContext, status: WarningStatus) -
 
 def _silence(context: BotContext, unit_id: int, day: dt.date, reason: str, actor: int) -> str:
     """Write the silence and return the confirmation (or the refusal)."""
+    from bot.alerts import silence_texts
+    from bot.alerts.silences import SilenceError, silence_unit
+
     rt = context.runtime
     try:
         with session_scope(rt.engine) as session:
@@ -260,6 +278,8 @@ def _silence(context: BotContext, unit_id: int, day: dt.date, reason: str, actor
 
 async def silence_command(update: Update, context: BotContext) -> None:
     """/imlang <unit> <dd/mm/yyyy> [reason]."""
+    from bot.alerts import silence_texts
+
     message = update.effective_message
     user = update.effective_user
     assert message is not None and user is not None
@@ -300,6 +320,9 @@ SILENCES = "silences"  # the kind of list /imlang_ds pages through
 
 def silences_listing(context: BotContext, _subject: int | None = None) -> Listing | None:
     """The silenced units, a button under each to turn its warnings back on (None: none)."""
+    from bot.alerts import silence_texts
+    from bot.alerts.silences import active_silences
+
     with Session(context.runtime.engine) as session:
         silences = active_silences(session=session)
     if not silences:
@@ -322,6 +345,8 @@ SILENCES_SOURCE = ListingSource(allowed=SECRETARIAT, build=silences_listing, pri
 
 async def silences_command(update: Update, context: BotContext) -> None:
     """/imlang_ds."""
+    from bot.alerts import silence_texts
+
     message = update.effective_message
     assert message is not None
     if not await private_only(update):
@@ -349,6 +374,8 @@ async def _silence_chosen(
     query: CallbackQuery, context: BotContext, unit_id: int, stamp: str
 ) -> None:
     """The unit chosen after an ambiguous /imlang: silence it with the reason typed then."""
+    from bot.alerts import silence_texts
+
     try:
         day = dt.datetime.strptime(stamp, "%Y%m%d").date()
     except ValueError:
@@ -365,6 +392,9 @@ async def _silence_chosen(
 
 async def _lift(update: Update, context: BotContext, silence_id: int) -> None:
     """🔔 Turn on: lift a silence early, then show the list again (its first page)."""
+    from bot.alerts import silence_texts
+    from bot.alerts.silences import SilenceError, lift_silence
+
     query = update.callback_query
     assert query is not None
     rt = context.runtime

@@ -54,7 +54,7 @@ class BotData:
         self.polling_lock = asyncio.Lock()  # one start or stop of long polling at a time
         self.progress_texts: dict[int, str] = {}  # broadcast id → last progress text shown
         self.progress_quiet_at: int | None = None  # data version when no broadcast was running
-        self.letter_library: Library | None = None  # the letters' search index (a cache)
+        self.letter_library: Library | None = None  # the letters' search index (at first use)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from html import escape
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler
@@ -15,9 +16,13 @@ from bot.core.models import Role
 from bot.core.people import Viewer, set_language_preference
 from bot.core.roles import ROLE_LABELS, role_duties, role_notifications
 from bot.core.text import fold
-from bot.invites.leaving import LeaveStatus, check_leave, leave
 from handlers.commands import ANYONE, MEMBERS, CommandSpec
 from handlers.context import BotContext, KysoApp
+
+if TYPE_CHECKING:
+    from bot.invites.leaving import LeaveStatus
+
+# Imported inside the functions that use them: bot.invites loads at the first /roi, not at start-up.
 
 logger = logging.getLogger(__name__)
 
@@ -144,6 +149,8 @@ async def language_choice(update: Update, context: BotContext) -> None:
 
 async def leave_command(update: Update, context: BotContext) -> None:
     """/roi: ask for confirmation before unlinking."""
+    from bot.invites.leaving import check_leave
+
     viewer = context.require_viewer()
     assert update.effective_message is not None
     settings = context.runtime.settings
@@ -178,6 +185,8 @@ async def leave_command(update: Update, context: BotContext) -> None:
 
 def _leave_refusal(status: LeaveStatus, viewer: Viewer | None) -> str:
     """Why /roi cannot go ahead."""
+    from bot.invites.leaving import LeaveStatus
+
     if status is LeaveStatus.LAST_SECRETARIAT:
         return _(
             "You are the only member of the secretariat, so you cannot leave. Add another "
@@ -193,6 +202,8 @@ def _leave_refusal(status: LeaveStatus, viewer: Viewer | None) -> str:
 
 async def leave_choice(update: Update, context: BotContext) -> None:
     """The confirmation buttons of /roi."""
+    from bot.invites.leaving import LeaveStatus, leave
+
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
     await query.answer()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from html import escape
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
@@ -13,10 +14,15 @@ from telegram.ext import CallbackQueryHandler
 from bot.core import messages, outbox
 from bot.core.i18n import _, fmt_date, lazy_gettext
 from bot.core.stats import PeriodInfo
-from bot.reports import service as reports
 from handlers.commands import SECRETARIAT, CommandSpec
 from handlers.common import secretariat_only
 from handlers.context import BotContext, KysoApp
+
+if TYPE_CHECKING:
+    from bot.reports import service as reports
+
+# Imported inside the functions that use them: the report's service loads at the first /baocao, not
+# at start-up.
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +36,8 @@ def _period_label(period: PeriodInfo) -> str:
 
 async def _send_report(update: Update, context: BotContext, period: PeriodInfo) -> None:
     """Build the workbook off the event loop and send it as a document."""
+    from bot.reports import service as reports
+
     chat = update.effective_chat
     assert chat is not None
     rt = context.runtime
@@ -57,6 +65,8 @@ async def _send_report(update: Update, context: BotContext, period: PeriodInfo) 
 
 async def report_command(update: Update, context: BotContext) -> None:
     """/baocao: choose a period (buttons 'rep:<period id>'), or the only one at once."""
+    from bot.reports import service as reports
+
     chat, message = update.effective_chat, update.effective_message
     assert chat is not None and message is not None
     if chat.type != "private":
@@ -82,6 +92,8 @@ async def report_command(update: Update, context: BotContext) -> None:
 @secretariat_only
 async def report_button(update: Update, context: BotContext) -> None:
     """rep:<period id>: build and send that period's workbook."""
+    from bot.reports import service as reports
+
     query = update.callback_query
     assert query is not None and query.data is not None
     period_id = int(query.data.split(":", 1)[1])

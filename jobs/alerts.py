@@ -6,11 +6,11 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.alerts.evaluate import RunOutcome, Trigger, evaluate
 from bot.alerts.policy import Policy, all_policies, load_policy
 from bot.core import heap
 from bot.core.config import Settings
@@ -19,6 +19,9 @@ from bot.core.i18n import set_timezone
 from bot.core.links import Inhibitor, RuleBasis
 from bot.core.models import Indicator
 from handlers.context import BotContext, KysoApp
+
+if TYPE_CHECKING:
+    from bot.alerts.evaluate import RunOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +41,9 @@ def run_scheduled(
     basis: RuleBasis | None = None,
 ) -> RunOutcome | None:
     """Evaluate one indicator with repeats, in one transaction (None: indicator gone)."""
+    # the evaluation loads at the first run, not at start-up
+    from bot.alerts.evaluate import Trigger, evaluate
+
     with heap.bulk(), session_scope(engine) as session:
         indicator = session.get(Indicator, indicator_id)
         if indicator is None:

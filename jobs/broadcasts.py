@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from sqlmodel import Session
 from telegram.error import BadRequest, TelegramError
 
-from bot.broadcasts import service as broadcasts
 from bot.core.i18n import use_language
 from bot.core.models import AppUser
 from bot.core.runtime import Runtime
@@ -35,6 +34,9 @@ class _Progress:
 def _progress(runtime: Runtime) -> list[_Progress]:
     """The progress texts of the unfinished broadcasts (in a worker thread: counting the
     outbox and the acknowledgements of 10,000 recipients takes a while)."""
+    # the broadcasts' service loads at the first progress update, not at start-up
+    from bot.broadcasts import service as broadcasts
+
     found: list[_Progress] = []
     with Session(runtime.engine) as session:
         for b in broadcasts.unfinished_with_progress(session=session):
@@ -52,6 +54,9 @@ def _progress(runtime: Runtime) -> list[_Progress]:
 
 def _finish(runtime: Runtime, broadcast_ids: list[int]) -> None:
     """Mark broadcasts whose last message went out as finished."""
+    # the broadcasts' service loads at the first progress update, not at start-up
+    from bot.broadcasts import service as broadcasts
+
     with Session(runtime.engine) as session:
         for broadcast_id in broadcast_ids:
             broadcasts.mark_finished(session=session, broadcast_id=broadcast_id)

@@ -10,7 +10,6 @@ from telegram.error import TelegramError
 
 from bot.core.i18n import use_language
 from bot.core.runtime import Runtime
-from bot.dashboard.api import secretariat_members
 from handlers.context import BotContext, KysoApp
 from handlers.dashboard import MENU_JOB, menu_button, web_app_url
 
@@ -19,6 +18,9 @@ logger = logging.getLogger(__name__)
 
 def _members(runtime: Runtime) -> list[tuple[int, str | None]]:
     """Who gets the button, and in which language."""
+    # the dashboard's API loads at the first menu update, not at start-up
+    from bot.dashboard.api import secretariat_members
+
     with Session(runtime.engine) as session:
         return secretariat_members(session=session, admin_ids=runtime.settings.admin_telegram_ids)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 from telegram.ext import Application
@@ -21,11 +21,15 @@ from bot.core.db import session_scope
 from bot.core.i18n import set_timezone
 from bot.core.outbox import QuietHours
 from bot.core.runtime import Runtime
-from bot.deadlines.lifecycle import get_deadline
-from bot.deadlines.pushes import PushContext
-from bot.deadlines.reminders import RunResult, open_schedules, run_due
-from bot.deadlines.schedule import Schedule, future_steps
 from handlers.context import BotContext, BotData, KysoApp
+
+if TYPE_CHECKING:
+    from bot.deadlines.pushes import PushContext
+    from bot.deadlines.reminders import RunResult
+    from bot.deadlines.schedule import Schedule
+
+# Imported inside the functions that use them: bot.deadlines loads at its first use, not at start-
+# up.
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +46,8 @@ def job_name(deadline_id: int, step_code: str) -> str:
 
 def push_context(rt: Runtime) -> PushContext:
     """Zone, quiet hours, secretariat and language for pushes, from the settings."""
+    from bot.deadlines.pushes import PushContext
+
     settings = rt.settings
     return PushContext(
         tz=settings.tz,
@@ -59,6 +65,8 @@ def _runtime(app: AnyApp) -> Runtime:
 
 def run_pass(app: AnyApp, deadline_id: int | None = None) -> RunResult:
     """Queue every step due now (one deadline or all); the commit wakes the sender."""
+    from bot.deadlines.reminders import run_due
+
     rt = _runtime(app)
     set_timezone(rt.settings.tz)
     with session_scope(rt.engine) as session:
@@ -103,6 +111,8 @@ def unschedule(app: AnyApp, deadline_id: int | None = None) -> int:
 
 def _add_jobs(app: AnyApp, schedule: Schedule) -> list[str]:
     """One job per future step of a schedule."""
+    from bot.deadlines.schedule import future_steps
+
     queue = app.job_queue
     rt = _runtime(app)
     if queue is None:
@@ -129,6 +139,9 @@ def _add_jobs(app: AnyApp, schedule: Schedule) -> list[str]:
 
 def schedule_deadline(app: AnyApp, deadline_id: int) -> list[str]:
     """(Re)build the jobs of one deadline from the database, e.g. after it changed."""
+    from bot.deadlines.lifecycle import get_deadline
+    from bot.deadlines.schedule import Schedule
+
     unschedule(app, deadline_id)
     with Session(_runtime(app).engine) as session:
         schedule = Schedule.of(get_deadline(session=session, deadline_id=deadline_id))
@@ -137,6 +150,8 @@ def schedule_deadline(app: AnyApp, deadline_id: int) -> list[str]:
 
 def rebuild(app: KysoApp) -> list[str]:
     """Drop every deadline job and schedule them again from the database."""
+    from bot.deadlines.reminders import open_schedules
+
     unschedule(app)
     rt = _runtime(app)
     with Session(rt.engine) as session:

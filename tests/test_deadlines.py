@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from bot.core.audit import recent
 from bot.core.config import Settings
 from bot.core.models import DeadlineUnit, OutboxMessage, OutboxStatus
+from bot.deadlines.reminders import RunResult
 from jobs import deadlines as reminders
 from tests.conftest import ADMIN_ID, Harness, PublishedRow
 from tests.deadline_kit import (
@@ -292,9 +293,9 @@ async def test_a_reminder_step_is_prepared_off_the_event_loop(
 
     threads: list[int] = []
 
-    def run_pass(app: object, deadline_id: int | None = None) -> reminders.RunResult:
+    def run_pass(app: object, deadline_id: int | None = None) -> RunResult:
         threads.append(threading.get_ident())
-        return reminders.RunResult([], 0)
+        return RunResult([], 0)
 
     monkeypatch.setattr(reminders, "run_pass", run_pass)
     context = SimpleNamespace(job=SimpleNamespace(data={"deadline_id": 1}), application=bot.app)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 from tornado.web import RedirectHandler, RequestHandler
@@ -23,9 +24,15 @@ from bot.core.db import session_scope
 from bot.core.i18n import normalize_language, set_timezone, use_language
 from bot.core.people import load_viewer
 from bot.core.runtime import Runtime
-from bot.dashboard import api, auth, boards, unitview
-from bot.dashboard.sources import Sources
+from bot.dashboard import auth
 from bot.dashboard.strings import catalog_json
+
+if TYPE_CHECKING:
+    from bot.dashboard import api
+    from bot.dashboard.sources import Sources
+
+# Imported inside the functions that use them: the API's modules load at the dashboard's first call,
+# not at start-up.
 
 logger = logging.getLogger(__name__)
 
@@ -70,10 +77,16 @@ class Dashboard:
 
     def __post_init__(self) -> None:
         """Caches and rate limits of this process; the page is rendered once."""
-        self.tables = api.TableCache()
         self.failed_logins = auth.WindowCounter()
         self.sends = auth.WindowCounter(SENDS_PER_MINUTE, dt.timedelta(minutes=1))
         self.page = render_page(self.runtime.settings.dashboard_url)
+
+    @functools.cached_property
+    def tables(self) -> api.TableCache:
+        """The API's cache of rendered tables (made, and the API loaded, at the first call)."""
+        from bot.dashboard import api
+
+        return api.TableCache()
 
     def now(self) -> dt.datetime:
         """The runtime's clock (simulated in the console demo)."""
@@ -176,6 +189,8 @@ class ApiHandler(_Base):
 
     def caller(self) -> api.Caller | None:
         """Who is calling, or None after answering 401."""
+        from bot.dashboard import api
+
         now = self.dashboard.now()
         try:
             telegram_id, language_code = self._launch_user(now)
@@ -211,6 +226,8 @@ class ApiHandler(_Base):
     async def compute(self, caller: api.Caller, work: Work) -> Any:
         """Run `work` off the event loop in the caller's language; on a refusal answer 403/404
         and return FAILED."""
+        from bot.dashboard import api
+
         rt = self.dashboard.runtime
         ctx = api.Context(
             settings=rt.settings,
@@ -262,6 +279,8 @@ class MeHandler(ApiHandler):
 
     async def get(self) -> None:
         """Role, unit and language of the caller."""
+        from bot.dashboard import api
+
         await self.answer(lambda s, c, x: api.me(session=s, caller=c))
 
 
@@ -270,6 +289,8 @@ class TableHandler(ApiHandler):
 
     async def get(self) -> None:
         """The compact table."""
+        from bot.dashboard import api
+
         code, period = self.arg_code(), self.arg_int("period")
         await self.answer(
             lambda s, c, x: api.table(
@@ -283,6 +304,8 @@ class UnitHandler(ApiHandler):
 
     async def get(self, unit_id: str) -> None:
         """The unit page."""
+        from bot.dashboard import unitview
+
         code = self.arg_code()
         await self.answer(
             lambda s, c, x: unitview.unit_page(
@@ -296,6 +319,8 @@ class CardHandler(ApiHandler):
 
     async def get(self) -> None:
         """The card."""
+        from bot.dashboard import unitview
+
         code = self.arg_code()
         await self.answer(
             lambda s, c, x: unitview.card(session=s, caller=c, ctx=x, indicator_code=code)
@@ -307,6 +332,8 @@ class DeadlinesHandler(ApiHandler):
 
     async def get(self) -> None:
         """The deadline board."""
+        from bot.dashboard import boards
+
         await self.answer(lambda s, c, x: boards.deadline_board(session=s, caller=c, ctx=x))
 
 
@@ -315,6 +342,8 @@ class BroadcastsHandler(ApiHandler):
 
     async def get(self) -> None:
         """The announcements board."""
+        from bot.dashboard import boards
+
         await self.answer(lambda s, c, x: boards.broadcast_board(session=s, caller=c, ctx=x))
 
 
@@ -323,6 +352,8 @@ class ReportHandler(ApiHandler):
 
     async def get(self, report_id: str) -> None:
         """The report's text and details."""
+        from bot.dashboard import boards
+
         await self.answer(
             lambda s, c, x: boards.report_detail(
                 session=s, caller=c, ctx=x, report_id=int(report_id)
@@ -366,6 +397,7 @@ class ReportSendHandler(_SendingHandler):
 
     async def post(self, report_id: str) -> None:
         """Send it by file_id."""
+        from bot.dashboard import boards
 
         def fetch(session: Session, caller: api.Caller, ctx: api.Context) -> Outgoing:
             found = boards.report_file(
@@ -387,6 +419,8 @@ class WorkbookHandler(ApiHandler):
 
     async def get(self) -> None:
         """The .xlsx bytes."""
+        from bot.dashboard import boards
+
         period = self.arg_int("period")
         caller = self.caller()
         if caller is None:
@@ -411,6 +445,8 @@ class WorkbookSendHandler(_SendingHandler):
 
     async def post(self) -> None:
         """Build it and have the bot send it."""
+        from bot.dashboard import boards
+
         period = self.arg_int("period")
 
         def fetch(session: Session, caller: api.Caller, ctx: api.Context) -> Outgoing:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
 
 from bot.core import messages
 from bot.core.i18n import _, fmt_datetime, fmt_number, fmt_percent_value, fmt_rate, ngettext
@@ -14,7 +15,9 @@ from bot.core.stats import PeriodInfo
 from bot.deadlines.audience import Draft, period_span
 from bot.deadlines.schedule import Step
 from bot.deadlines.texts import due_line, owed_text
-from bot.deadlines.views import DeadlineRow, StatusView, UnitDeadline, UnitLine
+
+if TYPE_CHECKING:  # types only: the views load at the first deadline list, not at start-up
+    from bot.deadlines.views import DeadlineRow, StatusView, UnitDeadline, UnitLine
 
 
 def plan_text(days: Sequence[int], time: dt.time | str) -> str:

@@ -8,14 +8,12 @@ import logging
 import re
 import secrets
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 
-from bot.broadcasts import service as broadcasts
-from bot.broadcasts.service import Recipients, Scope, chosen_audience
 from bot.core import heap
 from bot.core.areas import KINDS, list_areas
 from bot.core.audiences import Audience, Reach
@@ -37,6 +35,12 @@ from handlers.broadcasts.views import (
 from handlers.common import secretariat_only
 from handlers.context import BotContext
 from handlers.dialogs import DialogFeature, State, ask, current_of, end
+
+if TYPE_CHECKING:
+    from bot.broadcasts.service import Recipients
+
+# Imported inside the functions that use them: bot.broadcasts loads at the first announcement, not
+# at start-up.
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +68,8 @@ def _save(context: BotContext, state: str, draft: Draft) -> None:
 
 def _target(draft: Draft) -> Audience:
     """The audience chosen so far."""
+    from bot.broadcasts.service import Scope, chosen_audience
+
     return chosen_audience(
         Scope(draft["scope"]),
         reach=Reach(draft.get("reach") or Reach.OFFICIALS.value),
@@ -140,6 +146,8 @@ async def on_text(update: Update, context: BotContext, dialog: OpenDialog) -> No
 async def _take_text(message: Message, context: BotContext, draft: Draft, text: str) -> None:
     """Validate the text (a bare "<" or "&" is escaped for the writer); if fine, ask for the
     audience."""
+    from bot.broadcasts import service as broadcasts
+
     text = escape_bare(text)
     problems = broadcasts.validate_text(text)
     if problems:
@@ -194,6 +202,8 @@ async def _audience(
     query: CallbackQuery, context: BotContext, dialog: OpenDialog, value: str | None
 ) -> None:
     """An audience: a kind or an area asks which one; the others are chosen at once."""
+    from bot.broadcasts.service import Scope
+
     if value in (Scope.KIND.value, Scope.AREA.value):
         draft = {**dialog.data, "scope": value}
         _save(context, AUDIENCE, draft)
@@ -249,6 +259,8 @@ async def _ask_kind_or_area(
     query: CallbackQuery, context: BotContext, draft: Draft, scope: str
 ) -> None:
     """Buttons for a unit kind, or for an area."""
+    from bot.broadcasts.service import Scope
+
     token = draft["token"]
     if scope == Scope.KIND.value:
         await query.edit_message_text(_("Which kind of unit?"), reply_markup=kind_keyboard(token))
@@ -266,6 +278,8 @@ async def _ask_kind_or_area(
 
 async def _units_chosen(query: CallbackQuery, context: BotContext, draft: Draft) -> None:
     """Groups go straight to the preview; units ask heads only or all officials."""
+    from bot.broadcasts.service import Scope
+
     if draft["scope"] == Scope.GROUPS.value:
         await _preview(query, context, draft)
         return
@@ -277,6 +291,8 @@ async def _units_chosen(query: CallbackQuery, context: BotContext, draft: Draft)
 
 async def _preview(query: CallbackQuery, context: BotContext, draft: Draft) -> None:
     """The exact text, the audience in words and the recipient count; Send / Cancel."""
+    from bot.broadcasts import service as broadcasts
+
     target = _target(draft)
 
     def resolve() -> tuple[Recipients, str]:
@@ -296,6 +312,8 @@ async def _preview(query: CallbackQuery, context: BotContext, draft: Draft) -> N
 
 async def _send(query: CallbackQuery, context: BotContext, draft: Draft) -> None:
     """Store and queue the broadcast in one transaction; the preview becomes the progress."""
+    from bot.broadcasts import service as broadcasts
+
     assert query.message is not None
     end(context)  # a second press finds no draft
     viewer = context.require_viewer()

@@ -6,8 +6,6 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
-from bot.broadcasts import acks
-from bot.broadcasts import service as broadcasts
 from bot.core.audiences import Audience, AudienceKind
 from bot.core.i18n import _, fmt_number, ngettext
 from handlers.broadcasts.views import (
@@ -21,11 +19,16 @@ from handlers.common import private_only, secretariat_only
 from handlers.context import BotContext
 from handlers.paging import Listing, ListingSource, send_listing, show_page
 
+# Imported inside the functions that use them: bot.broadcasts loads at the first announcement, not
+# at start-up.
+
 # --- acknowledgement ------------------------------------------------------------------------
 
 
 async def ack_button(update: Update, context: BotContext) -> None:
     """'✅ Received' under an announcement: recorded for its recipients only."""
+    from bot.broadcasts import acks
+
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
     broadcast_id = int(query.data.rsplit(":", 1)[1])
@@ -67,6 +70,8 @@ LATEST = "broadcasts"  # the kind of list /thongbao_ds pages through
 
 def latest_listing(context: BotContext, _subject: int | None = None) -> Listing | None:
     """The latest announcements with their delivery (None: there are none)."""
+    from bot.broadcasts import service as broadcasts
+
     with Session(context.runtime.engine) as session:
         items = []
         for b in broadcasts.recent(session=session, limit=10):
@@ -96,6 +101,8 @@ STATUS = "broadcast"  # the kind of list /thongbao_tt pages through; its subject
 
 def status_listing_for(context: BotContext, broadcast_id: int | None) -> Listing | None:
     """One announcement's status from the database (None: there is no such announcement)."""
+    from bot.broadcasts import service as broadcasts
+
     if broadcast_id is None:
         return None
     with Session(context.runtime.engine) as session:
@@ -148,6 +155,8 @@ async def status_button(update: Update, context: BotContext) -> None:
 
 async def _remind(update: Update, context: BotContext, broadcast_id: int) -> None:
     """Queue a reminder to the officials of units that have not acknowledged."""
+    from bot.broadcasts import service as broadcasts
+
     query = update.callback_query
     assert query is not None
     viewer = context.require_viewer()
@@ -183,6 +192,8 @@ UNREACHABLE = "unreachable"  # the kind of list /khonglienlac pages through
 
 def unreachable_listing_for(context: BotContext, _subject: int | None = None) -> Listing | None:
     """The unreachable officials and units without anyone, or None when there are none."""
+    from bot.broadcasts import service as broadcasts
+
     with Session(context.runtime.engine) as session:
         people, empty_units = broadcasts.unreachable(session=session)
     if not people and not empty_units:

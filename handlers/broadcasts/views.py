@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 from html import escape
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.broadcasts import service as broadcasts
-from bot.broadcasts.service import BroadcastStatus, Recipients, Scope
 from bot.core.areas import KINDS, kind_label
 from bot.core.audiences import Audience, AudienceKind, Reach
 from bot.core.i18n import _, fmt_datetime, fmt_number, ngettext
@@ -16,6 +15,10 @@ from bot.core.lookup import UnitRef
 from bot.core.models import Broadcast
 from bot.core.roles import role_label
 from handlers.paging import Listing, Section
+
+if TYPE_CHECKING:
+    from bot.broadcasts import service as broadcasts
+    from bot.broadcasts.service import BroadcastStatus, Recipients
 
 
 def ack_label() -> str:
@@ -41,6 +44,9 @@ def _back_cancel(token: str) -> list[InlineKeyboardButton]:
 
 def audience_keyboard(token: str) -> InlineKeyboardMarkup:
     """The audience choices."""
+    # bot.broadcasts loads at the first announcement, not at start-up
+    from bot.broadcasts.service import Scope
+
     t = token
     return InlineKeyboardMarkup(
         [
@@ -135,6 +141,9 @@ def _reach_lines(recipients: Recipients, n: int) -> list[str]:
 
 def preview_text(target: Audience, recipients: Recipients, audience: str, text: str) -> str:
     """The exact text, the audience in words and the recipient count."""
+    # bot.broadcasts loads at the first announcement, not at start-up
+    from bot.broadcasts import service as broadcasts
+
     n = len(recipients.chats)
     lines = [_("📋 <b>Preview</b>"), _("Audience: {audience}").format(audience=audience)]
     if target.kind is AudienceKind.GROUPS:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 from telegram import InlineKeyboardMarkup, Update
@@ -21,19 +22,6 @@ from bot.core.dialogs import OpenDialog
 from bot.core.i18n import _
 from bot.core.models import DeadlineKind
 from bot.core.stats import period_info
-from bot.deadlines import replies
-from bot.deadlines.audience import (
-    Draft,
-    choosable_periods,
-    describe_audience,
-    first_reminder,
-    preview_count,
-    template_draft,
-)
-from bot.deadlines.errors import DeadlineError
-from bot.deadlines.lifecycle import check_title, create_deadline
-from bot.deadlines.schedule import StepKind
-from bot.deadlines.views import status_view
 from handlers.common import private_only, secretariat_only
 from handlers.context import BotContext
 from handlers.deadlines.dialog import (
@@ -67,9 +55,15 @@ from handlers.deadlines.views import (
 from handlers.dialogs import State
 from jobs import deadlines as reminders
 
+if TYPE_CHECKING:
+    from bot.deadlines.audience import Draft
+
+# Imported inside the functions that use them: bot.deadlines loads at its first use, not at start-
+# up.
+
 _NUMBER = re.compile(r"^\s*(\d{1,3}(?:[.,]\d{1,2})?)\s*%?\s*$")
 
-ButtonStep = Callable[[Update, BotContext, Draft, str], Awaitable[None]]
+ButtonStep = Callable[[Update, BotContext, "Draft", str], Awaitable[None]]
 
 
 def _parse_percent(text: str) -> float | None:
@@ -87,6 +81,8 @@ def _typed(update: Update) -> str:
 
 async def new_command(update: Update, context: BotContext) -> None:
     """/hanchot_moi: templates or a deadline of one's own."""
+    from bot.deadlines.audience import Draft
+
     if not await private_only(update, contact_data=False):
         return
     move(context, DialogState.TEMPLATE, Draft().to_dict())
@@ -157,6 +153,9 @@ async def ask_period(
     update: Update, context: BotContext, draft: Draft, prefix: str, *, edit: bool = False
 ) -> None:
     """Choose a period: for the audience (bp) or the rate measured (rp, with 'latest')."""
+    from bot.deadlines.audience import choosable_periods
+    from bot.deadlines.errors import DeadlineError
+
     state = DialogState.RATE_PERIOD if prefix == "rp" else DialogState.BELOW_PERIOD
     move(context, state, draft.to_dict())
     with Session(context.runtime.engine) as session:
@@ -171,6 +170,9 @@ async def _summary(
     update: Update, context: BotContext, draft: Draft, *, edit: bool = False
 ) -> None:
     """The complete draft and its buttons."""
+    from bot.deadlines import replies
+    from bot.deadlines.audience import describe_audience, first_reminder, preview_count
+
     move(context, DialogState.CONFIRM, draft.to_dict())
     with Session(context.runtime.engine) as session:
         count = preview_count(session=session, draft=draft)
@@ -192,6 +194,9 @@ async def _answer(update: Update) -> None:
 
 async def _template(update: Update, context: BotContext, draft: Draft, arg: str) -> None:
     """t:<template> — one of the letters' deadlines (its date asked if already past)."""
+    from bot.deadlines.audience import template_draft
+    from bot.deadlines.errors import DeadlineError
+
     rt = context.runtime
     try:
         with Session(rt.engine) as session:
@@ -211,6 +216,8 @@ async def _template(update: Update, context: BotContext, draft: Draft, arg: str)
 
 async def _custom(update: Update, context: BotContext, draft: Draft, arg: str) -> None:
     """custom — a deadline of one's own, from scratch."""
+    from bot.deadlines.audience import Draft
+
     await ask_next(update, context, Draft(), edit=True)
 
 
@@ -306,6 +313,14 @@ async def _change_audience(update: Update, context: BotContext, draft: Draft, ar
 
 async def _create(update: Update, context: BotContext, draft: Draft, arg: str) -> None:
     """ok — write the deadline, schedule its reminders and confirm."""
+    from bot.deadlines import replies
+    from bot.deadlines.errors import DeadlineError
+    from bot.deadlines.lifecycle import create_deadline
+    from bot.deadlines.schedule import StepKind
+
+    # bot.deadlines.views loads at the first deadline command, not at start-up
+    from bot.deadlines.views import status_view
+
     rt = context.runtime
     viewer = context.require_viewer()
     moment = now(context)
@@ -356,6 +371,8 @@ BUTTONS: dict[str, ButtonStep] = {
 async def creation_button(update: Update, context: BotContext) -> None:
     """dl:new:<action>[:<arg>] — a button of the creation dialog, while it is open (checked on
     every press: someone who left the secretariat meanwhile creates nothing)."""
+    from bot.deadlines.audience import Draft
+
     dialog = at(context, *CREATING)
     if dialog is None:
         await stale(update)
@@ -374,6 +391,10 @@ async def creation_button(update: Update, context: BotContext) -> None:
 
 async def title_step(update: Update, context: BotContext, dialog: OpenDialog) -> None:
     """The title."""
+    from bot.deadlines.audience import Draft
+    from bot.deadlines.errors import DeadlineError
+    from bot.deadlines.lifecycle import check_title
+
     draft = Draft.from_dict(dialog.data)
     try:
         draft.title = check_title(_typed(update))
@@ -385,6 +406,8 @@ async def title_step(update: Update, context: BotContext, dialog: OpenDialog) ->
 
 async def due_step(update: Update, context: BotContext, dialog: OpenDialog) -> None:
     """The deadline, typed the Vietnamese way."""
+    from bot.deadlines.audience import Draft
+
     draft = Draft.from_dict(dialog.data)
     try:
         draft.due_at = parse_when(_typed(update), now=now(context), tz=context.runtime.settings.tz)
@@ -396,6 +419,8 @@ async def due_step(update: Update, context: BotContext, dialog: OpenDialog) -> N
 
 async def _percent(update: Update) -> float | None:
     """A typed percentage above 0 and at most 100 (else explained; None)."""
+    from bot.deadlines.errors import DeadlineError
+
     value = _parse_percent(_typed(update))
     if value is None or not 0 < value <= 100:
         await reply(update, DeadlineError("bad_rate").message())
@@ -405,6 +430,8 @@ async def _percent(update: Update) -> float | None:
 
 async def rate_step(update: Update, context: BotContext, dialog: OpenDialog) -> None:
     """The rate to reach; then which figures count."""
+    from bot.deadlines.audience import Draft
+
     value = await _percent(update)
     if value is None:
         return
@@ -415,6 +442,8 @@ async def rate_step(update: Update, context: BotContext, dialog: OpenDialog) -> 
 
 async def threshold_step(update: Update, context: BotContext, dialog: OpenDialog) -> None:
     """Units below this rate; then in which period."""
+    from bot.deadlines.audience import Draft
+
     value = await _percent(update)
     if value is None:
         return
@@ -425,6 +454,8 @@ async def threshold_step(update: Update, context: BotContext, dialog: OpenDialog
 
 async def plan_step(update: Update, context: BotContext, dialog: OpenDialog) -> None:
     """The reminder days and time."""
+    from bot.deadlines.audience import Draft
+
     draft = Draft.from_dict(dialog.data)
     try:
         draft.plan_days, draft.plan_time = parse_plan(_typed(update))

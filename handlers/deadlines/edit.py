@@ -13,11 +13,6 @@ from bot.core.db import session_scope
 from bot.core.dialogs import OpenDialog
 from bot.core.i18n import _, fmt_datetime
 from bot.core.models import Deadline
-from bot.deadlines import replies
-from bot.deadlines.audience import Draft
-from bot.deadlines.errors import DeadlineError
-from bot.deadlines.lifecycle import edit_plan, edit_title, open_deadline, postpone
-from bot.deadlines.schedule import parse_hhmm
 from handlers.common import private_only, secretariat_only
 from handlers.context import BotContext
 from handlers.deadlines.dialog import (
@@ -36,6 +31,9 @@ from handlers.deadlines.views import due_prompt, plan_prompt
 from handlers.dialogs import State
 from jobs import deadlines as reminders
 
+# Imported inside the functions that use them: bot.deadlines loads at its first use, not at start-
+# up.
+
 # dl:ed:<id>:<what> → the question it opens.
 EDITS = {
     "title": DialogState.EDIT_TITLE,
@@ -46,6 +44,9 @@ EDITS = {
 
 def _prompt(state: DialogState, deadline: Deadline) -> str:
     """The question for one change of an existing deadline."""
+    from bot.deadlines.audience import Draft
+    from bot.deadlines.schedule import parse_hhmm
+
     title = escape(deadline.title)
     if state == DialogState.EDIT_TITLE:
         return _("Type the new title of “{title}”.").format(title=title)
@@ -66,6 +67,9 @@ def _prompt(state: DialogState, deadline: Deadline) -> str:
 @secretariat_only
 async def edit_button(update: Update, context: BotContext) -> None:
     """dl:ed:<id>:title|plan|due — ask for the new value."""
+    from bot.deadlines.errors import DeadlineError
+    from bot.deadlines.lifecycle import open_deadline
+
     if not await private_only(update, contact_data=False):
         return
     _sep, _dl, raw_id, what = button_parts(update)
@@ -90,6 +94,8 @@ Change = Callable[[Session, BotContext, int, str], str]
 
 def _rename(session: Session, context: BotContext, deadline_id: int, text: str) -> str:
     """The new title."""
+    from bot.deadlines.lifecycle import edit_title
+
     actor = context.require_viewer().telegram_id
     edit_title(session=session, deadline_id=deadline_id, title=text, actor=actor, now=now(context))
     return _("✅ Renamed.")
@@ -97,6 +103,9 @@ def _rename(session: Session, context: BotContext, deadline_id: int, text: str) 
 
 def _replan(session: Session, context: BotContext, deadline_id: int, text: str) -> str:
     """The new reminder days and time."""
+    from bot.deadlines import replies
+    from bot.deadlines.lifecycle import edit_plan
+
     days, time = parse_plan(text)
     deadline = edit_plan(
         session=session,
@@ -113,6 +122,9 @@ def _replan(session: Session, context: BotContext, deadline_id: int, text: str) 
 
 def _postpone(session: Session, context: BotContext, deadline_id: int, text: str) -> str:
     """The new deadline; everyone already reminded is told."""
+    from bot.deadlines import replies
+    from bot.deadlines.lifecycle import postpone
+
     rt = context.runtime
     moment = now(context)
     result = postpone(
@@ -139,6 +151,8 @@ CHANGES: dict[str, Change] = {
 
 async def edit_step(update: Update, context: BotContext, dialog: OpenDialog) -> None:
     """The typed new title, plan or due date: write it, reschedule, show the card again."""
+    from bot.deadlines.errors import DeadlineError
+
     message = update.effective_message
     assert message is not None and message.text is not None
     deadline_id = int(dialog.data["deadline_id"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 from telegram import Message, Update
@@ -16,21 +16,6 @@ from bot.core.db import session_scope
 from bot.core.dialogs import OpenDialog
 from bot.core.i18n import _, fmt_number
 from bot.core.models import AppUser
-from bot.deadlines import replies
-from bot.deadlines.errors import DeadlineError
-from bot.deadlines.explanations import (
-    MAX_REPORT_TEXT,
-    ReportFile,
-    accept_report,
-    check_can_submit,
-    get_report,
-    report_deadlines,
-    report_file_problem,
-    request_more,
-    submit_report,
-)
-from bot.deadlines.lifecycle import get_deadline
-from bot.deadlines.views import unit_name_of
 from handlers.commands import Audience, audience_of, role_refusal_text
 from handlers.common import private_only, secretariat_only
 from handlers.context import BotContext
@@ -59,11 +44,20 @@ from handlers.deadlines.views import (
 from handlers.dialogs import State
 from jobs import deadlines as reminders
 
+if TYPE_CHECKING:
+    from bot.deadlines.explanations import ReportFile
+
+# Imported inside the functions that use them: bot.deadlines' reports load at the first /giaitrinh,
+# not at start-up; bot.deadlines loads at its first use, not at start-up.
+
 logger = logging.getLogger(__name__)
 
 
 async def report_command(update: Update, context: BotContext) -> None:
     """/giaitrinh: choose the deadline (if several) and ask for the report."""
+    from bot.deadlines.errors import DeadlineError
+    from bot.deadlines.explanations import report_deadlines
+
     if not await private_only(update, contact_data=False):
         return
     viewer = context.require_viewer()
@@ -127,6 +121,9 @@ async def _reports_for_a_unit(update: Update, context: BotContext) -> bool:
 
 async def _start_report(update: Update, context: BotContext, deadline_id: int) -> None:
     """Check the unit may report, then ask for the content."""
+    from bot.deadlines.errors import DeadlineError
+    from bot.deadlines.explanations import check_can_submit
+
     viewer = context.require_viewer()
     if not await _reports_for_a_unit(update, context):
         return
@@ -166,6 +163,9 @@ async def _keep(update: Update, context: BotContext, state: dict[str, Any]) -> N
 
 async def report_text(update: Update, context: BotContext, dialog: OpenDialog) -> None:
     """Text of the report (several messages are joined)."""
+    from bot.deadlines.errors import DeadlineError
+    from bot.deadlines.explanations import MAX_REPORT_TEXT
+
     message = update.effective_message
     assert message is not None and message.text is not None
     state = dict(dialog.data)
@@ -179,6 +179,8 @@ async def report_text(update: Update, context: BotContext, dialog: OpenDialog) -
 
 def _file_of(message: Message) -> ReportFile:
     """The document or the largest size of the photo, as Telegram announced it."""
+    from bot.deadlines.explanations import ReportFile
+
     if message.document is not None:
         doc = message.document
         return ReportFile(doc.file_id, "document", doc.file_name, doc.file_size, doc.mime_type)
@@ -188,6 +190,8 @@ def _file_of(message: Message) -> ReportFile:
 
 async def report_file(update: Update, context: BotContext, dialog: OpenDialog) -> None:
     """A document or photo for the report: checked by its announced type and size, kept by id."""
+    from bot.deadlines.explanations import MAX_REPORT_TEXT, report_file_problem
+
     message = update.effective_message
     assert message is not None
     file = _file_of(message)
@@ -204,6 +208,10 @@ async def report_file(update: Update, context: BotContext, dialog: OpenDialog) -
 
 async def send_button(update: Update, context: BotContext) -> None:
     """dl:send — store the report and give the receipt."""
+    from bot.deadlines import replies
+    from bot.deadlines.errors import DeadlineError
+    from bot.deadlines.explanations import ReportFile, submit_report
+
     dialog = at(context, *REPORTING)
     if dialog is None:
         await stale(update)
@@ -252,6 +260,12 @@ async def send_button(update: Update, context: BotContext) -> None:
 @secretariat_only
 async def see_button(update: Update, context: BotContext) -> None:
     """dl:see:<report id> — the report's text and file, with Accept / Ask for more."""
+    from bot.deadlines import replies
+    from bot.deadlines.errors import DeadlineError
+    from bot.deadlines.explanations import get_report
+    from bot.deadlines.lifecycle import get_deadline
+    from bot.deadlines.views import unit_name_of
+
     report_id = button_id(update)
     with Session(context.runtime.engine) as session:
         try:
@@ -292,6 +306,9 @@ async def _send_file(
 @secretariat_only
 async def accept_button(update: Update, context: BotContext) -> None:
     """dl:acc:<report id>."""
+    from bot.deadlines.errors import DeadlineError
+    from bot.deadlines.explanations import accept_report
+
     rt = context.runtime
     try:
         with session_scope(rt.engine) as session:
@@ -312,6 +329,10 @@ async def accept_button(update: Update, context: BotContext) -> None:
 @secretariat_only
 async def more_button(update: Update, context: BotContext) -> None:
     """dl:more:<report id> — ask what the unit should add."""
+    from bot.deadlines.errors import DeadlineError
+    from bot.deadlines.explanations import get_report
+    from bot.deadlines.views import unit_name_of
+
     report_id = button_id(update)
     with Session(context.runtime.engine) as session:
         try:
@@ -333,6 +354,9 @@ async def more_button(update: Update, context: BotContext) -> None:
 
 async def more_step(update: Update, context: BotContext, dialog: OpenDialog) -> None:
     """The typed note: the unit is told and reminded again until it completes its report."""
+    from bot.deadlines.errors import DeadlineError
+    from bot.deadlines.explanations import request_more
+
     message = update.effective_message
     assert message is not None and message.text is not None
     rt = context.runtime

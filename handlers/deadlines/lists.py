@@ -11,11 +11,6 @@ from bot.core.db import session_scope
 from bot.core.i18n import _
 from bot.core.models import DeadlineKind
 from bot.core.stats import period_info
-from bot.deadlines import replies, texts
-from bot.deadlines.errors import DeadlineError
-from bot.deadlines.lifecycle import cancel, get_deadline
-from bot.deadlines.reminders import acknowledge
-from bot.deadlines.views import ack_count, list_deadlines, status_view, unit_deadlines
 from handlers.commands import SECRETARIAT
 from handlers.common import secretariat_only
 from handlers.context import BotContext
@@ -23,6 +18,9 @@ from handlers.deadlines.dialog import button_id, button_parts, now, refuse, say
 from handlers.deadlines.views import cancel_confirm_markup, card_markup, deadline_buttons
 from handlers.paging import Listing, ListingSource, Section, send_listing
 from jobs import deadlines as reminders
+
+# Imported inside the functions that use them: bot.deadlines loads at its first use, not at start-
+# up; bot.deadlines.views loads at the first deadline command, not at start-up.
 
 
 async def list_command(update: Update, context: BotContext) -> None:
@@ -47,6 +45,9 @@ OPEN = "deadlines"  # the kind of list /hanchot pages through for the secretaria
 
 def open_listing(context: BotContext, _subject: int | None = None) -> Listing | None:
     """Every open deadline with its progress and a button to its card (None: none open)."""
+    from bot.deadlines import replies
+    from bot.deadlines.views import list_deadlines
+
     moment = now(context)
     with session_scope(context.runtime.engine) as session:
         rows = list_deadlines(session=session, now=moment)
@@ -75,6 +76,9 @@ async def _open_deadlines(update: Update, context: BotContext) -> None:
 
 async def _unit_list(update: Update, context: BotContext, unit_id: int, unit: str) -> None:
     """A unit's deadlines, with a Submit button if it owes exactly one report."""
+    from bot.deadlines import replies, texts
+    from bot.deadlines.views import unit_deadlines
+
     moment = now(context)
     with session_scope(context.runtime.engine) as session:
         items = unit_deadlines(session=session, unit_id=unit_id, now=moment)
@@ -95,6 +99,10 @@ async def _unit_list(update: Update, context: BotContext, unit_id: int, unit: st
 
 async def show_card(update: Update, context: BotContext, deadline_id: int, *, edit: bool) -> None:
     """A deadline's card with its management buttons."""
+    from bot.deadlines import replies
+    from bot.deadlines.errors import DeadlineError
+    from bot.deadlines.views import ack_count, status_view
+
     rt = context.runtime
     moment = now(context)
     try:
@@ -128,6 +136,9 @@ async def card_button(update: Update, context: BotContext) -> None:
 
 async def ack_button(update: Update, context: BotContext) -> None:
     """dl:ack:<id> — "Đã nhận"."""
+    from bot.deadlines.errors import DeadlineError
+    from bot.deadlines.reminders import acknowledge
+
     query = update.callback_query
     assert query is not None
     viewer = context.require_viewer()
@@ -154,6 +165,9 @@ async def ack_button(update: Update, context: BotContext) -> None:
 @secretariat_only
 async def cancel_ask(update: Update, context: BotContext) -> None:
     """dl:cx:<id> — confirm before cancelling."""
+    from bot.deadlines.errors import DeadlineError
+    from bot.deadlines.lifecycle import get_deadline
+
     deadline_id = button_id(update)
     with Session(context.runtime.engine) as session:
         try:
@@ -175,6 +189,10 @@ async def cancel_ask(update: Update, context: BotContext) -> None:
 @secretariat_only
 async def cancel_confirm(update: Update, context: BotContext) -> None:
     """dl:cxy:<id> / dl:cxn:<id>."""
+    from bot.deadlines import replies
+    from bot.deadlines.errors import DeadlineError
+    from bot.deadlines.lifecycle import cancel
+
     deadline_id = button_id(update)
     if button_parts(update)[1] == "cxn":
         await show_card(update, context, deadline_id, edit=True)

@@ -10,9 +10,6 @@ from telegram import InlineKeyboardMarkup, InputFile, Update
 from bot.core.db import session_scope
 from bot.core.i18n import _
 from bot.core.stats import period_info
-from bot.deadlines import replies
-from bot.deadlines.errors import DeadlineError
-from bot.deadlines.views import list_deadlines, status_csv, status_view
 from handlers.commands import SECRETARIAT
 from handlers.common import secretariat_only
 from handlers.context import BotContext
@@ -20,9 +17,14 @@ from handlers.deadlines.dialog import button_id, button_parts, now, refuse
 from handlers.deadlines.views import deadline_buttons
 from handlers.paging import Listing, ListingSource, Section, send_listing, show_page
 
+# Imported inside the functions that use them: bot.deadlines.views loads at the first deadline
+# command, not at start-up; bot.deadlines loads at its first use, not at start-up.
+
 
 async def status_command(update: Update, context: BotContext) -> None:
     """/hanchot_tt <id> (without an id: the only open deadline, or a choice of them)."""
+    from bot.deadlines.views import list_deadlines
+
     arg = (context.args or [""])[0].lstrip("#")
     if arg.isdigit():
         await show_status(update, context, int(arg), 0)
@@ -50,6 +52,9 @@ STATUS = "deadline"  # the kind of list /hanchot_tt pages through; its subject i
 def status_listing(context: BotContext, deadline_id: int | None) -> Listing | None:
     """A deadline's status table in pages: the units under the deadline's summary, a button
     per report to read, and the table as a CSV file (None: there is no such deadline)."""
+    from bot.deadlines import replies
+    from bot.deadlines.views import status_view
+
     if deadline_id is None:
         return None
     rt = context.runtime
@@ -77,6 +82,8 @@ def status_listing(context: BotContext, deadline_id: int | None) -> Listing | No
 
 def _listing_or_none(context: BotContext, deadline_id: int | None) -> Listing | None:
     """The listing, or None for a deadline deleted since the buttons were shown."""
+    from bot.deadlines.errors import DeadlineError
+
     try:
         return status_listing(context, deadline_id)
     except DeadlineError:
@@ -89,6 +96,8 @@ STATUS_SOURCE = ListingSource(allowed=SECRETARIAT, build=_listing_or_none)
 async def show_status(update: Update, context: BotContext, deadline_id: int, page: int) -> None:
     """The status table: a new message from a command or a choice, a page of it in place from
     the buttons of an older version ('dl:st:<id>:<page>' with a page > 0)."""
+    from bot.deadlines.errors import DeadlineError
+
     try:
         listing = status_listing(context, deadline_id)
     except DeadlineError as exc:
@@ -116,6 +125,9 @@ async def status_button(update: Update, context: BotContext) -> None:
 @secretariat_only
 async def csv_button(update: Update, context: BotContext) -> None:
     """dl:csv:<id> — the status table as a CSV file (opens in Excel)."""
+    from bot.deadlines.errors import DeadlineError
+    from bot.deadlines.views import status_csv, status_view
+
     deadline_id = button_id(update)
     rt = context.runtime
     try:

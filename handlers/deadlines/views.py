@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -14,9 +14,10 @@ from bot.core.i18n import _, fmt_date, fmt_datetime, fmt_number
 from bot.core.lookup import UnitRef
 from bot.core.models import Deadline, ExplanationReport
 from bot.core.stats import PeriodInfo
-from bot.deadlines import replies
-from bot.deadlines.audience import TEMPLATES, Draft, template_title
-from bot.deadlines.views import DeadlineRow
+
+if TYPE_CHECKING:  # types only: bot.deadlines loads at its first use, not at start-up
+    from bot.deadlines.audience import Draft
+    from bot.deadlines.views import DeadlineRow
 
 Button = InlineKeyboardButton
 
@@ -41,6 +42,9 @@ def cancel_markup() -> InlineKeyboardMarkup:
 
 def templates_markup() -> InlineKeyboardMarkup:
     """The letters' deadlines, one's own, cancel."""
+    # bot.deadlines loads at its first use, not at start-up
+    from bot.deadlines.audience import TEMPLATES, template_title
+
     rows = [[Button(template_title(t), callback_data=f"dl:new:t:{t}")] for t in TEMPLATES]
     rows.append([Button(_("➕ Set up my own"), callback_data="dl:new:custom")])
     rows.append(cancel_row())
@@ -57,6 +61,9 @@ def due_prompt() -> str:
 
 def plan_prompt(draft: Draft) -> str:
     """How to type a reminder plan."""
+    # bot.deadlines loads at its first use, not at start-up
+    from bot.deadlines import replies
+
     return _(
         "Now: reminders {plan}.\nType the days before the deadline and optionally the time, "
         "e.g. <code>7 3 1 08:00</code> or <code>5 2 9h</code>; <code>0</code> for the due day "

@@ -8,7 +8,7 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler
 
 from bot.core.i18n import lazy_gettext
-from bot.invites.codes import INVITE_ROLES
+from bot.core.models import Role
 from handlers.commands import SECRETARIAT, CommandSpec
 from handlers.context import KysoApp
 from handlers.dialogs import add_dialog
@@ -72,7 +72,9 @@ COMMANDS = (
 
 def register(app: KysoApp) -> None:
     """The invitation and secretariat buttons, and the guided unit question (a dialog)."""
-    roles = "|".join(r.value for r in INVITE_ROLES)
+    # The roles an invitation may give (bot.invites.codes.INVITE_ROLES checks it again; the
+    # invitation modules load at the first invitation, not at start-up).
+    roles = "|".join(r.value for r in Role if r is not Role.SECRETARIAT)
     app.add_handler(
         CallbackQueryHandler(
             invite_choice, pattern=rf"^{INVITE_CALLBACK}:(x|\d+:({roles}|\{ANY_ROLE}))$"

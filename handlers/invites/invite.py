@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from html import escape
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.constants import ChatType
@@ -17,21 +18,17 @@ from bot.core.lookup import UnitRef, find_units
 from bot.core.models import Role
 from bot.core.people import unit_name
 from bot.core.roles import ROLE_LABELS
-from bot.invites.codes import (
-    INVITE_ROLES,
-    CreatedInvite,
-    InviteError,
-    bulk_invites,
-    create_invite,
-    split_kind_and_role,
-    split_unit_and_role,
-)
-from bot.invites.export import invites_xlsx, kind_label
 from handlers import dialogs
 from handlers.commands import refusal_text
 from handlers.common import secretariat_only
 from handlers.context import BotContext
 from handlers.dialogs import DialogFeature, State
+
+if TYPE_CHECKING:
+    from bot.invites.codes import CreatedInvite
+
+# Imported inside the functions that use them: bot.invites loads at the first invitation command,
+# not at start-up.
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +85,8 @@ def invite_text(invite: CreatedInvite, bot_username: str | None) -> str:
 
 def _role_keyboard(unit_id: int) -> InlineKeyboardMarkup:
     """One button per role that can be invited, and Cancel."""
+    from bot.invites.codes import INVITE_ROLES
+
     rows = [
         [
             InlineKeyboardButton(
@@ -133,6 +132,8 @@ def _wait_for_unit(context: BotContext, role: Role | None) -> None:
 
 def _create(context: BotContext, unit_id: int, role: Role, actor: int) -> CreatedInvite:
     """Create and commit one invitation."""
+    from bot.invites.codes import create_invite
+
     with session_scope(context.runtime.engine) as session:
         invite = create_invite(
             session=session, unit_id=unit_id, role=role, created_by=actor, ttl=_ttl(context)
@@ -171,6 +172,8 @@ async def _offer_units(
 
 async def invite_command(update: Update, context: BotContext) -> None:
     """/moi [unit] [role]."""
+    from bot.invites.codes import split_unit_and_role
+
     message = update.effective_message
     assert message is not None
     if not _is_private(update):
@@ -223,6 +226,8 @@ DIALOG = DialogFeature(
 @secretariat_only
 async def invite_choice(update: Update, context: BotContext) -> None:
     """inv:<unit id>:<role|*> — a unit or role button; inv:x — cancel."""
+    from bot.invites.codes import InviteError
+
     query = update.callback_query
     assert query is not None and query.data is not None
     await query.answer()
@@ -254,6 +259,9 @@ async def invite_choice(update: Update, context: BotContext) -> None:
 
 async def bulk_command(update: Update, context: BotContext) -> None:
     """/moi_hangloat [kind] [role]: an XLSX with one new link per active unit."""
+    from bot.invites.codes import bulk_invites, split_kind_and_role
+    from bot.invites.export import invites_xlsx, kind_label
+
     message = update.effective_message
     assert message is not None and update.effective_chat is not None
     if not _is_private(update):

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from html import escape
+from typing import TYPE_CHECKING
 
 from telegram import Update
 
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_datetime
 from bot.core.roles import ROLE_LABELS, role_duties
-from bot.invites.codes import RedeemResult, RedeemStatus, extract_code, redeem_invite
 from handlers.context import BotContext
+
+if TYPE_CHECKING:
+    from bot.invites.codes import RedeemResult, RedeemStatus
 
 logger = logging.getLogger(__name__)
 
@@ -80,36 +84,46 @@ def _not_valid(result: RedeemResult) -> str:
     )
 
 
-# Every outcome but OK: what the person is told (the result gives the details).
-REFUSALS: dict[RedeemStatus, Callable[[RedeemResult], str]] = {
-    RedeemStatus.THROTTLED: _throttled,
-    RedeemStatus.USED: lambda r: _(
-        "This invitation has already been used. Each link works for one person only: ask "
-        "the secretariat for a new one."
-    ),
-    RedeemStatus.EXPIRED: _expired,
-    RedeemStatus.REVOKED: lambda r: _(
-        "This invitation was withdrawn by the secretariat. Ask them for a new link if you "
-        "still need one."
-    ),
-    RedeemStatus.ALREADY_YOURS: _already_yours,
-    RedeemStatus.LAST_SECRETARIAT: lambda r: _(
-        "You are the only member of the secretariat: joining a unit would leave it empty. "
-        "Add another member with /admin_add first."
-    ),
-    RedeemStatus.UNKNOWN: _not_valid,
-}
+@functools.cache
+def refusals() -> dict[RedeemStatus, Callable[[RedeemResult], str]]:
+    """Every outcome but OK: what the person is told (the result gives the details)."""
+    # bot.invites loads at the first invitation code, not at start-up
+    from bot.invites.codes import RedeemStatus
+
+    return {
+        RedeemStatus.THROTTLED: _throttled,
+        RedeemStatus.USED: lambda r: _(
+            "This invitation has already been used. Each link works for one person only: ask "
+            "the secretariat for a new one."
+        ),
+        RedeemStatus.EXPIRED: _expired,
+        RedeemStatus.REVOKED: lambda r: _(
+            "This invitation was withdrawn by the secretariat. Ask them for a new link if you "
+            "still need one."
+        ),
+        RedeemStatus.ALREADY_YOURS: _already_yours,
+        RedeemStatus.LAST_SECRETARIAT: lambda r: _(
+            "You are the only member of the secretariat: joining a unit would leave it empty. "
+            "Add another member with /admin_add first."
+        ),
+        RedeemStatus.UNKNOWN: _not_valid,
+    }
 
 
 def redeem_text(result: RedeemResult, name: str) -> str:
     """The answer to /start <code>, specific to what happened."""
+    from bot.invites.codes import RedeemStatus  # loaded by the redemption already
+
     if result.status is RedeemStatus.OK:
         return welcome_text(result, name)
-    return REFUSALS.get(result.status, _not_valid)(result)
+    return refusals().get(result.status, _not_valid)(result)
 
 
 async def redeem_payload(update: Update, context: BotContext, payload: str) -> None:
     """/start <code>: link the sender to the invitation's unit and role."""
+    # bot.invites loads at the first invitation code, not at start-up
+    from bot.invites.codes import extract_code, redeem_invite
+
     user = update.effective_user
     message = update.effective_message
     assert user is not None and message is not None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from html import escape
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -16,18 +17,16 @@ from bot.core import outbox
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_datetime, fmt_number, ngettext, use_language
 from bot.core.roles import ROLE_LABELS
-from bot.invites.secretariat import (
-    MembershipResult,
-    MembershipStatus,
-    check_revoke,
-    grant_secretariat,
-    list_secretariat,
-    revoke_secretariat,
-)
 from handlers.commands import SECRETARIAT
 from handlers.common import secretariat_only
 from handlers.context import BotContext
 from handlers.paging import Listing, ListingSource, Section, send_listing
+
+if TYPE_CHECKING:
+    from bot.invites.secretariat import MembershipResult, MembershipStatus
+
+# Imported inside the functions that use them: bot.invites loads at the first secretariat command,
+# not at start-up.
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +49,8 @@ ADMINS = "admins"  # the kind of list /quantri pages through
 
 def admins_listing(context: BotContext, _subject: int | None = None) -> Listing:
     """Everyone in the secretariat, with how to add and remove."""
+    from bot.invites.secretariat import list_secretariat
+
     with session_scope(context.runtime.engine) as session:
         members = list_secretariat(session=session, admin_ids=_admin_ids(context))
     heading = ngettext(
@@ -118,6 +119,8 @@ def _notify(
 
 async def admin_add_command(update: Update, context: BotContext) -> None:
     """/quantri_them <telegram id>."""
+    from bot.invites.secretariat import MembershipStatus, grant_secretariat
+
     message = update.effective_message
     assert message is not None
     telegram_id = _telegram_id_arg(context)
@@ -160,6 +163,8 @@ async def admin_add_command(update: Update, context: BotContext) -> None:
 
 def _revoke_refusal(status: MembershipStatus, who: str) -> str:
     """Why the secretariat role cannot be removed."""
+    from bot.invites.secretariat import MembershipStatus
+
     if status is MembershipStatus.BOOTSTRAP:
         return _(
             "{who} is an administrator by configuration (ADMIN_TELEGRAM_IDS) and cannot be "
@@ -174,6 +179,8 @@ def _revoke_refusal(status: MembershipStatus, who: str) -> str:
 
 async def admin_remove_command(update: Update, context: BotContext) -> None:
     """/quantri_bo <telegram id>: ask for confirmation."""
+    from bot.invites.secretariat import check_revoke, list_secretariat
+
     message = update.effective_message
     assert message is not None
     telegram_id = _telegram_id_arg(context)
@@ -215,6 +222,8 @@ async def admin_remove_command(update: Update, context: BotContext) -> None:
 @secretariat_only
 async def admin_remove_choice(update: Update, context: BotContext) -> None:
     """adm:rm:<telegram id> confirms the removal; adm:keep cancels."""
+    from bot.invites.secretariat import MembershipStatus, revoke_secretariat
+
     query = update.callback_query
     assert query is not None and query.data is not None
     await query.answer()

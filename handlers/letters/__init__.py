@@ -6,7 +6,6 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.core.i18n import lazy_gettext
-from bot.letters.answers import Library
 from handlers.commands import ANYONE, SECRETARIAT, CommandSpec
 from handlers.context import KysoApp
 from handlers.dialogs import add_dialog
@@ -53,7 +52,6 @@ COMMANDS = (
 
 def register(app: KysoApp) -> None:
     """The dialog, letter files, questions and buttons."""
-    app.bot_data.letter_library = Library()
     add_dialog(app, DIALOG)
     private = filters.ChatType.PRIVATE
     app.add_handler(

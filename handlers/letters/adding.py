@@ -7,7 +7,7 @@ import asyncio
 import datetime as dt
 import logging
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -18,18 +18,15 @@ from telegram.ext import filters
 from bot.core.db import session_scope
 from bot.core.dialogs import OpenDialog, current_dialog
 from bot.core.text import fold
-from bot.letters import service, texts
-from bot.letters.reading import (
-    OLD_WORD_EXTENSIONS,
-    TEXT_EXTENSIONS,
-    LetterFileError,
-    Limits,
-    upload_problem,
-)
-from bot.letters.service import FIELDS, LetterError, LetterView
 from handlers.commands import refusal_text
 from handlers.context import BotContext, KysoApp
 from handlers.dialogs import DialogFeature, State, ask, current_of, end
+
+if TYPE_CHECKING:
+    from bot.letters.service import LetterView
+
+# Imported inside the functions that use them: the letters' modules load at first use, not at start-
+# up.
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +36,7 @@ FEATURE = "letters"
 # value (data: the preview's token and the field).
 FILE, FIELD = "file", "field"
 WAIT = dt.timedelta(minutes=15)
-LETTER_SUFFIXES = frozenset({".docx", ".pdf"}) | OLD_WORD_EXTENSIONS
+LETTER_SUFFIXES = frozenset({".docx", ".pdf"})  # and bot.letters.reading.OLD_WORD_EXTENSIONS
 CAPTION_WORDS = ("van ban", "vanban", "cong van", "letter", "addletter")
 
 
@@ -54,11 +51,13 @@ class LetterFile(filters.MessageFilter):
 
     def filter(self, message: Message) -> bool:
         """Decide by extension, caption, or an announced letter."""
+        from bot.letters.reading import OLD_WORD_EXTENSIONS, TEXT_EXTENSIONS
+
         document = message.document
         if document is None:
             return False
         suffix = PurePath(document.file_name or "").suffix.lower()
-        if suffix in LETTER_SUFFIXES:
+        if suffix in LETTER_SUFFIXES or suffix in OLD_WORD_EXTENSIONS:
             return True
         if suffix not in TEXT_EXTENSIONS:
             return False
@@ -77,6 +76,8 @@ class LetterFile(filters.MessageFilter):
 
 async def add_command(update: Update, context: BotContext) -> None:
     """/vanban_them and /addletter: the next file is a letter."""
+    from bot.letters import texts
+
     message = update.effective_message
     assert message is not None
     if not context.require_viewer().is_secretariat:
@@ -88,6 +89,9 @@ async def add_command(update: Update, context: BotContext) -> None:
 
 def preview_keyboard(token: str) -> InlineKeyboardMarkup:
     """Add / Cancel, and a button per field to correct."""
+    from bot.letters import texts
+    from bot.letters.service import FIELDS
+
     edit = [
         InlineKeyboardButton(
             str(texts.FIELD_LABELS[field]), callback_data=f"{CALLBACK_PREFIX}:ed:{field}:{token}"
@@ -115,6 +119,10 @@ def preview_keyboard(token: str) -> InlineKeyboardMarkup:
 
 async def on_letter_file(update: Update, context: BotContext) -> None:
     """A letter's file: check it, read it in a worker thread, store a preview."""
+    from bot.letters import service, texts
+    from bot.letters.reading import LetterFileError, Limits, upload_problem
+    from bot.letters.service import LetterError
+
     message = update.effective_message
     user = update.effective_user
     assert message is not None and message.document is not None and user is not None
@@ -158,6 +166,9 @@ async def on_letter_file(update: Update, context: BotContext) -> None:
 
 async def on_preview_button(update: Update, context: BotContext) -> None:
     """Add, Cancel or a field to correct, under a preview."""
+    from bot.letters import service, texts
+    from bot.letters.service import LetterError
+
     query = update.callback_query
     user = update.effective_user
     assert query is not None and query.data is not None and user is not None
@@ -197,6 +208,9 @@ def _in_transaction(engine: Any, action: Any, token: str, telegram_id: int) -> A
 
 async def _ask_field(query: CallbackQuery, context: BotContext, field: str, token: str) -> None:
     """Ask for a field's corrected value (the preview must still be open and the presser's)."""
+    from bot.letters import service, texts
+    from bot.letters.service import FIELDS, LetterError
+
     user = query.from_user
     rt = context.runtime
 
@@ -215,6 +229,9 @@ async def _ask_field(query: CallbackQuery, context: BotContext, field: str, toke
 
 async def on_field_text(update: Update, context: BotContext, dialog: OpenDialog) -> None:
     """The corrected value of a preview field (a wrong value or date is asked again)."""
+    from bot.letters import service, texts
+    from bot.letters.service import LetterError
+
     message = update.effective_message
     user = update.effective_user
     assert message is not None and message.text is not None and user is not None

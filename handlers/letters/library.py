@@ -5,23 +5,29 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.core.db import session_scope
-from bot.letters import service, texts
-from bot.letters.basis import link_item
-from bot.letters.service import LetterError, LetterView
 from handlers.commands import refusal_text
 from handlers.context import BotContext
 from handlers.letters.adding import CALLBACK_PREFIX
+
+if TYPE_CHECKING:
+    from bot.letters.service import LetterView
+
+# Imported inside the functions that use them: the letters' modules load at first use, not at start-
+# up.
 
 logger = logging.getLogger(__name__)
 
 
 async def list_command(update: Update, context: BotContext) -> None:
     """/vanban and /letters: the library (retire buttons for the secretariat)."""
+    from bot.letters import service, texts
+
     message = update.effective_message
     assert message is not None
     secretariat = context.require_viewer().is_secretariat
@@ -46,6 +52,8 @@ async def list_command(update: Update, context: BotContext) -> None:
 
 def retire_keyboard(letter_id: int) -> InlineKeyboardMarkup:
     """Yes, retire / No, keep."""
+    from bot.letters import texts
+
     return InlineKeyboardMarkup(
         [
             [
@@ -62,6 +70,8 @@ def retire_keyboard(letter_id: int) -> InlineKeyboardMarkup:
 
 async def on_retire_button(update: Update, context: BotContext) -> None:
     """Retire a letter: ask (rt), then do it (ry) or not (rn); secretariat only, every press."""
+    from bot.letters import texts
+
     query = update.callback_query
     assert query is not None and query.data is not None
     if not context.require_viewer().is_secretariat:
@@ -80,6 +90,9 @@ async def on_retire_button(update: Update, context: BotContext) -> None:
 
 async def _ask_retire(query: CallbackQuery, context: BotContext, letter_id: int) -> None:
     """Which letter, and are you sure?"""
+    from bot.letters import service, texts
+    from bot.letters.service import LetterError
+
     rt = context.runtime
 
     def load() -> LetterView | None:
@@ -98,6 +111,9 @@ async def _ask_retire(query: CallbackQuery, context: BotContext, letter_id: int)
 
 async def _retire(query: CallbackQuery, context: BotContext, letter_id: int) -> None:
     """Retire it: it is no longer searched."""
+    from bot.letters import service, texts
+    from bot.letters.service import LetterError
+
     rt = context.runtime
     user = query.from_user
 
@@ -117,6 +133,9 @@ async def _retire(query: CallbackQuery, context: BotContext, letter_id: int) -> 
 
 async def link_command(update: Update, context: BotContext) -> None:
     """/cancu DEADLINE LETTER ITEM (/basis): a deadline's reminders cite that item."""
+    from bot.letters import texts
+    from bot.letters.service import LetterError
+
     message = update.effective_message
     assert message is not None
     args = context.args or []
@@ -128,6 +147,9 @@ async def link_command(update: Update, context: BotContext) -> None:
     actor = context.require_viewer().telegram_id
 
     def link() -> str:
+        # The basis module brings the letters' search (~30 ms of imports): loaded at first use.
+        from bot.letters.basis import link_item
+
         with session_scope(rt.engine) as session:
             basis = link_item(
                 session=session,

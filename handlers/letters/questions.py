@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 from telegram import Message, Update
 from telegram.ext import filters
 
-from bot.letters import texts
-from bot.letters.answers import Library, ask
-from bot.letters.intents import looks_like_question
 from handlers.context import BotContext
+
+if TYPE_CHECKING:
+    from bot.letters.answers import Library
+
+# Imported inside the functions that use them: the letters' modules load at first use, not at start-
+# up.
 
 
 def library(context: BotContext) -> Library:
-    """The application's search index over the letters."""
+    """The application's search index over the letters, made at the first question."""
     index = context.bot_data.letter_library
-    assert index is not None, "handlers.letters.register sets it"
+    if index is None:
+        # The question answering (search, ranking, ~30 ms of imports) loads at first use.
+        from bot.letters.answers import Library
+
+        index = context.bot_data.letter_library = Library()
     return index
 
 
@@ -26,6 +34,8 @@ class Question(filters.MessageFilter):
 
     def filter(self, message: Message) -> bool:
         """A question or a message naming what the letters deal with."""
+        from bot.letters.intents import looks_like_question
+
         text = message.text
         if not text:
             return False
@@ -34,12 +44,16 @@ class Question(filters.MessageFilter):
 
 async def answer(update: Update, context: BotContext, question: str) -> None:
     """Reply with the passages that answer, or say the letters do not cover it."""
+    from bot.letters import texts
+
     message = update.effective_message
     assert message is not None
     rt = context.runtime
     lib = library(context)
 
     def work() -> str:
+        from bot.letters.answers import ask  # loaded with the library (see library())
+
         with Session(rt.engine) as session:
             return texts.answer_text(ask(session=session, library=lib, question=question))
 
@@ -48,6 +62,8 @@ async def answer(update: Update, context: BotContext, question: str) -> None:
 
 async def ask_command(update: Update, context: BotContext) -> None:
     """/hoi and /ask."""
+    from bot.letters import texts
+
     message = update.effective_message
     assert message is not None
     question = " ".join(context.args or [])

@@ -13,8 +13,6 @@ from telegram import Update
 from bot.core.areas import KINDS, list_areas
 from bot.core.db import session_scope
 from bot.core.i18n import _
-from bot.units.errors import UnitAdminError
-from bot.units.officials import official, remove_official, unit_officials
 from handlers.common import private_only, secretariat_only
 from handlers.context import BotContext
 from handlers.units.cards import (
@@ -39,6 +37,9 @@ from handlers.units.views import (
     person_text,
     remove_view,
 )
+
+# Imported inside the functions that use them: bot.units loads at the first unit command, not at
+# start-up.
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +72,8 @@ async def list_button(update: Update, context: BotContext) -> None:
 
 async def _area_keyboard(update: Update, context: BotContext, unit_id: int, page: int) -> None:
     """Keyboard of possible areas for a unit."""
+    from bot.units.errors import UnitAdminError
+
     with Session(context.runtime.engine) as session:
         try:
             card = load_card(session, context, unit_id)
@@ -84,6 +87,9 @@ async def _area_keyboard(update: Update, context: BotContext, unit_id: int, page
 
 async def _officials(update: Update, context: BotContext, unit_id: int) -> None:
     """The people linked to a unit."""
+    from bot.units.errors import UnitAdminError
+    from bot.units.officials import unit_officials
+
     with Session(context.runtime.engine) as session:
         try:
             card = load_card(session, context, unit_id)
@@ -97,6 +103,9 @@ async def _officials(update: Update, context: BotContext, unit_id: int) -> None:
 
 async def _confirm_remove(update: Update, context: BotContext, official_id: int) -> None:
     """Ask before removing an official from their unit."""
+    from bot.units.errors import UnitAdminError
+    from bot.units.officials import official
+
     with Session(context.runtime.engine) as session:
         try:
             row = official(session=session, official_id=official_id)
@@ -109,6 +118,9 @@ async def _confirm_remove(update: Update, context: BotContext, official_id: int)
 
 async def _remove(update: Update, context: BotContext, official_id: int) -> None:
     """Remove an official and show the unit's remaining officials."""
+    from bot.units.errors import UnitAdminError
+    from bot.units.officials import remove_official, unit_officials
+
     try:
         with session_scope(context.runtime.engine) as session:
             row = remove_official(session=session, official_id=official_id, actor=actor(context))

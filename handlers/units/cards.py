@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 from telegram import InlineKeyboardMarkup, Update
@@ -12,11 +13,14 @@ from telegram import InlineKeyboardMarkup, Update
 from bot.core.db import session_scope
 from bot.core.i18n import _
 from bot.core.stats import latest_snapshot
-from bot.units.changes import set_active, set_area, set_kind
-from bot.units.errors import UnitAdminError
-from bot.units.queries import UnitCard, list_units, unit_card
 from handlers.context import BotContext
 from handlers.units.views import MAX_QUERY, card_keyboard, card_text, list_data, list_view
+
+if TYPE_CHECKING:
+    from bot.units.queries import UnitCard
+
+# Imported inside the functions that use them: bot.units loads at the first unit command, not at
+# start-up.
 
 logger = logging.getLogger(__name__)
 
@@ -27,11 +31,13 @@ logger = logging.getLogger(__name__)
 # allows in callback data. Losing it (a restart) only means going back to the first page.
 LAST_LIST_KEY = "units_last_list"
 
-CardView = Callable[[UnitCard], tuple[str, InlineKeyboardMarkup]]
+CardView = Callable[["UnitCard"], tuple[str, InlineKeyboardMarkup]]
 
 
 def load_card(session: Session, context: BotContext, unit_id: int) -> UnitCard:
     """A unit card with the freshest standings."""
+    from bot.units.queries import unit_card
+
     snapshot = latest_snapshot(session=session, standings=context.runtime.standings)
     return unit_card(session=session, unit_id=unit_id, snapshot=snapshot)
 
@@ -58,6 +64,8 @@ async def show_card(
     update: Update, context: BotContext, unit_id: int, note: str = "", *, edit: bool = True
 ) -> None:
     """Show a unit card, optionally under a note (a confirmation or a refusal)."""
+    from bot.units.errors import UnitAdminError
+
     with Session(context.runtime.engine) as session:
         try:
             card = load_card(session, context, unit_id)
@@ -72,6 +80,8 @@ async def show_card(
 
 async def show_card_view(update: Update, context: BotContext, unit_id: int, view: CardView) -> None:
     """Show a view built from a unit card (its kind keyboard, a confirmation…)."""
+    from bot.units.errors import UnitAdminError
+
     with Session(context.runtime.engine) as session:
         try:
             card = load_card(session, context, unit_id)
@@ -92,6 +102,8 @@ async def show_list(
     edit: bool = True,
 ) -> None:
     """Show one page of the unit list and remember it for the card's back button."""
+    from bot.units.queries import list_units
+
     with Session(context.runtime.engine) as session:
         result = list_units(session=session, query=query[:MAX_QUERY], kind=kind, page=page)
     if context.user_data is not None:
@@ -108,6 +120,9 @@ def last_list(context: BotContext) -> str:
 
 async def change_kind(update: Update, context: BotContext, unit_id: int, kind: str) -> None:
     """Change a unit's kind and show the card with the outcome."""
+    from bot.units.changes import set_kind
+    from bot.units.errors import UnitAdminError
+
     try:
         with session_scope(context.runtime.engine) as session:
             set_kind(session=session, unit_id=unit_id, kind=kind, actor=actor(context))
@@ -119,6 +134,9 @@ async def change_kind(update: Update, context: BotContext, unit_id: int, kind: s
 
 async def change_active(update: Update, context: BotContext, unit_id: int, active: bool) -> None:
     """Deactivate or reactivate a unit and show the card with the outcome."""
+    from bot.units.changes import set_active
+    from bot.units.errors import UnitAdminError
+
     try:
         with session_scope(context.runtime.engine) as session:
             set_active(session=session, unit_id=unit_id, active=active, actor=actor(context))
@@ -132,6 +150,9 @@ async def change_area(
     update: Update, context: BotContext, unit_id: int, area_id: int | None, *, edit: bool = True
 ) -> None:
     """Place a unit under an area (None: top level) and show the card."""
+    from bot.units.changes import set_area
+    from bot.units.errors import UnitAdminError
+
     try:
         with session_scope(context.runtime.engine) as session:
             set_area(session=session, unit_id=unit_id, area_id=area_id, actor=actor(context))

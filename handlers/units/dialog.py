@@ -19,15 +19,15 @@ from bot.core.db import session_scope
 from bot.core.dialogs import OpenDialog
 from bot.core.i18n import _
 from bot.core.lookup import find_units
-from bot.units.changes import add_unit, rename_unit
-from bot.units.errors import UnitAdminError
-from bot.units.queries import get_unit
 from handlers import dialogs
 from handlers.commands import refusal_text
 from handlers.context import BotContext
 from handlers.dialogs import DialogFeature, State
 from handlers.units.cards import actor, change_area, show, show_card
 from handlers.units.views import area_matches_keyboard
+
+# Imported inside the functions that use them: bot.units loads at the first unit command, not at
+# start-up.
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +70,9 @@ async def ask_new_unit(update: Update, context: BotContext) -> None:
 
 async def ask_about_unit(update: Update, context: BotContext, unit_id: int, state: str) -> None:
     """Ask for a typed answer about a unit (RENAME: its new name; AREA: its area's name)."""
+    from bot.units.errors import UnitAdminError
+    from bot.units.queries import get_unit
+
     with Session(context.runtime.engine) as session:
         try:
             name = get_unit(session=session, unit_id=unit_id).name
@@ -89,6 +92,9 @@ async def ask_about_unit(update: Update, context: BotContext, unit_id: int, stat
 
 async def add_named(update: Update, context: BotContext, name: str, *, typed: bool = False) -> None:
     """Create a unit and show its card (a typed name that is refused is asked for again)."""
+    from bot.units.changes import add_unit
+    from bot.units.errors import UnitAdminError
+
     try:
         with session_scope(context.runtime.engine) as session:
             unit = add_unit(session=session, name=name, actor=actor(context))
@@ -109,6 +115,10 @@ async def add_named(update: Update, context: BotContext, name: str, *, typed: bo
 
 async def _rename(update: Update, context: BotContext, unit_id: int, name: str) -> None:
     """Rename a unit from a typed name."""
+    from bot.units.changes import rename_unit
+    from bot.units.errors import UnitAdminError
+    from bot.units.queries import get_unit
+
     try:
         with session_scope(context.runtime.engine) as session:
             old = get_unit(session=session, unit_id=unit_id).name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -10,8 +11,10 @@ from bot.core.areas import KINDS, kind_label
 from bot.core.i18n import _, fmt_date, fmt_number, fmt_rate, ngettext
 from bot.core.lookup import UnitRef
 from bot.core.roles import role_label
-from bot.units.officials import OfficialRow
-from bot.units.queries import PAGE_SIZE, UnitCard, UnitPage
+
+if TYPE_CHECKING:
+    from bot.units.officials import OfficialRow
+    from bot.units.queries import UnitCard, UnitPage
 
 AREA_PAGE = 8
 MAX_QUERY = 40  # folded search text kept in callback data (ASCII), under the 64-byte limit
@@ -24,6 +27,9 @@ def list_data(page: int, kind: str | None, query: str) -> str:
 
 def list_view(result: UnitPage) -> tuple[str, InlineKeyboardMarkup]:
     """One page of units with a button each, paging and the kind filter."""
+    # bot.units loads at the first unit command, not at start-up
+    from bot.units.queries import PAGE_SIZE
+
     head = ngettext("🏢 <b>{n} unit</b>", "🏢 <b>{n} units</b>", result.total).format(
         n=fmt_number(result.total)
     )
