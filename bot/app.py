@@ -31,6 +31,7 @@ from bot.core.stats import latest_snapshot
 from bot.core.tls import context as tls_context
 from bot.features import links
 from bot.groups.service import migrate_chat
+from bot.rates.service import cite_rules
 from handlers import (
     alerts,
     audit_log,
@@ -316,7 +317,15 @@ def _warm_standings(rt: Runtime) -> None:
     """Build the signing-rate standings (what the first /tyle reads) before the first update."""
     try:
         with Session(rt.engine) as session:
-            latest_snapshot(session=session, standings=rt.standings)
+            snapshot = latest_snapshot(session=session, standings=rt.standings)
+            basis = rt.links.rule_basis
+            if snapshot is not None and basis is not None:  # and the reports' citation lines
+                cite_rules(
+                    session=session,
+                    snapshot=snapshot,
+                    basis=basis,
+                    languages=SUPPORTED_LANGUAGES,
+                )
     except Exception:  # only a head start: the first /tyle builds them if need be
         logger.warning("Could not build the standings ahead of the first update", exc_info=True)
 

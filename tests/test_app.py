@@ -153,6 +153,33 @@ async def test_standings_are_built_while_start_up_waits_for_telegram(loaded: Har
     assert "Quang Lịch" in text and "80%" in text
 
 
+async def test_the_first_tyle_after_a_restart_cites_its_letter_without_the_database(
+    loaded: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Start-up's worker thread also looks up the letters the reports cite (in both languages):
+    the first /tyle after a restart, for a unit below the target, is answered at once with its
+    "Căn cứ" line — no worker thread, no database, no search index built while it waits."""
+    from bot.app import WARMING
+    from bot.core.stats import StandingsCache
+    from bot.letters.service import load_shipped
+    from handlers import rates
+    from tests.conftest import session_scope
+
+    with session_scope(loaded.engine) as session:
+        load_shipped(session=session)
+    loaded.link(424242, "Nam Tiền Hải")  # 33/40: below the target
+    rt = loaded.app.bot_data.runtime
+    rt.standings = StandingsCache()  # as after a restart
+    await loaded.app.post_init(loaded.app)
+    await asyncio.gather(*WARMING)
+    with_database: list[int] = []
+    original = rates._answer
+    monkeypatch.setattr(rates, "_answer", lambda *a: with_database.append(1) or original(*a))
+    (answer,) = await loaded.send(424242, "/tyle")
+    assert "33/40" in answer and "📜 Căn cứ:" in answer
+    assert with_database == []
+
+
 async def test_start_greets_unlinked_user_with_their_id(bot: Harness) -> None:
     """/start tells a newcomer what the bot does and how to get linked."""
     (text,) = await bot.send(777, "/start")

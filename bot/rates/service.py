@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
 from bot.core import messages
 from bot.core.db import SIGNING_INDICATOR
-from bot.core.i18n import _, current_language, fmt_number, fmt_percent_value, fmt_rate, ngettext
+from bot.core.i18n import (
+    _,
+    current_language,
+    fmt_number,
+    fmt_percent_value,
+    fmt_rate,
+    ngettext,
+    use_language,
+)
 from bot.core.links import RULE_LOW_RATE, RULE_SIGN_ALL, RuleBasis
 from bot.core.lookup import UnitRef, find_units
 from bot.core.people import Viewer
@@ -155,6 +164,18 @@ def _report_answer(
             cite = snapshot.notes.setdefault((rule, language), _basis_line(session, basis, rule))
         text = snapshot.rendered.put(key, messages.rate_report(report) + cite)
     return Answer(text)
+
+
+def cite_rules(
+    *, session: Session, snapshot: Snapshot, basis: RuleBasis, languages: Iterable[str]
+) -> None:
+    """Look up the citation line of every rule a report may paraphrase, in each language, and
+    keep it with the snapshot (start-up does it in a worker thread): the first /tyle after a
+    restart is then answered on the event loop, without the database or the letters' index."""
+    for language in languages:
+        with use_language(language):
+            for rule in set(_RULES.values()):
+                snapshot.notes.setdefault((rule, language), _basis_line(session, basis, rule))
 
 
 def _basis_line(session: Session, basis: RuleBasis | None, rule: str) -> str:
