@@ -62,6 +62,9 @@ def child_env(extra: dict[str, str], root: Path = ROOT) -> dict[str, str]:
         if not k.startswith("TELEGRAM_") and k != "PYTHONDONTWRITEBYTECODE"
     }
     env.update(extra, PYTHONPATH=str(root), **WARM)
+    if "XDG_CACHE_HOME" in WARM:  # each checkout its own: the demo database is kept per code,
+        # and one shared folder let --baseline's two checkouts evict each other's every round
+        env["XDG_CACHE_HOME"] = str(Path(WARM["XDG_CACHE_HOME"]) / root.resolve().name)
     return env
 
 
