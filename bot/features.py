@@ -17,7 +17,6 @@ import functools
 import importlib
 import threading
 from collections.abc import Iterable
-from types import ModuleType
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -162,77 +161,31 @@ def links(*, default_language: str, inhibitors: tuple[Inhibitor, ...] | None = N
     )
 
 
+@functools.cache
 def dashboard_sources() -> Sources:
-    """What the dashboard reads from the other features; each module is imported at the
-    dashboard's first call into it (the web server builds this at start-up)."""
+    """What the dashboard reads from the other features: made, and their modules imported, at
+    the dashboard's first API call (the web server hands the dashboard this function)."""
+    from bot.alerts.status import unit_history
+    from bot.broadcasts import service as broadcasts
     from bot.dashboard.sources import Sources  # the dashboard's own, loaded with its server
+    from bot.deadlines import explanations, texts, views
+    from bot.reports import service as reports
+    from bot.units.officials import unit_officials
 
     return Sources(
-        warning_history=lambda **kw: _alerts_status().unit_history(**kw),
-        recent_broadcasts=lambda **kw: _broadcasts().recent(**kw),
-        broadcast_status=lambda **kw: _broadcasts().status(**kw),
-        get_report=lambda **kw: _explanations().get_report(**kw),
-        list_deadlines=lambda **kw: _deadline_views().list_deadlines(**kw),
-        status_view=lambda **kw: _deadline_views().status_view(**kw),
-        open_unit_deadlines=lambda **kw: _deadline_views().unit_deadlines(**kw),
-        owed_text=lambda *a, **kw: _deadline_texts().owed_text(*a, **kw),
-        time_left=lambda *a, **kw: _deadline_texts().time_left(*a, **kw),
-        build_workbook=lambda **kw: _reports().build_report(**kw),
-        unreachable_reason=lambda *a, **kw: _reports().unreachable_reason(*a, **kw),
-        unit_officials=lambda **kw: _unit_officials().unit_officials(**kw),
+        warning_history=unit_history,
+        recent_broadcasts=broadcasts.recent,
+        broadcast_status=broadcasts.status,
+        get_report=explanations.get_report,
+        list_deadlines=views.list_deadlines,
+        status_view=views.status_view,
+        open_unit_deadlines=views.unit_deadlines,
+        owed_text=texts.owed_text,
+        time_left=texts.time_left,
+        build_workbook=reports.build_report,
+        unreachable_reason=reports.unreachable_reason,
+        unit_officials=unit_officials,
     )
-
-
-# The modules the dashboard's sources call, each imported at its first call (see above).
-
-
-def _alerts_status() -> ModuleType:
-    """bot.alerts.status."""
-    from bot.alerts import status
-
-    return status
-
-
-def _broadcasts() -> ModuleType:
-    """bot.broadcasts.service."""
-    from bot.broadcasts import service
-
-    return service
-
-
-def _explanations() -> ModuleType:
-    """bot.deadlines.explanations."""
-    from bot.deadlines import explanations
-
-    return explanations
-
-
-def _deadline_views() -> ModuleType:
-    """bot.deadlines.views."""
-    from bot.deadlines import views
-
-    return views
-
-
-def _deadline_texts() -> ModuleType:
-    """bot.deadlines.texts."""
-    from bot.deadlines import texts
-
-    return texts
-
-
-def _reports() -> ModuleType:
-    """bot.reports.service."""
-    from bot.reports import service
-
-    return service
-
-
-def _unit_officials() -> ModuleType:
-    """bot.units.officials."""
-    from bot.units import officials
-
-    return officials
 
 
 # Each feature's `python -m bot` subcommand and the module whose `add_cli(subparsers, links)`

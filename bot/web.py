@@ -142,7 +142,7 @@ class WebServer:
         ]
         if _runtime(self.app).settings.dashboard_enabled:  # the Mini App: /app/, /app/api/…
             dashboard = Dashboard(
-                _runtime(self.app), sources=dashboard_sources(), send=file_sender(self.app)
+                _runtime(self.app), sources=dashboard_sources, send=file_sender(self.app)
             )
             routes.extend(dashboard_routes(dashboard))
         return routes

@@ -72,7 +72,7 @@ class Dashboard:
     """What the handlers share: the bot's runtime, the file sender, caches and limits."""
 
     runtime: Runtime
-    sources: Sources
+    sources: Callable[[], Sources]  # made at the first API call: its modules load then
     send: Sender | None = None
 
     def __post_init__(self) -> None:
@@ -234,7 +234,7 @@ class ApiHandler(_Base):
             now=self.dashboard.now(),
             tables=self.dashboard.tables,
             links=rt.links,
-            sources=self.dashboard.sources,
+            sources=self.dashboard.sources(),
         )
 
         def run() -> Any:
