@@ -307,7 +307,14 @@ class KysoApplication(KysoApp):
                 extra={"kind": kind, "command": command, "ms": round(elapsed * 1000, 2)},
             )
             unbind(bound)
+            first = self.bot_data.catch_up_due
+            if not first.is_set():  # start-up's catch-up may now take its share of the CPU
+                first.set()
 
+
+# After a start, the deadline catch-up and the import notices wait for the first update to be
+# handled, or this long when none comes.
+CATCH_UP_AFTER_SECONDS = 2.0
 
 # Start-up work running on its own (a reference, so that it is not collected midway).
 WARMING: set[asyncio.Task[None]] = set()
@@ -367,6 +374,12 @@ async def _after_start(app: KysoApp) -> None:
         )
 
     async def catch_up() -> None:
+        # Not beside the first answer: the catch-up's worker thread (the deadlines' modules,
+        # the ORM's set-up: ~50 ms of CPU) would share the interpreter with it.
+        due = app.bot_data.catch_up_due
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(due.wait(), CATCH_UP_AFTER_SECONDS)
+        due.set()  # begun: a stop now lets it finish (post_stop)
         await deadline_jobs.on_startup(app)
         await imports.on_startup(app)
 
@@ -385,7 +398,10 @@ async def _post_stop(app: KysoApp) -> None:
     data = app.bot_data
     started, data.after_start = data.after_start, None
     if started is not None:
-        await started  # its catch-up writes to the database: let it finish
+        if not data.catch_up_due.is_set():  # stopped before the catch-up began: the next
+            started.cancel()  # start makes it (it repeats nothing)
+        with contextlib.suppress(asyncio.CancelledError):
+            await started  # a catch-up under way writes to the database: let it finish
     election, data.elector_task = data.elector_task, None
     if election is not None:
         data.elector.stop()

@@ -50,6 +50,7 @@ class BotData:
         self.sender_task: asyncio.Task[None] | None = None
         self.elector_task: asyncio.Task[None] | None = None
         self.after_start: asyncio.Task[None] | None = None  # menus, catch-ups (bot/app.py)
+        self.catch_up_due = asyncio.Event()  # set by the first update handled (bot/app.py)
         self.polling: dict[str, Any] | None = None  # getUpdates arguments while polling
         self.polling_lock = asyncio.Lock()  # one start or stop of long polling at a time
         self.progress_texts: dict[int, str] = {}  # broadcast id → last progress text shown

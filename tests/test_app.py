@@ -153,6 +153,76 @@ async def test_standings_are_built_while_start_up_waits_for_telegram(loaded: Har
     assert "Quang Lịch" in text and "80%" in text
 
 
+async def test_the_catch_up_after_a_start_waits_for_the_first_answer(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a start the deadline catch-up and the import notices run once the first update
+    has been answered, not beside it (their worker thread would share the interpreter with
+    it)."""
+    from handlers import imports
+    from jobs import deadlines
+
+    ran: list[str] = []
+
+    async def deadline_catch_up(app: object) -> None:
+        ran.append("deadlines")
+
+    async def import_notices(app: object) -> int:
+        ran.append("imports")
+        return 0
+
+    monkeypatch.setattr(deadlines, "on_startup", deadline_catch_up)
+    monkeypatch.setattr(imports, "on_startup", import_notices)
+    await bot.app.post_init(bot.app)
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert ran == []  # nothing answered yet
+    (answer,) = await bot.send(42, "/trogiup")
+    assert "/start" in answer
+    assert bot.app.bot_data.after_start is not None
+    await bot.app.bot_data.after_start
+    assert ran == ["deadlines", "imports"]
+
+
+async def test_the_catch_up_runs_without_an_update_too(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No update after a start: the catch-up runs all the same, after CATCH_UP_AFTER_SECONDS."""
+    from bot import app as app_module
+    from jobs import deadlines
+
+    ran: list[str] = []
+
+    async def deadline_catch_up(app: object) -> None:
+        ran.append("deadlines")
+
+    monkeypatch.setattr(deadlines, "on_startup", deadline_catch_up)
+    monkeypatch.setattr(app_module, "CATCH_UP_AFTER_SECONDS", 0.01)
+    await bot.app.post_init(bot.app)
+    assert bot.app.bot_data.after_start is not None
+    await bot.app.bot_data.after_start
+    assert ran == ["deadlines"]
+
+
+async def test_a_stop_before_the_catch_up_began_leaves_it_to_the_next_start(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopped right after a start, before any update: the catch-up is not begun during the
+    stop (the sender stops at once); the next start makes it, repeating nothing."""
+    from jobs import deadlines
+
+    ran: list[str] = []
+
+    async def deadline_catch_up(app: object) -> None:
+        ran.append("deadlines")
+
+    monkeypatch.setattr(deadlines, "on_startup", deadline_catch_up)
+    await bot.app.post_init(bot.app)
+    await bot.app.post_stop(bot.app)
+    assert ran == []
+    assert bot.app.bot_data.after_start is None
+
+
 async def test_the_first_tyle_after_a_restart_cites_its_letter_without_the_database(
     loaded: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
