@@ -400,8 +400,9 @@ async def _post_stop(app: KysoApp) -> None:
     if started is not None:
         if not data.catch_up_due.is_set():  # stopped before the catch-up began: the next
             started.cancel()  # start makes it (it repeats nothing)
-        with contextlib.suppress(asyncio.CancelledError):
-            await started  # a catch-up under way writes to the database: let it finish
+        # Until it is done (a catch-up under way writes to the database: let it finish);
+        # asyncio.wait neither raises its cancellation nor swallows post_stop's own.
+        await asyncio.wait({started})
     election, data.elector_task = data.elector_task, None
     if election is not None:
         data.elector.stop()
