@@ -307,9 +307,9 @@ class KysoApplication(KysoApp):
                 extra={"kind": kind, "command": command, "ms": round(elapsed * 1000, 2)},
             )
             unbind(bound)
-            first = self.bot_data.catch_up_due
-            if not first.is_set():  # start-up's catch-up may now take its share of the CPU
-                first.set()
+            catch_up = self.bot_data.catch_up_due
+            if not catch_up.is_set():  # start-up's catch-up may now take its share of the CPU
+                catch_up.set()
 
 
 # After a start, the deadline catch-up and the import notices wait for the first update to be

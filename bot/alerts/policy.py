@@ -6,13 +6,12 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import Table
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from bot.core import audit
 from bot.core.config import Settings
-from bot.core.db import bump_revision
+from bot.core.db import bump_revision, table_of
 from bot.core.models import Indicator, WarningPolicy, utcnow
 from bot.core.timespec import WeeklySchedule, format_duration, parse_duration, parse_schedule
 
@@ -67,8 +66,7 @@ def all_policies(*, session: Session, settings: Settings) -> list[Policy]:
     """Policies of every indicator, built-in ones first, in one query on the tables (no ORM
     entity: start-up schedules the warning jobs with it, before the first answer, and the ORM's
     one-off set-up — ~40 ms — is left to whatever needs it later)."""
-    indicator: Table = Indicator.__table__  # type: ignore[attr-defined]
-    policy: Table = WarningPolicy.__table__  # type: ignore[attr-defined]
+    indicator, policy = table_of(Indicator), table_of(WarningPolicy)
     query = (
         sa_select(
             indicator.c.id,

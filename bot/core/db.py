@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, TextClause, event, text, update
+from sqlalchemy import Engine, Table, TextClause, event, text, update
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
@@ -362,6 +362,12 @@ def check_writable(engine: Engine) -> None:
     with engine.connect() as conn:
         conn.execute(update(AppState).where(col(AppState.key) == "").values(value=AppState.value))
         conn.rollback()
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A model's Core table, for statements that read or write rows without the ORM (bulk
+    work, and what runs before the first answer: the ORM's one-off set-up is ~40 ms)."""
+    return model.__table__  # type: ignore[attr-defined,no-any-return]
 
 
 def stored_id(value: int | None) -> int:

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, event, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, or_, select
 
+from bot.core.db import table_of
 from bot.core.models import AppUser, Chat, OutboxAttachment, OutboxMessage, OutboxStatus, utcnow
 from bot.core.outbox_claim import due_heads
 from bot.core.outbox_listen import notify
@@ -199,7 +200,7 @@ def enqueue_many(*, session: Session, pushes: Iterable[Push]) -> int:
     if photos:
         _store_attachments(session, photos, now)
     # The table, not the ORM class: a Core executemany (the ORM's bulk path cost twice as much).
-    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    table = table_of(OutboxMessage)
     stmt = _insert(session, table).on_conflict_do_nothing(index_elements=["dedupe_key"])
     for start in range(0, len(rows), 500):
         session.execute(stmt, rows[start : start + 500])
@@ -289,7 +290,7 @@ def claim_due(
         )
         .values(status=OutboxStatus.SENDING.value, claimed_at=now, claimed_by=token)
     )
-    t = OutboxMessage.__table__.c  # type: ignore[attr-defined]
+    t = table_of(OutboxMessage).c
     rows = session.connection().execute(  # columns, not ORM objects (~90,000 in a national run)
         sa_select(t.id, t.chat_id, t.method, t.payload, t.attempts, t.kind, t.broadcast_id)
         .where(t.id.in_(ids), t.claimed_by == token, t.status == OutboxStatus.SENDING.value)
@@ -430,7 +431,7 @@ def recover_stale(*, session: Session, older_than: dt.datetime | None = None) ->
     """Return rows left 'sending' by a dead sender to pending (all of them if no cut-off)."""
     # The table, not the ORM class: start-up runs this before the first answer, and the ORM's
     # one-off set-up (~40 ms) is left to whatever needs it later.
-    t = OutboxMessage.__table__  # type: ignore[attr-defined]
+    t = table_of(OutboxMessage)
     stmt = update(t).where(t.c.status == OutboxStatus.SENDING.value)
     if older_than is not None:
         stmt = stmt.where(t.c.claimed_at < older_than)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import select
 from sqlmodel import Session
 
+from bot.core.db import table_of
 from bot.core.models import OutboxMessage, OutboxStatus
 
 SCAN_FACTOR = 4  # rows looked at per row wanted, before the complete (slower) search
@@ -15,7 +16,7 @@ SCAN_FACTOR = 4  # rows looked at per row wanted, before the complete (slower) s
 
 # The table, not the ORM class: the sender's first claim runs right after a start, beside the
 # first answer, and the ORM's one-off set-up (~40 ms) is left to whatever needs it later.
-_T: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
+_T = table_of(OutboxMessage)
 _WAITING = [OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Table, bindparam, update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session
 
+from bot.core.db import table_of
 from bot.core.models import OutboxMessage, OutboxStatus, utcnow
 
-_TABLE: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
+_TABLE = table_of(OutboxMessage)
 
 
 @dataclass(frozen=True)

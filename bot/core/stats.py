@@ -15,12 +15,12 @@ from fractions import Fraction
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, Table
+from sqlalchemy import Row
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
 from bot.core import heap
-from bot.core.db import REVISION_KEY, SIGNING_INDICATOR, stored_id
+from bot.core.db import REVISION_KEY, SIGNING_INDICATOR, stored_id, table_of
 from bot.core.i18n import rate_percent
 from bot.core.models import AppState, Indicator, Measurement, ReportingPeriod, Unit
 from bot.core.text import vi_sort_key
@@ -223,11 +223,11 @@ def rank_rows(rows: list[tuple[int, str, int, int]]) -> tuple[dict[int, Standing
 # The standings are read with Core statements on the tables, not ORM entities: they are what
 # the first /tyle after a start reads, and the ORM's one-off set-up (~40 ms) is left to
 # whatever needs it later.
-_INDICATOR: Table = Indicator.__table__  # type: ignore[attr-defined]
-_PERIOD: Table = ReportingPeriod.__table__  # type: ignore[attr-defined]
-_MEASUREMENT: Table = Measurement.__table__  # type: ignore[attr-defined]
-_UNIT: Table = Unit.__table__  # type: ignore[attr-defined]
-_APP_STATE: Table = AppState.__table__  # type: ignore[attr-defined]
+_INDICATOR = table_of(Indicator)
+_PERIOD = table_of(ReportingPeriod)
+_MEASUREMENT = table_of(Measurement)
+_UNIT = table_of(Unit)
+_APP_STATE = table_of(AppState)
 
 
 def load_indicator(*, session: Session, code: str) -> IndicatorInfo | None:

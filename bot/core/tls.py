@@ -20,7 +20,8 @@ _thread: threading.Thread | None = None
 
 def create() -> ssl.SSLContext:
     """The context httpx makes by default: SSL_CERT_FILE, else SSL_CERT_DIR, else certifi's
-    CA bundle."""
+    CA bundle (httpx.create_ssl_context's own default, not called: importing httpx in the
+    loading thread would race the main thread's imports of it)."""
     import ssl
 
     import certifi
