@@ -29,7 +29,7 @@ from bot.core.logs import bind_update, unbind
 from bot.core.runtime import Runtime
 from bot.core.stats import latest_snapshot
 from bot.core.tls import context as tls_context
-from bot.features import links
+from bot.features import LettersLink, links
 from bot.groups.service import migrate_chat
 from bot.rates.service import cite_rules
 from handlers import (
@@ -523,11 +523,13 @@ def build_application(
     outbox.wake_on_commit(engine, sender.wake)  # every committed push wakes the sender
     app.bot_data.sender = sender
     app.bot_data.elector = elector
+    letters = LettersLink()  # the citations' and the questions' one index (made at first use)
+    app.bot_data.letter_library = letters.library
     runtime = Runtime(
         settings=settings,
         engine=engine,
         leadership=elector.leadership,
-        links=links(default_language=settings.default_language),
+        links=links(default_language=settings.default_language, letters=letters),
     )
     runtime.is_leader = lambda: elector.leadership.is_leader
     sender.data_version = runtime.reader.version  # an idle sender sleeps until a commit
@@ -536,6 +538,13 @@ def build_application(
     if isinstance(app.bot.rate_limiter, ReplyRetry):
         app.bot.rate_limiter.on_wait = runtime.metrics.note_reply_flood_wait
     app.bot_data.runtime = runtime
+    _schedule_recovery(app, elector, sender)
+    compose(app)
+    return app
+
+
+def _schedule_recovery(app: KysoApp, elector: LeaderElector, sender: OutboxSender) -> None:
+    """The leader-only job queue, and its periodic recovery of pushes a dead worker held."""
     job_queue = app.job_queue
     assert isinstance(job_queue, LeaderJobQueue)
     job_queue.leadership = elector.leadership
@@ -546,5 +555,3 @@ def build_application(
         data=sender,
         name="outbox-recover",
     )
-    compose(app)
-    return app

@@ -88,7 +88,9 @@ def deadline_sheets(*, session: Session, period: PeriodInfo, tz: ZoneInfo) -> li
 
 class LettersLink:
     """The letter passages pushes and answers cite: the letters' search index (and its modules)
-    made at the first citation, then kept for every later one."""
+    made at the first citation or question, then kept for every later one. The application
+    makes one and hands its `library` to the questions in chat too (bot/app.py): one index per
+    process, whichever path needs it first."""
 
     def __init__(self) -> None:
         """No index yet."""
@@ -132,14 +134,20 @@ class LettersLink:
         )
 
 
-def links(*, default_language: str, inhibitors: tuple[Inhibitor, ...] | None = None) -> Links:
+def links(
+    *,
+    default_language: str,
+    inhibitors: tuple[Inhibitor, ...] | None = None,
+    letters: LettersLink | None = None,
+) -> Links:
     """Every link between features, as callables (`inhibitors` replaces the usual ones);
-    `default_language` (DEFAULT_LANGUAGE) is for pushes to people who never chose one."""
+    `default_language` (DEFAULT_LANGUAGE) is for pushes to people who never chose one;
+    `letters`: the letters' index the caller also answers questions from (bot/app.py)."""
     if inhibitors is None:
         # Units still owing an open deadline get its reminders instead of a low-rate warning.
         inhibitors = (units_with_open_reminder,)
     # Warnings, reminders and the rate answer cite the letter passage they rest on.
-    letters = LettersLink()
+    letters = letters if letters is not None else LettersLink()
     return Links(
         # After an import: rate deadlines check who reached them; warnings are evaluated.
         after_import=(

@@ -39,6 +39,9 @@ class BotData:
     runtime: Runtime
     sender: OutboxSender
     elector: LeaderElector
+    # The letters' search index, made at its first use: the one the citations use too
+    # (bot.features.LettersLink, handed in by the factory).
+    letter_library: Callable[[], Library]
 
     def __init__(self) -> None:
         """Empty registries; the factory fills in the rest."""
@@ -55,7 +58,6 @@ class BotData:
         self.polling_lock = asyncio.Lock()  # one start or stop of long polling at a time
         self.progress_texts: dict[int, str] = {}  # broadcast id → last progress text shown
         self.progress_quiet_at: int | None = None  # data version when no broadcast was running
-        self.letter_library: Library | None = None  # the letters' search index (at first use)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

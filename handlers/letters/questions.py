@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 from telegram import Message, Update
@@ -11,22 +10,8 @@ from telegram.ext import filters
 
 from handlers.context import BotContext
 
-if TYPE_CHECKING:
-    from bot.letters.answers import Library
-
 # Imported inside the functions that use them: the letters' modules load at first use, not at start-
 # up.
-
-
-def library(context: BotContext) -> Library:
-    """The application's search index over the letters, made at the first question."""
-    index = context.bot_data.letter_library
-    if index is None:
-        # The question answering (search, ranking, ~30 ms of imports) loads at first use.
-        from bot.letters.answers import Library
-
-        index = context.bot_data.letter_library = Library()
-    return index
 
 
 class Question(filters.MessageFilter):
@@ -49,13 +34,15 @@ async def answer(update: Update, context: BotContext, question: str) -> None:
     message = update.effective_message
     assert message is not None
     rt = context.runtime
-    lib = library(context)
+    # The citations' index too (bot.features.LettersLink): one per process, made, and its
+    # modules (search, ranking: ~30 ms of imports) loaded, at the first question or citation.
+    library = context.bot_data.letter_library
 
     def work() -> str:
-        from bot.letters.answers import ask  # loaded with the library (see library())
+        from bot.letters.answers import ask  # loaded with the library
 
         with Session(rt.engine) as session:
-            return texts.answer_text(ask(session=session, library=lib, question=question))
+            return texts.answer_text(ask(session=session, library=library(), question=question))
 
     await message.reply_text(await asyncio.to_thread(work))
 
