@@ -5,6 +5,10 @@ from __future__ import annotations
 from bot.core.i18n import LazyString, _, lazy_gettext
 from bot.core.models import Role
 
+# The roles an invitation may give (the secretariat's membership is given by /quantri_them, never
+# by a code): the invite buttons' pattern and create_invite's check both read this one tuple.
+INVITE_ROLES: tuple[Role, ...] = (Role.HEAD, Role.STAFF, Role.VIEWER)
+
 ROLE_LABELS: dict[Role, LazyString] = {
     Role.SECRETARIAT: lazy_gettext("secretariat"),
     Role.HEAD: lazy_gettext("head of unit"),

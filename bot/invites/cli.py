@@ -12,7 +12,8 @@ from bot.core.db import create_db_engine, init_db, session_scope
 from bot.core.i18n import _, fmt_number, ngettext
 from bot.core.links import Links, Subcommands
 from bot.core.models import Role
-from bot.invites.codes import INVITE_ROLES, bulk_invites, parse_kind, parse_role
+from bot.core.roles import INVITE_ROLES
+from bot.invites.codes import bulk_invites, parse_kind, parse_role
 from bot.invites.export import invites_csv, invites_xlsx
 
 

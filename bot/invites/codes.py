@@ -16,6 +16,7 @@ from bot.core import audit
 from bot.core.db import binary_order, stored_id
 from bot.core.models import Invite, Official, RedeemAttempt, Role, Unit, utcnow
 from bot.core.people import link_official
+from bot.core.roles import INVITE_ROLES
 from bot.core.text import fold
 from bot.invites.secretariat import active_official, secretariat_count
 
@@ -24,7 +25,6 @@ logger = logging.getLogger(__name__)
 CODE_BYTES = 16  # 128 random bits → 22 URL-safe characters
 MAX_WRONG_CODES = 5
 WRONG_CODE_WINDOW = dt.timedelta(minutes=10)
-INVITE_ROLES: tuple[Role, ...] = (Role.HEAD, Role.STAFF, Role.VIEWER)
 # Deep-link payloads allow A–Z a–z 0–9 _ - and at most 64 characters.
 _CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _LINK_CODE_RE = re.compile(r"[?&]start=([A-Za-z0-9_-]{1,64})")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler
 
 from bot.core.i18n import lazy_gettext
-from bot.core.models import Role
+from bot.core.roles import INVITE_ROLES
 from handlers.commands import SECRETARIAT, CommandSpec
 from handlers.context import KysoApp
 from handlers.dialogs import add_dialog
@@ -72,9 +72,9 @@ COMMANDS = (
 
 def register(app: KysoApp) -> None:
     """The invitation and secretariat buttons, and the guided unit question (a dialog)."""
-    # The roles an invitation may give (bot.invites.codes.INVITE_ROLES checks it again; the
-    # invitation modules load at the first invitation, not at start-up).
-    roles = "|".join(r.value for r in Role if r is not Role.SECRETARIAT)
+    # The roles an invitation may give: the kernel's one tuple, which create_invite checks again
+    # (a forged button naming another role reaches no callback).
+    roles = "|".join(r.value for r in INVITE_ROLES)
     app.add_handler(
         CallbackQueryHandler(
             invite_choice, pattern=rf"^{INVITE_CALLBACK}:(x|\d+:({roles}|\{ANY_ROLE}))$"

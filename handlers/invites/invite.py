@@ -17,7 +17,7 @@ from bot.core.i18n import _, fmt_datetime, fmt_number, ngettext
 from bot.core.lookup import UnitRef, find_units
 from bot.core.models import Role
 from bot.core.people import unit_name
-from bot.core.roles import ROLE_LABELS
+from bot.core.roles import INVITE_ROLES, ROLE_LABELS
 from handlers import dialogs
 from handlers.commands import refusal_text
 from handlers.common import secretariat_only
@@ -85,8 +85,6 @@ def invite_text(invite: CreatedInvite, bot_username: str | None) -> str:
 
 def _role_keyboard(unit_id: int) -> InlineKeyboardMarkup:
     """One button per role that can be invited, and Cancel."""
-    from bot.invites.codes import INVITE_ROLES
-
     rows = [
         [
             InlineKeyboardButton(
