@@ -11,7 +11,6 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, select
 
-from bot.core.db import session_scope
 from bot.core.lookup import find_units
 from bot.core.models import AuditLog, Invite, Role
 from bot.invites.codes import InviteError, create_invite
