@@ -79,7 +79,7 @@ class OutboxSender:
     on_migrate: Callable[[Session, int, int], None] | None = None
     stats: SenderStats = field(default_factory=SenderStats)
     clock: Callable[[], dt.datetime] = utcnow  # what counts as due (a simulated clock in demos)
-    # Changes whenever another connection commits (SQLite's PRAGMA data_version) or a push is
+    # Changes whenever another connection commits (SQLite: HotReader.version) or a push is
     # queued (PostgreSQL: run() listens for the NOTIFY, bot/core/outbox_listen.py); None when it
     # cannot tell: an idle sender then looks at the database every poll.
     data_version: Callable[[], int | None] = lambda: None

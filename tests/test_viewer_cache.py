@@ -131,3 +131,47 @@ def test_the_cache_is_bounded_and_forgets_everything_on_a_new_version() -> None:
     assert len(cache) == 2 and cache.get(7, 2) is None and cache.get(7, 3) == rows[3]
     cache.put(6, rows[2])  # read before a newer version was seen: not kept
     assert cache.get(8, 1) is None and len(cache) == 0
+
+
+def test_the_data_version_is_read_without_a_query_and_sees_other_processes(
+    loaded: Harness, other_process: Any
+) -> None:
+    """In WAL mode the version comes from the WAL index's header (no statement, no lock), and
+    it still changes when another process commits, and only then."""
+    reader = loaded.app.bot_data.runtime.reader
+    first = reader.version()
+    if first is None:
+        pytest.skip("kept only where a change can be noticed without a query (SQLite)")
+    statements: list[str] = []
+    reader._connection().set_trace_callback(statements.append)
+    try:
+        before = reader.version()
+        assert reader.version() == before and statements == []
+        link_elsewhere(other_process, "Nam Tiền Hải")
+        after = reader.version()
+        assert after is not None and after != before and statements == []
+        assert reader.version() == after
+    finally:
+        reader._connection().set_trace_callback(None)
+
+
+def test_a_wal_index_header_being_rewritten_is_no_version(tmp_path: Any) -> None:
+    """Two copies that differ (a commit is rewriting them) or a short file give no version, so
+    nothing kept is trusted; equal copies give one."""
+    import os
+
+    from bot.core.db import _wal_index_version
+
+    shm = tmp_path / "kyso.db-shm"
+    header = bytes(range(48))
+    for content, expected in (
+        (header + header + bytes(40), int.from_bytes(header, "little")),
+        (header + bytes(48) + bytes(40), None),
+        (header, None),
+    ):
+        shm.write_bytes(content)
+        index = os.open(shm, os.O_RDONLY)
+        try:
+            assert _wal_index_version(index) == expected
+        finally:
+            os.close(index)

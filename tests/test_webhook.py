@@ -22,7 +22,7 @@ from bot.core import health, outbox
 from bot.core.models import utcnow
 from bot.core.outbox import Push
 from bot.offline import OfflineRequest, message_update
-from bot.web import MAX_BODY_BYTES, SECRET_HEADER, BotRunner
+from bot.web import MAX_BODY_BYTES, READ_CHUNK_BYTES, SECRET_HEADER, BotRunner
 from bot.webhook import finish_coroutine
 from handlers.replies import reply_lean
 from tests.conftest import ADMIN_ID, SHARED_NAME, Harness, make_settings
@@ -516,6 +516,18 @@ async def test_an_oversized_body_is_refused_before_it_is_read(served: Running) -
     assert status == 400 and served.replies() == []
     response = await served.post_update(message_update(ADMIN_ID, "/tyle nam tien hai"))
     assert "82,5%" in response.json()["text"]
+
+
+async def test_an_update_longer_than_a_socket_read_is_read_whole(served: Running) -> None:
+    """An update many times the server's read chunk (a reply to a long Vietnamese message,
+    escaped as Telegram escapes it) is read whole and answered like a short one."""
+    update = message_update(ADMIN_ID, "/tyle nam tien hai")
+    quoted = {**update["message"], "message_id": 1, "text": "Văn bản ký số điện tử. " * 1500}
+    update["message"]["reply_to_message"] = quoted
+    body = json.dumps(update).encode()  # \uXXXX escapes: ~6 bytes a Vietnamese letter
+    assert len(body) > 10 * READ_CHUNK_BYTES
+    ((status, answer),) = await raw_exchange(served, raw_post(body), 1)
+    assert status == 200 and "82,5%" in json.loads(answer)["text"]
 
 
 async def test_updates_on_one_connection_are_answered_in_order_with_their_own_reply(

@@ -46,8 +46,10 @@ class Viewer:
     may_have_dialog: bool = True
 
 
-# People whose identity rows are kept between updates (~0.4 KB each: ~0.8 MiB).
-VIEWERS_MAX = 2048
+# People whose identity rows are kept between updates (~0.43 KB each: at most ~3.4 MiB). A
+# province's officials all fit (its ~100 units have a few hundred); at national scale (50,000)
+# the most recent askers do.
+VIEWERS_MAX = 8192
 
 
 class ViewerCache:
