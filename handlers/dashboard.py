@@ -20,7 +20,7 @@ from bot.core.config import Settings
 from bot.core.db import session_scope
 from bot.core.i18n import _, fmt_datetime, lazy_gettext
 from bot.dashboard import auth
-from bot.dashboard.web import Outgoing, Sender
+from bot.dashboard.serving import Outgoing, Sender
 from handlers.commands import SECRETARIAT, CommandSpec
 from handlers.common import private_only
 from handlers.context import BotContext, KysoApp

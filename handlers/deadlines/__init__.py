@@ -23,7 +23,7 @@ from telegram.ext import CallbackQueryHandler
 from bot.core.i18n import lazy_gettext
 from handlers.commands import MEMBERS, SECRETARIAT, UNIT_WORKERS, CommandSpec
 from handlers.context import KysoApp
-from handlers.deadlines import create, edit, explain, lists, status
+from handlers.deadlines import create, create_buttons, edit, explain, lists, status
 from handlers.deadlines.dialog import FEATURE, TTL, cancel_button, cancelled_text
 from handlers.dialogs import DialogFeature, add_dialog
 from handlers.paging import add_listing
@@ -61,7 +61,7 @@ COMMANDS = (
 
 # Button data pattern → its handler.
 BUTTONS = (
-    (r"^dl:new:", create.creation_button),
+    (r"^dl:new:", create_buttons.creation_button),
     (r"^dl:x$", cancel_button),
     (r"^dl:ack:\d+$", lists.ack_button),
     (r"^dl:rep:\d+$", explain.report_button),
