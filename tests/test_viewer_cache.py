@@ -160,7 +160,7 @@ def test_a_wal_index_header_being_rewritten_is_no_version(tmp_path: Any) -> None
     nothing kept is trusted; equal copies give one."""
     import os
 
-    from bot.core.db import _wal_index_version
+    from bot.core.reader import _wal_index_version
 
     shm = tmp_path / "kyso.db-shm"
     header = bytes(range(48))

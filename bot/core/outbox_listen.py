@@ -1,6 +1,6 @@
 """PostgreSQL's outbox wake-up: a NOTIFY sent by every transaction that queues a push, and a
 listening connection held by the sender, so that an idle sender sleeps until a push is queued
-by any process (SQLite's equivalent is its data version, `HotReader.version` in bot/core/db.py).
+by any process (SQLite's equivalent is its data version, `HotReader.version` in bot/core/reader.py).
 
 The listener counts what it hears: `version()` changes whenever a push was queued anywhere (or
 the connection came back, since notifications sent meanwhile are lost), and is None while it

@@ -13,8 +13,9 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from bot.core import audit
-from bot.core.db import REVISION_KEY, HotReader, bump_revision
+from bot.core.db import REVISION_KEY, bump_revision
 from bot.core.models import AppUser, Official, Role, Unit, utcnow
+from bot.core.reader import HotReader
 
 logger = logging.getLogger(__name__)
 

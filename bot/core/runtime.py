@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from bot.core.config import Settings
-from bot.core.db import HotReader
 from bot.core.leader import Leadership
 from bot.core.links import Links
 from bot.core.metrics import Metrics
 from bot.core.models import utcnow
 from bot.core.people import ViewerCache
+from bot.core.reader import HotReader
 from bot.core.stats import StandingsCache
 
 
