@@ -19,8 +19,12 @@ from tests.cli_kit import run_main as run
 
 @pytest.fixture
 def folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
-    """A working folder without .env; no setting from the outside world; logging restored."""
-    with clean_folder(monkeypatch, tmp_path) as path:
+    """A working folder without .env; no setting from the outside world; logging restored.
+    It is not tmp_path itself: the test's cache folder (tests/conftest.py), where a first
+    compilation of the catalogs is kept, sits beside it and is no file the command made."""
+    work = tmp_path / "work"
+    work.mkdir()
+    with clean_folder(monkeypatch, work) as path:
         yield path
 
 

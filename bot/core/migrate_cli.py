@@ -27,7 +27,7 @@ def add_cli(subparsers: Subcommands, links: Links) -> None:
     group.add_argument(
         "--new",
         metavar="MESSAGE",
-        help=_("developers: write the next revision from the changes to bot/models.py"),
+        help=_("developers: write the next revision from the changes to bot/core/models/"),
     )
     parser.set_defaults(run=run)
 
