@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +16,7 @@ from bot.core.db import create_db_engine, session_scope
 from bot.core.lookup import find_units
 from bot.core.models import AppUser, Role
 from bot.core.people import Viewer, ViewerCache, link_official, set_language_preference
+from bot.core.reader import _wal_index_version
 from tests.conftest import Harness
 
 OFFICIAL = 5101
@@ -155,13 +158,9 @@ def test_the_data_version_is_read_without_a_query_and_sees_other_processes(
         reader._connection().set_trace_callback(None)
 
 
-def test_a_wal_index_header_being_rewritten_is_no_version(tmp_path: Any) -> None:
+def test_a_wal_index_header_being_rewritten_is_no_version(tmp_path: Path) -> None:
     """Two copies that differ (a commit is rewriting them) or a short file give no version, so
     nothing kept is trusted; equal copies give one."""
-    import os
-
-    from bot.core.reader import _wal_index_version
-
     shm = tmp_path / "kyso.db-shm"
     header = bytes(range(48))
     for content, expected in (

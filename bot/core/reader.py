@@ -20,7 +20,7 @@ class HotReader:
     same SQL text works on SQLite and PostgreSQL. On an SQLite file the reader keeps a connection
     of its own, out of the pool (a pool checkout and check-in cost as much as the query), and
     `version()` says whether anyone committed since it last asked: in WAL mode by reading the
-    WAL index's header from the `-shm` file (SQLite rewrites it at every commit and checkpoint:
+    WAL index's header from the `-shm` file (SQLite rewrites it at every commit and WAL reset:
     one `pread`, no library call, no lock), else by `PRAGMA data_version`.
     """
 
