@@ -7,7 +7,9 @@ the same posted /tyle, each in its own process, against the same fake Bot API.
 - `tornado`: tornado's `web.Application` with one `RequestHandler` answering every POST with a
   fixed `sendMessage` JSON body (the interpreter + tornado.web + loopback floor);
 - `raw`: the same answer from a bare `HTTPServer` callback (`HTTPMessageDelegate`), without
-  tornado.web (the interpreter + tornado's HTTP/1.1 + loopback floor).
+  tornado.web (the interpreter + tornado's HTTP/1.1 + loopback floor);
+- `asyncio`: the same answer from a bare `asyncio.Protocol` feeding httptools' parser, what
+  kyso's own server (bot/http_server.py) is built on (the interpreter + asyncio + loopback floor).
 
 Run one alone: `python bench/webhook_floor.py ptb --port 8443 --api-port 8081`.
 """
@@ -21,7 +23,7 @@ from typing import Any
 
 from webhook_parts import HOOK_PATH, SECRET, TOKEN  # run as a script: bench/ is on the path
 
-KINDS = ("ptb", "tornado", "raw")
+KINDS = ("ptb", "tornado", "raw", "asyncio")
 # About as long as kyso's /tyle answer for one unit (~0.8 KB), Vietnamese like it.
 TEXT = (
     "📊 Đảng ủy xã Nam Tiền Hải\n"
@@ -132,6 +134,48 @@ def run_raw(port: int) -> None:
     IOLoop.current().start()
 
 
+def run_asyncio(port: int) -> None:
+    """asyncio's transports and httptools' parser alone: one Protocol per connection."""
+    import asyncio
+
+    import httptools
+
+    class Request(asyncio.Protocol):
+        def connection_made(self, transport: Any) -> None:
+            self.transport = transport
+            self.parser = httptools.HttpRequestParser(self)
+            self.chunks: list[bytes] = []
+            self.allowed = False
+
+        def on_header(self, name: bytes, value: bytes) -> None:
+            if name.lower() == b"x-telegram-bot-api-secret-token":
+                self.allowed = value == SECRET.encode()
+
+        def on_body(self, chunk: bytes) -> None:
+            self.chunks.append(chunk)
+
+        def on_message_complete(self) -> None:
+            body = answer_body(chat_of(b"".join(self.chunks))) if self.allowed else b""
+            status = b"200 OK" if self.allowed else b"403 Forbidden"
+            self.transport.write(
+                b"HTTP/1.1 %b\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%b"
+                % (status, len(body), body)
+            )
+            self.chunks, self.allowed = [], False
+
+        def data_received(self, data: bytes) -> None:
+            try:
+                self.parser.feed_data(data)
+            except httptools.HttpParserError:
+                self.transport.close()
+
+    async def serve() -> None:
+        server = await asyncio.get_running_loop().create_server(Request, "127.0.0.1", port)
+        await server.serve_forever()
+
+    asyncio.run(serve())
+
+
 def main() -> None:
     """Run one floor server until killed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -144,6 +188,8 @@ def main() -> None:
         run_ptb(args.port, args.api_port)
     elif args.kind == "tornado":
         run_tornado(args.port)
+    elif args.kind == "asyncio":
+        run_asyncio(args.port)
     else:
         run_raw(args.port)
 

@@ -486,8 +486,8 @@ def main() -> None:
     parser.add_argument(
         "--floors",
         nargs="*",
-        default=["ptb", "tornado", "raw"],
-        choices=["ptb", "tornado", "raw"],
+        default=["ptb", "tornado", "raw", "asyncio"],
+        choices=["ptb", "tornado", "raw", "asyncio"],
         help="bare servers measured beside kyso at the same rates (1 worker; none: --floors)",
     )
     parser.add_argument(

@@ -1,11 +1,12 @@
-"""The HTTP server of a running bot: Telegram's webhook, /healthz and /metrics (tornado).
+"""The HTTP server of a running bot: Telegram's webhook, /healthz and /metrics.
 
 PTB's own webhook server serves only the webhook, so this one follows PTB's custom-webhook
 pattern: a POST on the webhook path is checked against the secret token Telegram sends in
 X-Telegram-Bot-Api-Secret-Token, parsed, and handled by the Application's update processor as
 a polled update is (in order per chat), while Telegram waits: the update's first reply can then
-ride on the HTTP answer (handlers/webhook_answer.py). The webhook path is read on tornado's
-HTTP/1.1 layer (bot/webhook.py); every other route is a tornado.web handler.
+ride on the HTTP answer (handlers/webhook_answer.py). The server is bot/http_server.py
+(asyncio, httptools): the webhook path goes to bot/webhook.py, every other route to a
+tornado.web handler.
 """
 
 from __future__ import annotations
@@ -15,15 +16,11 @@ import datetime as dt
 import json
 import logging
 import signal
-import socket
 from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
 from telegram.request import BaseRequest
-from tornado.httpserver import HTTPServer
-from tornado.httputil import HTTPServerConnectionDelegate
-from tornado.netutil import bind_sockets
 from tornado.web import Application as TornadoApplication
 from tornado.web import RequestHandler
 
@@ -35,7 +32,8 @@ from bot.core.runtime import Runtime
 from bot.dashboard.web import Dashboard
 from bot.dashboard.web import routes as dashboard_routes
 from bot.features import dashboard_sources
-from bot.webhook import SECRET_HEADER, Hook, HookRouter
+from bot.http_server import HttpServer, Limits
+from bot.webhook import SECRET_HEADER, Hook
 from handlers.context import KysoApp
 from handlers.dashboard import file_sender
 
@@ -43,10 +41,6 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["SECRET_HEADER", "BotRunner", "StartError", "WebServer", "run_bot"]
 MAX_BODY_BYTES = 1024 * 1024  # an update is a few kilobytes; files are never posted
-# tornado zero-fills a new buffer of this size for every read from a socket (64 KiB by default,
-# twice a request: the read and the one that finds nothing more), ~8 % of a lone webhook
-# update's instructions; an update is a few kilobytes, a longer body takes more reads.
-READ_CHUNK_BYTES = 8 * 1024
 HEALTH_TIMEOUT = 5.0  # seconds before an unanswered database counts as unreachable
 # An unreachable Bot API at start-up is retried (1 s, 2 s, 4 s … at most a minute apart) until
 # it answers or the bot is stopped: a reboot before the network is up, or a short Telegram
@@ -123,7 +117,7 @@ class MetricsHandler(_Base):
 
 @dataclass
 class WebServer:
-    """Tornado on `listen:port`: the webhook (when a secret is given), /healthz, /metrics."""
+    """HTTP on `listen:port`: the webhook (when a secret is given), /healthz, /metrics."""
 
     app: KysoApp
     listen: str = "127.0.0.1"
@@ -133,8 +127,7 @@ class WebServer:
 
     def __post_init__(self) -> None:
         """Nothing is bound until start()."""
-        self._server: HTTPServer | None = None
-        self._sockets: list[socket.socket] = []
+        self._server: HttpServer | None = None
         self._pending: set[asyncio.Task[Any]] = set()  # updates still being handled
 
     def routes(self) -> list[tuple[str, type[RequestHandler], dict[str, Any]]]:
@@ -153,17 +146,16 @@ class WebServer:
 
     async def start(self) -> int:
         """Bind and serve; returns the port (useful when 0 asked for a free one)."""
-        tornado_app = TornadoApplication(self.routes(), log_function=_log_request)
-        delegate: HTTPServerConnectionDelegate = tornado_app
-        if self.webhook_path is not None:  # the webhook on tornado's HTTP layer, the rest on .web
+        web = TornadoApplication(self.routes(), log_function=_log_request)
+        hook = path = None
+        if self.webhook_path is not None:  # the webhook straight on the connection
             hook = Hook(self.app, self.secret, self._pending)
-            delegate = HookRouter("/" + self.webhook_path.strip("/"), hook, tornado_app)
-        self._server = HTTPServer(
-            delegate, max_body_size=MAX_BODY_BYTES, chunk_size=READ_CHUNK_BYTES, xheaders=True
+            path = "/" + self.webhook_path.strip("/")
+        server = HttpServer(
+            web=web, hook=hook, hook_path=path, limits=Limits(body_bytes=MAX_BODY_BYTES)
         )
-        self._sockets = bind_sockets(self.port, address=self.listen, family=socket.AF_UNSPEC)
-        self._server.add_sockets(self._sockets)
-        bound = int(self._sockets[0].getsockname()[1])
+        bound = await server.start(self.listen, self.port)
+        self._server = server
         logger.info("HTTP server listening on %s:%s", self.listen, bound)
         return bound
 
@@ -171,8 +163,7 @@ class WebServer:
         """Stop accepting, then close open connections."""
         if self._server is None:
             return
-        self._server.stop()
-        await self._server.close_all_connections()
+        await self._server.stop()
         self._server = None
         if self._pending:  # updates received before the stop are handled before the app stops
             await asyncio.gather(*self._pending, return_exceptions=True)

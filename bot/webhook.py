@@ -1,13 +1,10 @@
-"""POST <webhook path> on tornado's HTTP/1.1 layer, without tornado.web (bot/web.py routes it).
+"""POST <webhook path>: what the bot's HTTP server (bot/http_server.py) does with an update.
 
-A webhook update is the bot's busiest request, and tornado.web's routing, RequestHandler,
-header handling and flushing cost about a fifth of a lone update. Here the request is read by
-an `HTTPMessageDelegate` and answered straight on its connection: the secret token checked
-(403), other methods refused (405), the body bounded by the server's `max_body_size` (tornado
-answers 400 and closes the connection past it), JSON checked (400), a stopping bot refused
-(503); an accepted update is handled while Telegram waits, at most ANSWER_SECONDS, and its first
-reply may ride on the answer (handlers/webhook_answer.py). Every other path goes to the
-tornado.web Application (/healthz, /metrics, the dashboard) unchanged.
+A webhook update is the bot's busiest request, so it is answered straight on its connection,
+without tornado.web: the secret token checked (403), other methods refused (405), JSON checked
+(400), a stopping bot refused (503); the server has bounded the body (413). An accepted update
+is handled while Telegram waits, at most ANSWER_SECONDS, and its first reply may ride on the
+answer (handlers/webhook_answer.py).
 """
 
 from __future__ import annotations
@@ -24,9 +21,8 @@ from typing import Any
 from telegram import Update
 from telegram._utils.datetime import extract_tzinfo_from_defaults, from_timestamp
 from telegram.ext import ExtBot
-from tornado import httputil
-from tornado.web import Application as TornadoApplication
 
+from bot.http_server import Exchange, Request
 from handlers.context import KysoApp
 from handlers.webhook_answer import ANSWER_SECONDS, WebhookAnswer, bind_answer
 from handlers.webhook_objects import CHATS, MESSAGES, UPDATES, USERS, entities_from_json
@@ -34,7 +30,8 @@ from handlers.webhook_objects import CHATS, MESSAGES, UPDATES, USERS, entities_f
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-_JSON = "application/json"
+_SECRET = SECRET_HEADER.lower().encode()
+_JSON = (("Content-Type", "application/json"),)
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per answer
 
 
@@ -52,40 +49,39 @@ class Hook:
             for result in ("forbidden", "unavailable", "bad_request", "accepted")
         }
 
-    def receive(self, conn: httputil.HTTPConnection, method: str, given: str, body: bytes) -> None:
-        """One whole request on the webhook path (its method, secret header and body)."""
-        if method != "POST":
-            respond(conn, HTTPStatus.METHOD_NOT_ALLOWED, extra={"Allow": "POST"})
+    def __call__(self, conn: Exchange, request: Request) -> None:
+        """One whole request on the webhook path."""
+        if request.method != "POST":
+            conn.respond(HTTPStatus.METHOD_NOT_ALLOWED, headers=(("Allow", "POST"),))
             return
-        if self.secret is None or not hmac.compare_digest(
-            given.encode("utf-8", "replace"), self.secret
-        ):
+        given = request.header(_SECRET)
+        if self.secret is None or given is None or not hmac.compare_digest(given, self.secret):
             self._count["forbidden"].inc()
             logger.warning(
                 "Webhook request refused: %s secret token from %s",
                 "wrong" if given else "no",
-                getattr(conn.context, "remote_ip", "?"),  # type: ignore[attr-defined]
+                conn.context.remote_ip,
             )
-            respond(conn, HTTPStatus.FORBIDDEN)
+            conn.respond(HTTPStatus.FORBIDDEN)
             return
         if not self.app.running:
             self._count["unavailable"].inc()
             logger.warning("Webhook request refused: the bot is stopping (503)")
-            respond(conn, HTTPStatus.SERVICE_UNAVAILABLE)  # Telegram retries; another worker may
+            conn.respond(HTTPStatus.SERVICE_UNAVAILABLE)  # Telegram retries; another worker may
             return
         try:
-            update = parse_update(json.loads(body), self.app.bot)
+            update = parse_update(json.loads(request.body), self.app.bot)
         except Exception:
             update = None
         if not isinstance(update, Update):
             self._count["bad_request"].inc()
             logger.warning("Webhook request with an unreadable body refused")
-            respond(conn, HTTPStatus.BAD_REQUEST)
+            conn.respond(HTTPStatus.BAD_REQUEST)
             return
         self._count["accepted"].inc()
         self._handle(conn, update)
 
-    def _handle(self, conn: httputil.HTTPConnection, update: Update) -> None:
+    def _handle(self, conn: Exchange, update: Update) -> None:
         """Handle the update while Telegram waits: answered when it is done (with its first
         reply, if held) or after ANSWER_SECONDS (empty; the update goes on, its replies are
         then requests of their own). No coroutine waits for it: callbacks answer.
@@ -141,14 +137,13 @@ async def finish_coroutine(coroutine: Coroutine[Any, Any, Any], waiting: Any) ->
             return stop.value
 
 
-def answer_finished(conn: httputil.HTTPConnection, answer: WebhookAnswer) -> None:
+def answer_finished(conn: Exchange, answer: WebhookAnswer) -> None:
     """An update is handled: its held reply, if any, is the answer's body."""
     body = answer.close(finished=True)
     if body is None:
-        respond(conn, HTTPStatus.OK)
+        conn.respond(HTTPStatus.OK)
     else:
-        data = _ENCODE(body).encode()
-        respond(conn, HTTPStatus.OK, data, {"Content-Type": _JSON})
+        conn.respond(HTTPStatus.OK, _ENCODE(body).encode(), _JSON)
 
 
 # A plain text message (what a command or a question is) has only these fields; its Update is
@@ -205,7 +200,7 @@ class _Answer:
     def __init__(
         self,
         hook: Hook,
-        conn: httputil.HTTPConnection,
+        conn: Exchange,
         answer: WebhookAnswer,
         task: asyncio.Task[Any],
     ) -> None:
@@ -225,7 +220,7 @@ class _Answer:
         if not self.answer.open:
             return
         self.answer.close(finished=False)
-        respond(self.conn, HTTPStatus.OK)
+        self.conn.respond(HTTPStatus.OK)
         release = asyncio.create_task(self._release())
         self.hook.pending.add(release)
         release.add_done_callback(self.hook.pending.discard)
@@ -238,107 +233,7 @@ class _Answer:
             logger.exception("Could not send a reply held for the webhook's answer")
 
 
-def respond(
-    conn: httputil.HTTPConnection,
-    status: HTTPStatus,
-    body: bytes = b"",
-    extra: dict[str, str] | None = None,
-) -> None:
-    """Write a whole HTTP answer on the connection (nothing if the client went away)."""
-    headers = httputil.HTTPHeaders({"Content-Length": str(len(body))})
-    for name, value in (extra or {}).items():
-        headers[name] = value
-    start = httputil.ResponseStartLine("HTTP/1.1", int(status), status.phrase)
-    try:
-        conn.write_headers(start, headers, body)
-        conn.finish()
-    except Exception:  # the connection closed meanwhile: Telegram will post again
-        logger.debug("Could not answer a webhook request", exc_info=True)
-
-
 def _log_failure(task: asyncio.Task[Any]) -> None:
     """An update's task is done: log a failure that escaped the Application's error handler."""
     if not task.cancelled() and task.exception() is not None:
         logger.error("A webhook update failed", exc_info=task.exception())
-
-
-class _HookRequest(httputil.HTTPMessageDelegate):
-    """Reads one request on the webhook path, then hands it to the Hook."""
-
-    def __init__(self, hook: Hook, conn: httputil.HTTPConnection, method: str, given: str) -> None:
-        """Headers already seen: the method and the secret header."""
-        self.hook, self.conn, self.method, self.given = hook, conn, method, given
-        self.chunks: list[bytes] = []
-
-    def data_received(self, chunk: bytes) -> None:
-        """A piece of the body (the server bounds the whole)."""
-        self.chunks.append(chunk)
-
-    def finish(self) -> None:
-        """The whole request is in."""
-        body = self.chunks[0] if len(self.chunks) == 1 else b"".join(self.chunks)
-        self.chunks = []
-        self.hook.receive(self.conn, self.method, self.given, body)
-
-    def on_connection_close(self) -> None:
-        """The client left before the body ended: nothing to do."""
-        self.chunks = []
-
-
-class _Switch(httputil.HTTPMessageDelegate):
-    """Chooses, from the request line, who reads the request: the Hook or tornado.web."""
-
-    def __init__(
-        self, router: HookRouter, server_conn: object, conn: httputil.HTTPConnection
-    ) -> None:
-        """Nothing chosen before the headers."""
-        self.router, self.server_conn, self.conn = router, server_conn, conn
-        self.delegate: httputil.HTTPMessageDelegate | None = None
-
-    def headers_received(
-        self,
-        start_line: httputil.RequestStartLine | httputil.ResponseStartLine,
-        headers: httputil.HTTPHeaders,
-    ) -> Any:
-        """The webhook path goes to the Hook; anything else to the tornado.web Application."""
-        router = self.router
-        assert isinstance(start_line, httputil.RequestStartLine)
-        if start_line.path.partition("?")[0] == router.path:
-            given = headers.get(SECRET_HEADER, "")
-            self.delegate = _HookRequest(router.hook, self.conn, start_line.method, given)
-            return None
-        self.delegate = router.web.start_request(self.server_conn, self.conn)
-        return self.delegate.headers_received(start_line, headers)
-
-    def data_received(self, chunk: bytes) -> Any:
-        """Forwarded."""
-        assert self.delegate is not None
-        return self.delegate.data_received(chunk)
-
-    def finish(self) -> None:
-        """Forwarded."""
-        assert self.delegate is not None
-        self.delegate.finish()
-
-    def on_connection_close(self) -> None:
-        """Forwarded (if anyone was chosen)."""
-        if self.delegate is not None:
-            self.delegate.on_connection_close()
-
-
-class HookRouter(httputil.HTTPServerConnectionDelegate):
-    """The HTTP server's delegate: the webhook path to the Hook, the rest to tornado.web."""
-
-    def __init__(self, path: str, hook: Hook, web: TornadoApplication) -> None:
-        """`path` exactly as Telegram posts to it (e.g. /telegram)."""
-        self.path, self.hook, self.web = path, hook, web
-
-    def start_request(
-        self, server_conn: object, request_conn: httputil.HTTPConnection
-    ) -> httputil.HTTPMessageDelegate:
-        """One request on a connection."""
-        return _Switch(self, server_conn, request_conn)
-
-    def on_close(self, server_conn: object) -> None:
-        """A connection closed (tornado.web keeps nothing per connection either)."""
-        self.web.on_close(server_conn)
