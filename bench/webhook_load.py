@@ -53,6 +53,9 @@ from bench.webhook_parts import (  # noqa: E402
 )
 
 DEFAULT_RATES = (50, 100, 200, 300, 400, 600, 800, 1000, 1200, 1500, 2000, 2500, 3000)
+# Officials held back until the end, then each asks once at this rate: the cold figure (the
+# viewer not cached yet); every rate step before it draws from officials who asked already.
+COLD_RATE = 50
 
 
 # --- set-up -----------------------------------------------------------------------------------
@@ -287,6 +290,7 @@ class Target:
     failures: int = 0
     short: int = 0
     stopped: str | None = None
+    cold: Step | None = None  # officials' first /tyle since the start
 
     @property
     def pids(self) -> list[int]:
@@ -336,10 +340,11 @@ def start_targets(
     return targets
 
 
-def print_step(target: Target, workers: int, step: Step) -> None:
-    """One line per step, with the load average."""
+def print_step(target: Target, workers: int, step: Step, label: str | None = None) -> None:
+    """One line per step, with the load average (after `label`, else the target and rate)."""
+    head = f"  {target.name:>14} {workers}w" if label is None else label
     print(
-        f"  {target.name:>14} {workers}w {step.target:5d}/s: offered {step.offered:7.1f}/s, "
+        f"{head} {step.target:5d}/s: offered {step.offered:7.1f}/s, "
         f"answered in time {step.answered_share:6.1%}, handled {step.handled:7.1f}/s, "
         f"handler p99 {fmt_ms(step.handler_p99_ms)} ms, "
         f"end-to-end p50 {fmt_ms(step.e2e_p50_ms)} / p99 {fmt_ms(step.e2e_p99_ms)} ms, "
@@ -352,16 +357,20 @@ def print_step(target: Target, workers: int, step: Step) -> None:
 
 
 def measure(targets: list[Target], args: argparse.Namespace, api_port: int, workers: int) -> None:
-    """Warm every target, measure their idle CPU together, then each rate on each target in
-    turn (the order reversed at every other rate, so no target always goes first)."""
-    rng = random.Random(5)
-    bodies = []
+    """Warm every target as a running bot is (each official has asked once), measure their
+    idle CPU together, then each rate on each target in turn (the order reversed at every
+    other rate, so no target always goes first), then officials' first /tyle (cold)."""
     from bot.offline import message_update
 
-    for _ in range(20_000):
-        chat = rng.choice(args.users)
-        bodies.append((chat, json.dumps(message_update(chat, "/tyle")).encode()))
-    for target in targets:  # warm-up: caches, connections, the warm paths
+    def tyle(chat: int) -> tuple[int, bytes]:
+        return chat, json.dumps(message_update(chat, "/tyle")).encode()
+
+    rng = random.Random(5)
+    held = min(int(COLD_RATE * args.step_seconds), len(args.users) // 2)
+    known, fresh = args.users[held:], args.users[:held]  # `fresh` never asked before the end
+    bodies = [tyle(rng.choice(known)) for _ in range(20_000)]
+    for target in targets:  # warm-up: each known official once, then the warm paths
+        run_step(target.ports, api_port, [tyle(c) for c in known], 500, len(known) / 500, 32)
         run_step(target.ports, api_port, bodies, 50, 2.0, args.pool)
     pids = [pid for target in targets for pid in target.pids]
     start = {pid: cpu_seconds([pid]) for pid in pids}
@@ -400,6 +409,14 @@ def measure(targets: list[Target], args: argparse.Namespace, api_port: int, work
                 time.sleep(2.0)  # let a backlog drain before the next step
         if all(target.stopped for target in targets):
             break
+    cold = [tyle(chat) for chat in fresh]
+    for target in targets:  # each official's first /tyle since the start, one step
+        target.cold = run_step(
+            target.ports, api_port, cold, COLD_RATE, len(cold) / COLD_RATE, args.pool,
+            target.pids, target.idle_cpu,
+        )  # fmt: skip
+        label = f"  {target.name:>14} {workers}w first /tyle of each official,"
+        print_step(target, workers, target.cold, label=label)
 
 
 def bench_workers(workers: int, args: argparse.Namespace, url: str, workdir: Path) -> list[Target]:
@@ -454,6 +471,11 @@ def print_floors(targets: list[Target]) -> None:
             ratio = f"{ours / theirs:.2f} x" if ours and theirs else "—"
             cells.append(f"{fmt_ms(theirs):>12} {ratio:>9}")
         print(f"{step.target:>7} {fmt_ms(step.cpu_ms_per_update):>6} " + " ".join(cells))
+    if kyso.cold is not None:
+        cells = [f"{fmt_ms(o.cold.cpu_ms_per_update if o.cold else None):>12}" for o in others]
+        cells = [cell + " " * 10 for cell in cells]
+        print(f"{'first':>7} {fmt_ms(kyso.cold.cpu_ms_per_update):>6} " + " ".join(cells))
+        print(f"  (first: each official's first /tyle since the start, {COLD_RATE}/s)")
 
 
 def main() -> None:
