@@ -47,11 +47,16 @@ class RedactTokenFilter(logging.Filter):
         return True
 
 
-def setup_logging(settings: Settings | None, level: int | None = None) -> None:
-    """Logs on stderr (LOG_FORMAT text or json); secrets redacted; HTTP client chatter quiet."""
-    from bot.core.logs import make_formatter
+def setup_logging(
+    settings: Settings | None, level: int | None = None, *, batched: bool = False
+) -> None:
+    """Logs on stderr (LOG_FORMAT text or json); secrets redacted; HTTP client chatter quiet;
+    `batched` (the running bot): INFO lines written at most LOG_FLUSH_SECONDS late."""
+    from bot.core.logs import BatchingHandler, make_formatter
 
-    handler = logging.StreamHandler()
+    handler: logging.Handler = logging.StreamHandler()
+    if batched and settings is not None and settings.log_flush_seconds > 0:
+        handler = BatchingHandler(delay=settings.log_flush_seconds)
     secrets = settings.secrets() if settings is not None else []
     handler.setFormatter(make_formatter(settings.log_format if settings else "text", secrets))
     token = (
@@ -78,6 +83,15 @@ def setup_logging(settings: Settings | None, level: int | None = None) -> None:
     # jobs.scheduler log what matters (migrations applied, scheduler paused or resumed).
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def flush_batched_logs() -> None:
+    """Write the log lines `setup_logging(batched=True)` keeps waiting."""
+    from bot.core.logs import BatchingHandler
+
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, BatchingHandler):
+            handler.flush()
 
 
 # The subcommands of this module; a feature's are added only when needed (`build_parser`).
@@ -162,9 +176,12 @@ def cmd_run(settings: Settings, args: argparse.Namespace | None = None) -> int:
     from bot.web import StartError, run_bot
 
     enable_after_imports()  # the bot's modules are imported (bot/__main__.py)
-    setup_logging(settings)
+    setup_logging(settings, batched=True)
     try:
-        asyncio.run(run_bot(settings, webhook=webhook))  # migrates the database first
+        try:
+            asyncio.run(run_bot(settings, webhook=webhook))  # migrates the database first
+        finally:  # the batched log lines go before any last word printed below
+            flush_batched_logs()
     except InvalidToken:
         print(
             _(

@@ -91,6 +91,8 @@ class Settings(BaseSettings):
     status_port: int | None = Field(default=None, ge=1, le=65535, alias="STATUS_PORT")
     log_format: str = Field(default="text", alias="LOG_FORMAT")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    # `run` writes INFO lines in batches at most this late (0: each at once): bot/core/logs.py.
+    log_flush_seconds: float = Field(default=1.0, ge=0, le=60, alias="LOG_FLUSH_SECONDS")
     # The Mini App dashboard (bot/dashboard): its public address, on/off, launch data max age.
     dashboard_url: str | None = Field(default=None, alias="DASHBOARD_URL")
     dashboard_enabled: bool = Field(default=True, alias="DASHBOARD_ENABLED")

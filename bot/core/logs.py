@@ -6,6 +6,7 @@ import contextvars
 import datetime as dt
 import json
 import logging
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -55,6 +56,13 @@ def context_fields() -> dict[str, int]:
     return _CONTEXT.get() or {}
 
 
+def record_fields(record: logging.LogRecord) -> dict[str, int]:
+    """The update's identifiers of a record: kept on it when it was logged (a batched line,
+    BatchingHandler) or the current ones."""
+    kept: dict[str, int] | None = record.__dict__.get("_context")
+    return kept if kept is not None else context_fields()
+
+
 def _scrub(text: str, secrets: Iterable[str]) -> str:
     """Replace every secret in a rendered line."""
     for secret in secrets:
@@ -101,7 +109,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "msg": record.getMessage(),
         }
-        entry.update(context_fields())
+        entry.update(record_fields(record))
         for key, value in vars(record).items():
             if key not in _STANDARD and key not in entry and not key.startswith("_"):
                 entry[key] = value if isinstance(value, _PLAIN) else str(value)
@@ -137,7 +145,7 @@ class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         """Render the record, with the update's ids appended when known."""
         line = super().format(record)
-        fields = context_fields()
+        fields = record_fields(record)
         if fields:
             tags = " ".join(f"{key.removesuffix('_id')}={value}" for key, value in fields.items())
             first, sep, rest = line.partition("\n")
@@ -150,3 +158,95 @@ def make_formatter(log_format: str, secrets: Iterable[str] = ()) -> logging.Form
     if log_format == "json":
         return JsonFormatter(secrets)
     return TextFormatter(secrets)
+
+
+class BatchingHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A StreamHandler that writes INFO and DEBUG lines in batches, at most `delay` seconds
+    after the first of them (at once past `lines` lines); a WARNING or worse is written at
+    once, after everything before it; all of it at exit (logging.shutdown flushes).
+
+    Formatting and writing a line per update (the "Handled update" line) cost a lone webhook
+    update ~0.4 ms of CPU on a 2-core VM, cold code and a system call after each wake-up; a
+    batch is formatted and written in one go. The trade-off is nginx's `access_log … buffer=
+    flush=`: a killed process (SIGKILL, out of memory) loses at most `delay` seconds of INFO
+    lines; `LOG_FLUSH_SECONDS=0` writes every line at once. A waiting record keeps its message
+    (arguments applied) and the update's identifiers as they were when it was logged."""
+
+    def __init__(self, stream: Any = None, *, delay: float = 1.0, lines: int = 1000) -> None:
+        """Nothing waits; the flusher thread starts with the first line that waits."""
+        super().__init__(stream)
+        self.delay, self.lines = delay, lines
+        self._records: list[logging.LogRecord] = []
+        self._due = threading.Event()  # set: a line waits for the flusher
+        self._stopping = threading.Event()
+        self._flusher: threading.Thread | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Keep the record (its message and context fixed now), or write it now."""
+        records = self._records  # logging holds the handler's lock around emit()
+        if (
+            record.levelno >= logging.WARNING
+            or record.exc_info
+            or record.stack_info
+            or self.delay <= 0
+        ):
+            records.append(record)
+            self._write()
+            return
+        try:
+            record.msg, record.args = record.getMessage(), None  # as QueueHandler.prepare
+        except Exception:
+            self.handleError(record)
+            return
+        record._context = dict(context_fields())
+        records.append(record)
+        if len(records) >= self.lines:
+            self._write()
+        elif len(records) == 1:
+            if self._flusher is not None and not self._flusher.is_alive():
+                self._write()  # a forked child, or after close(): no flusher to wait for
+            elif self._flusher is None:
+                self._flusher = threading.Thread(
+                    target=self._flush_later, name="log-flusher", daemon=True
+                )
+                self._flusher.start()
+            self._due.set()
+
+    def _write(self) -> None:
+        """Everything waiting, formatted and written at once (the caller holds the lock)."""
+        if not self._records:
+            return
+        records, self._records = self._records, []
+        text = []
+        for record in records:
+            try:
+                text.append(self.format(record) + self.terminator)
+            except Exception:
+                self.handleError(record)
+        try:
+            self.stream.write("".join(text))
+            self.stream.flush()
+        except Exception:
+            self.handleError(records[-1])
+
+    def flush(self) -> None:
+        """Write what waits now."""
+        with self.lock:  # type: ignore[union-attr]
+            self._write()
+            super().flush()
+
+    def close(self) -> None:
+        """Write what waits, stop the flusher."""
+        self.flush()
+        self._stopping.set()
+        self._due.set()
+        super().close()
+
+    def _flush_later(self) -> None:
+        """The flusher thread: `delay` seconds after a line starts waiting, write the batch."""
+        while True:
+            self._due.wait()
+            if self._stopping.wait(self.delay):
+                return
+            self._due.clear()
+            self.flush()
