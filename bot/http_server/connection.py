@@ -201,7 +201,7 @@ class Connection(asyncio.Protocol):
         """Answer the requests that wait, one at a time, while nothing is being answered."""
         self._answering = True
         try:
-            while self.current is None and self.waiting and not self.closed:
+            while self.current is None and self.waiting and not (self.closed or self.last):
                 item = self.waiting.popleft()
                 if isinstance(item, HTTPStatus):
                     self._close_with(item)
