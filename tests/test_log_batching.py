@@ -88,13 +88,11 @@ def test_a_full_batch_is_written_at_once_and_shutdown_writes_the_rest(
     assert len(stream.getvalue().splitlines()) == 6
 
 
-def test_the_running_bot_batches_unless_log_flush_seconds_is_zero(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_running_bot_batches_unless_log_flush_seconds_is_zero(tmp_path: Path) -> None:
     """`run` batches (LOG_FLUSH_SECONDS, default 1); 0 writes each line at once, as the
     command-line tools always do; the format and the scrubbing are the same."""
-    root = logging.getLogger()
-    monkeypatch.setattr(root, "handlers", [])
+    root = logging.getLogger()  # tests/conftest.py puts it back after the test
+    root.handlers[:] = []
     setup_logging(make_settings(tmp_path), batched=True)
     (handler,) = root.handlers
     assert isinstance(handler, BatchingHandler) and handler.delay == 1.0
@@ -132,9 +130,8 @@ def test_batching_ends_with_the_bot_and_never_outlives_its_handler(
     """When `run` returns (or logging is set up again), the lines that wait are written, the
     flusher thread stops, and what is logged afterwards is written at once, to the same stream
     in the same format: no line is left to a thread writing later."""
-    root = logging.getLogger()
-    monkeypatch.setattr(root, "handlers", [])
-    monkeypatch.setattr(root, "level", root.level)
+    root = logging.getLogger()  # tests/conftest.py puts it back after the test
+    root.handlers[:] = []
     stream = io.StringIO()
     monkeypatch.setattr("sys.stderr", stream)
     setup_logging(make_settings(tmp_path), batched=True)
