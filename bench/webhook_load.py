@@ -12,7 +12,9 @@ kyso_update_duration_seconds histograms on /metrics) and the end-to-end p99 (POS
 reaching the Bot API, or coming back in the webhook's answer, which Telegram then performs).
 A step is *sustained* when ≥ 99 % of its updates were answered within one second after it and
 the end-to-end p99 stayed under --max-p99 seconds; the report ends with the highest sustained
-rate per worker count. Request loops are bounded in count.
+rate per worker count. Request loops are bounded in count. Before the steps every official
+asks once (a running bot's caches); officials held back ask once after them, at 50/s: the
+"first" figure (each one's first /tyle since the start).
 """
 
 from __future__ import annotations

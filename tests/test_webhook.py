@@ -78,7 +78,7 @@ class Running:
 
 @pytest.fixture
 async def served(tmp_path: Path) -> AsyncIterator[Running]:
-    """`run --webhook` in-process: real Application, real tornado server, offline Bot API."""
+    """`run --webhook` in-process: real Application, real HTTP server, offline Bot API."""
     settings = make_settings(tmp_path, WEBHOOK_URL=URL, WEBHOOK_SECRET=SECRET).model_copy(
         update={"webhook_port": 0}
     )

@@ -2,11 +2,11 @@
 
 Why not tornado's HTTPServer: per request it runs several coroutines, an IOStream and header
 parsing in Python. Measured with the same load generator (`bench/webhook_load.py`, floors
-`raw` and `asyncio`): a bare answer costs ~1.4 ms of CPU at 50 requests a second on tornado's
-HTTP layer, ~0.5 ms here; kyso's webhook update ~0.8 ms less. No well-kept library gives this
-without its own framework (uvicorn speaks ASGI, which tornado.web does not), so the server is
-this module: llhttp parses (the request line, the headers, lengths, chunked bodies, request
-smuggling), the code here frames, bounds and orders.
+`raw` and `asyncio`): a bare answer costs ~1.3 ms of CPU at 50 requests a second on tornado's
+HTTP layer, ~0.5 ms here, and a webhook /tyle ~1 ms less (bench/README.md, goal 6). No
+well-kept library gives this without its own framework (uvicorn speaks ASGI, which tornado.web
+does not), so the server is this package: llhttp parses (the request line, the headers,
+lengths, chunked bodies, request smuggling), the code here frames, bounds and orders.
 
 - The webhook path (when a `hook` is given) is answered straight on the connection
   (`Exchange.respond`); every other request is handed whole to a tornado.web Application
