@@ -57,6 +57,7 @@ def setup_logging(
     handler: logging.Handler = logging.StreamHandler()
     if batched and settings is not None and settings.log_flush_seconds > 0:
         handler = BatchingHandler(delay=settings.log_flush_seconds)
+    end_batched_logs()  # one batching handler at a time, its lines written first
     secrets = settings.secrets() if settings is not None else []
     handler.setFormatter(make_formatter(settings.log_format if settings else "text", secrets))
     token = (
@@ -85,13 +86,19 @@ def setup_logging(
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
-def flush_batched_logs() -> None:
-    """Write the log lines `setup_logging(batched=True)` keeps waiting."""
+def end_batched_logs() -> None:
+    """Write the log lines `setup_logging(batched=True)` keeps waiting and stop batching: what
+    is logged after the bot stopped is written at once (same stream, format and filters)."""
     from bot.core.logs import BatchingHandler
 
-    for handler in logging.getLogger().handlers:
+    root = logging.getLogger()
+    for index, handler in enumerate(root.handlers):
         if isinstance(handler, BatchingHandler):
-            handler.flush()
+            handler.close()  # writes what waits, stops its flusher thread
+            plain = logging.StreamHandler(handler.stream)
+            plain.setFormatter(handler.formatter)
+            plain.filters = handler.filters
+            root.handlers[index] = plain
 
 
 # The subcommands of this module; a feature's are added only when needed (`build_parser`).
@@ -181,7 +188,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace | None = None) -> int:
         try:
             asyncio.run(run_bot(settings, webhook=webhook))  # migrates the database first
         finally:  # the batched log lines go before any last word printed below
-            flush_batched_logs()
+            end_batched_logs()
     except InvalidToken:
         print(
             _(

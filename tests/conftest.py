@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import logging
 import os
 import shutil
 import sqlite3
@@ -28,6 +29,7 @@ from bot.app import build_application
 from bot.console import demo_table
 from bot.core.config import Settings
 from bot.core.db import create_db_engine, init_db, session_scope
+from bot.core.logs import BatchingHandler
 from bot.core.lookup import find_units
 from bot.core.models import Role
 from bot.core.people import link_official
@@ -171,6 +173,25 @@ def _postgres_server() -> Iterator[None]:
 def _own_cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The console demo's saved database goes to the test's folder, never the user's cache."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+# The root logger as the session found it: a test that runs a command in-process (which sets
+# logging up for itself) must not leave its handlers, bound to that test's captured stderr,
+# to every later test of the worker.
+_ROOT_LOGGING = (list(logging.getLogger().handlers), logging.getLogger().level)
+
+
+@pytest.fixture(autouse=True)
+def _restore_root_logging() -> Iterator[None]:
+    """After each test: the root logger's handlers and level as the session began (a batching
+    handler a command left is closed first: its lines written, its thread stopped)."""
+    yield
+    root = logging.getLogger()
+    for handler in root.handlers:
+        if isinstance(handler, BatchingHandler):
+            handler.close()
+    root.handlers[:] = _ROOT_LOGGING[0]
+    root.setLevel(_ROOT_LOGGING[1])
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import setup_logging
+from bot.cli import end_batched_logs, setup_logging
 from bot.core.logs import BatchingHandler, TextFormatter, bind_update, unbind
 from tests.conftest import make_settings
 
@@ -88,13 +88,11 @@ def test_a_full_batch_is_written_at_once_and_shutdown_writes_the_rest(
     assert len(stream.getvalue().splitlines()) == 6
 
 
-def test_the_running_bot_batches_unless_log_flush_seconds_is_zero(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_running_bot_batches_unless_log_flush_seconds_is_zero(tmp_path: Path) -> None:
     """`run` batches (LOG_FLUSH_SECONDS, default 1); 0 writes each line at once, as the
     command-line tools always do; the format and the scrubbing are the same."""
-    root = logging.getLogger()
-    monkeypatch.setattr(root, "handlers", [])
+    root = logging.getLogger()  # tests/conftest.py puts it back after the test
+    root.handlers[:] = []
     setup_logging(make_settings(tmp_path), batched=True)
     (handler,) = root.handlers
     assert isinstance(handler, BatchingHandler) and handler.delay == 1.0
@@ -124,3 +122,38 @@ def test_a_waiting_line_keeps_its_message_and_update_as_they_were_when_logged(
     unbind(bound)
     (line,) = stream.getvalue().splitlines()
     assert line.endswith("Handled update for ['Nam Tiền Hải'] [update=77 user=900123 chat=900123]")
+
+
+def test_batching_ends_with_the_bot_and_never_outlives_its_handler(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When `run` returns (or logging is set up again), the lines that wait are written, the
+    flusher thread stops, and what is logged afterwards is written at once, to the same stream
+    in the same format: no line is left to a thread writing later."""
+    root = logging.getLogger()  # tests/conftest.py puts it back after the test
+    root.handlers[:] = []
+    stream = io.StringIO()
+    monkeypatch.setattr("sys.stderr", stream)
+    setup_logging(make_settings(tmp_path), batched=True)
+    (batching,) = root.handlers
+    assert isinstance(batching, BatchingHandler)
+    logging.getLogger("tests.ending").info("Handled update")
+    assert stream.getvalue() == ""
+    end_batched_logs()
+    assert stream.getvalue().count("Handled update") == 1
+    assert batching._flusher is not None
+    batching._flusher.join(10)  # it ends on its own once told (a bound, not a timing)
+    assert not batching._flusher.is_alive()
+    (plain,) = root.handlers
+    assert type(plain) is logging.StreamHandler and plain.formatter is batching.formatter
+    logging.getLogger("tests.ending").info("Stopped")
+    assert stream.getvalue().splitlines()[-1].endswith("INFO tests.ending: Stopped")
+    setup_logging(make_settings(tmp_path), batched=True)
+    first = root.handlers[0]
+    logging.getLogger("tests.ending").info("again")
+    setup_logging(make_settings(tmp_path), batched=True)  # replaces it: its line is written
+    assert stream.getvalue().splitlines()[-1].endswith("INFO tests.ending: again")
+    assert isinstance(first, BatchingHandler) and first._flusher is not None
+    first._flusher.join(10)
+    assert not first._flusher.is_alive()
+    end_batched_logs()
