@@ -9,7 +9,7 @@ the same posted /tyle, each in its own process, against the same fake Bot API.
 - `raw`: the same answer from a bare `HTTPServer` callback (`HTTPMessageDelegate`), without
   tornado.web (the interpreter + tornado's HTTP/1.1 + loopback floor);
 - `asyncio`: the same answer from a bare `asyncio.Protocol` feeding httptools' parser, what
-  kyso's own server (bot/http_server.py) is built on (the interpreter + asyncio + loopback floor).
+  kyso's own server (bot/http_server/) is built on (the interpreter + asyncio + loopback floor).
 
 Run one alone: `python bench/webhook_floor.py ptb --port 8443 --api-port 8081`.
 """

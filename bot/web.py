@@ -4,7 +4,7 @@ PTB's own webhook server serves only the webhook, so this one follows PTB's cust
 pattern: a POST on the webhook path is checked against the secret token Telegram sends in
 X-Telegram-Bot-Api-Secret-Token, parsed, and handled by the Application's update processor as
 a polled update is (in order per chat), while Telegram waits: the update's first reply can then
-ride on the HTTP answer (handlers/webhook_answer.py). The server is bot/http_server.py
+ride on the HTTP answer (handlers/webhook_answer.py). The server is bot/http_server/
 (asyncio, httptools): the webhook path goes to bot/webhook.py, every other route to a
 tornado.web handler.
 """

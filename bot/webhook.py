@@ -1,4 +1,4 @@
-"""POST <webhook path>: what the bot's HTTP server (bot/http_server.py) does with an update.
+"""POST <webhook path>: what the bot's HTTP server (bot/http_server/) does with an update.
 
 A webhook update is the bot's busiest request, so it is answered straight on its connection,
 without tornado.web: the secret token checked (403), other methods refused (405), JSON checked

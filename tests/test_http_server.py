@@ -1,4 +1,4 @@
-"""The bot's HTTP server (bot/http_server.py) against hostile and unusual clients, on 127.0.0.1."""
+"""The bot's HTTP server (bot/http_server/) against hostile and unusual clients, on 127.0.0.1."""
 
 from __future__ import annotations
 
