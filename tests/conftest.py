@@ -26,10 +26,10 @@ from sqlmodel import Session
 from telegram import Update
 
 from bot.app import build_application
+from bot.cli import end_batched_logs
 from bot.console import demo_table
 from bot.core.config import Settings
 from bot.core.db import create_db_engine, init_db, session_scope
-from bot.core.logs import BatchingHandler
 from bot.core.lookup import find_units
 from bot.core.models import Role
 from bot.core.people import link_official
@@ -186,10 +186,8 @@ def _restore_root_logging() -> Iterator[None]:
     """After each test: the root logger's handlers and level as the session began (a batching
     handler a command left is closed first: its lines written, its thread stopped)."""
     yield
+    end_batched_logs()
     root = logging.getLogger()
-    for handler in root.handlers:
-        if isinstance(handler, BatchingHandler):
-            handler.close()
     root.handlers[:] = _ROOT_LOGGING[0]
     root.setLevel(_ROOT_LOGGING[1])
 

@@ -56,6 +56,10 @@ class Pieces(RequestHandler):
             self.write(piece)
             await self.flush()
 
+    async def head(self) -> None:
+        """The same, for HEAD (tornado drops the body)."""
+        await self.get()
+
 
 class Serving:
     """A started HttpServer with an Echo hook on /hook and tornado.web on the rest."""
@@ -339,3 +343,18 @@ def test_arbitrary_bytes_never_break_the_server(junk: bytes) -> None:
     written, closed, _bodies = feed([b"POST /hook HTTP/1.1\r\n", junk, b"\r\n\r\n"])
     if b" 400 " in written or b" 431 " in written or b" 413 " in written:
         assert closed
+
+
+async def test_a_head_request_for_a_streamed_answer_gets_its_head_only(served: Serving) -> None:
+    """HEAD on a handler that flushes as it goes: no chunks, so the next request on the same
+    connection is read cleanly."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", served.port)
+    try:
+        writer.write(b"HEAD /pieces HTTP/1.1\r\nHost: kyso\r\n\r\n")
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+        writer.write(b"GET /who HTTP/1.1\r\nHost: kyso\r\n\r\n")
+        status, _head, body = await read_answer(reader)
+    finally:
+        writer.close()
+    assert "chunked" not in head.lower()
+    assert (status, body) == (200, b"127.0.0.1 http")

@@ -111,6 +111,7 @@ class Exchange(httputil.HTTPConnection):
         code = start_line.code
         self._chunked = (
             self.request.version == "HTTP/1.1"
+            and self.request.method != "HEAD"  # no body, so no chunks (nor their terminator)
             and code not in (204, 304)
             and code >= 200
             and "Content-Length" not in headers
@@ -118,7 +119,12 @@ class Exchange(httputil.HTTPConnection):
         )
         if self._chunked:
             headers["Transfer-Encoding"] = "chunked"
-        elif "Content-Length" not in headers and code not in (204, 304):
+        elif (
+            "Content-Length" not in headers
+            and code not in (204, 304)
+            and code >= 200
+            and self.request.method != "HEAD"
+        ):
             self.conn.last = True  # HTTP/1.0: the body ends when the connection does
         head = [f"HTTP/1.1 {code} {start_line.reason}"]
         head.extend(f"{name}: {value}" for name, value in headers.get_all())
